@@ -1,0 +1,95 @@
+"""One typed settings object, read from ``ANJIAN_*`` environment variables.
+
+Build it once at the edge (CLI, API start-up, worker start-up) with :func:`load_settings`
+and pass it down. Library code (``ingest``, ``classify``) never imports a global settings.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    development = "development"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ANJIAN_", env_file=None, extra="ignore")
+
+    # --- where things live -------------------------------------------------------------
+    data_dir: Path = Field(Path("anjian-data"), description="Originals, the default SQLite file, the search index and models.")
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default: an SQLite file in data_dir.")
+    environment: Environment = Field(Environment.development, description="'production' refuses unsafe defaults.")
+
+    # --- ingestion limits ---------------------------------------------------------------
+    max_pages: int = Field(200, description="Documents with more pages are rejected as too_long.")
+    max_file_mb: int = Field(100, description="Files larger than this are rejected as too_long.")
+    parse_timeout_s: float = Field(120.0, description="Wall-clock limit for reading one file (text layer).")
+    ocr_timeout_s: float = Field(60.0, description="Wall-clock limit for OCR of one page.")
+    ocr_lang: str = Field("chi_sim", description="Tesseract language model.")
+    ocr_dpi: int = Field(300, description="Resolution at which image pages are rendered for OCR.")
+    ocr_threads: int = Field(1, description="OMP_THREAD_LIMIT for Tesseract (1 is fastest per page on 2 cores).")
+
+    # --- classification -----------------------------------------------------------------
+    model_path: Path | None = Field(None, description="Trained classifier artefact; default: data_dir/models, then the shipped one.")
+    cause_threshold: float = Field(0.5, description="Model probability above which a loss cause is tagged without a rule.")
+    rule_min_strength: float = Field(0.5, description="Rule strength at or above which a rule tag stands on its own.")
+
+    # --- search ---------------------------------------------------------------------------
+    es_url: str | None = Field(None, description="Elasticsearch URL; unset: the embedded index in data_dir.")
+    es_index: str = Field("anjian-judgments", description="Alias name of the live Elasticsearch index.")
+    es_api_key: str | None = Field(None, description="Elasticsearch API key, if the cluster wants one.")
+
+    # --- background work ----------------------------------------------------------------
+    broker_url: str | None = Field(None, description="Celery broker (redis://…); unset: in-process background worker.")
+    result_backend: str | None = Field(None, description="Celery result backend; default: the broker URL.")
+    embedded_workers: int = Field(1, description="Threads of the in-process worker on the embedded default.")
+
+    # --- web ------------------------------------------------------------------------------
+    secret_key: str | None = Field(None, description="Signs session cookies; required in production.")
+    admin_password: str | None = Field(None, description="Creates the 'admin' account at first start when no account exists.")
+    demo: bool = Field(False, description="Create a clearly printed demo account (embedded demo only).")
+    session_https_only: bool = Field(False, description="Mark session cookies Secure (set behind HTTPS).")
+
+    # --- reports --------------------------------------------------------------------------
+    issuing_body: str = Field("××县司法局", description="Issuing body printed on bulletins and collections.")
+    font_body: str = Field("仿宋_GB2312", description="Body font name in generated DOCX (substituted where missing).")
+    font_title: str = Field("方正小标宋简体", description="Title font name in generated DOCX.")
+    font_heading: str = Field("黑体", description="Heading font name in generated DOCX.")
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.environment == Environment.production:
+            if not self.secret_key or len(self.secret_key) < 32:
+                raise ValueError("ANJIAN_SECRET_KEY must be set to at least 32 characters in production")
+            if self.database_url is None:
+                raise ValueError("ANJIAN_DATABASE_URL must be set in production")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'anjian.db').resolve()}"
+
+    @property
+    def originals_dir(self) -> Path:
+        return self.data_dir / "originals"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment (and explicit overrides, e.g. from tests) into a validated Settings."""
+    return Settings(**overrides)  # type: ignore[arg-type]

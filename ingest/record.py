@@ -1,0 +1,124 @@
+"""Plain data passed between the ingestion stages.
+
+``read_document`` (bytes → :class:`ReadDocument`) and ``parse_text`` (text → :class:`JudgmentRecord`)
+are the two halves of ingestion. All offsets are character offsets into ``ReadDocument.text``,
+the text exactly as read (furniture removed, wrapped lines re-joined), so a quote can always be
+shown verbatim and on its page.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from core.taxonomy import DocKind, Procedure, SectionName
+
+
+class FileKind(StrEnum):
+    text_pdf = "text_pdf"  # a PDF whose pages all had a usable text layer
+    scan_pdf = "scan_pdf"  # a PDF with at least one page read by OCR
+    docx = "docx"
+    html = "html"
+    text = "text"
+
+
+class PageSource(StrEnum):
+    text_layer = "text_layer"
+    ocr = "ocr"
+    docx = "docx"
+    html = "html"
+    plain = "plain"
+
+
+class PageInfo(BaseModel):
+    number: int  # 1-based
+    source: PageSource
+    quality: float = Field(ge=0.0, le=1.0)  # text-layer plausibility, or OCR mean confidence / 100
+    start: int  # offset of the page's first character in ReadDocument.text
+    end: int
+
+
+class ReadDocument(BaseModel):
+    """What a file says, before any understanding of it."""
+
+    kind: FileKind
+    text: str
+    pages: list[PageInfo]
+    warnings: list[str] = []  # codes: repaired, ocr_fallback, low_quality, ...
+
+
+class Span(BaseModel):
+    start: int
+    end: int
+
+
+class Section(BaseModel):
+    name: SectionName
+    start: int
+    end: int
+
+
+class Citation(BaseModel):
+    """A cited norm: 《中华人民共和国行政诉讼法》第七十条第（三）项 → law, 70, None, 3."""
+
+    law: str
+    article: int | None = None
+    paragraph: int | None = None
+    item: int | None = None
+    text: str  # as written in the judgment
+    start: int
+    end: int
+
+
+class Person(BaseModel):
+    role: str  # 审判长, 审判员, 人民陪审员, 书记员, 法官助理 ...
+    name: str
+
+
+class SuedAction(BaseModel):
+    name: str | None = None  # 《认定工伤决定书》
+    number: str | None = None  # 垫人社伤险认字〔2023〕71号
+    text: str | None = None  # the sentence it was read from
+
+
+class FirstInstance(BaseModel):
+    court: str | None = None
+    case_no: str | None = None
+    result: str | None = None  # the first-instance operative text, when the appeal quotes it
+
+
+class JudgmentRecord(BaseModel):
+    """The structured record of one court document."""
+
+    text: str
+    title: str | None = None
+    case_no: str | None = None  # normalised: （2019）豫0721行初15号
+    court: str | None = None
+    doc_kind: DocKind | None = None
+    procedure: Procedure | None = None
+    judgment_date: str | None = None  # ISO yyyy-mm-dd
+    plaintiffs: list[str] = []
+    defendants: list[str] = []
+    third_parties: list[str] = []
+    applicants: list[str] = []  # the agency applying in an enforcement review
+    respondents: list[str] = []  # 被申请人 / 被执行人 in an enforcement review
+    aliases: dict[str, str] = {}  # abbreviation → full name, as the text defines them (以下简称…)
+    agency_head_appeared: bool | None = None
+    agency_head_evidence: Span | None = None
+    cause_of_action: str | None = None  # 案由
+    sued_action: SuedAction | None = None
+    citations: list[Citation] = []
+    judges: list[Person] = []
+    clerk: str | None = None
+    operative_orders: list[str] = []  # the numbered items of 判决/裁定如下
+    original_case_nos: list[str] = []  # 原审案号 cited by an appeal / retrial
+    first_instance: FirstInstance | None = None
+    sections: list[Section] = []
+
+    def section(self, name: SectionName) -> str:
+        """The text of a section ('' when absent); several spans of one name are joined."""
+        return "\n".join(self.text[s.start : s.end] for s in self.sections if s.name == name)
+
+    def section_spans(self, name: SectionName) -> list[Section]:
+        return [s for s in self.sections if s.name == name]
