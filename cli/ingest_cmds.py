@@ -1,9 +1,163 @@
-"""Subcommands (placeholder until this area lands)."""
+"""`anjian ingest`, `anjian show`, `anjian export`, `anjian correct`."""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cli.context import database, settings
+from core.pipeline import IngestResult, Pipeline
+from core.store import StoreError, add_correction, find_judgment, iter_judgments, judgment_as_json
+from core.taxonomy import DocumentStatus, RejectReason
+
+INPUT_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".txt"}
+err = Console(stderr=True)
+
+
+def collect_files(paths: list[Path]) -> list[Path]:
+    """Files as given, and inside folders (recursively) the ones with a judgment-like extension."""
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES))
+        elif p.exists():
+            files.append(p)
+        else:
+            raise typer.BadParameter(f"找不到 {p}")
+    return files
+
+
+def ingest_files(pipeline: Pipeline, files: list[Path], *, as_json: bool) -> list[IngestResult]:
+    results: list[IngestResult] = []
+    with Progress(
+        TextColumn("[bold]入库[/bold] {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=False, disable=not err.is_terminal and as_json,
+    ) as progress:
+        task = progress.add_task("", total=len(files))
+        for f in files:
+            progress.update(task, description=f.name[:40])
+            try:
+                result = pipeline.ingest_path(f)
+            except FileNotFoundError as exc:
+                result = IngestResult(str(f), DocumentStatus.rejected, reason=RejectReason.corrupt, message=str(exc))
+            results.append(result)
+            if as_json:
+                sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            progress.advance(task)
+    return results
+
+
+def summary_table(results: list[IngestResult]) -> Table:
+    table = Table(title=f"入库结果（共 {len(results)} 个文件）")
+    table.add_column("状态 status")
+    table.add_column("原因 reason")
+    table.add_column("文件数", justify="right")
+    counts = Counter((r.status, r.reason) for r in results)
+    for (status, reason), n in sorted(counts.items(), key=lambda kv: (kv[0][0].value, kv[0][1] or "")):
+        table.add_row(f"{status.zh} {status.value}", f"{reason.zh} {reason.value}" if reason else "", str(n))
+    return table
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    """Add this area's commands to the ``anjian`` app (and to ``anjian eval``)."""
+    @app.command()
+    def ingest(
+        paths: Annotated[list[Path], typer.Argument(help="文件或文件夹（递归）/ files or folders")],
+        as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON / one JSON line per file")] = False,
+    ) -> None:
+        """导入裁判文书（PDF、扫描件、DOCX）/ Ingest judgment files."""
+        files = collect_files(paths)
+        pipeline = Pipeline(database(), settings())
+        results = ingest_files(pipeline, files, as_json=as_json)
+        err.print(summary_table(results))
+        for r in results:
+            if r.status == DocumentStatus.rejected:
+                err.print(f"[yellow]拒收[/yellow] {r.path}：{r.message}")
+
+    @app.command()
+    def show(
+        case: Annotated[str, typer.Argument(help="案号或编号 / case number or id")],
+        as_json: Annotated[bool, typer.Option("--json")] = False,
+    ) -> None:
+        """显示一份裁判文书 / Print one judgment."""
+        with database().session() as s:
+            try:
+                j = find_judgment(s, case)
+            except StoreError as exc:
+                err.print(f"[red]{exc}[/red]")
+                raise typer.Exit(1) from exc
+            data = judgment_as_json(j)
+        if as_json:
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        print_judgment(data)
+
+    @app.command()
+    def export(
+        fmt: Annotated[str, typer.Option("--format", help="jsonl")] = "jsonl",
+        output: Annotated[Path | None, typer.Option("-o", "--output", help="输出文件；缺省为标准输出")] = None,
+    ) -> None:
+        """导出全部裁判文书 / Export all judgments."""
+        if fmt != "jsonl":
+            raise typer.BadParameter("目前支持 --format jsonl")
+        out = output.open("w", encoding="utf-8") if output else sys.stdout
+        n = 0
+        with database().session() as s:
+            for j in iter_judgments(s):
+                out.write(json.dumps(judgment_as_json(j), ensure_ascii=False) + "\n")
+                n += 1
+        if output:
+            out.close()
+        err.print(f"导出 {n} 份裁判文书")
+
+    @app.command()
+    def correct(
+        case: Annotated[str, typer.Argument(help="案号或编号")],
+        field: Annotated[str, typer.Argument(help="outcome | loss_causes | action_type | field | defendants …")],
+        value: Annotated[str, typer.Argument(help="新值；列表用逗号分隔，如 procedure,违反法定程序")],
+        user: Annotated[str, typer.Option("--user", help="更正人")] = "cli",
+        reason: Annotated[str | None, typer.Option("--reason", help="更正理由")] = None,
+    ) -> None:
+        """更正标签或字段（人工更正优先于机器）/ Correct a tag or field; a reviewer's word wins."""
+        parsed: object = value
+        if field in ("loss_causes", "ruling_forms", "defendants", "plaintiffs"):
+            parsed = [v for v in value.replace("，", ",").split(",") if v.strip()]
+        elif field == "agency_head_appeared":
+            parsed = {"true": True, "是": True, "false": False, "否": False}.get(value.lower())
+        pipeline = Pipeline(database(), settings(), classify=False)
+        with database().session() as s:
+            try:
+                j = find_judgment(s, case)
+                add_correction(s, j.id, field, parsed, user=user, reason=reason)
+            except StoreError as exc:
+                err.print(f"[red]{exc}[/red]")
+                raise typer.Exit(1) from exc
+            judgment_id = j.id
+        pipeline.index_judgments([judgment_id])
+        err.print(f"已更正 {case} 的 {field}")
+
+
+def print_judgment(data: dict) -> None:
+    c = Console()
+    c.print(f"[bold]{data['title']}[/bold]")
+    rows = [
+        ("案号", data["case_no"]), ("法院", data["court"]), ("文书", data["doc_kind"]), ("审级", data["procedure"]),
+        ("裁判日期", data["judgment_date"]), ("原告", "、".join(data["plaintiffs"])),
+        ("被告", "、".join(data["defendants"])), ("负责人出庭", data["agency_head_appeared"]),
+        ("结果", data["outcome"]), ("行为类型", data["action_type"]), ("领域", data["field"]),
+    ]
+    for k, v in rows:
+        c.print(f"  {k}：{v if v is not None else '—'}")
+    for tag in data["tags"].get("loss_causes", []) if data["outcome"] == "agency_lost" else []:
+        c.print(f"  败诉原因：[bold]{tag['cause']}[/bold]（{tag.get('source')}）")
+        for ev in tag.get("evidence", [])[:2]:
+            c.print(f"    “{ev['text']}”")
+    c.print(f"  文件：{', '.join(d['filename'] + '（' + d['status'] + '）' for d in data['documents'])}")

@@ -73,6 +73,8 @@ class Document(Base):
     text: Mapped[str | None] = mapped_column(Text)
     judgment_id: Mapped[int | None] = mapped_column(ForeignKey("judgments.id", ondelete="SET NULL"), index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(Integer)
+    # Set by whoever queued the file (an upload job): a re-delivered task finds its earlier result.
+    ingest_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     judgment: Mapped[Judgment | None] = relationship(back_populates="documents")

@@ -1,11 +1,11 @@
 """core tables: judgments, documents, corrections
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-28 00:26:32.442154
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '0001'
@@ -78,9 +78,11 @@ def upgrade() -> None:
     sa.Column('text', sa.Text(), nullable=True),
     sa.Column('judgment_id', sa.Integer(), nullable=True),
     sa.Column('duplicate_of_id', sa.Integer(), nullable=True),
+    sa.Column('ingest_key', sa.String(length=100), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
     sa.ForeignKeyConstraint(['judgment_id'], ['judgments.id'], ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('ingest_key')
     )
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_documents_judgment_id'), ['judgment_id'], unique=False)

@@ -1,0 +1,335 @@
+"""The ingestion pipeline, in the order it runs:
+
+keep the original → detect duplicates → read (``ingest.read``) → understand (``ingest.parse``) →
+classify (``classify``) → store (one transaction) → index (after the commit).
+
+Every input ends in exactly one status (stored, linked, duplicate, rejected) and its original bytes are
+kept whatever happens. Reading and understanding are pure library calls; this module does the I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from classify.types import Classification
+from core.db import Database
+from core.models import Document, Judgment
+from core.settings import Settings
+from core.store import refresh_judgment
+from core.taxonomy import DocumentStatus, RejectReason
+from ingest.errors import Rejected
+from ingest.record import FileKind, JudgmentRecord, ReadDocument
+
+log = logging.getLogger(__name__)
+
+# A judgment read from several documents keeps the record of the best one.
+_KIND_RANK = {FileKind.text_pdf: 3, FileKind.docx: 3, FileKind.html: 2, FileKind.text: 2, FileKind.scan_pdf: 1}
+
+
+@dataclass
+class IngestResult:
+    path: str
+    status: DocumentStatus
+    reason: RejectReason | None = None
+    warnings: list[str] = field(default_factory=list)
+    message: str | None = None
+    judgment_id: int | None = None
+    document_id: int | None = None
+    file_kind: str | None = None
+    # What was read from this file alone (None when rejected or a duplicate): used by `anjian eval`.
+    record: JudgmentRecord | None = None
+    classification: Classification | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "status": self.status.value,
+            "reason": self.reason.value if self.reason else None,
+            "warnings": self.warnings,
+            "message": self.message,
+            "judgment_id": self.judgment_id,
+            "document_id": self.document_id,
+        }
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def keep_original(settings: Settings, data: bytes, digest: str, filename: str) -> str:
+    """Write the bytes content-addressed under originals/ (atomically); return the relative path."""
+    suffix = Path(filename).suffix.lower()[:10]
+    rel = f"{digest[:2]}/{digest}{suffix}"
+    target = settings.originals_dir / rel
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    return rel
+
+
+def judgment_title(record: JudgmentRecord) -> str:
+    if record.title:
+        return record.title
+    parties = "、".join(record.plaintiffs[:2]) or "、".join(record.applicants[:1])
+    against = "、".join(record.defendants[:2]) or "、".join(record.respondents[:1])
+    kind = record.doc_kind.zh if record.doc_kind else "文书"
+    if parties and against:
+        return f"{parties}诉{against}行政{kind}"
+    return f"{record.court or ''}{record.case_no or ''}行政{kind}"
+
+
+class Pipeline:
+    """Ingests files into one store. Build once (it loads the classifier model once) and reuse."""
+
+    def __init__(self, db: Database, settings: Settings, *, index: bool = True, classify: bool = True):
+        self.db = db
+        self.settings = settings
+        self._index = index
+        self._classify = classify
+        self._model: Any = None
+        self._model_loaded = False
+        self._backend: Any = None
+
+    # -- the stages that are library calls ------------------------------------------------------
+    def read_limits(self) -> Any:
+        from ingest.read import ReadLimits
+
+        s = self.settings
+        return ReadLimits(
+            max_pages=s.max_pages,
+            max_bytes=s.max_file_mb * 1024 * 1024,
+            parse_timeout_s=s.parse_timeout_s,
+            ocr_timeout_s=s.ocr_timeout_s,
+            ocr_lang=s.ocr_lang,
+            ocr_dpi=s.ocr_dpi,
+            ocr_threads=s.ocr_threads,
+        )
+
+    def read(self, data: bytes, filename: str) -> ReadDocument:
+        from ingest.read import read_bytes
+
+        return read_bytes(data, filename, self.read_limits())
+
+    def understand(self, text: str) -> JudgmentRecord:
+        from ingest.parse import parse_text
+
+        return parse_text(text)
+
+    def classifier_model(self) -> Any:
+        if not self._model_loaded:
+            from classify import load_model
+
+            self._model = load_model(self._trusted_model_path())
+            self._model_loaded = True
+        return self._model
+
+    def _trusted_model_path(self) -> Path | None:
+        """Only the configured path, the store's models folder, or (None) the shipped artefact."""
+        if self.settings.model_path is not None:
+            return self.settings.model_path
+        candidate = self.settings.models_dir / "anjian-model.json"
+        return candidate if candidate.exists() else None
+
+    def classify(self, record: JudgmentRecord) -> Classification | None:
+        if not self._classify:
+            return None
+        from classify import Thresholds, classify_record
+
+        thresholds = Thresholds(
+            cause_threshold=self.settings.cause_threshold, rule_min_strength=self.settings.rule_min_strength
+        )
+        return classify_record(record, self.classifier_model(), thresholds)
+
+    # -- the whole file -----------------------------------------------------------------------
+    def ingest_path(self, path: Path, *, filename: str | None = None, ingest_key: str | None = None) -> IngestResult:
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise FileNotFoundError(f"无法读取文件 {path}: {exc}") from exc
+        return self.ingest_bytes(data, filename or path.name, shown_path=str(path), ingest_key=ingest_key)
+
+    def ingest_bytes(
+        self, data: bytes, filename: str, *, shown_path: str | None = None, ingest_key: str | None = None
+    ) -> IngestResult:
+        shown = shown_path or filename
+        if ingest_key is not None:
+            earlier = self._result_for_key(ingest_key, shown)
+            if earlier is not None:
+                return earlier
+        digest = sha256_of(data)
+        stored_path = keep_original(self.settings, data, digest, filename)
+
+        with self.db.session() as s:
+            original = s.scalars(
+                select(Document)
+                .where(Document.sha256 == digest, Document.status.in_(["stored", "linked"]))
+                .order_by(Document.id)
+                .limit(1)
+            ).first()
+            if original is not None:
+                doc = self._new_document(s, digest, filename, stored_path, len(data), ingest_key)
+                doc.status = DocumentStatus.duplicate.value
+                doc.duplicate_of_id = original.id
+                doc.judgment_id = original.judgment_id
+                doc.file_kind = original.file_kind
+                doc.message = f"与已入库文件（文档 {original.id}）内容相同，未重复入库"
+                s.flush()
+                return IngestResult(
+                    shown, DocumentStatus.duplicate, message=doc.message,
+                    judgment_id=doc.judgment_id, document_id=doc.id, file_kind=doc.file_kind,
+                )
+
+        try:
+            read = self.read(data, filename)
+            record = self.understand(read.text)
+        except Rejected as rej:
+            return self._store_rejection(shown, digest, filename, stored_path, len(data), ingest_key, rej)
+        classification = self.classify(record)
+        result = self._store_judgment(
+            shown, digest, filename, stored_path, len(data), ingest_key, read, record, classification
+        )
+        if self._index and result.judgment_id is not None:
+            if not self.index_judgments([result.judgment_id]):
+                result.warnings.append("not_indexed")
+        return result
+
+    # -- storing --------------------------------------------------------------------------------
+    def _new_document(
+        self, s: Session, digest: str, filename: str, stored_path: str, size: int, ingest_key: str | None
+    ) -> Document:
+        doc = Document(
+            sha256=digest, filename=filename[:500], stored_path=stored_path, size=size,
+            status=DocumentStatus.rejected.value, warnings=[], pages=[], ingest_key=ingest_key,
+        )
+        s.add(doc)
+        return doc
+
+    def _store_rejection(
+        self, shown: str, digest: str, filename: str, stored_path: str, size: int,
+        ingest_key: str | None, rej: Rejected,
+    ) -> IngestResult:
+        with self.db.session() as s:
+            doc = self._new_document(s, digest, filename, stored_path, size, ingest_key)
+            doc.reason = rej.reason.value
+            doc.message = rej.message
+            doc.warnings = list(rej.warnings)
+            s.flush()
+            doc_id = doc.id
+        return IngestResult(
+            shown, DocumentStatus.rejected, reason=rej.reason, warnings=list(rej.warnings),
+            message=rej.message, document_id=doc_id,
+        )
+
+    def _store_judgment(
+        self, shown: str, digest: str, filename: str, stored_path: str, size: int, ingest_key: str | None,
+        read: ReadDocument, record: JudgmentRecord, classification: Classification | None,
+    ) -> IngestResult:
+        with self.db.session() as s:
+            doc = self._new_document(s, digest, filename, stored_path, size, ingest_key)
+            doc.file_kind = read.kind.value
+            doc.warnings = list(read.warnings)
+            doc.pages = [p.model_dump(mode="json") for p in read.pages]
+            doc.text = read.text
+            judgment = None
+            if record.case_no:
+                judgment = s.scalars(
+                    select(Judgment).where(
+                        Judgment.case_no == record.case_no,
+                        Judgment.doc_kind == (record.doc_kind.value if record.doc_kind else None),
+                    )
+                ).first()
+            if judgment is None:
+                judgment = Judgment(record={}, loss_causes=[], defendants=[], plaintiffs=[])
+                s.add(judgment)
+                status = DocumentStatus.stored
+                self._set_record(judgment, record, classification)
+            else:
+                status = DocumentStatus.linked
+                primary = s.get(Document, judgment.primary_document_id) if judgment.primary_document_id else None
+                if primary is None or _KIND_RANK.get(read.kind, 0) > _KIND_RANK.get(
+                    FileKind(primary.file_kind) if primary.file_kind else FileKind.scan_pdf, 0
+                ):
+                    self._set_record(judgment, record, classification)
+                    judgment.primary_document_id = None  # set below, after flush
+            doc.status = status.value
+            s.flush()
+            doc.judgment_id = judgment.id
+            if judgment.primary_document_id is None:
+                judgment.primary_document_id = doc.id
+            refresh_judgment(judgment)
+            s.flush()
+            message = (
+                f"已入库：{record.case_no or '（无案号）'}"
+                if status == DocumentStatus.stored
+                else f"已关联到已有裁判文书 {record.case_no}（判决 {judgment.id}）"
+            )
+            doc.message = message
+            result = IngestResult(
+                shown, status, warnings=list(read.warnings), message=message, judgment_id=judgment.id,
+                document_id=doc.id, file_kind=read.kind.value, record=record, classification=classification,
+            )
+        return result
+
+    @staticmethod
+    def _set_record(judgment: Judgment, record: JudgmentRecord, classification: Classification | None) -> None:
+        judgment.record = record.model_dump(mode="json")
+        judgment.classification = classification.model_dump(mode="json") if classification else None
+        judgment.case_no = record.case_no
+        judgment.doc_kind = record.doc_kind.value if record.doc_kind else None
+        judgment.procedure = record.procedure.value if record.procedure else None
+        judgment.court = record.court
+        judgment.title = judgment_title(record)[:500]
+        judgment.judgment_date = dt.date.fromisoformat(record.judgment_date) if record.judgment_date else None
+        judgment.plaintiffs = list(record.plaintiffs)
+        judgment.defendants = list(record.defendants)
+        judgment.agency_head_appeared = record.agency_head_appeared
+
+    def _result_for_key(self, ingest_key: str, shown: str) -> IngestResult | None:
+        with self.db.session() as s:
+            doc = s.scalars(select(Document).where(Document.ingest_key == ingest_key)).first()
+            if doc is None:
+                return None
+            return IngestResult(
+                shown, DocumentStatus(doc.status), reason=RejectReason(doc.reason) if doc.reason else None,
+                warnings=list(doc.warnings or []), message=doc.message, judgment_id=doc.judgment_id,
+                document_id=doc.id, file_kind=doc.file_kind,
+            )
+
+    # -- after the commit -----------------------------------------------------------------------
+    def search_backend(self) -> Any:
+        if self._backend is None:
+            from search import open_backend
+
+            self._backend = open_backend(self.settings)
+        return self._backend
+
+    def index_judgments(self, judgment_ids: list[int]) -> bool:
+        """Index committed judgments. On failure the judgment stays stored (the store is the truth),
+        the caller reports the warning ``not_indexed`` and the nightly check or `anjian reindex` repairs it."""
+        try:
+            from search import to_index_doc
+
+            with self.db.session() as s:
+                rows = s.scalars(select(Judgment).where(Judgment.id.in_(judgment_ids))).all()
+                docs = [to_index_doc(j) for j in rows]
+            self.search_backend().index(docs)
+            return True
+        except Exception:
+            log.exception("indexing judgments %s failed; run `anjian reindex`", judgment_ids)
+            return False
