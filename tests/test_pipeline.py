@@ -1,0 +1,107 @@
+"""The whole ingestion path on real files: every input ends in exactly one status, nothing is lost."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from core.db import Database
+from core.models import Document, Judgment
+from core.pipeline import Pipeline
+from core.settings import Settings
+from core.taxonomy import DocumentStatus
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def _pipeline(db: Database, settings: Settings) -> Pipeline:
+    return Pipeline(db, settings, index=False)
+
+
+def test_every_hostile_file_ends_as_the_manifest_says(db: Database, settings: Settings, corpus_dir: Path) -> None:
+    """GIVEN the corpus's hostile files WHEN each is ingested THEN status, reason and warning are as listed,
+    the original bytes are kept, and a rejected file creates no judgment."""
+    manifest = json.loads((corpus_dir / "bad" / "MANIFEST.json").read_text("utf-8"))
+    pipeline = _pipeline(db, settings)
+    for entry in manifest:
+        result = pipeline.ingest_path(corpus_dir / entry["file"])
+        allowed = {(entry["expected_status"], entry.get("expected_reason"))}
+        if "also_acceptable" in entry:
+            allowed.add((entry["also_acceptable"]["expected_status"], None))
+        got = (result.status.value, result.reason.value if result.reason else None)
+        assert got in allowed, (entry["file"], got, result.message)
+        if entry.get("expected_warning") and result.status != DocumentStatus.rejected:
+            assert entry["expected_warning"] in result.warnings, (entry["file"], result.warnings)
+        if result.status == DocumentStatus.rejected:
+            assert result.judgment_id is None and result.message
+        with db.session() as s:
+            doc = s.get(Document, result.document_id)
+            assert doc is not None
+            assert (settings.originals_dir / doc.stored_path).exists()
+
+
+def test_same_bytes_twice_is_a_duplicate_and_one_judgment(db: Database, settings: Settings) -> None:
+    pdf = SAMPLES / "text" / "sea-004.pdf"
+    pipeline = _pipeline(db, settings)
+    first = pipeline.ingest_path(pdf)
+    again = pipeline.ingest_path(pdf)
+    assert first.status == DocumentStatus.stored
+    assert again.status == DocumentStatus.duplicate
+    assert again.judgment_id == first.judgment_id
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Judgment)) == 1
+        assert s.scalar(select(func.count()).select_from(Document)) == 2
+
+
+def test_docx_and_pdf_of_one_judgment_are_linked(any_db: Database, any_settings: Settings, corpus_dir: Path) -> None:
+    """GIVEN the text PDF and the clerk's DOCX of one judgment THEN the second is linked to the first."""
+    pipeline = _pipeline(any_db, any_settings)
+    pdf = pipeline.ingest_path(corpus_dir / "pdf" / "text" / "cao-011.pdf")
+    docx = pipeline.ingest_path(corpus_dir / "pdf" / "docx" / "cao-011.docx")
+    assert pdf.status == DocumentStatus.stored, pdf.message
+    assert docx.status == DocumentStatus.linked, docx.message
+    assert docx.judgment_id == pdf.judgment_id
+    with any_db.session() as s:
+        j = s.get(Judgment, pdf.judgment_id)
+        assert j is not None and len(j.documents) == 2
+        assert j.case_no and j.court
+
+
+def test_redelivered_job_returns_the_earlier_result(db: Database, settings: Settings) -> None:
+    pipeline = _pipeline(db, settings)
+    pdf = SAMPLES / "text" / "sea-013.pdf"
+    first = pipeline.ingest_path(pdf, ingest_key="job-1")
+    again = pipeline.ingest_path(pdf, ingest_key="job-1")
+    assert (again.status, again.document_id, again.judgment_id) == (first.status, first.document_id, first.judgment_id)
+
+
+def test_cli_ingest_json_lines_and_exit_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`anjian ingest --json` prints one JSON line per file and exits 0 although a file was rejected."""
+    from cli import context
+    from cli.main import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "text" / "sea-022.pdf", folder / "a.pdf")
+    shutil.copy(SAMPLES / "bad" / "encrypted.pdf", folder / "b.pdf")
+    monkeypatch.setenv("ANJIAN_DATA_DIR", str(tmp_path / "data"))
+    context.settings.cache_clear()
+    context.database.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["ingest", str(folder), "--json"])
+    finally:
+        context.settings.cache_clear()
+        context.database.cache_clear()
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [sorted(x) for x in lines] == [
+        sorted(["path", "status", "reason", "warnings", "message", "judgment_id", "document_id"])
+    ] * 2
+    by_name = {Path(x["path"]).name: x for x in lines}
+    assert by_name["a.pdf"]["status"] == "stored"
+    assert by_name["b.pdf"]["status"] == "rejected" and by_name["b.pdf"]["reason"] == "encrypted"
