@@ -1,0 +1,161 @@
+"""Header and footer fields: case number, court, title, document kind, procedure, date, judges, clerk.
+
+All functions take the *normalised* text (see :mod:`ingest.normalize`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.taxonomy import DocKind, Procedure
+from ingest.dates import CN_DATE_RE, PLACEHOLDER_DATE_RE, parse_cn_date
+from ingest.normalize import normalize_case_no
+from ingest.record import Person
+
+_OPEN = "（(〔\\[［【﹝"
+_CLOSE = "）)〕\\]］】﹞"
+# （2019）豫0721行初15号 · (2014)南行非审字第35号 · （2020）皖02行终121号之一 · OCR: 〔 read as [ or (, 号 lost.
+CASE_NO_RE = re.compile(
+    rf"[{_OPEN}]\s*((?:19|20)\d{{2}})\s*[{_CLOSE}]\s*"
+    r"([^\s（）()，。、；：:,\n]{0,24}?\d{1,6})\s*(号(?:之[一二三四五六七八九十\d]+)?|(?=\s*$)|(?=\s*[，。；、]))",
+    re.M,
+)
+COURT_RE = re.compile(r"^[^\n，。：:；]{2,40}?(人民法院|法院|法庭)$", re.M)
+TITLE_RE = re.compile(r"^[^\n，。]{0,40}?(判决书|裁定书|调解书|决定书|通知书)$", re.M)
+OPERATIVE_KIND_RE = re.compile(r"(判决|裁定|决定)如下|(判决|裁定)[:：]\s*$", re.M)
+_KIND_BY_WORD = {"判决": DocKind.judgment, "裁定": DocKind.ruling, "调解": DocKind.mediation, "决定": DocKind.decision}
+
+# Case-number procedure codes (the character after 行 / the 字 type) → procedure, most specific first.
+_PROC_CODES: list[tuple[str, Procedure]] = [
+    (r"非诉|行非|非审|行审|审复|执审|行执|非执|执", Procedure.enforcement_review),
+    (r"行申|行监|申字|监字|申诉", Procedure.retrial_review),
+    (r"行再|再字|再终|再初|提字", Procedure.retrial),
+    (r"行终|终字|赔终", Procedure.appeal),
+    (r"行初|初字|赔初", Procedure.first),
+]
+
+
+def find_case_no(norm: str, head_chars: int = 600) -> tuple[str | None, tuple[int, int] | None]:
+    """The document's own case number: the first one in the header (normalised) and its span."""
+    head = norm[:head_chars]
+    for m in CASE_NO_RE.finditer(head):
+        line_start = head.rfind("\n", 0, m.start()) + 1
+        line_end = head.find("\n", m.end())
+        line = head[line_start : line_end if line_end >= 0 else len(head)]
+        if len(line) <= 40:  # the case-number line, not a sentence quoting another case
+            return normalize_case_no(_with_hao(m)), (m.start(), m.end())
+    m = CASE_NO_RE.search(norm)
+    if m:
+        return normalize_case_no(_with_hao(m)), (m.start(), m.end())
+    return None, None
+
+
+def _with_hao(m: re.Match[str]) -> str:
+    text = m.group(0).strip()
+    return text if m.group(3) else text + "号"
+
+
+def all_case_nos(norm: str) -> list[str]:
+    """Every case number in ``norm`` (normalised, in order, without repeats)."""
+    out: list[str] = []
+    for m in CASE_NO_RE.finditer(norm):
+        cn = normalize_case_no(_with_hao(m))
+        if _looks_like_court_case(cn) and cn not in out:
+            out.append(cn)
+    return out
+
+
+def _looks_like_court_case(case_no: str) -> bool:
+    return bool(re.search(r"[行民刑执赔知商]", case_no[6:]))
+
+
+def find_court(norm: str, limit_lines: int = 8) -> str | None:
+    """The court issuing this document: the header line ending with 法院 (``中华人民共和国`` joined)."""
+    lines = [ln.strip() for ln in norm.split("\n")[:limit_lines]]
+    for i, line in enumerate(lines):
+        if COURT_RE.match(line) and "书" not in line:
+            if i > 0 and lines[i - 1] == "中华人民共和国" and "最高" in line:
+                return lines[i - 1] + line
+            return line
+    m = re.search(r"([^\s，。：:；\n]{2,30}?人民法院)", norm[:300])
+    return m.group(1) if m else None
+
+
+def find_title(norm: str, limit_lines: int = 8) -> str | None:
+    for line in norm.split("\n")[:limit_lines]:
+        line = line.strip()
+        if TITLE_RE.match(line) and not CASE_NO_RE.search(line):
+            return line
+    return None
+
+
+def find_doc_kind(title: str | None, norm: str) -> DocKind | None:
+    if title:
+        for word, kind in _KIND_BY_WORD.items():
+            if word + "书" in title:
+                return kind
+    matches = list(OPERATIVE_KIND_RE.finditer(norm))
+    if matches:
+        word = (matches[-1].group(1) or matches[-1].group(2))[:2]
+        return _KIND_BY_WORD.get(word)
+    if "调解协议" in norm:
+        return DocKind.mediation
+    return None
+
+
+def find_procedure(case_no: str | None, title: str | None, norm: str) -> Procedure | None:
+    """From the case number's type code, then the title, then the parties' roles."""
+    if case_no:
+        body = case_no[case_no.find("）") + 1 :]
+        for pattern, proc in _PROC_CODES:
+            if re.search(pattern, body):
+                return proc
+    t = title or ""
+    head = norm[:1500]
+    if "非诉" in t or "执行审查" in t or re.search(r"^(申请执行人|申请人)[^\n]{0,40}", head, re.M) and "强制执行" in head:
+        return Procedure.enforcement_review
+    if "再审审查" in t or re.search(r"^再审申请人", head, re.M):
+        return Procedure.retrial_review
+    if "再审" in t:
+        return Procedure.retrial
+    if "二审" in t or re.search(r"^上诉人", head, re.M):
+        return Procedure.appeal
+    if "一审" in t or re.search(r"^原告", head, re.M):
+        return Procedure.first
+    return None
+
+
+SIGN_ROLE_RE = re.compile(
+    r"^(审判长|副庭长|庭长|审判员|代理审判员|人民陪审员|陪审员|法官助理|代书记员|书记员|速录员|执行员)[:：]?\s*(\S{1,12})$", re.M
+)
+
+
+def find_date(norm: str) -> str | None:
+    """The date of the signature block (the last standalone date line), ISO or None for placeholders."""
+    tail_start = max(0, len(norm) - 3000)
+    tail = norm[tail_start:]
+    candidates = []
+    for line in tail.split("\n"):
+        s = line.strip()
+        if len(s) > 20:
+            continue
+        if PLACEHOLDER_DATE_RE.fullmatch(s):
+            candidates.append(None)
+        elif CN_DATE_RE.fullmatch(s):
+            candidates.append(parse_cn_date(s))
+    # the signature date is the first standalone date line near the end (an annex may follow it)
+    return candidates[0] if candidates else None
+
+
+def find_signatures(norm: str) -> tuple[list[Person], str | None]:
+    """Judges (审判长/审判员/人民陪审员 …) and the clerk from the signature block."""
+    judges: list[Person] = []
+    clerk: str | None = None
+    tail = norm[max(0, len(norm) - 3000) :]
+    for m in SIGN_ROLE_RE.finditer(tail):
+        role, name = m.group(1), m.group(2)
+        if role in ("书记员", "代书记员"):
+            clerk = clerk or name
+        else:
+            judges.append(Person(role=role, name=name))
+    return judges, clerk

@@ -1,0 +1,88 @@
+"""Normalised text with an offset map back to the raw text.
+
+PDF text layers, LibreOffice exports and OCR disagree on width and spacing: ``豫 0721 行初``,
+``（２０１９）``, ``审　判　长``. Every matcher in ``ingest`` works on :func:`normalize`'s output and
+maps what it finds back to raw offsets, so quotes stay verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SPACES = {" ", "\t", "\u3000", "\u00a0", "\u2002", "\u2003", "\u2009", "\u200b", "\ufeff", "\r", "\f", "\v"}
+# Brackets folded to the Chinese full-width form used in judgments.
+_BRACKETS = {"(": "（", ")": "）", "﹙": "（", "﹚": "）"}
+# Characters that look like a zero in Chinese dates (OCR and typists mix them up); folded by dates.py.
+_ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
+
+
+def _fold_char(ch: str) -> str:
+    """Full-width ASCII → half-width (digits, Latin, most punctuation), brackets → （）."""
+    code = ord(ch)
+    if ch in _BRACKETS:
+        return _BRACKETS[ch]
+    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
+        return chr(code - 0xFEE0)
+    if ch in "．":
+        return "."
+    return ch
+
+
+def _keeps_space(left: str, right: str) -> bool:
+    """A space survives only between two Latin letters/digits ("Panasonic Corp", "No 5")."""
+    return bool(_ASCII_ALNUM.match(left) and _ASCII_ALNUM.match(right))
+
+
+def normalize(text: str) -> tuple[str, list[int]]:
+    """Return the normalised text and, for each of its characters, the offset in ``text``.
+
+    Width folding (full-width digits/Latin → ASCII, ( ) → （ ）), spaces removed between CJK
+    characters and digits (kept, as one space, only between two Latin words), newlines kept.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    n = len(text)
+    i = 0
+    while i < n:
+        ch = text[i]
+        if ch in _SPACES:
+            j = i
+            while j < n and text[j] in _SPACES:
+                j += 1
+            left = out[-1] if out else "\n"
+            right = _fold_char(text[j]) if j < n else "\n"
+            if left != "\n" and right != "\n" and _keeps_space(left, right):
+                out.append(" ")
+                offsets.append(i)
+            i = j
+            continue
+        out.append(_fold_char(ch))
+        offsets.append(i)
+        i += 1
+    return "".join(out), offsets
+
+
+def raw_span(offsets: list[int], start: int, end: int, raw_len: int) -> tuple[int, int]:
+    """Map a half-open span of the normalised text to a span of the raw text."""
+    if not offsets:
+        return 0, 0
+    if start >= len(offsets):
+        return raw_len, raw_len
+    raw_start = offsets[start]
+    raw_end = offsets[end - 1] + 1 if end > start else raw_start
+    return raw_start, raw_end
+
+
+_CASE_BRACKETS = str.maketrans({"(": "（", ")": "）", "〔": "（", "〕": "）", "［": "（", "］": "）", "[": "（", "]": "）",
+                                "【": "（", "】": "）", "﹝": "（", "﹞": "）", "｛": "（", "｝": "）"})
+
+
+def normalize_case_no(s: str) -> str:
+    """Canonical case number: ``（2019）豫0721行初15号`` — full-width brackets, no spaces, ASCII digits."""
+    folded = "".join(_fold_char(ch) for ch in s if ch not in _SPACES and not ch.isspace())
+    return folded.translate(_CASE_BRACKETS)
+
+
+def normalize_name(s: str) -> str:
+    """A party or court name compared across sources: widths folded, spaces dropped, brackets （）."""
+    return normalize_case_no(s).strip("，。、；：,.;: ")

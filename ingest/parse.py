@@ -1,0 +1,62 @@
+"""Text → :class:`JudgmentRecord`: recognise a court document, split it, extract its fields.
+
+``parse_text`` is pure: it takes the text as read and returns a record whose offsets point into it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.taxonomy import RejectReason, SectionName
+from ingest import citations, fields, parties
+from ingest.errors import Rejected
+from ingest.normalize import normalize
+from ingest.record import JudgmentRecord
+from ingest.sections import find_sections
+
+_COURT_WORD_RE = re.compile(r"(人民法院|法院|法庭)")
+_DOC_WORD_RE = re.compile(r"(判决书|裁定书|调解书|决定书|判决如下|裁定如下|调解协议|准予强制执行|驳回[^\n]{0,10}(请求|起诉|上诉|申请))")
+_ROLE_WORD_RE = re.compile(r"(原告|被告|上诉人|申请执行人|被执行人|再审申请人|申请人|第三人|审判长|审判员|书记员)")
+
+
+def is_judgment(text: str) -> bool:
+    """A court document: names a court near the top, has a case number or a judgment's wording, and parties."""
+    norm, _ = normalize(text[:200_000])
+    head = norm[:800]
+    if not _COURT_WORD_RE.search(head):
+        return False
+    case_no, _ = fields.find_case_no(norm)
+    has_wording = bool(_DOC_WORD_RE.search(norm))
+    has_roles = len(set(_ROLE_WORD_RE.findall(norm))) >= 2
+    return has_roles and (case_no is not None or has_wording) and (has_wording or fields.find_title(norm) is not None)
+
+
+def parse_text(text: str) -> JudgmentRecord:
+    """Parse one document's text; raises ``Rejected(not_judgment)`` when it is not a court document."""
+    if not text or not text.strip():
+        raise Rejected(RejectReason.blank, "文件没有可读的文字内容。")
+    if not is_judgment(text):
+        raise Rejected(RejectReason.not_judgment, "未识别到法院名称、案号或裁判用语，不是裁判文书。")
+    norm, offsets = normalize(text)
+    sections = find_sections(text, norm, offsets)
+    record = JudgmentRecord(text=text, sections=sections)
+    record.title = fields.find_title(norm)
+    record.case_no, _ = fields.find_case_no(norm)
+    record.court = fields.find_court(norm)
+    record.doc_kind = fields.find_doc_kind(record.title, norm)
+    record.procedure = fields.find_procedure(record.case_no, record.title, norm)
+    record.judgment_date = fields.find_date(norm)
+    record.judges, record.clerk = fields.find_signatures(norm)
+    parties.fill_parties(record, norm, offsets)
+    record.citations = citations.find_citations(text, norm, offsets)
+    _fill_history(record, norm)
+    return record
+
+
+def _fill_history(record: JudgmentRecord, norm: str) -> None:
+    """Other case numbers cited (原审案号) and the operative orders."""
+    own = record.case_no
+    record.original_case_nos = [cn for cn in fields.all_case_nos(norm) if cn != own]
+    operative = record.section(SectionName.operative)
+    record.operative_orders = parties.operative_orders(operative)
+    record.first_instance = parties.first_instance(record, norm)
