@@ -1,17 +1,339 @@
-"""Parties and their roles (plaintiffs, defendants, third parties, applicants), aliases, agency head."""
+"""Parties and their roles: plaintiffs, defendants, third parties, applicants, aliases, agency head.
+
+Party lines (``上诉人（原审被告）盘山县自然资源局。``) are read first; where a document has none, the
+opening sentence of the history (``原告X诉被告Y（以下简称Z）…一案``) names the parties. Appeal and
+retrial roles are mapped back to the original roles: ``上诉人（原审被告）`` is a defendant.
+"""
 
 from __future__ import annotations
 
-from ingest.record import FirstInstance, JudgmentRecord
+import re
+
+from core.taxonomy import Procedure, SectionName
+from ingest.normalize import raw_span
+from ingest.record import FirstInstance, JudgmentRecord, Span
+
+PLAINTIFF, DEFENDANT, THIRD, APPLICANT, RESPONDENT = "plaintiff", "defendant", "third", "applicant", "respondent"
+
+_ROLES = [
+    "再审被申请人", "再审申请人", "原审被上诉人", "原审上诉人", "原审第三人", "原审原告", "原审被告", "一审原告", "一审被告",
+    "一审第三人", "被上诉人", "上诉人", "申请执行人", "被申请执行人", "被执行人", "被申请人", "申请人", "被申诉人", "申诉人",
+    "赔偿请求人", "赔偿义务机关", "起诉人", "原告", "被告", "第三人",
+]
+_ROLE_ALT = "|".join(_ROLES)
+PARTY_LINE_RE = re.compile(
+    rf"^(?P<role>{_ROLE_ALT})(?P<paren>[（(][^）)]{{1,30}}[）)])?[:：]?\s*(?P<rest>[^\n]+)$", re.M
+)
+_NAME_STOP_RE = re.compile(r"[，。,；;：:\n]|法定代表人|负责人|经营者|委托|（以下简称|（简称|\(以下简称|（下称|（原名|（曾用名|（未到庭|（到庭|（反诉")
+ALIAS_RE = re.compile(r"([^\s，。、；：（）“”\"]{2,60}?)[（(](?:以下|下)?简称[:：]?[“\"]?([^）)”\"，。]{1,20})[”\"]?[）)]")
+_AGENCY_RE = re.compile(
+    r"(人民政府|政府|局|委员会|委|厅|办公室|办事处|管理处|大队|支队|中队|总队|派出所|分局|公安|税务|海关|管理站|"
+    r"执法|中心|部|署|所|队|处|街道|镇|乡|院|会|站|总局|分署|监督|检察|稽查)$"
+)
+_NON_AGENCY_RE = re.compile(r"(公司|厂|店|合作社|村民委员会|居民委员会|村委会|经营部|商行|个体|商店|门市|工作室|研究所有限|酒店|"
+                            r"宾馆|农场|养殖场|学校|医院|诊所|事务所|合伙|协会|站$)")
+_PERSON_RE = re.compile(r"^[\u4e00-\u9fa5][\u4e00-\u9fa5×xX某*＊]{1,3}\d?$")
+_NOT_A_NAME_RE = re.compile(r"(公开|管理|行为|纠纷|决定|处罚|登记|赔偿|复议|行政|批准|确认|强制|许可|征收|补偿|协议|职责|一案|拆除|履行)$")
+
+
+def looks_like_agency(name: str) -> bool:
+    if _PERSON_RE.match(name) and not _AGENCY_RE.search(name):
+        return False
+    if _NON_AGENCY_RE.search(name) and not re.search(r"(人民政府|局|委员会办公室)$", name):
+        return False
+    return bool(_AGENCY_RE.search(name))
+
+
+def _clean_name(rest: str) -> str:
+    m = _NAME_STOP_RE.search(rest)
+    name = rest[: m.start()] if m else rest
+    name = re.sub(r"[（(][^（）()]*[）)]$", "", name)
+    return name.strip(" 。，.")
+
+
+def original_role(role: str, paren: str, name: str, procedure: Procedure | None) -> str | None:
+    """Map a role as written to the original role in the suit."""
+    paren = paren or ""
+    if procedure == Procedure.enforcement_review or role in ("申请执行人", "被执行人", "被申请执行人"):
+        if role in ("申请执行人", "申请人"):
+            return APPLICANT
+        if role in ("被执行人", "被申请执行人", "被申请人"):
+            return RESPONDENT
+    if role in ("原告", "原审原告", "一审原告", "起诉人", "赔偿请求人"):
+        return PLAINTIFF
+    if role in ("被告", "原审被告", "一审被告", "赔偿义务机关"):
+        return DEFENDANT
+    if role in ("第三人", "原审第三人", "一审第三人"):
+        return THIRD
+    first = re.split(r"[、，,]", paren.strip("（）()"))[0] if paren else ""
+    if "第三人" in first:
+        return THIRD
+    if "原告" in first or "起诉人" in first:
+        return PLAINTIFF
+    if "被告" in first:
+        return DEFENDANT
+    if role in ("上诉人", "被上诉人", "再审申请人", "再审被申请人", "被申请人", "申请人", "申诉人", "被申诉人",
+                "原审上诉人", "原审被上诉人"):
+        return DEFENDANT if looks_like_agency(name) else PLAINTIFF
+    return None
+
+
+def _add(bucket: list[str], name: str) -> None:
+    if name and name not in bucket:
+        bucket.append(name)
+
+
+def find_aliases(norm: str) -> dict[str, str]:
+    """``河北省国土资源厅（以下简称省国土厅）`` → {'省国土厅': '河北省国土资源厅'}."""
+    aliases: dict[str, str] = {}
+    for m in ALIAS_RE.finditer(norm):
+        full, short = m.group(1), m.group(2).strip()
+        full = re.split(r"(?:被告|原告|上诉人|被上诉人|第三人|申请人|被申请人|诉|与|及|和|、|对|向|因|不服)", full)[-1] or full
+        if short and short not in aliases and len(full) > len(short) - 1:
+            aliases[short] = full
+    return aliases
+
+
+def _from_party_lines(text: str, procedure: Procedure | None) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {PLAINTIFF: [], DEFENDANT: [], THIRD: [], APPLICANT: [], RESPONDENT: []}
+    for m in PARTY_LINE_RE.finditer(text):
+        rest = m.group("rest")
+        if re.search(r"一案|不服|提起|向本院|申请强制执行|于\d{4}年", rest[:60]):
+            continue
+        names = _split_names(_clean_name(rest))
+        names += [p for p in re.split(r"[，,]", rest)[1:] if re.fullmatch(r"[^\s。；]{2,30}(人民政府|局|委员会|中心|办公室)。?", p)
+                  and not re.match(r"(住|法定|负责|委托|系|现|原|曾)", p) and not re.search(r"[（）():：]", p)]
+        for name in [n.rstrip("。") for n in names]:
+            role = original_role(m.group("role"), m.group("paren") or "", name, procedure)
+            if role:
+                _add(out[role], name)
+    return out
+
+
+def _split_names(name: str) -> list[str]:
+    parts = [p for p in re.split(r"[、]", name) if p]
+    return parts if len(parts) > 1 and all(len(p) <= 30 for p in parts) else ([name] if name else [])
+
+
+_MARKER_RE = re.compile(rf"(?P<role>{_ROLE_ALT})(?P<paren>[（(][^）)]{{1,20}}[）)])?[:：]?|(?P<conn>因诉|因与|因认为|诉(?![称讼])|不服|与)")
+_SEGMENT_END_RE = re.compile(r"一案|因(?![诉与])|。|；|作出的|提起|向本院|于\d|等\d*[一二三四五六七八九十]*人|的(?!士)")
+_ALIAS_PAREN_RE = re.compile(r"^[（(](以下|下)?简称[^）)]*[）)]")
+_AGENCY_END_RE = re.compile(r"(人民政府|政府|局|委员会|厅|办公室|办事处|大队|支队|中队|派出所|分局|管理中心|中心|公司|管理处|街道|分署)")
+
+
+def _next_separator(seg: str) -> re.Match[str] | None:
+    for m in re.finditer(r"[、，,]|和|及|以及", seg):
+        if m.group(0) in "、，," or _AGENCY_END_RE.search(seg[: m.start()][-4:]):
+            return m
+    return None
+
+
+def _names_in_segment(seg: str) -> list[str]:
+    """Names in ``甲（以下简称A）、乙，丙劳动行政管理`` → [甲, 乙, 丙]."""
+    names: list[str] = []
+    while seg:
+        seg = seg.lstrip("、，,和及")
+        if not seg:
+            break
+        m = re.match(r"((?:[^、，,（(]|[（(][^）)简]{1,20}[）)]){2,60}?)[（(](?:以下|下)?简称[^）)]*[）)]", seg)
+        nxt = _next_separator(seg)
+        if m and (not nxt or m.end(1) <= nxt.start()):
+            names.append(m.group(1))
+            seg = seg[m.end() :]
+            continue
+        piece = seg[: nxt.start()] if nxt else seg
+        seg = seg[nxt.end() :] if nxt else ""
+        prefix = _agency_prefix(piece)
+        if looks_like_agency(prefix):
+            names.append(prefix)
+        elif _NOT_A_NAME_RE.search(piece):
+            pass
+        elif _PERSON_RE.match(piece) or re.fullmatch(r"[^，。]{2,40}(公司|厂|店|合作社|委员会|站|社|部|所|中心|院|学校|商行)", piece):
+            names.append(piece)
+        if not nxt:
+            break
+    return names
+
+
+def _opening_sentence(record: JudgmentRecord, norm: str, offsets: list[int]) -> str:
+    history = _section_norm(record, norm, offsets, SectionName.history)
+    text = history or norm
+    for sentence in re.split(r"[。\n]", text):
+        if re.search(r"一案|提起(行政)?(赔偿)?诉讼|向本院提出|申请强制执行|申请执行", sentence):
+            return sentence
+    return ""
+
+
+def _from_opening(sentence: str, procedure: Procedure | None) -> dict[str, list[str]]:
+    """Parties named in the history's opening sentence, when there are no party lines."""
+    out: dict[str, list[str]] = {PLAINTIFF: [], DEFENDANT: [], THIRD: [], APPLICANT: [], RESPONDENT: []}
+    markers = list(_MARKER_RE.finditer(sentence))
+    first_start = markers[0].start() if markers else len(sentence)
+    subject = re.sub(r"^(本院|经审理|经审查)[^，]*?对", "", sentence[:first_start])
+    if 2 <= len(subject) <= 40 and not re.search(r"[，。]|^本院", subject):
+        role = APPLICANT if procedure == Procedure.enforcement_review and looks_like_agency(subject) else (
+            DEFENDANT if looks_like_agency(subject) else PLAINTIFF)
+        _add(out[role], subject)
+    for i, mk in enumerate(markers):
+        seg_end = markers[i + 1].start() if i + 1 < len(markers) else len(sentence)
+        seg = sentence[mk.end() : seg_end]
+        stop = _SEGMENT_END_RE.search(seg)
+        seg = seg[: stop.start()] if stop else seg
+        if not seg or re.match(r"^(认为|因|对)", seg):
+            continue
+        for name in _names_in_segment(seg):
+            if mk.group("role"):
+                role = original_role(mk.group("role"), mk.group("paren") or "", name, procedure)
+            elif mk.group("conn") in ("诉", "因诉", "因与", "与", "不服", "因认为"):
+                role = DEFENDANT if looks_like_agency(name) else None
+            else:
+                role = None
+            if role:
+                _add(out[role], name)
+    return out
+
+
+def _agency_prefix(name: str) -> str:
+    """``攸县人力资源和社会保障局劳动和社会保障行政管理`` → ``攸县人力资源和社会保障局``."""
+    cut = None
+    for m in _AGENCY_END_RE.finditer(name):
+        cut = m.end()
+    return name[:cut] if cut else name
 
 
 def fill_parties(record: JudgmentRecord, norm: str, offsets: list[int]) -> None:
-    return None
+    """Set the party lists, aliases and agency_head_appeared on ``record``."""
+    record.aliases = find_aliases(norm)
+    parties_text = _section_norm(record, norm, offsets, SectionName.parties)
+    found = _from_party_lines(parties_text, record.procedure) if parties_text else None
+    opening = _from_opening(_opening_sentence(record, norm, offsets), record.procedure)
+    if not found or not any(found.values()):
+        found = opening
+    else:
+        for role in (PLAINTIFF, DEFENDANT, APPLICANT):
+            if not found[role]:
+                found[role] = opening[role]
+    resolve = {**record.aliases}
+    def full(name: str) -> str:
+        return resolve.get(name, name)
+    record.plaintiffs = _dedupe([full(n) for n in found[PLAINTIFF]])
+    record.defendants = _dedupe([full(n) for n in found[DEFENDANT]])
+    record.third_parties = _dedupe([full(n) for n in found[THIRD]])
+    record.applicants = _dedupe([full(n) for n in found[APPLICANT]])
+    record.respondents = _dedupe([full(n) for n in found[RESPONDENT]])
+    if record.procedure == Procedure.enforcement_review and record.defendants and not record.applicants:
+        record.applicants, record.defendants = record.defendants, []
+    record.agency_head_appeared, span = agency_head(norm, record)
+    if span is not None:
+        start, end = raw_span(offsets, span[0], span[1], len(record.text))
+        record.agency_head_evidence = Span(start=start, end=end)
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for n in names:
+        if n and n not in out:
+            out.append(n)
+    return out
+
+
+def _section_norm(record: JudgmentRecord, norm: str, offsets: list[int], name: SectionName) -> str:
+    """The normalised text of a section (sections hold raw offsets)."""
+    import bisect
+
+    parts = []
+    for s in record.section_spans(name):
+        a = bisect.bisect_left(offsets, s.start)
+        b = bisect.bisect_left(offsets, s.end)
+        parts.append(norm[a:b])
+    return "\n".join(parts)
+
+
+# --- the agency's responsible person in court ---------------------------------------------------
+
+_HEAD_TITLES = (r"负责人|法定代表人|行政首长|局长|副局长|县长|副县长|市长|副市长|区长|副区长|镇长|副镇长|乡长|副乡长|"
+                r"主任|副主任|厅长|副厅长|处长|副处长|大队长|副大队长|队长|副队长|所长|副所长|部长|副部长|主席|副主席|"
+                r"院长|副院长|关长|书记|副书记|署长|副署长|总经理")
+HEAD_APPEARED_RE = re.compile(
+    rf"(负责人|法定代表人|出庭应诉的行政机关负责人|行政机关负责人|(?:{_HEAD_TITLES}))[^。；\n]{{0,40}}?(出庭|到庭|参加(庭审|诉讼)|应诉)"
+)
+HEAD_ABSENT_RE = re.compile(
+    rf"((负责人|法定代表人|{_HEAD_TITLES})[^。；\n]{{0,30}}?(未|没有|均未|拒不)(出庭|到庭|参加)|"
+    rf"(负责人|法定代表人)[^。；\n]{{0,10}}?[（(]未到庭[）)])"
+)
+APPEARANCE_RE = re.compile(r"[^。\n]{0,200}?(到庭参加(了)?诉讼|出庭参加(了)?诉讼|到庭参加庭审|出庭应诉|到庭应诉|参加了?庭审|到庭|出庭)[^。\n]{0,40}")
+
+
+def agency_head(norm: str, record: JudgmentRecord) -> tuple[bool | None, tuple[int, int] | None]:
+    """True when the text says the agency's head appeared, False when it says who appeared without them."""
+    if record.procedure == Procedure.enforcement_review:
+        return None, None
+    for m in HEAD_ABSENT_RE.finditer(norm):
+        if _mentions_defendant_side(norm, m.start(), record):
+            return False, (m.start(), m.end())
+    for m in HEAD_APPEARED_RE.finditer(norm):
+        sentence_start = max(norm.rfind("。", 0, m.start()), norm.rfind("\n", 0, m.start())) + 1
+        chunk = norm[sentence_start : m.end()]
+        if re.search(r"(未|没有|不)(出庭|到庭)", chunk[-12:]):
+            continue
+        if _mentions_defendant_side(norm, m.start(), record) or "行政机关负责人" in chunk:
+            return True, (sentence_start, m.end())
+    # who appeared is said, and the defendant was represented only by agents
+    for m in APPEARANCE_RE.finditer(norm):
+        sentence = m.group(0)
+        if "委托" in sentence and any(f in sentence for d in record.defendants for f in _short_forms(d, record)):
+            return False, (m.start(), m.end())
+        if re.search(r"被告[^。，]{0,30}委托(诉讼)?代理人", sentence) or re.search(r"被上诉人[^。，]{0,30}委托(诉讼)?代理人", sentence):
+            return False, (m.start(), m.end())
+    return None, None
+
+
+def _mentions_defendant_side(norm: str, pos: int, record: JudgmentRecord) -> bool:
+    before = norm[max(0, pos - 60) : pos]
+    if re.search(r"(被告|被上诉人|被申请人|上诉人（原审被告）|行政机关|本局|该局)", before):
+        return True
+    return any(any(f in before for f in _short_forms(d, record)) for d in record.defendants)
+
+
+def _short_forms(name: str, record: JudgmentRecord) -> set[str]:
+    forms = {name}
+    forms |= {short for short, full in record.aliases.items() if full == name}
+    return forms
+
+
+# --- operative orders and the first instance ------------------------------------------------------
+
+_ITEM_RE = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]|^\s*\d+[、.．]|^\s*[（(][一二三四五六七八九十\d]+[）)]")
+_FEE_RE = re.compile(r"(受理费|诉讼费|案件费用|申请费)")
 
 
 def operative_orders(operative: str) -> list[str]:
-    return []
+    """The orders of the operative part: its numbered items, or its lines before the costs sentence."""
+    lines = [ln.strip() for ln in operative.split("\n") if ln.strip()]
+    items = [ln for ln in lines if _ITEM_RE.match(ln)]
+    if items:
+        return items
+    return [ln for ln in lines if not _FEE_RE.search(ln)][:5]
+
+
+_FIRST_RULING_RE = re.compile(
+    r"(?P<court>[^\s，。、；：（）]{2,40}?人民法院)(?:于[^，。]{4,14}日)?(?:作出(?:的)?)?(?P<case>[（(〔\[［]\s*(?:19|20)\d{2}[^，。；\n]{2,30}?号)"
+)
 
 
 def first_instance(record: JudgmentRecord, norm: str) -> FirstInstance | None:
-    return None
+    """For appeals and retrials: the lower court, its case number and (when quoted) its result."""
+    if record.procedure not in (Procedure.appeal, Procedure.retrial, Procedure.retrial_review):
+        return None
+    from ingest.normalize import normalize_case_no
+
+    court = case_no = result = None
+    m = _FIRST_RULING_RE.search(norm)
+    if m and record.court and m.group("court") != record.court:
+        court, case_no = m.group("court"), normalize_case_no(m.group("case"))
+    r = re.search(r"(一审法院|原审法院|原审|一审)[^。\n]{0,80}?判决[:：]([^\n]{2,400}?)(。|\n|$)", norm)
+    if r:
+        result = r.group(2).strip()
+    if not (court or case_no or result):
+        return None
+    return FirstInstance(court=court, case_no=case_no, result=result)
