@@ -25,7 +25,8 @@ _OPERATIVE_END = re.compile(
 _OWN_REASONING = re.compile(r"(本院(经审理|经审查)?认为|本院再审认为|本院二审认为|本院审查认为)")
 _LOWER_REASONING = re.compile(
     r"(一审|原审|原一审|二审|原二审)(法院|判决|裁定|人民法院)?(经审理|经审查)?认为|"
-    r"[^\n。]{0,30}人民法院(一审|经审理|审理)?认为"
+    r"[^\n。]{0,30}法院(一审|经审理|审理)?认为|"
+    r"(一审|原审|原一审)(法院|判决)?[^\n。，]{0,6}(依照|依据|根据)|[^\n。，]{0,30}法院(依照|依据|根据)"
 )
 
 
@@ -85,7 +86,13 @@ def reasoning_spans(record: JudgmentRecord) -> list[Span]:
     """The court's own reasoning (本院认为 …): the parser's section, else found in the text."""
     spans = record.section_spans(SectionName.reasoning)
     if spans:
-        return [Span(s.start, s.end, SectionName.reasoning.value) for s in spans]
+        # One block from the first 本院认为 to the operative orders: a paragraph inside it that the
+        # parser named otherwise (被告辩称其…，但未举证) is still the court speaking.
+        start, end = spans[0].start, spans[-1].end
+        op = operative_span(record)
+        if op and op.start > end:
+            end = op.start
+        return [Span(start, end, SectionName.reasoning.value)]
     text = record.text
     m = None
     for m_i in _OWN_REASONING.finditer(text):
@@ -104,7 +111,10 @@ def reasoning_spans(record: JudgmentRecord) -> list[Span]:
 
 
 def lower_court_reasoning_spans(record: JudgmentRecord) -> list[Span]:
-    """Paragraphs where an appeal or retrial quotes the lower court's reasoning (一审法院认为 …)."""
+    """Where an appeal or retrial quotes the lower court's reasoning (一审法院认为 … 一审法院依照 … 判决).
+
+    A quote runs from its opening paragraph until a paragraph where a party or this court speaks.
+    """
     text = record.text
     own = reasoning_spans(record)
     limit = own[0].start if own else len(text)
@@ -113,11 +123,22 @@ def lower_court_reasoning_spans(record: JudgmentRecord) -> list[Span]:
         para_start = text.rfind("\n", 0, m.start()) + 1
         if m.start() - para_start > 40:  # the phrase must open its paragraph (or nearly)
             continue
-        end = min(_paragraph_end(text, m.end()), limit)
         if out and para_start < out[-1].end:
             continue
+        end = min(_paragraph_end(text, m.end()), limit)
+        while end < limit:
+            nxt = end + 1
+            if _QUOTE_STOP.match(text, nxt):
+                break
+            end = min(_paragraph_end(text, nxt), limit)
         out.append(Span(para_start, end, section_at(record, para_start)))
     return out
+
+
+_QUOTE_STOP = re.compile(
+    r"\s*(上诉人|被上诉人|一审第三人|原审第三人|原审原告|原审被告|再审申请人|被申请人|二审|本院|申请人|原告|被告|"
+    r"第三人|经审理|经审查|当事人)(?!法院)|[^\n]{0,30}(不服|上诉称|上诉请求|辩称|答辩称|述称)"
+)
 
 
 def section_at(record: JudgmentRecord, pos: int) -> str | None:

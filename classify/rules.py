@@ -1,0 +1,162 @@
+"""Run the cause rules (``classify.rules_table``) over the court's reasoning.
+
+A hit is a cause, the verbatim sentence that proves it (with offsets) and a strength. Only the
+court's own voice counts: sentences where the court restates a party's argument, or speaks about a
+lower court's judgment, are skipped, as are negated phrasings (不存在程序违法).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from classify.rules_table import NEGATION, PROVISIONS, PROVISIONS_1989_54_2, RULES, CauseRule
+from classify.text import Span, sentences
+
+_COMPILED: list[tuple[CauseRule, list[re.Pattern[str]], list[re.Pattern[str]]]] = [
+    (r, [re.compile(p) for p in r.patterns], [re.compile(g) for g in r.guards]) for r in RULES
+]
+_NEGATION = re.compile(NEGATION)
+_PARTY_VOICE = re.compile(
+    r"(原告|上诉人|再审申请人|申请人|被上诉人|第三人|被告|被申请人)[^。；]{0,40}?"
+    r"(认为|主张|诉称|上诉称|称|提出|辩称|质证|述称|陈述|意见|请求|理由)"
+)
+_COURT_VOICE = re.compile(r"(但|然而|可是|却|本院认为|经查|经审查|本院经审查|法院认为|综上)")
+_ACCEPTED = re.compile(r"(理由|主张|意见|请求)?[^。；，]{0,4}(成立|予以支持|予以采纳|予以采信|予以认可|本院予以)")
+_REJECTED = re.compile(r"不予(支持|采纳|采信|认可)|不能成立|不成立")
+_LOWER_COURT_SUBJECT = re.compile(r"(一审|原审|原|二审)(法院|判决|裁定|审)[^，。；]{0,20}$")
+_CLAUSE_BREAK = re.compile(r"[，,；;：:]")
+_QUOTE = re.compile(r"[“「\"][^”」\"]*[”」\"]?")
+_NORM_INTRO = re.compile(r"(规定|条|款|项|之一)[：:，,]?\s*$")
+
+_LAW = re.compile(r"行政诉讼法(?!〉|>)[》」]?")
+_ARTICLE = re.compile(r"第([一二三四五六七八九十百零〇\d]+)条(?:之一)?")
+_PARAGRAPH = re.compile(r"^第([一二三四五六七八九十\d]+)款")
+_ITEM = re.compile(r"第?[（(]?([一二三四五六七八九十\d]+)[）)]?(?=[、，和及]?\s*(第?[（(]?[一二三四五六七八九十\d]+[）)]?[、，和及]?\s*)*项)")
+_SUBPOINT = re.compile(r"第?\s*([1-5一二三四五])\s*目")
+_STOP = re.compile(r"[《。；]")
+
+_CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    cause: str
+    rule_id: str
+    strength: float
+    sentence: Span
+    match_start: int
+
+
+def cn_number(text: str) -> int | None:
+    """一百二十三 / 七十 / 12 → int."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN:
+            current = _CN[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def run_rules(text: str, spans: list[Span]) -> list[RuleHit]:
+    """Every rule hit in the sentences of ``spans`` (phrases and cited provisions)."""
+    hits: list[RuleHit] = []
+    for span in spans:
+        for sent in sentences(text, span.start, span.end):
+            sent = Span(sent.start, sent.end, span.section)
+            s_text = text[sent.start : sent.end]
+            hits.extend(_phrase_hits(s_text, sent))
+            hits.extend(_provision_hits(s_text, sent))
+    return hits
+
+
+def _phrase_hits(s_text: str, sent: Span) -> list[RuleHit]:
+    out: list[RuleHit] = []
+    quoted = _quoted_norms(s_text)
+    for rule, patterns, guards in _COMPILED:
+        for pattern in patterns:
+            for m in pattern.finditer(s_text):
+                if any(a <= m.start() < b for a, b in quoted):
+                    continue
+                if rule.cause != "passive_defence" and _REJECTED.search(s_text, m.end()):
+                    continue  # the court rejects an argument that used the phrase
+                if _voiced_by_court(s_text, m.start(), m.end(), guards):
+                    out.append(RuleHit(rule.cause, rule.id, rule.strength, sent, sent.start + m.start()))
+                    break
+            else:
+                continue
+            break
+    return out
+
+
+def _quoted_norms(s_text: str) -> list[tuple[int, int]]:
+    """Spans of “…” quoting a norm (规定：“…”): the statute's words are not the court's finding."""
+    out = []
+    for m in _QUOTE.finditer(s_text):
+        if _NORM_INTRO.search(s_text[max(0, m.start() - 8) : m.start()]):
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _voiced_by_court(s_text: str, start: int, end: int, guards: list[re.Pattern[str]]) -> bool:
+    """False when the match is negated, restates a party, or judges a lower court."""
+    before = s_text[:start]
+    clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0)
+    clause_before = before[clause_start:]
+    if any(g.search(clause_before) for g in guards):
+        return False
+    if _LOWER_COURT_SUBJECT.search(clause_before):
+        return False
+    party = next(iter(reversed(list(_PARTY_VOICE.finditer(before)))), None)
+    if party is not None and not _COURT_VOICE.search(before, party.end()):
+        after = s_text[end:]
+        if _REJECTED.search(after) or not _ACCEPTED.search(after):
+            return False
+    return True
+
+
+def _provision_hits(s_text: str, sent: Span) -> list[RuleHit]:
+    out: list[RuleHit] = []
+    for law in _LAW.finditer(s_text):
+        stop = _STOP.search(s_text, law.end())
+        region_end = stop.start() if stop else len(s_text)
+        region = s_text[law.end() : region_end]
+        articles = list(_ARTICLE.finditer(region))
+        for i, art in enumerate(articles):
+            number = cn_number(art.group(1))
+            if number is None:
+                continue
+            tail = region[art.end() : articles[i + 1].start() if i + 1 < len(articles) else len(region)]
+            for cause, strength in _provision_causes(number, tail):
+                out.append(RuleHit(cause, f"cite.{number}", strength, sent, sent.start + law.start()))
+    return out
+
+
+def _provision_causes(article: int, tail: str) -> list[tuple[str, float]]:
+    para_m = _PARAGRAPH.match(tail)
+    paragraph = cn_number(para_m.group(1)) if para_m else None
+    items_text = tail[para_m.end() :] if para_m else tail
+    item_end = items_text.find("项")
+    items = [cn_number(m.group(1)) for m in _ITEM.finditer(items_text[: item_end + 1])] if item_end >= 0 else []
+    found: list[tuple[str, float]] = []
+    if article == 54 and 2 in items:
+        sub = _SUBPOINT.search(items_text)
+        if sub:
+            n = cn_number(sub.group(1))
+            if n in PROVISIONS_1989_54_2:
+                found.append(PROVISIONS_1989_54_2[n])
+    for item in items or [None]:
+        for key in ((article, paragraph, item), (article, None, item), (article, None, None)):
+            if key in PROVISIONS:
+                found.append(PROVISIONS[key])
+                break
+    return found
