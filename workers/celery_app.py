@@ -1,0 +1,161 @@
+"""The Celery application (production: Redis broker). Thin tasks: ids in, the bodies live in workers.tasks.
+
+Start a worker with ``anjian worker`` (or ``celery -A workers.celery_app worker -Q default``), the
+scheduler with ``anjian beat``. JSON only — never pickle. Late acknowledgement: a task whose worker dies
+is not lost; and because Redis redelivers only after its visibility timeout, every worker also runs a
+sweeper that re-queues jobs whose lease expired (the jobs table is the truth).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from typing import Any
+
+from celery import Celery, signals
+from celery.schedules import crontab
+from kombu import Queue
+
+from core.db import Database
+from core.settings import load_settings
+from workers import tasks
+from workers.config import load_worker_settings
+from workers.dispatch import INGEST_TASK, send_ingest
+
+log = logging.getLogger(__name__)
+
+QUEUES = ("default", "ocr")
+
+
+def make_celery(broker_url: str | None, result_backend: str | None = None) -> Celery:
+    w = load_worker_settings()
+    app = Celery("anjian", broker=broker_url or "redis://127.0.0.1:6379/0",
+                 backend=result_backend or broker_url, set_as_current=False)
+    app.conf.update(
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        result_accept_content=["json"],
+        task_default_queue="default",
+        task_queues=[Queue(q) for q in QUEUES],
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_acks_on_failure_or_timeout=True,
+        worker_prefetch_multiplier=1,
+        task_ignore_result=True,
+        task_time_limit=w.ingest_time_limit_s,
+        task_soft_time_limit=w.ingest_time_limit_s * 0.9,
+        task_track_started=False,
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={"visibility_timeout": 3600},
+        worker_max_tasks_per_child=200,  # bounds memory growth of long OCR runs
+        timezone="Asia/Shanghai",
+        enable_utc=True,
+        beat_schedule={
+            "sweep-dead-workers": {"task": "anjian.sweep", "schedule": max(10.0, w.sweep_interval_s)},
+            "nightly-index-check": {"task": "anjian.check_index", "schedule": crontab(hour=2, minute=30)},
+            "nightly-retrain": {"task": "anjian.retrain", "schedule": crontab(hour=3, minute=30)},
+        },
+    )
+    _register_tasks(app)
+    return app
+
+
+# -- per-process runtime -----------------------------------------------------------------------------
+_ctx: tasks.WorkerContext | None = None
+_ctx_pid = 0
+_ctx_lock = threading.Lock()
+
+
+def context() -> tasks.WorkerContext:
+    """The worker process's settings, store and pipeline, built once per process (after the fork)."""
+    global _ctx, _ctx_pid
+    with _ctx_lock:
+        if _ctx is None or _ctx_pid != os.getpid():
+            settings = load_settings()
+            _ctx = tasks.WorkerContext(settings, Database(settings))
+            _ctx_pid = os.getpid()
+        return _ctx
+
+
+def _register_tasks(app: Celery) -> None:
+    @app.task(name=INGEST_TASK, bind=True, max_retries=None)
+    def ingest_job(self: Any, job_id: int) -> dict[str, Any] | None:
+        try:
+            return tasks.run_ingest_job(context(), int(job_id))
+        except tasks.TransientJobError as exc:
+            raise self.retry(countdown=exc.delay_s, exc=exc) from exc
+
+    @app.task(name="anjian.classify_judgment", bind=True, max_retries=5)
+    def classify_judgment(self: Any, judgment_id: int) -> bool:
+        try:
+            return tasks.classify_judgment(context(), int(judgment_id))
+        except tasks.TransientJobError as exc:
+            raise self.retry(countdown=exc.delay_s, exc=exc) from exc
+
+    @app.task(name="anjian.index_judgments", bind=True, max_retries=5)
+    def index_judgments(self: Any, judgment_ids: list[int]) -> bool:
+        try:
+            return tasks.index_judgments(context(), [int(i) for i in judgment_ids])
+        except tasks.TransientJobError as exc:
+            raise self.retry(countdown=exc.delay_s, exc=exc) from exc
+
+    @app.task(name="anjian.build_report")
+    def build_report(params: dict[str, Any]) -> dict[str, Any]:
+        return tasks.build_report(context(), dict(params))
+
+    @app.task(name="anjian.check_index", time_limit=3 * 3600)
+    def check_index() -> dict[str, Any]:
+        return tasks.check_index(context())
+
+    @app.task(name="anjian.retrain", time_limit=3 * 3600)
+    def retrain() -> dict[str, Any]:
+        return tasks.retrain(context())
+
+    @app.task(name="anjian.sweep")
+    def sweep() -> int:
+        return sweep_and_resend(context(), app)
+
+
+def sweep_and_resend(ctx: tasks.WorkerContext, app: Celery) -> int:
+    """Re-queue jobs of dead workers and (re)send messages for queued jobs that have none."""
+    from workers import jobs
+
+    ids = jobs.sweep(ctx.db, requeue_after_s=ctx.wsettings.requeue_after_s)
+    if not ids:
+        return 0
+    with ctx.db.session() as s:
+        queues = jobs.queues_of(s, ids)
+    for job_id in ids:
+        send_ingest(app, job_id, queues.get(job_id, "default"), ctx.wsettings)
+    jobs.mark_enqueued(ctx.db, ids)
+    log.info("sweeper re-sent %d jobs", len(ids))
+    return len(ids)
+
+
+# -- the sweeper thread of a worker's main process ----------------------------------------------------
+_sweeper_stop = threading.Event()
+
+
+@signals.worker_ready.connect
+def _start_sweeper(sender: Any = None, **_: Any) -> None:
+    interval = load_worker_settings().sweep_interval_s
+    consumer_app = getattr(sender, "app", None) or app
+
+    def loop() -> None:
+        while not _sweeper_stop.wait(interval):
+            try:
+                sweep_and_resend(context(), consumer_app)
+            except Exception:  # noqa: BLE001 - next round
+                log.warning("sweeper round failed", exc_info=True)
+
+    threading.Thread(target=loop, name="anjian-sweeper", daemon=True).start()
+
+
+@signals.worker_shutdown.connect
+def _stop_sweeper(**_: Any) -> None:
+    _sweeper_stop.set()
+
+
+app = make_celery(load_settings().broker_url, load_settings().result_backend)

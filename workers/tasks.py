@@ -1,0 +1,249 @@
+"""The bodies of the background tasks: ids in, library calls, idempotent writes.
+
+These functions know nothing of Celery or threads: the Celery tasks (workers/celery_app.py) and the
+in-process runner (workers/embedded.py) both call them, so both paths run the same code. A transient
+error (database or broker connection) raises :class:`TransientJobError` with a delay; anything else
+that goes wrong is recorded on the job as a permanent failure with its reason — never swallowed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from core.db import Database
+from core.models import Correction, Judgment
+from core.pipeline import Pipeline
+from core.settings import Settings
+from workers import jobs
+from workers.config import WorkerSettings, load_worker_settings
+from workers.models import MaintenanceRun
+
+log = logging.getLogger(__name__)
+
+
+class TransientJobError(Exception):
+    """Try again later (after ``delay_s``): the job was put back to ``queued``."""
+
+    def __init__(self, message: str, delay_s: float):
+        super().__init__(message)
+        self.delay_s = delay_s
+
+
+def transient_errors() -> tuple[type[BaseException], ...]:
+    """Errors worth a retry: the database or the broker is briefly unreachable or busy."""
+    from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+
+    kinds: list[type[BaseException]] = [OperationalError, InterfaceError, DisconnectionError, ConnectionError]
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
+        kinds += [RedisConnectionError, RedisTimeoutError]
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        from kombu.exceptions import OperationalError as KombuOperationalError
+
+        kinds.append(KombuOperationalError)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(kinds)
+
+
+def _is_time_limit(exc: BaseException) -> bool:
+    try:
+        from billiard.exceptions import SoftTimeLimitExceeded
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(exc, SoftTimeLimitExceeded)
+
+
+@dataclass
+class WorkerContext:
+    """What a worker process (or the in-process runner) needs, built once."""
+
+    settings: Settings
+    db: Database
+    wsettings: WorkerSettings = field(default_factory=load_worker_settings)
+    _pipeline: Pipeline | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def pipeline(self) -> Pipeline:
+        with self._lock:
+            if self._pipeline is None:
+                self._pipeline = Pipeline(self.db, self.settings)
+            return self._pipeline
+
+    def backoff(self, attempts: int) -> float:
+        w = self.wsettings
+        return min(w.retry_backoff_max_s, w.retry_backoff_s * 2 ** max(0, attempts - 1))
+
+
+@contextmanager
+def _lease(ctx: WorkerContext, job_id: int, worker_id: str) -> Iterator[None]:
+    """Renew the job's lease every third of its length while the body runs."""
+    stop = threading.Event()
+    period = max(0.5, ctx.wsettings.job_lease_s / 3)
+
+    def beat() -> None:
+        while not stop.wait(period):
+            try:
+                if not jobs.renew_lease(ctx.db, job_id, worker_id, ctx.wsettings.job_lease_s):
+                    log.warning("job %s: lease lost", job_id)
+                    return
+            except Exception:  # noqa: BLE001 - a missed heartbeat only shortens the lease
+                log.warning("job %s: heartbeat failed", job_id, exc_info=True)
+
+    t = threading.Thread(target=beat, name=f"lease-{job_id}", daemon=True)
+    t.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        t.join(timeout=5)
+
+
+def run_ingest_job(ctx: WorkerContext, job_id: int, worker_id: str | None = None) -> dict[str, Any] | None:
+    """Ingest one stored upload. None: nothing to do (finished, or held by a live worker).
+
+    Idempotent: the pipeline's ``ingest_key`` makes a second run after a crash return the earlier
+    document instead of storing the file twice.
+    """
+    worker_id = worker_id or jobs.worker_identity()
+    claimed = jobs.claim(ctx.db, job_id, worker_id, ctx.wsettings.job_lease_s)
+    if claimed is None:
+        log.info("job %s: already finished or held by a live worker", job_id)
+        return None
+    if claimed.attempts > ctx.wsettings.max_attempts:
+        msg = f"处理此文件时处理进程已中断 {claimed.attempts - 1} 次（超时或崩溃），已停止重试。"
+        jobs.fail(ctx.db, job_id, worker_id, "worker_lost", msg)
+        return {"state": "failed", "reason": "worker_lost"}
+    path = jobs.original_path(ctx.settings, claimed.stored_path)
+    try:
+        with _lease(ctx, job_id, worker_id):
+            if not path.exists():
+                raise FileNotFoundError(f"找不到上传文件的原件 {claimed.stored_path}")
+            result = ctx.pipeline.ingest_path(path, filename=claimed.filename, ingest_key=f"job-{job_id}")
+    except transient_errors() as exc:
+        delay = ctx.backoff(claimed.attempts)
+        msg = f"暂时性错误，{delay:.0f} 秒后重试：{exc.__class__.__name__}: {exc}"[:2000]
+        log.warning("job %s: %s", job_id, msg)
+        if claimed.attempts >= ctx.wsettings.max_attempts + 2:
+            jobs.fail(ctx.db, job_id, worker_id, "transient", msg)
+            return {"state": "failed", "reason": "transient"}
+        try:
+            jobs.release(ctx.db, job_id, worker_id, delay, msg)
+        except Exception:  # noqa: BLE001 - the lease will expire and the sweeper re-queues it
+            log.warning("job %s: could not release", job_id, exc_info=True)
+        raise TransientJobError(msg, delay) from exc
+    except FileNotFoundError as exc:
+        jobs.fail(ctx.db, job_id, worker_id, "original_missing", str(exc))
+        return {"state": "failed", "reason": "original_missing"}
+    except Exception as exc:
+        reason = "timeout" if _is_time_limit(exc) else "error"
+        log.exception("job %s (%s) failed", job_id, claimed.filename)
+        message = (
+            "处理超时，已停止。" if reason == "timeout" else f"处理出错：{exc.__class__.__name__}: {exc}"
+        )[:2000]
+        jobs.fail(ctx.db, job_id, worker_id, reason, message)
+        return {"state": "failed", "reason": reason}
+    outcome = {
+        "status": result.status.value,
+        "reason": result.reason.value if result.reason else None,
+        "message": result.message,
+        "warnings": list(result.warnings),
+        "judgment_id": result.judgment_id,
+        "document_id": result.document_id,
+    }
+    if not jobs.finish(ctx.db, job_id, worker_id, outcome):
+        log.warning("job %s: finished after its lease was taken; the other run finds this result", job_id)
+    return {"state": "done", **outcome}
+
+
+# -- other tasks: small, ids in --------------------------------------------------------------------
+def classify_judgment(ctx: WorkerContext, judgment_id: int) -> bool:
+    """Re-classify a stored judgment from its record (e.g. after a new model), then re-index it."""
+    from core.store import refresh_judgment
+    from ingest.record import JudgmentRecord
+
+    with ctx.db.session() as s:
+        judgment = s.get(Judgment, judgment_id)
+        if judgment is None:
+            return False
+        record = JudgmentRecord.model_validate(judgment.record)
+        classification = ctx.pipeline.classify(record)
+        judgment.classification = classification.model_dump(mode="json") if classification else None
+        refresh_judgment(judgment)
+    return index_judgments(ctx, [judgment_id])
+
+
+def index_judgments(ctx: WorkerContext, judgment_ids: list[int]) -> bool:
+    if not ctx.pipeline.index_judgments(list(judgment_ids)):
+        raise TransientJobError(f"indexing {len(judgment_ids)} judgments failed", ctx.backoff(1))
+    return True
+
+
+def build_report(ctx: WorkerContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Build a report in the background (calls ``reports.build_report`` when that area provides it)."""
+    try:
+        from reports import build_report as build  # type: ignore[attr-defined]
+    except ImportError:
+        return {"ok": False, "message": "报表模块尚未提供后台生成"}
+    result = build(ctx.db, ctx.settings, **params)
+    return {"ok": True, "result": result if isinstance(result, dict | str | int | None) else str(result)}
+
+
+def _record_run(ctx: WorkerContext, task: str, ok: bool, details: dict[str, Any]) -> None:
+    with ctx.db.session() as s:
+        s.add(MaintenanceRun(task=task, ok=ok, details=details))
+
+
+def check_index(ctx: WorkerContext, chunk: int = 200) -> dict[str, Any]:
+    """Nightly: the search index holds exactly the stored judgments. Index the missing, delete the extra."""
+    backend = ctx.pipeline.search_backend()
+    indexed = set(backend.ids())
+    with ctx.db.session() as s:
+        stored = set(s.scalars(select(Judgment.id)).all())
+    missing = sorted(stored - indexed)
+    extra = sorted(indexed - stored)
+    failed = 0
+    for i in range(0, len(missing), chunk):
+        part = missing[i : i + chunk]
+        if not ctx.pipeline.index_judgments(part):
+            failed += len(part)
+    if extra:
+        backend.delete(extra)
+    details = {"stored": len(stored), "indexed": len(indexed), "missing": len(missing),
+               "extra": len(extra), "failed": failed}
+    _record_run(ctx, "check_index", failed == 0, details)
+    log.info("index check: %s", details)
+    return details
+
+
+def retrain(ctx: WorkerContext) -> dict[str, Any]:
+    """Retrain the classifier when reviewers made corrections since the last retraining."""
+    with ctx.db.session() as s:
+        newest = s.scalar(select(func.max(Correction.id))) or 0
+        last = s.scalars(
+            select(MaintenanceRun).where(MaintenanceRun.task == "retrain", MaintenanceRun.ok.is_(True))
+            .order_by(MaintenanceRun.id.desc()).limit(1)
+        ).first()
+        seen = int((last.details or {}).get("max_correction_id", 0)) if last else 0
+    if newest <= seen:
+        return {"retrained": False, "message": "没有新的人工更正"}
+    try:
+        from classify import train_from_store  # type: ignore[attr-defined]
+    except ImportError:
+        return {"retrained": False, "message": "分类模块尚未提供训练入口"}
+    out = train_from_store(ctx.db, ctx.settings)
+    details = {"max_correction_id": newest, "result": out if isinstance(out, dict) else str(out)}
+    _record_run(ctx, "retrain", True, details)
+    return {"retrained": True, **details}
