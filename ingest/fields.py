@@ -69,7 +69,7 @@ def _looks_like_court_case(case_no: str) -> bool:
     return bool(re.search(r"[行民刑执赔知商]", case_no[6:]))
 
 
-def find_court(norm: str, limit_lines: int = 8) -> str | None:
+def find_court(norm: str, limit_lines: int = 12) -> str | None:
     """The court issuing this document: the header line ending with 法院 (``中华人民共和国`` joined)."""
     lines = [ln.strip() for ln in norm.split("\n")[:limit_lines]]
     for i, line in enumerate(lines):
@@ -81,12 +81,11 @@ def find_court(norm: str, limit_lines: int = 8) -> str | None:
     return m.group(1) if m else None
 
 
-def find_title(norm: str, limit_lines: int = 8) -> str | None:
-    for line in norm.split("\n")[:limit_lines]:
-        line = line.strip()
-        if TITLE_RE.match(line) and not CASE_NO_RE.search(line):
-            return line
-    return None
+def find_title(norm: str, limit_lines: int = 12) -> str | None:
+    """The document's title line (行政判决书); a web copy's longer page title only when there is no other."""
+    titles = [ln.strip() for ln in norm.split("\n")[:limit_lines] if TITLE_RE.match(ln.strip()) and not CASE_NO_RE.search(ln)]
+    short = [t for t in titles if len(t) <= 14]
+    return (short or titles or [None])[0]
 
 
 def find_doc_kind(title: str | None, norm: str) -> DocKind | None:
@@ -144,7 +143,16 @@ def find_date(norm: str) -> str | None:
         elif CN_DATE_RE.fullmatch(s):
             candidates.append(parse_cn_date(s))
     # the signature date is the first standalone date line near the end (an annex may follow it)
-    return candidates[0] if candidates else None
+    if candidates and candidates[0] is not None:
+        return candidates[0]
+    # masked or missing: a web copy's metadata line (裁判日期 / 发布日期) is the best date available
+    m = WEB_DATE_RE.search(norm[:800])
+    if m:
+        return parse_cn_date(f"{m.group(2)}年{m.group(3)}月{m.group(4)}日")
+    return None
+
+
+WEB_DATE_RE = re.compile(r"(裁判日期|发布日期)[:：]\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 
 
 def find_signatures(norm: str) -> tuple[list[Person], str | None]:

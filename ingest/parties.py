@@ -88,7 +88,11 @@ def find_aliases(norm: str) -> dict[str, str]:
     aliases: dict[str, str] = {}
     for m in ALIAS_RE.finditer(norm):
         full, short = m.group(1), m.group(2).strip()
-        full = re.split(r"(?:被告|原告|上诉人|被上诉人|第三人|申请人|被申请人|诉|与|及|和|、|对|向|因|不服)", full)[-1] or full
+        if full.endswith("》") and "《" in full:
+            full = full[full.rfind("《") :]
+        else:
+            full = re.split(r"(?:被告|原告|上诉人|被上诉人|第三人|申请人|被申请人|诉|、|对|向|因|不服|作出的|作出|根据|依照|"
+                            r"\d+年\d+月\d+日|\d+月\d+日)", full)[-1] or full
         if short and short not in aliases and len(full) > len(short) - 1:
             aliases[short] = full
     return aliases
@@ -330,7 +334,8 @@ def first_instance(record: JudgmentRecord, norm: str) -> FirstInstance | None:
     court = case_no = result = None
     m = _FIRST_RULING_RE.search(norm)
     if m and record.court and m.group("court") != record.court:
-        court, case_no = m.group("court"), normalize_case_no(m.group("case"))
+        court = re.sub(r"^.*(不服|向|经|由|对)(?=[^不向经由对]{4,}$)", "", m.group("court"))
+        case_no = normalize_case_no(m.group("case"))
     r = re.search(r"(一审法院|原审法院|原审|一审)[^。\n]{0,80}?判决[:：]([^\n]{2,400}?)(。|\n|$)", norm)
     if r:
         result = r.group(2).strip()
