@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import core.models  # noqa: F401  (registers the tables)
+import workers.models  # noqa: F401  (batches, jobs: migration branch "workers")
 from core.models import Base
 
 target_metadata = Base.metadata
