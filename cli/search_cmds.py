@@ -1,9 +1,127 @@
-"""Subcommands (placeholder until this area lands)."""
+"""`anjian search` and `anjian reindex`."""
 
 from __future__ import annotations
 
+import json
+import re
+import sys
+import time
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from cli.context import database, settings
+
+out = Console()
+err = Console(stderr=True)
+
+FACET_TITLES = {"court": "法院", "year": "年份", "procedure": "审级", "outcome": "结果", "cause": "败诉原因",
+                "action_type": "行为类型", "field": "领域", "defendant": "被告"}
+
+
+def _snippet_markup(snippet: str) -> str:
+    """<mark>…</mark> HTML → rich markup (bold yellow), entities decoded."""
+    import html
+
+    parts = re.split(r"(<mark>.*?</mark>)", snippet)
+    shown = []
+    for p in parts:
+        if p.startswith("<mark>"):
+            shown.append("[bold yellow]" + escape(html.unescape(p[6:-7])) + "[/bold yellow]")
+        else:
+            shown.append(escape(html.unescape(p)))
+    return "".join(shown)
+
+
+def search_json(result) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "total": result.total,
+        "hits": [{"id": h.id, "case_no": h.case_no, "title": h.title, "court": h.court,
+                  "judgment_date": h.judgment_date, "outcome": h.outcome, "score": h.score, "snippet": h.snippet}
+                 for h in result.hits],
+        "facets": {k: [{"value": f.value, "count": f.count, **({"label": f.label} if f.label else {})} for f in v]
+                   for k, v in result.facets.items()},
+    }
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    """Add this area's commands to the ``anjian`` app (and to ``anjian eval``)."""
+    @app.command("search")
+    def search_cmd(
+        query: Annotated[str, typer.Argument(help='检索式，例如 "强制拆除 原因:违反法定程序 年份:2021..2023"')],
+        page: Annotated[int, typer.Option("--page", min=1, help="第几页")] = 1,
+        size: Annotated[int, typer.Option("--size", min=1, max=200, help="每页条数")] = 20,
+        sort: Annotated[str, typer.Option("--sort", help="relevance（相关度）或 date（日期，新的在前）")] = "relevance",
+        as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    ) -> None:
+        """检索裁判文书 / Search judgments (words, OR, -exclude, "phrase", 字段:值)."""
+        from search import open_backend
+        from search.errors import QuerySyntaxError, SearchError
+
+        if sort not in ("relevance", "date", "date_asc"):
+            raise typer.BadParameter("--sort 只能是 relevance 或 date")
+        try:
+            result = open_backend(settings()).search(query, page=page, size=size, sort=sort)
+        except QuerySyntaxError as exc:
+            if as_json:
+                sys.stdout.write(json.dumps({"error": {"code": "query_syntax", "message": exc.message_zh}},
+                                            ensure_ascii=False) + "\n")
+            else:
+                err.print(f"[red]检索式有误：[/red]{escape(exc.message_zh)}")
+            raise typer.Exit(2) from None
+        except SearchError as exc:
+            err.print(f"[red]{escape(exc.message_zh)}[/red]")
+            raise typer.Exit(1) from None
+        if as_json:
+            sys.stdout.write(json.dumps(search_json(result), ensure_ascii=False, indent=1) + "\n")
+            return
+        _print_result(result, page, size)
+
+    @app.command("reindex")
+    def reindex_cmd(
+        check: Annotated[bool, typer.Option("--check", help="只比较索引与数据库，不重建")] = False,
+    ) -> None:
+        """从数据库重建检索索引（新建后原子切换）/ Rebuild the search index from the database."""
+        from search import open_backend, reindex_from_db
+
+        backend = open_backend(settings())
+        db = database()
+        if check:
+            _check(backend, db)
+            return
+        started = time.perf_counter()
+        n = reindex_from_db(db, backend)
+        err.print(f"已重建检索索引：{n} 份裁判文书，用时 {time.perf_counter() - started:.1f} 秒。")
+
+
+def _check(backend, db) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from core.models import Judgment
+
+    with db.session() as s:
+        in_db = set(s.scalars(select(Judgment.id)))
+    in_index = backend.ids()
+    missing, extra = sorted(in_db - in_index), sorted(in_index - in_db)
+    out.print(f"数据库 {len(in_db)} 份，索引 {len(in_index)} 份；索引缺 {len(missing)} 份，多出 {len(extra)} 份。")
+    if missing or extra:
+        out.print(f"缺：{missing[:20]}  多出：{extra[:20]}  —— 运行 anjian reindex 修复。")
+        raise typer.Exit(1)
+
+
+def _print_result(result, page: int, size: int) -> None:  # type: ignore[no-untyped-def]
+    pages = max(1, -(-result.total // size))
+    table = Table(title=f"共 {result.total} 份（第 {page}/{pages} 页，{result.took_ms:.0f} 毫秒）", show_lines=True)
+    table.add_column("ID", justify="right")
+    table.add_column("案号 / 法院 / 日期")
+    table.add_column("摘要")
+    for h in result.hits:
+        head = "\n".join(escape(x) for x in (h.case_no or "", h.court or "", h.judgment_date or "") if x)
+        table.add_row(str(h.id), head, _snippet_markup(h.snippet))
+    out.print(table)
+    for name, values in result.facets.items():
+        if values:
+            shown = "  ".join(f"{escape(v.label or v.value)}({v.count})" for v in values[:8])
+            out.print(f"[bold]{FACET_TITLES.get(name, name)}[/bold]：{shown}")

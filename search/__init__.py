@@ -1,0 +1,77 @@
+"""Search judgments like a lawyer: one interface, two engines.
+
+- embedded (default): tantivy in ``settings.index_dir`` — no server, serves SQLite and PostgreSQL stores;
+- Elasticsearch when ``settings.es_url`` is set (stock image, no plugins).
+
+Chinese is segmented in Python (:func:`search.segment.segment`, jieba + a legal dictionary) the same
+way for indexing and for queries; words and quoted phrases match verbatim on a character field.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from search.analysis import to_index_doc
+from search.errors import BackendUnavailable, IndexOutdated, QuerySyntaxError, SearchError
+from search.query import SearchQuery, parse_query
+from search.types import FacetValue, Hit, SearchBackend, SearchResult
+
+if TYPE_CHECKING:
+    from core.db import Database
+    from core.settings import Settings
+
+__all__ = [
+    "BackendUnavailable", "FacetValue", "Hit", "IndexOutdated", "QuerySyntaxError", "SearchBackend",
+    "SearchError", "SearchQuery", "SearchResult", "iter_index_docs", "open_backend", "parse_query",
+    "reindex_from_db", "to_index_doc",
+]
+
+_backends: dict[tuple[str, ...], SearchBackend] = {}
+_backends_lock = threading.Lock()
+
+
+def open_backend(settings: Settings) -> SearchBackend:
+    """Elasticsearch when ``settings.es_url`` is set, else the embedded index in ``settings.index_dir``.
+
+    One backend object per engine and location per process (opening an index costs a little)."""
+    if settings.es_url:
+        key: tuple[str, ...] = ("es", settings.es_url, settings.es_index, settings.es_api_key or "")
+    else:
+        key = ("embedded", str(settings.index_dir.resolve()))
+    with _backends_lock:
+        backend = _backends.get(key)
+        if backend is None:
+            if settings.es_url:
+                from search.es import ElasticsearchBackend
+
+                backend = ElasticsearchBackend(settings.es_url, settings.es_index, api_key=settings.es_api_key)
+            else:
+                from search.embedded import EmbeddedBackend
+
+                backend = EmbeddedBackend(settings.index_dir)
+            _backends[key] = backend
+        return backend
+
+
+def iter_index_docs(db: Database, batch: int = 200) -> Iterator[dict[str, Any]]:
+    """Every judgment of the store as an index document, read in batches (constant memory)."""
+    from sqlalchemy import select
+
+    from core.models import Judgment
+
+    last = 0
+    while True:
+        with db.session() as s:
+            rows = s.scalars(select(Judgment).where(Judgment.id > last).order_by(Judgment.id).limit(batch)).all()
+            docs = [to_index_doc(j) for j in rows]
+        if not docs:
+            return
+        yield from docs
+        last = docs[-1]["id"]
+
+
+def reindex_from_db(db: Database, backend: SearchBackend) -> int:
+    """Rebuild the whole index from the store (new index, then an atomic swap). Returns the count."""
+    return backend.rebuild(iter_index_docs(db))

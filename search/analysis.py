@@ -1,0 +1,118 @@
+"""From a judgment row to the plain document an engine indexes.
+
+:func:`to_index_doc` reads an already-loaded ``core.models.Judgment`` (no queries);
+:func:`analyse` turns that dict into the engine-neutral field values of :mod:`search.schema`
+(segmented words, character tokens, keywords). Both engines index the output of :func:`analyse`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from core.taxonomy import Outcome, SectionName
+from search.segment import chars, normalise_case_no, segment
+
+
+def _date_iso(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)[:10]
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
+
+
+def _list(value: Any) -> list[str]:
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value if v]
+
+
+def to_index_doc(judgment: Any) -> dict[str, Any]:
+    """The document to index for one ``core.models.Judgment`` (or anything with the same attributes)."""
+    record: dict[str, Any] = dict(judgment.record or {})
+    text: str = record.get("text") or ""
+    reasoning = [(s["start"], s["end"]) for s in record.get("sections") or []
+                 if s.get("name") == SectionName.reasoning.value]
+    return {
+        "id": int(judgment.id),
+        "case_no": judgment.case_no or record.get("case_no"),
+        "doc_kind": judgment.doc_kind or record.get("doc_kind"),
+        "procedure": judgment.procedure or record.get("procedure"),
+        "title": judgment.title or record.get("title"),
+        "court": judgment.court or record.get("court"),
+        "judgment_date": _date_iso(judgment.judgment_date or record.get("judgment_date")),
+        "outcome": judgment.outcome,
+        "action_type": judgment.action_type,
+        "field": judgment.field,
+        "loss_causes": _list(judgment.loss_causes),
+        "defendants": _list(judgment.defendants or record.get("defendants")),
+        "plaintiffs": _list(judgment.plaintiffs or record.get("plaintiffs")),
+        "third_parties": _list(record.get("third_parties")),
+        "applicants": _list(record.get("applicants")),
+        "cause_of_action": record.get("cause_of_action"),
+        "text": text,
+        "reasoning_spans": reasoning,
+    }
+
+
+def _spaced(tokens: list[str]) -> str:
+    return " ".join(tokens)
+
+
+def analyse(doc: dict[str, Any]) -> dict[str, Any]:
+    """Engine-neutral field values for one document from :func:`to_index_doc`."""
+    text = doc.get("text") or ""
+    spans = doc.get("reasoning_spans") or []
+    reasoning = "\n".join(text[a:b] for a, b in spans)
+    date = doc.get("judgment_date")
+    case_no = doc.get("case_no") or ""
+    court = doc.get("court") or ""
+    # Parties: the agency may be sued (defendants) or apply for enforcement (applicants).
+    agencies = list(dict.fromkeys(_list(doc.get("defendants")) + _list(doc.get("applicants"))))
+    plaintiffs = _list(doc.get("plaintiffs"))
+    cause_of_action = doc.get("cause_of_action") or doc.get("title") or ""
+    outcome = doc.get("outcome")
+    outcome_member = Outcome.parse(outcome) if outcome else None
+    return {
+        "id": int(doc["id"]),
+        "body": _spaced(segment(text)),
+        "reasoning": _spaced(segment(reasoning)),
+        "body_chars": _spaced(chars(text)),
+        "case_no_chars": _spaced(chars(normalise_case_no(case_no))),
+        "court_chars": _spaced(chars(court)),
+        # Several names: a gap keeps a phrase from running from one name into the next.
+        "defendants_chars": [_spaced(chars(a)) for a in agencies],
+        "plaintiffs_chars": [_spaced(chars(p)) for p in plaintiffs],
+        "cause_of_action_chars": _spaced(chars(cause_of_action)),
+        "case_no": [normalise_case_no(case_no)] if case_no else [],
+        "doc_kind": _kw(doc.get("doc_kind")),
+        "procedure": _kw(doc.get("procedure")),
+        "court": _kw(court),
+        "outcome": _kw(outcome),
+        "action_type": _kw(doc.get("action_type")),
+        "field": _kw(doc.get("field")),
+        "loss_causes": list(dict.fromkeys(_list(doc.get("loss_causes")))),
+        "defendants": agencies,
+        "year": int(date[:4]) if date else None,
+        "judgment_date_sort": date,
+        # Stored for display.
+        "case_no_display": case_no,
+        "title": doc.get("title") or "",
+        "court_display": court,
+        "judgment_date": date or "",
+        "outcome_display": outcome_member.value if outcome_member else (outcome or ""),
+        "text": text,
+        "reasoning_start": spans[0][0] if spans else -1,
+        "reasoning_end": spans[-1][1] if spans else -1,
+    }
+
+
+def _kw(value: Any) -> list[str]:
+    return [str(value)] if value else []

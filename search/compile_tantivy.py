@@ -1,0 +1,111 @@
+"""SearchQuery → tantivy Query, by pure functions (the schema is the only input besides the query)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import tantivy
+from tantivy import Occur
+from tantivy import Query as Q
+
+from search.query import And, Match, Node, Not, Or, QueryField, Range, SearchQuery, Text
+from search.schema import BOOSTS
+from search.segment import chars, normalise_case_no, segment
+
+CHAR_FIELD = {
+    QueryField.case_no: "case_no_chars",
+    QueryField.court: "court_chars",
+    QueryField.defendant: "defendants_chars",
+    QueryField.plaintiff: "plaintiffs_chars",
+    QueryField.cause_of_action: "cause_of_action_chars",
+}
+KEYWORD_FIELD = {
+    QueryField.procedure: "procedure",
+    QueryField.outcome: "outcome",
+    QueryField.cause: "loss_causes",
+    QueryField.action_type: "action_type",
+    QueryField.field: "field",
+}
+VERBATIM_WEIGHT = 0.2  # the character phrase decides what matches; jieba words decide the order
+
+
+def verbatim(schema: Any, field: str, text: str) -> Any:
+    """``text`` must occur in ``field`` as consecutive characters (punctuation included, spaces ignored)."""
+    cs = chars(text)
+    if not cs:
+        return Q.all_query()
+    if len(cs) == 1:
+        return Q.term_query(schema, field, cs[0], index_option="freq")
+    return Q.phrase_query(schema, field, cs)
+
+
+def _scored_words(schema: Any, text: str) -> list[tuple[Any, Any]]:
+    out = []
+    for word in dict.fromkeys(segment(text)):
+        for field, boost in BOOSTS.items():
+            out.append((Occur.Should, Q.boost_query(Q.term_query(schema, field, word, index_option="freq"), boost)))
+    return out
+
+
+def _text(schema: Any, node: Text) -> Any:
+    must = Q.boost_query(verbatim(schema, "body_chars", node.value), VERBATIM_WEIGHT)
+    return Q.boolean_query([(Occur.Must, must), *_scored_words(schema, node.value)])
+
+
+def _match(schema: Any, node: Match) -> Any:
+    if node.field in KEYWORD_FIELD:
+        q = Q.term_query(schema, KEYWORD_FIELD[node.field], node.value, index_option="basic")
+    elif node.field is QueryField.case_no:
+        q = verbatim(schema, CHAR_FIELD[node.field], normalise_case_no(node.value))
+    else:
+        q = verbatim(schema, CHAR_FIELD[node.field], node.value)
+    return Q.const_score_query(q, 0.0)
+
+
+def _as_datetime(iso: str) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(iso), dt.time())
+
+
+def _range(schema: Any, node: Range) -> Any:
+    if node.field is QueryField.year:
+        q = Q.range_query(schema, "year", tantivy.FieldType.Integer, node.lower, node.upper)
+    else:
+        lo = _as_datetime(str(node.lower)) if node.lower else None
+        hi = _as_datetime(str(node.upper)) if node.upper else None
+        q = Q.range_query(schema, "judgment_date_sort", tantivy.FieldType.Date, lo, hi)
+    return Q.const_score_query(q, 0.0)
+
+
+def compile_node(schema: Any, node: Node) -> Any:
+    match node:
+        case Text():
+            return _text(schema, node)
+        case Match():
+            return _match(schema, node)
+        case Range():
+            return _range(schema, node)
+        case Not(node=inner):
+            return Q.boolean_query([(Occur.Must, Q.all_query()), (Occur.MustNot, compile_node(schema, inner))])
+        case And(nodes=nodes):
+            clauses = [(Occur.MustNot, compile_node(schema, n.node)) if isinstance(n, Not)
+                       else (Occur.Must, compile_node(schema, n)) for n in nodes]
+            if all(occ == Occur.MustNot for occ, _ in clauses):
+                clauses.append((Occur.Must, Q.all_query()))
+            return Q.boolean_query(clauses)
+        case Or(nodes=nodes):
+            return Q.boolean_query([(Occur.Should, compile_node(schema, n)) for n in nodes])
+    raise TypeError(f"unknown query node {node!r}")  # pragma: no cover
+
+
+def compile_query(schema: Any, query: SearchQuery, restrict_defendants: list[str] | None = None) -> Any:
+    q = Q.all_query() if query.root is None else compile_node(schema, query.root)
+    if restrict_defendants is None:
+        return q
+    allowed = Q.term_set_query(schema, "defendants", list(restrict_defendants)) if restrict_defendants \
+        else Q.empty_query()
+    return Q.boolean_query([(Occur.Must, q), (Occur.Must, Q.const_score_query(allowed, 0.0))])
+
+
+def has_scoring_terms(query: SearchQuery) -> bool:
+    return bool(query.highlight_terms())

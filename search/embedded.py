@@ -1,0 +1,339 @@
+"""The embedded engine: a tantivy index in ``settings.index_dir``. No server; serves the SQLite and
+the PostgreSQL store alike.
+
+Layout: ``index_dir/CURRENT`` (JSON: which sub-directory is live, its schema version and segmenter)
+and one sub-directory per build. :meth:`EmbeddedBackend.rebuild` builds a new sub-directory and swaps
+``CURRENT`` atomically (write + rename); readers notice the swap on their next search.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+import os
+import shutil
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from tantivy import Occur
+from tantivy import Query as Q
+
+from core.taxonomy import ActionType, LossCause, Outcome, Procedure
+from core.taxonomy import Field as EnforcementField
+from search.analysis import analyse
+from search.compile_tantivy import compile_query, has_scoring_terms
+from search.errors import BackendUnavailable, IndexOutdated
+from search.query import SearchQuery, as_query
+from search.schema import FACET_FIELDS, SCHEMA_VERSION, tantivy_schema
+from search.segment import segment, segmenter_id
+from search.snippet import make_snippet
+from search.types import FacetValue, Hit, SearchResult, SortOrder
+
+log = logging.getLogger(__name__)
+
+FACET_LABELS = {"procedure": Procedure, "outcome": Outcome, "cause": LossCause, "action_type": ActionType,
+                "field": EnforcementField}
+FACET_SIZE = {"year": 50}
+WRITER_HEAP = 64_000_000
+REBUILD_HEAP = 256_000_000
+LOCK_WAIT_S = 30.0
+BATCH = 500
+
+
+def facet_values(name: str, buckets: list[dict[str, Any]]) -> list[FacetValue]:
+    enum = FACET_LABELS.get(name)
+    out = []
+    for b in buckets:
+        value = b["key"]
+        value = str(int(value)) if isinstance(value, int | float) else str(value)
+        member = enum.parse(value) if enum else None
+        out.append(FacetValue(value=value, count=int(b["doc_count"]), label=member.zh if member else None))
+    if name == "year":
+        out.sort(key=lambda f: f.value, reverse=True)
+    return out
+
+
+def _to_tantivy_doc(fields: dict[str, Any]) -> tantivy.Document:
+    doc = tantivy.Document()
+    for name, value in fields.items():
+        if value is None:
+            continue
+        if name in ("id", "year", "reasoning_start", "reasoning_end"):
+            doc.add_integer(name, int(value))
+        elif name == "judgment_date_sort":
+            doc.add_date(name, dt.datetime.combine(dt.date.fromisoformat(value), dt.time()))
+        elif isinstance(value, list):
+            for v in value:
+                doc.add_text(name, v)
+        else:
+            doc.add_text(name, value)
+    return doc
+
+
+class EmbeddedBackend:
+    """tantivy behind the :class:`search.types.SearchBackend` interface."""
+
+    def __init__(self, index_dir: Path):
+        self.root = Path(index_dir)
+        self.schema = tantivy_schema()
+        self._lock = threading.RLock()
+        self._index: tantivy.Index | None = None
+        self._current_key: tuple[str, float] | None = None
+        self._meta_mtime = 0.0
+        self.meta: dict[str, Any] = {}
+
+    # --- opening and swapping ------------------------------------------------------------------
+
+    @property
+    def _current_file(self) -> Path:
+        return self.root / "CURRENT"
+
+    def _read_current(self) -> dict[str, Any] | None:
+        try:
+            return json.loads(self._current_file.read_text("utf-8"))
+        except FileNotFoundError:
+            return None
+
+    def _write_current(self, meta: dict[str, Any]) -> None:
+        tmp = self._current_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
+        os.replace(tmp, self._current_file)
+
+    def _new_dir(self) -> tuple[Path, dict[str, Any]]:
+        name = f"tantivy-v{SCHEMA_VERSION}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}"
+        path = self.root / name
+        path.mkdir(parents=True)
+        meta = {"dir": name, "schema_version": SCHEMA_VERSION, "segmenter": segmenter_id(),
+                "built_at": dt.datetime.now(dt.UTC).isoformat()}
+        return path, meta
+
+    def _open(self) -> tantivy.Index:
+        """The live index, reopened when ``CURRENT`` changed; created empty when there is none."""
+        with self._lock:
+            self.root.mkdir(parents=True, exist_ok=True)
+            try:
+                key = (self._current_file.read_text("utf-8"), self._current_file.stat().st_mtime)
+            except FileNotFoundError:
+                key = None
+            if key is None:
+                path, meta = self._new_dir()
+                tantivy.Index(self.schema, path=str(path))
+                self._write_current(meta)
+                return self._open()
+            if key != self._current_key or self._index is None:
+                meta = json.loads(key[0])
+                self.meta = meta
+                if meta.get("schema_version") != SCHEMA_VERSION:
+                    raise IndexOutdated(
+                        f"检索索引是旧版本（{meta.get('schema_version')}，当前 {SCHEMA_VERSION}），"
+                        "请运行 anjian reindex 重建索引。"
+                    )
+                if meta.get("segmenter") != segmenter_id():
+                    log.warning("index built with segmenter %s, now %s: run `anjian reindex`",
+                                meta.get("segmenter"), segmenter_id())
+                self._index = tantivy.Index.open(str(self.root / meta["dir"]))
+                self._current_key = key
+                self._meta_mtime = self._meta_json_mtime()
+            else:
+                mtime = self._meta_json_mtime()
+                if mtime != self._meta_mtime:  # another process committed
+                    self._index.reload()
+                    self._meta_mtime = mtime
+            return self._index
+
+    def _meta_json_mtime(self) -> float:
+        try:
+            return (self.root / self.meta["dir"] / "meta.json").stat().st_mtime
+        except (KeyError, FileNotFoundError):
+            return 0.0
+
+    def _writer(self, index: tantivy.Index, heap: int = WRITER_HEAP) -> Any:
+        """One writer per index at a time (across processes): wait for the lock a while."""
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:
+            try:
+                return index.writer(heap_size=heap, num_threads=1)
+            except ValueError as exc:
+                if "Lock" not in str(exc) or time.monotonic() > deadline:
+                    raise BackendUnavailable(f"检索索引正被其他进程写入，请稍后再试（{exc}）。") from exc
+                time.sleep(0.2)
+
+    # --- writing -----------------------------------------------------------------------------------
+
+    def index(self, docs: list[dict]) -> None:
+        if not docs:
+            return
+        analysed = [analyse(d) for d in docs]
+        with self._lock:
+            index = self._open()
+            writer = self._writer(index)
+            try:
+                for fields in analysed:
+                    writer.delete_documents_by_term("id", fields["id"])
+                    writer.add_document(_to_tantivy_doc(fields))
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                writer.wait_merging_threads()
+            index.reload()
+            self._meta_mtime = self._meta_json_mtime()
+
+    def delete(self, judgment_ids: list[int]) -> None:
+        if not judgment_ids:
+            return
+        with self._lock:
+            index = self._open()
+            writer = self._writer(index)
+            try:
+                for jid in judgment_ids:
+                    writer.delete_documents_by_term("id", int(jid))
+                writer.commit()
+            finally:
+                writer.wait_merging_threads()
+            index.reload()
+            self._meta_mtime = self._meta_json_mtime()
+
+    def rebuild(self, docs: Iterable[dict]) -> int:
+        """Index ``docs`` into a new directory, then swap it in; the old one is removed."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        path, meta = self._new_dir()
+        index = tantivy.Index(self.schema, path=str(path))
+        writer = index.writer(heap_size=REBUILD_HEAP, num_threads=1)
+        n = 0
+        try:
+            for doc in docs:
+                writer.add_document(_to_tantivy_doc(analyse(doc)))
+                n += 1
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        meta["documents"] = n
+        with self._lock:
+            old = self._read_current()
+            self._write_current(meta)
+            self._index = None
+            self._current_key = None
+        if old and old.get("dir") != meta["dir"]:
+            shutil.rmtree(self.root / old["dir"], ignore_errors=True)  # open readers keep their files (POSIX)
+        return n
+
+    # --- reading -----------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return int(self._open().searcher().num_docs)
+
+    def ids(self) -> set[int]:
+        searcher = self._open().searcher()
+        n = searcher.num_docs
+        if n == 0:
+            return set()
+        hits = searcher.search(Q.all_query(), limit=n, count=False).hits
+        return {int(v) for v in searcher.fast_field_values("id", [a for _, a in hits])}
+
+    def search(self, query: SearchQuery | str, page: int = 1, size: int = 20, sort: str = "relevance",
+               restrict_defendants: list[str] | None = None, facets: bool = True) -> SearchResult:
+        started = time.perf_counter()
+        parsed = as_query(query)
+        page, size = max(1, int(page)), max(1, min(int(size), 200))
+        if sort not in SortOrder.all:
+            sort = SortOrder.relevance
+        if sort == SortOrder.relevance and not has_scoring_terms(parsed):
+            sort = SortOrder.date  # nothing to rank by: newest first
+        index = self._open()
+        searcher = index.searcher()
+        q = compile_query(self.schema, parsed, restrict_defendants)
+        kwargs: dict[str, Any] = {}
+        if sort != SortOrder.relevance:
+            kwargs = {"order_by_field": "judgment_date_sort",
+                      "order": tantivy.Order.Desc if sort == SortOrder.date else tantivy.Order.Asc}
+        res = searcher.search(q, limit=size, count=True, offset=(page - 1) * size, **kwargs)
+        terms = parsed.highlight_terms()
+        hits = [self._hit(searcher, addr, score if sort == SortOrder.relevance else 0.0, terms)
+                for score, addr in res.hits]
+        result = SearchResult(total=int(res.count or 0), hits=hits, page=page, size=size)
+        if facets:
+            result.facets = self._facets(searcher, q)
+        result.took_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def _hit(self, searcher: Any, addr: Any, score: float, terms: list[str]) -> Hit:
+        d = searcher.doc(addr).to_dict()
+
+        def first(name: str) -> Any:
+            v = d.get(name)
+            return v[0] if v else None
+
+        text = first("text") or ""
+        span = (first("reasoning_start") or -1, first("reasoning_end") or -1)
+        return Hit(
+            id=int(first("id")), case_no=first("case_no_display") or None, title=first("title") or None,
+            court=first("court_display") or None, judgment_date=first("judgment_date") or None,
+            outcome=first("outcome_display") or None, score=round(float(score), 4),
+            snippet=make_snippet(text, terms, span),
+        )
+
+    def _facets(self, searcher: Any, q: Any) -> dict[str, list[FacetValue]]:
+        aggs = {name: {"terms": {"field": field, "size": FACET_SIZE.get(name, 20)}}
+                for name, field in FACET_FIELDS.items()}
+        raw = searcher.aggregate(q, aggs)
+        return {name: facet_values(name, raw.get(name, {}).get("buckets", [])) for name in FACET_FIELDS}
+
+    # --- similar cases (类案) ------------------------------------------------------------------------
+
+    def similar(self, judgment_id: int, size: int = 10) -> SearchResult:
+        started = time.perf_counter()
+        index = self._open()
+        searcher = index.searcher()
+        found = searcher.search(Q.term_query(self.schema, "id", int(judgment_id)), limit=1).hits
+        if not found:
+            return SearchResult(total=0, size=size)
+        d = searcher.doc(found[0][1]).to_dict()
+        text = (d.get("text") or [""])[0]
+        start, end = (d.get("reasoning_start") or [-1])[0], (d.get("reasoning_end") or [-1])[0]
+        basis = text[start:end] if 0 <= start < end else text
+        n_docs = max(1, searcher.num_docs)
+        terms = key_terms(segment(basis), lambda t: searcher.doc_freq("reasoning", t), n_docs)
+        clauses: list[tuple[Any, Any]] = []
+        for term, weight in terms:
+            clauses.append((Occur.Should, Q.boost_query(Q.term_query(self.schema, "reasoning", term,
+                                                                     index_option="freq"), weight)))
+        for name, boost in (("action_type", 3.0), ("field", 2.0), ("loss_causes", 1.5)):
+            for value in d.get(name) or []:
+                clauses.append((Occur.Should, Q.boost_query(
+                    Q.term_query(self.schema, name, value, index_option="basic"), boost)))
+        clauses.append((Occur.MustNot, Q.term_query(self.schema, "id", int(judgment_id))))
+        q = Q.boolean_query(clauses)
+        res = searcher.search(q, limit=size, count=True)
+        shown = [t for t, _ in terms[:8]]
+        hits = [self._hit(searcher, addr, score, shown) for score, addr in res.hits]
+        return SearchResult(total=int(res.count or 0), hits=hits, size=size,
+                            took_ms=(time.perf_counter() - started) * 1000)
+
+
+def key_terms(tokens: list[str], doc_freq: Any, n_docs: int, limit: int = 25) -> list[tuple[str, float]]:
+    """The reasoning's most telling words: tf·idf over words of ≥ 2 characters seen in ≥ 2 judgments."""
+    tf = Counter(t for t in tokens if len(t) >= 2 and not t.isdigit())
+    scored = []
+    for term, freq in tf.items():
+        df = doc_freq(term)
+        if df < 2:
+            continue
+        idf = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+        scored.append((term, (1 + math.log(freq)) * idf))
+    scored.sort(key=lambda x: -x[1])
+    top = scored[:limit]
+    if not top:
+        return []
+    best = top[0][1]
+    return [(t, round(max(0.1, w / best), 3)) for t, w in top]

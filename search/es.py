@@ -1,0 +1,197 @@
+"""The Elasticsearch engine (``settings.es_url``), with the official client, on a stock 8.x server.
+
+The live index sits behind the alias ``settings.es_index``; :meth:`ElasticsearchBackend.rebuild`
+fills ``<alias>-v<SCHEMA_VERSION>-<timestamp>`` and swaps the alias in one ``_aliases`` call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from search.analysis import analyse
+from search.compile_es import compile_query, facet_aggs
+from search.embedded import FACET_SIZE, facet_values
+from search.errors import BackendUnavailable, IndexOutdated
+from search.query import SearchQuery, as_query
+from search.schema import SCHEMA_VERSION, es_index_body
+from search.segment import segment, segmenter_id
+from search.snippet import make_snippet
+from search.types import Hit, SearchResult, SortOrder
+
+SOURCE = ["id", "case_no_display", "title", "court_display", "judgment_date", "outcome_display", "text",
+          "reasoning_start", "reasoning_end", "action_type", "field", "loss_causes"]
+CHUNK = 500
+
+
+def _es_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+class ElasticsearchBackend:
+    def __init__(self, url: str, alias: str, api_key: str | None = None, request_timeout: float = 30.0):
+        from elasticsearch import Elasticsearch
+
+        self.alias = alias
+        self.client = Elasticsearch(url, api_key=api_key, request_timeout=request_timeout)
+        self._checked = False
+
+    # --- index management ------------------------------------------------------------------------
+
+    def _new_index_name(self) -> str:
+        return f"{self.alias}-v{SCHEMA_VERSION}-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}"
+
+    def _create_index(self) -> str:
+        name = self._new_index_name()
+        body = es_index_body(segmenter_id())
+        self.client.indices.create(index=name, settings=body["settings"], mappings=body["mappings"])
+        return name
+
+    def _ensure(self) -> None:
+        """Create the first index behind the alias; refuse an index of another schema version."""
+        if self._checked:
+            return
+        from elasticsearch import ConnectionError as EsConnectionError
+
+        try:
+            if not self.client.indices.exists_alias(name=self.alias):
+                name = self._create_index()
+                self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
+            mapping = self.client.indices.get_mapping(index=self.alias)
+        except EsConnectionError as exc:
+            raise BackendUnavailable(f"无法连接 Elasticsearch：{exc}") from exc
+        for body in mapping.values():
+            version = (body.get("mappings", {}).get("_meta") or {}).get("schema_version")
+            if version != SCHEMA_VERSION:
+                raise IndexOutdated(
+                    f"Elasticsearch 索引是旧版本（{version}，当前 {SCHEMA_VERSION}），请运行 anjian reindex 重建索引。"
+                )
+        self._checked = True
+
+    def _actions(self, index: str, docs: Iterable[dict]) -> Iterator[dict[str, Any]]:
+        for doc in docs:
+            fields = analyse(doc)
+            yield {"_op_type": "index", "_index": index, "_id": str(fields["id"]), "_source": _es_fields(fields)}
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def index(self, docs: list[dict]) -> None:
+        if not docs:
+            return
+        from elasticsearch import helpers
+
+        self._ensure()
+        helpers.bulk(self.client, self._actions(self.alias, docs), chunk_size=CHUNK, refresh="wait_for")
+
+    def delete(self, judgment_ids: list[int]) -> None:
+        if not judgment_ids:
+            return
+        from elasticsearch import helpers
+
+        self._ensure()
+        actions = ({"_op_type": "delete", "_index": self.alias, "_id": str(i)} for i in judgment_ids)
+        helpers.bulk(self.client, actions, refresh="wait_for", raise_on_error=False)
+
+    def rebuild(self, docs: Iterable[dict]) -> int:
+        from elasticsearch import helpers
+
+        name = self._create_index()
+        try:
+            n = 0
+            for ok, _info in helpers.streaming_bulk(self.client, self._actions(name, docs), chunk_size=CHUNK):
+                n += int(ok)
+            self.client.indices.refresh(index=name)
+        except BaseException:
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+            raise
+        old: list[str] = []
+        if self.client.indices.exists_alias(name=self.alias):
+            old = list(self.client.indices.get_alias(name=self.alias).keys())
+        actions: list[dict[str, Any]] = [{"remove": {"index": o, "alias": self.alias}} for o in old]
+        actions.append({"add": {"index": name, "alias": self.alias}})
+        self.client.indices.update_aliases(actions=actions)  # atomic
+        for o in old:
+            self.client.indices.delete(index=o, ignore_unavailable=True)
+        self._checked = False
+        return n
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        self._ensure()
+        return int(self.client.count(index=self.alias)["count"])
+
+    def ids(self) -> set[int]:
+        from elasticsearch import helpers
+
+        self._ensure()
+        return {int(h["_id"]) for h in helpers.scan(self.client, index=self.alias, query={"query": {"match_all": {}}},
+                                                    _source=False, size=1000)}
+
+    def search(self, query: SearchQuery | str, page: int = 1, size: int = 20, sort: str = "relevance",
+               restrict_defendants: list[str] | None = None, facets: bool = True) -> SearchResult:
+        started = time.perf_counter()
+        parsed = as_query(query)
+        page, size = max(1, int(page)), max(1, min(int(size), 200))
+        if sort not in SortOrder.all:
+            sort = SortOrder.relevance
+        if sort == SortOrder.relevance and not parsed.highlight_terms():
+            sort = SortOrder.date
+        self._ensure()
+        order: list[Any] = ["_score", {"id": "asc"}]
+        if sort != SortOrder.relevance:
+            direction = "desc" if sort == SortOrder.date else "asc"
+            order = [{"judgment_date_sort": {"order": direction, "missing": "_last"}}, {"id": "asc"}]
+        kwargs: dict[str, Any] = {}
+        if facets:
+            kwargs["aggs"] = facet_aggs(FACET_SIZE)
+        res = self.client.search(index=self.alias, query=compile_query(parsed, restrict_defendants), sort=order,
+                                 from_=(page - 1) * size, size=size, track_total_hits=True, source=SOURCE,
+                                 **kwargs)
+        terms = parsed.highlight_terms()
+        hits = [self._hit(h, terms, sort == SortOrder.relevance) for h in res["hits"]["hits"]]
+        result = SearchResult(total=int(res["hits"]["total"]["value"]), hits=hits, page=page, size=size)
+        if facets:
+            aggs = res.get("aggregations", {})
+            result.facets = {name: facet_values(name, body.get("buckets", [])) for name, body in aggs.items()}
+        result.took_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    @staticmethod
+    def _hit(h: dict[str, Any], terms: list[str], scored: bool) -> Hit:
+        s = h["_source"]
+        span = (s.get("reasoning_start", -1), s.get("reasoning_end", -1))
+        return Hit(
+            id=int(s["id"]), case_no=s.get("case_no_display") or None, title=s.get("title") or None,
+            court=s.get("court_display") or None, judgment_date=s.get("judgment_date") or None,
+            outcome=s.get("outcome_display") or None, score=round(float(h.get("_score") or 0.0), 4) if scored else 0.0,
+            snippet=make_snippet(s.get("text") or "", terms, span),
+        )
+
+    def similar(self, judgment_id: int, size: int = 10) -> SearchResult:
+        started = time.perf_counter()
+        self._ensure()
+        found = self.client.search(index=self.alias, query={"term": {"id": int(judgment_id)}}, size=1, source=SOURCE)
+        if not found["hits"]["hits"]:
+            return SearchResult(total=0, size=size)
+        s = found["hits"]["hits"][0]["_source"]
+        text, start, end = s.get("text") or "", s.get("reasoning_start", -1), s.get("reasoning_end", -1)
+        basis = text[start:end] if 0 <= start < end else text
+        words = [w for w in segment(basis) if len(w) >= 2 and not w.isdigit()]
+        should: list[dict[str, Any]] = [{"more_like_this": {
+            "fields": ["reasoning"], "like": " ".join(words), "min_term_freq": 1, "min_doc_freq": 2,
+            "max_query_terms": 25, "minimum_should_match": "1",
+        }}]
+        for name, boost in (("action_type", 3.0), ("field", 2.0), ("loss_causes", 1.5)):
+            values = s.get(name) or []
+            for value in values if isinstance(values, list) else [values]:
+                should.append({"term": {name: {"value": value, "boost": boost}}})
+        query = {"bool": {"should": should, "minimum_should_match": 1,
+                          "must_not": [{"term": {"id": int(judgment_id)}}]}}
+        res = self.client.search(index=self.alias, query=query, size=size, track_total_hits=True, source=SOURCE)
+        shown = list(dict.fromkeys(words))[:8]
+        hits = [self._hit(h, shown, True) for h in res["hits"]["hits"]]
+        return SearchResult(total=int(res["hits"]["total"]["value"]), hits=hits, size=size,
+                            took_ms=(time.perf_counter() - started) * 1000)

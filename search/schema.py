@@ -1,0 +1,103 @@
+"""The index schema of both engines, in one place, with its version.
+
+A change to anything here (fields, analysis, what goes into a field) means a rebuild: bump
+:data:`SCHEMA_VERSION`. ``anjian reindex`` builds a new index (embedded: a new directory; Elasticsearch:
+``<alias>-v<SCHEMA_VERSION>-<timestamp>``) and swaps it in atomically.
+
+Analysis is done in Python for both engines (:mod:`search.analysis`), so both see the same tokens:
+- ``body`` / ``reasoning``: jieba words (search.segment.segment) joined by spaces → whitespace analyser.
+  Scored with BM25; the reasoning (本院认为) gets a boost.
+- ``*_chars``: one token per non-space character (punctuation kept) → whitespace analyser with
+  positions. Plain words and quoted phrases must match here as a phrase, i.e. verbatim, whatever
+  the segmenter did. (Stock Elasticsearch has no Chinese analyser; this needs no plugin.)
+- keyword fields (codes, names, case number) for filters and facets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+# Keyword fields used for filters and facets: facet name → index field.
+FACET_FIELDS: dict[str, str] = {
+    "court": "court",
+    "year": "year",
+    "procedure": "procedure",
+    "outcome": "outcome",
+    "cause": "loss_causes",
+    "action_type": "action_type",
+    "field": "field",
+    "defendant": "defendants",
+}
+KEYWORD_FIELDS = ["case_no", "doc_kind", "procedure", "court", "outcome", "action_type", "field", "loss_causes",
+                  "defendants"]
+CHAR_FIELDS = ["body_chars", "case_no_chars", "court_chars", "defendants_chars", "plaintiffs_chars",
+               "cause_of_action_chars"]
+TOKEN_FIELDS = ["body", "reasoning"]
+# Stored for display (hits, snippets); not searched.
+STORED_FIELDS = ["case_no_display", "title", "court_display", "judgment_date", "outcome_display", "text",
+                 "reasoning_start", "reasoning_end"]
+BOOSTS = {"body": 1.0, "reasoning": 2.0}
+
+
+# --- tantivy -------------------------------------------------------------------------------------
+
+
+def tantivy_schema() -> Any:
+    import tantivy
+
+    sb = tantivy.SchemaBuilder()
+    sb.add_integer_field("id", stored=True, indexed=True, fast=True)
+    for name in TOKEN_FIELDS:
+        sb.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
+    for name in CHAR_FIELDS:
+        sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+    for name in KEYWORD_FIELDS:
+        sb.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic", fast=True)
+    sb.add_integer_field("year", indexed=True, fast=True)
+    sb.add_date_field("judgment_date_sort", indexed=True, fast=True)
+    for name in ("case_no_display", "title", "court_display", "judgment_date", "outcome_display", "text"):
+        sb.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_integer_field("reasoning_start", stored=True)
+    sb.add_integer_field("reasoning_end", stored=True)
+    return sb.build()
+
+
+# --- Elasticsearch -----------------------------------------------------------------------------
+
+ES_SETTINGS: dict[str, Any] = {
+    "number_of_shards": 1,
+    "number_of_replicas": 0,
+    "analysis": {
+        "analyzer": {
+            # Tokens were made in Python (jieba / characters); the engine only splits on spaces.
+            "pretokenized": {"type": "custom", "tokenizer": "whitespace", "filter": ["lowercase"]},
+        }
+    },
+}
+
+
+def es_mappings(segmenter: str) -> dict[str, Any]:
+    props: dict[str, Any] = {"id": {"type": "long"}}
+    for name in TOKEN_FIELDS:
+        props[name] = {"type": "text", "analyzer": "pretokenized", "index_options": "freqs", "norms": True}
+    for name in CHAR_FIELDS:
+        props[name] = {"type": "text", "analyzer": "pretokenized", "index_options": "positions",
+                       "position_increment_gap": 100}
+    for name in KEYWORD_FIELDS:
+        props[name] = {"type": "keyword"}
+    props["year"] = {"type": "integer"}
+    props["judgment_date_sort"] = {"type": "date", "format": "strict_date"}
+    for name in ("case_no_display", "court_display", "judgment_date", "outcome_display"):
+        props[name] = {"type": "keyword", "index": False, "doc_values": False}
+    for name in ("title", "text"):
+        props[name] = {"type": "text", "index": False}
+    props["reasoning_start"] = {"type": "integer", "index": False}
+    props["reasoning_end"] = {"type": "integer", "index": False}
+    return {"dynamic": "strict", "_meta": {"schema_version": SCHEMA_VERSION, "segmenter": segmenter},
+            "properties": props}
+
+
+def es_index_body(segmenter: str) -> dict[str, Any]:
+    return {"settings": ES_SETTINGS, "mappings": es_mappings(segmenter)}

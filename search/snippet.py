@@ -1,0 +1,81 @@
+"""Snippets: a window of the ORIGINAL text with the query's words marked ``<mark>…</mark>``.
+
+Both engines use this function, so highlights look the same whatever the engine. Matching follows
+the search rule: a term matches verbatim, ignoring spaces and letter width/case (see segment.fold).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+from search.segment import chars, fold
+
+WIDTH = 140
+MAX_MATCHES_PER_TERM = 200
+
+
+@lru_cache(maxsize=512)
+def _pattern(term: str) -> re.Pattern[str] | None:
+    cs = chars(term)
+    if not cs:
+        return None
+    return re.compile(r"\s*".join(re.escape(c) for c in cs))
+
+
+def _spans(folded: str, terms: list[str]) -> list[tuple[int, int, int]]:
+    """(start, end, term index) of every match."""
+    out: list[tuple[int, int, int]] = []
+    for k, term in enumerate(terms):
+        pat = _pattern(term)
+        if pat is None:
+            continue
+        for n, m in enumerate(pat.finditer(folded)):
+            if n >= MAX_MATCHES_PER_TERM:
+                break
+            out.append((m.start(), m.end(), k))
+    out.sort()
+    return out
+
+
+def _best_window(spans: list[tuple[int, int, int]], text_len: int, prefer: tuple[int, int]) -> int:
+    best, best_score = 0, -1.0
+    lead = WIDTH // 6
+    for start, _end, _k in spans:
+        w0 = max(0, start - lead)
+        w1 = w0 + WIDTH
+        inside = [s for s in spans if s[0] >= w0 and s[1] <= w1]
+        score = len({s[2] for s in inside}) * 10 + len(inside)
+        if prefer[0] <= start < prefer[1]:
+            score += 5  # the court's reasoning says more than the parties' claims
+        if score > best_score:
+            best, best_score = w0, score
+    return min(best, max(0, text_len - WIDTH))
+
+
+def make_snippet(text: str, terms: list[str], reasoning: tuple[int, int] = (-1, -1)) -> str:
+    """HTML: a window of ``text`` around the best cluster of ``terms``, hits in <mark>."""
+    if not text:
+        return ""
+    folded = fold(text)
+    spans = _spans(folded, [t for t in terms if t])
+    if spans:
+        w0 = _best_window(spans, len(text), reasoning)
+    elif reasoning[0] >= 0:
+        w0 = reasoning[0]
+    else:
+        w0 = 0
+    w1 = min(len(text), w0 + WIDTH)
+    parts: list[str] = []
+    pos = w0
+    for start, end, _k in spans:
+        if start < pos or start >= w1:
+            continue
+        end = min(end, w1)
+        parts.append(html.escape(text[pos:start]))
+        parts.append("<mark>" + html.escape(text[start:end]) + "</mark>")
+        pos = end
+    parts.append(html.escape(text[pos:w1]))
+    body = re.sub(r"\s+", " ", "".join(parts)).strip()
+    return ("…" if w0 > 0 else "") + body + ("…" if w1 < len(text) else "")

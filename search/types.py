@@ -1,0 +1,69 @@
+"""What a search returns, the same from both engines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from search.query import SearchQuery
+
+
+class SortOrder:
+    relevance = "relevance"
+    date = "date"  # newest first
+    date_asc = "date_asc"
+    all = ("relevance", "date", "date_asc")
+
+
+@dataclass
+class Hit:
+    id: int
+    case_no: str | None
+    title: str | None
+    court: str | None
+    judgment_date: str | None
+    outcome: str | None
+    score: float
+    snippet: str  # original text, HTML-escaped, hits wrapped in <mark>…</mark>
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    label: str | None = None  # the Chinese name of a coded value
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    page: int = 1
+    size: int = 20
+    took_ms: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    """One interface, two engines (embedded tantivy, Elasticsearch). Documents come from
+    :func:`search.to_index_doc`; ids are judgment ids."""
+
+    def index(self, docs: list[dict]) -> None: ...  # upsert by judgment id
+
+    def delete(self, judgment_ids: list[int]) -> None: ...
+
+    def search(self, query: SearchQuery | str, page: int = 1, size: int = 20, sort: str = "relevance",
+               restrict_defendants: list[str] | None = None) -> SearchResult: ...
+
+    def similar(self, judgment_id: int, size: int = 10) -> SearchResult: ...
+
+    def rebuild(self, docs: Iterable[dict]) -> int: ...
+
+    def count(self) -> int: ...
+
+    def ids(self) -> set[int]: ...
