@@ -1,0 +1,67 @@
+"""A plain table (title, columns, rows, a note saying how it was counted) and its CSV / XLSX / JSON forms."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    note: str = ""  # e.g. the loss-rate definition the figures use
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def write_csv(table: Table, path: Path) -> None:
+    """UTF-8 with BOM, so that Excel on a Chinese Windows opens it correctly."""
+    with path.open("w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(table.columns)
+        for r in table.rows:
+            w.writerow(["" if v is None else v for v in r])
+        if table.note:
+            w.writerow([])
+            w.writerow([f"说明：{table.note}"])
+
+
+def write_xlsx(table: Table, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = (table.title or "表")[:31]
+    ws.append([table.title])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(table.columns)
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+    for r in table.rows:
+        ws.append(["" if v is None else v for v in r])
+    if table.note:
+        ws.append([])
+        ws.append([f"说明：{table.note}"])
+    for i, col in enumerate(table.columns, start=1):
+        width = max([len(str(col))] + [len(str(r[i - 1])) for r in table.rows[:200] if i - 1 < len(r)])
+        ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = min(60, 4 + width * 2)
+    wb.save(path)
+
+
+def write_table(table: Table, path: Path) -> None:
+    """CSV or XLSX by the file's extension."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        write_csv(table, path)
+    elif suffix == ".xlsx":
+        write_xlsx(table, path)
+    else:
+        raise ValueError(f"只能导出 .csv 或 .xlsx：{path.name}")
