@@ -1,0 +1,293 @@
+"""From positioned characters to the text of a page: lines, page furniture, paragraphs.
+
+Pure functions over plain data, shared by the text-layer path (pdfplumber characters) and the OCR path
+(tesseract word boxes). Nothing here knows a template: margins, indent and body size are inferred from
+the page (or the document) itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+FULL_SPACE = "\u3000"
+_TERMINAL = "。：；！？:;!?"
+
+
+@dataclass(frozen=True)
+class Glyph:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+@dataclass
+class Line:
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float  # the body size of the line's glyphs (median)
+    text: str
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------- lines
+
+
+def build_lines(glyphs: Iterable[Glyph]) -> list[Line]:
+    """Group glyphs into lines (by baseline), left to right, with gaps turned into spaces.
+
+    A gap of about one character or more (a signature block's ``审　判　长``) becomes that many
+    ideographic spaces; a smaller visible gap (a letter-spaced title) one ASCII space. Justified
+    lines carry only small extra spacing and get none.
+    """
+    items = sorted((g for g in glyphs if g.text and not g.text.isspace()), key=lambda g: (g.bottom, g.x0))
+    rows: list[list[Glyph]] = []
+    for g in items:
+        for row in reversed(rows[-3:]):
+            ref = row[0]
+            if abs(g.bottom - ref.bottom) <= 0.45 * min(g.size, ref.size) or (
+                g.top < ref.bottom and g.bottom > ref.top and _overlap(g, ref) > 0.6
+            ):
+                row.append(g)
+                break
+        else:
+            rows.append([g])
+    lines = [_line_of(sorted(row, key=lambda g: g.x0)) for row in rows]
+    lines.sort(key=lambda ln: (ln.top, ln.x0))
+    return lines
+
+
+def _overlap(a: Glyph, b: Glyph) -> float:
+    inter = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return inter / max(1e-6, min(a.bottom - a.top, b.bottom - b.top))
+
+
+def _line_of(row: Sequence[Glyph]) -> Line:
+    parts: list[str] = []
+    prev: Glyph | None = None
+    sizes = sorted(g.size for g in row)
+    size = sizes[len(sizes) // 2]
+    # A justified body line spreads its slack evenly over every gap: that is not a space.
+    gaps = sorted(b.x0 - a.x1 for a, b in zip(row, row[1:], strict=False))
+    spread = max(0.0, gaps[len(gaps) // 2]) if len(gaps) >= 10 else 0.0
+    for g in row:
+        if prev is not None:
+            if g.text == prev.text and abs(g.x0 - prev.x0) < 0.2 * size:
+                continue  # duplicated glyph (fake bold drawn twice)
+            gap = g.x0 - prev.x1 - spread
+            em = max(g.size, prev.size, 1.0)
+            if gap >= 0.75 * em:
+                parts.append(FULL_SPACE * max(1, round(gap / em)))
+            elif gap >= 0.2 * em:
+                parts.append(" ")
+        parts.append(g.text)
+        prev = g
+    return Line(
+        x0=row[0].x0,
+        x1=max(g.x1 for g in row),
+        top=min(g.top for g in row),
+        bottom=max(g.bottom for g in row),
+        size=size,
+        text="".join(parts),
+    )
+
+
+# ----------------------------------------------------------------------------------------- furniture
+
+_PAGE_NO = re.compile(
+    r"^\s*(?:第\s*\d+\s*页\s*(?:[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*第\s*\d+\s*页|"
+    r"[-－—–~·\s]*\d{1,4}[-－—–~·\s]*|\d{1,4}\s*/\s*\d{1,4}|page\s*\d+(?:\s*of\s*\d+)?)\s*$",
+    re.IGNORECASE,
+)
+_URL = re.compile(r"(?:https?|file)://|www\.", re.IGNORECASE)
+_DATETIME = re.compile(r"\d{2,4}[/-]\d{1,2}[/-]\d{1,2}\s+\d{1,2}:\d{2}")
+_PUBLISHED = re.compile(r"^\s*(?:发布日期|发布时间|浏览次数|来源)\s*[:：]")
+
+
+def body_size(pages: Sequence[Page]) -> float:
+    """The most common glyph size of the document, weighted by characters."""
+    counts: Counter[float] = Counter()
+    for page in pages:
+        for ln in page.lines:
+            counts[round(ln.size * 2) / 2] += len(ln.text)
+    return counts.most_common(1)[0][0] if counts else 12.0
+
+
+def _mask(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def remove_furniture(pages: Sequence[Page]) -> list[Page]:
+    """Drop running headers, footers and page numbers.
+
+    Candidates are the lines at the very top or bottom of a page that stand apart from the body
+    (a larger gap than the body's line pitch, or a smaller font). A candidate is furniture when it is
+    a page number, a URL or a print date-time, or when its text (digits masked) repeats at the same
+    edge on other pages. A web print-out's page title and publication date, printed on page 1 between
+    the print header and the document itself, go with the header.
+    """
+    size = body_size(pages)
+    edge_texts: Counter[tuple[str, str]] = Counter()
+    candidates: list[list[tuple[str, int]]] = []
+    for page in pages:
+        cands = _edge_candidates(page, size)
+        candidates.append(cands)
+        for edge, i in cands:
+            edge_texts[(edge, _mask(page.lines[i].text))] += 1
+    multi = len(pages) > 1
+    out: list[Page] = []
+    had_print_header = False
+    for page, cands in zip(pages, candidates, strict=True):
+        drop: set[int] = set()
+        for edge, i in cands:
+            ln = page.lines[i]
+            repeated = multi and edge_texts[(edge, _mask(ln.text))] >= 2
+            if (
+                repeated
+                or _PAGE_NO.match(ln.text)
+                or _URL.search(ln.text)
+                or _DATETIME.search(ln.text)
+                or ln.size < 0.75 * size
+            ):
+                drop.add(i)
+                if edge == "top" and (_DATETIME.search(ln.text) or _URL.search(ln.text) or ln.size < 0.75 * size):
+                    had_print_header = True
+        kept = [ln for i, ln in enumerate(page.lines) if i not in drop]
+        out.append(Page(page.number, page.width, page.height, kept))
+    if had_print_header and out:
+        out[0].lines = _drop_print_title(out[0].lines)
+    return out
+
+
+def _edge_candidates(page: Page, size: float) -> list[tuple[str, int]]:
+    lines = page.lines
+    if not lines:
+        return []
+    pitch = _line_pitch(lines, size)
+    cands: list[tuple[str, int]] = []
+    # top: up to two lines, each separated from what follows by more than a body line pitch
+    for i in range(min(2, len(lines) - 1)):
+        ln, nxt = lines[i], lines[i + 1]
+        if ln.top > 0.15 * page.height:
+            break
+        if nxt.top - ln.top > 1.25 * pitch or ln.size < 0.75 * size:
+            cands.extend(("top", j) for j in range(i + 1) if ("top", j) not in cands)
+    if len(lines) == 1:
+        cands.append(("bottom" if lines[0].top > page.height / 2 else "top", 0))
+        return cands
+    for k in range(1, min(2, len(lines) - 1) + 1):
+        i = len(lines) - k
+        ln, prv = lines[i], lines[i - 1]
+        if ln.bottom < 0.85 * page.height:
+            break
+        if ln.top - prv.top > 1.25 * pitch or ln.size < 0.75 * size:
+            cands.extend(("bottom", j) for j in range(i, len(lines)) if ("bottom", j) not in cands)
+    return cands
+
+
+def _line_pitch(lines: Sequence[Line], size: float) -> float:
+    steps = Counter(
+        round(b.top - a.top)
+        for a, b in zip(lines, lines[1:], strict=False)
+        if abs(a.size - size) < 0.5 and abs(b.size - size) < 0.5 and b.top > a.top
+    )
+    return float(steps.most_common(1)[0][0]) if steps else 1.8 * size
+
+
+def _drop_print_title(lines: list[Line]) -> list[Line]:
+    """Page 1 of a browser print-out: the page title and 发布日期 lines above the court's name."""
+    for i, ln in enumerate(lines[:4]):
+        if re.search(r"法院\s*$", ln.text):
+            head = [h for h in lines[:i] if not _PUBLISHED.match(h.text)]
+            if head and len(head[0].text) >= 6:
+                return lines[i:]
+            break
+    return [ln for ln in lines if not _PUBLISHED.match(ln.text)]
+
+
+# ---------------------------------------------------------------------------------------- paragraphs
+
+
+@dataclass
+class Margins:
+    left: float
+    right: float
+    indent: float  # x of an indented first line
+    size: float
+
+
+def infer_margins(pages: Sequence[Page]) -> Margins:
+    """Left/right text edges and the first-line indent, from the body lines of the whole document."""
+    size = body_size(pages)
+    body = [ln for p in pages for ln in p.lines if abs(ln.size - size) < 0.75]
+    if not body:
+        body = [ln for p in pages for ln in p.lines]
+    if not body:
+        return Margins(0.0, 0.0, 0.0, size)
+    lefts = Counter(round(ln.x0) for ln in body)
+    left = float(min(x for x, n in lefts.items() if n >= max(1, 0.1 * lefts.most_common(1)[0][1])))
+    rights = Counter(round(ln.x1) for ln in body)
+    right_mode, right_n = rights.most_common(1)[0]
+    right = float(max(x for x, n in rights.items() if n >= max(1, 0.1 * right_n) and x <= right_mode + size))
+    indent = left + 2 * size
+    indents = [round(ln.x0) for ln in body if 1.5 * size < ln.x0 - left < 2.5 * size]
+    if indents:
+        indent = float(Counter(indents).most_common(1)[0][0])
+    if lefts.most_common(1)[0][1] < 2 and right - left < 10 * size:
+        right = max(ln.x1 for ln in body)
+    return Margins(left, right, indent, size)
+
+
+def join_paragraphs(pages: Sequence[Page], margins: Margins | None = None) -> list[tuple[int, list[str]]]:
+    """Each page's paragraphs as text pieces: ``[(page_number, [piece, ...]), ...]``.
+
+    A piece that starts a new paragraph begins with ``\\n`` (except the very first); pieces that
+    continue the previous page's last paragraph do not. A line joins the one above when it starts at
+    the left margin (not at the indent) and the one above is a body line that ran to (or near) the
+    right margin, or did not end a sentence.
+    """
+    m = margins or infer_margins(pages)
+    tol = 0.35 * m.size
+    out: list[tuple[int, list[str]]] = []
+    prev: Line | None = None
+    first = True
+    for page in pages:
+        pieces: list[str] = []
+        for ln in page.lines:
+            text = ln.text.strip(" ")
+            if not text:
+                continue
+            if not first and prev is not None and _continues(prev, ln, m, tol):
+                pieces.append(text)
+            else:
+                pieces.append(text if first else "\n" + text)
+            first = False
+            prev = ln
+        out.append((page.number, pieces))
+    return out
+
+
+def _continues(prev: Line, ln: Line, m: Margins, tol: float) -> bool:
+    if abs(ln.x0 - m.left) > tol:
+        return False
+    if abs(ln.size - m.size) > 0.75 or abs(prev.size - m.size) > 0.75:
+        return False
+    if not (abs(prev.x0 - m.left) <= tol or abs(prev.x0 - m.indent) <= tol):
+        return False
+    if prev.x1 >= m.right - 1.2 * m.size:
+        return True
+    return prev.x1 >= m.right - 5 * m.size and prev.text.rstrip()[-1:] not in _TERMINAL

@@ -1,0 +1,105 @@
+"""The PDF path of ``read_document``: check → text layer (sandboxed) → OCR where needed → assemble."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.taxonomy import RejectReason
+from ingest.errors import Rejected
+from ingest.layout import Page
+from ingest.pdf_text import RawPage, extract_lines, inspect_pdf
+from ingest.record import FileKind, PageInfo, PageSource, ReadDocument
+from ingest.sandbox import SandboxCrash, SandboxMemoryError, SandboxTimeout, run_limited
+from ingest.text_quality import text_plausibility
+
+if TYPE_CHECKING:
+    from ingest.read import ReadLimits
+
+
+def read_pdf(data: bytes, limits: ReadLimits) -> ReadDocument:
+    from ingest.read import assemble
+
+    info = inspect_pdf(data, limits.max_pages)
+    warnings: list[str] = ["repaired"] if info.repaired else []
+    raw = _text_layer(info.data, limits)
+
+    pages: list[Page] = []
+    sources: list[PageSource] = []
+    qualities: list[float] = []
+    for rp in raw:
+        page_text = "\n".join(ln.text for ln in rp.page.lines)
+        if not page_text.strip():
+            need_ocr, fallback, quality = True, False, 0.0
+        else:
+            quality = text_plausibility(page_text)
+            need_ocr = fallback = quality < limits.min_text_quality
+        if not need_ocr:
+            pages.append(rp.page)
+            sources.append(PageSource.text_layer)
+            qualities.append(quality)
+            continue
+        if not limits.ocr:
+            pages.append(Page(rp.page.number, rp.page.width, rp.page.height, []))
+            sources.append(PageSource.text_layer)
+            qualities.append(0.0)
+            _add(warnings, "ocr_skipped")
+            continue
+        ocr = _ocr(info.data, rp, limits)
+        pages.append(ocr.page)
+        sources.append(PageSource.ocr if not ocr.blank else PageSource.text_layer)
+        qualities.append(ocr.quality)
+        if fallback:
+            _add(warnings, "ocr_fallback")
+
+    if not any(p.lines for p in pages):
+        if "ocr_skipped" in warnings:
+            raise Rejected(RejectReason.ocr_failed, "该 PDF 没有可用的文字层，需要文字识别（OCR），但 OCR 未启用。", warnings)
+        raise Rejected(RejectReason.blank, "PDF 中没有任何文字（空白页面，文字识别也未找到内容）。", warnings)
+
+    text, spans = assemble(pages)
+    ocr_q = [q for q, s in zip(qualities, sources, strict=True) if s is PageSource.ocr]
+    if ocr_q and sum(ocr_q) / len(ocr_q) < 0.6:
+        _add(warnings, "low_quality")
+    infos = [
+        PageInfo(number=p.number, source=s, quality=max(0.0, min(1.0, q)), start=a, end=b)
+        for p, s, q, (a, b) in zip(pages, sources, qualities, spans, strict=True)
+    ]
+    kind = FileKind.scan_pdf if PageSource.ocr in sources else FileKind.text_pdf
+    return ReadDocument(kind=kind, text=text, pages=infos, warnings=warnings)
+
+
+def _add(warnings: list[str], code: str) -> None:
+    if code not in warnings:
+        warnings.append(code)
+
+
+def _text_layer(data: bytes, limits: ReadLimits) -> list[RawPage]:
+    try:
+        return run_limited(extract_lines, (data,), timeout_s=limits.parse_timeout_s, memory_mb=limits.max_memory_mb)
+    except SandboxTimeout as exc:
+        raise Rejected(
+            RejectReason.timeout,
+            f"读取 PDF 超过 {limits.parse_timeout_s:.0f} 秒仍未完成，已中止；文件可能过于复杂或已损坏。",
+        ) from exc
+    except SandboxMemoryError as exc:
+        raise Rejected(
+            RejectReason.timeout,
+            f"读取 PDF 所需内存超过 {limits.max_memory_mb} MB 的上限，已中止；文件可能过于复杂或已损坏。",
+        ) from exc
+    except SandboxCrash as exc:
+        raise Rejected(RejectReason.corrupt, "PDF 文件已损坏，无法读取其中的文字。") from exc
+
+
+def _ocr(data: bytes, rp: RawPage, limits: ReadLimits):  # -> ocr.OcrPage
+    from ingest.ocr import OcrError, ocr_page
+
+    args = (data, rp.page.number - 1, limits.ocr_dpi, limits.ocr_lang, limits.ocr_timeout_s, limits.ocr_threads)
+    try:
+        # rendering and cleaning run in the sandbox too: a hostile page must not hang the batch
+        return run_limited(ocr_page, args, timeout_s=limits.ocr_timeout_s + 30, memory_mb=limits.max_memory_mb)
+    except (SandboxTimeout, SandboxMemoryError) as exc:
+        raise Rejected(
+            RejectReason.ocr_failed, f"第 {rp.page.number} 页文字识别超时或超出内存上限，已中止。"
+        ) from exc
+    except (SandboxCrash, OcrError) as exc:
+        raise Rejected(RejectReason.ocr_failed, f"第 {rp.page.number} 页文字识别失败：{str(exc)[:120]}") from exc

@@ -1,0 +1,109 @@
+"""Reading a file into text: the first stage of ingestion.
+
+``read_document(path)`` / ``read_bytes(data, filename)`` detect the format by content, read the text
+(PDF text layer with pdfplumber in a killable child process, OCR for image-only or garbled pages,
+DOCX, HTML, plain text), drop page furniture, re-join wrapped lines and return a
+:class:`ingest.record.ReadDocument`. Anything unreadable raises :class:`ingest.errors.Rejected` with
+a reason code and a Chinese message for the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.taxonomy import RejectReason
+from ingest.detect import Format, detect_format
+from ingest.errors import Rejected
+from ingest.layout import Page, join_paragraphs, remove_furniture
+from ingest.record import FileKind, PageInfo, PageSource, ReadDocument
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    max_pages: int = 200
+    max_bytes: int = 100 * 1024 * 1024
+    parse_timeout_s: float = 120.0  # the whole text-layer extraction of one file
+    ocr_timeout_s: float = 60.0  # per page
+    ocr_lang: str = "chi_sim"
+    ocr_dpi: int = 300
+    ocr_threads: int = 1
+    ocr: bool = True  # False: never OCR; pages that need it stay empty (warning ocr_skipped)
+    max_memory_mb: int = 2048  # address-space cap of the parsing child process
+    min_text_quality: float = 0.5  # below this plausibility a text layer is treated as garbage
+
+
+def read_document(path: Path, limits: ReadLimits = ReadLimits()) -> ReadDocument:  # noqa: B008
+    """Read one file. Raises ``Rejected`` (reason + Chinese message) when it cannot be read."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise Rejected(RejectReason.corrupt, f"无法读取文件：{exc.strerror or exc}") from exc
+    if size > limits.max_bytes:
+        raise _too_big(size, limits)
+    return read_bytes(path.read_bytes(), path.name, limits)
+
+
+def read_bytes(data: bytes, filename: str, limits: ReadLimits = ReadLimits()) -> ReadDocument:  # noqa: B008
+    if len(data) > limits.max_bytes:
+        raise _too_big(len(data), limits)
+    fmt = detect_format(data)
+    if fmt is Format.empty:
+        raise Rejected(RejectReason.empty, "文件是空的（0 字节或只有空白），请检查后重新上传。")
+    if fmt is Format.pdf:
+        from ingest.pdf_read import read_pdf
+
+        return read_pdf(data, limits)
+    if fmt is Format.docx:
+        from ingest.docx_text import read_docx
+
+        return _single_page(FileKind.docx, PageSource.docx, read_docx(data))
+    if fmt is Format.html:
+        from ingest.html_text import read_html
+
+        return _single_page(FileKind.html, PageSource.html, read_html(data))
+    if fmt is Format.text:
+        return _single_page(FileKind.text, PageSource.plain, _plain_text(data))
+    if filename.lower().endswith(".pdf"):
+        raise Rejected(RejectReason.not_pdf, "文件名是 .pdf，但内容不是 PDF 文件，请确认文件是否正确。")
+    raise Rejected(
+        RejectReason.unsupported,
+        "不支持的文件类型：请上传 PDF（文字版或扫描件）、Word（.docx）、网页（.html）或纯文本（UTF-8）文件。",
+    )
+
+
+def _too_big(size: int, limits: ReadLimits) -> Rejected:
+    return Rejected(
+        RejectReason.too_long,
+        f"文件大小 {size / 1024 / 1024:.1f} MB，超过 {limits.max_bytes / 1024 / 1024:.0f} MB 的上限。",
+    )
+
+
+def _plain_text(data: bytes) -> str:
+    text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    lines = [ln.strip() for ln in text.split("\n")]
+    return "\n".join(ln for ln in lines if ln)
+
+
+def _single_page(kind: FileKind, source: PageSource, text: str) -> ReadDocument:
+    if not text.strip():
+        raise Rejected(RejectReason.blank, "文件中没有可读的文字内容。")
+    return ReadDocument(kind=kind, text=text, pages=[PageInfo(number=1, source=source, quality=1.0, start=0, end=len(text))])
+
+
+def assemble(pages: list[Page]) -> tuple[str, list[tuple[int, int]]]:
+    """Furniture removed, paragraphs joined: the text and each page's (start, end) offsets."""
+    cleaned = remove_furniture(pages)
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for _number, pieces in join_paragraphs(cleaned):
+        start = None
+        for piece in pieces:
+            if start is None:
+                start = offset + (1 if piece.startswith("\n") else 0)
+            parts.append(piece)
+            offset += len(piece)
+        spans.append((start if start is not None else offset, offset))
+    return "".join(parts), spans
