@@ -78,6 +78,9 @@ def find_citations(text: str, norm: str, offsets: list[int]) -> list[Citation]:
         if law is None:
             continue
         pos = end
+        skip = re.match(r"[（(](?:以下|下)?简称[^）)]*[）)]", norm[pos : pos + 30])
+        if skip:
+            pos += skip.end()
         # 《…》的规定 / 《…》之规定 without articles, or 《…》第X条
         refs = _refs(norm, pos)
         if not refs:

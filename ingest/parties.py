@@ -174,6 +174,7 @@ def _from_opening(sentence: str, procedure: Procedure | None) -> dict[str, list[
     markers = list(_MARKER_RE.finditer(sentence))
     first_start = markers[0].start() if markers else len(sentence)
     subject = re.sub(r"^(本院|经审理|经审查)[^，]*?对", "", sentence[:first_start])
+    subject = re.split(r"申请|于\d|因|不服|向本院", subject)[0]
     if 2 <= len(subject) <= 40 and not re.search(r"[，。]|^本院", subject):
         role = APPLICANT if procedure == Procedure.enforcement_review and looks_like_agency(subject) else (
             DEFENDANT if looks_like_agency(subject) else PLAINTIFF)

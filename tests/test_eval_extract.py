@@ -1,0 +1,46 @@
+"""``anjian eval extract``: the JSON interface on a small subset of the real corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli.eval_cmds import evaluate, field_correct
+from cli.main import app
+
+FIELDS = {"case_no", "court", "doc_kind", "procedure", "judgment_date", "defendants", "plaintiffs", "agency_head_appeared"}
+
+
+def test_eval_extract_json_shape_from_text(corpus_dir: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["eval", "extract", str(corpus_dir), "--json", "--from-text", "--ids", "sea-001,sea-007,seafs-008",
+              "--kinds", "text_pdf,docx"],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(data) == {"n", "accuracy", "rejected"}
+    assert data["n"] == {"text_pdf": 3, "docx": 0}
+    assert set(data["accuracy"]["text_pdf"]) == FIELDS
+    assert data["accuracy"]["text_pdf"]["case_no"] == 1.0
+    assert data["rejected"] == []
+
+
+def test_rejected_file_is_wrong_on_every_labelled_field(corpus_dir: Path) -> None:
+    result = evaluate(corpus_dir, lambda path: (None, "corrupt"), kinds=["text_pdf"], ids={"sea-001"})
+    assert result["n"] == {"text_pdf": 1}
+    assert result["rejected"] == [{"file": "pdf/text/sea-001.pdf", "reason": "corrupt"}]
+    assert all(v in (0.0, None) for v in result["accuracy"]["text_pdf"].values())
+
+
+def test_field_comparison_normalises_brackets_and_compares_sets() -> None:
+    assert field_correct("case_no", "(2019)豫 0721 行初15号", "（2019）豫0721行初15号")
+    assert field_correct("defendants", ["乙局", "甲政府"], ["甲政府", "乙局"])
+    assert field_correct("agency_head_appeared", None, None) is None  # null label: skipped
+    assert not field_correct("agency_head_appeared", None, False)
+
+
+def test_unknown_kind_is_an_error(corpus_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "extract", str(corpus_dir), "--kinds", "pdf"])
+    assert result.exit_code == 2

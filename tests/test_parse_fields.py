@@ -1,0 +1,114 @@
+"""Field extraction on real sentences: dates, case numbers, procedure, citations, party roles."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.taxonomy import DocKind, Procedure
+from ingest.citations import find_citations
+from ingest.dates import cn_number, parse_cn_date
+from ingest.fields import find_case_no, find_procedure
+from ingest.normalize import normalize
+from ingest.parties import find_aliases, original_role
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("二〇一九年十月三十日", "2019-10-30"),
+        ("二○○一年十二月二十七日", "2001-12-27"),  # ○ (circle) instead of 〇
+        ("二O一四年七月十四日", "2014-07-14"),  # OCR reads 〇 as the letter O
+        ("二0一八年五月七日", "2018-05-07"),  # or as a digit
+        ("2019年3月1日", "2019-03-01"),
+        ("××××年××月××日", None),  # placeholder of an anonymised copy
+        ("二〇一九年二月三十日", None),  # impossible date
+    ],
+)
+def test_parse_cn_date(text: str, expected: str | None) -> None:
+    assert parse_cn_date(text) == expected
+
+
+@pytest.mark.parametrize(("text", "value"), [("七十", 70), ("十五", 15), ("一百零一", 101), ("二十一", 21), ("十", 10)])
+def test_cn_number(text: str, value: int) -> None:
+    assert cn_number(text) == value
+
+
+@pytest.mark.parametrize(
+    ("header", "case_no", "procedure"),
+    [
+        ("河北省石家庄市桥西区人民法院\n行政判决书\n（2018）冀0104行初41号\n", "（2018）冀0104行初41号", Procedure.first),
+        ("浙江省高级人民法院\n行政裁定书\n（2019）浙行申520号\n", "（2019）浙行申520号", Procedure.retrial_review),
+        ("浙江省三门县人民法院\n执行裁定书\n（2014）台三行审字第207号\n", "（2014）台三行审字第207号",
+         Procedure.enforcement_review),
+        ("河北省南宫市人民法院\n行政裁定书\n(2014)南行非审字第35号\n", "（2014）南行非审字第35号", Procedure.enforcement_review),
+        ("浙江省高级人民法院\n行政判决书\n(2001)浙行再字第10号\n", "（2001）浙行再字第10号", Procedure.retrial),
+        ("江苏省苏州市中级人民法院\n行政裁定书\n〔2015〕苏中行终字第00402号\n", "（2015）苏中行终字第00402号", Procedure.appeal),
+        # OCR: 〔 read as [, the final 号 lost, spaces inserted
+        ("甘肃省×××中级人民法院\n行 政 判 决 书\n[2023] 甘07行终 65\n", "（2023）甘07行终65号", Procedure.appeal),
+    ],
+)
+def test_case_number_and_procedure(header: str, case_no: str, procedure: Procedure) -> None:
+    norm, _ = normalize(header + "上诉人张三。\n")
+    found, _ = find_case_no(norm)
+    assert found == case_no
+    assert find_procedure(found, None, norm) == procedure
+
+
+def _cites(sentence: str) -> list[tuple[str, int | None, int | None, int | None]]:
+    norm, offsets = normalize(sentence)
+    return [(c.law, c.article, c.paragraph, c.item) for c in find_citations(sentence, norm, offsets)]
+
+
+def test_citation_list_of_items_gives_one_citation_each() -> None:
+    s = "依照《中华人民共和国行政诉讼法》第七十条第（一）、（二）项之规定，判决如下："
+    assert _cites(s) == [("中华人民共和国行政诉讼法", 70, None, 1), ("中华人民共和国行政诉讼法", 70, None, 2)]
+
+
+def test_citation_same_law_back_reference_and_paragraphs() -> None:
+    s = "依照《中华人民共和国行政诉讼法》第八十九条第一款第（一）项、同法第七十四条第一款第（二）项和第七十六条的规定"
+    law = "中华人民共和国行政诉讼法"
+    assert _cites(s) == [(law, 89, 1, 1), (law, 74, 1, 2), (law, 76, None, None)]
+
+
+def test_citation_defined_short_name_and_nested_brackets() -> None:
+    s = ("根据《中华人民共和国政府信息公开条例》（以下简称政府信息公开条例）第四条第一款的规定。"
+         "政府信息公开条例第十七条规定。依照《最高人民法院关于执行＜中华人民共和国行政诉讼法＞若干问题的解释》第九十三条之规定")
+    cites = _cites(s)
+    assert ("中华人民共和国政府信息公开条例", 4, 1, None) in cites
+    assert ("中华人民共和国政府信息公开条例", 17, None, None) in cites
+    assert ("最高人民法院关于执行《中华人民共和国行政诉讼法》若干问题的解释", 93, None, None) in cites
+
+
+def test_citation_spans_quote_the_raw_text() -> None:
+    s = "依照《中华人民共和国行政诉讼法》第六十九条之规定"
+    norm, offsets = normalize(s)
+    (c,) = find_citations(s, norm, offsets)
+    assert s[c.start : c.end] == c.text == "《中华人民共和国行政诉讼法》第六十九条"
+
+
+@pytest.mark.parametrize(
+    ("role", "paren", "name", "procedure", "expected"),
+    [
+        ("上诉人", "（原审被告）", "盘山县自然资源局", Procedure.appeal, "defendant"),
+        ("上诉人", "（一审原告）", "杨帮禹", Procedure.appeal, "plaintiff"),
+        ("被上诉人", "（原审被告）", "都江堰市人民政府", Procedure.appeal, "defendant"),
+        ("再审申请人", "（一审原告、二审上诉人）", "浙江京桥实业有限公司", Procedure.retrial_review, "plaintiff"),
+        ("被申请人", "（一审被告、二审被上诉人）", "国家税务总局衢州市税务局", Procedure.retrial_review, "defendant"),
+        ("申请执行人", "", "三门县国土资源局", Procedure.enforcement_review, "applicant"),
+        ("被执行人", "", "奚熙健", Procedure.enforcement_review, "respondent"),
+        ("上诉人", "", "承德市人力资源和社会保障局", Procedure.appeal, "defendant"),  # no parenthesis: an agency
+        ("上诉人", "", "孙定宏", Procedure.appeal, "plaintiff"),
+        ("原审上诉人", "", "邱x萍", Procedure.retrial, "plaintiff"),
+    ],
+)
+def test_original_role(role: str, paren: str, name: str, procedure: Procedure, expected: str) -> None:
+    assert original_role(role, paren, name, procedure) == expected
+
+
+def test_aliases_resolve_to_the_full_name() -> None:
+    norm, _ = normalize("原告徐文权诉被告河北省国土资源厅（以下简称省国土厅）政府信息公开一案")
+    assert find_aliases(norm) == {"省国土厅": "河北省国土资源厅"}
+
+
+def test_doc_kind_enum_values_are_the_taxonomy_codes() -> None:
+    assert DocKind.ruling.value == "ruling"
