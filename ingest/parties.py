@@ -259,45 +259,70 @@ def _section_norm(record: JudgmentRecord, norm: str, offsets: list[int], name: S
 _HEAD_TITLES = (r"负责人|法定代表人|行政首长|局长|副局长|县长|副县长|市长|副市长|区长|副区长|镇长|副镇长|乡长|副乡长|"
                 r"主任|副主任|厅长|副厅长|处长|副处长|大队长|副大队长|队长|副队长|所长|副所长|部长|副部长|主席|副主席|"
                 r"院长|副院长|关长|书记|副书记|署长|副署长|总经理")
-HEAD_APPEARED_RE = re.compile(
-    rf"(负责人|法定代表人|出庭应诉的行政机关负责人|行政机关负责人|(?:{_HEAD_TITLES}))[^。；\n]{{0,40}}?(出庭|到庭|参加(庭审|诉讼)|应诉)"
-)
-HEAD_ABSENT_RE = re.compile(
-    rf"((负责人|法定代表人|{_HEAD_TITLES})[^。；\n]{{0,30}}?(未|没有|均未|拒不)(出庭|到庭|参加)|"
-    rf"(负责人|法定代表人)[^。；\n]{{0,10}}?[（(]未到庭[）)])"
-)
-APPEARANCE_RE = re.compile(r"[^。\n]{0,200}?(到庭参加(了)?诉讼|出庭参加(了)?诉讼|到庭参加庭审|出庭应诉|到庭应诉|参加了?庭审|到庭|出庭)[^。\n]{0,40}")
+HEAD_RE = re.compile(rf"(负责人|法定代表人|(?<![委托代理])(?:{_HEAD_TITLES}))")
+APPEARANCE_SENTENCE_RE = re.compile(r"[^。\n]*(到庭|出庭|应诉)[^。\n]*")
+PARTY_MARK_RE = re.compile(r"^(法定代表人|负责人|主要负责人)[^\n]{0,40}?[（(](未到庭|到庭|出庭|未出庭)[）)]", re.M)
+_DEFENDANT_ROLE_RE = re.compile(r"^(被告|被上诉人（原审被告）|上诉人（原审被告）|原审被告|一审被告|被申请人|再审被申请人|被上诉人)")
 
 
 def agency_head(norm: str, record: JudgmentRecord) -> tuple[bool | None, tuple[int, int] | None]:
     """True when the text says the agency's head appeared, False when it says who appeared without them."""
     if record.procedure == Procedure.enforcement_review:
         return None, None
-    for m in HEAD_ABSENT_RE.finditer(norm):
-        if _mentions_defendant_side(norm, m.start(), record):
-            return False, (m.start(), m.end())
-    for m in HEAD_APPEARED_RE.finditer(norm):
-        sentence_start = max(norm.rfind("。", 0, m.start()), norm.rfind("\n", 0, m.start())) + 1
-        chunk = norm[sentence_start : m.end()]
-        if re.search(r"(未|没有|不)(出庭|到庭)", chunk[-12:]):
-            continue
-        if _mentions_defendant_side(norm, m.start(), record) or "行政机关负责人" in chunk:
-            return True, (sentence_start, m.end())
-    # who appeared is said, and the defendant was represented only by agents
-    for m in APPEARANCE_RE.finditer(norm):
+    # party lines marked （到庭）/（未到庭）, as some courts write them
+    for m in PARTY_MARK_RE.finditer(norm):
+        if _owner_is_defendant(norm, m.start(), record):
+            return m.group(2) in ("到庭", "出庭"), (m.start(), m.end())
+    verdict: bool | None = None
+    evidence: tuple[int, int] | None = None
+    for m in APPEARANCE_SENTENCE_RE.finditer(norm):
         sentence = m.group(0)
-        if "委托" in sentence and any(f in sentence for d in record.defendants for f in _short_forms(d, record)):
-            return False, (m.start(), m.end())
-        if re.search(r"被告[^。，]{0,30}委托(诉讼)?代理人", sentence) or re.search(r"被上诉人[^。，]{0,30}委托(诉讼)?代理人", sentence):
-            return False, (m.start(), m.end())
+        if re.search(r"(未|拒不|没有)(到庭|出庭)$", sentence) and not re.search(r"[，,]", sentence):
+            continue
+        for clause, offset in _clauses(sentence):
+            if not _clause_is_defendant(clause, record):
+                continue
+            head = HEAD_RE.search(clause)
+            if head and not re.search(r"(未|没有|拒不)(到庭|出庭)", clause):
+                return True, (m.start() + offset, m.start() + offset + len(clause))
+            if head and re.search(r"(未|没有|拒不)(到庭|出庭)", clause):
+                return False, (m.start() + offset, m.start() + offset + len(clause))
+            if re.search(r"(委托|诉讼)?代理人|工作人员", clause) and verdict is None:
+                verdict, evidence = False, (m.start() + offset, m.start() + offset + len(clause))
+        if verdict is not None:
+            return verdict, evidence
     return None, None
 
 
-def _mentions_defendant_side(norm: str, pos: int, record: JudgmentRecord) -> bool:
-    before = norm[max(0, pos - 60) : pos]
-    if re.search(r"(被告|被上诉人|被申请人|上诉人（原审被告）|行政机关|本局|该局)", before):
+def _clauses(sentence: str) -> list[tuple[str, int]]:
+    out = []
+    pos = 0
+    for part in re.split(r"([，,；]|、(?=被告|被上诉人|第三人|原告|上诉人|原审))", sentence):
+        if part and part not in ("，", ",", "；", "、"):
+            out.append((part, pos))
+        pos += len(part)
+    return out
+
+
+def _clause_is_defendant(clause: str, record: JudgmentRecord) -> bool:
+    clause = re.sub(r"^.*?(审理了本案|开庭审理|公开开庭|进行了审理)[^，]*", "", clause)
+    if re.match(r"^(原告|上诉人（原审原告）|第三人|原审第三人|申请人|再审申请人)", clause.lstrip("、和及")):
+        return False
+    if _DEFENDANT_ROLE_RE.match(clause.lstrip("、和及")):
         return True
-    return any(any(f in before for f in _short_forms(d, record)) for d in record.defendants)
+    names = [f for d in record.defendants for f in _short_forms(d, record)]
+    return any(n and n in clause for n in names)
+
+
+def _owner_is_defendant(norm: str, pos: int, record: JudgmentRecord) -> bool:
+    """Whether the party line at ``pos`` belongs to a defendant's block (the last role line above it)."""
+    block = norm[max(0, pos - 400) : pos]
+    roles = list(re.finditer(rf"(?:^|\n)({_ROLE_ALT})(?:[（(][^）)]{{1,30}}[）)])?[:：]?([^，。\n]*)", block))
+    if not roles:
+        return False
+    last = roles[-1]
+    return original_role(last.group(1), "", last.group(2), record.procedure) == DEFENDANT or (
+        last.group(2) in record.defendants)
 
 
 def _short_forms(name: str, record: JudgmentRecord) -> set[str]:
