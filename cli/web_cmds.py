@@ -1,9 +1,124 @@
-"""Subcommands (placeholder until this area lands)."""
+"""`anjian serve`, `anjian user add/list/passwd`, `anjian token create`."""
 
 from __future__ import annotations
 
+import getpass
+import sys
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from cli.context import database, settings
+
+err = Console(stderr=True)
+user_app = typer.Typer(help="账号管理 / Accounts.", no_args_is_help=True)
+token_app = typer.Typer(help="API 令牌 / API tokens for scripts.", no_args_is_help=True)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise typer.BadParameter("没有终端可输入密码：请用 --password-stdin 从标准输入传入密码")
+    first = getpass.getpass("密码 / password: ")
+    if getpass.getpass("再输一次 / again: ") != first:
+        raise typer.BadParameter("两次输入的密码不一致")
+    return first
+
+
+def _fail(exc: Exception) -> None:
+    err.print(f"[red]{getattr(exc, 'message', exc)}[/red]")
+    raise typer.Exit(1)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="监听地址 / bind address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口 / port")] = 8000,
+) -> None:
+    """启动网页与 API（无消息队列时同时启动内置后台任务）/ Start the web app and API."""
+    import uvicorn
+
+    from api.app import create_app
+
+    s = settings()
+    app = create_app(s, background_worker=s.broker_url is None, db=database())
+    err.print(f"案鉴已启动：http://{host}:{port}/  （API 文档 /docs，健康检查 /healthz）")
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def user_add(
+    username: Annotated[str, typer.Argument(help="用户名")],
+    role: Annotated[str, typer.Option(help="admin 管理员 / analyst 分析员 / agency 单位用户 / viewer 只读")] = "analyst",
+    agency: Annotated[str | None, typer.Option(help="单位用户所属单位（单位名录编号）")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码")] = False,
+) -> None:
+    """新增账号（密码在提示时输入，或 --password-stdin）/ Add an account."""
+    from api.services.accounts import create_user
+
+    password = _read_password(password_stdin)
+    try:
+        with database().session() as s:
+            user = create_user(s, username, password, role, agency)
+            typer.echo(f"已创建账号 {user.username}（{user.role}{'，单位 ' + user.agency_id if user.agency_id else ''}）")
+    except Exception as exc:  # noqa: BLE001 - shown to the user
+        _fail(exc)
+
+
+def user_list() -> None:
+    """列出账号 / List accounts."""
+    from api.models import Role
+    from api.services.accounts import list_users
+
+    table = Table("用户名", "角色", "所属单位", "状态", "最近登录")
+    with database().session() as s:
+        for u in list_users(s):
+            role = Role.parse(u.role)
+            table.add_row(u.username, role.zh if role else u.role, u.agency_id or "", "启用" if u.active else "停用",
+                          u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "")
+    Console().print(table)
+
+
+def user_passwd(
+    username: Annotated[str, typer.Argument(help="用户名")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码")] = False,
+) -> None:
+    """修改密码 / Set a password."""
+    from api.services.accounts import set_password
+
+    password = _read_password(password_stdin)
+    try:
+        with database().session() as s:
+            set_password(s, username, password)
+        typer.echo(f"已修改 {username} 的密码")
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+
+
+def token_create(
+    username: Annotated[str, typer.Argument(help="令牌所属用户")],
+    name: Annotated[str, typer.Option(help="令牌用途，便于识别")] = "script",
+) -> None:
+    """为脚本创建 API 令牌（只显示一次）/ Create an API token (shown once)."""
+    from api.services.accounts import create_token
+
+    try:
+        with database().session() as s:
+            token = create_token(s, username, name)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+        return
+    typer.echo(token)
+    err.print("令牌只显示这一次。使用：Authorization: Bearer <令牌>")
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    """Add this area's commands to the ``anjian`` app (and to ``anjian eval``)."""
+    """Add this area's commands to the ``anjian`` app."""
+    app.command("serve")(serve)
+    user_app.command("add")(user_add)
+    user_app.command("list")(user_list)
+    user_app.command("passwd")(user_passwd)
+    token_app.command("create")(token_create)
+    app.add_typer(user_app, name="user")
+    app.add_typer(token_app, name="token")

@@ -1,0 +1,130 @@
+"""One error shape for the whole API: {"error": {"code", "message"}}, from one exception handler.
+
+Store, search and ingest errors are translated here; routes and services raise, never format.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from core.store import InvalidCorrection, JudgmentNotFound, StoreError
+from ingest.errors import Rejected
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """An error for the user, with an HTTP status and a stable code; the message is Chinese."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+
+
+class NotFound(ApiError):
+    status, code = 404, "not_found"
+
+
+class Unauthorized(ApiError):
+    status, code = 401, "unauthorized"
+
+
+class Forbidden(ApiError):
+    status, code = 403, "forbidden"
+
+
+class CsrfError(ApiError):
+    status, code = 403, "csrf"
+
+
+class Conflict(ApiError):
+    status, code = 409, "conflict"
+
+
+class NotAvailable(ApiError):
+    """A part of the product that has not landed in this installation yet."""
+
+    status, code = 503, "not_available"
+
+
+def _search_error_types() -> tuple[type[Exception], ...]:
+    try:
+        from search.errors import SearchError
+    except ImportError:
+        return ()
+    return (SearchError,)
+
+
+def to_api_error(exc: Exception) -> ApiError:
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, JudgmentNotFound):
+        return NotFound(str(exc))
+    if isinstance(exc, InvalidCorrection):
+        return ApiError(str(exc), code="invalid_correction", status=422)
+    if isinstance(exc, StoreError):
+        return ApiError(str(exc), code="store_error")
+    if isinstance(exc, Rejected):
+        return ApiError(getattr(exc, "message", str(exc)), code=f"rejected_{getattr(exc, 'reason', 'unknown')}", status=422)
+    if isinstance(exc, _search_error_types()):
+        message = getattr(exc, "message_zh", str(exc))
+        if type(exc).__name__ == "QuerySyntaxError":
+            return ApiError(message, code="query_syntax", status=400)
+        return ApiError(message, code="search_unavailable", status=503)
+    log.exception("unexpected error", exc_info=exc)
+    return ApiError("服务器内部错误，请联系管理员（详情见服务日志）", code="internal", status=500)
+
+
+def error_body(err: ApiError) -> dict[str, dict[str, str]]:
+    return {"error": {"code": err.code, "message": err.message}}
+
+
+def wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api") and "text/html" in request.headers.get("accept", "")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    from api.pages import render_error  # late: pages import templates
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        err = to_api_error(exc)
+        if err.status == 401 and wants_html(request):
+            from fastapi.responses import RedirectResponse
+
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        if wants_html(request):
+            return render_error(request, err)
+        return JSONResponse(error_body(err), status_code=err.status)
+
+    async def handle_http(request: Request, exc: StarletteHTTPException) -> Response:
+        messages = {404: "页面或资源不存在", 405: "不支持该请求方法"}
+        err = ApiError(messages.get(exc.status_code, str(exc.detail)), code=f"http_{exc.status_code}", status=exc.status_code)
+        if exc.status_code == 404:
+            err.code = "not_found"
+        if wants_html(request):
+            return render_error(request, err)
+        return JSONResponse(error_body(err), status_code=exc.status_code)
+
+    async def handle_validation(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", []))
+        err = ApiError(f"请求参数有误：{where} {first.get('msg', '')}".strip(), code="validation", status=422)
+        return JSONResponse(error_body(err), status_code=422)
+
+    app.add_exception_handler(Exception, handle)
+    for exc_type in (ApiError, StoreError, Rejected, *_search_error_types()):
+        app.add_exception_handler(exc_type, handle)
+    app.add_exception_handler(StarletteHTTPException, handle_http)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, handle_validation)  # type: ignore[arg-type]

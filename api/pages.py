@@ -1,0 +1,159 @@
+"""Server-rendered pages (Chinese): 检索, 案件, 看板, 汇编, 上传, 单位, and the login page.
+
+Pages read through the same service functions as the JSON API; actions on a page (correct a tag, upload,
+export) call the JSON API from the page's script with the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from api.access import Scope
+from api.deps import CsrfDep, ScopeDep, SessionDep, SettingsDep, client_ip, csrf_token
+from api.errors import ApiError, Unauthorized
+from api.models import Role, User
+from api.services import accounts, cases, collections, search, stats
+from api.services import agencies as agency_service
+from core.taxonomy import LossCause, Outcome
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+router = APIRouter(include_in_schema=False)
+
+NAV = [("/search", "检索"), ("/dashboard", "看板"), ("/collections", "汇编"), ("/upload", "上传"), ("/agencies", "单位")]
+
+
+def page(request: Request, name: str, scope: Scope | None, status_code: int = 200, **context: Any) -> HTMLResponse:
+    role = scope.role if scope else None
+    return TEMPLATES.TemplateResponse(request, name, {
+        "scope": scope, "role_zh": role.zh if role else None, "nav": NAV, "csrf": csrf_token(request),
+        "path": request.url.path, **context}, status_code=status_code)
+
+
+def render_error(request: Request, err: ApiError) -> HTMLResponse:
+    return page(request, "error.html", None, status_code=err.status, error=err)
+
+
+def _safe_next(target: str | None) -> str:
+    return target if target and target.startswith("/") and not target.startswith("//") else "/search"
+
+
+@router.get("/")
+def home() -> RedirectResponse:
+    return RedirectResponse("/search", status_code=303)
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/search") -> HTMLResponse:
+    return page(request, "login.html", None, next=_safe_next(next), error=None)
+
+
+@router.post("/login", dependencies=[CsrfDep])
+def login(request: Request, s: SessionDep, username: Annotated[str, Form()], password: Annotated[str, Form()],
+          next: Annotated[str, Form()] = "/search") -> Response:
+    try:
+        user = accounts.authenticate(s, username.strip(), password, ip=client_ip(request))
+    except Unauthorized as exc:
+        return page(request, "login.html", None, status_code=401, next=_safe_next(next), error=exc.message,
+                    username=username)
+    request.session.clear()
+    request.session["uid"] = user.id
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout", dependencies=[CsrfDep])
+def logout(request: Request) -> RedirectResponse:
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/search")
+def search_page(request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep, q: str = "",
+                page_no: Annotated[int, Query(alias="page", ge=1)] = 1, sort: str = "relevance") -> HTMLResponse:
+    error, result = None, None
+    try:
+        result = search.run_search(s, settings, scope, q, page_no, 20, sort)
+    except Exception as exc:  # noqa: BLE001 - a malformed query is shown on the page, not as an error page
+        from api.errors import to_api_error
+
+        err = to_api_error(exc)
+        if err.status >= 500 and err.code == "internal":
+            raise
+        error = err.message
+    pages = max(1, -(-(result or {}).get("total", 0) // 20))
+    basket = set(request.session.get("basket", []))
+
+    def link(**kw: Any) -> str:
+        params = {"q": q, "sort": sort, "page": 1} | kw
+        return "/search?" + urlencode(params)
+
+    return page(request, "search.html", scope, q=q, sort=sort, result=result, error=error, page_no=page_no,
+                pages=pages, link=link, basket=basket)
+
+
+@router.get("/cases/{judgment_id}")
+def case_page(judgment_id: int, request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep) -> HTMLResponse:
+    detail = cases.case_detail(s, scope, judgment_id)
+    similar = cases.similar_cases(s, settings, scope, judgment_id)
+    pdfs = []
+    for d in detail["documents"]:
+        if d["is_pdf"] and d["status"] in ("stored", "linked"):
+            try:
+                _, path = cases.visible_document(s, settings, scope, d["id"])
+                pdfs.append({**d, "page_count": cases.pdf_page_count(path)})
+            except ApiError:
+                continue
+    return page(request, "case.html", scope, case=detail, similar=similar, pdfs=pdfs,
+                outcomes=[(o.value, o.zh) for o in Outcome], causes=[(c.value, c.zh) for c in LossCause],
+                in_basket=judgment_id in set(request.session.get("basket", [])))
+
+
+@router.get("/dashboard")
+def dashboard_page(request: Request, scope: ScopeDep, s: SessionDep, period: str = "year",
+                   year_from: str = "", year_to: str = "", agency: str = "") -> HTMLResponse:
+    yf = int(year_from) if year_from.isdigit() else None
+    yt = int(year_to) if year_to.isdigit() else None
+    data = stats.dashboard(s, scope, period=period, year_from=yf, year_to=yt, agency=agency.strip() or None)
+    return page(request, "dashboard.html", scope, data=data, data_json=json.dumps(data, ensure_ascii=False).replace("</", "<\\/"),
+                year_from=year_from, year_to=year_to, agency=agency)
+
+
+@router.get("/collections")
+def collections_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLResponse:
+    chosen = collections.preview(s, scope, request.session.get("basket", []))
+    return page(request, "collections.html", scope, chosen=chosen)
+
+
+@router.get("/upload")
+def upload_page(request: Request, scope: ScopeDep, settings: SettingsDep) -> HTMLResponse:
+    try:
+        import workers  # noqa: F401
+
+        available = hasattr(workers, "submit_files")
+    except ImportError:
+        available = False
+    return page(request, "upload.html", scope, available=available, max_mb=settings.max_file_mb)
+
+
+@router.get("/agencies")
+def agencies_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLResponse:
+    try:
+        data, unavailable = agency_service.overview(s, scope), None
+    except ApiError as exc:
+        data, unavailable = {"agencies": [], "unmatched": []}, exc.message
+    return page(request, "agencies.html", scope, data=data, unavailable=unavailable)
+
+
+@router.get("/admin/audit")
+def audit_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLResponse:
+    if not scope.is_admin:
+        raise ApiError("仅管理员可以查看审计日志", code="forbidden", status=403)
+    users: list[User] = accounts.list_users(s)
+    return page(request, "audit.html", scope, entries=accounts.recent_audit(s, 200), users=users,
+                roles=[(r.value, r.zh) for r in Role])

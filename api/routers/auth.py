@@ -1,0 +1,55 @@
+"""/api/auth and /api/users: who am I, API tokens, accounts (administrators)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from api.deps import AdminDep, CsrfDep, SessionDep, UserDep, client_ip
+from api.models import Role
+from api.schemas import LoginRequest, TokenOut, UserCreate, UserOut
+from api.services import accounts
+
+router = APIRouter(prefix="/api", tags=["auth"], dependencies=[CsrfDep])
+
+
+def user_out(u) -> UserOut:  # type: ignore[no-untyped-def]
+    role = Role.parse(u.role)
+    return UserOut(username=u.username, role=u.role, role_zh=role.zh if role else None, agency_id=u.agency_id,
+                   active=u.active)
+
+
+@router.post("/auth/login", response_model=UserOut)
+def login(body: LoginRequest, request: Request, s: SessionDep) -> UserOut:
+    """Sign in with the session cookie (for the browser; scripts use API tokens)."""
+    user = accounts.authenticate(s, body.username, body.password, ip=client_ip(request))
+    request.session.clear()
+    request.session["uid"] = user.id
+    return user_out(user)
+
+
+@router.post("/auth/logout")
+def logout(request: Request) -> dict[str, bool]:
+    request.session.clear()
+    return {"ok": True}
+
+
+@router.get("/auth/me", response_model=UserOut)
+def me(user: UserDep) -> UserOut:
+    return user_out(user)
+
+
+@router.post("/auth/tokens", response_model=TokenOut)
+def create_token(user: UserDep, s: SessionDep, name: str = "script") -> TokenOut:
+    return TokenOut(token=accounts.create_token(s, user.username, name))
+
+
+@router.get("/users", response_model=list[UserOut])
+def list_users(_: AdminDep, s: SessionDep) -> list[UserOut]:
+    return [user_out(u) for u in accounts.list_users(s)]
+
+
+@router.post("/users", response_model=UserOut, status_code=201)
+def add_user(body: UserCreate, scope: AdminDep, s: SessionDep) -> UserOut:
+    user = accounts.create_user(s, body.username, body.password, body.role, body.agency_id)
+    accounts.audit(s, "user_add_by", user=scope.username, target=user.username)
+    return user_out(user)

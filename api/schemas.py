@@ -1,0 +1,149 @@
+"""Request and response shapes, one family per resource."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+# -- cases ---------------------------------------------------------------------------------------
+class CaseSummary(BaseModel):
+    id: int
+    case_no: str | None = None
+    title: str | None = None
+    court: str | None = None
+    judgment_date: str | None = None
+    procedure: str | None = None
+    outcome: str | None = None
+    outcome_zh: str | None = None
+    action_type: str | None = None
+    field: str | None = None
+    loss_causes: list[str] = []
+    defendants: list[str] = []
+    plaintiffs: list[str] = []
+
+
+class Evidence(BaseModel):
+    text: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+class CauseOut(BaseModel):
+    cause: str
+    zh: str | None = None
+    source: str | None = None
+    probability: float | None = None
+    evidence: list[Evidence] = []
+
+
+class CaseDetail(CaseSummary):
+    doc_kind: str | None = None
+    agency_head_appeared: bool | None = None
+    tags: dict[str, Any] = {}
+    causes: list[CauseOut] = []
+    record: dict[str, Any] = {}
+    corrections: list[dict[str, Any]] = []
+    documents: list[dict[str, Any]] = []
+
+
+class CaseUpdate(BaseModel):
+    """A reviewer's correction of one tag or field: stored with who and why."""
+
+    field: str = Field(description="outcome, loss_causes, action_type, field, ruling_forms, defendants, plaintiffs, agency_head_appeared")
+    value: Any
+    reason: str | None = Field(None, max_length=2000)
+
+
+# -- search --------------------------------------------------------------------------------------
+class SearchHit(CaseSummary):
+    score: float = 0.0
+    snippet: str = ""
+
+
+class FacetValue(BaseModel):
+    value: Any
+    count: int
+    label: str
+    filter: str
+
+
+class Facet(BaseModel):
+    title: str
+    values: list[FacetValue]
+
+
+class SearchResponse(BaseModel):
+    query: str
+    total: int
+    page: int
+    size: int
+    sort: str
+    hits: list[SearchHit]
+    facets: dict[str, Facet]
+
+
+# -- uploads -------------------------------------------------------------------------------------
+class UploadResponse(BaseModel):
+    batch_id: str
+    files: int
+
+
+# -- collections ---------------------------------------------------------------------------------
+class CollectionRequest(BaseModel):
+    ids: list[int] = Field(default_factory=list, max_length=100)
+    kind: str = Field("collection", description="collection (典型案例汇编) or bulletin (季度通报)")
+    title: str = Field("典型案例汇编", max_length=200)
+
+
+class BasketUpdate(BaseModel):
+    add: list[int] = []
+    remove: list[int] = []
+    clear: bool = False
+
+
+# -- users and auth ------------------------------------------------------------------------------
+class LoginRequest(BaseModel):
+    username: str
+    password: str
+
+
+class UserOut(BaseModel):
+    username: str
+    role: str
+    role_zh: str | None = None
+    agency_id: str | None = None
+    active: bool = True
+
+
+class UserCreate(BaseModel):
+    username: str
+    password: str
+    role: str
+    agency_id: str | None = None
+
+
+class TokenOut(BaseModel):
+    token: str
+    note: str = "令牌只显示这一次，请妥善保存；使用方式：Authorization: Bearer <令牌>"
+
+
+# -- agencies ------------------------------------------------------------------------------------
+class AgencyCreate(BaseModel):
+    name: str
+    aliases: list[str] = []
+
+
+class UnmatchedResolve(BaseModel):
+    name: str
+    agency_id: int | None = None

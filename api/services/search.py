@@ -1,0 +1,177 @@
+"""Search for the pages and the API: the search engine (search.open_backend) restricted to the caller's
+agency, facets with Chinese labels, and export of a result list as CSV or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from collections import Counter
+from dataclasses import asdict, is_dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.access import Scope, can_see
+from api.services.cases import summary, zh
+from core.models import Judgment
+from core.settings import Settings
+from core.taxonomy import ActionType, Field, LossCause, Outcome, Procedure
+
+MAX_EXPORT = 2000
+# Facet key → the query field a click adds, and its Chinese heading.
+FACETS: dict[str, tuple[str, str]] = {
+    "outcome": ("结果", "裁判结果"), "cause": ("原因", "败诉原因"), "loss_cause": ("原因", "败诉原因"),
+    "action_type": ("类型", "行政行为类型"), "field": ("领域", "执法领域"), "procedure": ("审级", "审级"),
+    "year": ("年份", "年份"), "court": ("法院", "法院"), "defendant": ("被告", "被告单位"),
+}
+_ENUMS = {"outcome": Outcome, "cause": LossCause, "loss_cause": LossCause, "action_type": ActionType,
+          "field": Field, "procedure": Procedure}
+
+
+def _plain(obj: Any) -> Any:
+    return asdict(obj) if is_dataclass(obj) and not isinstance(obj, type) else obj
+
+
+def facet_filter(key: str, value: str) -> str:
+    name = FACETS.get(key, (key, key))[0]
+    return f'{name}:"{value}"' if re.search(r"[\s:：\"()]", value) else f"{name}:{value}"
+
+
+def _label(key: str, value: str, label: str | None) -> str:
+    if label:
+        return label
+    enum = _ENUMS.get(key)
+    return (zh(enum, value) or value) if enum else value
+
+
+def run_search(s: Session, settings: Settings, scope: Scope, q: str, page: int = 1, size: int = 20,
+               sort: str = "relevance") -> dict[str, Any]:
+    """{total, page, size, hits [{id, case_no, title, score, snippet, ...}], facets {key: [{value, count, label, filter}]}}."""
+    page, size = max(1, page), max(1, min(size, 200))
+    try:
+        from search import open_backend
+    except ImportError:
+        result = _fallback_search(s, scope, q, page, size)
+        engine = "fallback"
+    else:
+        restrict = list(scope.agency_names) if scope.agency_names is not None else None
+        result = _plain(open_backend(settings).search(q, page=page, size=size, sort=sort, restrict_defendants=restrict))
+        engine = "search"
+    hits = [_plain(h) for h in result.get("hits", [])]
+    if scope.restricted:  # defence in depth: never show a case outside the agency, whatever the engine did
+        visible = {j.id for j in s.scalars(select(Judgment).where(Judgment.id.in_([h["id"] for h in hits])))
+                   if can_see(scope, j)}
+        hits = [h for h in hits if h["id"] in visible]
+    by_id = {j.id: j for j in s.scalars(select(Judgment).where(Judgment.id.in_([h["id"] for h in hits])))}
+    for h in hits:
+        j = by_id.get(h["id"])
+        if j is not None:
+            h.update({k: v for k, v in summary(j).items() if k not in ("id",)})
+    facets = {}
+    for key, values in (result.get("facets") or {}).items():
+        items = [_plain(v) for v in values]
+        facets[key] = {
+            "title": FACETS.get(key, (key, key))[1],
+            "values": [{"value": v["value"], "count": v["count"], "label": _label(key, str(v["value"]), v.get("label")),
+                        "filter": facet_filter(key, str(v["value"]))} for v in items if v.get("count")],
+        }
+    return {"query": q, "total": result.get("total", 0), "page": page, "size": size, "sort": sort,
+            "hits": hits, "facets": facets, "engine": engine}
+
+
+# -- a plain fallback while no search engine is installed: substring match over the stored records ------
+_FILTER_RE = re.compile(r'^(\w+)[:：]"?([^"]*)"?$')
+_FALLBACK_FIELDS = {"结果": "outcome", "原因": "cause", "类型": "action_type", "领域": "field", "审级": "procedure",
+                    "法院": "court", "被告": "defendant", "年份": "year"}
+
+
+def _facet_values(j: Judgment) -> dict[str, list[str]]:
+    return {"outcome": [j.outcome or ""], "cause": list(j.loss_causes or []), "action_type": [j.action_type or ""],
+            "field": [j.field or ""], "procedure": [j.procedure or ""], "court": [j.court or ""],
+            "defendant": list(j.defendants or []), "year": [str(j.judgment_date.year) if j.judgment_date else ""]}
+
+
+def _fallback_search(s: Session, scope: Scope, q: str, page: int, size: int) -> dict[str, Any]:
+    words, filters = [], []
+    for tok in q.split():
+        m = _FILTER_RE.match(tok)
+        if m and m.group(1) in _FALLBACK_FIELDS:
+            key = _FALLBACK_FIELDS[m.group(1)]
+            enum = _ENUMS.get(key)
+            member = enum.parse(m.group(2)) if enum else None
+            filters.append((key, member.value if member is not None else m.group(2)))
+        else:
+            words.append(tok.strip('"'))
+    matched: list[tuple[Judgment, str]] = []
+    for j in s.scalars(select(Judgment).order_by(Judgment.judgment_date.desc().nullslast(), Judgment.id)):
+        if not can_see(scope, j):
+            continue
+        text = (j.record or {}).get("text") or ""
+        values = _facet_values(j)
+        if any(v not in values[k] for k, v in filters) or any(w not in text for w in words):
+            continue
+        first = text.find(words[0]) if words else 0
+        a = max(0, first - 40)
+        snippet = html.escape(text[a:a + 160])
+        for w in words:
+            snippet = snippet.replace(html.escape(w), f"<mark>{html.escape(w)}</mark>")
+        matched.append((j, snippet))
+    facets: dict[str, Counter[str]] = {}
+    for j, _ in matched:
+        for k, vals in _facet_values(j).items():
+            facets.setdefault(k, Counter()).update(v for v in vals if v)
+    chosen = matched[(page - 1) * size: page * size]
+    return {"total": len(matched),
+            "hits": [{"id": j.id, "case_no": j.case_no, "title": j.title, "score": 1.0, "snippet": snip}
+                     for j, snip in chosen],
+            "facets": {k: [{"value": v, "count": n} for v, n in c.most_common(15)] for k, c in facets.items()}}
+
+
+# -- export ------------------------------------------------------------------------------------------
+EXPORT_COLUMNS = [("case_no", "案号"), ("title", "标题"), ("court", "法院"), ("judgment_date", "裁判日期"),
+                  ("procedure_zh", "审级"), ("defendants", "被告"), ("outcome_zh", "裁判结果"),
+                  ("loss_causes_zh", "败诉原因"), ("action_type_zh", "行政行为类型"), ("field_zh", "执法领域"),
+                  ("id", "编号")]
+
+
+def export_rows(s: Session, settings: Settings, scope: Scope, q: str) -> list[list[str]]:
+    rows, page = [], 1
+    while len(rows) < MAX_EXPORT:
+        result = run_search(s, settings, scope, q, page=page, size=200, sort="date")
+        for h in result["hits"]:
+            rows.append(["、".join(str(x) for x in v if x) if isinstance(v := h.get(k), list) else ("" if v is None else str(v))
+                         for k, _ in EXPORT_COLUMNS])
+        if page * 200 >= result["total"] or not result["hits"]:
+            break
+        page += 1
+    return rows[:MAX_EXPORT]
+
+
+def to_csv(rows: list[list[str]]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([title for _, title in EXPORT_COLUMNS])
+    writer.writerows(rows)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Chinese correctly
+
+
+def to_xlsx(rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "检索结果"
+    ws.append([title for _, title in EXPORT_COLUMNS])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    for col, width in zip("ABCDEFGHIJK", (26, 40, 24, 12, 8, 30, 10, 30, 14, 16, 8), strict=True):
+        ws.column_dimensions[col].width = width
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,135 @@
+/* 案鉴 page behaviour: JSON API calls with the session's CSRF token. No inline scripts (CSP). */
+"use strict";
+const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
+
+async function api(method, url, body) {
+  const opts = { method, headers: { "X-CSRF-Token": csrf, Accept: "application/json" }, credentials: "same-origin" };
+  if (body instanceof FormData) opts.body = body;
+  else if (body !== undefined) { opts.body = JSON.stringify(body); opts.headers["Content-Type"] = "application/json"; }
+  const res = await fetch(url, opts);
+  if (!res.ok) {
+    let msg = `请求失败（${res.status}）`;
+    try { const j = await res.json(); if (j.error) msg = j.error.message; } catch (e) { /* not JSON */ }
+    throw new Error(msg);
+  }
+  return res;
+}
+
+function say(el, text, isError) {
+  if (!el) return;
+  el.textContent = text;
+  el.className = "js-status " + (isError ? "alert alert-error" : "muted");
+}
+
+function statusNear(el) {
+  return el.closest(".panel, main")?.querySelector(".js-status") || document.querySelector(".js-status");
+}
+
+// 加入汇编 (search results, case page)
+document.querySelectorAll(".js-basket").forEach((btn) => {
+  btn.addEventListener("click", async () => {
+    const id = Number(btn.dataset.id);
+    const on = btn.getAttribute("aria-pressed") === "true";
+    try {
+      await api("POST", "/api/collections/basket", on ? { remove: [id] } : { add: [id] });
+      btn.setAttribute("aria-pressed", on ? "false" : "true");
+      btn.textContent = on ? "加入汇编" : "已加入汇编";
+    } catch (e) { alert(e.message); }
+  });
+});
+
+// 案件: accept or correct tags
+async function patchCase(id, field, value, reason) {
+  return api("PATCH", `/api/cases/${id}`, { field, value, reason });
+}
+document.querySelectorAll(".js-accept").forEach((btn) => {
+  btn.addEventListener("click", async () => {
+    const st = statusNear(btn);
+    try {
+      await patchCase(btn.dataset.id, "outcome", btn.dataset.outcome, "人工确认：标注无误");
+      if (btn.dataset.outcome === "agency_lost") {
+        const causes = btn.dataset.causes ? btn.dataset.causes.split(",") : [];
+        await patchCase(btn.dataset.id, "loss_causes", causes, "人工确认：标注无误");
+      }
+      say(st, "已确认，正在刷新……");
+      location.reload();
+    } catch (e) { say(st, e.message, true); }
+  });
+});
+document.querySelectorAll(".js-correct").forEach((form) => {
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const st = statusNear(form);
+    const id = form.dataset.id;
+    const reason = form.reason.value.trim();
+    const outcome = form.outcome.value;
+    const causes = [...form.querySelectorAll('input[name="cause"]:checked')].map((c) => c.value);
+    try {
+      await patchCase(id, "outcome", outcome, reason);
+      if (outcome === "agency_lost") await patchCase(id, "loss_causes", causes, reason);
+      say(st, "更正已保存，正在刷新……");
+      location.reload();
+    } catch (e) { say(st, e.message, true); }
+  });
+});
+document.querySelectorAll(".js-page-select").forEach((sel) => {
+  sel.addEventListener("change", () => {
+    const img = document.getElementById(`page-img-${sel.dataset.doc}`);
+    img.src = `/api/documents/${sel.dataset.doc}/pages/${sel.value}.png`;
+    img.alt = img.alt.replace(/第 \d+ 页/, `第 ${sel.value} 页`);
+  });
+});
+
+// 汇编
+document.querySelectorAll(".js-remove").forEach((btn) => {
+  btn.addEventListener("click", async () => {
+    try { await api("POST", "/api/collections/basket", { remove: [Number(btn.dataset.id)] }); location.reload(); }
+    catch (e) { alert(e.message); }
+  });
+});
+document.querySelector(".js-clear")?.addEventListener("click", async () => {
+  if (!confirm("确定清空已选案件？")) return;
+  await api("POST", "/api/collections/basket", { clear: true });
+  location.reload();
+});
+document.querySelector(".js-add-ids")?.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const ids = ev.target.ids.value.split(/[,，\s]+/).filter((x) => /^\d+$/.test(x)).map(Number);
+  try { await api("POST", "/api/collections/basket", { add: ids }); location.reload(); }
+  catch (e) { alert(e.message); }
+});
+document.querySelector(".js-export")?.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const form = ev.target;
+  const st = statusNear(form);
+  say(st, "正在生成文档……");
+  try {
+    const res = await api("POST", "/api/collections/export", { title: form.title.value, kind: form.kind.value, ids: [] });
+    const blob = await res.blob();
+    const cd = res.headers.get("Content-Disposition") || "";
+    const m = cd.match(/filename\*=UTF-8''([^;]+)/);
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = m ? decodeURIComponent(m[1]) : "汇编.docx";
+    document.body.appendChild(a); a.click(); a.remove();
+    say(st, `已生成：${a.download}`);
+  } catch (e) { say(st, e.message, true); }
+});
+
+// 单位
+document.querySelector(".js-add-agency")?.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const f = ev.target;
+  try {
+    await api("POST", "/api/agencies", { name: f.name.value, aliases: f.aliases.value.split(/[,，、]/).map((s) => s.trim()).filter(Boolean) });
+    location.reload();
+  } catch (e) { say(document.querySelector(".js-status"), e.message, true); }
+});
+document.querySelectorAll(".js-resolve").forEach((btn) => {
+  btn.addEventListener("click", async () => {
+    try {
+      await api("POST", "/api/agencies/unmatched/resolve", { name: btn.dataset.name, agency_id: btn.dataset.agency ? Number(btn.dataset.agency) : null });
+      location.reload();
+    } catch (e) { say(document.querySelector(".js-status"), e.message, true); }
+  });
+});
