@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from core.taxonomy import RejectReason, SectionName
-from ingest import citations, fields, parties
+from ingest import citations, fields, fields_action, parties
 from ingest.errors import Rejected
 from ingest.normalize import normalize
 from ingest.record import JudgmentRecord
@@ -49,14 +49,24 @@ def parse_text(text: str) -> JudgmentRecord:
     record.judges, record.clerk = fields.find_signatures(norm)
     parties.fill_parties(record, norm, offsets)
     record.citations = citations.find_citations(text, norm, offsets)
+    record.cause_of_action = fields_action.find_cause_of_action(norm)
+    record.sued_action = fields_action.find_sued_action(norm)
     _fill_history(record, norm)
     return record
+
+
+def norm_section(record: JudgmentRecord, norm: str, name: SectionName) -> str:
+    """A section's text in the normalised form (normalising is local: a section normalises alone)."""
+    return normalize(record.section(name))[0]
 
 
 def _fill_history(record: JudgmentRecord, norm: str) -> None:
     """Other case numbers cited (原审案号) and the operative orders."""
     own = record.case_no
-    record.original_case_nos = [cn for cn in fields.all_case_nos(norm) if cn != own]
+    history = "\n".join(norm_section(record, norm, name) for name in (SectionName.header, SectionName.history))
+    record.original_case_nos = [cn for cn in fields.all_case_nos(history) if cn != own]
+    if own:  # 补正 rulings and the like cite their own number with a suffix (…号之一)
+        record.original_case_nos = [cn for cn in record.original_case_nos if not own.startswith(cn[:-1])]
     operative = record.section(SectionName.operative)
     record.operative_orders = parties.operative_orders(operative)
     record.first_instance = parties.first_instance(record, norm)
