@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from core.taxonomy import Outcome, SectionName
@@ -100,7 +101,7 @@ def analyse(doc: dict[str, Any]) -> dict[str, Any]:
         "field": _kw(doc.get("field")),
         "loss_causes": list(dict.fromkeys(_list(doc.get("loss_causes")))),
         "defendants": agencies,
-        "year": int(date[:4]) if date else None,
+        "year": int(date[:4]) if date else case_year(case_no),
         "judgment_date_sort": date,
         # Stored for display.
         "case_no_display": case_no,
@@ -112,6 +113,16 @@ def analyse(doc: dict[str, Any]) -> dict[str, Any]:
         "reasoning_start": spans[0][0] if spans else -1,
         "reasoning_end": spans[-1][1] if spans else -1,
     }
+
+
+_CASE_YEAR = re.compile(r"^[（(](\d{4})[）)]")
+
+
+def case_year(case_no: str | None) -> int | None:
+    """The year in a case number, （2023）…: the year for 年份 when the text gives no judgment date
+    (placeholder dates ××××年××月××日 in published copies)."""
+    m = _CASE_YEAR.match(normalise_case_no(case_no or ""))
+    return int(m.group(1)) if m and 1980 <= int(m.group(1)) <= 2100 else None
 
 
 def _kw(value: Any) -> list[str]:

@@ -1,0 +1,290 @@
+"""Search quality on a labelled corpus: queries written from the labels, the judgments each must find,
+recall and precision per query. Used by tests (both engines run the same table) and by
+``anjian eval search``.
+
+Queries come from the labels (``原因:违反法定程序`` must find every judgment labelled ``procedure``),
+from the label's case numbers, courts and agencies, and from phrases of the labelled evidence
+sentences. The expected set of a text query is every judgment whose text contains it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.taxonomy import ActionType, LossCause, Outcome, Procedure
+from core.taxonomy import Field as EnforcementField
+
+
+@dataclass
+class QualityCase:
+    query: str
+    expected: set[str]  # corpus ids
+    kind: str  # label | case_no | court | defendant | phrase | word | combined
+    min_recall: float = 1.0  # what the test demands (lower where the parser's reading of the text matters)
+    min_precision: float = 1.0
+
+
+@dataclass
+class QualityRow:
+    case: QualityCase
+    found: set[str] = field(default_factory=set)
+
+    @property
+    def recall(self) -> float:
+        return len(self.found & self.case.expected) / len(self.case.expected) if self.case.expected else 1.0
+
+    @property
+    def precision(self) -> float:
+        return len(self.found & self.case.expected) / len(self.found) if self.found else 1.0
+
+
+def load_corpus(corpus_dir: Path) -> tuple[dict[str, dict], dict[str, dict]]:
+    def read(name: str) -> dict[str, dict]:
+        rows = (json.loads(line) for line in (corpus_dir / name).read_text("utf-8").splitlines() if line.strip())
+        return {r["id"]: r for r in rows}
+
+    return read("judgments.jsonl"), read("labels.jsonl")
+
+
+def judgment_rows(judgments: dict[str, dict], labels: dict[str, dict]) -> list[dict[str, Any]]:
+    """Column values of a ``core.models.Judgment`` per corpus document: the record as ingestion reads it
+    (``ingest.parse.parse_text``), the labels' outcome/causes/action/field as if classified."""
+    from ingest.parse import parse_text
+
+    rows = []
+    for cid, j in judgments.items():
+        rec = parse_text(j["document_text"])
+        lab = labels[cid]
+        rows.append({
+            "corpus_id": cid, "case_no": rec.case_no, "doc_kind": rec.doc_kind, "procedure": rec.procedure,
+            "title": rec.title or j.get("title"), "court": rec.court,
+            "judgment_date": dt.date.fromisoformat(rec.judgment_date) if rec.judgment_date else None,
+            "outcome": lab["outcome"], "action_type": lab["action_type"], "field": lab["field"],
+            "loss_causes": list(lab["loss_causes"]), "defendants": list(rec.defendants),
+            "plaintiffs": list(rec.plaintiffs), "record": rec.model_dump(mode="json"),
+        })
+    return rows
+
+
+def store_corpus(db: Any, judgments: dict[str, dict], labels: dict[str, dict]) -> dict[int, str]:
+    """Insert one ``Judgment`` row per corpus document into ``db``; return judgment id → corpus id."""
+    from core.models import Judgment
+
+    corpus_of = {}
+    with db.session() as s:
+        for row in judgment_rows(judgments, labels):
+            cid = row.pop("corpus_id")
+            j = Judgment(**row)
+            s.add(j)
+            s.flush()
+            corpus_of[j.id] = cid
+    return corpus_of
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _containing(judgments: dict[str, dict], phrase: str) -> set[str]:
+    p = _compact(phrase)
+    return {cid for cid, j in judgments.items() if p in _compact(j["document_text"])}
+
+
+def _by(labels: dict[str, dict], pred: Any) -> set[str]:
+    return {cid for cid, lab in labels.items() if pred(lab)}
+
+
+def quality_table(judgments: dict[str, dict], labels: dict[str, dict]) -> list[QualityCase]:
+    cases: list[QualityCase] = []
+    add = cases.append
+    # Coded labels: every value that occurs, by its Chinese name (and one by its code).
+    for enum, key, name in ((LossCause, "loss_causes", "原因"), (Outcome, "outcome", "结果"),
+                            (ActionType, "action_type", "类型"), (EnforcementField, "field", "领域")):
+        for member in enum:
+            if key == "loss_causes":
+                exp = _by(labels, lambda lab, m=member: m.value in lab["loss_causes"])
+            else:
+                exp = _by(labels, lambda lab, m=member, k=key: lab[k] == m.value)
+            if exp:
+                add(QualityCase(f"{name}:{member.zh}", exp, "label"))
+    add(QualityCase("原因:procedure", _by(labels, lambda lab: "procedure" in lab["loss_causes"]), "label"))
+    # Procedure is read from the text by ingestion (the case number says it): measured, not a given.
+    for member in Procedure:
+        exp = _by(labels, lambda lab, m=member: lab["procedure"] == m.value)
+        if len(exp) >= 3:
+            add(QualityCase(f"审级:{member.zh}", exp, "procedure", 0.9, 0.9))
+    # Combinations, OR, exclusion.
+    lost = _by(labels, lambda lab: lab["outcome"] == "agency_lost")
+    proc = _by(labels, lambda lab: "procedure" in lab["loss_causes"])
+    evid = _by(labels, lambda lab: "insufficient_evidence" in lab["loss_causes"])
+    add(QualityCase("原因:违反法定程序 OR 原因:主要证据不足", proc | evid, "combined"))
+    add(QualityCase("结果:败诉 -原因:违反法定程序", lost - proc, "combined"))
+    coercion_lost = _by(labels, lambda lab: lab["action_type"] == "coercion" and lab["outcome"] == "agency_lost")
+    add(QualityCase("类型:行政强制 结果：败诉", coercion_lost, "combined"))
+    # Years: 年份 is the judgment year, else the case-number year (dates are often masked ××××年××月××日).
+    years: dict[str, int] = {}
+    for cid, lab in labels.items():
+        m = re.match(r"^[（(](\d{4})[）)]", lab.get("case_no") or "")
+        if lab.get("judgment_date"):
+            years[cid] = int(lab["judgment_date"][:4])
+        elif m:
+            years[cid] = int(m.group(1))
+    add(QualityCase("年份:2016..2018", {c for c, y in years.items() if 2016 <= y <= 2018}, "year", 0.9, 0.9))
+    # Masked dates: a judgment of early 2024 filed in 2023 counts as 2023 here (measured, not hidden).
+    add(QualityCase("年份:2023", {c for c, y in years.items() if y == 2023}, "year", 0.9, 0.7))
+    dates = {cid: lab["judgment_date"] for cid, lab in labels.items() if lab.get("judgment_date")}
+    add(QualityCase("日期:2016-01-01..2017-06-30", {c for c, d in dates.items() if "2016-01-01" <= d <= "2017-06-30"},
+                    "date", 0.9, 0.9))
+    # Case numbers: every 12th judgment, quoted and unquoted.
+    for i, (_cid, lab) in enumerate(sorted(labels.items())):
+        if lab.get("case_no") and i % 12 == 0:
+            exp = _by(labels, lambda lab2, c=lab["case_no"]: lab2.get("case_no") == c)
+            q = f'案号:"{lab["case_no"]}"' if i % 24 == 0 else f"案号:{lab['case_no']}"
+            add(QualityCase(q, exp, "case_no", 1.0, 1.0))
+    # Courts and agencies named in the labels (every 20th judgment).
+    for i, (_cid, lab) in enumerate(sorted(labels.items())):
+        if i % 20 == 5 and lab.get("court") and "×" not in lab["court"]:
+            exp = _by(labels, lambda lab2, c=lab["court"]: c in (lab2.get("court") or ""))
+            add(QualityCase(f'法院:"{lab["court"]}"', exp, "court", 1.0, 0.5))
+        if i % 20 == 9 and lab.get("defendants"):
+            name = lab["defendants"][0]
+            exp = _by(labels, lambda lab2, n=name: any(n in d for d in lab2.get("defendants") or []))
+            add(QualityCase(f'被告:"{name}"', exp, "defendant", 0.5, 0.5))
+    # Phrases of the courts' reasoning (the labelled evidence sentences): the first 16 characters.
+    phrases = 0
+    for _cid, lab in sorted(labels.items()):
+        for quote in (lab.get("cause_evidence") or {}).values():
+            phrase = _compact(quote)[:16]
+            if phrases < 10 and len(phrase) >= 10:
+                add(QualityCase(f'"{phrase}"', _containing(judgments, phrase), "phrase"))
+                phrases += 1
+    # Plain words a lawyer types; "民政府" and "定程" cut across jieba words (人民政府, 法定程序):
+    # a word matches verbatim whatever the segmenter did.
+    for words in ("强制拆除", "催告", "工伤认定", "政府信息公开", "听证", "行政处罚 陈述申辩", "民政府", "定程",
+                  "强制拆除 OR 限期拆除", "工伤 -工伤认定"):
+        if " OR " in words:
+            a, b = words.split(" OR ")
+            exp = _containing(judgments, a) | _containing(judgments, b)
+        else:
+            exp = set(judgments)
+            for w in words.split():
+                exp = exp - _containing(judgments, w[1:]) if w.startswith("-") else exp & _containing(judgments, w)
+        add(QualityCase(words, exp, "word"))
+    return cases
+
+
+def run_table(backend: Any, cases: Iterable[QualityCase], corpus_of: dict[int, str]) -> list[QualityRow]:
+    """Run every query; ``corpus_of`` maps judgment ids to corpus ids."""
+    rows = []
+    for case in cases:
+        res = backend.search(case.query, size=200, facets=False) if _takes_facets(backend) \
+            else backend.search(case.query, size=200)
+        rows.append(QualityRow(case, {corpus_of[h.id] for h in res.hits if h.id in corpus_of}))
+    return rows
+
+
+def _takes_facets(backend: Any) -> bool:
+    import inspect
+
+    return "facets" in inspect.signature(backend.search).parameters
+
+
+def summary(rows: list[QualityRow]) -> dict[str, Any]:
+    by_kind: dict[str, list[QualityRow]] = {}
+    for r in rows:
+        by_kind.setdefault(r.case.kind, []).append(r)
+
+    def avg(rs: list[QualityRow], attr: str) -> float:
+        return round(sum(getattr(r, attr) for r in rs) / len(rs), 3) if rs else 0.0
+
+    return {
+        "queries": len(rows),
+        "recall": avg(rows, "recall"),
+        "precision": avg(rows, "precision"),
+        "by_kind": {k: {"queries": len(v), "recall": avg(v, "recall"), "precision": avg(v, "precision")}
+                    for k, v in sorted(by_kind.items())},
+    }
+
+
+# --- behaviour both engines must share (beyond matching) ---------------------------------------------
+
+
+def conformance_failures(backend: Any, corpus_of: dict[int, str], judgments: dict[str, dict],
+                         labels: dict[str, dict]) -> list[str]:
+    """Run the shared table and the behaviour checks; return what failed (empty: all good)."""
+    import html
+
+    from search.errors import QuerySyntaxError
+
+    fails: list[str] = []
+    ids_of = {cid: jid for jid, cid in corpus_of.items()}
+    for row in run_table(backend, quality_table(judgments, labels), corpus_of):
+        if row.recall < row.case.min_recall or row.precision < row.case.min_precision:
+            fails.append(f"{row.case.query}: recall {row.recall:.2f} precision {row.precision:.2f} "
+                         f"(missing {sorted(row.case.expected - row.found)[:5]}, extra {sorted(row.found - row.case.expected)[:5]})")
+    # Snippets: original text, the word marked, never segmented text.
+    res = backend.search("强制拆除", size=20)
+    for h in res.hits:
+        original = _compact(judgments[corpus_of[h.id]]["document_text"])
+        plain = _compact(html.unescape(re.sub(r"</?mark>", "", h.snippet)).strip("…"))
+        if "<mark>强制拆除</mark>" not in h.snippet or "\u200b" in h.snippet or plain not in original:
+            fails.append(f"snippet of {h.id} not an original excerpt with the hit marked: {h.snippet[:80]}")
+    # Pagination: pages of 10 cover the whole result once.
+    full = backend.search("结果:胜诉", size=200)
+    seen: list[int] = []
+    for page in range(1, full.total // 10 + 2):
+        seen += [h.id for h in backend.search("结果:胜诉", page=page, size=10).hits]
+    if sorted(seen) != sorted(h.id for h in full.hits) or len(seen) != full.total:
+        fails.append(f"pagination: {len(seen)} ids over pages, {full.total} in total")
+    # Date sort: newest first, undated last.
+    dated = [h.judgment_date for h in backend.search("类型:行政处罚", size=200, sort="date").hits]
+    known = [d for d in dated if d]
+    if known != sorted(known, reverse=True) or (None in dated and any(dated[dated.index(None):])):
+        fails.append(f"date sort not newest-first: {dated[:10]}")
+    # Facets: counts of the whole result, coded values with their Chinese name.
+    res = backend.search("类型:行政处罚", size=1)
+    facet = {f.value: f for f in res.facets.get("action_type", [])}
+    if set(facet) != {"penalty"} or facet["penalty"].count != res.total or facet["penalty"].label != "行政处罚":
+        fails.append(f"action_type facet of 类型:行政处罚: {res.facets.get('action_type')}")
+    if sum(f.count for f in res.facets.get("outcome", [])) != res.total:
+        fails.append("outcome facet counts do not add up to the total")
+    if not res.facets.get("year") or not res.facets.get("court") or not res.facets.get("defendant"):
+        fails.append(f"facets missing: {sorted(k for k, v in res.facets.items() if v)}")
+    # Agency users see only their agency's cases.
+    some = next(h for h in backend.search("", size=50).hits)
+    agency = next((a for cid in [corpus_of[some.id]] for a in labels[cid]["defendants"]), None)
+    if agency:
+        scoped = backend.search("", size=200, restrict_defendants=[agency])
+        allowed = {ids_of[c] for c, lab in labels.items() if agency in lab["defendants"]}
+        if not scoped.hits or any(h.id not in allowed for h in scoped.hits):
+            fails.append(f"restrict_defendants={agency!r} shows other agencies' cases")
+    if backend.search("", size=5, restrict_defendants=[]).total != 0:
+        fails.append("restrict_defendants=[] must show nothing")
+    # Exclusion alone means "all but".
+    won = len([c for c, lab in labels.items() if lab["outcome"] == "agency_won"])
+    if backend.search("-结果:胜诉", size=1).total != len(judgments) - won:
+        fails.append("-结果:胜诉 alone is not 'everything except wins'")
+    # Similar cases: never the case itself; the same kind of action ranks first.
+    lost = sorted(ids_of[c] for c, lab in labels.items() if "procedure" in lab["loss_causes"])
+    sim = backend.similar(lost[0], size=5)
+    if not sim.hits or any(h.id == lost[0] for h in sim.hits):
+        fails.append(f"similar({lost[0]}) empty or contains itself")
+    else:
+        top = labels[corpus_of[sim.hits[0].id]]
+        base = labels[corpus_of[lost[0]]]
+        if top["action_type"] != base["action_type"] and top["field"] != base["field"]:
+            fails.append(f"similar({lost[0]}): top hit shares neither action type nor field")
+    try:
+        backend.search('"未闭合', size=1)
+        fails.append("an unbalanced quote did not raise QuerySyntaxError")
+    except QuerySyntaxError:
+        pass
+    if backend.count() != len(judgments) or backend.ids() != set(corpus_of):
+        fails.append(f"count/ids: {backend.count()} vs {len(judgments)}")
+    return fails

@@ -1,0 +1,103 @@
+"""The query language: what staff type becomes a typed query, or a helpful Chinese error. Pure, no I/O."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.errors import QuerySyntaxError
+from search.query import And, Match, Not, Or, QueryField, Range, Text, parse_query
+from search.segment import fold, normalise_case_no, segment
+
+F = QueryField
+
+PARSES = [
+    ("强制拆除 未催告", And((Text("强制拆除"), Text("未催告")))),
+    ("强制拆除 OR 限期拆除", Or((Text("强制拆除"), Text("限期拆除")))),
+    ("拆除 -征收", And((Text("拆除"), Not(Text("征收"))))),
+    ('"本院认为，被告"', Text("本院认为，被告", quoted=True)),
+    ("“未履行催告程序”", Text("未履行催告程序", quoted=True)),
+    ('案号:"（2019）豫0721行初15号"', Match(F.case_no, "（2019）豫0721行初15号")),
+    ("案号:(2019)豫0721行初15号", Match(F.case_no, "(2019)豫0721行初15号")),
+    ("案号：（2019）豫0721行初15号", Match(F.case_no, "（2019）豫0721行初15号")),
+    ("法院:中级人民法院", Match(F.court, "中级人民法院")),
+    ('被告:"某某县 人民政府"', Match(F.defendant, "某某县 人民政府")),
+    ("原告:张某", Match(F.plaintiff, "张某")),
+    ("案由:工伤", Match(F.cause_of_action, "工伤")),
+    ("原因:违反法定程序", Match(F.cause, "procedure")),
+    ("原因:procedure", Match(F.cause, "procedure")),
+    ("原因：程序违法", Match(F.cause, "procedure")),
+    ("结果:败诉", Match(F.outcome, "agency_lost")),
+    ("审级:二审", Match(F.procedure, "appeal")),
+    ("类型:行政处罚", Match(F.action_type, "penalty")),
+    ("领域:公安", Match(F.field, "public_security")),
+    ("类型:行政处罚,行政强制", Or((Match(F.action_type, "penalty"), Match(F.action_type, "coercion")))),
+    ("年份:2021..2023", Range(F.year, 2021, 2023)),
+    ("年份:2021", Range(F.year, 2021, 2021)),
+    ("年份:2021..", Range(F.year, 2021, None)),
+    ("日期:2021-01-01..2021-06-30", Range(F.date, "2021-01-01", "2021-06-30")),
+    ("日期:2021年3月5日", Range(F.date, "2021-03-05", "2021-03-05")),
+    ("(法院:郑州 OR 法院:洛阳) 拆除",
+     And((Or((Match(F.court, "郑州"), Match(F.court, "洛阳"))), Text("拆除")))),
+    ("-结果:胜诉", Not(Match(F.outcome, "agency_won"))),
+    ("court:北京 outcome:agency_lost", And((Match(F.court, "北京"), Match(F.outcome, "agency_lost")))),
+    ("", None),
+    ("   ", None),
+    ("强制拆除 ，", Text("强制拆除")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PARSES, ids=[p[0] or "empty" for p in PARSES])
+def test_parses(text: str, expected: object) -> None:
+    assert parse_query(text).root == expected
+
+
+ERRORS = [
+    ('"强制拆除', "引号没有配对"),
+    ("“强制拆除", "引号没有配对"),
+    ("(强制拆除 OR 限期拆除", "左括号"),
+    ("强制拆除)", "右括号"),
+    ("作者:张三", "不认识的检索字段“作者”"),
+    ("本院认为：被告", "放在引号里"),
+    ("年份:二〇二一", "四位数的年份"),
+    ("年份:2023..2021", "起点晚于终点"),
+    ("年份:..", "两端都是空的"),
+    ("日期:2021-13-01", "不是一个存在的日期"),
+    ("日期:2021-06", "缺少日"),
+    ("日期:昨天", "不是日期"),
+    ("原因:太慢", "违反法定程序"),  # lists the valid choices
+    ("结果:", "缺少要检索的内容"),
+    ("强制拆除 OR", "“OR”后面缺少检索词"),
+    ("OR 强制拆除", "“OR”前面缺少检索词"),
+    ("()", "括号里是空的"),
+    ('""', "引号里没有可检索的文字"),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), ERRORS, ids=[e[0] for e in ERRORS])
+def test_malformed_queries_get_a_chinese_message(text: str, message: str) -> None:
+    with pytest.raises(QuerySyntaxError) as info:
+        parse_query(text)
+    assert message in info.value.message_zh
+
+
+def test_highlight_terms_are_the_positive_words() -> None:
+    q = parse_query('强制拆除 "未履行催告程序" -征收 原因:procedure (听证 OR 申辩)')
+    assert q.highlight_terms() == ["强制拆除", "未履行催告程序", "听证", "申辩"]
+
+
+def test_segmentation_uses_the_legal_dictionary_and_drops_punctuation() -> None:
+    words = segment("被告未履行催告程序即强制拆除，违反法定程序。依照《中华人民共和国行政诉讼法》")
+    assert "催告程序" in words and "违反法定程序" in words and "行政诉讼法" in words
+    assert "，" not in words and "《" not in words
+
+
+def test_fold_keeps_length_so_offsets_stay_valid() -> None:
+    text = "（２０１９）豫０７２１行初１５号ＡＢＣ　x"
+    assert len(fold(text)) == len(text)
+    assert fold("ＡＢＣ１２") == "abc12"
+
+
+@pytest.mark.parametrize("raw", ["(2019)豫0721行初15号", "（2019）豫0721行初15号", "〔2019〕豫0721行初15号",
+                                 "（２０１９）豫０７２１行初１５号", "( 2019 )豫0721行初15号"])
+def test_case_numbers_normalise_to_one_form(raw: str) -> None:
+    assert normalise_case_no(raw) == "（2019）豫0721行初15号"
