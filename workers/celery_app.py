@@ -134,6 +134,20 @@ def sweep_and_resend(ctx: tasks.WorkerContext, app: Celery) -> int:
     return len(ids)
 
 
+@signals.worker_process_init.connect
+def _allow_sandbox_children(**_: Any) -> None:
+    """Pool processes are marked daemonic, and daemonic processes may not start children — but the
+    reader runs each parse in a killable child process (ingest.sandbox). The pool child stays the
+    children's parent and the sandbox kills them on its own time limit, so lift the flag. (billiard
+    also installs its own authkey type, which the standard library refuses to send to a forkserver.)"""
+    import multiprocessing
+    import multiprocessing.process
+
+    config = multiprocessing.current_process()._config  # type: ignore[attr-defined]
+    config["daemon"] = False
+    config["authkey"] = multiprocessing.process.AuthenticationString(bytes(config["authkey"]))
+
+
 # -- the sweeper thread of a worker's main process ----------------------------------------------------
 _sweeper_stop = threading.Event()
 
