@@ -4,10 +4,8 @@ agency, facets with Chinese labels, and export of a result list as CSV or XLSX."
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
-from collections import Counter
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
@@ -51,15 +49,10 @@ def run_search(s: Session, settings: Settings, scope: Scope, q: str, page: int =
                sort: str = "relevance") -> dict[str, Any]:
     """{total, page, size, hits [{id, case_no, title, score, snippet, ...}], facets {key: [{value, count, label, filter}]}}."""
     page, size = max(1, page), max(1, min(size, 200))
-    try:
-        from search import open_backend
-    except ImportError:
-        result = _fallback_search(s, scope, q, page, size)
-        engine = "fallback"
-    else:
-        restrict = list(scope.agency_names) if scope.agency_names is not None else None
-        result = _plain(open_backend(settings).search(q, page=page, size=size, sort=sort, restrict_defendants=restrict))
-        engine = "search"
+    from search import open_backend
+
+    restrict = list(scope.agency_names) if scope.agency_names is not None else None
+    result = _plain(open_backend(settings).search(q, page=page, size=size, sort=sort, restrict_defendants=restrict))
     hits = [_plain(h) for h in result.get("hits", [])]
     if scope.restricted:  # defence in depth: never show a case outside the agency, whatever the engine did
         visible = {j.id for j in s.scalars(select(Judgment).where(Judgment.id.in_([h["id"] for h in hits])))
@@ -79,55 +72,7 @@ def run_search(s: Session, settings: Settings, scope: Scope, q: str, page: int =
                         "filter": facet_filter(key, str(v["value"]))} for v in items if v.get("count")],
         }
     return {"query": q, "total": result.get("total", 0), "page": page, "size": size, "sort": sort,
-            "hits": hits, "facets": facets, "engine": engine}
-
-
-# -- a plain fallback while no search engine is installed: substring match over the stored records ------
-_FILTER_RE = re.compile(r'^(\w+)[:：]"?([^"]*)"?$')
-_FALLBACK_FIELDS = {"结果": "outcome", "原因": "cause", "类型": "action_type", "领域": "field", "审级": "procedure",
-                    "法院": "court", "被告": "defendant", "年份": "year"}
-
-
-def _facet_values(j: Judgment) -> dict[str, list[str]]:
-    return {"outcome": [j.outcome or ""], "cause": list(j.loss_causes or []), "action_type": [j.action_type or ""],
-            "field": [j.field or ""], "procedure": [j.procedure or ""], "court": [j.court or ""],
-            "defendant": list(j.defendants or []), "year": [str(j.judgment_date.year) if j.judgment_date else ""]}
-
-
-def _fallback_search(s: Session, scope: Scope, q: str, page: int, size: int) -> dict[str, Any]:
-    words, filters = [], []
-    for tok in q.split():
-        m = _FILTER_RE.match(tok)
-        if m and m.group(1) in _FALLBACK_FIELDS:
-            key = _FALLBACK_FIELDS[m.group(1)]
-            enum = _ENUMS.get(key)
-            member = enum.parse(m.group(2)) if enum else None
-            filters.append((key, member.value if member is not None else m.group(2)))
-        else:
-            words.append(tok.strip('"'))
-    matched: list[tuple[Judgment, str]] = []
-    for j in s.scalars(select(Judgment).order_by(Judgment.judgment_date.desc().nullslast(), Judgment.id)):
-        if not can_see(scope, j):
-            continue
-        text = (j.record or {}).get("text") or ""
-        values = _facet_values(j)
-        if any(v not in values[k] for k, v in filters) or any(w not in text for w in words):
-            continue
-        first = text.find(words[0]) if words else 0
-        a = max(0, first - 40)
-        snippet = html.escape(text[a:a + 160])
-        for w in words:
-            snippet = snippet.replace(html.escape(w), f"<mark>{html.escape(w)}</mark>")
-        matched.append((j, snippet))
-    facets: dict[str, Counter[str]] = {}
-    for j, _ in matched:
-        for k, vals in _facet_values(j).items():
-            facets.setdefault(k, Counter()).update(v for v in vals if v)
-    chosen = matched[(page - 1) * size: page * size]
-    return {"total": len(matched),
-            "hits": [{"id": j.id, "case_no": j.case_no, "title": j.title, "score": 1.0, "snippet": snip}
-                     for j, snip in chosen],
-            "facets": {k: [{"value": v, "count": n} for v, n in c.most_common(15)] for k, c in facets.items()}}
+            "hits": hits, "facets": facets}
 
 
 # -- export ------------------------------------------------------------------------------------------
