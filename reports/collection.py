@@ -1,0 +1,378 @@
+"""典型案例汇编: typical warning cases for 以案促改 meetings, grouped by loss cause, de-identified.
+
+``select_cases`` picks lost cases by filter (cause, field, period/year, agency) or by judgment ids;
+``collection_entries`` turns each into plain data (title, case number and court, 基本案情, 裁判结果,
+败诉原因 with the court's own words, 警示, 整改建议); ``render_collection`` lays them out with a cover,
+a table of contents with page numbers (read back from a first PDF rendering) and page numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.models import Judgment
+from core.taxonomy import ActionType, LossCause, Procedure, SectionName
+from ingest.normalize import normalize_case_no
+from reports.cases import Case, load_cases
+from reports.deidentify import deidentify, person_names
+from reports.officialdoc import (
+    Fonts,
+    OfficialDocument,
+    RenderError,
+    docx_to_pdf,
+    pdf_page_texts,
+    soffice_binary,
+)
+from reports.stats import Period, restrict
+
+LESSONS_FILE = Path(__file__).parent / "data" / "lessons.json"
+SUMMARY_CHARS = 320
+CAUSE_ORDER = [c.value for c in LossCause]
+
+
+class NothingSelected(Exception):
+    """No case matches the filter."""
+
+
+@lru_cache(maxsize=1)
+def lessons() -> dict[str, dict]:
+    return json.loads(LESSONS_FILE.read_text("utf-8"))
+
+
+@dataclass
+class CollectionFilter:
+    causes: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    period: Period = field(default_factory=lambda: Period("all"))
+    agency_ids: list[int] | None = None
+    judgment_ids: list[int] = field(default_factory=list)  # chosen by hand: overrides the other filters
+
+    def describe(self) -> str:
+        parts = []
+        if self.judgment_ids:
+            return f"人工选定的{len(self.judgment_ids)}个案件"
+        if self.period.kind != "all":
+            parts.append(self.period.zh)
+        if self.causes:
+            parts.append("、".join(LossCause(c).zh for c in self.causes) + "类")
+        return "".join(parts) or "全部"
+
+
+def select_cases(cases: list[Case], f: CollectionFilter) -> list[Case]:
+    """Lost cases matching the filter (pure). A case's year is the judgment date of the decision in effect."""
+    if f.judgment_ids:
+        wanted = set(f.judgment_ids)
+        return [c for c in cases if wanted & set(c.judgment_ids)]
+    out = []
+    for c in restrict(cases, agency_ids=f.agency_ids):
+        if c.outcome != "agency_lost" or not f.period.contains(c.date):
+            continue
+        if f.causes and not set(f.causes) & set(c.loss_causes):
+            continue
+        if f.fields and c.field not in f.fields:
+            continue
+        out.append(c)
+    return out
+
+
+# ---------------------------------------------------------------- entries (plain data)
+
+
+@dataclass
+class Entry:
+    cause: str  # the group it is printed under
+    title: str
+    case_nos: list[str]
+    court: str
+    summary: str  # 基本案情
+    result: str  # 裁判结果
+    reasons: list[tuple[str, str]]  # (cause label, the court's words)
+    warning: str  # 警示
+    norms: list[str]
+    advice: list[str]  # 整改建议
+    judgment_ids: list[int]
+
+
+def _section(record: dict, name: SectionName) -> str:
+    text = record.get("text") or ""
+    spans = [s for s in record.get("sections") or [] if s.get("name") == name.value]
+    return "\n".join(text[s["start"]:s["end"]] for s in spans)
+
+
+_FINDINGS_RE = re.compile(r"(?:经审理查明|本院经审理查明|经审查查明|本院查明|一审法院查明|一审法院认定)[，,：:]?\s*(.+?)(?=本院认为|一审法院认为|$)", re.S)
+_OPERATIVE_RE = re.compile(r"(?:判决如下|裁定如下)[：:]\s*(.+?)(?=如不服本判决|如不服本裁定|本判决为终审判决|本裁定为终审裁定|案件受理费|审\s*判\s*长|$)", re.S)
+
+
+def summary_of(record: dict) -> str:
+    """基本案情: the opening of the findings (经审理查明), cut at a sentence end."""
+    text = _section(record, SectionName.findings) or _section(record, SectionName.claims)
+    if not text:
+        m = _FINDINGS_RE.search(record.get("text") or "")
+        text = m.group(1) if m else ""
+    text = re.sub(r"^(经审理查明|本院经审理查明|经审查查明)[，,：:]?", "", text.strip())
+    text = re.sub(r"\s*\n\s*", "", text)
+    return _cut(text, SUMMARY_CHARS)
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    end = max(head.rfind("。"), head.rfind("；"))
+    return (head[: end + 1] if end > limit // 3 else head + "……").rstrip("；") .replace("；", "；")
+
+
+def result_of(record: dict, procedure: str | None) -> str:
+    orders = record.get("operative_orders") or []
+    if not orders:
+        text = _section(record, SectionName.operative)
+        m = _OPERATIVE_RE.search(text or record.get("text") or "")
+        body = (m.group(1) if m else text).strip()
+        orders = [x for x in re.split(r"\s*\n\s*", body) if x][:4]
+    orders = [o for o in orders if not re.search(r"受理费|负担|如不服|上诉于", o)]
+    joined = "".join(orders)
+    proc = Procedure(procedure).zh if procedure in {p.value for p in Procedure} else ""
+    court = record.get("court") or ""
+    return f"{court}{'（' + proc + '）' if proc else ''}判决：{_cut(joined, 260)}" if joined else ""
+
+
+def _action_name(record: dict, action_type: str | None) -> str:
+    sued = (record.get("sued_action") or {}).get("name") if isinstance(record.get("sued_action"), dict) else None
+    if sued:
+        name = sued.strip("《》")
+        name = re.sub(r"(书|通知|告知)$", "", name)
+        if 2 <= len(name) <= 20:
+            return name
+    return ActionType(action_type).zh if action_type else "行政"
+
+
+def _evidence(classification: dict | None, cause: str) -> list[str]:
+    for tag in (classification or {}).get("loss_causes") or []:
+        if tag.get("cause") == cause:
+            return [e["text"] for e in tag.get("evidence") or [] if e.get("text")]
+    return []
+
+
+def entry_for(case: Case, judgments: list[Judgment]) -> Entry:
+    """One collection entry from a lost case and its judgments (effective one first)."""
+    by_id = {j.id: j for j in judgments}
+    eff = by_id.get(case.effective_judgment_id or -1) or judgments[-1]
+    ordered = [eff] + [j for j in reversed(judgments) if j.id != eff.id]
+    first = min(judgments, key=lambda j: (Procedure(j.procedure) != Procedure.first if j.procedure in
+                                          {p.value for p in Procedure} else True, j.id))
+    rec = first.record or {}
+    names = set()
+    for j in judgments:
+        r = j.record or {}
+        names.update(person_names(r.get("text") or "", [*(j.plaintiffs or []), *r.get("third_parties", [])]))
+    causes = sorted(case.loss_causes, key=CAUSE_ORDER.index) or ["other"]
+    primary = causes[0]
+    plaintiffs = [deidentify(p, names) for p in (first.plaintiffs or [])]
+    plaintiff = "、".join(plaintiffs[:2]) + ("等" if len(plaintiffs) > 2 else "")
+    agency = "、".join(case.defendants[:2]) or "行政机关"
+    title = f"{plaintiff}诉{agency}{_action_name(rec, case.action_type)}案" if plaintiff else f"{agency}{_action_name(rec, case.action_type)}败诉案"
+    summary = next((s for s in (summary_of(j.record or {}) for j in [first, *ordered]) if s), "")
+    results = []
+    for j in sorted(judgments, key=lambda j: (j.judgment_date or dt.date.min, j.id)):
+        r = result_of(j.record or {}, j.procedure)
+        if r:
+            results.append(r)
+    reasons = []
+    for c in causes:
+        quotes = next((q for q in (_evidence(j.classification, c) for j in ordered) if q), [])
+        reasons.append((LossCause(c).zh, "".join(dict.fromkeys(quotes))))
+    lesson = lessons().get(primary, lessons()["other"])
+    cited = []
+    for cit in (eff.record or {}).get("citations") or []:
+        t = cit.get("text") if isinstance(cit, dict) else None
+        if t and "行政诉讼法" not in t and t not in cited:
+            cited.append(t)
+    norms = list(lesson["norms"]) + ([f"本案涉及：{'；'.join(cited[:3])}"] if cited else [])
+    advice = list(dict.fromkeys(a for c in causes for a in lessons().get(c, lessons()["other"])["advice"]))
+    return Entry(
+        cause=primary, title=deidentify(title, names),
+        case_nos=[normalize_case_no(cn) for cn in case.case_nos], court=eff.court or "",
+        summary=deidentify(summary, names), result=deidentify("；".join(results), names),
+        reasons=[(label, deidentify(q, names)) for label, q in reasons], warning=lesson["lesson"], norms=norms,
+        advice=advice, judgment_ids=[j.id for j in judgments],
+    )
+
+
+def collection_entries(session: Session, f: CollectionFilter) -> list[Entry]:
+    cases = select_cases(load_cases(session, with_ledger=False), f)
+    if not cases:
+        raise NothingSelected(f"没有符合条件（{f.describe()}）的败诉案件")
+    ids = [i for c in cases for i in c.judgment_ids]
+    rows = {j.id: j for j in session.scalars(select(Judgment).where(Judgment.id.in_(ids)))}
+    entries = [entry_for(c, [rows[i] for i in c.judgment_ids if i in rows]) for c in cases]
+    entries.sort(key=lambda e: (CAUSE_ORDER.index(e.cause), e.case_nos[-1] if e.case_nos else ""))
+    return entries
+
+
+# ---------------------------------------------------------------- rendering
+
+_NUM = "一二三四五六七八九十"
+
+
+def _cn(n: int) -> str:
+    if n <= 10:
+        return _NUM[n - 1]
+    if n < 20:
+        return "十" + (_NUM[n - 11] if n > 10 else "")
+    return _NUM[n // 10 - 1] + "十" + (_NUM[n % 10 - 1] if n % 10 else "")
+
+
+def _groups(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
+    out: dict[str, list[Entry]] = {}
+    for e in entries:
+        out.setdefault(e.cause, []).append(e)
+    return [(c, out[c]) for c in CAUSE_ORDER if c in out]
+
+
+def render_collection(entries: list[Entry], fonts: Fonts, issuing_body: str, path: Path, *, title: str,
+                      subtitle: str, date: dt.date, pages: dict[str, int] | None = None) -> list[str]:
+    """Write the DOCX; returns the table-of-contents headings (in order) for page-number lookup."""
+    doc = OfficialDocument(fonts)
+    doc.doc.sections[0].different_first_page_header_footer = True
+    for _ in range(4):
+        doc.blank()
+    doc.title(title, size=26)
+    doc.para(subtitle, indent=False, align=_center())
+    for _ in range(8):
+        doc.blank()
+    doc.para(issuing_body, indent=False, align=_center())
+    doc.para(f"{date.year}年{date.month}月", indent=False, align=_center())
+    doc.page_break()
+    doc.centered_heading("目　　录", 18)
+    doc.blank()
+    toc: list[str] = []
+    numbered: list[tuple[int, str, int]] = []  # (level, text, case number)
+    k = 0
+    for gi, (cause, group) in enumerate(_groups(entries), start=1):
+        numbered.append((1, f"{_cn(gi)}、{LossCause(cause).zh}类案例", 0))
+        for e in group:
+            k += 1
+            numbered.append((2, f"案例{k}　{e.title}", k))
+    for level, text, _ in numbered:
+        toc.append(text)
+        _toc_line(doc, text, level, (pages or {}).get(text))
+    doc.page_break()
+    doc.centered_heading("前　　言", 16)
+    doc.para(f"为落实以案促改要求，帮助行政执法人员从败诉案件中吸取教训，现将{subtitle.strip('（）')}"
+             f"共{len(entries)}个行政机关败诉案例按败诉原因分类汇编。案例中的自然人已依法作隐名处理，"
+             "“败诉原因”部分引用的是人民法院裁判文书原文。")
+    k = 0
+    for gi, (cause, group) in enumerate(_groups(entries), start=1):
+        doc.page_break()
+        doc.centered_heading(f"{_cn(gi)}、{LossCause(cause).zh}类案例", 18)
+        for e in group:
+            k += 1
+            doc.blank()
+            doc.heading(f"案例{k}　{e.title}")
+            doc.para(f"【案号】{'；'.join(dict.fromkeys(e.case_nos))}　【审理法院】{e.court}", indent=False)
+            doc.para(e.summary or "（裁判文书未载明查明事实）", bold_lead="【基本案情】")
+            doc.para(e.result or "（见裁判文书）", bold_lead="【裁判结果】")
+            for label, quote in e.reasons:
+                doc.para(f"{label}。" + (f"法院认为：“{quote}”" if quote else "（裁判文书未摘录原文）"),
+                         bold_lead="【败诉原因】")
+            doc.para(e.warning, bold_lead="【警示】")
+            for n in e.norms:
+                doc.para(n, indent=True)
+            doc.para("".join(f"{i}. {a}" for i, a in enumerate(e.advice, start=1)), bold_lead="【整改建议】")
+    doc.save(path)
+    return toc
+
+
+def _center():  # type: ignore[no-untyped-def]
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    return WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _toc_line(doc: OfficialDocument, text: str, level: int, page: int | None) -> None:
+    from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+    from docx.shared import Mm, Pt
+
+    from reports.officialdoc import _set_font
+
+    p = doc.doc.add_paragraph()
+    p.paragraph_format.left_indent = Pt(0 if level == 1 else 32)
+    p.paragraph_format.tab_stops.add_tab_stop(Mm(156), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    font = doc.fonts.heading if level == 1 else doc.fonts.body
+    _set_font(p.add_run(_cut_title(text, 60)), font, 14 if level == 2 else 16)
+    _set_font(p.add_run(f"\t{page if page is not None else ''}"), doc.fonts.body, 14)
+
+
+def _cut_title(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def find_pages(pdf: Path, headings: list[str]) -> dict[str, int]:
+    """Page (1-based, as printed in the footer) where each heading first appears after the contents."""
+    pages = [_squash(p) for p in pdf_page_texts(pdf)]
+    out: dict[str, int] = {}
+    start = 2  # skip the cover and the first contents page
+    for h in headings:
+        key = _squash(h)[:16]
+        for i in range(start, len(pages)):
+            if key in pages[i] and not _is_toc_page(pages[i]):
+                out[h] = i + 1
+                start = i
+                break
+    return out
+
+
+def _is_toc_page(text: str) -> bool:
+    return text.count("……") > 3 or text.count("....") > 3 or "目录" in text[:20]
+
+
+@dataclass
+class CollectionResult:
+    path: Path
+    cases: int
+    groups: dict[str, int]
+
+
+def make_collection(session: Session, settings: object, f: CollectionFilter, out: Path, *,
+                    title: str | None = None, today: dt.date | None = None) -> CollectionResult:
+    """Service function: select, build entries, render to .docx or .pdf (two passes for TOC page numbers)."""
+    entries = collection_entries(session, f)
+    today = today or dt.date.today()
+    fonts = Fonts.from_settings(settings)
+    issuing = getattr(settings, "issuing_body", "××县司法局")
+    title = title or "行政机关败诉典型案例汇编"
+    subtitle = f"（{f.describe()}）"
+    suffix = out.suffix.lower()
+    if suffix not in (".docx", ".pdf"):
+        raise RenderError(f"输出文件须为 .docx 或 .pdf：{out.name}")
+    with tempfile.TemporaryDirectory(prefix="anjian-coll-") as tmp:
+        docx = Path(tmp) / "collection.docx"
+        headings = render_collection(entries, fonts, issuing, docx, title=title, subtitle=subtitle, date=today)
+        if soffice_binary() is not None:
+            pdf = Path(tmp) / "collection.pdf"
+            docx_to_pdf(docx, pdf)
+            pages = find_pages(pdf, headings)
+            render_collection(entries, fonts, issuing, docx, title=title, subtitle=subtitle, date=today, pages=pages)
+            if suffix == ".pdf":
+                docx_to_pdf(docx, out)
+        elif suffix == ".pdf":
+            raise RenderError("生成 PDF 需要 LibreOffice（apt-get install libreoffice-writer-nogui）；可先导出 .docx")
+        if suffix == ".docx":
+            out.write_bytes(docx.read_bytes())
+    groups: dict[str, int] = {}
+    for e in entries:
+        groups[e.cause] = groups.get(e.cause, 0) + 1
+    return CollectionResult(out, len(entries), groups)
