@@ -136,8 +136,12 @@ def find_date(norm: str) -> str | None:
     candidates = []
     for line in tail.split("\n"):
         s = line.strip()
-        if len(s) > 20:
+        if len(s) > 20 or not re.search(r"年.{1,4}月.{1,5}日$", s):
             continue
+        cleaned = re.sub(r"[^一二三四五六七八九十〇○零Oo0-9年月日×xX]", "", s)  # OCR and seal specks: 二G@〇一九
+        if len(s) - len(cleaned) > 3:
+            continue  # a sentence or a labelled field (被诉裁定作出时间：…), not the signature date
+        s = cleaned
         if PLACEHOLDER_DATE_RE.fullmatch(s):
             candidates.append(None)
         elif CN_DATE_RE.fullmatch(s):
