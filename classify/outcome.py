@@ -201,13 +201,13 @@ def decide_outcome(record: JudgmentRecord) -> OutcomeDecision:
 
 def _outcome_upheld(record: JudgmentRecord, forms: list[str]) -> Outcome:
     """An appeal or retrial review left the decision below standing: that decision is the outcome."""
+    if "维持原裁定" in forms:
+        return Outcome.dismissed  # an upheld ruling (not a judgment) below: 驳回起诉 / 不予立案
     own = reasoning_spans(record)
     limit = own[0].start if own else len(record.text)
     lower = _outcome_of_forms(_lower_decision_forms(record, limit))
     if lower is not None:
         return lower
-    if "维持原裁定" in forms:
-        return Outcome.dismissed  # an upheld ruling (not a judgment) below is almost always 驳回起诉
     head = record.text[:limit]
     if re.search(r"驳回[^。；\n]{0,30}起诉|不予立案", head) and not re.search(r"(行政)?判决", head[:600]):
         return Outcome.dismissed

@@ -1,0 +1,66 @@
+"""Reviewer corrections always win over the machine.
+
+A correction is a plain dict as stored in the ``corrections`` table: ``{"field": …, "value": …}``
+(plus user, reason, created_at, which are kept by the store). They are applied in order, so the
+latest correction of a field wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from classify.types import CauseTag, Classification, Evidence, TagSource
+from core.taxonomy import ActionType, Field, LossCause, Outcome
+
+CORRECTABLE = ("outcome", "loss_causes", "action_type", "field", "ruling_forms")
+
+
+def apply_corrections(c: Classification, corrections: list[dict]) -> Classification:
+    """A copy of ``c`` with the reviewers' values in place of the machine's."""
+    out = c.model_copy(deep=True)
+    for corr in corrections:
+        field, value = corr.get("field"), corr.get("value")
+        if field == "outcome":
+            outcome = Outcome.parse(str(value))
+            if outcome is not None:
+                out.outcome = outcome
+                if outcome != Outcome.agency_lost:
+                    out.loss_causes = []
+        elif field == "loss_causes":
+            out.loss_causes = _cause_tags(out, value)
+        elif field == "action_type":
+            out.action_type = ActionType.parse(str(value)) if value else None
+            out.action_type_probability = None
+        elif field == "field":
+            out.field = Field.parse(str(value)) if value else None
+            out.field_probability = None
+        elif field == "ruling_forms":
+            out.ruling_forms = [str(v) for v in (value or [])]
+    return out
+
+
+def _cause_tags(current: Classification, value: object) -> list[CauseTag]:
+    """``value``: a list of cause codes (or Chinese names), or of {"cause", "evidence"} dicts.
+
+    A cause the machine had keeps its evidence sentences; the tag's source becomes ``reviewer``.
+    """
+    known = {t.cause: t for t in current.loss_causes}
+    tags: list[CauseTag] = []
+    for item in _as_list(value):
+        code = item.get("cause") if isinstance(item, dict) else item
+        cause = LossCause.parse(str(code)) if code is not None else None
+        if cause is None or any(t.cause == cause for t in tags):
+            continue
+        evidence = [Evidence(**e) for e in item.get("evidence", [])] if isinstance(item, dict) else []
+        if not evidence and cause in known:
+            evidence = known[cause].evidence
+        tags.append(CauseTag(cause=cause, evidence=evidence, strength=1.0, source=TagSource.reviewer))
+    return tags
+
+
+def _as_list(value: object) -> Iterable:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return value
+    return [value]

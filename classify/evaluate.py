@@ -1,0 +1,118 @@
+"""Scores of a classifier against labels, and K-fold cross-validation on a labelled corpus.
+
+The JSON shape is the one issue 3 fixes (``anjian eval classify``). Causes are counted over all
+judgments: a cause predicted on a judgment that is not a loss is a false positive.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from classify.decide import Thresholds, classify_record
+from classify.model import CauseModel
+from classify.training import example_from_record
+from classify.types import Classification
+from core.taxonomy import LossCause
+from ingest.record import JudgmentRecord
+
+MACRO_MIN_SUPPORT = 3
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+@dataclass(frozen=True)
+class Labelled:
+    id: str
+    record: JudgmentRecord
+    label: dict
+
+
+def score(pairs: list[tuple[dict, Classification]]) -> dict:
+    n = len(pairs)
+    confusion: dict[str, Counter] = {}
+    outcome_ok = 0
+    tp: Counter = Counter()
+    fp: Counter = Counter()
+    fn: Counter = Counter()
+    support: Counter = Counter()
+    act_n = act_ok = field_n = field_ok = 0
+    predicted_causes = in_reasoning = 0
+    for label, c in pairs:
+        true_outcome = label.get("outcome")
+        confusion.setdefault(str(true_outcome), Counter())[c.outcome.value] += 1
+        outcome_ok += c.outcome.value == true_outcome
+        true_causes = set(label.get("loss_causes") or []) if true_outcome == "agency_lost" else set()
+        pred = set(c.cause_codes())
+        support.update(true_causes)
+        tp.update(pred & true_causes)
+        fp.update(pred - true_causes)
+        fn.update(true_causes - pred)
+        for tag in c.loss_causes:
+            predicted_causes += 1
+            in_reasoning += bool(tag.evidence) and tag.evidence[0].section == "reasoning"
+        if label.get("action_type"):
+            act_n += 1
+            act_ok += c.action_type is not None and c.action_type.value == label["action_type"]
+        if label.get("field"):
+            field_n += 1
+            field_ok += c.field is not None and c.field.value == label["field"]
+    causes = {}
+    for cause in LossCause:
+        k = cause.value
+        if not (support[k] or fp[k]):
+            continue
+        p = tp[k] / (tp[k] + fp[k]) if tp[k] + fp[k] else 0.0
+        r = tp[k] / support[k] if support[k] else 0.0
+        causes[k] = {"precision": _r(p), "recall": _r(r), "f1": _r(_f1(p, r)), "support": support[k]}
+    T, P, S = sum(tp.values()), sum(tp.values()) + sum(fp.values()), sum(support.values())
+    micro = _f1(T / P if P else 0.0, T / S if S else 0.0)
+    macro_over = sorted(k for k in causes if support[k] >= MACRO_MIN_SUPPORT)
+    macro = sum(causes[k]["f1"] for k in macro_over) / len(macro_over) if macro_over else 0.0
+    return {
+        "n": n,
+        "outcome_accuracy": _r(outcome_ok / n if n else 0.0),
+        "outcome_confusion": {t: dict(sorted(p.items())) for t, p in sorted(confusion.items())},
+        "causes": causes,
+        "causes_micro_f1": _r(micro),
+        "causes_macro_f1": _r(macro),
+        "macro_over": macro_over,
+        "action_type_accuracy": _r(act_ok / act_n if act_n else 0.0),
+        "field_accuracy": _r(field_ok / field_n if field_n else 0.0),
+        "evidence_in_reasoning": _r(in_reasoning / predicted_causes if predicted_causes else 1.0),
+    }
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _r(x: float) -> float:
+    return round(x, 4)
+
+
+def evaluate(items: list[Labelled], model: CauseModel | None, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> dict:
+    return score([(it.label, classify_record(it.record, model, thresholds)) for it in items])
+
+
+def cross_validate(
+    items: list[Labelled],
+    k: int,
+    train: Callable[[list], CauseModel],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    seed: int = 0,
+) -> dict:
+    """Train on K-1 folds (stratified by outcome), classify the held-out fold, score all together."""
+    from sklearn.model_selection import StratifiedKFold
+
+    outcomes = [str(it.label.get("outcome")) for it in items]
+    counts = Counter(outcomes)
+    strata = [o if counts[o] >= k else "rare" for o in outcomes]
+    folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    examples = [example_from_record(it.id, it.record, it.label) for it in items]
+    pairs: list[tuple[dict, Classification] | None] = [None] * len(items)
+    for train_idx, test_idx in folds.split(items, strata):
+        model = train([examples[i] for i in train_idx])
+        for i in test_idx:
+            pairs[i] = (items[i].label, classify_record(items[i].record, model, thresholds))
+    return score([p for p in pairs if p is not None])
