@@ -10,7 +10,7 @@ _DOC_NAME = r"《[^《》\n]{2,40}?(?:决定书|告知书|通知书|答复书|�
 _NUMBER = (r"[^\s，。；：、《》“”]{0,16}?[〔\[［（(【]\s*(?:19|20)\d{2}\s*[〕\]］）)】][^\s，。；：、《》（）()]{0,10}?\d+\s*号"
            r"|[^\s，。；：、《》“”]{1,12}第[A-Za-z\d]{3,20}号|编号为[A-Za-z\d\-]{4,30}号?|N[Oo][:：]?\d{4,20}号?")
 ACTION_RE = re.compile(
-    rf"作出(?:了)?(?:的)?(?P<num1>{_NUMBER})?(?:的)?(?P<name>{_DOC_NAME})(?:[（(](?P<num2>{_NUMBER})|，?(?P<num3>{_NUMBER}))?"
+    rf"作出(?:了)?(?:的)?(?P<num1>[^，。；《》\n]{{0,30}}?)(?:的)?(?P<name>{_DOC_NAME})(?:[（(](?P<num2>{_NUMBER})|，?(?P<num3>{_NUMBER}))?"
 )
 CAUSE_LINE_RE = re.compile(r"^案由[:：]\s*([^\n。]{2,40})", re.M)
 
@@ -38,7 +38,10 @@ def find_sued_action(norm: str) -> SuedAction | None:
         return None
     contested = {c.group(1) for c in re.finditer(rf"(?:撤销|不服|被诉|确认)[^。\n]{{0,60}}?({_DOC_NAME})", norm)}
     m = next((x for x in matches if x.group("name") in contested), matches[0])
-    number = m.group("num1") or m.group("num2") or m.group("num3")
+    num1 = m.group("num1") if m.group("num1") and m.group("num1").endswith("号") else None
+    if num1:
+        num1 = re.sub(r"^.*?(日|对[^，。]{1,20}?|向[^，。]{1,20}?)(?=[^日]*号$)", "", num1).lstrip("了的")
+    number = num1 or m.group("num2") or m.group("num3")
     sentence_start = max(norm.rfind("。", 0, m.start()), norm.rfind("\n", 0, m.start())) + 1
     sentence_end_candidates = [i for i in (norm.find("。", m.end()), norm.find("\n", m.end())) if i >= 0]
     sentence_end = min(sentence_end_candidates) if sentence_end_candidates else len(norm)

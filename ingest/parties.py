@@ -234,6 +234,12 @@ def fill_parties(record: JudgmentRecord, norm: str, offsets: list[int]) -> None:
         record.agency_head_evidence = Span(start=start, end=end)
 
 
+def _section_norm_text(record: JudgmentRecord, name: SectionName) -> str:
+    from ingest.normalize import normalize
+
+    return normalize(record.section(name))[0]
+
+
 def _dedupe(names: list[str]) -> list[str]:
     out: list[str] = []
     for n in names:
@@ -347,7 +353,7 @@ def operative_orders(operative: str) -> list[str]:
 
 
 _FIRST_RULING_RE = re.compile(
-    r"(?P<court>[^\s，。、；：（）]{2,40}?人民法院)(?:于[^，。]{4,14}日)?(?:作出(?:的)?)?(?P<case>[（(〔\[［]\s*(?:19|20)\d{2}[^，。；\n]{2,30}?号)"
+    r"(?P<court>[\u4e00-\u9fa5×]{2,40}?人民法院)(?:于[^，。]{4,14}日)?(?:作出(?:的)?)?(?P<case>[（(〔\[［]\s*(?:19|20)\d{2}[^，。；\n]{2,30}?号)"
 )
 
 
@@ -360,11 +366,12 @@ def first_instance(record: JudgmentRecord, norm: str) -> FirstInstance | None:
     court = case_no = result = None
     m = _FIRST_RULING_RE.search(norm)
     if m and record.court and m.group("court") != record.court:
-        court = re.sub(r"^.*(不服|向|经|由|对)(?=[^不向经由对]{4,}$)", "", m.group("court"))
+        court = re.sub(r"^.*(不服|撤销|维持|变更|向|经|由|对)(?=[^不撤维变向经由对]{4,}$)", "", m.group("court"))
         case_no = normalize_case_no(m.group("case"))
-    r = re.search(r"(一审法院|原审法院|原审|一审)[^。\n]{0,80}?判决[:：]([^\n]{2,400}?)(。|\n|$)", norm)
-    if r:
-        result = r.group(2).strip()
+    history = _section_norm_text(record, SectionName.history)
+    results = list(re.finditer(r"(判决|裁定)(如下)?[:：]([^\n。]{2,600}?)(?=[；;]\s*(一审|原审)?(案件)?(受理费|诉讼费)|[。\n]|$)", history))
+    if results:
+        result = results[-1].group(3).strip("；;。 ")
     if not (court or case_no or result):
         return None
     return FirstInstance(court=court, case_no=case_no, result=result)
