@@ -1,4 +1,4 @@
-"""`anjian worker`, `anjian beat`, `anjian submit`, `anjian jobs`, `anjian batch`, `anjian backup`, `anjian restore`."""
+"""`anjian migrate`, `anjian worker`, `anjian beat`, `anjian submit`, `anjian jobs`, `anjian batch`, `anjian backup`, `anjian restore`."""
 
 from __future__ import annotations
 
@@ -39,6 +39,19 @@ def print_batch(status: dict) -> None:
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    @app.command()
+    def migrate() -> None:
+        """把数据库结构升级到最新版本（升级后、启动前运行）/ Upgrade the database schema to the newest version."""
+        from sqlalchemy import text
+
+        from core.db import Database
+
+        db = Database(settings())  # migrates every branch to its head
+        with db.engine.connect() as conn:
+            heads = sorted(r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version")))
+        db.dispose()
+        err.print(f"数据库结构已是最新：{', '.join(heads)}")
+
     @app.command()
     def worker(
         queues: Annotated[str, typer.Option("--queues", "-Q", help="队列，逗号分隔：default,ocr")] = "default,ocr",
