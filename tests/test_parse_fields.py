@@ -112,3 +112,32 @@ def test_aliases_resolve_to_the_full_name() -> None:
 
 def test_doc_kind_enum_values_are_the_taxonomy_codes() -> None:
     assert DocKind.ruling.value == "ruling"
+
+
+def test_sued_action_name_and_number() -> None:
+    from ingest.fields_action import find_sued_action
+
+    norm, _ = normalize("被告又于2018年4月25日对第三人作出了永公（消）行罚决字（2018）0024号《行政处罚决定书》，对第三人的违法行为给予了行政处罚。")
+    action = find_sued_action(norm)
+    assert action is not None
+    assert action.name == "《行政处罚决定书》"
+    assert action.number == "永公（消）行罚决字（2018）0024号"
+
+
+def test_cause_of_action_from_the_opening_sentence() -> None:
+    from ingest.fields_action import find_cause_of_action
+
+    norm, _ = normalize("原告徐文权诉被告河北省国土资源厅（以下简称省国土厅）政府信息公开一案，于2018年2月7日向本院提起行政诉讼。")
+    assert find_cause_of_action(norm) == "政府信息公开"
+    norm, _ = normalize("案由：商标权无效宣告请求行政纠纷\n")
+    assert find_cause_of_action(norm) == "商标权无效宣告请求行政纠纷"
+
+
+def test_appeal_record_links_to_first_instance(corpus_judgments: dict[str, dict]) -> None:
+    from ingest import parse_text
+
+    record = parse_text(corpus_judgments["simu-081"]["document_text"])
+    assert record.first_instance is not None
+    assert record.first_instance.case_no == "（2023）甘0724行初86号"
+    assert record.first_instance.result == "驳回王某某的诉讼请求"
+    assert record.original_case_nos == ["（2023）甘0724行初86号"]
