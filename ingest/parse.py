@@ -63,7 +63,7 @@ def norm_section(record: JudgmentRecord, norm: str, name: SectionName) -> str:
 def _fill_history(record: JudgmentRecord, norm: str) -> None:
     """Other case numbers cited (原审案号) and the operative orders."""
     own = record.case_no
-    history = "\n".join(norm_section(record, norm, name) for name in (SectionName.header, SectionName.history))
+    history = "\n".join(norm_section(record, norm, name) for name in (SectionName.header, SectionName.history, SectionName.claims))
     record.original_case_nos = [cn for cn in fields.all_case_nos(history) if cn != own]
     if own:  # 补正 rulings and the like cite their own number with a suffix (…号之一)
         record.original_case_nos = [cn for cn in record.original_case_nos if not own.startswith(cn[:-1])]
