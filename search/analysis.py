@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from core.taxonomy import Outcome, SectionName
-from search.segment import chars, normalise_case_no, segment
+from search.segment import fold, normalise_case_no, segment_folded, spaced_chars
 
 
 def _date_iso(value: Any) -> str | None:
@@ -63,6 +63,24 @@ def to_index_doc(judgment: Any) -> dict[str, Any]:
     }
 
 
+def _segment_with_reasoning(folded: str, spans: list[tuple[int, int]]) -> tuple[list[str], list[str]]:
+    """Words of the whole text and of its reasoning, segmenting each character once. Sections end at
+    line breaks, where segmentation is cut anyway, so the pieces give the same words as the whole."""
+    body: list[str] = []
+    reasoning: list[str] = []
+    pos = 0
+    for a, b in spans:
+        if a < pos:
+            continue
+        body += segment_folded(folded[pos:a])
+        words = segment_folded(folded[a:b])
+        body += words
+        reasoning += words
+        pos = b
+    body += segment_folded(folded[pos:])
+    return body, reasoning
+
+
 def _spaced(tokens: list[str]) -> str:
     return " ".join(tokens)
 
@@ -70,8 +88,9 @@ def _spaced(tokens: list[str]) -> str:
 def analyse(doc: dict[str, Any]) -> dict[str, Any]:
     """Engine-neutral field values for one document from :func:`to_index_doc`."""
     text = doc.get("text") or ""
-    spans = doc.get("reasoning_spans") or []
-    reasoning = "\n".join(text[a:b] for a, b in spans)
+    spans = sorted((int(a), int(b)) for a, b in doc.get("reasoning_spans") or [])
+    folded = fold(text)
+    body, reasoning = _segment_with_reasoning(folded, spans)
     date = doc.get("judgment_date")
     case_no = doc.get("case_no") or ""
     court = doc.get("court") or ""
@@ -83,15 +102,15 @@ def analyse(doc: dict[str, Any]) -> dict[str, Any]:
     outcome_member = Outcome.parse(outcome) if outcome else None
     return {
         "id": int(doc["id"]),
-        "body": _spaced(segment(text)),
-        "reasoning": _spaced(segment(reasoning)),
-        "body_chars": _spaced(chars(text)),
-        "case_no_chars": _spaced(chars(normalise_case_no(case_no))),
-        "court_chars": _spaced(chars(court)),
+        "body": _spaced(body),
+        "reasoning": _spaced(reasoning),
+        "body_chars": spaced_chars(folded, folded=True),
+        "case_no_chars": spaced_chars(normalise_case_no(case_no)),
+        "court_chars": spaced_chars(court),
         # Several names: a gap keeps a phrase from running from one name into the next.
-        "defendants_chars": [_spaced(chars(a)) for a in agencies],
-        "plaintiffs_chars": [_spaced(chars(p)) for p in plaintiffs],
-        "cause_of_action_chars": _spaced(chars(cause_of_action)),
+        "defendants_chars": [spaced_chars(a) for a in agencies],
+        "plaintiffs_chars": [spaced_chars(p) for p in plaintiffs],
+        "cause_of_action_chars": spaced_chars(cause_of_action),
         "case_no": [normalise_case_no(case_no)] if case_no else [],
         "doc_kind": _kw(doc.get("doc_kind")),
         "procedure": _kw(doc.get("procedure")),
@@ -103,15 +122,13 @@ def analyse(doc: dict[str, Any]) -> dict[str, Any]:
         "defendants": agencies,
         "year": int(date[:4]) if date else case_year(case_no),
         "judgment_date_sort": date,
-        # Stored for display.
-        "case_no_display": case_no,
-        "title": doc.get("title") or "",
-        "court_display": court,
-        "judgment_date": date or "",
-        "outcome_display": outcome_member.value if outcome_member else (outcome or ""),
-        "text": text,
-        "reasoning_start": spans[0][0] if spans else -1,
-        "reasoning_end": spans[-1][1] if spans else -1,
+        "stored": {
+            "case_no": case_no or None, "title": doc.get("title") or None, "court": court or None,
+            "judgment_date": date, "outcome": outcome_member.value if outcome_member else outcome,
+            "action_type": doc.get("action_type"), "field": doc.get("field"),
+            "loss_causes": list(dict.fromkeys(_list(doc.get("loss_causes")))),
+            "text": text, "reasoning": [spans[0][0], spans[-1][1]] if spans else None,
+        },
     }
 
 

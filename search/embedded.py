@@ -33,7 +33,7 @@ from search.errors import BackendUnavailable, IndexOutdated
 from search.query import SearchQuery, as_query
 from search.schema import FACET_FIELDS, SCHEMA_VERSION, tantivy_schema
 from search.segment import segment, segmenter_id
-from search.snippet import make_snippet
+from search.snippet import hit_from_stored
 from search.types import FacetValue, Hit, SearchResult, SortOrder
 
 log = logging.getLogger(__name__)
@@ -65,8 +65,10 @@ def _to_tantivy_doc(fields: dict[str, Any]) -> tantivy.Document:
     for name, value in fields.items():
         if value is None:
             continue
-        if name in ("id", "year", "reasoning_start", "reasoning_end"):
+        if name in ("id", "year"):
             doc.add_integer(name, int(value))
+        elif name == "stored":
+            doc.add_bytes(name, json.dumps(value, ensure_ascii=False).encode("utf-8"))
         elif name == "judgment_date_sort":
             doc.add_date(name, dt.datetime.combine(dt.date.fromisoformat(value), dt.time()))
         elif isinstance(value, list):
@@ -268,20 +270,8 @@ class EmbeddedBackend:
         return result
 
     def _hit(self, searcher: Any, addr: Any, score: float, terms: list[str]) -> Hit:
-        d = searcher.doc(addr).to_dict()
-
-        def first(name: str) -> Any:
-            v = d.get(name)
-            return v[0] if v else None
-
-        text = first("text") or ""
-        span = (first("reasoning_start") or -1, first("reasoning_end") or -1)
-        return Hit(
-            id=int(first("id")), case_no=first("case_no_display") or None, title=first("title") or None,
-            court=first("court_display") or None, judgment_date=first("judgment_date") or None,
-            outcome=first("outcome_display") or None, score=round(float(score), 4),
-            snippet=make_snippet(text, terms, span),
-        )
+        doc = searcher.doc(addr)
+        return hit_from_stored(doc.get_first("id"), _stored(doc), score, terms)
 
     def _facets(self, searcher: Any, q: Any) -> dict[str, list[FacetValue]]:
         aggs = {name: {"terms": {"field": field, "size": FACET_SIZE.get(name, 20)}}
@@ -298,9 +288,9 @@ class EmbeddedBackend:
         found = searcher.search(Q.term_query(self.schema, "id", int(judgment_id)), limit=1).hits
         if not found:
             return SearchResult(total=0, size=size)
-        d = searcher.doc(found[0][1]).to_dict()
-        text = (d.get("text") or [""])[0]
-        start, end = (d.get("reasoning_start") or [-1])[0], (d.get("reasoning_end") or [-1])[0]
+        d = _stored(searcher.doc(found[0][1]))
+        text = d.get("text") or ""
+        start, end = d.get("reasoning") or (-1, -1)
         basis = text[start:end] if 0 <= start < end else text
         n_docs = max(1, searcher.num_docs)
         terms = key_terms(segment(basis), lambda t: searcher.doc_freq("reasoning", t), n_docs)
@@ -309,7 +299,8 @@ class EmbeddedBackend:
             clauses.append((Occur.Should, Q.boost_query(Q.term_query(self.schema, "reasoning", term,
                                                                      index_option="freq"), weight)))
         for name, boost in (("action_type", 3.0), ("field", 2.0), ("loss_causes", 1.5)):
-            for value in d.get(name) or []:
+            values = d.get(name) or []
+            for value in values if isinstance(values, list) else [values]:
                 clauses.append((Occur.Should, Q.boost_query(
                     Q.term_query(self.schema, name, value, index_option="basic"), boost)))
         clauses.append((Occur.MustNot, Q.term_query(self.schema, "id", int(judgment_id))))
@@ -319,6 +310,11 @@ class EmbeddedBackend:
         hits = [self._hit(searcher, addr, score, shown) for score, addr in res.hits]
         return SearchResult(total=int(res.count or 0), hits=hits, size=size,
                             took_ms=(time.perf_counter() - started) * 1000)
+
+
+def _stored(doc: Any) -> dict[str, Any]:
+    raw = doc.get_first("stored")
+    return json.loads(bytes(raw).decode("utf-8")) if raw else {}
 
 
 def key_terms(tokens: list[str], doc_freq: Any, n_docs: int, limit: int = 25) -> list[tuple[str, float]]:

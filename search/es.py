@@ -18,11 +18,10 @@ from search.errors import BackendUnavailable, IndexOutdated
 from search.query import SearchQuery, as_query
 from search.schema import SCHEMA_VERSION, es_index_body
 from search.segment import segment, segmenter_id
-from search.snippet import make_snippet
+from search.snippet import hit_from_stored
 from search.types import Hit, SearchResult, SortOrder
 
-SOURCE = ["id", "case_no_display", "title", "court_display", "judgment_date", "outcome_display", "text",
-          "reasoning_start", "reasoning_end", "action_type", "field", "loss_causes"]
+SOURCE = ["id", "stored"]
 CHUNK = 500
 
 
@@ -161,14 +160,9 @@ class ElasticsearchBackend:
 
     @staticmethod
     def _hit(h: dict[str, Any], terms: list[str], scored: bool) -> Hit:
-        s = h["_source"]
-        span = (s.get("reasoning_start", -1), s.get("reasoning_end", -1))
-        return Hit(
-            id=int(s["id"]), case_no=s.get("case_no_display") or None, title=s.get("title") or None,
-            court=s.get("court_display") or None, judgment_date=s.get("judgment_date") or None,
-            outcome=s.get("outcome_display") or None, score=round(float(h.get("_score") or 0.0), 4) if scored else 0.0,
-            snippet=make_snippet(s.get("text") or "", terms, span),
-        )
+        src = h["_source"]
+        return hit_from_stored(src["id"], src.get("stored") or {}, float(h.get("_score") or 0.0) if scored else 0.0,
+                               terms)
 
     def similar(self, judgment_id: int, size: int = 10) -> SearchResult:
         started = time.perf_counter()
@@ -176,8 +170,9 @@ class ElasticsearchBackend:
         found = self.client.search(index=self.alias, query={"term": {"id": int(judgment_id)}}, size=1, source=SOURCE)
         if not found["hits"]["hits"]:
             return SearchResult(total=0, size=size)
-        s = found["hits"]["hits"][0]["_source"]
-        text, start, end = s.get("text") or "", s.get("reasoning_start", -1), s.get("reasoning_end", -1)
+        s = found["hits"]["hits"][0]["_source"].get("stored") or {}
+        text = s.get("text") or ""
+        start, end = s.get("reasoning") or (-1, -1)
         basis = text[start:end] if 0 <= start < end else text
         words = [w for w in segment(basis) if len(w) >= 2 and not w.isdigit()]
         should: list[dict[str, Any]] = [{"more_like_this": {

@@ -35,9 +35,8 @@ KEYWORD_FIELDS = ["case_no", "doc_kind", "procedure", "court", "outcome", "actio
 CHAR_FIELDS = ["body_chars", "case_no_chars", "court_chars", "defendants_chars", "plaintiffs_chars",
                "cause_of_action_chars"]
 TOKEN_FIELDS = ["body", "reasoning"]
-# Stored for display (hits, snippets); not searched.
-STORED_FIELDS = ["case_no_display", "title", "court_display", "judgment_date", "outcome_display", "text",
-                 "reasoning_start", "reasoning_end"]
+# What a hit shows (and similar() needs) is kept, not searched, in one field ``stored``:
+# {case_no, title, court, judgment_date, outcome, action_type, field, loss_causes, text, reasoning: [a, b]}.
 BOOSTS = {"body": 1.0, "reasoning": 2.0}
 
 
@@ -54,13 +53,10 @@ def tantivy_schema() -> Any:
     for name in CHAR_FIELDS:
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
     for name in KEYWORD_FIELDS:
-        sb.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic", fast=True)
+        sb.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
     sb.add_integer_field("year", indexed=True, fast=True)
     sb.add_date_field("judgment_date_sort", indexed=True, fast=True)
-    for name in ("case_no_display", "title", "court_display", "judgment_date", "outcome_display", "text"):
-        sb.add_text_field(name, stored=True, tokenizer_name="raw", index_option="basic")
-    sb.add_integer_field("reasoning_start", stored=True)
-    sb.add_integer_field("reasoning_end", stored=True)
+    sb.add_bytes_field("stored", stored=True)  # JSON, UTF-8; not indexed
     return sb.build()
 
 
@@ -89,12 +85,7 @@ def es_mappings(segmenter: str) -> dict[str, Any]:
         props[name] = {"type": "keyword"}
     props["year"] = {"type": "integer"}
     props["judgment_date_sort"] = {"type": "date", "format": "strict_date"}
-    for name in ("case_no_display", "court_display", "judgment_date", "outcome_display"):
-        props[name] = {"type": "keyword", "index": False, "doc_values": False}
-    for name in ("title", "text"):
-        props[name] = {"type": "text", "index": False}
-    props["reasoning_start"] = {"type": "integer", "index": False}
-    props["reasoning_end"] = {"type": "integer", "index": False}
+    props["stored"] = {"type": "object", "enabled": False}  # kept in _source, not indexed
     return {"dynamic": "strict", "_meta": {"schema_version": SCHEMA_VERSION, "segmenter": segmenter},
             "properties": props}
 

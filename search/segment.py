@@ -36,8 +36,11 @@ def fold(text: str) -> str:
     return lowered if len(lowered) == len(folded) else "".join(c.lower() if len(c.lower()) == 1 else c for c in folded)
 
 
+_WORDLIKE = re.compile(r"[^\W_]")
+
+
 def _is_wordlike(token: str) -> bool:
-    return any(ch.isalnum() for ch in token)
+    return token.isalnum() or _WORDLIKE.search(token) is not None
 
 
 def dictionary_words() -> list[str]:
@@ -88,19 +91,23 @@ def segment(text: str) -> list[str]:
     >>> segment("被告未履行催告程序即强制拆除")
     ['被告', '未', '履行', '催告程序', '即', '强制拆除']
     """
-    if not text:
-        return []
-    cut = _cutter()[0]
-    tokens: list[str] = []
-    for piece in _SPACE.split(fold(text)):
-        if piece:
-            tokens.extend(t for t in cut(piece) if _is_wordlike(t))
-    return tokens
+    return segment_folded(fold(text)) if text else []
+
+
+def segment_folded(folded: str) -> list[str]:
+    """:func:`segment` of text already passed through :func:`fold`."""
+    # jieba cuts at every non-Han character anyway, so whitespace needs no splitting first.
+    return [t for t in _cutter()[0](folded) if t.isalnum() or _is_wordlike(t)]
 
 
 def chars(text: str) -> list[str]:
     """Character tokens for the verbatim-phrase field: every non-space character, folded."""
-    return [c for c in fold(text) if not c.isspace()]
+    return list(_SPACE.sub("", fold(text)))
+
+
+def spaced_chars(text: str, folded: bool = False) -> str:
+    """:func:`chars` joined by spaces (what the whitespace analyser of a ``*_chars`` field receives)."""
+    return " ".join(_SPACE.sub("", text if folded else fold(text)))
 
 
 def normalise_case_no(text: str) -> str:

@@ -79,3 +79,15 @@ def make_snippet(text: str, terms: list[str], reasoning: tuple[int, int] = (-1, 
     parts.append(html.escape(text[pos:w1]))
     body = re.sub(r"\s+", " ", "".join(parts)).strip()
     return ("…" if w0 > 0 else "") + body + ("…" if w1 < len(text) else "")
+
+
+def hit_from_stored(judgment_id: int, stored: dict, score: float, terms: list[str]):  # type: ignore[no-untyped-def]
+    """A search hit from the ``stored`` field of the index (see search.schema)."""
+    from search.types import Hit
+
+    span = tuple(stored.get("reasoning") or (-1, -1))
+    return Hit(
+        id=int(judgment_id), case_no=stored.get("case_no"), title=stored.get("title"), court=stored.get("court"),
+        judgment_date=stored.get("judgment_date"), outcome=stored.get("outcome"), score=round(float(score), 4),
+        snippet=make_snippet(stored.get("text") or "", terms, span),  # type: ignore[arg-type]
+    )
