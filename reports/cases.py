@@ -53,6 +53,11 @@ class AgencyRef:
     kind: str  # AgencyKind code
     ours: bool
     agency_id: int | None = None
+    level: str | None = None  # AgencyLevel code when the registry knows it
+
+    @property
+    def county_department(self) -> bool:
+        return self.kind == AgencyKind.department and self.level in (None, "county")
 
 
 @dataclass
@@ -208,7 +213,7 @@ def agency_refs(session: Session, names: Iterable[str]) -> dict[str, AgencyRef]:
         m = index.match(name)
         if m.agency_id is not None:
             a = agencies[m.agency_id]
-            out[name] = AgencyRef(f"a:{a.id}", a.name, a.kind or AgencyKind.other.value, a.ours, a.id)
+            out[name] = AgencyRef(f"a:{a.id}", a.name, a.kind or AgencyKind.other.value, a.ours, a.id, a.level)
     return out
 
 

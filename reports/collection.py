@@ -152,7 +152,12 @@ def _action_name(record: dict, action_type: str | None) -> str:
         name = re.sub(r"(书|通知|告知)$", "", name)
         if 2 <= len(name) <= 20:
             return name
-    return ActionType(action_type).zh if action_type else "行政"
+    cause = (record.get("cause_of_action") or "").strip()
+    if cause and len(cause) <= 12 and "（" not in cause:
+        return re.sub(r"(纠纷|一案|案)$", "", cause)
+    if action_type and action_type != ActionType.other:
+        return ActionType(action_type).zh
+    return "行政"
 
 
 def _evidence(classification: dict | None, cause: str) -> list[str]:
@@ -162,8 +167,11 @@ def _evidence(classification: dict | None, cause: str) -> list[str]:
     return []
 
 
-def entry_for(case: Case, judgments: list[Judgment]) -> Entry:
-    """One collection entry from a lost case and its judgments (effective one first)."""
+def entry_for(case: Case, judgments: list[Judgment], prefer: list[str] | None = None) -> Entry:
+    """One collection entry from a lost case and its judgments (effective one first).
+
+    The entry is filed under the first of ``prefer`` (the causes the user filtered on) it has, else under
+    its first cause in taxonomy order."""
     by_id = {j.id: j for j in judgments}
     eff = by_id.get(case.effective_judgment_id or -1) or judgments[-1]
     ordered = [eff] + [j for j in reversed(judgments) if j.id != eff.id]
@@ -175,7 +183,7 @@ def entry_for(case: Case, judgments: list[Judgment]) -> Entry:
         r = j.record or {}
         names.update(person_names(r.get("text") or "", [*(j.plaintiffs or []), *r.get("third_parties", [])]))
     causes = sorted(case.loss_causes, key=CAUSE_ORDER.index) or ["other"]
-    primary = causes[0]
+    primary = next((c for c in prefer or [] if c in causes), causes[0])
     plaintiffs = [deidentify(p, names) for p in (first.plaintiffs or [])]
     plaintiff = "、".join(plaintiffs[:2]) + ("等" if len(plaintiffs) > 2 else "")
     agency = "、".join(case.defendants[:2]) or "行政机关"
@@ -213,7 +221,7 @@ def collection_entries(session: Session, f: CollectionFilter) -> list[Entry]:
         raise NothingSelected(f"没有符合条件（{f.describe()}）的败诉案件")
     ids = [i for c in cases for i in c.judgment_ids]
     rows = {j.id: j for j in session.scalars(select(Judgment).where(Judgment.id.in_(ids)))}
-    entries = [entry_for(c, [rows[i] for i in c.judgment_ids if i in rows]) for c in cases]
+    entries = [entry_for(c, [rows[i] for i in c.judgment_ids if i in rows], f.causes) for c in cases]
     entries.sort(key=lambda e: (CAUSE_ORDER.index(e.cause), e.case_nos[-1] if e.case_nos else ""))
     return entries
 

@@ -73,7 +73,7 @@ def mask_name(name: str) -> str:
     return surname + ("某" if rest <= 1 else "某某")
 
 
-_NOT_NAME = re.compile(r"房屋|土地|证明|签字|称|不服|同意|提起|判决|裁定|本院|请求|诉讼|经理|如|其|均|未|已|的|在|对|与|向|因|为|系|是|被|本|该")
+_NOT_NAME = re.compile(r"房屋|土地|证明|签字|称|不服|同意|提起|判决|裁定|本院|请求|诉讼|经理|身份|集体|讨论|批准|审签")
 _SPEECH = re.compile(r"(?:提起上诉称|上诉称|答辩称|辩称|诉称|述称|陈述)$")
 
 

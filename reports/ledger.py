@@ -131,7 +131,7 @@ def pending_ledger_cases(session: Session, known_case_nos: set[str]) -> list[Cas
         for e in es:
             if e.agency_id and e.agency_id in agencies:
                 a = agencies[e.agency_id]
-                refs.append(AgencyRef(f"a:{a.id}", a.name, a.kind, a.ours, a.id))
+                refs.append(AgencyRef(f"a:{a.id}", a.name, a.kind, a.ours, a.id, a.level))
             elif e.agency_name:
                 refs.append(AgencyRef(f"n:{e.agency_name}", e.agency_name, guess_kind(e.agency_name).value, False))
         first = es[0]

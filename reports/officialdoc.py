@@ -8,6 +8,7 @@ substitutes — LibreOffice falls back to Noto CJK).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -222,18 +223,26 @@ def soffice_binary() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def _profile_dir() -> Path:
+    """A LibreOffice user profile kept between conversions (building a fresh one costs seconds)."""
+    return Path(tempfile.gettempdir()) / f"anjian-lo-profile-{os.getuid() if hasattr(os, 'getuid') else 0}"
+
+
 def docx_to_pdf(docx: Path, pdf: Path, timeout: float = 120.0) -> None:
-    """Convert with LibreOffice headless, in a private profile (parallel conversions do not collide)."""
+    """Convert with LibreOffice headless. One conversion at a time per profile (a file lock), since two
+    soffice processes cannot share a profile."""
     exe = soffice_binary()
     if exe is None:
         raise RenderError("生成 PDF 需要 LibreOffice（apt-get install libreoffice-writer-nogui）；可先导出 .docx")
-    with tempfile.TemporaryDirectory(prefix="anjian-lo-") as tmp:
-        profile = Path(tmp) / "profile"
+    profile = _profile_dir()
+    profile.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="anjian-lo-") as tmp, (profile.parent / (profile.name + ".lock")).open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
         outdir = Path(tmp) / "out"
         cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--convert-to", "pdf",
                "--outdir", str(outdir), str(docx)]
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env={**os.environ, "HOME": tmp})
+            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env={**os.environ, "HOME": str(profile)})
         except subprocess.TimeoutExpired as exc:
             raise RenderError("LibreOffice 转换 PDF 超时") from exc
         produced = outdir / (docx.stem + ".pdf")

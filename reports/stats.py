@@ -222,7 +222,7 @@ class GroupBy(StrEnum):
 
     @property
     def zh(self) -> str:
-        return {"agency": "单位", "township": "乡镇（街道）", "department": "政府部门", "field": "执法领域",
+        return {"agency": "单位", "township": "乡镇（街道）", "department": "县级部门", "field": "执法领域",
                 "action_type": "行为类型", "cause": "败诉原因", "court": "审理法院", "month": "月份",
                 "quarter": "季度", "year": "年度"}[self.value]
 
@@ -234,7 +234,7 @@ def _keys(by: GroupBy) -> Callable[[Case], list[tuple[str, str]]]:
     if by == GroupBy.township:
         return lambda c: [(a.key, a.name) for a in c.agencies if a.kind == AgencyKind.township]
     if by == GroupBy.department:
-        return lambda c: [(a.key, a.name) for a in c.agencies if a.kind == AgencyKind.department]
+        return lambda c: [(a.key, a.name) for a in c.agencies if a.county_department]
     if by == GroupBy.field:
         return lambda c: [(c.field or "", Field(c.field).zh if c.field else "未分类")]
     if by == GroupBy.action_type:
@@ -407,14 +407,16 @@ def compute(cases: list[Case], by: GroupBy, period: Period, d: LossRateDefinitio
 
 
 def key_targets(cases: list[Case], d: LossRateDefinition) -> list[KeyTarget]:
-    """重点监督对象: the township and the department with the most losses (all tied ones)."""
+    """重点监督对象: the township and the county department with the most losses; a tie is broken by the
+    higher loss rate, and agencies still tied are all named."""
     out = []
     for kind, by in ((AgencyKind.township, GroupBy.township), (AgencyKind.department, GroupBy.department)):
         rows = [r for r in group(cases, by, d).values() if r.figures.lost > 0]
         if not rows:
             continue
-        top = max(r.figures.lost for r in rows)
-        out.append(KeyTarget(kind.value, sorted(r.label for r in rows if r.figures.lost == top), top))
+        best = max((r.figures.lost, r.figures.loss_fraction or 0) for r in rows)
+        names = sorted(r.label for r in rows if (r.figures.lost, r.figures.loss_fraction or 0) == best)
+        out.append(KeyTarget(kind.value, names, best[0]))
     return out
 
 

@@ -121,7 +121,8 @@ def test_rankings_with_ties_top3_and_key_targets(db) -> None:
         (GOV, 4, 0, 1, False),
     ]
     targets = {k.kind: (k.names, k.losses) for k in r.key_targets}
-    assert targets == {"township": ([HK], 1), "department": (sorted([RS, ZRZY]), 1)}
+    # 人社局 and 自然资源局 both lost 1 case: the tie is broken by the loss rate (1/1 against 1/2)
+    assert targets == {"township": ([HK], 1), "department": ([RS], 1)}
 
 
 def test_competition_ranking() -> None:
