@@ -21,6 +21,7 @@ class CaseSummary(BaseModel):
     id: int
     case_no: str | None = None
     title: str | None = None
+    display_title: str | None = None
     court: str | None = None
     judgment_date: str | None = None
     procedure: str | None = None

@@ -27,3 +27,9 @@ def add(body: AgencyCreate, scope: ScopeDep, s: SessionDep) -> dict[str, Any]:
 def resolve(body: UnmatchedResolve, scope: ScopeDep, s: SessionDep) -> dict[str, bool]:
     agencies.resolve(s, scope, body.name, body.agency_id)
     return {"ok": True}
+
+
+@router.post("/agencies/scan")
+def scan(scope: ScopeDep, s: SessionDep) -> dict[str, int]:
+    """Match the defendants of all stored judgments; unmatched names wait for review."""
+    return {"unmatched": agencies.scan(s, scope)}

@@ -52,3 +52,11 @@ def resolve(s: Session, scope: Scope, name: str, agency_id: int | None) -> None:
         reg.resolve_unmatched(s, name, agency_id)
     except reg.RegistryError as exc:
         raise ApiError(str(exc), code="registry") from exc
+
+
+def scan(s: Session, scope: Scope) -> int:
+    """Match every stored defendant name against the registry; misses join the review list."""
+    if not scope.is_admin and scope.role.value != "analyst":
+        raise Forbidden("仅管理员或分析员可以维护单位名录")
+    matches = _registry().scan_judgment_defendants(s)
+    return sum(1 for m in matches.values() if m.agency_id is None)

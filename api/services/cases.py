@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import io
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +40,25 @@ def get_visible(s: Session, scope: Scope, judgment_id: int) -> Judgment:
     return judgment
 
 
+_GENERIC_TITLE = re.compile(r"^行\s*政\s*(判\s*决|裁\s*定|调\s*解|决\s*定)\s*书$")
+
+
+def display_title(j: Judgment) -> str:
+    """A title that tells cases apart: 'plaintiff诉defendant' when the document's own title is generic."""
+    title = (j.title or "").strip()
+    if title and not _GENERIC_TITLE.match(title):
+        return title
+    parties = "、".join((j.plaintiffs or [])[:1]) + ("等" if len(j.plaintiffs or []) > 1 else "")
+    against = "、".join((j.defendants or [])[:1]) + ("等" if len(j.defendants or []) > 1 else "")
+    kind = zh(DocKind, j.doc_kind) or "文书"
+    if parties and against:
+        return f"{parties}诉{against}（{zh(Procedure, j.procedure) or ''}{kind}）"
+    return title or j.case_no or f"案件 {j.id}"
+
+
 def summary(j: Judgment) -> dict[str, Any]:
     return {
-        "id": j.id, "case_no": j.case_no, "title": j.title, "court": j.court,
+        "id": j.id, "case_no": j.case_no, "title": j.title, "display_title": display_title(j), "court": j.court,
         "judgment_date": j.judgment_date.isoformat() if j.judgment_date else None,
         "procedure": j.procedure, "procedure_zh": zh(Procedure, j.procedure),
         "outcome": j.outcome, "outcome_zh": zh(Outcome, j.outcome),

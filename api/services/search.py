@@ -69,7 +69,8 @@ def run_search(s: Session, settings: Settings, scope: Scope, q: str, page: int =
         facets[key] = {
             "title": FACETS.get(key, (key, key))[1],
             "values": [{"value": v["value"], "count": v["count"], "label": _label(key, str(v["value"]), v.get("label")),
-                        "filter": facet_filter(key, str(v["value"]))} for v in items if v.get("count")],
+                        "filter": facet_filter(key, _label(key, str(v["value"]), v.get("label")) if key in _ENUMS
+                                               else str(v["value"]))} for v in items if v.get("count")],
         }
     return {"query": q, "total": result.get("total", 0), "page": page, "size": size, "sort": sort,
             "hits": hits, "facets": facets}

@@ -133,3 +133,7 @@ document.querySelectorAll(".js-resolve").forEach((btn) => {
     } catch (e) { say(document.querySelector(".js-status"), e.message, true); }
   });
 });
+document.querySelector(".js-scan")?.addEventListener("click", async () => {
+  try { await api("POST", "/api/agencies/scan"); location.reload(); }
+  catch (e) { say(document.querySelector(".js-status"), e.message, true); }
+});

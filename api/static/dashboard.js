@@ -11,7 +11,7 @@
     const node = document.getElementById(id);
     if (!node) return;
     const chart = echarts.init(node);
-    chart.setOption(Object.assign({ textStyle: font, grid: { left: 48, right: 48, top: 36, bottom: 48, containLabel: true } }, option));
+    chart.setOption(Object.assign({ animation: false, textStyle: font, grid: { left: 48, right: 48, top: 36, bottom: 48, containLabel: true } }, option));
     if (onClick) chart.on("click", onClick);
     charts.push(chart);
   }

@@ -7,7 +7,7 @@
   const tbody = document.querySelector("#upload-table tbody");
   const st = document.querySelector(".js-status");
   const STATE = { queued: "排队中", running: "处理中", done: "已完成", failed: "失败", retrying: "重试中" };
-  const STATUS = { stored: "已入库", linked: "已关联", duplicate: "重复文件", rejected: "已拒收" };
+  const STATUS = { stored: "已入库", linked: "已关联", duplicate: "重复文件", rejected: "已拒收", failed: "处理失败" };
 
   zone.addEventListener("click", () => input.click());
   zone.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); input.click(); } });

@@ -1,0 +1,157 @@
+"""The product in a real browser (Debian's chromium via Playwright): log in, upload two PDFs and watch them
+finish, search with a filter, open a case, correct a tag, build a collection and download it.
+Screenshots of every page go to test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_web_support import (
+    PASSWORD,
+    SCREENSHOTS,
+    LiveServer,
+    WebStore,
+    add_user,
+    build_store,
+    launch_chromium,
+)
+
+pytestmark = pytest.mark.browser
+UPLOADS = ["sea-002", "simu-072"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator[LiveServer]:
+    store: WebStore = build_store(tmp_path_factory.mktemp("web-browser"), corpus_dir)
+    add_user(store, "analyst1", "analyst")
+    with LiveServer(store) as live:
+        live.store = store  # type: ignore[attr-defined]
+        yield live
+    store.db.dispose()
+
+
+@pytest.fixture(scope="module")
+def page(server: LiveServer) -> Iterator:  # type: ignore[type-arg]
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="zh-CN")
+        pg = context.new_page()
+        pg.set_default_timeout(20_000)
+        yield pg
+        context.close()
+        browser.close()
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+def test_1_login(page, server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/cases/1")
+    assert "/login" in page.url
+    shot(page, "01-login")
+    page.fill("#password", "wrong password")
+    page.fill("#username", "analyst1")
+    page.click("button[type=submit]")
+    assert page.locator(".alert-error").inner_text() == "用户名或密码不正确"
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/cases/1")
+    assert page.locator("nav[aria-label=主导航]").is_visible()
+
+
+def test_2_upload_two_pdfs_and_watch_them_finish(page, server: LiveServer, corpus_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/upload")
+    files = [str(corpus_dir / "pdf" / "text" / f"{cid}.pdf") for cid in UPLOADS]
+    page.set_input_files("#file-input", files)
+    rows = page.locator("#upload-table tbody tr[data-job]")
+    rows.first.wait_for()
+    page.wait_for_function(
+        "() => { const c = [...document.querySelectorAll('#upload-table tbody tr[data-job] td:nth-child(2)')];"
+        " return c.length === 2 && c.every(td => td.className === 'state-done' || td.className === 'state-failed'); }",
+        timeout=180_000)
+    shot(page, "02-upload")
+    texts = rows.all_inner_texts()
+    assert all(("已完成" in t and "已入库" in t) or ("失败" in t and "：" in t) for t in texts), texts
+    from classify import SHIPPED_MODEL
+
+    if SHIPPED_MODEL.exists():  # with the classifier artefact in place both files must be stored
+        assert all("已入库" in t for t in texts), texts
+        assert page.locator("#upload-table a", has_text="查看案件").count() == 2
+
+
+def test_3_search_with_a_filter(page, server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/search?q=本院")
+    total_all = int(page.locator("#results-title strong").inner_text())
+    with page.expect_navigation():
+        page.locator(".facet", has=page.locator("h3", has_text="裁判结果")).get_by_role("link", name="败诉").click()
+    assert page.input_value("#q").endswith("结果:败诉")
+    total_lost = int(page.locator("#results-title strong").inner_text())
+    assert 0 < total_lost < total_all
+    assert page.locator(".hit").count() == total_lost
+    assert all("败诉" in t for t in page.locator(".hit .meta").all_inner_texts())
+    assert page.locator(".hit .snippet mark").count() > 0
+    shot(page, "03-search")
+
+
+def test_4_open_a_case_and_correct_a_tag(page, server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    store: WebStore = server.store  # type: ignore[attr-defined]
+    jid = store.ids["sea-004"]
+    page.goto(server.url + "/search?q=" + store.labels["sea-004"]["case_no"])
+    page.locator(".hit h3 a").first.click()
+    page.wait_for_url(f"**/cases/{jid}")
+    evidence = page.locator("mark.evidence").first
+    evidence.scroll_into_view_if_needed()
+    assert "主要证据不足" in evidence.inner_text()
+    page.locator(".page-image img").first.wait_for()
+    page.evaluate("window.scrollTo(0, 0)")
+    shot(page, "04-case")
+    page.click("summary:has-text('更正标注')")
+    page.check("input[name=cause][value=procedure]")
+    page.fill("#c-reason", "本院认为部分还指出未告知陈述申辩权利")
+    page.click("form.js-correct button[type=submit]")
+    page.wait_for_load_state("load")
+    page.locator(".causes .tag-cause", has_text="违反法定程序").wait_for()
+    assert "analyst1" in page.locator("#hist-title + ul").inner_text()
+    page.locator("#tags-title").scroll_into_view_if_needed()
+    shot(page, "05-case-corrected")
+
+
+def test_5_build_a_collection_and_download_it(page, server: LiveServer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from docx import Document
+
+    store: WebStore = server.store  # type: ignore[attr-defined]
+    for key in ("sea-004", "sea-022"):
+        page.goto(server.url + f"/cases/{store.ids[key]}")
+        page.click(".case-head .js-basket")
+        page.locator(".case-head .js-basket[aria-pressed=true]").wait_for()
+    page.goto(server.url + "/collections")
+    assert page.locator("#chosen-count").inner_text() == "2"
+    page.fill("#c-title", "强制拆除与工伤认定败诉案例")
+    shot(page, "06-collections")
+    with page.expect_download() as info:
+        page.click("form.js-export button[type=submit]")
+    target = tmp_path / "collection.docx"
+    info.value.save_as(target)
+    text = "\n".join(p.text for p in Document(io.BytesIO(target.read_bytes())).paragraphs)
+    assert "强制拆除与工伤认定败诉案例" in text
+    assert store.labels["sea-022"]["case_no"] in text
+
+
+def test_6_dashboard_and_agencies(page, server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server.url + "/dashboard")
+    page.locator("#chart-trend canvas").wait_for()
+    assert int(page.locator(".kpi-value").first.inner_text()) >= 6
+    shot(page, "07-dashboard")
+    page.goto(server.url + "/agencies")
+    assert page.locator("table").first.locator("tbody tr").count() >= 2
+    shot(page, "08-agencies")
+    page.goto(server.url + "/docs")
+    page.locator(".swagger-ui .info").wait_for()
+    shot(page, "09-api-docs")
