@@ -145,19 +145,27 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         err.print(f"已更正 {case} 的 {field}")
 
 
+def _zh(enum: type, code: str | None) -> str | None:
+    member = enum.parse(code) if code else None
+    return f"{member.zh}（{code}）" if member is not None else code
+
+
 def print_judgment(data: dict) -> None:
+    from core.taxonomy import ActionType, DocKind, Field, LossCause, Outcome, Procedure
+
     c = Console()
     c.print(f"[bold]{data['title']}[/bold]")
     rows = [
-        ("案号", data["case_no"]), ("法院", data["court"]), ("文书", data["doc_kind"]), ("审级", data["procedure"]),
+        ("案号", data["case_no"]), ("法院", data["court"]), ("文书", _zh(DocKind, data["doc_kind"])), ("审级", _zh(Procedure, data["procedure"])),
         ("裁判日期", data["judgment_date"]), ("原告", "、".join(data["plaintiffs"])),
-        ("被告", "、".join(data["defendants"])), ("负责人出庭", data["agency_head_appeared"]),
-        ("结果", data["outcome"]), ("行为类型", data["action_type"]), ("领域", data["field"]),
+        ("被告", "、".join(data["defendants"])), ("负责人出庭", {True: "是", False: "否"}.get(data["agency_head_appeared"])),
+        ("结果", _zh(Outcome, data["outcome"])), ("行为类型", _zh(ActionType, data["action_type"])),
+        ("领域", _zh(Field, data["field"])),
     ]
     for k, v in rows:
         c.print(f"  {k}：{v if v is not None else '—'}")
     for tag in data["tags"].get("loss_causes", []) if data["outcome"] == "agency_lost" else []:
-        c.print(f"  败诉原因：[bold]{tag['cause']}[/bold]（{tag.get('source')}）")
+        c.print(f"  败诉原因：[bold]{_zh(LossCause, tag['cause'])}[/bold]")
         for ev in tag.get("evidence", [])[:2]:
             c.print(f"    “{ev['text']}”")
     c.print(f"  文件：{', '.join(d['filename'] + '（' + d['status'] + '）' for d in data['documents'])}")

@@ -83,14 +83,18 @@ def keep_original(settings: Settings, data: bytes, digest: str, filename: str) -
 
 
 def judgment_title(record: JudgmentRecord) -> str:
-    if record.title:
-        return record.title
+    """The way case lists name a judgment: 牛德敏诉承德市人力资源和社会保障局工伤认定二审行政判决书."""
+    printed = (record.title or "").replace(" ", "")
+    if len(printed) > 8:  # a real title, not just the heading 行政判决书
+        return printed
     parties = "、".join(record.plaintiffs[:2]) or "、".join(record.applicants[:1])
     against = "、".join(record.defendants[:2]) or "、".join(record.respondents[:1])
-    kind = record.doc_kind.zh if record.doc_kind else "文书"
+    cause = (record.cause_of_action or "").removesuffix("一案")
+    stage = record.procedure.zh if record.procedure and record.procedure.value in ("first", "appeal", "retrial") else ""
+    kind = f"行政{record.doc_kind.zh}" if record.doc_kind else "行政裁判文书"
     if parties and against:
-        return f"{parties}诉{against}行政{kind}"
-    return f"{record.court or ''}{record.case_no or ''}行政{kind}"
+        return f"{parties}诉{against}{cause}{stage}{kind}"
+    return f"{record.court or ''}{record.case_no or ''}{kind}"
 
 
 class Pipeline:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import core.models  # noqa: F401  (registers the tables)
-import workers.models  # noqa: F401  (batches, jobs: migration branch "workers")
-import reports.models  # noqa: F401  (reports area tables, branch 0003)
 import api.models  # noqa: F401  (web accounts, migration 0004)
+import core.models  # noqa: F401  (registers the tables)
+import reports.models  # noqa: F401  (reports area tables, branch 0003)
+import workers.models  # noqa: F401  (batches, jobs: migration branch "workers")
 from core.models import Base
 
 target_metadata = Base.metadata
