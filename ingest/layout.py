@@ -231,25 +231,37 @@ class Margins:
 
 
 def infer_margins(pages: Sequence[Page]) -> Margins:
-    """Left/right text edges and the first-line indent, from the body lines of the whole document."""
+    """Left/right text edges and the first-line indent, from the body lines of the whole document.
+
+    Edges are the outermost positions that several lines share (within a third of a character),
+    so a stray line (hanging punctuation, an OCR box) does not move them.
+    """
     size = body_size(pages)
     body = [ln for p in pages for ln in p.lines if abs(ln.size - size) < 0.75]
     if not body:
         body = [ln for p in pages for ln in p.lines]
     if not body:
         return Margins(0.0, 0.0, 0.0, size)
-    lefts = Counter(round(ln.x0) for ln in body)
-    left = float(min(x for x, n in lefts.items() if n >= max(1, 0.1 * lefts.most_common(1)[0][1])))
-    rights = Counter(round(ln.x1) for ln in body)
-    right_mode, right_n = rights.most_common(1)[0]
-    right = float(max(x for x, n in rights.items() if n >= max(1, 0.1 * right_n) and x <= right_mode + size))
-    indent = left + 2 * size
-    indents = [round(ln.x0) for ln in body if 1.5 * size < ln.x0 - left < 2.5 * size]
-    if indents:
-        indent = float(Counter(indents).most_common(1)[0][0])
-    if lefts.most_common(1)[0][1] < 2 and right - left < 10 * size:
-        right = max(ln.x1 for ln in body)
+    win = 0.35 * size
+    need = max(2, round(0.05 * len(body))) if len(body) >= 4 else 1
+    xs0 = sorted(ln.x0 for ln in body)
+    xs1 = sorted(ln.x1 for ln in body)
+    left = next((x for x in xs0 if _support(xs0, x, win) >= need), xs0[0])
+    left = _centre(xs0, left, win)
+    right = next((x for x in reversed(xs1) if _support(xs1, x, win) >= need), xs1[-1])
+    right = _centre(xs1, right, win)
+    near_indent = [x for x in xs0 if 1.5 * size < x - left < 2.5 * size]
+    indent = _centre(near_indent, sorted(near_indent)[len(near_indent) // 2], win) if near_indent else left + 2 * size
     return Margins(left, right, indent, size)
+
+
+def _support(xs: Sequence[float], x: float, win: float) -> int:
+    return sum(1 for v in xs if abs(v - x) <= win)
+
+
+def _centre(xs: Sequence[float], x: float, win: float) -> float:
+    near = [v for v in xs if abs(v - x) <= win]
+    return sorted(near)[len(near) // 2] if near else x
 
 
 def join_paragraphs(pages: Sequence[Page], margins: Margins | None = None) -> list[tuple[int, list[str]]]:
@@ -261,7 +273,7 @@ def join_paragraphs(pages: Sequence[Page], margins: Margins | None = None) -> li
     right margin, or did not end a sentence.
     """
     m = margins or infer_margins(pages)
-    tol = 0.35 * m.size
+    tol = 0.6 * m.size  # OCR boxes hug the ink: a bracket or quote starts right of its cell
     out: list[tuple[int, list[str]]] = []
     prev: Line | None = None
     first = True

@@ -1,8 +1,8 @@
 """OCR of one PDF page: render (pypdfium2), clean (OpenCV), recognise (tesseract chi_sim).
 
 Cleaning, in order: the red court seal is removed (it is the only colour on a judgment page: saturated
-red hue → white), grayscale, uneven lighting flattened (divide by a blurred background), small skew
-(≤ 3°) measured by projection profiles and undone, Otsu binarisation. Tesseract runs with
+red hue → white), grayscale, small skew
+(≤ 3°) measured by projection profiles and undone, Otsu binarisation, specks dropped. Tesseract runs with
 ``--psm 6`` and ``OMP_THREAD_LIMIT`` (its OpenMP threads fight each other on a small machine) and
 returns word boxes (TSV); they become :class:`ingest.layout.Line` objects in PDF points, so the same
 paragraph logic serves text-layer and OCR pages.
@@ -66,50 +66,41 @@ def remove_red(rgb: np.ndarray) -> np.ndarray:
     return out
 
 
-def flatten(gray: np.ndarray) -> np.ndarray:
-    """Divide out uneven lighting and paper tone (background estimated by a large closing)."""
-    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((9, 9), np.uint8))
-    bg = cv2.GaussianBlur(bg, (0, 0), 5)
-    bg = cv2.resize(bg, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
-    norm = cv2.divide(gray.astype(np.float32), np.maximum(bg.astype(np.float32), 1.0), scale=255.0)
-    return np.clip(norm, 0, 255).astype(np.uint8)
+def skew_angle(binary_ink: np.ndarray, max_deg: float = 3.0) -> float:
+    """The rotation (degrees) that makes text rows sharpest, by horizontal projection variance.
 
-
-def skew_angle(binary_ink: np.ndarray, max_deg: float = 3.0, step: float = 0.1) -> float:
-    """The rotation (degrees) that makes text rows sharpest, by horizontal projection variance."""
-    small = cv2.resize(binary_ink, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    Coarse to fine (0.5° then 0.1° steps) on a quarter-size image: about 25 small rotations."""
+    small = cv2.resize(binary_ink.astype(np.float32), None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     h, w = small.shape
     center = (w / 2, h / 2)
-    best, best_score = 0.0, -1.0
-    for angle in np.arange(-max_deg, max_deg + 1e-9, step):
-        m = cv2.getRotationMatrix2D(center, float(angle), 1.0)
-        rot = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
-        score = float(np.var(rot.sum(axis=1, dtype=np.float64)))
-        if score > best_score:
-            best, best_score = float(angle), score
-    return best
+
+    def score(angle: float) -> float:
+        m = cv2.getRotationMatrix2D(center, angle, 1.0)
+        rot = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=0)
+        return float(np.var(rot.sum(axis=1, dtype=np.float64)))
+
+    coarse = max(np.arange(-max_deg, max_deg + 1e-9, 0.5), key=lambda a: score(float(a)))
+    fine = np.arange(coarse - 0.4, coarse + 0.41, 0.1)
+    return float(max(fine, key=lambda a: score(float(a))))
 
 
 def clean_page(rgb: np.ndarray) -> np.ndarray:
-    """Seal removed, flattened, deskewed, binarised (black text on white)."""
+    """Seal removed, deskewed, binarised (black text on white), specks dropped.
+
+    Measured on the corpus scans, global Otsu after seal removal beats adaptive thresholds and
+    background flattening (which blur thin strokes) by about one CER point."""
     gray = cv2.cvtColor(remove_red(rgb), cv2.COLOR_RGB2GRAY)
-    gray = flatten(gray)
-    gray = cv2.GaussianBlur(gray, (3, 3), 0)
     _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    ink = (binary == 0).astype(np.uint8)
-    angle = skew_angle(ink)
+    angle = skew_angle((binary == 0).astype(np.uint8))
     if abs(angle) >= 0.1:
-        h, w = binary.shape
+        h, w = gray.shape
         m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-        binary = cv2.warpAffine(binary, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
-        _, binary = cv2.threshold(binary, 127, 255, cv2.THRESH_BINARY)
-    # specks: drop connected components of a few pixels
+        gray = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+        _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     n, labels, stats, _ = cv2.connectedComponentsWithStats((binary == 0).astype(np.uint8), connectivity=8)
-    tiny = np.where(stats[:, cv2.CC_STAT_AREA] <= 3)[0]
-    if n > 1 and len(tiny):
-        mask = np.isin(labels, tiny[tiny > 0])
-        binary[mask] = 255
+    tiny = np.where(stats[1:, cv2.CC_STAT_AREA] <= 4)[0] + 1
+    if len(tiny):
+        binary[np.isin(labels, tiny)] = 255
     return binary
 
 
@@ -169,19 +160,51 @@ def _is_cjk(ch: str) -> bool:
     return bool(re.match(rf"[{_CJK}]", ch))
 
 
-def words_to_line(words: list[_Word], scale: float) -> Line:
-    """One OCR line in PDF points; a gap of about a character or more becomes ideographic spaces."""
+def page_em(lines: list[list[_Word]]) -> tuple[float, float]:
+    """The body character pitch (px) and typical Han ink height of a page, from its OCR boxes.
+
+    Pitch = median distance between the centres of neighbouring single Han characters: in CJK
+    text every character advances one em, so this is the font size whatever the glyphs' ink.
+    """
+    pitches: list[float] = []
+    heights: list[float] = []
+    for words in lines:
+        ws = sorted(words, key=lambda w: w.left)
+        for a, b in zip(ws, ws[1:], strict=False):
+            if len(a.text) == 1 and len(b.text) == 1 and _is_han(a.text) and _is_han(b.text):
+                pitches.append((b.left + b.width / 2) - (a.left + a.width / 2))
+        heights.extend(w.height for w in ws if len(w.text) == 1 and _is_han(w.text))
+    if not heights:
+        heights = [w.height for ws in lines for w in ws] or [30]
+    h = sorted(heights)[len(heights) // 2]
+    pitches = sorted(p for p in pitches if 0.8 * h <= p <= 1.6 * h)
+    em = pitches[len(pitches) // 4] if len(pitches) >= 8 else h / 0.92  # lower quartile: unstretched
+    return float(em), float(h)
+
+
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
+
+
+def words_to_line(words: list[_Word], scale: float, em: float, han_height: float) -> Line:
+    """One OCR line in PDF points; a blank of about a character or more becomes ideographic spaces."""
     words = sorted(words, key=lambda w: w.left)
-    heights = sorted(w.height for w in words if any(_is_cjk(c) for c in w.text)) or sorted(w.height for w in words)
-    em = max(1.0, heights[len(heights) // 2] / 0.92)  # ink height of a CJK glyph ≈ 0.92 em
+    han_h = sorted(w.height for w in words if _is_han(w.text[:1])) or [han_height]
+    line_h = han_h[len(han_h) // 2]
+    size = em if line_h <= 1.25 * han_height else em * line_h / han_height  # a title is larger
+    steps = [(b.left - a.left) / size - _advance(a.text) for a, b in zip(words, words[1:], strict=False)]
+    spread = max(0.0, sorted(steps)[len(steps) // 2]) if len(steps) >= 10 else 0.0  # justified slack
     parts: list[str] = []
     prev: _Word | None = None
-    for w in words:
+    for w, step in zip(words, [0.0, *steps], strict=True):
         if prev is not None:
-            gap = w.left - (prev.left + prev.width)
-            if gap >= 0.9 * em:
-                parts.append(FULL_SPACE * max(1, round(gap / em)))
-            elif gap >= 0.3 * em and not (_is_cjk(prev.text[-1]) or _is_cjk(w.text[0])):
+            # a blank needs both the ink gap and the left-to-left advance to say so: tesseract's box
+            # widths are unreliable (bracket ink sits off-centre, boxes sometimes swallow specks)
+            gap = (w.left - (prev.left + prev.width)) / size
+            blanks = min(gap, step - spread)
+            if blanks >= 0.75:
+                parts.append(FULL_SPACE * max(1, round(blanks)))
+            elif blanks >= 0.25 and not (_is_cjk(prev.text[-1]) or _is_cjk(w.text[0])):
                 parts.append(" ")
         parts.append(w.text)
         prev = w
@@ -191,9 +214,25 @@ def words_to_line(words: list[_Word], scale: float) -> Line:
         x1=max(w.left + w.width for w in words) * scale,
         top=min(w.top for w in words) * scale,
         bottom=max(w.top + w.height for w in words) * scale,
-        size=em * scale,
+        size=round(size * scale, 1),
         text=text,
     )
+
+
+def _advance(text: str) -> float:
+    """Width in ems: Han and full-width forms 1, brackets 1 (tesseract turns （） into ()), others 0.5."""
+    return sum(1.0 if (_is_cjk(c) or c in "()") else 0.5 for c in text)
+
+
+def _drop_stray_marks(words: list[_Word], em: float) -> list[_Word]:
+    """A lone punctuation mark at either end of a line, a character or more away: a speck, not text."""
+    ws = sorted(words, key=lambda w: w.left)
+    punct = re.compile(r"^[。，、．.,'\"“”‘’:;：；!！?？|_\-—~`^]+$")
+    while len(ws) > 1 and punct.match(ws[0].text) and ws[1].left - (ws[0].left + ws[0].width) >= 0.8 * em:
+        ws = ws[1:]
+    while len(ws) > 1 and punct.match(ws[-1].text) and ws[-1].left - (ws[-2].left + ws[-2].width) >= 0.8 * em:
+        ws = ws[:-1]
+    return ws
 
 
 def ocr_page(data: bytes, index: int, dpi: int, lang: str, timeout_s: float, threads: int) -> OcrPage:
@@ -204,18 +243,8 @@ def ocr_page(data: bytes, index: int, dpi: int, lang: str, timeout_s: float, thr
         return OcrPage(Page(index + 1, width, height, []), 0.0, blank=True)
     words, conf = tsv_lines(tesseract_tsv(binary, lang, timeout_s, threads))
     scale = 72.0 / dpi
-    lines = [words_to_line(ws, scale) for ws in words if ws]
-    lines = _uniform_sizes([ln for ln in lines if ln.text.strip()])
+    em, han_height = page_em(words)
+    lines = [words_to_line(_drop_stray_marks(ws, em), scale, em, han_height) for ws in words if ws]
+    lines = [ln for ln in lines if ln.text.strip()]
     return OcrPage(Page(index + 1, width, height, lines), round(conf / 100.0, 3), blank=not lines)
 
-
-def _uniform_sizes(lines: list[Line]) -> list[Line]:
-    """OCR size estimates are noisy: lines within 25% of the page's median size get the median."""
-    if not lines:
-        return lines
-    sizes = sorted(ln.size for ln in lines)
-    median = sizes[len(sizes) // 2]
-    for ln in lines:
-        if abs(ln.size - median) <= 0.25 * median:
-            ln.size = median
-    return lines

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from core.taxonomy import RejectReason
 from ingest.errors import Rejected
-from ingest.layout import Page
+from ingest.layout import Page, remove_furniture
 from ingest.pdf_text import RawPage, extract_lines, inspect_pdf
 from ingest.record import FileKind, PageInfo, PageSource, ReadDocument
 from ingest.sandbox import SandboxCrash, SandboxMemoryError, SandboxTimeout, run_limited
@@ -26,9 +26,13 @@ def read_pdf(data: bytes, limits: ReadLimits) -> ReadDocument:
     pages: list[Page] = []
     sources: list[PageSource] = []
     qualities: list[float] = []
-    for rp in raw:
-        page_text = "\n".join(ln.text for ln in rp.page.lines)
-        if not page_text.strip():
+    # judge each page's text layer without its furniture (a URL footer is not mojibake)
+    bare = remove_furniture([rp.page for rp in raw])
+    for rp, bare_page in zip(raw, bare, strict=True):
+        page_text = "\n".join(ln.text for ln in bare_page.lines)
+        if not page_text.strip() and rp.n_glyphs and not rp.has_image:
+            need_ocr, fallback, quality = False, False, 1.0  # nothing but a page number or header
+        elif not page_text.strip():
             need_ocr, fallback, quality = True, False, 0.0
         else:
             quality = text_plausibility(page_text)

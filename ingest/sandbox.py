@@ -23,6 +23,7 @@ from typing import Any
 _PRELOAD = ["pdfplumber", "ingest.pdf_text", "ingest.ocr"]
 _ctx_lock = threading.Lock()
 _ctx: Any = None
+_peak_child_kb = 0
 
 
 class SandboxTimeout(Exception):
@@ -83,7 +84,7 @@ def _child(conn: Any, memory_mb: int, fn: Callable[..., Any], args: tuple) -> No
     except BaseException as exc:  # noqa: BLE001 - everything is reported to the parent
         conn.send(("error", (exc, traceback.format_exc())))
     else:
-        conn.send(("ok", result))
+        conn.send(("ok", (result, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
     finally:
         conn.close()
 
@@ -117,10 +118,18 @@ def run_limited(fn: Callable[..., Any], args: tuple, *, timeout_s: float, memory
         if proc.exitcode is not None:
             proc.close()
     if status == "ok":
-        return payload
+        result, peak_kb = payload
+        global _peak_child_kb
+        _peak_child_kb = max(_peak_child_kb, peak_kb)
+        return result
     if status == "memory":
         raise SandboxMemoryError("memory limit reached")
     exc, tb = payload
     if isinstance(exc, Exception) and getattr(exc, "__module__", "").startswith("ingest."):
         raise exc
     raise SandboxCrash(f"{type(exc).__name__}: {exc}\n{tb}")
+
+
+def peak_child_rss_mb() -> float:
+    """The largest peak resident memory any sandboxed child of this process has reported (MiB)."""
+    return _peak_child_kb / 1024

@@ -34,6 +34,9 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd]")
 _LATIN = re.compile(r"[A-Za-z]")
 _CID = re.compile(r"\(cid:\d+\)")
+# characters that are rare in judgments and, in a shuffled font map, sit right next to Han characters
+_ODD = re.compile(r"[A-Za-z^\\|<>=%@#$&*_`~{}\[\]!?;+\"']")
+_SWITCH = re.compile(rf"(?:[\u3400-\u9fff]{_ODD.pattern}|{_ODD.pattern}[\u3400-\u9fff])")
 
 
 def text_plausibility(text: str) -> float:
@@ -49,13 +52,16 @@ def text_plausibility(text: str) -> float:
     latin = len(_LATIN.findall(text)) / n
     if not han:
         return 0.0
-    if len(han) < 40:  # too little text for statistics: judge by junk alone
-        return round(max(0.0, 1.0 - 5 * junk) * max(0.0, 1.0 - 2 * max(0.0, latin - 0.3)), 3)
+    # Han next to Latin letters or odd symbols, per character: real pages < 0.06, shuffled maps ≈ 0.3
+    switches = len(_SWITCH.findall(text)) / n
+    mixed = max(0.0, 1.0 - max(0.0, switches - 0.06) / 0.1)
+    if len(han) < 40:  # too little text for frequency statistics
+        return round(max(0.0, 1.0 - 5 * junk) * max(0.0, 1.0 - 2 * max(0.0, latin - 0.3)) * mixed, 3)
     common = sum(1 for c in han if c in COMMON_HAN) / len(han)
     han_share = len(han) / n
     # real judgment pages: common ≈ 0.45–0.65, han_share > 0.6; shuffled maps: common ≈ 0.2
     score = min(1.0, common / 0.45) * min(1.0, han_share / 0.5)
-    score *= max(0.0, 1.0 - 5 * junk) * max(0.0, 1.0 - 2 * max(0.0, latin - 0.1))
+    score *= max(0.0, 1.0 - 5 * junk) * max(0.0, 1.0 - 2 * max(0.0, latin - 0.1)) * mixed
     return round(max(0.0, min(1.0, score)), 3)
 
 

@@ -1,0 +1,175 @@
+"""Reading benchmark: speed against the pdfplumber floor, and text fidelity against the corpus.
+
+    .venv/bin/python bench/ingest.py speed   [CORPUS_DIR] [--limit N] [--scans N]
+    .venv/bin/python bench/ingest.py quality [CORPUS_DIR] [--limit N] [--scans N]
+
+``speed``: pages/s and peak RSS of ``read_document`` on the corpus text PDFs (and on N scans),
+beside raw pdfplumber ``page.extract_text()`` of the same files in the same run — the cost floor of
+the parser. Each side runs in its own fresh child process so peak RSS is its own.
+``quality``: character error rate (edit distance / length of ``document_text``) and paragraph-break
+precision/recall (texts aligned, a break matches within one character) per template, and the same
+for OCR of the scans (also CER with all whitespace removed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import resource
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+
+def _records(corpus: Path) -> list[dict]:
+    return [json.loads(line) for line in (corpus / "judgments.jsonl").read_text("utf-8").splitlines()]
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _run_floor(paths: list[str], q: multiprocessing.Queue) -> None:
+    from ingest.pdf_text import raw_extract_text
+
+    t = time.perf_counter()
+    pages = sum(len(raw_extract_text(Path(p).read_bytes())) for p in paths)
+    q.put((pages, time.perf_counter() - t, _peak_rss_mb()))
+
+
+def _run_pipeline(paths: list[str], ocr: bool, q: multiprocessing.Queue) -> None:
+    from ingest.read import ReadLimits, read_document
+    from ingest.sandbox import peak_child_rss_mb
+
+    limits = ReadLimits(ocr=ocr)
+    read_document(Path(paths[0]), limits)  # start the parsing server outside the clock
+    t = time.perf_counter()
+    pages = sum(len(read_document(Path(p), limits).pages) for p in paths)
+    # the parse runs in forked children (they share the parent's pages copy-on-write): report the larger
+    q.put((pages, time.perf_counter() - t, max(_peak_rss_mb(), peak_child_rss_mb())))
+
+
+def _measure(target, *args) -> tuple[int, float, float]:  # noqa: ANN001
+    ctx = multiprocessing.get_context("spawn")
+    q = ctx.Queue()
+    proc = ctx.Process(target=target, args=(*args, q))
+    proc.start()
+    result = q.get()
+    proc.join()
+    return result
+
+
+def speed(corpus: Path, limit: int | None, scans: int) -> dict:
+    recs = _records(corpus)[:limit] if limit else _records(corpus)
+    text_paths = [str(corpus / r["files"]["text_pdf"]) for r in recs]
+    out: dict = {"files": len(text_paths)}
+    fp, ft, fm = _measure(_run_floor, text_paths)
+    pp, pt, pm = _measure(_run_pipeline, text_paths, False)
+    out["text_pdf"] = {
+        "pages": pp,
+        "floor_pages_per_s": round(fp / ft, 2),
+        "pipeline_pages_per_s": round(pp / pt, 2),
+        "overhead_pct": round(100 * (pt - ft) / ft, 1),
+        "floor_peak_rss_mb": round(fm),
+        "pipeline_peak_rss_mb": round(pm),
+    }
+    if scans:
+        scan_paths = [str(corpus / r["files"]["scan_pdf"]) for r in _records(corpus) if r["files"].get("scan_pdf")][:scans]
+        sp, st, sm = _measure(_run_pipeline, scan_paths, True)
+        out["scan_pdf"] = {"files": len(scan_paths), "pages": sp, "pages_per_s": round(sp / st, 3),
+                           "s_per_page": round(st / sp, 2), "peak_rss_mb": round(sm)}
+    return out
+
+
+def _breaks(text: str) -> tuple[str, list[int]]:
+    """The text without whitespace, and where (in it) each paragraph break falls."""
+    chars: list[str] = []
+    breaks: list[int] = []
+    for ch in text:
+        if ch == "\n":
+            breaks.append(len(chars))
+        elif not ch.isspace():
+            chars.append(ch)
+    return "".join(chars), breaks
+
+
+def _paragraph_pr(text: str, target: str) -> tuple[float, float]:
+    """Precision/recall of paragraph breaks: the two texts are aligned character by character
+    (edit-distance alignment, whitespace ignored) and a break counts when the other text has one
+    within one character of the same place. OCR errors inside a paragraph do not count against it."""
+    from rapidfuzz.distance import Levenshtein
+
+    a, ab = _breaks(text)
+    b, bb = _breaks(target)
+    to_b = [0] * (len(a) + 1)
+    for op in Levenshtein.opcodes(a, b):
+        for k in range(op.src_start, op.src_end + 1):
+            if op.tag in ("equal", "replace"):
+                to_b[k] = min(op.dest_start + (k - op.src_start), op.dest_end)
+            else:
+                to_b[k] = op.dest_start
+    mapped = [to_b[x] for x in ab]
+    bset = set(bb)
+    hit_p = sum(1 for m in mapped if any(m + d in bset for d in (-1, 0, 1)))
+    mset = set(mapped)
+    hit_r = sum(1 for x in bb if any(x + d in mset for d in (-1, 0, 1)))
+    return hit_p / max(1, len(ab)), hit_r / max(1, len(bb))
+
+
+def quality(corpus: Path, limit: int | None, scans: int) -> dict:
+    from rapidfuzz.distance import Levenshtein
+
+    from ingest.read import ReadLimits, read_document
+
+    recs = _records(corpus)[:limit] if limit else _records(corpus)
+    groups: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
+    for r in recs:
+        doc = read_document(corpus / r["files"]["text_pdf"], ReadLimits(ocr=False))
+        target = r["document_text"]
+        cer = Levenshtein.distance(doc.text, target) / len(target)
+        p, rc = _paragraph_pr(doc.text, target)
+        groups[r["render"]["template"]].append((cer, p, rc))
+    scan_recs = [r for r in _records(corpus) if r["files"].get("scan_pdf")][:scans]
+    for r in scan_recs:
+        doc = read_document(corpus / r["files"]["scan_pdf"])
+        target = r["document_text"]
+        cer = Levenshtein.distance(doc.text, target) / len(target)
+        # OCR text compared without any whitespace too: spacing is not what fields depend on
+        squeeze = "".join(doc.text.split()), "".join(target.split())
+        cer_ns = Levenshtein.distance(*squeeze) / len(squeeze[1])
+        p, rc = _paragraph_pr(doc.text, target)
+        groups["scan"].append((cer, p, rc))
+        groups["scan_no_space"].append((cer_ns, p, rc))
+    result = {}
+    for name, vals in groups.items():
+        n = len(vals)
+        result[name] = {
+            "files": n,
+            "cer_mean": round(sum(v[0] for v in vals) / n, 4),
+            "cer_max": round(max(v[0] for v in vals), 4),
+            "paragraph_precision": round(sum(v[1] for v in vals) / n, 3),
+            "paragraph_recall": round(sum(v[2] for v in vals) / n, 3),
+        }
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("mode", choices=["speed", "quality"])
+    ap.add_argument("corpus", nargs="?", default=str(REPO.parent / "shared" / "corpus"))
+    ap.add_argument("--limit", type=int, default=None, help="first N text PDFs only")
+    ap.add_argument("--scans", type=int, default=0, help="also N scanned PDFs (OCR, slow: ~4 s/page)")
+    args = ap.parse_args()
+    corpus = Path(args.corpus)
+    fn = speed if args.mode == "speed" else quality
+    print(json.dumps(fn(corpus, args.limit, args.scans), ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
