@@ -38,8 +38,9 @@ __all__ = [
 ]
 
 
-def load_model(path: Path | None = None, trusted_dirs: tuple[Path, ...] = ()) -> CauseModel:
-    """The shipped artefact (``path`` None), or ``path`` if it lies in ``trusted_dirs``."""
+def load_model(path: Path | None = None, trusted_dirs: tuple[Path, ...] | None = None) -> CauseModel:
+    """The shipped artefact (``path`` None), or ``path`` if trusted: inside ``trusted_dirs`` when
+    given (pass ``(settings.models_dir,)``), else owned by us and writable by no one else."""
     return _load(path, trusted_dirs)
 
 

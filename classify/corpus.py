@@ -80,3 +80,14 @@ def read_text(corpus_dir: Path, item: CorpusItem, from_pdf: bool = True) -> str:
 
 def record_for(corpus_dir: Path, item: CorpusItem, from_pdf: bool = True) -> JudgmentRecord:
     return parse(read_text(corpus_dir, item, from_pdf))
+
+
+def labelled_items(corpus_dir: Path, limit: int | None = None, from_pdf: bool = True):  # type: ignore[no-untyped-def]
+    """(item, record) for every labelled judgment that parses (a parser rejection is skipped, logged)."""
+    out = []
+    for item in load_corpus(corpus_dir, limit):
+        try:
+            out.append((item, record_for(corpus_dir, item, from_pdf)))
+        except Exception as exc:
+            log.warning("skipping %s: %s", item.id, exc)
+    return out

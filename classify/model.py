@@ -265,18 +265,38 @@ def save(model: CauseModel, path: Path) -> None:
             json.dump(to_json(model), fh, ensure_ascii=False, separators=(",", ":"))
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def load(path: Path | None = None, trusted_dirs: tuple[Path, ...] = ()) -> CauseModel:
-    """Read an artefact: the shipped one, or one inside a trusted directory (settings.models_dir)."""
+def is_trusted(target: Path, trusted_dirs: tuple[Path, ...] | None) -> bool:
+    """The shipped artefact; a file inside ``trusted_dirs`` (settings.models_dir) when given;
+    when not given, a file of ours that no one else can write (nor its directory)."""
+    target = target.resolve()
+    if target.is_relative_to(SHIPPED_MODEL.parent.resolve()):
+        return True
+    if trusted_dirs:
+        return any(target.is_relative_to(d.resolve()) for d in trusted_dirs)
+    try:
+        for p in (target, target.parent):
+            st = p.stat()
+            if st.st_uid != os.getuid() or st.st_mode & 0o022:
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def load(path: Path | None = None, trusted_dirs: tuple[Path, ...] | None = None) -> CauseModel:
+    """Read an artefact: the shipped one, or a trusted file (see :func:`is_trusted`)."""
     target = (path or SHIPPED_MODEL).resolve()
-    allowed = [SHIPPED_MODEL.parent.resolve(), *(d.resolve() for d in trusted_dirs)]
-    if not any(target.is_relative_to(d) for d in allowed):
-        raise UntrustedModelPath(f"refusing to load a model from {target}: not the shipped model or the models directory")
+    if not is_trusted(target, trusted_dirs):
+        raise UntrustedModelPath(
+            f"refusing to load a model from {target}: only the shipped model or the models directory is trusted"
+        )
     try:
         data = json.loads(target.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:

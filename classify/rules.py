@@ -24,6 +24,8 @@ _PARTY_VOICE = re.compile(
 _COURT_VOICE = re.compile(r"(但|然而|可是|却|本院认为|经查|经审查|本院经审查|法院认为|综上)")
 _ACCEPTED = re.compile(r"(理由|主张|意见|请求)?[^。；，]{0,4}(成立|予以支持|予以采纳|予以采信|予以认可|本院予以)")
 _REJECTED = re.compile(r"不予(支持|采纳|采信|认可)|不能成立|不成立")
+_ARGUMENT_BEFORE = re.compile(r"(主张|认为|称|提出|理由|请求|意见|为由)")
+_ARGUMENT_AFTER = re.compile(r"[^。；，]{0,15}(为由|的理由|的主张|的意见|的上诉理由)")
 _LOWER_COURT_SUBJECT = re.compile(r"(一审|原审|原|二审)(法院|判决|裁定|审)[^，。；]{0,20}$")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _QUOTE = re.compile(r"[“「\"][^”」\"]*[”」\"]?")
@@ -87,7 +89,7 @@ def _phrase_hits(s_text: str, sent: Span) -> list[RuleHit]:
             for m in pattern.finditer(s_text):
                 if any(a <= m.start() < b for a, b in quoted):
                     continue
-                if rule.cause != "passive_defence" and _REJECTED.search(s_text, m.end()):
+                if rule.cause != "passive_defence" and _rejected_argument(s_text, m.start(), m.end()):
                     continue  # the court rejects an argument that used the phrase
                 if _voiced_by_court(s_text, m.start(), m.end(), guards):
                     out.append(RuleHit(rule.cause, rule.id, rule.strength, sent, sent.start + m.start()))
@@ -96,6 +98,13 @@ def _phrase_hits(s_text: str, sent: Span) -> list[RuleHit]:
                 continue
             break
     return out
+
+
+def _rejected_argument(s_text: str, start: int, end: int) -> bool:
+    """The phrase belongs to an argument the court then rejects (…为由…的理由，本院不予支持)."""
+    if not _REJECTED.search(s_text, end):
+        return False
+    return bool(_ARGUMENT_BEFORE.search(s_text[:start]) or _ARGUMENT_AFTER.match(s_text, end))
 
 
 def _quoted_norms(s_text: str) -> list[tuple[int, int]]:

@@ -1,9 +1,195 @@
-"""Subcommands (placeholder until this area lands)."""
+"""`anjian train`, `anjian classify CASE`, `anjian eval classify CORPUS_DIR`."""
 
 from __future__ import annotations
 
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+
+from classify import (
+    SHIPPED_MODEL,
+    ClassifyError,
+    TrainingExample,
+    apply_corrections,
+    classify_record,
+    load_model_for,
+    save_model,
+    thresholds_for,
+    train_model,
+)
+from classify.corpus import labelled_items
+from classify.evaluate import Labelled, cross_validate, evaluate
+from classify.training import corrected_label, example_from_record
+from classify.types import Classification
+from cli.context import database, settings
+from ingest.record import JudgmentRecord
+
+out = Console()
+err = Console(stderr=True)
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def store_examples() -> list[TrainingExample]:
+    """Judgments in the store that a reviewer corrected: the machine's tags with the corrections applied."""
+    from core.models import Judgment
+
+    examples: list[TrainingExample] = []
+    db = database()
+    with db.session() as s:
+        for j in s.query(Judgment).filter(Judgment.corrections.any()).all():
+            record = JudgmentRecord.model_validate(j.record)
+            machine = j.classification or {}
+            label = {
+                "outcome": machine.get("outcome"),
+                "loss_causes": [t.get("cause") for t in machine.get("loss_causes", [])],
+                "action_type": machine.get("action_type"),
+                "field": machine.get("field"),
+            }
+            corrections = [{"field": c.field, "value": c.value} for c in j.corrections]
+            label = corrected_label(label, corrections)
+            examples.append(example_from_record(f"store-{j.id}", record, label))
+    return examples
+
+
+def print_classification(c: Classification, title: str) -> None:
+    out.print(f"[bold]{title}[/bold]")
+    out.print(f"结果 outcome：{c.outcome.zh}（{c.outcome.value}）")
+    if c.withdrawn_after_correction is not None:
+        out.print(f"行政机关先行纠正后撤诉：{'是' if c.withdrawn_after_correction else '否'}")
+    out.print(f"裁判主文 ruling forms：{'、'.join(c.ruling_forms) or '—'}")
+    if c.action_type:
+        p = f"（{c.action_type_probability:.0%}）" if c.action_type_probability is not None else ""
+        out.print(f"行为类型 action type：{c.action_type.zh}{p}")
+    if c.field:
+        p = f"（{c.field_probability:.0%}）" if c.field_probability is not None else "（按机关名称）"
+        out.print(f"执法领域 field：{c.field.zh}{p}")
+    if not c.loss_causes:
+        return
+    table = Table(title="败诉原因及依据 / loss causes with evidence", show_lines=True)
+    table.add_column("原因 cause")
+    table.add_column("来源 source")
+    table.add_column("依据（本院认为原文）/ evidence")
+    for t in c.loss_causes:
+        how = t.source.value
+        if t.probability is not None:
+            how += f" p={t.probability:.2f}"
+        if t.rules:
+            how += "\n" + ", ".join(t.rules)
+        evidence = "\n".join(f"[{e.start}–{e.end} {e.section or ''}] {e.text}" for e in t.evidence)
+        table.add_row(f"{t.cause.zh}\n{t.cause.value}", how, evidence)
+    out.print(table)
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    """Add this area's commands to the ``anjian`` app (and to ``anjian eval``)."""
+    @app.command("train")
+    def train_cmd(
+        corpus: Annotated[
+            Path | None, typer.Option("--corpus", help="带标注的语料目录 / labelled corpus (default ../shared/corpus)")
+        ] = None,
+        output: Annotated[Path | None, typer.Option("--out", help="模型文件 / artefact path (in the models folder)")] = None,
+        shipped: Annotated[bool, typer.Option("--shipped", help="写入随软件发布的模型 / write the packaged artefact")] = False,
+        corrections: Annotated[bool, typer.Option(help="加入审核人员的更正 / add reviewers' corrections")] = True,
+        from_pdf: Annotated[bool, typer.Option(help="从文本PDF读取 / read each judgment from its text PDF")] = True,
+    ) -> None:
+        """训练败诉原因、行为类型和执法领域模型 / Train the classifier from the corpus and corrections."""
+        cfg = settings()
+        corpus_dir = corpus or (DEFAULT_CORPUS if (DEFAULT_CORPUS / "labels.jsonl").exists() else None)
+        examples: list[TrainingExample] = []
+        if corpus_dir is not None:
+            if not (corpus_dir / "labels.jsonl").exists():
+                raise typer.BadParameter(f"{corpus_dir} 中没有 labels.jsonl")
+            for item, record in labelled_items(corpus_dir, from_pdf=from_pdf):
+                examples.append(example_from_record(item.id, record, item.label))
+        if corrections:
+            try:
+                examples.extend(store_examples())
+            except Exception as exc:  # no store yet: train from the corpus alone
+                err.print(f"[yellow]未读取审核更正（{exc}）[/yellow]")
+        if not examples:
+            err.print("[red]没有训练样本：请用 --corpus 指定带标注的语料目录[/red]")
+            raise typer.Exit(2)
+        if shipped:
+            target = SHIPPED_MODEL
+        else:
+            target = output or cfg.model_path or cfg.models_dir / SHIPPED_MODEL.name
+            allowed = [cfg.models_dir.resolve()] + ([cfg.model_path.parent.resolve()] if cfg.model_path else [])
+            if not any(target.resolve().is_relative_to(d) for d in allowed):
+                raise typer.BadParameter(f"模型只能写入模型目录 {cfg.models_dir}")
+        started = time.perf_counter()
+        model = train_model(examples)
+        save_model(model, target)
+        err.print(
+            f"已训练 {model.n_examples} 个样本，{len(model.cause_heads)} 个败诉原因模型，"
+            f"用时 {time.perf_counter() - started:.1f} 秒 → {target}（{model.version}）"
+        )
+
+    @app.command("classify")
+    def classify_cmd(
+        case: Annotated[str, typer.Argument(help="案号或编号 / case number or judgment id")],
+        as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    ) -> None:
+        """判断败诉与否及败诉原因（附本院认为原文）/ Classify one stored judgment, with evidence."""
+        from core.store import StoreError, find_judgment
+
+        cfg = settings()
+        try:
+            model = load_model_for(cfg)
+        except ClassifyError as exc:
+            err.print(f"[red]模型不可用：{exc}[/red]")
+            raise typer.Exit(2) from exc
+        try:
+            with database().session() as s:
+                j = find_judgment(s, case)
+                record = JudgmentRecord.model_validate(j.record)
+                corrections = [{"field": c.field, "value": c.value} for c in j.corrections]
+                title = f"{j.case_no or ''} {j.title or ''}".strip()
+        except StoreError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+        result = apply_corrections(classify_record(record, model, thresholds_for(cfg)), corrections)
+        if as_json:
+            sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        else:
+            print_classification(result, title)
+
+    @eval_app.command("classify")
+    def eval_classify(
+        corpus_dir: Annotated[Path, typer.Argument(help="语料目录（shared/corpus 格式）/ corpus folder")],
+        as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象")] = False,
+        cv: Annotated[int, typer.Option("--cv", help="K 折交叉验证（0：用发布的模型）/ K-fold CV")] = 0,
+        limit: Annotated[int | None, typer.Option("--limit", help="只评测前 N 篇")] = None,
+        from_pdf: Annotated[bool, typer.Option(help="从文本PDF读取（如用户上传）/ read the text PDFs")] = True,
+    ) -> None:
+        """在带标注的语料上评测分类 / Evaluate outcome, causes, action type and field."""
+        if not (corpus_dir / "labels.jsonl").exists():
+            raise typer.BadParameter(f"{corpus_dir} 中没有 labels.jsonl")
+        cfg = settings()
+        items = [Labelled(i.id, r, i.label) for i, r in labelled_items(corpus_dir, limit, from_pdf)]
+        if cv and cv > 1:
+            result = cross_validate(items, cv, train_model, thresholds_for(cfg))
+        else:
+            result = evaluate(items, load_model_for(cfg), thresholds_for(cfg))
+        if as_json:
+            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        else:
+            _print_scores(result)
+
+
+def _print_scores(result: dict[str, Any]) -> None:
+    out.print(f"判决数 n={result['n']}  结果准确率 {result['outcome_accuracy']:.1%}")
+    out.print(f"败诉原因 micro-F1 {result['causes_micro_f1']:.3f}  macro-F1 {result['causes_macro_f1']:.3f}")
+    out.print(f"行为类型准确率 {result['action_type_accuracy']:.1%}  执法领域准确率 {result['field_accuracy']:.1%}")
+    out.print(f"依据位于本院认为部分 {result['evidence_in_reasoning']:.1%}")
+    table = Table(title="各败诉原因 / per cause")
+    for col in ("cause", "precision", "recall", "f1", "support"):
+        table.add_column(col)
+    for cause, m in result["causes"].items():
+        table.add_row(cause, f"{m['precision']:.2f}", f"{m['recall']:.2f}", f"{m['f1']:.2f}", str(m["support"]))
+    out.print(table)

@@ -1,0 +1,90 @@
+"""Table-driven tests of the loss-cause rules on real reasoning sentences (and negated ones)."""
+
+from __future__ import annotations
+
+import pytest
+
+from classify.rules import cn_number, run_rules
+from classify.text import Span
+
+
+def causes_of(sentence: str) -> set[str]:
+    hits = run_rules(sentence, [Span(0, len(sentence), "reasoning")])
+    return {h.cause for h in hits if h.strength >= 0.5}
+
+
+# Sentences of the courts' reasoning in the corpus (positive: the cause must be found).
+POSITIVE = [
+    ("被告在不予认定工伤决定中认定张艳龙系在家中发病主要证据不足。", "insufficient_evidence"),
+    ("因此，被告作出案涉《责令限期拆除违法建筑通知书》认定事实不清、证据不足，应予撤销。", "insufficient_evidence"),
+    ("被告的答复超过法律规定的期限，属于程序轻微违法，但不影响被告答复内容的法律效力，无需撤销。", "procedure"),
+    ("同时，市人社局在作出8号不予认定工亡决定的过程中没有告知利害关系人举证的权利以及申请回避的权利，程序违法。", "procedure"),
+    ("鉴于浦东公安分局在作出被诉不予处罚决定前未履行法定告知义务，被诉不予处罚决定作出的行政程序明显违法，依法应予撤销。", "procedure"),
+    ("综上，上诉人盘山县自然资源局依据旧的法律规定对被上诉人进行处罚，系适用法律错误，对其提出的上诉理由不予采信。", "law_application"),
+    ("被告无为县人力资源和社会保障局未提交证据，视为没有证据。", "passive_defence"),
+    ("但在一审中，市人社局没有提交行政机关负责人集体讨论的证据，应视为没有相应证据。", "passive_defence"),
+    ("被告以未收到原告的补正材料为由，简单地视为放弃行政复议申请，构成不履行行政复议法定职责。", "inaction"),
+    ("就第三人实施的违法行为，被告未及时采取措施制止和处理，其违法行为产生的结果亦长期未得到消除，被告未在法定期限内依法履职，其行为显属违法。", "inaction"),
+    ("但第三人靳迎春、胡国平二人结伙实施违反治安管理行为，情节较重，因此被告沁阳市公安局作出的沁公（紫陵）行罚决字［2016］0400行政处罚决定书明显不当，对该行政处罚决定书应当予以撤销。", "manifestly_improper"),
+    ("现被告未按上述约定支付征收补偿款，其构成违约。", "other"),
+    ("依据《中华人民共和国行政诉讼法》第七十条第（一）项的规定，判决一、撤销被告作出的不予认定工伤决定。", "insufficient_evidence"),
+    ("依照《中华人民共和国行政诉讼法》第七十条第二项之规定，判决如下：", "law_application"),
+    ("依照《中华人民共和国行政诉讼法》第七十四条第一款第（二）项之规定，判决如下：", "procedure"),
+    ("依照《中华人民共和国行政诉讼法》第七十二条之规定，判决如下：", "inaction"),
+]
+
+# The court's own words that deny a cause, or restate a party's rejected argument: nothing found.
+NEGATIVE = [
+    "县林草局履行了合法收集证据材料、评估鉴定、告知、听证、送达等办案程序,案涉行政处罚决定作出前已经过集体讨论，认定基本事实清楚，主要证据充分，适用法律正确，处罚幅度并无明显不当，符合相关法律的程序性规定。",
+    "且杭后交管大队在涉案行政处罚决定书中载明了张立龙的相关异议权利和救济途径，并将该行政处罚决定书依法送达张立龙，故涉案处理程序并不存在明显不当。",
+    "故华慧公司以程序违法及违反行政诉讼合法性审查为由请求撤销原审判决的理由，本院不予支持。",
+    "原告诉称被告作出的处罚决定程序违法、适用法律错误，请求予以撤销。",
+    "被告作出的行政处罚决定认定事实清楚，证据确凿，适用法律正确，程序合法。",
+    "经审查，被告在作出决定前已告知原告陈述、申辩的权利，不存在违反法定程序的情形。",
+    "上诉人认为一审判决适用法律错误，其上诉理由不能成立。",
+    # the statute quoted, not applied
+    "根据《中华人民共和国行政诉讼法》第七十条规定：“行政行为有下列情形之一的，人民法院判决撤销或者部分撤销：（一）主要证据不足的；（二）适用法律、法规错误的；（三）违反法定程序的；（四）超越职权的；（五）滥用职权的；（六）明显不当的”。",
+    # the other interpretation's article numbers are not 行政诉讼法's
+    "依照《最高人民法院关于适用〈中华人民共和国行政诉讼法〉的解释》第七十条第二项之规定，裁定如下：",
+]
+
+
+@pytest.mark.parametrize(("sentence", "cause"), POSITIVE)
+def test_rule_finds_cause_in_real_reasoning(sentence: str, cause: str) -> None:
+    assert cause in causes_of(sentence)
+
+
+@pytest.mark.parametrize("sentence", NEGATIVE)
+def test_negated_or_restated_phrases_give_no_cause(sentence: str) -> None:
+    assert causes_of(sentence) == set()
+
+
+def test_evidence_is_the_sentence_verbatim_with_offsets() -> None:
+    text = "本院认为，被告未举证。被告在作出处罚决定前未告知原告陈述申辩的权利，违反法定程序。判决如下："
+    hits = [h for h in run_rules(text, [Span(0, len(text), "reasoning")]) if h.cause == "procedure"]
+    assert hits
+    s = hits[0].sentence
+    assert text[s.start : s.end] == "被告在作出处罚决定前未告知原告陈述申辩的权利，违反法定程序。"
+
+
+def test_multiple_items_of_article_70_give_each_cause() -> None:
+    s = "依照《中华人民共和国行政诉讼法》第七十条第（一）、（二）、（三）项之规定，判决如下："
+    assert causes_of(s) >= {"insufficient_evidence", "law_application", "procedure"}
+
+
+@pytest.mark.parametrize(("text", "n"), [("七十", 70), ("七十二", 72), ("十", 10), ("一百零三", 103), ("89", 89)])
+def test_chinese_numerals(text: str, n: int) -> None:
+    assert cn_number(text) == n
+
+
+def test_labelled_evidence_sentences_are_mostly_found(corpus_labels: dict[str, dict]) -> None:
+    """GIVEN every evidence sentence the labellers quoted THEN the rules name its cause for most of them."""
+    total = found = 0
+    for label in corpus_labels.values():
+        for cause, quote in (label.get("cause_evidence") or {}).items():
+            quotes = quote if isinstance(quote, list) else [quote]
+            for q in quotes:
+                total += 1
+                found += cause in causes_of(q)
+    assert total >= 30
+    assert found / total >= 0.7, f"{found}/{total}"
