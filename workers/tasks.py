@@ -192,13 +192,38 @@ def index_judgments(ctx: WorkerContext, judgment_ids: list[int]) -> bool:
 
 
 def build_report(ctx: WorkerContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Build a report in the background (calls ``reports.build_report`` when that area provides it)."""
-    try:
-        from reports import build_report as build  # type: ignore[attr-defined]
-    except ImportError:
-        return {"ok": False, "message": "报表模块尚未提供后台生成"}
-    result = build(ctx.db, ctx.settings, **params)
-    return {"ok": True, "result": result if isinstance(result, dict | str | int | None) else str(result)}
+    """Build a bulletin or a typical-case collection in the background, into data_dir/reports/.
+
+    ``params``: ``{"kind": "bulletin", "quarter": "2024Q2", "filename": "2024Q2通报.docx"}`` or
+    ``{"kind": "collection", "causes": [...], "period": "2023", "judgment_ids": [...], "filename": "….pdf"}``.
+    Only a file name is taken from the message: the report is always written inside the reports folder.
+    """
+    from pathlib import Path
+
+    kind = params.get("kind")
+    name = Path(str(params.get("filename") or "")).name
+    if not name or Path(name).suffix.lower() not in (".docx", ".pdf"):
+        raise ValueError("filename must end with .docx or .pdf")
+    out = ctx.settings.data_dir / "reports" / name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with ctx.db.session() as s:
+        if kind == "bulletin":
+            from reports.bulletin import make_bulletin
+
+            res = make_bulletin(s, ctx.settings, str(params["quarter"]), out)
+            return {"ok": True, "path": str(out), "cases": res.cases, "losses": res.losses}
+        if kind == "collection":
+            from reports.collection import CollectionFilter, make_collection
+            from reports.stats import Period
+
+            f = CollectionFilter(
+                causes=list(params.get("causes") or []), fields=list(params.get("fields") or []),
+                period=Period.parse(str(params.get("period") or "all")),
+                agency_ids=params.get("agency_ids"), judgment_ids=[int(i) for i in params.get("judgment_ids") or []],
+            )
+            cres = make_collection(s, ctx.settings, f, out)
+            return {"ok": True, "path": str(out), "cases": cres.cases}
+    raise ValueError(f"unknown report kind {kind!r}")
 
 
 def _record_run(ctx: WorkerContext, task: str, ok: bool, details: dict[str, Any]) -> None:
