@@ -329,7 +329,11 @@ def read_table_file(path: Path) -> list[dict[str, str]]:
         wb = load_workbook(path, read_only=True, data_only=True)
         ws = wb.worksheets[0]
         it = ws.iter_rows(values_only=True)
-        header = [str(c).strip() if c is not None else "" for c in next(it, [])]
+        header: list[str] = []
+        for first in it:  # a title row (one cell) may come before the header
+            header = [str(c).strip() if c is not None else "" for c in first]
+            if sum(1 for h in header if h) >= 2:
+                break
         rows = [{h: _cell(v) for h, v in zip(header, r, strict=False)} for r in it]
         wb.close()
         return rows

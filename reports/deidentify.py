@@ -93,6 +93,11 @@ def is_person(name: str) -> bool:
 def person_names(text: str, parties: Iterable[str] = ()) -> list[str]:
     """Natural persons named in the party list and in the party paragraphs of the text, longest first."""
     found = [p for p in parties if is_person(p)]
+    for p in parties:  # 邱x萍 in the party list, 邱彩萍 left unmasked elsewhere in the text
+        if 3 <= len(p) <= 4 and _MASKED.search(p[1:-1]) and not _MASKED.search(p[0] + p[-1]):
+            rx = re.compile(re.escape(p[0]) + "".join("[\u4e00-\u9fff]" if _MASKED.match(ch) else re.escape(ch)
+                                                      for ch in p[1:]))
+            found += [m.group(0) for m in rx.finditer(text) if is_person(m.group(0))]
     head = text[:3000]
     for rx in (_PARTY_NAME_RE, _AGENT_NAME_RE, _PERSON_LINE_RE):
         found += [n for m in rx.finditer(head) if is_person(n := _clean(m.group(1)))]
