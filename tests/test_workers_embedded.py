@@ -202,3 +202,38 @@ def test_runner_until_idle_is_what_submit_wait_uses(db: Database, settings: Sett
     assert EmbeddedRunner(_ctx(db, settings), maintenance=False).run_until_idle(timeout=60)
     status = batch_status(db, batch_id)
     assert status["finished"] and {f["reason"] for f in status["files"]} == {"empty"}
+
+
+def test_submit_wait_jobs_and_batch_commands(settings: Settings, corpus_dir: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """``anjian submit --wait`` on the embedded default processes the files in-process and reports each."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli import context
+    from cli.main import app
+
+    monkeypatch.setenv("ANJIAN_DATA_DIR", str(settings.data_dir))
+    for k in ("ANJIAN_DATABASE_URL", "ANJIAN_BROKER_URL", "ANJIAN_ES_URL"):
+        monkeypatch.delenv(k, raising=False)
+    context.settings.cache_clear()
+    context.database.cache_clear()
+    runner = CliRunner()
+    files = [str(_text_pdfs(corpus_dir, 1)[0]), str(corpus_dir / "bad" / "encrypted.pdf")]
+    try:
+        done = runner.invoke(app, ["submit", *files, "--wait", "--json", "--user", "李四"])
+        assert done.exit_code == 0, done.output
+        status = json.loads(done.stdout[done.stdout.index("{"):])
+        assert status["counts"]["done"] == 2 and status["user"] == "李四"
+        assert [(f["status"], f["reason"]) for f in status["files"]] == [("stored", None), ("rejected", "encrypted")]
+        listed = runner.invoke(app, ["jobs", "--json"])
+        assert json.loads(listed.stdout[listed.stdout.index("["):])[0]["counts"]["done"] == 2
+        shown = runner.invoke(app, ["batch", str(status["id"])], env={"COLUMNS": "200"})
+        assert "已完成" in shown.stdout and "encrypted" in shown.stdout
+        missing = runner.invoke(app, ["batch", "999"])
+        assert missing.exit_code == 1
+    finally:
+        context.database().dispose()
+        context.settings.cache_clear()
+        context.database.cache_clear()

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 _runners: weakref.WeakSet[EmbeddedRunner] = weakref.WeakSet()
 MAINTENANCE_EVERY = dt.timedelta(hours=24)
+MAINTENANCE_AFTER_START_S = 300.0  # not while the application is starting up
 
 
 def wake() -> None:
@@ -47,6 +48,7 @@ class EmbeddedRunner:
         self._last_sweep = 0.0
         self._sweep_lock = threading.Lock()
         self.processed = 0
+        self._started = time.monotonic()
 
     # -- control --------------------------------------------------------------------------------
     def start(self) -> EmbeddedRunner:
@@ -143,6 +145,8 @@ class EmbeddedRunner:
         jobs.sweep(self.ctx.db)
 
     def _maybe_maintain(self) -> None:
+        if time.monotonic() - self._started < MAINTENANCE_AFTER_START_S:
+            return
         with self.ctx.db.session() as s:
             last = s.scalar(
                 select(MaintenanceRun.created_at).where(MaintenanceRun.task == "check_index")
