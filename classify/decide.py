@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from classify.action_table import ACTION_BY_CASE_CAUSE
 from classify.causes import rule_hits, rule_scope
-from classify.features import agencies, meta_text, reasoning_text
+from classify.features import agencies, case_cause, meta_text, reasoning_text
 from classify.field_table import FIELD_BY_AGENCY
 from classify.model import CauseModel
 from classify.outcome import OutcomeDecision, decide_outcome
@@ -28,6 +29,7 @@ from ingest.record import JudgmentRecord
 
 MAX_EVIDENCE = 2
 _FIELD_RULES = [(re.compile(p), Field(f)) for p, f in FIELD_BY_AGENCY]
+_ACTION_RULES = [(re.compile(p), ActionType(a)) for p, a in ACTION_BY_CASE_CAUSE]
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,12 @@ def _best_sentence(record: JudgmentRecord, decision: OutcomeDecision, model: Cau
 
 
 def _action_and_field(record: JudgmentRecord, model: CauseModel | None, result: Classification) -> None:
-    words: list[str] | None = None
+    """The 案由 names the action type and the agency's name the field; the model fills the gaps."""
+    cause = case_cause(record)
+    for pattern, action in _ACTION_RULES:
+        if pattern.search(cause):
+            result.action_type, result.action_type_probability = action, None
+            break
     for name in agencies(record):
         for pattern, f in _FIELD_RULES:
             if pattern.search(name):
@@ -149,6 +156,6 @@ def _action_and_field(record: JudgmentRecord, model: CauseModel | None, result: 
         top = model.field(words)
         if top:
             result.field, result.field_probability = Field(top[0]), top[1]
-    top = model.action_type(words)
+    top = model.action_type(words) if result.action_type is None else None
     if top:
         result.action_type, result.action_type_probability = ActionType(top[0]), top[1]

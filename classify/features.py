@@ -12,7 +12,7 @@ from classify.outcome import OutcomeDecision
 from classify.text import operative_span
 from ingest.record import JudgmentRecord
 
-_CASE_PHRASE = re.compile(r"([^，。、；：\n]{2,40}?)一案")
+_CASE_PHRASE = re.compile(r"([^，。；：\n]{2,60}?)一案")
 
 
 def reasoning_text(record: JudgmentRecord, decision: OutcomeDecision) -> str:
@@ -40,6 +40,12 @@ def meta_text(record: JudgmentRecord) -> str:
     if op:
         parts.append(record.text[op.start : min(op.end, op.start + 400)])
     return "\n".join(parts)
+
+
+def case_cause(record: JudgmentRecord) -> str:
+    """The cause of action as the judgment names it: the parser's 案由 and the "…一案" phrase."""
+    m = _CASE_PHRASE.search(record.text[:2500])
+    return "|".join(p for p in (record.cause_of_action, m.group(1) if m else None) if p)
 
 
 def agencies(record: JudgmentRecord) -> list[str]:

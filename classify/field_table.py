@@ -20,5 +20,5 @@ FIELD_BY_AGENCY: list[tuple[str, str]] = [
     (r"教育局|教育委员会|教育厅|教育部", "education"),
     (r"税务|财政", "tax_finance"),
     (r"知识产权|专利|商标", "intellectual_property"),
-    (r"民政", "civil_affairs"),
+    (r"民政(局|厅|部)|(?<!人)民政事务", "civil_affairs"),
 ]
