@@ -173,9 +173,18 @@ def main() -> None:
                 print(f"  {k} documents, {time.perf_counter() - started:.0f} s", flush=True)
             yield d
 
+    import resource
+
+    def cpu_s() -> float:
+        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    load_before = os.getloadavg()[0]
+    cpu0 = cpu_s()
     started = time.perf_counter()
     built = backend.rebuild(counted())
     build_s = time.perf_counter() - started
+    build_cpu_s = cpu_s() - cpu0
     size = du(index_dir) if index_dir else None
     print(f"indexed {built} documents ({chars / max(1, built):.0f} chars each on average) in {build_s:.1f} s; "
           f"segmenter {segmenter_id()}; index size {size / 1e6 if size else float('nan'):.0f} MB", flush=True)
@@ -184,12 +193,16 @@ def main() -> None:
     queries = query_mix(args.queries, [p for ps in paragraphs.values() for p in ps if len(p) > 12], values["court"])
     for q in query_mix(20, paragraphs["reasoning"], values["court"], seed=99):  # warm-up, not counted
         backend.search(q, size=20)
-    times, totals = [], []
+    times, totals, bare = [], [], []
     for q in queries:
         t0 = time.perf_counter()
         res = backend.search(q, size=20)
         times.append((time.perf_counter() - t0) * 1000)
         totals.append(res.total)
+    for q in queries:  # the same without facets: what the facets cost
+        t0 = time.perf_counter()
+        backend.search(q, size=20, facets=False)
+        bare.append((time.perf_counter() - t0) * 1000)
     times_sorted = sorted(times)
 
     def pct(p: float) -> float:
@@ -198,9 +211,11 @@ def main() -> None:
     slowest = sorted(zip(times, queries, totals, strict=True), reverse=True)[:5]
     numbers = {
         "engine": args.engine, "documents": built, "avg_chars": round(chars / max(1, built)),
-        "build_s": round(build_s, 1), "index_mb": round(size / 1e6, 1) if size else None,
+        "build_s": round(build_s, 1), "build_cpu_s": round(build_cpu_s, 1),
+        "load_average_during_build": [round(load_before, 1), round(os.getloadavg()[0], 1)], "index_mb": round(size / 1e6, 1) if size else None,
         "queries": len(queries), "p50_ms": round(pct(50), 1), "p95_ms": round(pct(95), 1),
         "p99_ms": round(pct(99), 1), "mean_ms": round(statistics.mean(times), 1),
+        "p95_ms_without_facets": round(sorted(bare)[int(0.95 * len(bare)) - 1], 1),
         "median_hits": int(statistics.median(totals)), "segmenter": segmenter_id(),
         "slowest": [{"ms": round(t, 1), "query": q, "hits": n} for t, q, n in slowest],
         "cpus": os.cpu_count(),

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from core.taxonomy import Outcome, SectionName
-from search.segment import fold, normalise_case_no, segment_folded, spaced_chars
+from search.segment import fold, normalise_case_no, segment_folded, spaced_grams
 
 
 def _date_iso(value: Any) -> str | None:
@@ -104,13 +104,13 @@ def analyse(doc: dict[str, Any]) -> dict[str, Any]:
         "id": int(doc["id"]),
         "body": _spaced(body),
         "reasoning": _spaced(reasoning),
-        "body_chars": spaced_chars(folded, folded=True),
-        "case_no_chars": spaced_chars(normalise_case_no(case_no)),
-        "court_chars": spaced_chars(court),
+        "body_chars": spaced_grams(folded, folded=True),
+        "case_no_chars": spaced_grams(normalise_case_no(case_no)),
+        "court_chars": spaced_grams(court),
         # Several names: a gap keeps a phrase from running from one name into the next.
-        "defendants_chars": [spaced_chars(a) for a in agencies],
-        "plaintiffs_chars": [spaced_chars(p) for p in plaintiffs],
-        "cause_of_action_chars": spaced_chars(cause_of_action),
+        "defendants_chars": [spaced_grams(a) for a in agencies],
+        "plaintiffs_chars": [spaced_grams(p) for p in plaintiffs],
+        "cause_of_action_chars": spaced_grams(cause_of_action),
         "case_no": [normalise_case_no(case_no)] if case_no else [],
         "doc_kind": _kw(doc.get("doc_kind")),
         "procedure": _kw(doc.get("procedure")),

@@ -7,16 +7,18 @@ from typing import Any
 from search.compile_tantivy import CHAR_FIELD, KEYWORD_FIELD, VERBATIM_WEIGHT
 from search.query import And, Match, Node, Not, Or, QueryField, Range, SearchQuery, Text
 from search.schema import BOOSTS, FACET_FIELDS
-from search.segment import chars, normalise_case_no, segment
+from search.segment import normalise_case_no, query_grams, segment
 
 MATCH_ALL: dict[str, Any] = {"match_all": {}}
 
 
 def verbatim(field: str, text: str, boost: float = 1.0) -> dict[str, Any]:
-    cs = chars(text)
-    if not cs:
+    gs = query_grams(text)
+    if not gs:
         return MATCH_ALL
-    return {"match_phrase": {field: {"query": " ".join(cs), "slop": 0, "boost": boost}}}
+    if len(gs[0]) == 1:
+        return {"prefix": {field: {"value": gs[0], "boost": boost}}}
+    return {"match_phrase": {field: {"query": " ".join(gs), "slop": 0, "boost": boost}}}
 
 
 def _filter(q: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import tantivy
@@ -11,7 +12,7 @@ from tantivy import Query as Q
 
 from search.query import And, Match, Node, Not, Or, QueryField, Range, SearchQuery, Text
 from search.schema import BOOSTS
-from search.segment import chars, normalise_case_no, segment
+from search.segment import normalise_case_no, query_grams, segment
 
 CHAR_FIELD = {
     QueryField.case_no: "case_no_chars",
@@ -31,13 +32,16 @@ VERBATIM_WEIGHT = 0.2  # the character phrase decides what matches; jieba words 
 
 
 def verbatim(schema: Any, field: str, text: str) -> Any:
-    """``text`` must occur in ``field`` as consecutive characters (punctuation included, spaces ignored)."""
-    cs = chars(text)
-    if not cs:
+    """``text`` must occur in ``field`` as consecutive characters (punctuation included, spaces ignored):
+    its bigrams at consecutive positions; one character: any token starting with it."""
+    gs = query_grams(text)
+    if not gs:
         return Q.all_query()
-    if len(cs) == 1:
-        return Q.term_query(schema, field, cs[0], index_option="freq")
-    return Q.phrase_query(schema, field, cs)
+    if len(gs[0]) == 1:
+        return Q.regex_query(schema, field, re.escape(gs[0]) + ".?")
+    if len(gs) == 1:
+        return Q.term_query(schema, field, gs[0], index_option="freq")
+    return Q.phrase_query(schema, field, gs)
 
 
 def _scored_words(schema: Any, text: str) -> list[tuple[Any, Any]]:

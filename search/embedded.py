@@ -9,15 +9,17 @@ and one sub-directory per build. :meth:`EmbeddedBackend.rebuild` builds a new su
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import logging
 import math
+import multiprocessing
 import os
 import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +84,10 @@ def _to_tantivy_doc(fields: dict[str, Any]) -> tantivy.Document:
 class EmbeddedBackend:
     """tantivy behind the :class:`search.types.SearchBackend` interface."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, workers: int | None = None):
         self.root = Path(index_dir)
+        # Processes that segment documents during a rebuild (tantivy indexes in its own thread).
+        self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self.schema = tantivy_schema()
         self._lock = threading.RLock()
         self._index: tantivy.Index | None = None
@@ -212,8 +216,8 @@ class EmbeddedBackend:
         writer = index.writer(heap_size=REBUILD_HEAP, num_threads=1)
         n = 0
         try:
-            for doc in docs:
-                writer.add_document(_to_tantivy_doc(analyse(doc)))
+            for fields in analysed(docs, self.workers):
+                writer.add_document(_to_tantivy_doc(fields))
                 n += 1
             writer.commit()
             writer.wait_merging_threads()
@@ -310,6 +314,22 @@ class EmbeddedBackend:
         hits = [self._hit(searcher, addr, score, shown) for score, addr in res.hits]
         return SearchResult(total=int(res.count or 0), hits=hits, size=size,
                             took_ms=(time.perf_counter() - started) * 1000)
+
+
+PARALLEL_FROM = 400  # documents; fewer are analysed in this process
+
+
+def analysed(docs: Iterable[dict], workers: int) -> Iterator[dict[str, Any]]:
+    """``analyse`` over ``docs`` in order, in ``workers`` processes when there are many documents and this
+    process may have children (not inside a daemonic worker process)."""
+    it = iter(docs)
+    head = list(itertools.islice(it, PARALLEL_FROM))
+    if workers <= 1 or len(head) < PARALLEL_FROM or multiprocessing.current_process().daemon:
+        yield from map(analyse, itertools.chain(head, it))
+        return
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process that runs tantivy threads
+    with ctx.Pool(workers) as pool:
+        yield from pool.imap(analyse, itertools.chain(head, it), chunksize=16)
 
 
 def _stored(doc: Any) -> dict[str, Any]:

@@ -167,7 +167,7 @@ def quality_table(judgments: dict[str, dict], labels: dict[str, dict]) -> list[Q
     # Plain words a lawyer types; "民政府" and "定程" cut across jieba words (人民政府, 法定程序):
     # a word matches verbatim whatever the segmenter did.
     for words in ("强制拆除", "催告", "工伤认定", "政府信息公开", "听证", "行政处罚 陈述申辩", "民政府", "定程",
-                  "强制拆除 OR 限期拆除", "工伤 -工伤认定"):
+                  "强制拆除 OR 限期拆除", "工伤 -工伤认定", "罚", "诉"):
         if " OR " in words:
             a, b = words.split(" OR ")
             exp = _containing(judgments, a) | _containing(judgments, b)

@@ -7,9 +7,11 @@ A change to anything here (fields, analysis, what goes into a field) means a reb
 Analysis is done in Python for both engines (:mod:`search.analysis`), so both see the same tokens:
 - ``body`` / ``reasoning``: jieba words (search.segment.segment) joined by spaces → whitespace analyser.
   Scored with BM25; the reasoning (本院认为) gets a boost.
-- ``*_chars``: one token per non-space character (punctuation kept) → whitespace analyser with
-  positions. Plain words and quoted phrases must match here as a phrase, i.e. verbatim, whatever
-  the segmenter did. (Stock Elasticsearch has no Chinese analyser; this needs no plugin.)
+- ``*_chars``: overlapping character bigrams of the text without spaces (punctuation kept; the last
+  character alone) → whitespace analyser with positions. Plain words and quoted phrases must match
+  here as a phrase of their bigrams, i.e. verbatim, whatever the segmenter did. Bigrams, not single
+  characters: their postings are short, so phrases stay fast at 100,000 judgments. (Stock
+  Elasticsearch has no Chinese analyser; this needs no plugin.)
 - keyword fields (codes, names, case number) for filters and facets.
 """
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Keyword fields used for filters and facets: facet name → index field.
 FACET_FIELDS: dict[str, str] = {

@@ -1,7 +1,8 @@
 """Snippets: a window of the ORIGINAL text with the query's words marked ``<mark>…</mark>``.
 
 Both engines use this function, so highlights look the same whatever the engine. Matching follows
-the search rule: a term matches verbatim, ignoring spaces and letter width/case (see segment.fold).
+the search rule: a term matches verbatim, ignoring spaces and letter width/case (see segment.fold),
+searched in the original text itself (no folded copy: offsets are the original's).
 """
 
 from __future__ import annotations
@@ -10,28 +11,38 @@ import html
 import re
 from functools import lru_cache
 
-from search.segment import chars, fold
+from search.segment import chars
 
 WIDTH = 140
 MAX_MATCHES_PER_TERM = 200
 
 
+def _variants(c: str) -> str:
+    """A regex class of the forms :func:`search.segment.fold` maps to ``c`` (width and case)."""
+    forms = {c, c.upper()}
+    for f in list(forms):
+        if "!" <= f <= "~":
+            forms.add(chr(ord(f) + 0xFEE0))
+    return "[" + "".join(re.escape(f) for f in sorted(forms)) + "]" if len(forms) > 1 else re.escape(c)
+
+
 @lru_cache(maxsize=512)
 def _pattern(term: str) -> re.Pattern[str] | None:
+    """Matches ``term`` in the ORIGINAL text the way the index does: any width or case, spaces ignored."""
     cs = chars(term)
     if not cs:
         return None
-    return re.compile(r"\s*".join(re.escape(c) for c in cs))
+    return re.compile(r"\s*".join(_variants(c) for c in cs))
 
 
-def _spans(folded: str, terms: list[str]) -> list[tuple[int, int, int]]:
+def _spans(text: str, terms: list[str]) -> list[tuple[int, int, int]]:
     """(start, end, term index) of every match."""
     out: list[tuple[int, int, int]] = []
     for k, term in enumerate(terms):
         pat = _pattern(term)
         if pat is None:
             continue
-        for n, m in enumerate(pat.finditer(folded)):
+        for n, m in enumerate(pat.finditer(text)):
             if n >= MAX_MATCHES_PER_TERM:
                 break
             out.append((m.start(), m.end(), k))
@@ -58,8 +69,7 @@ def make_snippet(text: str, terms: list[str], reasoning: tuple[int, int] = (-1, 
     """HTML: a window of ``text`` around the best cluster of ``terms``, hits in <mark>."""
     if not text:
         return ""
-    folded = fold(text)
-    spans = _spans(folded, [t for t in terms if t])
+    spans = _spans(text, [t for t in terms if t])
     if spans:
         w0 = _best_window(spans, len(text), reasoning)
     elif reasoning[0] >= 0:
