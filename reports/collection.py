@@ -306,18 +306,42 @@ def _center():  # type: ignore[no-untyped-def]
     return WD_ALIGN_PARAGRAPH.CENTER
 
 
+TOC_LEADER_END_MM = 144  # the dot leader ends here; the page number is right-aligned at the text edge (156 mm)
+TEXT_WIDTH_MM = 156
+_PT_PER_MM = 72 / 25.4
+
+
+def _text_width_pt(text: str, size: float) -> float:
+    return sum(size * (0.65 if ord(ch) < 0x2E80 else 1.0) for ch in text)
+
+
+def _needs_break(text: str, size: float, indent_pt: float) -> bool:
+    """True when the title's last line would run past the leader's end, leaving no dots to find."""
+    line = TEXT_WIDTH_MM * _PT_PER_MM - indent_pt
+    fill = _text_width_pt(text, size) % line
+    return fill > TOC_LEADER_END_MM * _PT_PER_MM - indent_pt - 2.5 * size
+
+
 def _toc_line(doc: OfficialDocument, text: str, level: int, page: int | None) -> None:
-    from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+    """A contents line: title, dot leader to 144 mm, page number right-aligned at 156 mm. The layout is the
+    same with or without the number, so a number stamped later onto the PDF lands where Word puts it."""
+    from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
     from docx.shared import Mm, Pt
 
     from reports.officialdoc import _set_font
 
+    size, indent = (16, 0) if level == 1 else (14, 32)
     p = doc.doc.add_paragraph()
-    p.paragraph_format.left_indent = Pt(0 if level == 1 else 32)
-    p.paragraph_format.tab_stops.add_tab_stop(Mm(156), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    p.paragraph_format.left_indent = Pt(indent)
+    p.paragraph_format.tab_stops.add_tab_stop(Mm(TOC_LEADER_END_MM), WD_TAB_ALIGNMENT.LEFT, WD_TAB_LEADER.DOTS)
+    p.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.SPACES)
     font = doc.fonts.heading if level == 1 else doc.fonts.body
-    _set_font(p.add_run(_cut_title(text, 60)), font, 14 if level == 2 else 16)
-    _set_font(p.add_run(f"\t{page if page is not None else ''}"), doc.fonts.body, 14)
+    title = _cut_title(text, 60)
+    run = p.add_run(title)
+    _set_font(run, font, size)
+    if _needs_break(title, size, indent):
+        run.add_break(WD_BREAK.LINE)
+    _set_font(p.add_run("\t" + (f"\t{page}" if page is not None else "")), doc.fonts.body, 14)
 
 
 def _cut_title(text: str, n: int) -> str:
@@ -347,6 +371,18 @@ def _is_toc_page(text: str) -> bool:
     return text.count("……") > 3 or text.count("....") > 3 or "目录" in text[:20]
 
 
+def _stamp_toc(pdf: Path, out: Path, headings: list[str], pages: dict[str, int]) -> bool:
+    from reports.officialdoc import leader_lines, stamp_text
+
+    first_body = min(pages.values(), default=0) - 1  # contents pages lie between the cover and the first case
+    lines = leader_lines(pdf, 1, max(1, first_body - 1))
+    if len(lines) != len(headings) or any(h not in pages for h in headings):
+        return False
+    x_right = (28 + TEXT_WIDTH_MM) * 72 / 25.4
+    stamp_text(pdf, out, [(i, y, x_right, str(pages[h])) for (i, y, _), h in zip(lines, headings, strict=True)])
+    return True
+
+
 @dataclass
 class CollectionResult:
     path: Path
@@ -369,17 +405,21 @@ def make_collection(session: Session, settings: object, f: CollectionFilter, out
     with tempfile.TemporaryDirectory(prefix="anjian-coll-") as tmp:
         docx = Path(tmp) / "collection.docx"
         headings = render_collection(entries, fonts, issuing, docx, title=title, subtitle=subtitle, date=today)
-        if soffice_binary() is not None:
+        if soffice_binary() is None:
+            if suffix == ".pdf":
+                raise RenderError("生成 PDF 需要 LibreOffice（apt-get install libreoffice-writer-nogui）；可先导出 .docx")
+            out.write_bytes(docx.read_bytes())  # contents without page numbers: Word users press F9
+        else:
+            # One LibreOffice pass: read where each case starts, then write the numbers into the DOCX and
+            # stamp them onto the contents pages of the same PDF (the layout does not move).
             pdf = Path(tmp) / "collection.pdf"
             docx_to_pdf(docx, pdf)
             pages = find_pages(pdf, headings)
             render_collection(entries, fonts, issuing, docx, title=title, subtitle=subtitle, date=today, pages=pages)
-            if suffix == ".pdf":
-                docx_to_pdf(docx, out)
-        elif suffix == ".pdf":
-            raise RenderError("生成 PDF 需要 LibreOffice（apt-get install libreoffice-writer-nogui）；可先导出 .docx")
-        if suffix == ".docx":
-            out.write_bytes(docx.read_bytes())
+            if suffix == ".docx":
+                out.write_bytes(docx.read_bytes())
+            elif not _stamp_toc(pdf, out, headings, pages):
+                docx_to_pdf(docx, out)  # contents lines not found as expected: a second pass
     groups: dict[str, int] = {}
     for e in entries:
         groups[e.cause] = groups.get(e.cause, 0) + 1

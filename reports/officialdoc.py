@@ -258,3 +258,46 @@ def pdf_page_texts(pdf: Path) -> list[str]:
         return []
     out = subprocess.run([exe, "-layout", str(pdf), "-"], capture_output=True, timeout=60).stdout
     return out.decode("utf-8", "replace").split("\f")
+
+
+def leader_lines(pdf: Path, first_page: int, last_page: int, min_dots: int = 3) -> list[tuple[int, float, float]]:
+    """(page index, baseline y, x of the last dot) of every dot-leader line on the given pages, top to bottom."""
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(str(pdf)) as doc:
+        for i in range(first_page, min(last_page, len(doc.pages) - 1) + 1):
+            rows: dict[float, list[float]] = {}
+            for c in doc.pages[i].chars:
+                if c["text"] in ".…":
+                    rows.setdefault(round(float(c["matrix"][5]), 1), []).append(float(c["x1"]))
+            for y in sorted(rows, reverse=True):
+                if len(rows[y]) >= min_dots:
+                    out.append((i, y, max(rows[y])))
+    return out
+
+
+def stamp_text(pdf_in: Path, pdf_out: Path, stamps: list[tuple[int, float, float, str]], size: float = 14) -> None:
+    """Write short ASCII texts (page numbers) right-aligned at x on the baseline y of the given pages."""
+    import pikepdf
+
+    with pikepdf.open(str(pdf_in)) as pdf:
+        font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                    BaseFont=pikepdf.Name.Helvetica))
+        by_page: dict[int, list[tuple[float, float, str]]] = {}
+        for page, y, x, text in stamps:
+            by_page.setdefault(page, []).append((y, x, text))
+        for index, items in by_page.items():
+            page = pdf.pages[index]
+            if pikepdf.Name.Resources not in page.obj:
+                page.obj[pikepdf.Name.Resources] = pikepdf.Dictionary()
+            resources = page.obj[pikepdf.Name.Resources]
+            if pikepdf.Name.Font not in resources:
+                resources[pikepdf.Name.Font] = pikepdf.Dictionary()
+            resources[pikepdf.Name.Font][pikepdf.Name("/AnjTOC")] = font
+            ops = []
+            for y, x, text in items:
+                width = 0.556 * size * len(text)  # Helvetica digits
+                ops.append(f"BT /AnjTOC {size:g} Tf 1 0 0 1 {x - width:.2f} {y:.2f} Tm ({text}) Tj ET")
+            page.contents_add(pikepdf.Stream(pdf, ("q " + " ".join(ops) + " Q").encode("ascii")), prepend=False)
+        pdf.save(str(pdf_out))
