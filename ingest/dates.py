@@ -11,7 +11,7 @@ _ZERO_LIKE = "〇○零Oo0Ο◯о"
 _CN = "一二三四五六七八九十" + _ZERO_LIKE + "两"
 
 CN_DATE_RE = re.compile(
-    rf"([{_CN}0-9１-９０]{{4}})\s*年\s*([{_CN}0-9]{{1,3}})\s*月\s*([{_CN}0-9]{{1,4}})\s*日"
+    rf"([{_CN}0-9１-９０]{{3,4}})\s*年\s*([{_CN}0-9]{{1,3}})\s*月\s*([{_CN}0-9]{{1,4}})\s*日"
 )
 PLACEHOLDER_DATE_RE = re.compile(r"[×xX＊*Ｘ]{2,4}\s*年\s*[×xX＊*Ｘ]{1,2}\s*月\s*[×xX＊*Ｘ]{1,2}\s*日")
 
@@ -46,7 +46,12 @@ def parse_cn_date(s: str) -> str | None:
     if not m:
         return None
     year_text = m.group(1).translate(str.maketrans("１２３４５６７８９０", "1234567890"))
-    year = cn_number("".join(str(_DIGITS.get(ch, ch)) for ch in year_text))
+    digits = "".join(str(_DIGITS.get(ch, ch)) for ch in year_text)
+    if len(digits) == 3 and digits[0] == "2":  # the 〇 of 二〇一七 lost (under a seal, or read as a speck)
+        digits = digits[0] + "0" + digits[1:]
+    if len(digits) != 4:
+        return None
+    year = cn_number(digits)
     month, day = cn_number(m.group(2)), cn_number(m.group(3))
     if year is None or month is None or day is None:
         return None

@@ -12,8 +12,8 @@ from ingest.dates import CN_DATE_RE, PLACEHOLDER_DATE_RE, parse_cn_date
 from ingest.normalize import normalize_case_no
 from ingest.record import Person
 
-_OPEN = "（(〔\\[［【﹝"
-_CLOSE = "）)〕\\]］】﹞"
+_OPEN = "（(〔\\[［【﹝〈"
+_CLOSE = "）)〕\\]］】﹞〉"
 # （2019）豫0721行初15号 · (2014)南行非审字第35号 · （2020）皖02行终121号之一 · OCR: 〔 read as [ or (, 号 lost.
 CASE_NO_RE = re.compile(
     rf"[{_OPEN}]\s*((?:19|20)\d{{2}})\s*[{_CLOSE}]\s*"
@@ -72,6 +72,7 @@ def _looks_like_court_case(case_no: str) -> bool:
 def find_court(norm: str, limit_lines: int = 12) -> str | None:
     """The court issuing this document: the header line ending with 法院 (``中华人民共和国`` joined)."""
     lines = [ln.strip() for ln in norm.split("\n")[:limit_lines]]
+    lines = [re.sub(r"^[^\u4e00-\u9fa5×]+", "", ln) for ln in lines]  # OCR specks before the court name
     for i, line in enumerate(lines):
         if COURT_RE.match(line) and "书" not in line:
             if i > 0 and lines[i - 1] == "中华人民共和国" and "最高" in line:
@@ -79,6 +80,30 @@ def find_court(norm: str, limit_lines: int = 12) -> str | None:
             return line
     m = re.search(r"([^\s，。：:；\n]{2,30}?人民法院)", norm[:300])
     return m.group(1) if m else None
+
+
+# Case numbers since 2016 start with the province's abbreviation (（2019）豫0721行初15号); OCR misreads it.
+_PROVINCE_ABBR = {
+    "北京": "京", "天津": "津", "河北": "冀", "山西": "晋", "内蒙古": "内", "辽宁": "辽", "吉林": "吉", "黑龙江": "黑",
+    "上海": "沪", "江苏": "苏", "浙江": "浙", "安徽": "皖", "福建": "闽", "江西": "赣", "山东": "鲁", "河南": "豫",
+    "湖北": "鄂", "湖南": "湘", "广东": "粤", "广西": "桂", "海南": "琼", "重庆": "渝", "四川": "川", "贵州": "黔",
+    "云南": "云", "西藏": "藏", "陕西": "陕", "甘肃": "甘", "青海": "青", "宁夏": "宁", "新疆": "新",
+}
+_VALID_ABBR = set(_PROVINCE_ABBR.values()) | {"兵", "最"}
+
+
+def repair_case_no_province(case_no: str | None, court: str | None) -> str | None:
+    """``（2018）蒜08行终160号`` from 江西省…法院 → ``（2018）赣08行终160号`` (new-style numbers only)."""
+    if not case_no or not court:
+        return case_no
+    m = re.match(r"^（\d{4}）([\u4e00-\u9fa5])(?=\d{0,4}行)", case_no)
+    if not m or m.group(1) in _VALID_ABBR or "字" in case_no:
+        return case_no
+    court = court.removeprefix("中华人民共和国")
+    for province, abbr in _PROVINCE_ABBR.items():
+        if court.startswith(province):
+            return case_no[: m.start(1)] + abbr + case_no[m.end(1) :]
+    return case_no
 
 
 def find_title(norm: str, limit_lines: int = 12) -> str | None:
@@ -135,7 +160,7 @@ def find_date(norm: str) -> str | None:
     tail = norm[tail_start:]
     candidates = []
     for line in tail.split("\n"):
-        s = line.strip()
+        s = re.sub(r"[-—–_－~]+", "一", line.strip())  # OCR reads 一 as a dash
         if len(s) > 20 or not re.search(r"年.{1,4}月.{1,5}日$", s):
             continue
         cleaned = re.sub(r"[^一二三四五六七八九十〇○零Oo0-9年月日×xX]", "", s)  # OCR and seal specks: 二G@〇一九

@@ -74,7 +74,7 @@ def raw_span(offsets: list[int], start: int, end: int, raw_len: int) -> tuple[in
 
 
 _CASE_BRACKETS = str.maketrans({"(": "（", ")": "）", "〔": "（", "〕": "）", "［": "（", "］": "）", "[": "（", "]": "）",
-                                "【": "（", "】": "）", "﹝": "（", "﹞": "）", "｛": "（", "｝": "）"})
+                                "【": "（", "】": "）", "〈": "（", "〉": "）", "﹝": "（", "﹞": "）", "｛": "（", "｝": "）"})
 
 
 def normalize_case_no(s: str) -> str:
@@ -86,3 +86,41 @@ def normalize_case_no(s: str) -> str:
 def normalize_name(s: str) -> str:
     """A party or court name compared across sources: widths folded, spaces dropped, brackets （）."""
     return normalize_case_no(s).strip("，。、；：,.;: ")
+
+
+_SPECKS = set(".,·•'\"”“‘’、。:：;；*`~-_|")
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
+
+
+_TERMINAL = set("。：:；;！!？?」』”\"）)")
+_HEADER_END = ("法院", "书", "号", "法庭")
+
+
+def reflow(norm: str, offsets: list[int], min_wrapped: int = 18) -> tuple[str, list[int]]:
+    """Re-join lines a scan or a narrow layout wrapped inside a paragraph (offsets stay exact).
+
+    A line break is dropped when the line before it is long (a full printed line) and does not end a
+    sentence or a header line; OCR output keeps the printed line breaks, and a party line or a section
+    opening split over two lines would otherwise not be recognised.
+    """
+    out: list[str] = []
+    kept: list[int] = []
+    line_start = 0
+    for i, ch in enumerate(norm):
+        if ch in _SPECKS and (i == 0 or norm[i - 1] == "\n" or (out and out[-1] == "\n")) and _is_cjk(norm[i + 1 : i + 2]):
+            line_start = i + 1
+            continue  # OCR dust before a line: ".委托代理人…", "”福建省高级人民法院"
+        if ch == "\n":
+            line = norm[line_start:i].strip()
+            nxt = norm[i + 1 : i + 2]
+            wrapped = (len(line) >= min_wrapped and line[-1] not in _TERMINAL and not line.endswith(_HEADER_END)
+                       and nxt not in ("", "\n"))
+            line_start = i + 1
+            if wrapped:
+                continue
+        out.append(ch)
+        kept.append(offsets[i])
+    return "".join(out), kept

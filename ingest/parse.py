@@ -10,7 +10,7 @@ import re
 from core.taxonomy import RejectReason, SectionName
 from ingest import citations, fields, fields_action, parties
 from ingest.errors import Rejected
-from ingest.normalize import normalize
+from ingest.normalize import normalize, reflow
 from ingest.record import JudgmentRecord
 from ingest.sections import find_sections
 
@@ -37,15 +37,17 @@ def parse_text(text: str) -> JudgmentRecord:
         raise Rejected(RejectReason.blank, "文件没有可读的文字内容。")
     if not is_judgment(text):
         raise Rejected(RejectReason.not_judgment, "未识别到法院名称、案号或裁判用语，不是裁判文书。")
-    norm, offsets = normalize(text)
+    norm, offsets = reflow(*normalize(text))
+    norm = repair_ocr(norm)
     sections = find_sections(text, norm, offsets)
     record = JudgmentRecord(text=text, sections=sections)
     record.title = fields.find_title(norm)
     record.case_no, _ = fields.find_case_no(norm)
     record.court = fields.find_court(norm)
+    record.case_no = fields.repair_case_no_province(record.case_no, record.court)
     record.doc_kind = fields.find_doc_kind(record.title, norm)
     record.procedure = fields.find_procedure(record.case_no, record.title, norm)
-    record.judgment_date = fields.find_date(norm)
+    record.judgment_date = _plausible_date(fields.find_date(norm), record.case_no)
     record.judges, record.clerk = fields.find_signatures(norm)
     parties.fill_parties(record, norm, offsets)
     record.citations = citations.find_citations(text, norm, offsets)
@@ -57,7 +59,24 @@ def parse_text(text: str) -> JudgmentRecord:
 
 def norm_section(record: JudgmentRecord, norm: str, name: SectionName) -> str:
     """A section's text in the normalised form (normalising is local: a section normalises alone)."""
-    return normalize(record.section(name))[0]
+    return reflow(*normalize(record.section(name)))[0]
+
+
+def _plausible_date(iso: str | None, case_no: str | None) -> str | None:
+    """A signature date before the case was filed, or years after it, is a misread: better none."""
+    if not iso or not case_no:
+        return iso
+    m = re.match(r"（(\d{4})）", case_no)
+    if m and not int(m.group(1)) - 1 <= int(iso[:4]) <= int(m.group(1)) + 5:
+        return None
+    return iso
+
+
+def repair_ocr(norm: str) -> str:
+    """Same-length fixes of OCR confusions that matter to matching: 〈 read for （ before 以下简称 or a year."""
+    norm = re.sub(r"[〈<](?=(以下|下)?简称)", "（", norm)
+    norm = re.sub(r"[〈<](?=\s?(19|20)\d{2}\s?[)）〉>])", "（", norm)
+    return re.sub(r"(?<=[（(](?:19|20)\d{2})[〉>]", "）", norm)
 
 
 def _fill_history(record: JudgmentRecord, norm: str) -> None:
