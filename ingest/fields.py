@@ -25,13 +25,13 @@ TITLE_RE = re.compile(r"^[^\n，。]{0,40}?(判决书|裁定书|调解书|决定
 OPERATIVE_KIND_RE = re.compile(r"(判决|裁定|决定)如下|(判决|裁定)[:：]\s*$", re.M)
 _KIND_BY_WORD = {"判决": DocKind.judgment, "裁定": DocKind.ruling, "调解": DocKind.mediation, "决定": DocKind.decision}
 
-# Case-number procedure codes (the character after 行 / the 字 type) → procedure, most specific first.
+# Case-number type code (the part from 行: 行初, 行辖终, 行赔初, 行非审字 …) → procedure, checked in this order.
 _PROC_CODES: list[tuple[str, Procedure]] = [
-    (r"非诉|行非|非审|行审|审复|执审|行执|非执|执", Procedure.enforcement_review),
-    (r"行申|行监|申字|监字|申诉", Procedure.retrial_review),
-    (r"行再|再字|再终|再初|提字", Procedure.retrial),
-    (r"行终|终字|赔终", Procedure.appeal),
-    (r"行初|初字|赔初", Procedure.first),
+    (r"非诉|非审|审复|行审|执", Procedure.enforcement_review),
+    (r"申|监", Procedure.retrial_review),
+    (r"再|提", Procedure.retrial),
+    (r"终", Procedure.appeal),
+    (r"初", Procedure.first),
 ]
 
 
@@ -131,8 +131,9 @@ def find_procedure(case_no: str | None, title: str | None, norm: str) -> Procedu
     """From the case number's type code, then the title, then the parties' roles."""
     if case_no:
         body = case_no[case_no.find("）") + 1 :]
+        code = re.sub(r"\d+号.*$", "", body[body.find("行") :] if "行" in body else body)
         for pattern, proc in _PROC_CODES:
-            if re.search(pattern, body):
+            if re.search(pattern, code):
                 return proc
     t = title or ""
     head = norm[:1500]

@@ -141,3 +141,18 @@ def test_appeal_record_links_to_first_instance(corpus_judgments: dict[str, dict]
     assert record.first_instance.case_no == "（2023）甘0724行初86号"
     assert record.first_instance.result == "驳回王某某的诉讼请求"
     assert record.original_case_nos == ["（2023）甘0724行初86号"]
+
+
+@pytest.mark.parametrize(
+    ("case_no", "procedure"),
+    [
+        ("（2020）京行辖终12号", Procedure.appeal),  # jurisdiction appeal
+        ("（2021）川0181行赔初17号", Procedure.first),
+        ("（2021）最高法行再15号", Procedure.retrial),
+        ("（2020）最高法行监3号", Procedure.retrial_review),
+        ("（2020）浙行审复1号", Procedure.enforcement_review),
+        ("（2013）台临行审字第8号", Procedure.enforcement_review),
+    ],
+)
+def test_procedure_from_case_number_codes(case_no: str, procedure: Procedure) -> None:
+    assert find_procedure(case_no, None, "") == procedure
