@@ -6,6 +6,7 @@ import json
 import re
 import sys
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,6 +15,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from cli.context import database, settings
+
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
 out = Console()
 err = Console(stderr=True)
@@ -48,6 +51,8 @@ def search_json(result) -> dict:  # type: ignore[no-untyped-def]
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    register_eval(eval_app)
+
     @app.command("search")
     def search_cmd(
         query: Annotated[str, typer.Argument(help='检索式，例如 "强制拆除 原因:违反法定程序 年份:2021..2023"')],
@@ -94,6 +99,48 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         started = time.perf_counter()
         n = reindex_from_db(db, backend)
         err.print(f"已重建检索索引：{n} 份裁判文书，用时 {time.perf_counter() - started:.1f} 秒。")
+
+
+def register_eval(eval_app: typer.Typer) -> None:
+    @eval_app.command("search")
+    def eval_search(
+        corpus: Annotated[Path, typer.Argument(help="带标注的语料目录（judgments.jsonl + labels.jsonl）")] = DEFAULT_CORPUS,
+        engine: Annotated[str, typer.Option("--engine", help="embedded 或 es（用 ANJIAN_ES_URL，临时别名）")] = "embedded",
+        verbose: Annotated[bool, typer.Option("--verbose", help="逐条列出每个检索式")] = False,
+    ) -> None:
+        """检索质量：由标注写出的检索式，每条应找到的裁判文书，查全率与查准率 / Search recall and precision."""
+        import os
+        import tempfile
+        import uuid
+
+        from core.db import Database
+        from core.settings import load_settings
+        from search import open_backend, reindex_from_db
+        from search.evaluation import load_corpus, quality_table, run_table, store_corpus, summary
+
+        judgments, labels = load_corpus(corpus)
+        with tempfile.TemporaryDirectory(prefix="anjian-eval-search-") as tmp:
+            overrides: dict = {"data_dir": Path(tmp) / "data", "database_url": None, "es_url": None}
+            if engine == "es":
+                if not os.environ.get("ANJIAN_ES_URL"):
+                    raise typer.BadParameter("--engine es 需要设置 ANJIAN_ES_URL")
+                overrides.update(es_url=os.environ["ANJIAN_ES_URL"], es_index=f"anjian-eval-{uuid.uuid4().hex[:8]}")
+            cfg = load_settings(**overrides)
+            db = Database(cfg)
+            corpus_of = store_corpus(db, judgments, labels)
+            backend = open_backend(cfg)
+            reindex_from_db(db, backend)
+            rows = run_table(backend, quality_table(judgments, labels), corpus_of)
+            if engine == "es":
+                backend.client.indices.delete(index=f"{cfg.es_index}-*", ignore_unavailable=True)  # type: ignore[attr-defined]
+            db.dispose()
+        result = summary(rows)
+        result["engine"] = engine
+        if verbose:
+            result["rows"] = [{"query": r.case.query, "kind": r.case.kind, "expected": len(r.case.expected),
+                               "found": len(r.found), "recall": round(r.recall, 3), "precision": round(r.precision, 3)}
+                              for r in rows]
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
 
 
 def _check(backend, db) -> None:  # type: ignore[no-untyped-def]
