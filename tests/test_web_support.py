@@ -5,8 +5,11 @@ that outcomes, loss causes and evidence offsets are known; accounts; a signed-in
 
 from __future__ import annotations
 
+import atexit
 import json
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,10 +49,29 @@ def classification_from_label(label: dict[str, Any], text: str) -> dict[str, Any
             "action_type": label["action_type"], "field": label["field"]}
 
 
+_TEMPLATE: dict[str, Any] = {}
+
+
 def build_store(data_dir: Path, corpus_dir: Path, **overrides: Any) -> WebStore:
-    settings = load_settings(data_dir=data_dir, database_url=None, es_url=None, broker_url=None, **overrides)
-    db = Database(settings)
+    """A store in data_dir: the first call of the test run ingests the judgments into a template directory,
+    later calls copy it (every test module still gets its own database, originals and index)."""
     labels = {r["id"]: r for r in map(json.loads, (corpus_dir / "labels.jsonl").read_text("utf-8").splitlines())}
+    if "dir" not in _TEMPLATE:
+        root = Path(tempfile.mkdtemp(prefix="anjian-web-template-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        template = root / "data"
+        built = _ingest(template, corpus_dir, labels)
+        built.db.dispose()
+        _TEMPLATE.update({"dir": template, "ids": built.ids, "agency_ids": built.agency_ids})
+    shutil.copytree(_TEMPLATE["dir"], data_dir, dirs_exist_ok=True)
+    settings = load_settings(data_dir=data_dir, database_url=None, es_url=None, broker_url=None, **overrides)
+    return WebStore(settings, Database(settings), ids=dict(_TEMPLATE["ids"]), labels=labels,
+                    agency_ids=dict(_TEMPLATE["agency_ids"]))
+
+
+def _ingest(data_dir: Path, corpus_dir: Path, labels: dict[str, dict[str, Any]]) -> WebStore:
+    settings = load_settings(data_dir=data_dir, database_url=None, es_url=None, broker_url=None)
+    db = Database(settings)
     store = WebStore(settings, db, labels=labels)
     pipeline = Pipeline(db, settings, classify=False, index=False)
     for cid in CORPUS_IDS:

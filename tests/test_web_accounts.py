@@ -1,0 +1,169 @@
+"""Accounts and sessions: no default password, admin from ANJIAN_ADMIN_PASSWORD at first start, a printed
+demo account, argon2 hashes, a per-data-dir random session key (0600), cookie flags, audit of logins,
+and the `anjian user` / `anjian token` / `anjian serve` commands."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import stat
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from test_web_support import login
+
+from api.app import create_app
+from api.models import AuditEntry, User
+from core.db import Database
+from core.settings import Settings, load_settings
+
+
+def make_settings(tmp_path: Path, **kw: object) -> Settings:
+    return load_settings(data_dir=tmp_path / "data", database_url=None, es_url=None, broker_url=None, **kw)
+
+
+def users(db: Database) -> list[User]:
+    with db.session() as s:
+        return list(s.scalars(select(User)))
+
+
+def test_no_account_exists_without_an_admin_password(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    app = create_app(settings)
+    assert users(app.state.db) == []
+    r = TestClient(app).post("/login", data={"username": "admin", "password": "admin", "csrf_token": "x"})
+    assert r.status_code in (401, 403)
+
+
+def test_admin_from_env_at_first_start_only_and_hashed_with_argon2(tmp_path: Path) -> None:
+    app = create_app(make_settings(tmp_path, admin_password="first-start-secret"))
+    (admin,) = users(app.state.db)
+    assert admin.username == "admin" and admin.role == "admin"
+    assert admin.password_hash.startswith("$argon2id$") and "first-start-secret" not in admin.password_hash
+    # a later start with another password does not touch the existing account
+    app2 = create_app(make_settings(tmp_path, admin_password="another-password"))
+    c = TestClient(app2)
+    login(c, "admin", "first-start-secret")
+    with app2.state.db.session() as s:
+        actions = [e.action for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert "login" in actions
+
+
+def test_demo_account_is_printed_and_works(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    app = create_app(make_settings(tmp_path, demo=True))
+    out = capsys.readouterr().out
+    assert "演示账号" in out
+    password = re.search(r"密码 password:\s+(\S+)", out).group(1)  # type: ignore[union-attr]
+    login(TestClient(app), "demo", password)
+
+
+def test_session_key_is_random_per_data_dir_private_and_reused(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    create_app(settings)
+    key_file = settings.data_dir / "secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    key = key_file.read_text()
+    assert len(key) >= 48
+    create_app(settings)
+    assert key_file.read_text() == key
+    other = make_settings(tmp_path / "other")
+    create_app(other)
+    assert (other.data_dir / "secret_key").read_text() != key
+    # an explicit key is used as is, and no file is written
+    explicit = make_settings(tmp_path / "explicit", secret_key="k" * 40)
+    create_app(explicit)
+    assert not (explicit.data_dir / "secret_key").exists()
+
+
+@pytest.mark.parametrize("https_only", [False, True])
+def test_session_cookie_flags(tmp_path: Path, https_only: bool) -> None:
+    app = create_app(make_settings(tmp_path, admin_password="cookie-test-pw", session_https_only=https_only))
+    c = TestClient(app, base_url="https://testserver" if https_only else "http://testserver")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)  # type: ignore[union-attr]
+    r = c.post("/login", data={"username": "admin", "password": "cookie-test-pw", "csrf_token": token},
+               follow_redirects=False)
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    assert ("secure" in cookie) is https_only
+
+
+def test_failed_logins_are_audited(tmp_path: Path) -> None:
+    app = create_app(make_settings(tmp_path, admin_password="right-password"))
+    c = TestClient(app)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)  # type: ignore[union-attr]
+    r = c.post("/login", data={"username": "admin", "password": "wrong-password", "csrf_token": token})
+    assert r.status_code == 401 and "用户名或密码不正确" in r.text
+    with app.state.db.session() as s:
+        assert [e.username for e in s.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed"))] == ["admin"]
+
+
+@pytest.fixture
+def run_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """`anjian …` in-process against a store in tmp_path (the CLI reads ANJIAN_* once per process: reset it)."""
+    from typer.testing import CliRunner
+
+    from cli import context
+    from cli.main import app
+
+    monkeypatch.setenv("ANJIAN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("ANJIAN_DATABASE_URL", raising=False)
+
+    def run(*args: str, stdin: str = "") -> Any:
+        context.settings.cache_clear()
+        context.database.cache_clear()
+        return CliRunner().invoke(app, list(args), input=stdin)
+
+    yield run
+    context.settings.cache_clear()
+    context.database.cache_clear()
+
+
+def test_user_and_token_commands(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("user", "add", "zhang", "--role", "viewer", "--password-stdin", stdin="zhang-password\n")
+    assert r.exit_code == 0, r.output
+    r = run_cli("user", "add", "short", "--password-stdin", stdin="abc\n")
+    assert r.exit_code == 1 and "至少 8 个字符" in r.stderr
+    r = run_cli("user", "add", "li", "--role", "agency", "--password-stdin", stdin="li-password-1\n")
+    assert r.exit_code == 1 and "--agency" in r.stderr
+    r = run_cli("user", "passwd", "zhang", "--password-stdin", stdin="new-password-2\n")
+    assert r.exit_code == 0, r.output
+    r = run_cli("token", "create", "zhang")
+    assert r.exit_code == 0 and r.stdout.strip().startswith("aj_")
+    token = r.stdout.strip()
+    app = create_app(make_settings(tmp_path))
+    me = TestClient(app).get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).json()
+    assert me == {"username": "zhang", "role": "viewer", "role_zh": "只读用户", "agency_id": None, "active": True}
+    login(TestClient(app), "zhang", "new-password-2")
+    listing = run_cli("user", "list")
+    assert "zhang" in listing.stdout and "只读用户" in listing.stdout
+
+
+def test_serve_starts_without_keyboard_and_answers_healthz(tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "ANJIAN_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port)], env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+                assert time.monotonic() < deadline, "serve did not answer /healthz within 60 s"
+                time.sleep(0.3)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
