@@ -6,9 +6,11 @@ standing, the lower court's reasoning it quotes (一审法院认为 …) is endo
 
 from __future__ import annotations
 
+import re
+
 from classify.outcome import OutcomeDecision
 from classify.rules import RuleHit, run_rules
-from classify.text import Span, lower_court_reasoning_spans, reasoning_spans
+from classify.text import Span, lower_court_reasoning_spans, reasoning_spans, section_at
 from core.taxonomy import Procedure
 from ingest.record import JudgmentRecord
 
@@ -25,6 +27,28 @@ def rule_scope(record: JudgmentRecord, decision: OutcomeDecision) -> tuple[list[
     return own, lower
 
 
+# Only phrases that are the court's own verdict on the evidence count outside the reasoning.
+ASSESSMENT_RULES = frozenset({"pd.deemed_no_evidence"})
+_PARTY_OPENING = re.compile(
+    r"^[^\n。]{0,40}?(诉称|辩称|上诉称|述称|称[：:，]|认为|请求|主张|答辩|意见|提交|提供了?以下证据|举证)"
+)
+
+
+def assessment_spans(record: JudgmentRecord, own: list[Span]) -> list[Span]:
+    """Paragraphs before the reasoning that are not a party speaking (the court's view of the evidence)."""
+    end = own[0].start if own else 0
+    out: list[Span] = []
+    pos = 0
+    text = record.text
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        if stop > pos and not _PARTY_OPENING.match(text, pos, stop):
+            out.append(Span(pos, stop, section_at(record, pos)))
+        pos = stop + 1
+    return out
+
+
 def rule_hits(record: JudgmentRecord, decision: OutcomeDecision) -> dict[str, list[RuleHit]]:
     """Hits per cause, strongest first; own-reasoning hits before endorsed lower-court ones."""
     own, lower = rule_scope(record, decision)
@@ -34,6 +58,11 @@ def rule_hits(record: JudgmentRecord, decision: OutcomeDecision) -> dict[str, li
             by_cause.setdefault(hit.cause, []).append(hit)
             if rank:
                 object.__setattr__(hit, "strength", hit.strength - 0.05)  # endorsed, not the court's words
+    # The court's assessment of the evidence (before 本院认为) is where "视为没有相应证据" is often said.
+    for hit in run_rules(record.text, assessment_spans(record, own)):
+        if hit.rule_id in ASSESSMENT_RULES:
+            object.__setattr__(hit, "strength", hit.strength - 0.05)
+            by_cause.setdefault(hit.cause, []).append(hit)
     for hits in by_cause.values():
         hits.sort(key=lambda h: -h.strength)
     return by_cause

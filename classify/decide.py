@@ -74,6 +74,8 @@ def _causes(
         elif model_says and model is not None:
             source = TagSource.model
             evidence = _hit_evidence(record, c_hits) or _best_sentence(record, decision, model, cause.value)
+            # The quoted sentence must itself speak for the cause, not only the document as a whole.
+            evidence = [e for e in evidence if model.cause_probabilities(tokens(e.text)).get(cause.value, 0.0) >= th.cause_threshold]
         else:
             continue
         if not evidence:
