@@ -88,13 +88,13 @@ def create_backup(settings: Settings, dest: Path) -> dict[str, Any]:
     data_dir = settings.data_dir
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    mode = "w:gz" if dest.name.endswith((".gz", ".tgz")) else "w"
     with tempfile.TemporaryDirectory(prefix="anjian-backup-") as tmp:
         snap = Path(tmp) / DB_NAME
         counts, heads = _snapshot_db(db_path, snap)
-        entries = [{"path": DB_NAME, "size": snap.stat().st_size, "sha256": _sha256_file(snap)}]
+        entries: list[dict[str, Any]] = [{"path": DB_NAME, "size": snap.stat().st_size, "sha256": _sha256_file(snap)}]
         partial = dest.with_name(dest.name + ".partial")
-        with tarfile.open(partial, mode) as tar:
+        compress = dest.name.endswith((".gz", ".tgz"))
+        with tarfile.open(partial, "w:gz") if compress else tarfile.open(partial, "w") as tar:
             tar.add(snap, arcname=DB_NAME)
             for f in _data_files(data_dir):
                 rel = f.relative_to(data_dir).as_posix()

@@ -145,7 +145,9 @@ def _allow_sandbox_children(**_: Any) -> None:
 
     config = multiprocessing.current_process()._config  # type: ignore[attr-defined]
     config["daemon"] = False
-    config["authkey"] = multiprocessing.process.AuthenticationString(bytes(config["authkey"]))
+    config["authkey"] = multiprocessing.process.AuthenticationString(  # type: ignore[attr-defined]
+        bytes(config["authkey"])
+    )
 
 
 # -- the sweeper thread of a worker's main process ----------------------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import CursorResult, Executable, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.db import Database
@@ -45,6 +45,13 @@ class ClaimedJob:
     queue: str
     attempts: int
     worker_id: str
+
+
+def _updated(s: Session, stmt: Executable) -> int:
+    """Execute a conditional UPDATE and say how many rows it changed."""
+    res = s.execute(stmt.execution_options(synchronize_session=False))
+    assert isinstance(res, CursorResult)
+    return int(res.rowcount)
 
 
 # -- creating work --------------------------------------------------------------------------------
@@ -145,7 +152,8 @@ def claim(db: Database, job_id: int, worker_id: str, lease_s: float) -> ClaimedJ
     """Take the job if it is queued (or held by a dead worker). None: someone else has it or it is finished."""
     now = utcnow()
     with db.session() as s:
-        res = s.execute(
+        n = _updated(
+            s,
             update(Job)
             .where(Job.id == job_id, _claimable(now))
             .values(
@@ -153,9 +161,8 @@ def claim(db: Database, job_id: int, worker_id: str, lease_s: float) -> ClaimedJ
                 heartbeat_at=now, lease_expires=now + dt.timedelta(seconds=lease_s), started_at=now,
                 progress=0.1, not_before=None,
             )
-            .execution_options(synchronize_session=False)
         )
-        if res.rowcount != 1:
+        if n != 1:
             return None
         job = s.get(Job, job_id)
         assert job is not None
@@ -174,13 +181,13 @@ def claimable_ids(db: Database, limit: int = 10, queues: list[str] | None = None
 def renew_lease(db: Database, job_id: int, worker_id: str, lease_s: float) -> bool:
     now = utcnow()
     with db.session() as s:
-        res = s.execute(
+        n = _updated(
+            s,
             update(Job)
             .where(Job.id == job_id, Job.worker_id == worker_id, Job.state == JobState.running.value)
             .values(heartbeat_at=now, lease_expires=now + dt.timedelta(seconds=lease_s))
-            .execution_options(synchronize_session=False)
         )
-        return res.rowcount == 1
+        return n == 1
 
 
 def _owned(job_id: int, worker_id: str) -> Any:
@@ -190,41 +197,44 @@ def _owned(job_id: int, worker_id: str) -> Any:
 def finish(db: Database, job_id: int, worker_id: str, outcome: dict[str, Any]) -> bool:
     """Record the pipeline's result (stored/linked/duplicate/rejected). False: the job was taken from us."""
     with db.session() as s:
-        res = s.execute(
+        n = _updated(
+            s,
             update(Job).where(_owned(job_id, worker_id)).values(
                 state=JobState.done.value, finished_at=utcnow(), lease_expires=None, progress=1.0,
                 status=outcome.get("status"), reason=outcome.get("reason"), message=outcome.get("message"),
                 warnings=list(outcome.get("warnings") or []), judgment_id=outcome.get("judgment_id"),
                 document_id=outcome.get("document_id"),
-            ).execution_options(synchronize_session=False)
+            )
         )
-        return res.rowcount == 1
+        return n == 1
 
 
 def fail(db: Database, job_id: int, worker_id: str | None, reason: str, message: str) -> bool:
     """A permanent failure, recorded with its reason. ``worker_id=None``: whoever holds it (the sweeper)."""
     cond = _owned(job_id, worker_id) if worker_id else and_(Job.id == job_id, Job.state != JobState.done.value)
     with db.session() as s:
-        res = s.execute(
+        n = _updated(
+            s,
             update(Job).where(cond).values(
                 state=JobState.failed.value, finished_at=utcnow(), lease_expires=None, progress=1.0,
                 status="failed", reason=reason[:40], message=message,
-            ).execution_options(synchronize_session=False)
+            )
         )
-        return res.rowcount == 1
+        return n == 1
 
 
 def release(db: Database, job_id: int, worker_id: str, delay_s: float, message: str) -> bool:
     """Give a job back after a transient error: queued again, not before ``delay_s`` from now."""
     now = utcnow()
     with db.session() as s:
-        res = s.execute(
+        n = _updated(
+            s,
             update(Job).where(_owned(job_id, worker_id)).values(
                 state=JobState.queued.value, worker_id=None, lease_expires=None, progress=0.0,
                 not_before=now + dt.timedelta(seconds=delay_s), message=message,
-            ).execution_options(synchronize_session=False)
+            )
         )
-        return res.rowcount == 1
+        return n == 1
 
 
 # -- recovery ---------------------------------------------------------------------------------------
@@ -263,13 +273,14 @@ def sweep(db: Database, *, requeue_after_s: float | None = None, local_dead: boo
             cond = and_(Job.id == job_id, Job.state == JobState.running.value, Job.worker_id == holder)
             expired = and_(cond, Job.lease_expires < now)
             where = cond if (local_dead and _local_dead(holder)) else expired
-            res = s.execute(
+            n = _updated(
+                s,
                 update(Job).where(where).values(
                     state=JobState.queued.value, worker_id=None, lease_expires=None, progress=0.0,
                     message="处理进程中断，已重新排队",
-                ).execution_options(synchronize_session=False)
+                )
             )
-            if res.rowcount == 1:
+            if n == 1:
                 requeued.append(job_id)
         resend: list[int] = []
         if requeue_after_s is not None:
