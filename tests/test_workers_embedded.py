@@ -237,3 +237,23 @@ def test_submit_wait_jobs_and_batch_commands(settings: Settings, corpus_dir: Pat
         context.database().dispose()
         context.settings.cache_clear()
         context.database.cache_clear()
+
+
+def test_worker_killed_after_storing_does_not_store_twice(db: Database, settings: Settings, corpus_dir: Path) -> None:
+    """GIVEN a worker that stored the judgment and died before marking its job done WHEN the job is swept
+    and run again THEN the earlier document is the result: one document, one judgment."""
+    from core.pipeline import Pipeline
+
+    batch_id = submit_files(db, settings, _files(_text_pdfs(corpus_dir, 1)))
+    job_id = batch_status(db, batch_id)["files"][0]["job_id"]
+    claimed = jobs_mod.claim(db, job_id, "doomed", lease_s=-1)
+    assert claimed is not None
+    first = Pipeline(db, settings, index=False).ingest_path(
+        settings.originals_dir / claimed.stored_path, filename=claimed.filename, ingest_key=f"job-{job_id}")
+    assert jobs_mod.sweep(db) == [job_id]  # lease expired
+    again = run_ingest_job(_ctx(db, settings), job_id)
+    assert again is not None and again["document_id"] == first.document_id
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Document)) == 1
+        assert s.scalar(select(func.count()).select_from(Judgment)) == 1
+    assert batch_status(db, batch_id)["files"][0]["attempts"] == 2

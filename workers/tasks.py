@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -111,6 +112,18 @@ def _lease(ctx: WorkerContext, job_id: int, worker_id: str) -> Iterator[None]:
         t.join(timeout=5)
 
 
+def _ingest(ctx: WorkerContext, path: Path, filename: str, key: str) -> Any:
+    """The pipeline, once more after a uniqueness conflict: a concurrent run stored the same job first
+    (its result is returned by key), or another file of the same judgment was stored first (linked)."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        return ctx.pipeline.ingest_path(path, filename=filename, ingest_key=key)
+    except IntegrityError:
+        log.info("uniqueness conflict while storing %s; reading again", filename)
+        return ctx.pipeline.ingest_path(path, filename=filename, ingest_key=key)
+
+
 def run_ingest_job(ctx: WorkerContext, job_id: int, worker_id: str | None = None) -> dict[str, Any] | None:
     """Ingest one stored upload. None: nothing to do (finished, or held by a live worker).
 
@@ -131,7 +144,7 @@ def run_ingest_job(ctx: WorkerContext, job_id: int, worker_id: str | None = None
         with _lease(ctx, job_id, worker_id):
             if not path.exists():
                 raise FileNotFoundError(f"找不到上传文件的原件 {claimed.stored_path}")
-            result = ctx.pipeline.ingest_path(path, filename=claimed.filename, ingest_key=f"job-{job_id}")
+            result = _ingest(ctx, path, claimed.filename, f"job-{job_id}")
     except transient_errors() as exc:
         delay = ctx.backoff(claimed.attempts)
         msg = f"暂时性错误，{delay:.0f} 秒后重试：{exc.__class__.__name__}: {exc}"[:2000]
@@ -198,8 +211,6 @@ def build_report(ctx: WorkerContext, params: dict[str, Any]) -> dict[str, Any]:
     ``{"kind": "collection", "causes": [...], "period": "2023", "judgment_ids": [...], "filename": "….pdf"}``.
     Only a file name is taken from the message: the report is always written inside the reports folder.
     """
-    from pathlib import Path
-
     kind = params.get("kind")
     name = Path(str(params.get("filename") or "")).name
     if not name or Path(name).suffix.lower() not in (".docx", ".pdf"):
