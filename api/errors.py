@@ -67,9 +67,28 @@ def _search_error_types() -> tuple[type[Exception], ...]:
     return (SearchError,)
 
 
+def _report_errors() -> dict[type[Exception], str]:
+    """The reports package's user-facing errors (Chinese messages) and their codes."""
+    found: dict[type[Exception], str] = {}
+    for module, name, code in (("reports.collection", "NothingSelected", "empty_collection"),
+                               ("reports.officialdoc", "RenderError", "render"),
+                               ("reports.stats", "StatsError", "stats"),
+                               ("reports.agencies", "RegistryError", "registry"),
+                               ("reports.workdays", "CalendarError", "calendar"),
+                               ("reports.followup", "FollowUpError", "followup")):
+        try:
+            found[getattr(__import__(module, fromlist=[name]), name)] = code
+        except (ImportError, AttributeError):
+            continue
+    return found
+
+
 def to_api_error(exc: Exception) -> ApiError:
     if isinstance(exc, ApiError):
         return exc
+    for exc_type, code in _report_errors().items():
+        if isinstance(exc, exc_type):
+            return ApiError(str(exc), code=code)
     if isinstance(exc, JudgmentNotFound):
         return NotFound(str(exc))
     if isinstance(exc, InvalidCorrection):
@@ -124,7 +143,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body(err), status_code=422)
 
     app.add_exception_handler(Exception, handle)
-    for exc_type in (ApiError, StoreError, Rejected, *_search_error_types()):
+    for exc_type in (ApiError, StoreError, Rejected, *_search_error_types(), *_report_errors()):
         app.add_exception_handler(exc_type, handle)
     app.add_exception_handler(StarletteHTTPException, handle_http)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, handle_validation)  # type: ignore[arg-type]

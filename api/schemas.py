@@ -104,7 +104,9 @@ class UploadResponse(BaseModel):
 class CollectionRequest(BaseModel):
     ids: list[int] = Field(default_factory=list, max_length=100)
     kind: str = Field("collection", description="collection (典型案例汇编) or bulletin (季度通报)")
-    title: str = Field("典型案例汇编", max_length=200)
+    title: str = Field("行政机关败诉典型案例汇编", max_length=200)
+    format: str = Field("docx", description="docx or pdf (pdf needs LibreOffice on the server)")
+    period: str | None = Field(None, description="the bulletin's period, e.g. 2024Q2, 2024, 2024-05")
 
 
 class BasketUpdate(BaseModel):

@@ -119,3 +119,14 @@ def test_unauthenticated_requests_are_refused(app, store: WebStore) -> None:
     page = c.get("/search", headers={"accept": "text/html"}, follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"].startswith("/login")
     assert c.get("/api/search", headers={"Authorization": "Bearer aj_nonsense"}).status_code == 401
+
+
+def test_agency_bulletin_covers_only_own_agency(app, store: WebStore) -> None:
+    from docx import Document
+
+    c, csrf = client_for(app, "agency_b")
+    r = c.post("/api/collections/export", json={"kind": "bulletin", "period": "2018"}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200, r.text
+    doc = Document(io.BytesIO(r.content))
+    text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells])
+    assert AGENCY_A not in text and store.labels["sea-004"]["case_no"] not in text

@@ -122,7 +122,9 @@ def test_collection_export_is_a_word_document_of_the_chosen_cases(client: TestCl
     assert len(client.post("/api/collections/basket", json={"add": ids}).json()) == 2
     r = client.post("/api/collections/export", json={"kind": "collection", "title": "行政败诉典型案例"})
     assert r.status_code == 200, r.text
-    text = "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
+    doc = Document(io.BytesIO(r.content))
+    text = "\n".join([p.text for p in doc.paragraphs] +
+                     [c.text for t in doc.tables for row in t.rows for c in row.cells])
     assert "行政败诉典型案例" in text
     for key in ("sea-004", "sea-013"):
         assert store.labels[key]["case_no"] in text
@@ -161,3 +163,15 @@ def test_docs_healthz_and_static_assets_are_local(client: TestClient) -> None:
         html = client.get(page).text
         assert '<html lang="zh-CN">' in html and "http://" not in html and "https://" not in html
         assert csrf_of(html)
+
+
+def test_bulletin_export_for_a_period(client: TestClient, store: WebStore) -> None:
+    from docx import Document
+
+    r = client.post("/api/collections/export", json={"kind": "bulletin", "period": "2018"})
+    assert r.status_code == 200, r.text
+    doc = Document(io.BytesIO(r.content))
+    text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells])
+    assert "2018" in text and store.settings.issuing_body in text
+    r = client.post("/api/collections/export", json={"kind": "bulletin"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "period_required"

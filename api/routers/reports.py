@@ -36,6 +36,7 @@ def update_basket(body: BasketUpdate, request: Request, scope: ScopeDep, s: Sess
 @router.post("/collections/export")
 def export(body: CollectionRequest, request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep) -> Response:
     ids = body.ids or basket(request)
-    name, media, data = collections.export(s, settings, scope, ids, body.kind, body.title, ip=client_ip(request))
+    name, media, data = collections.export(s, settings, scope, ids, body.kind, body.title, body.format,
+                                          body.period, ip=client_ip(request))
     return Response(data, media_type=media,
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})

@@ -104,13 +104,13 @@ document.querySelector(".js-export")?.addEventListener("submit", async (ev) => {
   const st = statusNear(form);
   say(st, "正在生成文档……");
   try {
-    const res = await api("POST", "/api/collections/export", { title: form.title.value, kind: form.kind.value, ids: [] });
+    const res = await api("POST", "/api/collections/export", { title: form.title.value, kind: form.kind.value, format: form.format.value, period: form.period.value || null, ids: [] });
     const blob = await res.blob();
     const cd = res.headers.get("Content-Disposition") || "";
     const m = cd.match(/filename\*=UTF-8''([^;]+)/);
     const a = document.createElement("a");
     a.href = URL.createObjectURL(blob);
-    a.download = m ? decodeURIComponent(m[1]) : "汇编.docx";
+    a.download = m ? decodeURIComponent(m[1]) : `汇编.${form.format.value}`;
     document.body.appendChild(a); a.click(); a.remove();
     say(st, `已生成：${a.download}`);
   } catch (e) { say(st, e.message, true); }
