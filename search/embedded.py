@@ -89,7 +89,8 @@ class EmbeddedBackend:
         # Processes that segment documents during a rebuild (tantivy indexes in its own thread).
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self.schema = tantivy_schema()
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # opening / swapping the reader
+        self._write_lock = threading.Lock()  # one writer per process; tantivy's file lock across processes
         self._index: tantivy.Index | None = None
         self._current_key: tuple[str, float] | None = None
         self._meta_mtime = 0.0
@@ -176,37 +177,41 @@ class EmbeddedBackend:
     def index(self, docs: list[dict]) -> None:
         if not docs:
             return
-        analysed = [analyse(d) for d in docs]
-        with self._lock:
+        analysed_docs = [analyse(d) for d in docs]
+
+        def write(writer: Any) -> None:
+            for fields in analysed_docs:
+                writer.delete_documents_by_term("id", fields["id"])
+                writer.add_document(_to_tantivy_doc(fields))
+
+        self._write(write)
+
+    def delete(self, judgment_ids: list[int]) -> None:
+        if not judgment_ids:
+            return
+
+        def write(writer: Any) -> None:
+            for jid in judgment_ids:
+                writer.delete_documents_by_term("id", int(jid))
+
+        self._write(write)
+
+    def _write(self, change: Any) -> None:
+        """Apply ``change(writer)`` and commit. Searches in this process are not blocked meanwhile."""
+        with self._write_lock:
             index = self._open()
             writer = self._writer(index)
             try:
-                for fields in analysed:
-                    writer.delete_documents_by_term("id", fields["id"])
-                    writer.add_document(_to_tantivy_doc(fields))
+                change(writer)
                 writer.commit()
             except BaseException:
                 writer.rollback()
                 raise
             finally:
                 writer.wait_merging_threads()
-            index.reload()
-            self._meta_mtime = self._meta_json_mtime()
-
-    def delete(self, judgment_ids: list[int]) -> None:
-        if not judgment_ids:
-            return
-        with self._lock:
-            index = self._open()
-            writer = self._writer(index)
-            try:
-                for jid in judgment_ids:
-                    writer.delete_documents_by_term("id", int(jid))
-                writer.commit()
-            finally:
-                writer.wait_merging_threads()
-            index.reload()
-            self._meta_mtime = self._meta_json_mtime()
+            with self._lock:
+                index.reload()
+                self._meta_mtime = self._meta_json_mtime()
 
     def rebuild(self, docs: Iterable[dict]) -> int:
         """Index ``docs`` into a new directory, then swap it in; the old one is removed."""

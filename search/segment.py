@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import operator
 import re
 import unicodedata
 from collections.abc import Callable
@@ -114,7 +115,7 @@ def grams(text: str, folded: bool = False) -> list[str]:
     s = _SPACE.sub("", text if folded else fold(text))
     if not s:
         return []
-    return [s[i : i + 2] for i in range(len(s))]
+    return [*map(operator.add, s, s[1:]), s[-1]]
 
 
 def spaced_grams(text: str, folded: bool = False) -> str:
