@@ -41,7 +41,8 @@ def verbatim(schema: Any, field: str, text: str) -> Any:
         return Q.regex_query(schema, field, re.escape(gs[0]) + ".?")
     if len(gs) == 1:
         return Q.term_query(schema, field, gs[0], index_option="freq")
-    return Q.phrase_query(schema, field, gs)
+    words: list[str | tuple[int, str]] = list(gs)
+    return Q.phrase_query(schema, field, words)
 
 
 def _scored_words(schema: Any, text: str) -> list[tuple[Any, Any]]:

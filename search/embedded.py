@@ -36,7 +36,7 @@ from search.query import SearchQuery, as_query
 from search.schema import FACET_FIELDS, SCHEMA_VERSION, tantivy_schema
 from search.segment import segment, segmenter_id
 from search.snippet import hit_from_stored
-from search.types import FacetValue, Hit, SearchResult, SortOrder
+from search.types import FacetValue, Hit, SearchResult, SortOrder, check_window
 
 log = logging.getLogger(__name__)
 
@@ -250,13 +250,14 @@ class EmbeddedBackend:
         if n == 0:
             return set()
         hits = searcher.search(Q.all_query(), limit=n, count=False).hits
-        return {int(v) for v in searcher.fast_field_values("id", [a for _, a in hits])}
+        return {int(v or 0) for v in searcher.fast_field_values("id", [a for _, a in hits])}
 
     def search(self, query: SearchQuery | str, page: int = 1, size: int = 20, sort: str = "relevance",
                restrict_defendants: list[str] | None = None, facets: bool = True) -> SearchResult:
         started = time.perf_counter()
         parsed = as_query(query)
         page, size = max(1, int(page)), max(1, min(int(size), 200))
+        check_window(page, size)
         if sort not in SortOrder.all:
             sort = SortOrder.relevance
         if sort == SortOrder.relevance and not has_scoring_terms(parsed):
@@ -272,7 +273,7 @@ class EmbeddedBackend:
         terms = parsed.highlight_terms()
         hits = [self._hit(searcher, addr, score if sort == SortOrder.relevance else 0.0, terms)
                 for score, addr in res.hits]
-        result = SearchResult(total=int(res.count or 0), hits=hits, page=page, size=size)
+        result = SearchResult(total=int(getattr(res, "count", 0) or 0), hits=hits, page=page, size=size)
         if facets:
             result.facets = self._facets(searcher, q)
         result.took_ms = (time.perf_counter() - started) * 1000
@@ -317,7 +318,7 @@ class EmbeddedBackend:
         res = searcher.search(q, limit=size, count=True)
         shown = [t for t, _ in terms[:8]]
         hits = [self._hit(searcher, addr, score, shown) for score, addr in res.hits]
-        return SearchResult(total=int(res.count or 0), hits=hits, size=size,
+        return SearchResult(total=int(getattr(res, "count", 0) or 0), hits=hits, size=size,
                             took_ms=(time.perf_counter() - started) * 1000)
 
 

@@ -19,7 +19,7 @@ from search.query import SearchQuery, as_query
 from search.schema import SCHEMA_VERSION, es_index_body
 from search.segment import segment, segmenter_id
 from search.snippet import hit_from_stored
-from search.types import Hit, SearchResult, SortOrder
+from search.types import Hit, SearchResult, SortOrder, check_window
 
 SOURCE = ["id", "stored"]
 CHUNK = 500
@@ -134,6 +134,7 @@ class ElasticsearchBackend:
         started = time.perf_counter()
         parsed = as_query(query)
         page, size = max(1, int(page)), max(1, min(int(size), 200))
+        check_window(page, size)
         if sort not in SortOrder.all:
             sort = SortOrder.relevance
         if sort == SortOrder.relevance and not parsed.highlight_terms():
@@ -147,7 +148,7 @@ class ElasticsearchBackend:
         if facets:
             kwargs["aggs"] = facet_aggs(FACET_SIZE)
         res = self.client.search(index=self.alias, query=compile_query(parsed, restrict_defendants), sort=order,
-                                 from_=(page - 1) * size, size=size, track_total_hits=True, source=SOURCE,
+                                 from_=(page - 1) * size, size=size, track_total_hits=True, source_includes=SOURCE,
                                  **kwargs)
         terms = parsed.highlight_terms()
         hits = [self._hit(h, terms, sort == SortOrder.relevance) for h in res["hits"]["hits"]]
@@ -167,7 +168,7 @@ class ElasticsearchBackend:
     def similar(self, judgment_id: int, size: int = 10) -> SearchResult:
         started = time.perf_counter()
         self._ensure()
-        found = self.client.search(index=self.alias, query={"term": {"id": int(judgment_id)}}, size=1, source=SOURCE)
+        found = self.client.search(index=self.alias, query={"term": {"id": int(judgment_id)}}, size=1, source_includes=SOURCE)
         if not found["hits"]["hits"]:
             return SearchResult(total=0, size=size)
         s = found["hits"]["hits"][0]["_source"].get("stored") or {}
@@ -185,7 +186,7 @@ class ElasticsearchBackend:
                 should.append({"term": {name: {"value": value, "boost": boost}}})
         query = {"bool": {"should": should, "minimum_should_match": 1,
                           "must_not": [{"term": {"id": int(judgment_id)}}]}}
-        res = self.client.search(index=self.alias, query=query, size=size, track_total_hits=True, source=SOURCE)
+        res = self.client.search(index=self.alias, query=query, size=size, track_total_hits=True, source_includes=SOURCE)
         shown = list(dict.fromkeys(words))[:8]
         hits = [self._hit(h, shown, True) for h in res["hits"]["hits"]]
         return SearchResult(total=int(res["hits"]["total"]["value"]), hits=hits, size=size,

@@ -115,10 +115,10 @@ def quality_table(judgments: dict[str, dict], labels: dict[str, dict]) -> list[Q
                 add(QualityCase(f"{name}:{member.zh}", exp, "label"))
     add(QualityCase("原因:procedure", _by(labels, lambda lab: "procedure" in lab["loss_causes"]), "label"))
     # Procedure is read from the text by ingestion (the case number says it): measured, not a given.
-    for member in Procedure:
-        exp = _by(labels, lambda lab, m=member: lab["procedure"] == m.value)
+    for procedure in Procedure:
+        exp = _by(labels, lambda lab, m=procedure: lab["procedure"] == m.value)
         if len(exp) >= 3:
-            add(QualityCase(f"审级:{member.zh}", exp, "procedure", 0.9, 0.9))
+            add(QualityCase(f"审级:{procedure.zh}", exp, "procedure", 0.9, 0.9))
     # Combinations, OR, exclusion.
     lost = _by(labels, lambda lab: lab["outcome"] == "agency_lost")
     proc = _by(labels, lambda lab: "procedure" in lab["loss_causes"])
@@ -280,11 +280,12 @@ def conformance_failures(backend: Any, corpus_of: dict[int, str], judgments: dic
         base = labels[corpus_of[lost[0]]]
         if top["action_type"] != base["action_type"] and top["field"] != base["field"]:
             fails.append(f"similar({lost[0]}): top hit shares neither action type nor field")
-    try:
-        backend.search('"未闭合', size=1)
-        fails.append("an unbalanced quote did not raise QuerySyntaxError")
-    except QuerySyntaxError:
-        pass
+    for bad in ({"query": '"未闭合', "size": 1}, {"query": "", "page": 600, "size": 20}):
+        try:
+            backend.search(**bad)
+            fails.append(f"{bad} did not raise QuerySyntaxError")
+        except QuerySyntaxError:
+            pass
     if backend.count() != len(judgments) or backend.ids() != set(corpus_of):
         fails.append(f"count/ids: {backend.count()} vs {len(judgments)}")
     return fails

@@ -16,6 +16,16 @@ class SortOrder:
     all = ("relevance", "date", "date_asc")
 
 
+MAX_WINDOW = 10_000  # results reachable by paging (Elasticsearch's max_result_window; the same for both)
+
+
+def check_window(page: int, size: int) -> None:
+    from search.errors import QuerySyntaxError
+
+    if (page - 1) * size + size > MAX_WINDOW:
+        raise QuerySyntaxError(f"只能翻看前 {MAX_WINDOW} 条结果（第 {MAX_WINDOW // size} 页以内），请增加检索条件缩小范围。")
+
+
 @dataclass
 class Hit:
     id: int
