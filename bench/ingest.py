@@ -80,10 +80,17 @@ def speed(corpus: Path, limit: int | None, scans: int) -> dict:
         "pipeline_peak_rss_mb": round(pm),
     }
     if scans:
-        scan_paths = [str(corpus / r["files"]["scan_pdf"]) for r in _records(corpus) if r["files"].get("scan_pdf")][:scans]
+        scan_paths = [
+            str(corpus / r["files"]["scan_pdf"]) for r in _records(corpus) if r["files"].get("scan_pdf")
+        ][:scans]
         sp, st, sm = _measure(_run_pipeline, scan_paths, True)
-        out["scan_pdf"] = {"files": len(scan_paths), "pages": sp, "pages_per_s": round(sp / st, 3),
-                           "s_per_page": round(st / sp, 2), "peak_rss_mb": round(sm)}
+        out["scan_pdf"] = {
+            "files": len(scan_paths),
+            "pages": sp,
+            "pages_per_s": round(sp / st, 3),
+            "s_per_page": round(st / sp, 2),
+            "peak_rss_mb": round(sm),
+        }
     return out
 
 

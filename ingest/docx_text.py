@@ -27,7 +27,10 @@ def read_docx(data: bytes) -> str:
             lines.append(_paragraph_text(block))
         elif block.tag == qn("w:tbl"):
             for row in block.iter(qn("w:tr")):
-                cells = [" ".join(_paragraph_text(p) for p in tc.iter(qn("w:p"))).strip() for tc in row.iter(qn("w:tc"))]
+                cells = [
+                    " ".join(_paragraph_text(p) for p in tc.iter(qn("w:p"))).strip()
+                    for tc in row.iter(qn("w:tc"))
+                ]
                 lines.append("　".join(c for c in cells if c))
     return "\n".join(ln.strip(" ") for ln in lines if ln.strip())
 

@@ -9,8 +9,29 @@ from ingest.errors import Rejected
 
 _SKIP = {"script", "style", "head", "title", "noscript", "template"}
 _BLOCK = {
-    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article",
-    "header", "footer", "blockquote", "pre", "ul", "ol", "dd", "dt", "hr",
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "blockquote",
+    "pre",
+    "ul",
+    "ol",
+    "dd",
+    "dt",
+    "hr",
 }
 # page chrome of saved judgment pages: the page-title box repeats the case title above the document
 _CHROME_CLASS = re.compile(r"PDF_title|header|footer|nav|menu|breadcrumb|toolbar", re.IGNORECASE)

@@ -54,7 +54,7 @@ def build_lines(glyphs: Iterable[Glyph]) -> list[Line]:
     ideographic spaces; a smaller visible gap (a letter-spaced title) one ASCII space. Justified
     lines carry only small extra spacing and get none.
     """
-    items = sorted((g for g in glyphs if g.text and not g.text.isspace()), key=lambda g: (g.bottom, g.x0))
+    items = sorted((g for g in glyphs if g.text), key=lambda g: (g.bottom, g.x0))
     rows: list[list[Glyph]] = []
     for g in items:
         for row in reversed(rows[-3:]):
@@ -66,7 +66,9 @@ def build_lines(glyphs: Iterable[Glyph]) -> list[Line]:
                 break
         else:
             rows.append([g])
-    lines = [_line_of(sorted(row, key=lambda g: g.x0)) for row in rows]
+    lines = [
+        _line_of(sorted(row, key=lambda g: g.x0)) for row in rows if any(not g.text.isspace() for g in row)
+    ]
     lines.sort(key=lambda ln: (ln.top, ln.x0))
     return lines
 
@@ -77,14 +79,21 @@ def _overlap(a: Glyph, b: Glyph) -> float:
 
 
 def _line_of(row: Sequence[Glyph]) -> Line:
-    parts: list[str] = []
-    prev: Glyph | None = None
-    sizes = sorted(g.size for g in row)
+    """The text of one line. A space glyph the PDF itself contains is kept as one space (also at the
+    end of a line, where it may separate two words across the wrap; paragraph ends are trimmed)."""
+    ink = [g for g in row if not g.text.isspace()]
+    sizes = sorted(g.size for g in ink)
     size = sizes[len(sizes) // 2]
     # A justified body line spreads its slack evenly over every gap: that is not a space.
-    gaps = sorted(b.x0 - a.x1 for a, b in zip(row, row[1:], strict=False))
+    gaps = sorted(b.x0 - a.x1 for a, b in zip(ink, ink[1:], strict=False))
     spread = max(0.0, gaps[len(gaps) // 2]) if len(gaps) >= 10 else 0.0
+    parts: list[str] = []
+    prev: Glyph | None = None
+    pending_space = False
     for g in row:
+        if g.text.isspace():
+            pending_space = prev is not None
+            continue
         if prev is not None:
             if g.text == prev.text and abs(g.x0 - prev.x0) < 0.2 * size:
                 continue  # duplicated glyph (fake bold drawn twice)
@@ -92,15 +101,18 @@ def _line_of(row: Sequence[Glyph]) -> Line:
             em = max(g.size, prev.size, 1.0)
             if gap >= 0.75 * em:
                 parts.append(FULL_SPACE * max(1, round(gap / em)))
-            elif gap >= 0.2 * em:
+            elif gap >= 0.2 * em or pending_space:
                 parts.append(" ")
         parts.append(g.text)
         prev = g
+        pending_space = False
+    if pending_space:
+        parts.append(" ")
     return Line(
-        x0=row[0].x0,
-        x1=max(g.x1 for g in row),
-        top=min(g.top for g in row),
-        bottom=max(g.bottom for g in row),
+        x0=ink[0].x0,
+        x1=max(g.x1 for g in ink),
+        top=min(g.top for g in ink),
+        bottom=max(g.bottom for g in ink),
         size=size,
         text="".join(parts),
     )
@@ -164,7 +176,9 @@ def remove_furniture(pages: Sequence[Page]) -> list[Page]:
                 or ln.size < 0.75 * size
             ):
                 drop.add(i)
-                if edge == "top" and (_DATETIME.search(ln.text) or _URL.search(ln.text) or ln.size < 0.75 * size):
+                if edge == "top" and (
+                    _DATETIME.search(ln.text) or _URL.search(ln.text) or ln.size < 0.75 * size
+                ):
                     had_print_header = True
         kept = [ln for i, ln in enumerate(page.lines) if i not in drop]
         out.append(Page(page.number, page.width, page.height, kept))
@@ -233,8 +247,9 @@ class Margins:
 def infer_margins(pages: Sequence[Page]) -> Margins:
     """Left/right text edges and the first-line indent, from the body lines of the whole document.
 
-    Edges are the outermost positions that several lines share (within a third of a character),
-    so a stray line (hanging punctuation, an OCR box) does not move them.
+    The left edge is the outermost position several lines share (within a third of a character), so
+    a stray line does not move it; the right edge is the one most lines share (justified lines end
+    there; hanging punctuation sticks out beyond it).
     """
     size = body_size(pages)
     body = [ln for p in pages for ln in p.lines if abs(ln.size - size) < 0.75]
@@ -248,10 +263,14 @@ def infer_margins(pages: Sequence[Page]) -> Margins:
     xs1 = sorted(ln.x1 for ln in body)
     left = next((x for x in xs0 if _support(xs0, x, win) >= need), xs0[0])
     left = _centre(xs0, left, win)
-    right = next((x for x in reversed(xs1) if _support(xs1, x, win) >= need), xs1[-1])
-    right = _centre(xs1, right, win)
+    # right: the edge most lines share (outermost would be hanging punctuation)
+    right = _centre(xs1, max(xs1, key=lambda x: (_support(xs1, x, win), x)), win)
     near_indent = [x for x in xs0 if 1.5 * size < x - left < 2.5 * size]
-    indent = _centre(near_indent, sorted(near_indent)[len(near_indent) // 2], win) if near_indent else left + 2 * size
+    indent = (
+        _centre(near_indent, sorted(near_indent)[len(near_indent) // 2], win)
+        if near_indent
+        else left + 2 * size
+    )
     return Margins(left, right, indent, size)
 
 
@@ -274,23 +293,26 @@ def join_paragraphs(pages: Sequence[Page], margins: Margins | None = None) -> li
     """
     m = margins or infer_margins(pages)
     tol = 0.6 * m.size  # OCR boxes hug the ink: a bracket or quote starts right of its cell
-    out: list[tuple[int, list[str]]] = []
+    flat: list[tuple[int, str]] = []
     prev: Line | None = None
-    first = True
     for page in pages:
-        pieces: list[str] = []
         for ln in page.lines:
-            text = ln.text.strip(" ")
-            if not text:
+            text = ln.text.lstrip(" ")
+            if not text.strip():
                 continue
-            if not first and prev is not None and _continues(prev, ln, m, tol):
-                pieces.append(text)
+            if prev is not None and _continues(prev, ln, m, tol):
+                flat.append((page.number, text))
             else:
-                pieces.append(text if first else "\n" + text)
-            first = False
+                if flat:  # the previous paragraph ends: no trailing space
+                    flat[-1] = (flat[-1][0], flat[-1][1].rstrip(" "))
+                flat.append((page.number, "\n" + text if flat else text))
             prev = ln
-        out.append((page.number, pieces))
-    return out
+    if flat:
+        flat[-1] = (flat[-1][0], flat[-1][1].rstrip(" "))
+    by_page: dict[int, list[str]] = {p.number: [] for p in pages}
+    for number, piece in flat:
+        by_page[number].append(piece)
+    return [(p.number, by_page[p.number]) for p in pages]
 
 
 def _continues(prev: Line, ln: Line, m: Margins, tol: float) -> bool:

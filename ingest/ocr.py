@@ -111,7 +111,18 @@ def tesseract_tsv(image: np.ndarray, lang: str, timeout_s: float, threads: int) 
         cv2.imwrite(path, image)
         try:
             proc = subprocess.run(
-                ["tesseract", path, "stdout", "-l", lang, "--psm", "6", "-c", "preserve_interword_spaces=1", "tsv"],
+                [
+                    "tesseract",
+                    path,
+                    "stdout",
+                    "-l",
+                    lang,
+                    "--psm",
+                    "6",
+                    "-c",
+                    "preserve_interword_spaces=1",
+                    "tsv",
+                ],
                 capture_output=True,
                 timeout=timeout_s,
                 env=env,
@@ -150,7 +161,9 @@ def tsv_lines(tsv: str) -> tuple[list[list[_Word]], float]:
         if not text or conf < 0:
             continue
         key = (int(row[1]), int(row[2]), int(row[3]), int(row[4]))
-        lines.setdefault(key, []).append(_Word(text, int(row[6]), int(row[7]), int(row[8]), int(row[9]), conf))
+        lines.setdefault(key, []).append(
+            _Word(text, int(row[6]), int(row[7]), int(row[8]), int(row[9]), conf)
+        )
         confs.append(conf)
     ordered = sorted(lines.values(), key=lambda ws: (min(w.top for w in ws), min(w.left for w in ws)))
     return ordered, (sum(confs) / len(confs) if confs else 0.0)
@@ -247,4 +260,3 @@ def ocr_page(data: bytes, index: int, dpi: int, lang: str, timeout_s: float, thr
     lines = [words_to_line(_drop_stray_marks(ws, em), scale, em, han_height) for ws in words if ws]
     lines = [ln for ln in lines if ln.text.strip()]
     return OcrPage(Page(index + 1, width, height, lines), round(conf / 100.0, 3), blank=not lines)
-

@@ -57,7 +57,11 @@ def read_pdf(data: bytes, limits: ReadLimits) -> ReadDocument:
 
     if not any(p.lines for p in pages):
         if "ocr_skipped" in warnings:
-            raise Rejected(RejectReason.ocr_failed, "该 PDF 没有可用的文字层，需要文字识别（OCR），但 OCR 未启用。", warnings)
+            raise Rejected(
+                RejectReason.ocr_failed,
+                "该 PDF 没有可用的文字层，需要文字识别（OCR），但 OCR 未启用。",
+                warnings,
+            )
         raise Rejected(RejectReason.blank, "PDF 中没有任何文字（空白页面，文字识别也未找到内容）。", warnings)
 
     text, spans = assemble(pages)
@@ -79,7 +83,9 @@ def _add(warnings: list[str], code: str) -> None:
 
 def _text_layer(data: bytes, limits: ReadLimits) -> list[RawPage]:
     try:
-        return run_limited(extract_lines, (data,), timeout_s=limits.parse_timeout_s, memory_mb=limits.max_memory_mb)
+        return run_limited(
+            extract_lines, (data,), timeout_s=limits.parse_timeout_s, memory_mb=limits.max_memory_mb
+        )
     except SandboxTimeout as exc:
         raise Rejected(
             RejectReason.timeout,
@@ -97,13 +103,24 @@ def _text_layer(data: bytes, limits: ReadLimits) -> list[RawPage]:
 def _ocr(data: bytes, rp: RawPage, limits: ReadLimits):  # -> ocr.OcrPage
     from ingest.ocr import OcrError, ocr_page
 
-    args = (data, rp.page.number - 1, limits.ocr_dpi, limits.ocr_lang, limits.ocr_timeout_s, limits.ocr_threads)
+    args = (
+        data,
+        rp.page.number - 1,
+        limits.ocr_dpi,
+        limits.ocr_lang,
+        limits.ocr_timeout_s,
+        limits.ocr_threads,
+    )
     try:
         # rendering and cleaning run in the sandbox too: a hostile page must not hang the batch
-        return run_limited(ocr_page, args, timeout_s=limits.ocr_timeout_s + 30, memory_mb=limits.max_memory_mb)
+        return run_limited(
+            ocr_page, args, timeout_s=limits.ocr_timeout_s + 30, memory_mb=limits.max_memory_mb
+        )
     except (SandboxTimeout, SandboxMemoryError) as exc:
         raise Rejected(
             RejectReason.ocr_failed, f"第 {rp.page.number} 页文字识别超时或超出内存上限，已中止。"
         ) from exc
     except (SandboxCrash, OcrError) as exc:
-        raise Rejected(RejectReason.ocr_failed, f"第 {rp.page.number} 页文字识别失败：{str(exc)[:120]}") from exc
+        raise Rejected(
+            RejectReason.ocr_failed, f"第 {rp.page.number} 页文字识别失败：{str(exc)[:120]}"
+        ) from exc

@@ -30,7 +30,10 @@ def inspect_pdf(data: bytes, max_pages: int) -> PdfInfo:
     tail = data[-2048:]
     truncated = b"%%EOF" not in tail and b"startxref" not in tail
     if truncated:
-        raise Rejected(RejectReason.corrupt, "PDF 文件不完整（文件在中途被截断，缺少结尾的交叉引用表），请重新下载或扫描后再上传。")
+        raise Rejected(
+            RejectReason.corrupt,
+            "PDF 文件不完整（文件在中途被截断，缺少结尾的交叉引用表），请重新下载或扫描后再上传。",
+        )
     try:
         pdf = pikepdf.open(io.BytesIO(data))
     except pikepdf.PasswordError as exc:
@@ -96,7 +99,9 @@ def extract_lines(data: bytes) -> list[RawPage]:
                 glyphs.append(Glyph(text, c["x0"], c["x1"], c["top"], c["bottom"], c["size"]))
             has_image = bool(page.images)
             lines = build_lines(glyphs)
-            out.append(RawPage(Page(i, float(page.width), float(page.height), lines), len(glyphs), n_cid, has_image))
+            out.append(
+                RawPage(Page(i, float(page.width), float(page.height), lines), len(glyphs), n_cid, has_image)
+            )
             page.close()
     return out
 

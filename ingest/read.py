@@ -89,7 +89,9 @@ def _plain_text(data: bytes) -> str:
 def _single_page(kind: FileKind, source: PageSource, text: str) -> ReadDocument:
     if not text.strip():
         raise Rejected(RejectReason.blank, "文件中没有可读的文字内容。")
-    return ReadDocument(kind=kind, text=text, pages=[PageInfo(number=1, source=source, quality=1.0, start=0, end=len(text))])
+    return ReadDocument(
+        kind=kind, text=text, pages=[PageInfo(number=1, source=source, quality=1.0, start=0, end=len(text))]
+    )
 
 
 def assemble(pages: list[Page]) -> tuple[str, list[tuple[int, int]]]:
