@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 
 from api.access import Scope
 from api.deps import CsrfDep, ScopeDep, SessionDep, SettingsDep, client_ip, csrf_token
-from api.errors import ApiError, Unauthorized
+from api.errors import ApiError, Unauthorized, to_api_error
 from api.models import Role, User
 from api.services import accounts, cases, collections, search, stats
 from api.services import agencies as agency_service
@@ -80,8 +80,6 @@ def search_page(request: Request, scope: ScopeDep, s: SessionDep, settings: Sett
     try:
         result = search.run_search(s, settings, scope, q, page_no, 20, sort)
     except Exception as exc:  # noqa: BLE001 - a malformed query is shown on the page, not as an error page
-        from api.errors import to_api_error
-
         err = to_api_error(exc)
         if err.status >= 500 and err.code == "internal":
             raise
@@ -115,13 +113,20 @@ def case_page(judgment_id: int, request: Request, scope: ScopeDep, s: SessionDep
 
 
 @router.get("/dashboard")
-def dashboard_page(request: Request, scope: ScopeDep, s: SessionDep, period: str = "year",
-                   year_from: str = "", year_to: str = "", agency: str = "") -> HTMLResponse:
-    yf = int(year_from) if year_from.isdigit() else None
-    yt = int(year_to) if year_to.isdigit() else None
-    data = stats.dashboard(s, scope, period=period, year_from=yf, year_to=yt, agency=agency.strip() or None)
-    return page(request, "dashboard.html", scope, data=data, data_json=json.dumps(data, ensure_ascii=False).replace("</", "<\\/"),
-                year_from=year_from, year_to=year_to, agency=agency)
+def dashboard_page(request: Request, scope: ScopeDep, s: SessionDep, period: str = "", trend: str = "year",
+                   agency_id: str = "") -> HTMLResponse:
+    chosen = int(agency_id) if agency_id.isdigit() else None
+    error, data = None, None
+    try:
+        data = stats.dashboard(s, scope, period=period.strip(), trend=trend, agency_id=chosen)
+    except Exception as exc:  # noqa: BLE001 - a bad period is shown on the page
+        err = to_api_error(exc)
+        if err.status >= 500 or err.status == 403:
+            raise
+        error = err.message
+    data_json = json.dumps(data or {}, ensure_ascii=False).replace("</", "<\\/")
+    return page(request, "dashboard.html", scope, data=data, data_json=data_json, error=error, period=period,
+                trend=trend, agency_id=chosen, agencies=stats.agency_choices(s, scope))
 
 
 @router.get("/collections")

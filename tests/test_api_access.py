@@ -74,7 +74,7 @@ def test_agency_exports_statistics_and_collections_hold_only_own_cases(app, stor
     assert {r[0] for r in rows[1:]} == {store.labels[k]["case_no"] for k in ("sea-004", "sea-050")}
     dash = c.get("/api/stats/dashboard").json()
     assert dash["totals"]["cases"] == 2
-    assert {r["name"] for r in dash["ranking"]} == {AGENCY_A}
+    assert {r["label"] for r in dash["ranking"]} == {AGENCY_A}
     # the other agency's case cannot be put in a collection nor exported through one
     basket = c.post("/api/collections/basket", json={"add": [store.ids["sea-013"]]}, headers={"X-CSRF-Token": csrf})
     assert basket.status_code == 200 and basket.json() == []

@@ -175,3 +175,16 @@ def test_bulletin_export_for_a_period(client: TestClient, store: WebStore) -> No
     assert "2018" in text and store.settings.issuing_body in text
     r = client.post("/api/collections/export", json={"kind": "bulletin"})
     assert r.status_code == 400 and r.json()["error"]["code"] == "period_required"
+
+
+def test_dashboard_figures_and_a_bad_period(client: TestClient, store: WebStore) -> None:
+    data = client.get("/api/stats/dashboard").json()
+    lost = [k for k in store.ids if store.labels[k]["outcome"] == "agency_lost"]
+    assert data["totals"]["lost"] == len(lost)
+    causes = {r["code"]: r["count"] for r in data["lost_by_cause"]}
+    assert causes.get("procedure", 0) >= 1 and causes.get("inaction") == 1
+    assert [r["key"] for r in data["by_period"]] == sorted(r["key"] for r in data["by_period"])
+    r = client.get("/api/stats/dashboard", params={"period": "去年春天"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "stats"
+    page = client.get("/dashboard", params={"period": "去年春天"})
+    assert page.status_code == 200 and "看不懂的统计期间" in page.text

@@ -147,7 +147,7 @@ def test_5_build_a_collection_and_download_it(page, server: LiveServer, tmp_path
 def test_6_dashboard_and_agencies(page, server: LiveServer) -> None:  # type: ignore[no-untyped-def]
     page.goto(server.url + "/dashboard")
     page.locator("#chart-trend canvas").wait_for()
-    assert int(page.locator(".kpi-value").first.inner_text()) >= 6
+    assert int(page.locator(".kpi-value").first.inner_text()) >= 6  # six stored + two uploaded judgments
     shot(page, "07-dashboard")
     page.goto(server.url + "/agencies")
     assert page.locator("table").first.locator("tbody tr").count() >= 2

@@ -4,6 +4,7 @@
   const el = document.getElementById("dashboard-data");
   if (!el || typeof echarts === "undefined") return;
   const data = JSON.parse(el.textContent);
+  if (!data.by_period) return;
   const font = { fontFamily: "Noto Sans CJK SC, Microsoft YaHei, sans-serif" };
   const navy = "#1f3a5f", red = "#9b1c1c";
   const charts = [];
@@ -16,7 +17,7 @@
     charts.push(chart);
   }
   function go(q) { location.href = "/search?q=" + encodeURIComponent(q); }
-  const periods = data.by_period.map((p) => p.period);
+  const periods = data.by_period.map((p) => p.label);
   make("chart-trend", {
     tooltip: { trigger: "axis" }, legend: { data: ["案件数", "败诉数", "败诉率"], top: 0 },
     xAxis: { type: "category", data: periods },
@@ -26,7 +27,7 @@
       { name: "败诉数", type: "bar", data: data.by_period.map((p) => p.lost), itemStyle: { color: red } },
       { name: "败诉率", type: "line", yAxisIndex: 1, data: data.by_period.map((p) => p.loss_rate), itemStyle: { color: "#b45309" } },
     ],
-  }, (p) => { const y = String(p.name).slice(0, 4); if (/^\d{4}$/.test(y)) go(`年份:${y}` + (p.seriesName === "败诉数" ? " 结果:败诉" : "")); });
+  }, (p) => { const y = String(data.by_period[p.dataIndex].key).slice(0, 4); if (/^\d{4}$/.test(y)) go(`年份:${y}` + (p.seriesName === "败诉数" ? " 结果:败诉" : "")); });
   function bars(id, items, field) {
     make(id, {
       tooltip: {}, xAxis: { type: "value", minInterval: 1 },
