@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from search.analysis import analyse
@@ -23,6 +24,21 @@ from search.types import Hit, SearchResult, SortOrder, check_window
 
 SOURCE = ["id", "stored"]
 CHUNK = 500
+
+
+@contextmanager
+def _unavailable_as_search_error() -> Iterator[None]:
+    """A server that cannot be reached (or answers 5xx) becomes BackendUnavailable with a Chinese message."""
+    from elasticsearch import ApiError, ConnectionError, ConnectionTimeout
+
+    try:
+        yield
+    except (ConnectionError, ConnectionTimeout) as exc:
+        raise BackendUnavailable(f"无法连接检索服务（Elasticsearch）：{exc}") from exc
+    except ApiError as exc:
+        if getattr(exc, "status_code", 0) >= 500 or getattr(exc, "status_code", 0) == 429:
+            raise BackendUnavailable(f"检索服务（Elasticsearch）暂时不可用：{exc}") from exc
+        raise
 
 
 def _es_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -48,19 +64,45 @@ class ElasticsearchBackend:
         self.client.indices.create(index=name, settings=body["settings"], mappings=body["mappings"])
         return name
 
+    # --- the interface: every call translates an unreachable server into BackendUnavailable -------
+
+    def index(self, docs: list[dict]) -> None:
+        with _unavailable_as_search_error():
+            self._index_impl(docs)
+
+    def delete(self, judgment_ids: list[int]) -> None:
+        with _unavailable_as_search_error():
+            self._delete_impl(judgment_ids)
+
+    def rebuild(self, docs: Iterable[dict]) -> int:
+        with _unavailable_as_search_error():
+            return self._rebuild_impl(docs)
+
+    def count(self) -> int:
+        with _unavailable_as_search_error():
+            return self._count_impl()
+
+    def ids(self) -> set[int]:
+        with _unavailable_as_search_error():
+            return self._ids_impl()
+
+    def search(self, query: SearchQuery | str, page: int = 1, size: int = 20, sort: str = "relevance",
+               restrict_defendants: list[str] | None = None, facets: bool = True) -> SearchResult:
+        with _unavailable_as_search_error():
+            return self._search_impl(query, page, size, sort, restrict_defendants, facets)
+
+    def similar(self, judgment_id: int, size: int = 10) -> SearchResult:
+        with _unavailable_as_search_error():
+            return self._similar_impl(judgment_id, size)
+
     def _ensure(self) -> None:
         """Create the first index behind the alias; refuse an index of another schema version."""
         if self._checked:
             return
-        from elasticsearch import ConnectionError as EsConnectionError
-
-        try:
-            if not self.client.indices.exists_alias(name=self.alias):
-                name = self._create_index()
-                self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
-            mapping = self.client.indices.get_mapping(index=self.alias)
-        except EsConnectionError as exc:
-            raise BackendUnavailable(f"无法连接 Elasticsearch：{exc}") from exc
+        if not self.client.indices.exists_alias(name=self.alias):
+            name = self._create_index()
+            self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
+        mapping = self.client.indices.get_mapping(index=self.alias)
         for body in mapping.values():
             version = (body.get("mappings", {}).get("_meta") or {}).get("schema_version")
             if version != SCHEMA_VERSION:
@@ -76,7 +118,7 @@ class ElasticsearchBackend:
 
     # --- writing -------------------------------------------------------------------------------
 
-    def index(self, docs: list[dict]) -> None:
+    def _index_impl(self, docs: list[dict]) -> None:
         if not docs:
             return
         from elasticsearch import helpers
@@ -84,7 +126,7 @@ class ElasticsearchBackend:
         self._ensure()
         helpers.bulk(self.client, self._actions(self.alias, docs), chunk_size=CHUNK, refresh="wait_for")
 
-    def delete(self, judgment_ids: list[int]) -> None:
+    def _delete_impl(self, judgment_ids: list[int]) -> None:
         if not judgment_ids:
             return
         from elasticsearch import helpers
@@ -93,7 +135,7 @@ class ElasticsearchBackend:
         actions = ({"_op_type": "delete", "_index": self.alias, "_id": str(i)} for i in judgment_ids)
         helpers.bulk(self.client, actions, refresh="wait_for", raise_on_error=False)
 
-    def rebuild(self, docs: Iterable[dict]) -> int:
+    def _rebuild_impl(self, docs: Iterable[dict]) -> int:
         from elasticsearch import helpers
 
         name = self._create_index()
@@ -118,18 +160,18 @@ class ElasticsearchBackend:
 
     # --- reading -------------------------------------------------------------------------------
 
-    def count(self) -> int:
+    def _count_impl(self) -> int:
         self._ensure()
         return int(self.client.count(index=self.alias)["count"])
 
-    def ids(self) -> set[int]:
+    def _ids_impl(self) -> set[int]:
         from elasticsearch import helpers
 
         self._ensure()
         return {int(h["_id"]) for h in helpers.scan(self.client, index=self.alias, query={"query": {"match_all": {}}},
                                                     _source=False, size=1000)}
 
-    def search(self, query: SearchQuery | str, page: int = 1, size: int = 20, sort: str = "relevance",
+    def _search_impl(self, query: SearchQuery | str, page: int = 1, size: int = 20, sort: str = "relevance",
                restrict_defendants: list[str] | None = None, facets: bool = True) -> SearchResult:
         started = time.perf_counter()
         parsed = as_query(query)
@@ -165,7 +207,7 @@ class ElasticsearchBackend:
         return hit_from_stored(src["id"], src.get("stored") or {}, float(h.get("_score") or 0.0) if scored else 0.0,
                                terms)
 
-    def similar(self, judgment_id: int, size: int = 10) -> SearchResult:
+    def _similar_impl(self, judgment_id: int, size: int = 10) -> SearchResult:
         started = time.perf_counter()
         self._ensure()
         found = self.client.search(index=self.alias, query={"term": {"id": int(judgment_id)}}, size=1, source_includes=SOURCE)

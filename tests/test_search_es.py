@@ -25,11 +25,20 @@ from search.evaluation import (
 
 ES_URL = os.environ.get("ANJIAN_ES_URL")
 
-pytestmark = [
-    pytest.mark.elasticsearch,
-    pytest.mark.skipif(not ES_URL, reason="ELASTICSEARCH TESTS NOT RUN: set ANJIAN_ES_URL to a live Elasticsearch 8.x "
-                                          "(e.g. `docker compose up -d elasticsearch`, ANJIAN_ES_URL=http://127.0.0.1:9200)"),
-]
+live = pytest.mark.skipif(not ES_URL, reason="ELASTICSEARCH TESTS NOT RUN: set ANJIAN_ES_URL to a live Elasticsearch "
+                                             "8.x (e.g. `docker compose up -d elasticsearch`, "
+                                             "ANJIAN_ES_URL=http://127.0.0.1:9200)")
+
+
+def test_unreachable_server_is_a_search_error_with_a_chinese_message() -> None:
+    """GIVEN an ES URL where nothing listens WHEN searching THEN BackendUnavailable (→ 503 in the API), not a crash."""
+    from search.errors import BackendUnavailable
+    from search.es import ElasticsearchBackend
+
+    backend = ElasticsearchBackend("http://127.0.0.1:9", "anjian-nowhere", request_timeout=2)
+    with pytest.raises(BackendUnavailable) as info:
+        backend.search("强制拆除")
+    assert "无法连接检索服务" in info.value.message_zh
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +59,8 @@ def es_indexed(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> It
     db.dispose()
 
 
+@live
+@pytest.mark.elasticsearch
 def test_shared_table_passes_on_elasticsearch(es_indexed: tuple) -> None:
     _settings, _db, backend, corpus_of, judgments, labels = es_indexed
     assert conformance_failures(backend, corpus_of, judgments, labels) == []
@@ -58,6 +69,8 @@ def test_shared_table_passes_on_elasticsearch(es_indexed: tuple) -> None:
     assert result["by_kind"]["label"]["recall"] == 1.0
 
 
+@live
+@pytest.mark.elasticsearch
 def test_reindex_swaps_the_alias_atomically(es_indexed: tuple) -> None:
     settings, db, backend, corpus_of, *_ = es_indexed
     before = set(backend.client.indices.get_alias(name=settings.es_index))
@@ -68,6 +81,8 @@ def test_reindex_swaps_the_alias_atomically(es_indexed: tuple) -> None:
     assert backend.count() == len(corpus_of)
 
 
+@live
+@pytest.mark.elasticsearch
 def test_upsert_and_delete(es_indexed: tuple) -> None:
     from core.models import Judgment
     from search import to_index_doc

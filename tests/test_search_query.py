@@ -101,3 +101,21 @@ def test_fold_keeps_length_so_offsets_stay_valid() -> None:
                                  "（２０１９）豫０７２１行初１５号", "( 2019 )豫0721行初15号"])
 def test_case_numbers_normalise_to_one_form(raw: str) -> None:
     assert normalise_case_no(raw) == "（2019）豫0721行初15号"
+
+
+def test_elasticsearch_query_is_built_by_pure_functions() -> None:
+    """The ES query DSL for a typed query (checked here without a server; the live table is in test_search_es)."""
+    from search.compile_es import compile_query
+
+    q = compile_query(parse_query('"强制拆除" -征收 原因:违反法定程序 年份:2021..2023'), ["某县自然资源局"])
+    inner, allowed = q["bool"]["must"][0]["bool"], q["bool"]["filter"][0]
+    assert allowed == {"terms": {"defendants": ["某县自然资源局"]}}
+    phrase = inner["must"][0]["bool"]["must"][0]["match_phrase"]["body_chars"]
+    assert phrase["query"] == "强制 制拆 拆除" and phrase["slop"] == 0
+    assert {"bool": {"filter": [{"term": {"loss_causes": "procedure"}}]}} in inner["must"]
+    assert {"bool": {"filter": [{"range": {"year": {"gte": 2021, "lte": 2023}}}]}} in inner["must"]
+    assert inner["must_not"][0]["bool"]["must"][0]["match_phrase"]["body_chars"]["query"] == "征收"
+    only_not = compile_query(parse_query("-结果:胜诉"))
+    assert only_not["bool"]["must"] == [{"match_all": {}}]
+    assert compile_query(parse_query("罚"))["bool"]["must"][0] == {"prefix": {"body_chars": {"value": "罚", "boost": 0.2}}}
+    assert compile_query(parse_query(""), []) == {"bool": {"must": [{"match_all": {}}], "filter": [{"match_none": {}}]}}
