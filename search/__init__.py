@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from search.analysis import to_index_doc
 from search.errors import BackendUnavailable, IndexOutdated, QuerySyntaxError, SearchError
 from search.query import SearchQuery, parse_query
+from search.segment import segmenter_id
 from search.types import FacetValue, Hit, SearchBackend, SearchResult
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ def open_backend(settings: Settings) -> SearchBackend:
                 from search.embedded import EmbeddedBackend
 
                 backend = EmbeddedBackend(settings.index_dir)
+            segmenter_id()  # load the dictionary now, not in the first user's search
             _backends[key] = backend
         return backend
 
