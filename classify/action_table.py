@@ -1,19 +1,23 @@
 """Data: the action type read from the cause of action (案由) as the judgment names it.
 
 The 案由 sits in the "…诉…××一案" sentence (or the title, or the parser's ``cause_of_action``).
-Rows are tried in order; the first hit wins. Where none hits, the model decides from the text.
+The row matching earliest in the phrase wins (行政处罚及行政赔偿 → penalty), ties by row order.
+An application to enforce names what is enforced (申请强制执行…行政处罚决定 → penalty).
+Where none hits, the model decides from the text.
 """
 
 from __future__ import annotations
 
 ACTION_BY_CASE_CAUSE: list[tuple[str, str]] = [
+    (r"(申请|要求)(强制)?执行[^|]{0,60}?(处罚|罚款|罚决|非法占地|违法占地)", "penalty"),
+    (r"(申请|要求)(强制)?执行[^|]{0,60}?(征收|社会抚养费)", "expropriation"),
     (r"信息公开", "information_disclosure"),
-    (r"行政赔偿|国家赔偿", "compensation"),
+    (r"行政赔偿|国家赔偿|行政补偿|请求赔偿", "compensation"),
     (r"行政协议|征收补偿协议|安置补偿协议|行政合同", "agreement"),
     (r"行政复议", "reconsideration"),
-    (r"工伤|劳动能力鉴定|行政确认|事故认定|认定[^，。]{0,6}决定|退休|医保|医疗保险待遇", "confirmation"),
+    (r"工伤|劳动能力鉴定|行政确认|行政认定|事故认定|认定[^，。]{0,6}决定|退休|医保|医疗保险待遇", "confirmation"),
     (r"不履行[^，。]{0,6}职责|履行[^，。]{0,6}(法定)?职责|行政不作为|不作为", "nonperformance"),
-    (r"强制拆除|强制执行|行政强制|强拆|查封|扣押|强制措施|强制清除|留置", "coercion"),
+    (r"强制拆除|强制执行|行政强制|强拆|查封|扣押|强制措施|强制清除|留置|限制人身自由", "coercion"),
     (r"行政处罚|处罚决定|罚款|拘留|治安管理", "penalty"),
     (r"征收|征用|拆迁|补偿安置|房屋征收", "expropriation"),
     (r"行政许可|许可证|审批", "licensing"),

@@ -140,10 +140,13 @@ def _best_sentence(record: JudgmentRecord, decision: OutcomeDecision, model: Cau
 def _action_and_field(record: JudgmentRecord, model: CauseModel | None, result: Classification) -> None:
     """The 案由 names the action type and the agency's name the field; the model fills the gaps."""
     cause = case_cause(record)
-    for pattern, action in _ACTION_RULES:
-        if pattern.search(cause):
-            result.action_type, result.action_type_probability = action, None
-            break
+    found = []
+    for rank, (pattern, action) in enumerate(_ACTION_RULES):
+        m = pattern.search(cause)
+        if m:
+            found.append((m.start(), rank, action))
+    if found:
+        result.action_type, result.action_type_probability = min(found)[2], None
     for name in agencies(record):
         for pattern, f in _FIELD_RULES:
             if pattern.search(name):
