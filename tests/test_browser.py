@@ -109,7 +109,6 @@ def test_4_open_a_case_and_correct_a_tag(page, server: LiveServer) -> None:  # t
     evidence = page.locator("mark.evidence").first
     evidence.scroll_into_view_if_needed()
     assert "主要证据不足" in evidence.inner_text()
-    page.locator(".page-image img").first.wait_for()
     page.evaluate("window.scrollTo(0, 0)")
     shot(page, "04-case")
     page.click("summary:has-text('更正标注')")
@@ -121,6 +120,12 @@ def test_4_open_a_case_and_correct_a_tag(page, server: LiveServer) -> None:  # t
     assert "analyst1" in page.locator("#hist-title + ul").inner_text()
     page.locator("#tags-title").scroll_into_view_if_needed()
     shot(page, "05-case-corrected")
+    page.click(".js-open-original")
+    page.select_option(".js-page-select", "2")
+    page.wait_for_function("() => { const i = document.querySelector('.page-image img');"
+                           " return i.src.endsWith('/pages/2.png') && i.complete && i.naturalWidth > 500; }")
+    page.locator(".page-image img").first.scroll_into_view_if_needed()
+    shot(page, "05b-case-original-page")
 
 
 def test_5_build_a_collection_and_download_it(page, server: LiveServer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

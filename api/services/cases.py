@@ -122,7 +122,7 @@ def record_fields(j: Judgment) -> list[tuple[str, str]]:
         ("第三人", "、".join(r.get("third_parties") or [])), ("案由", r.get("cause_of_action")),
         ("被诉行政行为", " ".join(x for x in (sued.get("name"), sued.get("number")) if x)),
         ("负责人出庭", {True: "是", False: "否"}.get(head) if head is not None else "文书未载明"),
-        ("引用法条", "；".join(c.get("text", "") for c in (r.get("citations") or [])[:12])),
+        ("引用法条", "；".join(dict.fromkeys(c.get("text", "") for c in (r.get("citations") or [])))[:400]),
     ]
     return [(k, v) for k, v in rows if v]
 

@@ -137,3 +137,14 @@ document.querySelector(".js-scan")?.addEventListener("click", async () => {
   try { await api("POST", "/api/agencies/scan"); location.reload(); }
   catch (e) { say(document.querySelector(".js-status"), e.message, true); }
 });
+// 案件: "查看原件" opens the original's panel
+function openOriginal() {
+  const d = document.getElementById("original");
+  if (d && location.hash === "#original") { d.open = true; d.scrollIntoView(); }
+}
+window.addEventListener("hashchange", openOriginal);
+openOriginal();
+document.querySelector(".js-open-original")?.addEventListener("click", () => {
+  const d = document.getElementById("original");
+  if (d) d.open = true;
+});
