@@ -166,7 +166,7 @@ def train(examples: list[TrainingExample], tokenize) -> CauseModel:  # type: ign
         y = np.array([1 if cause in e.loss_causes else 0 for e in losses])
         if y.sum() < MIN_POSITIVES or (len(y) - y.sum()) < MIN_POSITIVES:
             continue
-        lr = LogisticRegression(C=4.0, solver="saga", max_iter=3000, tol=1e-4).fit(X, y)
+        lr = LogisticRegression(C=4.0, solver="saga", max_iter=3000, tol=1e-4, random_state=0).fit(X, y)
         cause_heads[cause] = LinearHead(["0", "1"], lr.coef_.copy(), lr.intercept_.copy())
 
     meta_words = [tokenize(e.meta) for e in examples]
@@ -191,7 +191,7 @@ def _multiclass(X, labels: list[str | None], LogisticRegression) -> LinearHead |
     ys = [labels[i] for i in rows]
     if len(set(ys)) < 2:
         return None
-    lr = LogisticRegression(C=10.0, solver="saga", max_iter=3000, tol=1e-4).fit(X[rows], ys)
+    lr = LogisticRegression(C=10.0, solver="saga", max_iter=3000, tol=1e-4, random_state=0).fit(X[rows], ys)
     classes = [str(c) for c in lr.classes_]
     if len(classes) == 2:  # scikit-learn stores one row for two classes
         return LinearHead(classes, lr.coef_.copy(), lr.intercept_.copy())
