@@ -55,7 +55,7 @@ def stack(pg_settings: Settings, broker: str) -> Iterator[tuple[Settings, Databa
         "ANJIAN_BROKER_URL": broker,
         "ANJIAN_JOB_LEASE_S": "6",
         "ANJIAN_SWEEP_INTERVAL_S": "2",
-        "ANJIAN_REQUEUE_AFTER_S": "20",
+        "ANJIAN_REQUEUE_AFTER_S": "5",
         "OMP_THREAD_LIMIT": "1",
     }
     env.pop("ANJIAN_ES_URL", None)
@@ -97,9 +97,12 @@ def _wait(db: Database, batch_id: int, pred, timeout: float) -> dict:  # type: i
 
 
 def test_batch_survives_a_killed_worker_and_a_poison_file(stack, corpus_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """GIVEN 50 real text PDFs, a truncated PDF and an upload whose original vanished, queued on Redis
-    WHEN a worker is SIGKILLed mid-batch and a new one started THEN every judgment is stored exactly once,
-    no job is stuck, the truncated file is rejected and the vanished one fails alone with its reason."""
+    """GIVEN 50 real text PDFs, a truncated PDF and an upload whose original vanished, queued on Redis,
+    and 3 of the messages lost by the broker WHEN a worker is SIGKILLed mid-batch and a new one started
+    THEN every judgment is stored exactly once, no job is stuck, the truncated file is rejected and the
+    vanished one fails alone with its reason."""
+    import redis
+
     settings, db, env = stack
     texts = sorted((corpus_dir / "pdf" / "text").glob("*.pdf"))[:50]
     files = [(p.name, p.read_bytes()) for p in texts]
@@ -110,6 +113,11 @@ def test_batch_survives_a_killed_worker_and_a_poison_file(stack, corpus_dir: Pat
         vanished = s.scalars(select(Job).where(Job.filename == "vanished.pdf")).one()
         (settings.originals_dir / vanished.stored_path).unlink()
         assert s.scalar(select(func.count()).select_from(Job).where(Job.enqueued_at.is_(None))) == 0
+    client = redis.Redis.from_url(settings.broker_url)
+    assert (client.llen("default"), client.llen("ocr")) == (52, 0)  # one message per file, text → default
+    for _ in range(3):
+        client.rpop("default")  # lost by the broker: the sweeper must notice and send them again
+    client.close()
 
     first = Worker(env, "first", tmp_path / "first.log")
     try:

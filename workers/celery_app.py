@@ -15,13 +15,13 @@ from typing import Any
 
 from celery import Celery, signals
 from celery.schedules import crontab
-from kombu import Queue
+from kombu import Exchange, Queue
 
 from core.db import Database
 from core.settings import load_settings
 from workers import tasks
 from workers.config import load_worker_settings
-from workers.dispatch import INGEST_TASK, send_ingest
+from workers.dispatch import INGEST_TASK, declare_queues, send_ingest
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,10 @@ def make_celery(broker_url: str | None, result_backend: str | None = None) -> Ce
         accept_content=["json"],
         result_accept_content=["json"],
         task_default_queue="default",
-        task_queues=[Queue(q) for q in QUEUES],
+        task_default_exchange="default",
+        task_default_routing_key="default",
+        # one direct exchange per queue, so a message for ``ocr`` lands in ``ocr`` only
+        task_queues=[Queue(q, Exchange(q, type="direct"), routing_key=q) for q in QUEUES],
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         task_acks_on_failure_or_timeout=True,
@@ -119,19 +122,38 @@ def _register_tasks(app: Celery) -> None:
 
 
 def sweep_and_resend(ctx: tasks.WorkerContext, app: Celery) -> int:
-    """Re-queue jobs of dead workers and (re)send messages for queued jobs that have none."""
+    """Re-queue jobs of dead workers and send them again; re-send queued jobs whose message is lost
+    (queued in the database for a while, but their broker queue is empty)."""
     from workers import jobs
 
-    ids = jobs.sweep(ctx.db, requeue_after_s=ctx.wsettings.requeue_after_s)
+    ids = jobs.sweep(ctx.db)
+    stale = jobs.stale_queued(ctx.db, ctx.wsettings.requeue_after_s)
+    if stale:
+        empty = _empty_queues(app, {q for _, q in stale})
+        ids += [job_id for job_id, q in stale if q in empty and job_id not in ids]
     if not ids:
         return 0
     with ctx.db.session() as s:
         queues = jobs.queues_of(s, ids)
+    declare_queues(app)
     for job_id in ids:
         send_ingest(app, job_id, queues.get(job_id, "default"), ctx.wsettings)
     jobs.mark_enqueued(ctx.db, ids)
     log.info("sweeper re-sent %d jobs", len(ids))
     return len(ids)
+
+
+def _empty_queues(app: Celery, names: set[str]) -> set[str]:
+    empty = set()
+    with app.connection_for_write() as conn:
+        channel = conn.default_channel
+        for name in names:
+            try:
+                if channel.queue_declare(queue=name, passive=True).message_count == 0:
+                    empty.add(name)
+            except Exception:  # noqa: BLE001 - a queue that does not exist yet holds no message
+                empty.add(name)
+    return empty
 
 
 @signals.worker_process_init.connect

@@ -14,7 +14,9 @@ class WorkerSettings(BaseSettings):
 
     job_lease_s: float = Field(60.0, description="A running job's lease; renewed every third of it while the worker lives.")
     sweep_interval_s: float = Field(15.0, description="How often workers re-queue jobs whose lease expired.")
-    requeue_after_s: float = Field(900.0, description="Re-send a queued job's message if it has waited this long.")
+    requeue_after_s: float = Field(
+        120.0, description="Re-send a job queued this long whose broker queue is empty (message lost)."
+    )
     max_attempts: int = Field(3, description="A file that broke the worker this many times fails alone.")
     retry_backoff_s: float = Field(5.0, description="First retry delay after a transient error (doubles each time).")
     retry_backoff_max_s: float = Field(300.0, description="Longest retry delay.")

@@ -39,6 +39,16 @@ def send_ingest(app: Any, job_id: int, queue: str, wsettings: WorkerSettings) ->
     app.send_task(INGEST_TASK, args=[job_id], queue=queue, time_limit=limit, soft_time_limit=limit * 0.9)
 
 
+def declare_queues(app: Any) -> None:
+    """(Re)declare the queues and their bindings. With the Redis transport a message published to an
+    exchange that has lost its bindings (Redis restarted without its data) is silently dropped, and a
+    long-lived producer believes it declared them already; declaring is one cheap SADD per queue."""
+    with app.connection_for_write() as conn:
+        channel = conn.default_channel
+        for queue in app.conf.task_queues or ():
+            queue.bind(channel).declare()
+
+
 def enqueue_jobs(db: Database, settings: Settings, job_ids: list[int]) -> int:
     """Queue the ingest jobs (already committed). Returns how many messages were sent."""
     if not job_ids:
@@ -54,6 +64,7 @@ def enqueue_jobs(db: Database, settings: Settings, job_ids: list[int]) -> int:
     wsettings = load_worker_settings()
     sent: list[int] = []
     try:
+        declare_queues(app)
         for job_id in job_ids:
             send_ingest(app, job_id, queues.get(job_id, "default"), wsettings)
             sent.append(job_id)

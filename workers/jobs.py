@@ -257,22 +257,16 @@ def _local_dead(worker_id: str | None) -> bool:
     return False
 
 
-def sweep(db: Database, *, requeue_after_s: float | None = None, local_dead: bool = True) -> list[int]:
-    """Put jobs held by dead workers (lease expired, or a dead local process) back to ``queued``.
-
-    Returns the ids that need a (new) broker message: the re-queued ones, plus queued jobs whose message
-    was never sent (broker down at submit time) or has waited longer than ``requeue_after_s``.
-    """
+def sweep(db: Database, *, local_dead: bool = True) -> list[int]:
+    """Put jobs held by dead workers (lease expired, or a dead local process) back to ``queued``;
+    returns their ids (they need a new broker message)."""
     now = utcnow()
     requeued: list[int] = []
     with db.session() as s:
-        running = s.execute(
-            select(Job.id, Job.worker_id, Job.lease_expires).where(Job.state == JobState.running.value)
-        ).all()
-        for job_id, holder, _lease in running:
+        running = s.execute(select(Job.id, Job.worker_id).where(Job.state == JobState.running.value)).all()
+        for job_id, holder in running:
             cond = and_(Job.id == job_id, Job.state == JobState.running.value, Job.worker_id == holder)
-            expired = and_(cond, Job.lease_expires < now)
-            where = cond if (local_dead and _local_dead(holder)) else expired
+            where = cond if (local_dead and _local_dead(holder)) else and_(cond, Job.lease_expires < now)
             n = _updated(
                 s,
                 update(Job).where(where).values(
@@ -282,17 +276,23 @@ def sweep(db: Database, *, requeue_after_s: float | None = None, local_dead: boo
             )
             if n == 1:
                 requeued.append(job_id)
-        resend: list[int] = []
-        if requeue_after_s is not None:
-            stale = now - dt.timedelta(seconds=requeue_after_s)
-            resend = list(s.scalars(
-                select(Job.id).where(
-                    Job.state == JobState.queued.value,
-                    or_(Job.enqueued_at.is_(None), Job.enqueued_at < stale),
-                    Job.created_at < now - dt.timedelta(seconds=min(requeue_after_s, 30.0)),
-                )
-            ).all())
-    return sorted(set(requeued) | set(resend))
+    return requeued
+
+
+def stale_queued(db: Database, older_than_s: float) -> list[tuple[int, str]]:
+    """Queued jobs whose message went out more than ``older_than_s`` ago (or never): (id, queue)."""
+    now = utcnow()
+    stale = now - dt.timedelta(seconds=older_than_s)
+    with db.session() as s:
+        rows = s.execute(
+            select(Job.id, Job.queue).where(
+                Job.state == JobState.queued.value,
+                or_(Job.enqueued_at.is_(None), Job.enqueued_at < stale),
+                Job.created_at < now - dt.timedelta(seconds=min(older_than_s, 30.0)),
+                or_(Job.not_before.is_(None), Job.not_before <= now),
+            ).order_by(Job.id)
+        ).all()
+    return [(int(i), str(q)) for i, q in rows]
 
 
 def original_path(settings: Settings, stored_path: str) -> Path:
