@@ -33,6 +33,16 @@ POSITIVE = [
     ("依照《中华人民共和国行政诉讼法》第七十二条之规定，判决如下：", "inaction"),
 ]
 
+# Common phrasing variants of the same findings.
+VARIANTS = [
+    ("被告作出的处罚决定程序不合法，应予撤销。", "procedure"),
+    ("被告未依法履行催告程序即强制拆除，应确认违法。", "procedure"),
+    ("被告拒绝履行法定的查处职责，本院予以纠正。", "inaction"),
+    ("被告作出的决定超出其职权范围，应予撤销。", "ultra_vires"),
+    ("被告对原告处以顶格罚款，处罚明显过重。", "manifestly_improper"),
+    ("被告的行为属于滥用职权。", "abuse_of_power"),
+]
+
 # The court's own words that deny a cause, or restate a party's rejected argument: nothing found.
 NEGATIVE = [
     "县林草局履行了合法收集证据材料、评估鉴定、告知、听证、送达等办案程序,案涉行政处罚决定作出前已经过集体讨论，认定基本事实清楚，主要证据充分，适用法律正确，处罚幅度并无明显不当，符合相关法律的程序性规定。",
@@ -49,7 +59,7 @@ NEGATIVE = [
 ]
 
 
-@pytest.mark.parametrize(("sentence", "cause"), POSITIVE)
+@pytest.mark.parametrize(("sentence", "cause"), POSITIVE + VARIANTS)
 def test_rule_finds_cause_in_real_reasoning(sentence: str, cause: str) -> None:
     assert cause in causes_of(sentence)
 
