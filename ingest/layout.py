@@ -242,6 +242,7 @@ class Margins:
     right: float
     indent: float  # x of an indented first line
     size: float
+    pitch: float = 0.0  # baseline-to-baseline distance of body lines (0: unknown)
 
 
 def infer_margins(pages: Sequence[Page]) -> Margins:
@@ -256,7 +257,7 @@ def infer_margins(pages: Sequence[Page]) -> Margins:
     if not body:
         body = [ln for p in pages for ln in p.lines]
     if not body:
-        return Margins(0.0, 0.0, 0.0, size)
+        return Margins(0.0, 0.0, 0.0, size, 0.0)
     win = 0.35 * size
     need = max(2, round(0.05 * len(body))) if len(body) >= 4 else 1
     xs0 = sorted(ln.x0 for ln in body)
@@ -271,7 +272,14 @@ def infer_margins(pages: Sequence[Page]) -> Margins:
         if near_indent
         else left + 2 * size
     )
-    return Margins(left, right, indent, size)
+    steps = sorted(
+        b.top - a.top
+        for p in pages
+        for a, b in zip(p.lines, p.lines[1:], strict=False)
+        if abs(a.size - size) < 0.75 and abs(b.size - size) < 0.75 and b.top > a.top
+    )
+    pitch = steps[len(steps) // 2] if steps else 0.0
+    return Margins(left, right, indent, size, pitch)
 
 
 def _support(xs: Sequence[float], x: float, win: float) -> int:
@@ -322,6 +330,8 @@ def _continues(prev: Line, ln: Line, m: Margins, tol: float) -> bool:
         return False
     if not (abs(prev.x0 - m.left) <= tol or abs(prev.x0 - m.indent) <= tol):
         return False
+    if m.pitch and ln.top > prev.top and ln.top - prev.top > 1.6 * m.pitch:
+        return False  # a blank line between: block paragraphs without indent
     if prev.x1 >= m.right - 1.2 * m.size:
         return True
     return prev.x1 >= m.right - 5 * m.size and prev.text.rstrip()[-1:] not in _TERMINAL

@@ -38,11 +38,12 @@ def read_document(path: Path, limits: ReadLimits = ReadLimits()) -> ReadDocument
     path = Path(path)
     try:
         size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise _too_big(size, limits)
+        data = path.read_bytes()
     except OSError as exc:
         raise Rejected(RejectReason.corrupt, f"无法读取文件：{exc.strerror or exc}") from exc
-    if size > limits.max_bytes:
-        raise _too_big(size, limits)
-    return read_bytes(path.read_bytes(), path.name, limits)
+    return read_bytes(data, path.name, limits)
 
 
 def read_bytes(data: bytes, filename: str, limits: ReadLimits = ReadLimits()) -> ReadDocument:  # noqa: B008
