@@ -52,7 +52,7 @@ def agency_names_for(s: Session, agency_id: str) -> tuple[str, ...]:
 
 
 def scope_for(s: Session, user: User) -> Scope:
-    role = Role.parse(user.role) or Role.viewer
+    role = Role.__members__.get(user.role, Role.viewer)
     if role != Role.agency:
         return Scope(user.username, role)
     return Scope(user.username, role, user.agency_id, agency_names_for(s, user.agency_id or ""))

@@ -1,5 +1,5 @@
-"""The product in a real browser (Debian's chromium via Playwright): log in, upload two PDFs and watch them
-finish, search with a filter, open a case, correct a tag, build a collection and download it.
+"""The product in a real browser (Debian's chromium via Playwright): log in, upload two PDFs (and a locked
+one, rejected with its reason) and watch them finish, search with a filter, open a case, correct a tag, build a collection and download it.
 Screenshots of every page go to test-artifacts/screenshots/."""
 
 from __future__ import annotations
@@ -68,16 +68,19 @@ def test_1_login(page, server: LiveServer) -> None:  # type: ignore[no-untyped-d
 
 def test_2_upload_two_pdfs_and_watch_them_finish(page, server: LiveServer, corpus_dir: Path) -> None:  # type: ignore[no-untyped-def]
     page.goto(server.url + "/upload")
-    files = [str(corpus_dir / "pdf" / "text" / f"{cid}.pdf") for cid in UPLOADS]
+    files = [str(corpus_dir / "pdf" / "text" / f"{cid}.pdf") for cid in UPLOADS] + [str(corpus_dir / "bad" / "encrypted.pdf")]
     page.set_input_files("#file-input", files)
     rows = page.locator("#upload-table tbody tr[data-job]")
     rows.first.wait_for()
     page.wait_for_function(
         "() => { const c = [...document.querySelectorAll('#upload-table tbody tr[data-job] td:nth-child(2)')];"
-        " return c.length === 2 && c.every(td => td.className === 'state-done' || td.className === 'state-failed'); }",
+        " return c.length === 3 && c.every(td => td.className === 'state-done' || td.className === 'state-failed'); }",
         timeout=180_000)
     shot(page, "02-upload")
     texts = rows.all_inner_texts()
+    bad = [t for t in texts if "encrypted.pdf" in t]
+    assert len(bad) == 1 and "已拒收" in bad[0] and "：" in bad[0], bad  # with the reason
+    texts = [t for t in texts if "encrypted.pdf" not in t]
     assert all(("已完成" in t and "已入库" in t) or ("失败" in t and "：" in t) for t in texts), texts
     from classify import SHIPPED_MODEL
 

@@ -55,7 +55,8 @@ def export(s: Session, settings: Settings, scope: Scope, ids: list[int], kind: s
                 raise ApiError("请填写通报期间，例如 2024Q2", code="period_required")
             from reports.bulletin import make_bulletin
 
-            agency_ids = [int(scope.agency_id)] if scope.restricted and (scope.agency_id or "").isdigit() else None
+            own = scope.agency_id or ""
+            agency_ids = [int(own)] if scope.restricted and own.isdigit() else None
             if scope.restricted and agency_ids is None:
                 raise ApiError("您的账号没有关联单位名录中的单位，无法生成通报", code="forbidden", status=403)
             make_bulletin(s, settings, period.strip(), out, agency_ids=agency_ids)

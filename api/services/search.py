@@ -84,7 +84,8 @@ EXPORT_COLUMNS = [("case_no", "案号"), ("title", "标题"), ("court", "法院"
 
 
 def export_rows(s: Session, settings: Settings, scope: Scope, q: str) -> list[list[str]]:
-    rows, page = [], 1
+    rows: list[list[str]] = []
+    page = 1
     while len(rows) < MAX_EXPORT:
         result = run_search(s, settings, scope, q, page=page, size=200, sort="date")
         for h in result["hits"]:
