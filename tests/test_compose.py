@@ -16,8 +16,6 @@ from pathlib import Path
 
 import pytest
 
-yaml = pytest.importorskip("yaml")
-
 REPO = Path(__file__).resolve().parent.parent
 COMPOSE = REPO / "docker-compose.yml"
 LONG_RUNNING = {"postgres", "redis", "elasticsearch", "api", "worker", "worker-ocr", "beat"}
@@ -45,6 +43,7 @@ def _env_file(tmp_path: Path, **values: str) -> Path:
 
 def _interpolated(tmp_path: Path) -> dict:
     """The compose file with ${VAR} filled in from the example settings plus the two secrets."""
+    yaml = pytest.importorskip("yaml")
     values = {}
     for line in _env_file(tmp_path, **SECRETS).read_text("utf-8").splitlines():
         if "=" in line and not line.lstrip().startswith("#"):
