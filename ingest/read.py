@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from core.taxonomy import RejectReason
 from ingest.detect import Format, detect_format
@@ -31,6 +32,21 @@ class ReadLimits:
     ocr: bool = True  # False: never OCR; pages that need it stay empty (warning ocr_skipped)
     max_memory_mb: int = 2048  # address-space cap of the parsing child process
     min_text_quality: float = 0.5  # below this plausibility a text layer is treated as garbage
+
+    @classmethod
+    def from_settings(cls, settings: Any, **overrides: Any) -> ReadLimits:
+        """The limits configured in :class:`core.settings.Settings` (``ANJIAN_MAX_PAGES`` …)."""
+        values = {
+            "max_pages": settings.max_pages,
+            "max_bytes": settings.max_file_mb * 1024 * 1024,
+            "parse_timeout_s": settings.parse_timeout_s,
+            "ocr_timeout_s": settings.ocr_timeout_s,
+            "ocr_lang": settings.ocr_lang,
+            "ocr_dpi": settings.ocr_dpi,
+            "ocr_threads": settings.ocr_threads,
+        }
+        values.update(overrides)
+        return cls(**values)
 
 
 def read_document(path: Path, limits: ReadLimits = ReadLimits()) -> ReadDocument:  # noqa: B008

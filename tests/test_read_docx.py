@@ -106,3 +106,12 @@ def test_whitespace_only_file_is_empty() -> None:
     with pytest.raises(Rejected) as info:
         read_bytes(b"  \n\t ", "a.pdf")
     assert info.value.reason is RejectReason.empty
+
+
+def test_limits_come_from_settings(settings) -> None:
+    from ingest.read import ReadLimits
+
+    limits = ReadLimits.from_settings(settings, ocr=False)
+    assert limits.max_pages == settings.max_pages
+    assert limits.max_bytes == settings.max_file_mb * 1024 * 1024
+    assert limits.ocr is False
