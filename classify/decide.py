@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from classify.action_table import ACTION_BY_CASE_CAUSE
 from classify.causes import rule_hits, rule_scope
 from classify.features import agencies, case_cause, meta_text, reasoning_text
-from classify.field_table import FIELD_BY_AGENCY
+from classify.field_table import FIELD_BY_AGENCY, GENERAL_GOVERNMENT, GENERAL_GOVERNMENT_ACTIONS
 from classify.model import CauseModel
 from classify.outcome import OutcomeDecision, decide_outcome
 from classify.rules import RuleHit
@@ -29,6 +29,7 @@ from ingest.record import JudgmentRecord
 
 MAX_EVIDENCE = 2
 _FIELD_RULES = [(re.compile(p), Field(f)) for p, f in FIELD_BY_AGENCY]
+_GENERAL_GOVERNMENT = re.compile(GENERAL_GOVERNMENT)
 _ACTION_RULES = [(re.compile(p), ActionType(a)) for p, a in ACTION_BY_CASE_CAUSE]
 
 
@@ -154,13 +155,19 @@ def _action_and_field(record: JudgmentRecord, model: CauseModel | None, result: 
                 break
         if result.field is not None:
             break
-    if model is None:
-        return
-    words = tokens(meta_text(record))
-    if result.field is None:
+    if model is not None:
+        words = tokens(meta_text(record))
+        top = model.action_type(words) if result.action_type is None else None
+        if top:
+            result.action_type, result.action_type_probability = ActionType(top[0]), top[1]
+    if (
+        result.field is None
+        and result.action_type is not None
+        and result.action_type.value in GENERAL_GOVERNMENT_ACTIONS
+        and any(_GENERAL_GOVERNMENT.search(a) for a in agencies(record))
+    ):
+        result.field, result.field_probability = Field.local_government, None
+    if result.field is None and model is not None:
         top = model.field(words)
         if top:
             result.field, result.field_probability = Field(top[0]), top[1]
-    top = model.action_type(words) if result.action_type is None else None
-    if top:
-        result.action_type, result.action_type_probability = ActionType(top[0]), top[1]

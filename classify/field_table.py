@@ -22,3 +22,8 @@ FIELD_BY_AGENCY: list[tuple[str, str]] = [
     (r"知识产权|专利|商标", "intellectual_property"),
     (r"民政(局|厅|部)|(?<!人)民政事务", "civil_affairs"),
 ]
+
+# A general government (人民政府, 乡/镇, 街道办事处) doing what any government does — deciding an
+# administrative reconsideration or answering an information request — acts as local_government.
+GENERAL_GOVERNMENT = r"人民政府|街道办事处|乡政府|镇政府|管理委员会"
+GENERAL_GOVERNMENT_ACTIONS: frozenset[str] = frozenset({"reconsideration", "information_disclosure"})
