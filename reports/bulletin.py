@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from core.taxonomy import Field, LossCause
 from ingest.normalize import normalize_case_no
-from reports.cases import Case, load_cases
+from reports.caseindex import indexed_cases
+from reports.cases import Case
 from reports.charts import bar_chart, trend_chart
 from reports.officialdoc import Fonts, OfficialDocument, RenderError, docx_to_pdf
 from reports.stats import GroupBy, LossRateDefinition, Period, compute, figures, restrict
@@ -164,7 +165,7 @@ def make_bulletin(session: Session, settings: object, quarter: str, out: Path, *
     d = LossRateDefinition.parse(definition)
     cal = WorkCalendar.load([getattr(settings, "holidays_file", None), Path(getattr(settings, "data_dir", ".")) / "holidays.csv"])
     late = overdue(session, cal, today, agency_ids=agency_ids, since=period.start, until=period.end)
-    data = bulletin_data(load_cases(session), period, d, late, agency_ids=agency_ids, ours_only=ours_only)
+    data = bulletin_data(indexed_cases(session), period, d, late, agency_ids=agency_ids, ours_only=ours_only)
     fonts = Fonts.from_settings(settings)
     issuing = getattr(settings, "issuing_body", "××县司法局")
     number = number or f"{period.zh}通报"

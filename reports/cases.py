@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -86,8 +87,17 @@ def is_enforcement(row: JudgmentRow) -> bool:
     return row.procedure == "enforcement_review" or bool(row.case_no and _ENFORCEMENT_NO.search(row.case_no))
 
 
+_CANONICAL = re.compile(r"（\d{4}）[^\s()\[\]〔〕［］【】﹝﹞｛｝\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]*")
+
+
+@lru_cache(maxsize=200_000)
+def norm_case_no(cn: str) -> str:
+    """normalize_case_no with a fast path for numbers already in the canonical form."""
+    return cn if _CANONICAL.fullmatch(cn) else normalize_case_no(cn)
+
+
 def _norm(cn: str | None) -> str | None:
-    return normalize_case_no(cn) if cn else None
+    return norm_case_no(cn) if cn else None
 
 
 class _Links:

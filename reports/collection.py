@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from core.models import Judgment
 from core.taxonomy import ActionType, LossCause, Procedure, SectionName
 from ingest.normalize import normalize_case_no
-from reports.cases import Case, load_cases
+from reports.caseindex import indexed_cases
+from reports.cases import Case
 from reports.deidentify import deidentify, person_names
 from reports.officialdoc import (
     Fonts,
@@ -216,7 +217,7 @@ def entry_for(case: Case, judgments: list[Judgment], prefer: list[str] | None = 
 
 
 def collection_entries(session: Session, f: CollectionFilter) -> list[Entry]:
-    cases = select_cases(load_cases(session, with_ledger=False), f)
+    cases = select_cases([c for c in indexed_cases(session) if c.judgment_ids], f)
     if not cases:
         raise NothingSelected(f"没有符合条件（{f.describe()}）的败诉案件")
     ids = [i for c in cases for i in c.judgment_ids]

@@ -119,7 +119,11 @@ def match_ledger(session: Session) -> int:
 
 def pending_ledger_cases(session: Session, known_case_nos: set[str]) -> list[Case]:
     """Ledger rows whose case has no judgment yet, as cases (outcome from the ledger, else pending)."""
-    known = {normalize_case_no(c) for c in known_case_nos}
+    if session.scalar(select(LedgerEntry.id).limit(1)) is None:
+        return []
+    from reports.cases import norm_case_no
+
+    known = {norm_case_no(c) for c in known_case_nos}
     agencies = {a.id: a for a in session.scalars(select(Agency))}
     grouped: dict[str, list[LedgerEntry]] = {}
     for e in session.scalars(select(LedgerEntry).order_by(LedgerEntry.id)):

@@ -194,6 +194,10 @@ class Figures:
             self.head_known += 1
             self.head_appeared += c.agency_head_appeared
 
+    def merge(self, other: Figures) -> None:
+        for k in ("cases", "concluded", "won", "lost", "dismissed", "withdrawn", "base", "head_known", "head_appeared"):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
     def to_json(self) -> dict:
         return {**asdict(self), "loss_rate": self.loss_rate, "head_rate": self.head_rate}
 
@@ -227,6 +231,19 @@ class GroupBy(StrEnum):
                 "quarter": "季度", "year": "年度"}[self.value]
 
 
+def label_for(by: GroupBy, key: str | None) -> str:
+    """The Chinese label of a field / action type / cause / court key."""
+    if by == GroupBy.field:
+        return Field(key).zh if key else "未分类"
+    if by == GroupBy.action_type:
+        return ActionType(key).zh if key else "未分类"
+    if by == GroupBy.cause:
+        return LossCause(key).zh if key else "未分类"
+    if by == GroupBy.court:
+        return key or "未识别法院"
+    return key or ""
+
+
 def _keys(by: GroupBy) -> Callable[[Case], list[tuple[str, str]]]:
     """A function giving each case its (key, label) groups under ``by`` (a case may be in several)."""
     if by == GroupBy.agency:
@@ -236,13 +253,13 @@ def _keys(by: GroupBy) -> Callable[[Case], list[tuple[str, str]]]:
     if by == GroupBy.department:
         return lambda c: [(a.key, a.name) for a in c.agencies if a.county_department]
     if by == GroupBy.field:
-        return lambda c: [(c.field or "", Field(c.field).zh if c.field else "未分类")]
+        return lambda c: [(c.field or "", label_for(by, c.field))]
     if by == GroupBy.action_type:
-        return lambda c: [(c.action_type or "", ActionType(c.action_type).zh if c.action_type else "未分类")]
+        return lambda c: [(c.action_type or "", label_for(by, c.action_type))]
     if by == GroupBy.cause:
-        return lambda c: [(x, LossCause(x).zh) for x in c.loss_causes]
+        return lambda c: [(x, label_for(by, x)) for x in dict.fromkeys(c.loss_causes)]
     if by == GroupBy.court:
-        return lambda c: [(c.court or "", c.court or "未识别法院")]
+        return lambda c: [(c.court or "", label_for(by, c.court))]
     kind = by.value
     return lambda c: [(period_of(c.date, kind).code, period_of(c.date, kind).zh)] if c.date else []
 
@@ -383,14 +400,23 @@ def restrict(cases: Iterable[Case], *, agency_ids: list[int] | None = None, ours
 
 def compute(cases: list[Case], by: GroupBy, period: Period, d: LossRateDefinition, *,
             agency_ids: list[int] | None = None, ours_only: bool = False) -> StatsReport:
-    """The whole report for one grouping and period, with the previous period for trend."""
+    """The whole report for one grouping and period, with the previous period for trend (pure)."""
     scoped = restrict(cases, agency_ids=agency_ids, ours_only=ours_only)
     now = [c for c in scoped if period.contains(c.date)]
     prev_p = period.previous() if by not in (GroupBy.month, GroupBy.quarter, GroupBy.year) else None
     before = [c for c in scoped if prev_p.contains(c.date)] if prev_p else []
-    totals = figures(now, d)
-    groups = group(now, by, d)
-    prev_groups = group(before, by, d) if prev_p else {}
+    series = by in (GroupBy.month, GroupBy.quarter, GroupBy.year)  # a trend table: no key targets
+    return finish_report(
+        by, period, prev_p, d, figures(now, d), figures(before, d) if prev_p else None, group(now, by, d),
+        group(before, by, d) if prev_p else {}, {} if series else group(now, GroupBy.township, d),
+        {} if series else group(now, GroupBy.department, d),
+        "ours" if ours_only else ("agencies" if agency_ids is not None else "all"))
+
+
+def finish_report(by: GroupBy, period: Period, prev_p: Period | None, d: LossRateDefinition, totals: Figures,
+                  prev_totals: Figures | None, groups: dict[str, GroupRow], prev_groups: dict[str, GroupRow],
+                  townships: dict[str, GroupRow], departments: dict[str, GroupRow], scope: str) -> StatsReport:
+    """Counts → report: previous-period figures, shares, ranks with ties, top-3 flags, key targets (pure)."""
     rows = list(groups.values())
     for r in rows:
         r.previous = prev_groups[r.key].figures if r.key in prev_groups else (Figures() if prev_p else None)
@@ -402,34 +428,39 @@ def compute(cases: list[Case], by: GroupBy, period: Period, d: LossRateDefinitio
         rows.sort(key=lambda r: r.key)
     else:
         rows = rank_rows(rows, flag_top3=(period.kind == "year"))
-    return StatsReport(by, period, prev_p, d, totals, figures(before, d) if prev_p else None, rows,
-                       key_targets(now, d), "ours" if ours_only else ("agencies" if agency_ids is not None else "all"))
+    targets = [t for t in (_top(AgencyKind.township, townships), _top(AgencyKind.department, departments)) if t]
+    return StatsReport(by, period, prev_p, d, totals, prev_totals, rows, targets, scope)
+
+
+def _top(kind: AgencyKind, groups: dict[str, GroupRow]) -> KeyTarget | None:
+    """The agency with the most losses; a tie is broken by the higher loss rate, a remaining tie names all."""
+    rows = [r for r in groups.values() if r.figures.lost > 0]
+    if not rows:
+        return None
+    best = max((r.figures.lost, r.figures.loss_fraction or 0) for r in rows)
+    names = sorted(r.label for r in rows if (r.figures.lost, r.figures.loss_fraction or 0) == best)
+    return KeyTarget(kind.value, names, best[0])
 
 
 def key_targets(cases: list[Case], d: LossRateDefinition) -> list[KeyTarget]:
-    """重点监督对象: the township and the county department with the most losses; a tie is broken by the
-    higher loss rate, and agencies still tied are all named."""
-    out = []
-    for kind, by in ((AgencyKind.township, GroupBy.township), (AgencyKind.department, GroupBy.department)):
-        rows = [r for r in group(cases, by, d).values() if r.figures.lost > 0]
-        if not rows:
-            continue
-        best = max((r.figures.lost, r.figures.loss_fraction or 0) for r in rows)
-        names = sorted(r.label for r in rows if (r.figures.lost, r.figures.loss_fraction or 0) == best)
-        out.append(KeyTarget(kind.value, names, best[0]))
-    return out
+    """重点监督对象: the township and the county department with the most losses."""
+    found = (_top(AgencyKind.township, group(cases, GroupBy.township, d)),
+             _top(AgencyKind.department, group(cases, GroupBy.department, d)))
+    return [t for t in found if t]
 
 
 def stats_report(session, *, by: GroupBy | str = GroupBy.agency, period: Period | str | None = None,
                  definition: LossRateDefinition | str | None = None, agency_ids: list[int] | None = None,
                  ours_only: bool = False) -> StatsReport:
-    """Service function (CLI, API): load the cases and compute. ``agency_ids`` restricts to those agencies."""
-    from reports.cases import load_cases
+    """Service function (CLI, API): the report from the case table (rebuilt first when stale), as SQL
+    aggregates. ``agency_ids`` restricts to those agencies (an agency user sees only their own)."""
+    from reports.caseindex import ensure_fresh, sql_report
 
     by = GroupBy(by) if not isinstance(by, GroupBy) else by
     p = period if isinstance(period, Period) else Period.parse(period)
     d = definition if isinstance(definition, LossRateDefinition) else LossRateDefinition.parse(definition)
-    return compute(load_cases(session), by, p, d, agency_ids=agency_ids, ours_only=ours_only)
+    ensure_fresh(session)
+    return sql_report(session, by, p, d, agency_ids=agency_ids, ours_only=ours_only)
 
 
 def outcome_zh(code: str | None) -> str:

@@ -1,0 +1,137 @@
+"""Benchmark: statistics and rankings over 100,000 synthetic cases on the embedded SQLite store, and a
+30-case typical-case collection rendered to PDF.
+
+    .venv/bin/python bench/stats.py [--cases 100000] [--collection 30] [--corpus /work/shared/corpus]
+
+Targets (issue 6): stats + rankings < 500 ms; 30-case collection < 20 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# bench/ holds scripts named like packages (bench/ingest.py …): import the project, not them.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+from sqlalchemy import insert  # noqa: E402
+
+from core.db import Database  # noqa: E402
+from core.models import Judgment  # noqa: E402
+from core.settings import load_settings  # noqa: E402
+from reports.agencies import AgencyKind, AgencyLevel, add_agency  # noqa: E402
+from reports.stats import stats_report  # noqa: E402
+
+OUTCOMES = ["agency_lost"] * 3 + ["agency_won"] * 6 + ["dismissed", "withdrawn", "remanded"]
+CAUSES = ["procedure", "insufficient_evidence", "law_application", "inaction", "passive_defence"]
+FIELDS = ["natural_resources", "housing_construction", "public_security", "human_resources", "urban_management"]
+
+
+def synthesise(db: Database, n: int, seed: int = 6) -> None:
+    rnd = random.Random(seed)
+    with db.session() as s:
+        names = [f"甲县第{i}镇人民政府" for i in range(20)] + [f"甲县第{i}局" for i in range(40)]
+        for i, name in enumerate(names):
+            add_agency(s, name, kind=AgencyKind.township if i < 20 else AgencyKind.department,
+                       level=AgencyLevel.township if i < 20 else AgencyLevel.county)
+    rows = []
+    start = dt.date(2019, 1, 1)
+    first_no = ""
+    for i in range(n):
+        appeal = i % 5 == 4  # every fifth document is the appeal of the one before
+        date = start + dt.timedelta(days=rnd.randrange(6 * 365))
+        outcome = rnd.choice(OUTCOMES)
+        if not appeal:
+            first_no = f"（{date.year}）甲0101行初{i}号"
+        rows.append({
+            "case_no": f"（{date.year}）甲01行终{i}号" if appeal else first_no,
+            "doc_kind": "judgment", "procedure": "appeal" if appeal else "first", "court": "甲县人民法院",
+            "judgment_date": date, "outcome": outcome, "action_type": "penalty", "field": rnd.choice(FIELDS),
+            "loss_causes": rnd.sample(CAUSES, rnd.randint(1, 2)) if outcome == "agency_lost" else [],
+            "defendants": [rnd.choice(names)], "plaintiffs": ["张三"],
+            "agency_head_appeared": rnd.choice([True, False, None]),
+            "record": {"text": "", "original_case_nos": [first_no] if appeal else []},
+            "classification": {"outcome": outcome, "withdrawn_after_correction": outcome == "withdrawn" and rnd.random() < 0.5},
+        })
+    with db.engine.begin() as conn:
+        for k in range(0, n, 5000):
+            conn.execute(insert(Judgment), rows[k:k + 5000])
+
+
+def time_stats(db: Database, repeat: int = 5) -> dict[str, float]:
+    """Build the case table once (what happens after new judgments arrive), then time the reports."""
+    from reports.caseindex import rebuild
+
+    with db.session() as s:
+        t = time.perf_counter()
+        n = rebuild(s)
+        build = time.perf_counter() - t
+    print(f"case table: {n} cases from the judgments in {build:.1f} s (once after changes)")
+    out: dict[str, list[tuple[float, float]]] = {}
+    for _ in range(repeat):
+        with db.session() as s:
+            for by, period in (("agency", "2023Q2"), ("agency", "2023"), ("township", "2023"),
+                               ("department", "2023"), ("field", "2023"), ("cause", "2023"), ("quarter", None)):
+                t, c = time.perf_counter(), time.process_time()
+                report = stats_report(s, by=by, period=period)
+                out.setdefault(f"stats --by {by} --period {period}", []).append(
+                    (time.perf_counter() - t, time.process_time() - c))
+                assert report.rows
+    return {k: (statistics.median(w for w, _ in v) * 1000, statistics.median(c for _, c in v) * 1000)
+            for k, v in out.items()}
+
+
+def time_collection(corpus: Path, n: int, tmp: Path) -> tuple[float, int, int]:
+    from reports.collection import CollectionFilter, make_collection
+    from reports.demo import load_corpus
+
+    settings = load_settings(data_dir=tmp / "coll")
+    db = Database(settings)
+    with db.session() as s:
+        load_corpus(s, corpus)
+    from reports.cases import load_cases
+
+    with db.session() as s:
+        lost = [c for c in load_cases(s) if c.outcome == "agency_lost"][:n]
+        ids = [c.judgment_ids[0] for c in lost]
+        t = time.perf_counter()
+        r = make_collection(s, settings, CollectionFilter(judgment_ids=ids), tmp / "c.pdf")
+        elapsed = time.perf_counter() - t
+    import subprocess
+
+    pages = subprocess.run(["pdfinfo", str(tmp / "c.pdf")], capture_output=True, text=True).stdout
+    npages = int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages")))
+    db.dispose()
+    return elapsed, r.cases, npages
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=100_000)
+    ap.add_argument("--collection", type=int, default=30)
+    ap.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "corpus")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="anjian-bench-") as tmp:
+        db = Database(load_settings(data_dir=Path(tmp) / "stats"))
+        t = time.perf_counter()
+        synthesise(db, args.cases)
+        print(f"synthesised {args.cases} judgments in {time.perf_counter() - t:.1f} s")
+        import os
+
+        print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        for k, (wall, cpu) in time_stats(db).items():
+            print(f"{k:>40}: wall {wall:7.1f} ms, cpu {cpu:7.1f} ms (median of 5, incl. freshness check)")
+        db.dispose()
+        if args.collection and (args.corpus / "judgments.jsonl").exists():
+            elapsed, cases, pages = time_collection(args.corpus, args.collection, Path(tmp))
+            print(f"collection of {cases} cases ({pages} pages PDF): {elapsed:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
