@@ -52,7 +52,7 @@ def minimal_record(text: str) -> JudgmentRecord:
 def parse(text: str) -> JudgmentRecord:
     """``ingest.parse.parse_text`` when installed; otherwise :func:`minimal_record`."""
     try:
-        from ingest.parse import parse_text  # type: ignore[import-not-found]
+        from ingest.parse import parse_text
     except ImportError:
         return minimal_record(text)
     try:
@@ -67,14 +67,15 @@ def read_text(corpus_dir: Path, item: CorpusItem, from_pdf: bool = True) -> str:
     if from_pdf:
         pdf = corpus_dir / "pdf" / "text" / f"{item.id}.pdf"
         try:
-            from ingest.read import read_document  # type: ignore[import-not-found]
+            from ingest.read import read_document
         except ImportError:
-            read_document = None
-        if read_document is not None and pdf.exists():
-            try:
-                return read_document(pdf).text
-            except Exception as exc:
-                log.warning("read_document(%s) failed (%s); using document_text", pdf.name, exc)
+            log.warning("ingest.read is not installed; using document_text")
+        else:
+            if pdf.exists():
+                try:
+                    return read_document(pdf).text
+                except Exception as exc:
+                    log.warning("read_document(%s) failed (%s); using document_text", pdf.name, exc)
     return item.judgment.get("document_text", "")
 
 

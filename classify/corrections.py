@@ -8,11 +8,18 @@ latest correction of a field wins.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar, cast
 
 from classify.types import CauseTag, Classification, Evidence, TagSource
 from core.taxonomy import ActionType, Field, LossCause, Outcome
 
 CORRECTABLE = ("outcome", "loss_causes", "action_type", "field", "ruling_forms")
+E = TypeVar("E", Outcome, ActionType, Field, LossCause)
+
+
+def _parse(cls: type[E], value: object) -> E | None:
+    """The member named by its code or its Chinese label (None when neither)."""
+    return cast("E | None", cls.parse(str(value))) if value is not None else None
 
 
 def apply_corrections(c: Classification, corrections: list[dict]) -> Classification:
@@ -21,7 +28,7 @@ def apply_corrections(c: Classification, corrections: list[dict]) -> Classificat
     for corr in corrections:
         field, value = corr.get("field"), corr.get("value")
         if field == "outcome":
-            outcome = Outcome.parse(str(value))
+            outcome = _parse(Outcome, value)
             if outcome is not None:
                 out.outcome = outcome
                 if outcome != Outcome.agency_lost:
@@ -29,10 +36,10 @@ def apply_corrections(c: Classification, corrections: list[dict]) -> Classificat
         elif field == "loss_causes":
             out.loss_causes = _cause_tags(out, value)
         elif field == "action_type":
-            out.action_type = ActionType.parse(str(value)) if value else None
+            out.action_type = _parse(ActionType, value) if value else None
             out.action_type_probability = None
         elif field == "field":
-            out.field = Field.parse(str(value)) if value else None
+            out.field = _parse(Field, value) if value else None
             out.field_probability = None
         elif field == "ruling_forms":
             out.ruling_forms = [str(v) for v in (value or [])]
@@ -48,7 +55,7 @@ def _cause_tags(current: Classification, value: object) -> list[CauseTag]:
     tags: list[CauseTag] = []
     for item in _as_list(value):
         code = item.get("cause") if isinstance(item, dict) else item
-        cause = LossCause.parse(str(code)) if code is not None else None
+        cause = _parse(LossCause, code)
         if cause is None or any(t.cause == cause for t in tags):
             continue
         evidence = [Evidence(**e) for e in item.get("evidence", [])] if isinstance(item, dict) else []

@@ -28,9 +28,9 @@ from core.taxonomy import ActionType, Field, LossCause, Outcome, SectionName
 from ingest.record import JudgmentRecord
 
 MAX_EVIDENCE = 2
-_FIELD_RULES = [(re.compile(p), Field(f)) for p, f in FIELD_BY_AGENCY]
+_FIELD_RULES = [(re.compile(p), Field[f]) for p, f in FIELD_BY_AGENCY]
 _GENERAL_GOVERNMENT = re.compile(GENERAL_GOVERNMENT)
-_ACTION_RULES = [(re.compile(p), ActionType(a)) for p, a in ACTION_BY_CASE_CAUSE]
+_ACTION_RULES = [(re.compile(p), ActionType[a]) for p, a in ACTION_BY_CASE_CAUSE]
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def _action_and_field(record: JudgmentRecord, model: CauseModel | None, result: 
         words = tokens(meta_text(record))
         top = model.action_type(words) if result.action_type is None else None
         if top:
-            result.action_type, result.action_type_probability = ActionType(top[0]), top[1]
+            result.action_type, result.action_type_probability = ActionType[top[0]], top[1]
     if (
         result.field is None
         and result.action_type is not None
@@ -170,4 +170,4 @@ def _action_and_field(record: JudgmentRecord, model: CauseModel | None, result: 
     if result.field is None and model is not None:
         top = model.field(words)
         if top:
-            result.field, result.field_probability = Field(top[0]), top[1]
+            result.field, result.field_probability = Field[top[0]], top[1]

@@ -29,7 +29,7 @@ from core.taxonomy import Outcome, Procedure
 from ingest.record import JudgmentRecord
 
 _FORMS = [(name, re.compile(pattern)) for name, pattern in RULING_FORMS]
-_PROCEDURE_CODES = [(re.compile(p), Procedure(code)) for p, code in PROCEDURE_BY_CASE_CODE]
+_PROCEDURE_CODES = [(re.compile(p), Procedure[code]) for p, code in PROCEDURE_BY_CASE_CODE]
 _CASE_NO = re.compile(r"[（(〔\[]\s*\d{4}\s*[）)〕\]][^\n，。；、]{0,30}?(行|执|非诉)[^\n，。；、]{0,12}?号")
 _CORRECTION = re.compile(CORRECTION_BEFORE_WITHDRAWAL)
 # A lower court's decision quoted by an appeal: "…之规定，判决：一、撤销…" / "裁定驳回…起诉".
@@ -58,14 +58,14 @@ def ruling_forms(text: str) -> list[str]:
         if not body:
             continue
         rejects = body.startswith("驳回")
-        names = []
+        hits: list[tuple[int, str]] = []
         for name, pattern in _FORMS:
             if rejects and not name.startswith(("驳回", "维持")):
                 continue
             m = pattern.search(body)
             if m:
-                names.append((m.start(), name))
-        item_names = [n for _, n in sorted(names)]
+                hits.append((m.start(), name))
+        item_names = [n for _, n in sorted(hits)]
         # Within an item, a broader pattern is shadowed by the more specific one.
         for specific, broad in _SHADOWS:
             if specific in item_names and broad in item_names:
@@ -193,10 +193,10 @@ def decide_outcome(record: JudgmentRecord) -> OutcomeDecision:
     if upholds:
         outcome = _outcome_upheld(record, forms)
         return OutcomeDecision(outcome, forms, evidence, None)
-    outcome = _outcome_of_forms(own_forms)
-    if outcome is None:
-        outcome = Outcome.not_applicable if forms else _outcome_without_forms(record)
-    return OutcomeDecision(outcome, forms, evidence, None)
+    by_forms = _outcome_of_forms(own_forms)
+    if by_forms is None:
+        by_forms = Outcome.not_applicable if forms else _outcome_without_forms(record)
+    return OutcomeDecision(by_forms, forms, evidence, None)
 
 
 def _outcome_upheld(record: JudgmentRecord, forms: list[str]) -> Outcome:
