@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import CursorResult, Executable, and_, or_, select, update
+from sqlalchemy import CursorResult, Executable, and_, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.db import Database
@@ -170,9 +170,11 @@ def claim(db: Database, job_id: int, worker_id: str, lease_s: float) -> ClaimedJ
 
 
 def claimable_ids(db: Database, limit: int = 10, queues: list[str] | None = None) -> list[int]:
+    """Jobs a runner may take now, quick ones first: a long scan does not hold up the text files."""
     now = utcnow()
     with db.session() as s:
-        q = select(Job.id).where(_claimable(now)).order_by(Job.id).limit(limit)
+        quick_first = case((Job.queue == Queue.default.value, 0), else_=1)
+        q = select(Job.id).where(_claimable(now)).order_by(quick_first, Job.id).limit(limit)
         if queues:
             q = q.where(Job.queue.in_(queues))
         return list(s.scalars(q).all())
