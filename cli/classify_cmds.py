@@ -36,11 +36,13 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
 
 
-def store_examples() -> list[TrainingExample]:
-    """Judgments in the store that a reviewer corrected: the machine's tags with the corrections applied."""
+def store_examples() -> dict[str, TrainingExample]:
+    """Judgments in the store that a reviewer corrected: the machine's tags with the corrections applied,
+    by normalised case number (or ``store-<id>`` when it has none)."""
     from core.models import Judgment
+    from ingest.normalize import normalize_case_no
 
-    examples: list[TrainingExample] = []
+    examples: dict[str, TrainingExample] = {}
     db = database()
     with db.session() as s:
         for j in s.query(Judgment).filter(Judgment.corrections.any()).all():
@@ -54,7 +56,8 @@ def store_examples() -> list[TrainingExample]:
             }
             corrections = [{"field": c.field, "value": c.value} for c in j.corrections]
             label = corrected_label(label, corrections)
-            examples.append(example_from_record(f"store-{j.id}", record, label))
+            key = normalize_case_no(j.case_no) if j.case_no else f"store-{j.id}"
+            examples[key] = example_from_record(f"store-{j.id}", record, label)
     return examples
 
 
@@ -101,17 +104,25 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         """训练败诉原因、行为类型和执法领域模型 / Train the classifier from the corpus and corrections."""
         cfg = settings()
         corpus_dir = corpus or (DEFAULT_CORPUS if (DEFAULT_CORPUS / "labels.jsonl").exists() else None)
-        examples: list[TrainingExample] = []
+        from ingest.normalize import normalize_case_no
+
+        by_case: dict[str, TrainingExample] = {}
         if corpus_dir is not None:
             if not (corpus_dir / "labels.jsonl").exists():
                 raise typer.BadParameter(f"{corpus_dir} 中没有 labels.jsonl")
             for item, record in labelled_items(corpus_dir, from_pdf=from_pdf):
-                examples.append(example_from_record(item.id, record, item.label))
+                case_no = item.label.get("case_no") or record.case_no
+                key = normalize_case_no(case_no) if case_no else item.id
+                by_case[key] = example_from_record(item.id, record, item.label)
         if corrections:
             try:
-                examples.extend(store_examples())
+                corrected = store_examples()
             except Exception as exc:  # no store yet: train from the corpus alone
                 err.print(f"[yellow]未读取审核更正（{exc}）[/yellow]")
+            else:
+                by_case.update(corrected)  # a reviewed judgment replaces the corpus label of the same case
+                err.print(f"审核更正过的裁判文书：{len(corrected)} 篇")
+        examples = list(by_case.values())
         if not examples:
             err.print("[red]没有训练样本：请用 --corpus 指定带标注的语料目录[/red]")
             raise typer.Exit(2)
