@@ -103,7 +103,7 @@ def render_bulletin(data: dict, fonts: Fonts, issuing_body: str, path: Path, *, 
              _pct(r["head_rate"]), "★" if r["top3"] else ""] for r in data["ranking"]]
     if rows:
         doc.table(["排名", "单位", "发案", "审结", "败诉", "败诉率", "负责人出庭率", "前三"], rows,
-                  [12, 58, 14, 14, 14, 18, 22, 10])
+                  [11, 50, 13, 13, 13, 21, 24, 11])
     else:
         doc.para("本期无案件。")
     for k in data["key_targets"]:

@@ -165,3 +165,16 @@ def test_cli_stats_json_and_collection_nothing_matches(cli_env, tmp_path: Path) 
     assert not (tmp_path / "x.docx").exists()
     res = runner.invoke(app, ["stats", "--period", "去年"])
     assert res.exit_code != 0
+
+
+def test_build_report_for_the_worker_writes_a_stats_table(db, settings, tmp_path: Path) -> None:
+    from reports import build_report
+    from reports.agencies import read_table_file
+
+    with db.session() as s:
+        fixture.registry(s)
+        fixture.store(s)
+    r = build_report(db, settings, kind="stats", output=str(tmp_path / "t.csv"), by="township", period="2024Q2")
+    assert r["definition"] == "concluded" and r["rows"] == 2
+    rows = read_table_file(tmp_path / "t.csv")
+    assert [row["乡镇（街道）"] for row in rows if row.get("乡镇（街道）")] == ["甲县河口乡人民政府", "甲县城关镇人民政府"]
