@@ -25,11 +25,15 @@ class CaseSummary(BaseModel):
     court: str | None = None
     judgment_date: str | None = None
     procedure: str | None = None
+    procedure_zh: str | None = None
     outcome: str | None = None
     outcome_zh: str | None = None
     action_type: str | None = None
+    action_type_zh: str | None = None
     field: str | None = None
+    field_zh: str | None = None
     loss_causes: list[str] = []
+    loss_causes_zh: list[str | None] = []
     defendants: list[str] = []
     plaintiffs: list[str] = []
 
@@ -48,8 +52,16 @@ class CauseOut(BaseModel):
     evidence: list[Evidence] = []
 
 
+class Section(BaseModel):
+    name: str
+    zh: str
+    html: str = Field(description="the section's text, HTML-escaped, evidence wrapped in <mark class=evidence>")
+
+
 class CaseDetail(CaseSummary):
     doc_kind: str | None = None
+    fields: list[tuple[str, str]] = Field([], description="the extracted fields as (Chinese label, value)")
+    sections: list[Section] = []
     agency_head_appeared: bool | None = None
     tags: dict[str, Any] = {}
     causes: list[CauseOut] = []

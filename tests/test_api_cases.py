@@ -36,6 +36,7 @@ def test_case_detail_has_sections_fields_and_evidence_offsets_into_the_text(clie
     data = client.get(f"/api/cases/{store.ids['sea-004']}").json()
     assert data["case_no"] == store.labels["sea-004"]["case_no"]
     assert data["outcome"] == "agency_lost" and data["loss_causes"] == ["insufficient_evidence"]
+    assert [s["zh"] for s in data["sections"]][-2:] == ["判决主文", "尾部"] and ("案号", data["case_no"]) in map(tuple, data["fields"])
     text = data["record"]["text"]
     (cause,) = data["causes"]
     (ev,) = cause["evidence"]

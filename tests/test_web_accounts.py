@@ -167,3 +167,18 @@ def test_serve_starts_without_keyboard_and_answers_healthz(tmp_path: Path) -> No
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.mark.postgres
+def test_accounts_and_audit_on_postgresql(pg_settings: Settings) -> None:
+    settings = pg_settings.model_copy(update={"admin_password": "postgres-admin-pw"})
+    app = create_app(settings)
+    c = TestClient(app)
+    csrf = login(c, "admin", "postgres-admin-pw")
+    r = c.post("/api/users", json={"username": "wang", "password": "wang-password", "role": "viewer"},
+               headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 201, r.text
+    with app.state.db.session() as s:
+        entries = {(e.action, e.username) for e in s.scalars(select(AuditEntry))}
+    assert ("login", "admin") in entries and ("user_add_by", "admin") in entries
+    app.state.db.dispose()
