@@ -164,6 +164,7 @@ def find_date(norm: str) -> str | None:
         s = re.sub(r"[-—–_－~]+", "一", line.strip())  # OCR reads 一 as a dash
         if len(s) > 20 or not re.search(r"年.{1,4}月.{1,5}日$", s):
             continue
+        s = _seal_zeros(s)
         cleaned = re.sub(r"[^一二三四五六七八九十〇○零Oo0-9年月日×xX]", "", s)  # OCR and seal specks: 二G@〇一九
         if len(s) - len(cleaned) > 3:
             continue  # a sentence or a labelled field (被诉裁定作出时间：…), not the signature date
@@ -180,6 +181,21 @@ def find_date(norm: str) -> str | None:
     if m:
         return parse_cn_date(f"{m.group(2)}年{m.group(3)}月{m.group(4)}日")
     return None
+
+
+_ZERO_LOOKALIKES = "OoCcDQ口@○0〇"
+
+
+def _seal_zeros(s: str) -> str:
+    """In a year under the court seal, 〇 is read as O, C, D, 口, @ … and often twice: 二OoC一七 → 二〇一七."""
+    year, sep, rest = s.partition("年")
+    if not sep or re.search(r"[×xX]", year):
+        return s
+    year = re.sub(f"[{_ZERO_LOOKALIKES}]", "〇", year)
+    numerals = re.sub(r"[^一二三四五六七八九〇0-9]", "", year)
+    if len(numerals) > 4:
+        year = re.sub("〇+", "〇", year)
+    return year + sep + rest
 
 
 WEB_DATE_RE = re.compile(r"(裁判日期|发布日期)[:：]\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")

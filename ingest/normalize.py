@@ -95,6 +95,9 @@ def _is_cjk(ch: str) -> bool:
     return bool(ch) and "\u4e00" <= ch <= "\u9fff"
 
 
+# a line that starts a party entry: the line before it ended even when OCR lost its 。
+_NEW_PARTY_RE = re.compile(r"(原告|被告|第三人|上诉人|被上诉人|原审|再审申请人|被申请人|申请执行人|被执行人|法定代表人|委托|"
+                           r"负责人|审判长|审判员|书记员|人民陪审员)[^\n]{0,40}?[，。,]")
 _TERMINAL = set("。：:；;！!？?」』”\"）)")
 _HEADER_END = ("法院", "书", "号", "法庭")
 
@@ -117,7 +120,8 @@ def reflow(norm: str, offsets: list[int], min_wrapped: int = 18) -> tuple[str, l
             line = norm[line_start:i].strip()
             nxt = norm[i + 1 : i + 2]
             wrapped = (len(line) >= min_wrapped and line[-1] not in _TERMINAL and not line.endswith(_HEADER_END)
-                       and nxt not in ("", "\n"))
+                       and nxt not in ("", "\n") and not _NEW_PARTY_RE.match(norm, i + 1)
+                       and not (_NEW_PARTY_RE.match(line) and _NEW_PARTY_RE.match(norm, i + 1)))
             line_start = i + 1
             if wrapped:
                 continue

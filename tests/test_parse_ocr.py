@@ -1,0 +1,74 @@
+"""Parsing OCR output of degraded, sealed scans: misread brackets, wrapped lines, dust, damaged dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.taxonomy import Procedure, SectionName
+from ingest import parse_text
+from ingest.fields import find_date
+from ingest.normalize import normalize, reflow
+
+# Shaped like tesseract's output of a corpus scan: printed line breaks kept, 〈 for （, dust, a seal on the date.
+OCR_APPEAL = """上海市第二中级人民法院
+行政判决书
+《2016)　沪02行终278号
+上诉人〈原审原告）上海久杏涂装工程有限公司，住所地上
+海市奉贤区。
+.委托代理人攀克强，上海明伦律师事务所律师。
+被上诉人《原审被告）上海市青浦区华新镇人民政府，住所
+地上海市青浦区。
+法定代表人林峰，镇长。
+上诉人上海久杏涂装工程有限公司因强制拆除一案，不服上
+海市青浦区人民法院〈2015)　青行初字第93号行政判决，向本院
+提起上诉。本院受理后，依法组成合议庭审理了本案，现已审理
+终结。
+本院认为，华新镇政府有权拆除系争房屋。依照《中华人民共和国行政诉讼法》第八十九条第一款第（一）项之规定，判决如
+下:
+驳回上诉，维持原判。
+本判决为终审判决。
+审　　　判长。高中伟
+二oO--六年六月二十二日
+书记　员　　冯易和"""
+
+
+def test_ocr_appeal_is_understood() -> None:
+    record = parse_text(OCR_APPEAL)
+    assert record.case_no == "（2016）沪02行终278号"
+    assert record.procedure == Procedure.appeal
+    assert record.plaintiffs == ["上海久杏涂装工程有限公司"]
+    assert record.defendants == ["上海市青浦区华新镇人民政府"]
+    assert record.judgment_date == "2016-06-22"
+    assert "（2015）青行初字第93号" in record.original_case_nos
+    assert record.section(SectionName.operative).startswith("驳回上诉")
+    assert record.section(SectionName.reasoning).startswith("本院认为")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("二OoC一七年十月二十四日", "2017-10-24"),  # 〇 read twice under the seal
+        ("二口一三年十一月十五日", "2013-11-15"),
+        ("二DO二O年十--月三十日", "2020-11-30"),  # 一 read as dashes
+        ("二@一三年十一月十五日", "2013-11-15"),  # 〇 lost to a speck
+        ("二〇〇一年十二月二十七日", "2001-12-27"),  # a real double zero stays
+        ("××××年××月××日", None),
+    ],
+)
+def test_signature_date_under_a_seal(line: str, expected: str | None) -> None:
+    norm, _ = normalize("正文。\n审判长　张三\n" + line + "\n书记员　李四")
+    assert find_date(norm) == expected
+
+
+def test_reflow_joins_printed_lines_but_not_party_entries() -> None:
+    raw = "上诉人（原审原告）上海久杏涂装工程有限公司，住所地上\n海市奉贤区。\n原告本溪满族自治县草河口镇云盘村民委员会\n被告本溪县林业局。"
+    norm, offsets = reflow(*normalize(raw))
+    assert norm.split("\n") == ["上诉人（原审原告）上海久杏涂装工程有限公司，住所地上海市奉贤区。",
+                                "原告本溪满族自治县草河口镇云盘村民委员会", "被告本溪县林业局。"]
+    assert all(raw[o] == c for o, c in zip(offsets, norm, strict=True) if c not in "（）")
+
+
+def test_case_number_province_misread_is_repaired_from_the_court() -> None:
+    text = OCR_APPEAL.replace("江西", "").replace("上海市第二中级人民法院", "江西省吉安市中级人民法院").replace(
+        "《2016)　沪02行终278号", "（2018）蒜08行终160号")
+    assert parse_text(text).case_no == "（2018）赣08行终160号"
