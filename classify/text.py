@@ -132,7 +132,16 @@ def lower_court_reasoning_spans(record: JudgmentRecord) -> list[Span]:
                 break
             end = min(_paragraph_end(text, nxt), limit)
         out.append(Span(para_start, end, section_at(record, para_start)))
-    return out
+    # A lower court's decision sentence inside a paragraph that opens otherwise (texts run together).
+    for m in _LOWER_DECISION_SENTENCE.finditer(text, 0, limit):
+        if not any(s.start <= m.start() < s.end for s in out):
+            out.append(Span(m.start(), m.end(), section_at(record, m.start())))
+    return sorted(out, key=lambda s: s.start)
+
+
+_LOWER_DECISION_SENTENCE = re.compile(
+    r"(?<=[。\n])[^。\n]{0,30}法院[^。\n]{0,10}(依照|依据|根据)[^。\n]{0,80}行政诉讼法[^。\n]{0,200}?(判决|裁定)[^。\n]*。?"
+)
 
 
 _QUOTE_STOP = re.compile(
