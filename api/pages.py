@@ -21,7 +21,8 @@ from api.errors import ApiError, Unauthorized, to_api_error
 from api.models import Role, User
 from api.services import accounts, cases, collections, search, stats
 from api.services import agencies as agency_service
-from core.taxonomy import LossCause, Outcome
+from core.taxonomy import ActionType, LossCause, Outcome
+from core.taxonomy import Field as EnforcementField
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 router = APIRouter(include_in_schema=False)
@@ -109,6 +110,7 @@ def case_page(judgment_id: int, request: Request, scope: ScopeDep, s: SessionDep
                 continue
     return page(request, "case.html", scope, case=detail, similar=similar, pdfs=pdfs,
                 outcomes=[(o.value, o.zh) for o in Outcome], causes=[(c.value, c.zh) for c in LossCause],
+                action_types=[(a.value, a.zh) for a in ActionType], fields=[(f.value, f.zh) for f in EnforcementField],
                 in_basket=judgment_id in set(request.session.get("basket", [])))
 
 

@@ -64,9 +64,16 @@ document.querySelectorAll(".js-correct").forEach((form) => {
     const reason = form.reason.value.trim();
     const outcome = form.outcome.value;
     const causes = [...form.querySelectorAll('input[name="cause"]:checked')].map((c) => c.value);
+    const before = form.dataset.causes ? form.dataset.causes.split(",") : [];
+    const changes = [];
+    for (const name of ["outcome", "action_type", "field"]) {
+      const sel = form[name];
+      if (sel && sel.value !== sel.dataset.current) changes.push([name, sel.value]);
+    }
+    if (outcome === "agency_lost" && causes.slice().sort().join() !== before.slice().sort().join()) changes.push(["loss_causes", causes]);
+    if (!changes.length) { say(st, "没有改动：如标注无误，请点“确认无误”。", true); return; }
     try {
-      await patchCase(id, "outcome", outcome, reason);
-      if (outcome === "agency_lost") await patchCase(id, "loss_causes", causes, reason);
+      for (const [field, value] of changes) await patchCase(id, field, value, reason);
       say(st, "更正已保存，正在刷新……");
       location.reload();
     } catch (e) { say(st, e.message, true); }
