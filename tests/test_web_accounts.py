@@ -182,3 +182,18 @@ def test_accounts_and_audit_on_postgresql(pg_settings: Settings) -> None:
         entries = {(e.action, e.username) for e in s.scalars(select(AuditEntry))}
     assert ("login", "admin") in entries and ("user_add_by", "admin") in entries
     app.state.db.dispose()
+
+
+def test_login_never_redirects_off_site_and_pages_carry_security_headers(tmp_path: Path) -> None:
+    app = create_app(make_settings(tmp_path, admin_password="redirect-test-pw"))
+    c = TestClient(app)
+    page = c.get("/login")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "SAMEORIGIN" and page.headers["x-content-type-options"] == "nosniff"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    r = c.post("/login", data={"username": "admin", "password": "redirect-test-pw", "csrf_token": token,
+                               "next": "//evil.example/steal"}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/search"
+    # the session is renewed at login: the pre-login CSRF token no longer works
+    r = c.post("/api/collections/basket", json={"add": []}, headers={"X-CSRF-Token": token})
+    assert r.status_code == 403
