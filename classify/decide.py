@@ -108,8 +108,17 @@ def _section(record: JudgmentRecord, span: Span) -> str | None:
 
 
 def _hit_evidence(record: JudgmentRecord, hits: list[RuleHit]) -> list[Evidence]:
-    """The sentences of the strongest hits; a phrase beats a bare citation when both exist."""
-    ordered = sorted(hits, key=lambda h: (-h.strength, h.rule_id.startswith("cite."), h.sentence.start))
+    """The sentences of the strongest hits: the court's own reasoning first, then a phrase before a
+    bare citation of the article, then by strength."""
+    ordered = sorted(
+        hits,
+        key=lambda h: (
+            h.sentence.section != SectionName.reasoning.value,
+            h.rule_id.startswith("cite."),
+            -h.strength,
+            h.sentence.start,
+        ),
+    )
     out: list[Evidence] = []
     seen: set[int] = set()
     for h in ordered:

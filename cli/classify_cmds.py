@@ -28,6 +28,7 @@ from classify.evaluate import Labelled, cross_validate, evaluate
 from classify.training import corrected_label, example_from_record
 from classify.types import Classification
 from cli.context import database, settings
+from core.taxonomy import SectionName
 from ingest.record import JudgmentRecord
 
 out = Console()
@@ -75,19 +76,18 @@ def print_classification(c: Classification, title: str) -> None:
         out.print(f"执法领域 field：{c.field.zh}{p}")
     if not c.loss_causes:
         return
-    table = Table(title="败诉原因及依据 / loss causes with evidence", show_lines=True)
-    table.add_column("原因 cause")
-    table.add_column("来源 source")
-    table.add_column("依据（本院认为原文）/ evidence")
+    out.print("[bold]败诉原因及依据 / loss causes with evidence[/bold]")
     for t in c.loss_causes:
         how = t.source.value
         if t.probability is not None:
-            how += f" p={t.probability:.2f}"
+            how += f"，模型概率 {t.probability:.2f}"
         if t.rules:
-            how += "\n" + ", ".join(t.rules)
-        evidence = "\n".join(f"[{e.start}–{e.end} {e.section or ''}] {e.text}" for e in t.evidence)
-        table.add_row(f"{t.cause.zh}\n{t.cause.value}", how, evidence)
-    out.print(table)
+            how += f"，规则 {', '.join(t.rules)}"
+        out.print(f"● {t.cause.zh}（{t.cause.value}）— {how}")
+        for e in t.evidence:
+            where = SectionName[e.section].zh if e.section in SectionName.__members__ else "正文"
+            out.print(f"    “{e.text}”", highlight=False, soft_wrap=True)
+            out.print(f"    [dim]（{where}，第 {e.start}–{e.end} 字）[/dim]")
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
