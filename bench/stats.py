@@ -64,7 +64,7 @@ def synthesise(db: Database, n: int, seed: int = 6) -> None:
             conn.execute(insert(Judgment), rows[k:k + 5000])
 
 
-def time_stats(db: Database, repeat: int = 5) -> dict[str, float]:
+def time_stats(db: Database, repeat: int = 5) -> dict[str, tuple[float, float]]:
     """Build the case table once (what happens after new judgments arrive), then time the reports."""
     from reports.caseindex import rebuild
 

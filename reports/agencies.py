@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from core.taxonomy import Field
 from ingest.normalize import normalize_name
 from reports.models import Agency, AgencyAlias, UnmatchedDefendant
+from reports.tables import zh_label
 
 FUZZY_THRESHOLD = 0.88  # below: the name waits on the review list
 SAMPLE_REGISTRY = Path(__file__).parent / "data" / "sample_agencies.csv"
@@ -147,9 +148,13 @@ def _score(a: str, b: str, **_: object) -> float:
 # ---------------------------------------------------------------- service functions
 
 
-def agency_names(session: Session, agency_id: int) -> list[str]:
+def agency_names(session: Session, agency_id: int | str) -> list[str]:
     """The agency's full name and all its aliases (what a defendant may be called in a judgment)."""
-    agency = session.get(Agency, agency_id)
+    try:
+        key = int(agency_id)
+    except (TypeError, ValueError):
+        return []
+    agency = session.get(Agency, key)
     if agency is None:
         return []
     return [agency.name, *[a.alias for a in agency.aliases if a.alias != agency.name]]
@@ -372,7 +377,7 @@ def export_rows(session: Session) -> list[list[str]]:
         former = "、".join(x.alias + (f"@{x.valid_to.isoformat()}" if x.valid_to else "")
                           for x in a.aliases if x.kind == AliasKind.former_name)
         rows.append([a.name, AgencyKind(a.kind).zh, AgencyLevel(a.level).zh if a.level else "", a.parent or "",
-                     Field(a.field).zh if a.field else "", "是" if a.ours else "否", abbr, former])
+                     zh_label(Field, a.field) if a.field else "", "是" if a.ours else "否", abbr, former])
     return rows
 
 

@@ -20,6 +20,7 @@ from reports.cases import Case
 from reports.charts import bar_chart, trend_chart
 from reports.officialdoc import Fonts, OfficialDocument, RenderError, docx_to_pdf
 from reports.stats import GroupBy, LossRateDefinition, Period, compute, figures, restrict
+from reports.tables import zh_label
 
 
 @dataclass
@@ -73,8 +74,8 @@ def bulletin_data(cases: list[Case], period: Period, d: LossRateDefinition, over
         "trend": trend,
         "losses": [{"case_no": normalize_case_no(c.case_nos[-1]) if c.case_nos else c.key, "date": c.date.isoformat() if c.date else None,
                     "agencies": [a.name for a in c.agencies], "court": c.court or "",
-                    "field": Field(c.field).zh if c.field else "",
-                    "causes": [LossCause(x).zh for x in c.loss_causes] or
+                    "field": zh_label(Field, c.field) if c.field else "",
+                    "causes": [zh_label(LossCause, x) for x in c.loss_causes] or
                     (["自行纠正后撤诉"] if c.withdrawn_after_correction else ["未标注"])} for c in losses],
         "overdue": overdue_rows,
     }

@@ -76,7 +76,7 @@ def rebuild(session: Session, cases: list[Case] | None = None) -> int:
         causes += [{"case_id": i, "cause": x} for x in dict.fromkeys(c.loss_causes)]
     for table, rows in ((CaseUnit, units), (CaseUnitAgency, agencies), (CaseUnitCause, causes)):
         for k in range(0, len(rows), 5000):
-            session.execute(insert(table.__table__), rows[k:k + 5000])
+            session.execute(insert(table.__table__), rows[k:k + 5000])  # type: ignore[arg-type]
     _set_state(session, fingerprint(session))
     return len(cases)
 
@@ -136,6 +136,7 @@ def _is_loss(d: LossRateDefinition):  # type: ignore[no-untyped-def]
 
 def _figure_columns(d: LossRateDefinition) -> list:  # type: ignore[type-arg]
     is_loss = _is_loss(d)
+    in_base: Any
     if d.base == RateBase.concluded:
         in_base = CaseUnit.outcome.in_(CONCLUDED)
     else:

@@ -28,7 +28,7 @@ def trend_chart(labels: list[str], losses: list[int], rates: list[float | None],
     ax.bar(labels, losses, color="#c0504d", label="败诉案件数")
     ax.set_ylabel("败诉案件数（件）")
     ax.set_ylim(0, max([1, *losses]) * 1.3)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
     ax2 = ax.twinx()
     pts = [(i, r * 100) for i, r in enumerate(rates) if r is not None]
     if pts:
@@ -52,7 +52,7 @@ def bar_chart(labels: list[str], values: list[int], path: Path, title: str, xlab
     for i, (_, v) in enumerate(pairs):
         ax.text(v, i, f" {v}", va="center", fontsize=9)
     ax.set_xlabel(xlabel)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
     ax.set_title(title)
     fig.tight_layout()
     fig.savefig(path)

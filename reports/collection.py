@@ -34,6 +34,7 @@ from reports.officialdoc import (
     soffice_binary,
 )
 from reports.stats import Period, restrict
+from reports.tables import zh_label
 
 LESSONS_FILE = Path(__file__).parent / "data" / "lessons.json"
 SUMMARY_CHARS = 320
@@ -64,7 +65,7 @@ class CollectionFilter:
         if self.period.kind != "all":
             parts.append(self.period.zh)
         if self.causes:
-            parts.append("、".join(LossCause(c).zh for c in self.causes) + "类")
+            parts.append("、".join(zh_label(LossCause, c) for c in self.causes) + "类")
         return "".join(parts) or "全部"
 
 
@@ -141,7 +142,7 @@ def result_of(record: dict, procedure: str | None) -> str:
         orders = [x for x in re.split(r"\s*\n\s*", body) if x][:4]
     orders = [o for o in orders if not re.search(r"受理费|负担|如不服|上诉于", o)]
     joined = "".join(orders)
-    proc = Procedure(procedure).zh if procedure in {p.value for p in Procedure} else ""
+    proc = zh_label(Procedure, procedure) if procedure in {p.value for p in Procedure} else ""
     court = record.get("court") or ""
     return f"{court}{'（' + proc + '）' if proc else ''}判决：{_cut(joined, 260)}" if joined else ""
 
@@ -157,7 +158,7 @@ def _action_name(record: dict, action_type: str | None) -> str:
     if cause and len(cause) <= 12 and "（" not in cause:
         return re.sub(r"(纠纷|一案|案)$", "", cause)
     if action_type and action_type != ActionType.other:
-        return ActionType(action_type).zh
+        return zh_label(ActionType, action_type)
     return "行政"
 
 
@@ -176,8 +177,7 @@ def entry_for(case: Case, judgments: list[Judgment], prefer: list[str] | None = 
     by_id = {j.id: j for j in judgments}
     eff = by_id.get(case.effective_judgment_id or -1) or judgments[-1]
     ordered = [eff] + [j for j in reversed(judgments) if j.id != eff.id]
-    first = min(judgments, key=lambda j: (Procedure(j.procedure) != Procedure.first if j.procedure in
-                                          {p.value for p in Procedure} else True, j.id))
+    first = min(judgments, key=lambda j: (j.procedure != Procedure.first.value, j.id))
     rec = first.record or {}
     names = set()
     for j in judgments:
@@ -190,15 +190,15 @@ def entry_for(case: Case, judgments: list[Judgment], prefer: list[str] | None = 
     agency = "、".join(case.defendants[:2]) or "行政机关"
     title = f"{plaintiff}诉{agency}{_action_name(rec, case.action_type)}案" if plaintiff else f"{agency}{_action_name(rec, case.action_type)}败诉案"
     summary = next((s for s in (summary_of(j.record or {}) for j in [first, *ordered]) if s), "")
-    results = []
+    results: list[str] = []
     for j in sorted(judgments, key=lambda j: (j.judgment_date or dt.date.min, j.id)):
-        r = result_of(j.record or {}, j.procedure)
-        if r:
-            results.append(r)
+        res = result_of(j.record or {}, j.procedure)
+        if res:
+            results.append(res)
     reasons = []
     for c in causes:
         quotes = next((q for q in (_evidence(j.classification, c) for j in ordered) if q), [])
-        reasons.append((LossCause(c).zh, "".join(dict.fromkeys(quotes))))
+        reasons.append((zh_label(LossCause, c), "".join(dict.fromkeys(quotes))))
     lesson = lessons().get(primary, lessons()["other"])
     cited = []
     for cit in (eff.record or {}).get("citations") or []:
@@ -267,7 +267,7 @@ def render_collection(entries: list[Entry], fonts: Fonts, issuing_body: str, pat
     numbered: list[tuple[int, str, int]] = []  # (level, text, case number)
     k = 0
     for gi, (cause, group) in enumerate(_groups(entries), start=1):
-        numbered.append((1, f"{_cn(gi)}、{LossCause(cause).zh}类案例", 0))
+        numbered.append((1, f"{_cn(gi)}、{zh_label(LossCause, cause)}类案例", 0))
         for e in group:
             k += 1
             numbered.append((2, f"案例{k}　{e.title}", k))
@@ -282,7 +282,7 @@ def render_collection(entries: list[Entry], fonts: Fonts, issuing_body: str, pat
     k = 0
     for gi, (cause, group) in enumerate(_groups(entries), start=1):
         doc.page_break()
-        doc.centered_heading(f"{_cn(gi)}、{LossCause(cause).zh}类案例", 18)
+        doc.centered_heading(f"{_cn(gi)}、{zh_label(LossCause, cause)}类案例", 18)
         for e in group:
             k += 1
             doc.blank()

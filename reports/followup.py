@@ -90,7 +90,7 @@ def upsert_followup(session: Session, case_no: str, *, agency_id: int | None = N
                 raise FollowUpError(f"日期应写成 2024-05-20：{v}") from exc
         elif key == "status":
             try:
-                v = FollowUpStatus(v).value
+                v = FollowUpStatus(str(v)).value
             except ValueError as exc:
                 raise FollowUpError(f"状态只能是 {', '.join(s.value for s in FollowUpStatus)}") from exc
         elif key not in ("analysis", "rectification"):

@@ -109,7 +109,7 @@ def match_ledger(session: Session) -> int:
     """Link ledger rows to judgments with the same normalised case number; returns how many are linked."""
     by_no: dict[str, int] = {}
     for jid, cn in session.execute(select(Judgment.id, Judgment.case_no).where(Judgment.case_no.is_not(None))):
-        by_no.setdefault(normalize_case_no(cn), jid)
+        by_no.setdefault(normalize_case_no(cn or ""), jid)
     n = 0
     for e in session.scalars(select(LedgerEntry)):
         e.judgment_id = by_no.get(e.case_no_norm)

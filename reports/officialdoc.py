@@ -288,10 +288,10 @@ def stamp_text(pdf_in: Path, pdf_out: Path, stamps: list[tuple[int, float, float
         for page, y, x, text in stamps:
             by_page.setdefault(page, []).append((y, x, text))
         for index, items in by_page.items():
-            page = pdf.pages[index]
-            if pikepdf.Name.Resources not in page.obj:
-                page.obj[pikepdf.Name.Resources] = pikepdf.Dictionary()
-            resources = page.obj[pikepdf.Name.Resources]
+            pg = pdf.pages[index]
+            if pikepdf.Name.Resources not in pg.obj:
+                pg.obj[pikepdf.Name.Resources] = pikepdf.Dictionary()
+            resources = pg.obj[pikepdf.Name.Resources]
             if pikepdf.Name.Font not in resources:
                 resources[pikepdf.Name.Font] = pikepdf.Dictionary()
             resources[pikepdf.Name.Font][pikepdf.Name("/AnjTOC")] = font
@@ -299,5 +299,5 @@ def stamp_text(pdf_in: Path, pdf_out: Path, stamps: list[tuple[int, float, float
             for y, x, text in items:
                 width = 0.556 * size * len(text)  # Helvetica digits
                 ops.append(f"BT /AnjTOC {size:g} Tf 1 0 0 1 {x - width:.2f} {y:.2f} Tm ({text}) Tj ET")
-            page.contents_add(pikepdf.Stream(pdf, ("q " + " ".join(ops) + " Q").encode("ascii")), prepend=False)
+            pg.contents_add(pikepdf.Stream(pdf, ("q " + " ".join(ops) + " Q").encode("ascii")), prepend=False)
         pdf.save(str(pdf_out))

@@ -17,7 +17,7 @@ from fractions import Fraction
 from core.taxonomy import ActionType, Field, LossCause, Outcome
 from reports.agencies import AgencyKind
 from reports.cases import Case
-from reports.tables import Table
+from reports.tables import Table, zh_label
 
 
 class StatsError(Exception):
@@ -234,11 +234,11 @@ class GroupBy(StrEnum):
 def label_for(by: GroupBy, key: str | None) -> str:
     """The Chinese label of a field / action type / cause / court key."""
     if by == GroupBy.field:
-        return Field(key).zh if key else "未分类"
+        return zh_label(Field, key) if key else "未分类"
     if by == GroupBy.action_type:
-        return ActionType(key).zh if key else "未分类"
+        return zh_label(ActionType, key) if key else "未分类"
     if by == GroupBy.cause:
-        return LossCause(key).zh if key else "未分类"
+        return zh_label(LossCause, key) if key else "未分类"
     if by == GroupBy.court:
         return key or "未识别法院"
     return key or ""
@@ -303,7 +303,7 @@ def group(cases: Iterable[Case], by: GroupBy, d: LossRateDefinition) -> dict[str
 def competition_ranks(values: list[Fraction | int | None]) -> list[int | None]:
     """Standard competition ranking, highest first: (0.5, 0.5, 0.2) → (1, 1, 3); None is unranked."""
     ranked = sorted((v for v in values if v is not None), reverse=True)
-    first = {}
+    first: dict[Fraction | int, int] = {}
     for i, v in enumerate(ranked, start=1):
         first.setdefault(v, i)
     return [first[v] if v is not None else None for v in values]
@@ -464,4 +464,4 @@ def stats_report(session, *, by: GroupBy | str = GroupBy.agency, period: Period 
 
 
 def outcome_zh(code: str | None) -> str:
-    return Outcome(code).zh if code else "未结"
+    return zh_label(Outcome, code) if code else "未结"

@@ -8,6 +8,12 @@ from pathlib import Path
 from typing import Any
 
 
+def zh_label(enum_cls: Any, code: str | None) -> str:
+    """The Chinese label of a taxonomy code (``zh_label(LossCause, 'procedure') == '违反法定程序'``)."""
+    member = enum_cls.parse(code) if code else None
+    return member.zh if member is not None else (code or "")
+
+
 @dataclass
 class Table:
     title: str
