@@ -189,3 +189,15 @@ def test_dashboard_figures_and_a_bad_period(client: TestClient, store: WebStore)
     assert r.status_code == 400 and r.json()["error"]["code"] == "stats"
     page = client.get("/dashboard", params={"period": "去年春天"})
     assert page.status_code == 200 and "看不懂的统计期间" in page.text
+
+
+@pytest.mark.parametrize(("engine", "shown"), [
+    ("被告<mark>未履行</mark>催告义务", "被告<mark>未履行</mark>催告义务"),
+    ("&lt;script&gt;alert(1)&lt;/script&gt;<mark>拆除</mark>", "&lt;script&gt;alert(1)&lt;/script&gt;<mark>拆除</mark>"),
+    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ("A&amp;B <mark>公司</mark>", "A&amp;B <mark>公司</mark>"),
+])
+def test_snippets_keep_only_mark_as_markup(engine: str, shown: str) -> None:
+    from api.services.search import safe_snippet
+
+    assert safe_snippet(engine) == shown

@@ -4,6 +4,7 @@ agency, facets with Chinese labels, and export of a result list as CSV or XLSX."
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from dataclasses import asdict, is_dataclass
@@ -38,6 +39,12 @@ def facet_filter(key: str, value: str) -> str:
     return f'{name}:"{value}"' if re.search(r"[\s:：\"()]", value) else f"{name}:{value}"
 
 
+def safe_snippet(snippet: str) -> str:
+    """Only <mark> survives as markup, whatever the engine returned (the page shows it unescaped)."""
+    plain = html.unescape(snippet or "").replace("<mark>", "\x00").replace("</mark>", "\x01")
+    return html.escape(plain, quote=False).replace("\x00", "<mark>").replace("\x01", "</mark>")
+
+
 def _label(key: str, value: str, label: str | None) -> str:
     if label:
         return label
@@ -60,6 +67,7 @@ def run_search(s: Session, settings: Settings, scope: Scope, q: str, page: int =
         hits = [h for h in hits if h["id"] in visible]
     by_id = {j.id: j for j in s.scalars(select(Judgment).where(Judgment.id.in_([h["id"] for h in hits])))}
     for h in hits:
+        h["snippet"] = safe_snippet(h.get("snippet", ""))
         j = by_id.get(h["id"])
         if j is not None:
             h.update({k: v for k, v in summary(j).items() if k not in ("id",)})
