@@ -300,6 +300,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:  # noqa: C901  (o
     @followup_app.command("list")
     def followup_list(
         overdue_only: Annotated[bool, typer.Option("--overdue", help="只列逾期未报或迟报的")] = False,
+        output: Annotated[Path | None, typer.Option("-o", "--output", help="另存为 .csv 或 .xlsx")] = None,
         as_json: Annotated[bool, typer.Option("--json")] = False,
     ) -> None:
         """列出报备跟踪情况（含应报日期与逾期）。"""
@@ -315,8 +316,18 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:  # noqa: C901  (o
             for d in r["deadlines"] or [{"what_zh": "—", "due": "", "reported": "", "overdue": False, "late_by": 0}]:
                 table_rows.append([r["case_no"], r["agency"] or "", d["what_zh"], d["due"], d["reported"] or "未报",
                                    f"逾期{d['late_by']}个工作日" if d["overdue"] else "", r["status_zh"]])
-        _print_table(f"报备跟踪（{len(rows)} 件）", ["案号", "单位", "事项", "应报日期", "报送日期", "逾期", "状态"],
-                     table_rows)
+        columns = ["案号", "单位", "事项", "应报日期", "报送日期", "逾期", "状态"]
+        if output:
+            from reports.tables import Table, write_table
+
+            try:
+                write_table(Table(title="应诉及裁判文书报备跟踪", columns=columns, rows=table_rows,
+                                  note="应诉材料收到后3个工作日内、裁判文书收到后5个工作日内报送（法定节假日及调休按国务院安排）"),
+                            output)
+            except ValueError as exc:
+                raise _fail(str(exc)) from exc
+            err.print(f"已导出 {output}")
+        _print_table(f"报备跟踪（{len(rows)} 件）", columns, table_rows)
 
 
 def _calendar():  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select
+from sqlalchemy import and_, case, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from core.models import Correction, Judgment
@@ -92,9 +92,18 @@ def _set_state(session: Session, value: str) -> None:
 
 def ensure_fresh(session: Session) -> bool:
     """Rebuild the case table when what it depends on changed; True when it was rebuilt."""
+    current = fingerprint(session)
     row = session.get(ReportState, STATE_KEY)
-    if row is not None and row.value == fingerprint(session):
+    if row is not None and row.value == current:
         return False
+    if session.get_bind().dialect.name == "postgresql":
+        # Two requests right after an import must not rebuild at the same time: the second waits, then
+        # finds the table fresh.
+        session.execute(text("SELECT pg_advisory_xact_lock(620606)"))
+        stored = session.scalar(select(ReportState.value).where(ReportState.key == STATE_KEY)
+                                .execution_options(populate_existing=True))
+        if stored == current:
+            return False
     rebuild(session)
     return True
 
