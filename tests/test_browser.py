@@ -89,6 +89,25 @@ def test_2_upload_two_pdfs_and_watch_them_finish(page, server: LiveServer, corpu
         assert page.locator("#upload-table a", has_text="查看案件").count() == 2
 
 
+def test_2b_drop_files_on_the_drop_zone(page, server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN the upload page WHEN a file is dropped on the zone (a real drop event) THEN it is uploaded and
+    its outcome shown: a note that is not a judgment is rejected with a reason."""
+    page.goto(server.url + "/upload")
+    page.evaluate("""() => {
+        const dt = new DataTransfer();
+        dt.items.add(new File(["会议通知：周五下午开会。"], "会议通知.txt", {type: "text/plain"}));
+        const zone = document.getElementById("dropzone");
+        zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: dt, bubbles: true, cancelable: true}));
+        zone.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+    }""")
+    row = page.locator("#upload-table tbody tr[data-job]", has_text="会议通知.txt")
+    row.wait_for()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#upload-table tbody tr[data-job] td:nth-child(2)')]"
+        ".every(td => td.className === 'state-done' || td.className === 'state-failed')", timeout=120_000)
+    assert "已拒收" in row.inner_text()
+
+
 def test_3_search_with_a_filter(page, server: LiveServer) -> None:  # type: ignore[no-untyped-def]
     page.goto(server.url + "/search?q=本院")
     total_all = int(page.locator("#results-title strong").inner_text())
