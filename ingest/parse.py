@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from core.taxonomy import RejectReason, SectionName
-from ingest import citations, fields, fields_action, parties
+from ingest import citations, fields, fields_action, fields_places, parties
 from ingest.errors import Rejected
 from ingest.normalize import normalize, reflow
 from ingest.record import JudgmentRecord
@@ -43,13 +43,14 @@ def parse_text(text: str) -> JudgmentRecord:
     record = JudgmentRecord(text=text, sections=sections)
     record.title = fields.find_title(norm)
     record.case_no, _ = fields.find_case_no(norm)
-    record.court = fields.find_court(norm)
+    record.court = fields_places.repair_court(fields.find_court(norm), norm)
     record.case_no = fields.repair_case_no_province(record.case_no, record.court)
     record.doc_kind = fields.find_doc_kind(record.title, norm)
     record.procedure = fields.find_procedure(record.case_no, record.title, norm)
     record.judgment_date = _plausible_date(fields.find_date(norm), record.case_no)
     record.judges, record.clerk = fields.find_signatures(norm)
     parties.fill_parties(record, norm, offsets)
+    _repair_agency_places(record, norm)
     record.citations = citations.find_citations(text, norm, offsets)
     record.cause_of_action = fields_action.find_cause_of_action(norm)
     record.sued_action = fields_action.find_sued_action(norm)
@@ -60,6 +61,16 @@ def parse_text(text: str) -> JudgmentRecord:
 def norm_section(record: JudgmentRecord, norm: str, name: SectionName) -> str:
     """A section's text in the normalised form (normalising is local: a section normalises alone)."""
     return reflow(*normalize(record.section(name)))[0]
+
+
+def _repair_agency_places(record: JudgmentRecord, norm: str) -> None:
+    """OCR misreads of the place at the start of an agency's name (淑浦县… → 溆浦县…)."""
+    reg = fields_places.regions()
+    province = reg.province_of(record.court.removeprefix("中华人民共和国")) if reg and record.court else None
+    for attr in ("defendants", "applicants", "plaintiffs", "third_parties"):
+        names = getattr(record, attr)
+        fixed = [fields_places.repair_agency(n, province, norm) if parties.looks_like_agency(n) else n for n in names]
+        setattr(record, attr, list(dict.fromkeys(fixed)))
 
 
 def _plausible_date(iso: str | None, case_no: str | None) -> str | None:

@@ -72,3 +72,31 @@ def test_case_number_province_misread_is_repaired_from_the_court() -> None:
     text = OCR_APPEAL.replace("江西", "").replace("上海市第二中级人民法院", "江西省吉安市中级人民法院").replace(
         "《2016)　沪02行终278号", "（2018）蒜08行终160号")
     assert parse_text(text).case_no == "（2018）赣08行终160号"
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        ("湖南省激浦县人民法院", "湖南省溆浦县人民法院"),
+        ("河南人三门峡市湖滨区人民法院", "河南省三门峡市湖滨区人民法院"),
+        ("四川省兴文具人民法院", "四川省兴文县人民法院"),
+        ("河南省平顶山市淇河区人民法院", "河南省平顶山市湛河区人民法院"),  # 淇滨区 is in 鹤壁市, not 平顶山市
+        ("北京市高华人审共院", "北京市高级人民法院"),
+        ("陕西省户县人民法院", "陕西省户县人民法院"),  # a former name, not close to exactly one division: kept
+        ("北京知识产权法院", "北京知识产权法院"),
+        ("甘肃省×××中级人民法院", "甘肃省×××中级人民法院"),
+    ],
+)
+def test_court_place_misreads_are_repaired(read: str, expected: str) -> None:
+    from ingest.fields_places import repair_court
+
+    assert repair_court(read) == expected
+
+
+def test_a_former_name_the_text_repeats_is_not_corrected() -> None:
+    """GIVEN 无为县 (a county until 2019, now 无为市) written several times THEN it stays as written."""
+    from ingest.fields_places import repair_agency
+
+    text = "被告无为县人力资源和社会保障局……无为县人力资源和社会保障局认为……"
+    assert repair_agency("无为县人力资源和社会保障局", "安徽省", text) == "无为县人力资源和社会保障局"
+    assert repair_agency("淑浦县人口和计划生育局", "湖南省", "淑浦县人口和计划生育局") == "溆浦县人口和计划生育局"

@@ -1,0 +1,148 @@
+"""Repair OCR misreads in place names (court and agency names) against the official list of divisions.
+
+A sealed, degraded scan misreads one character of a place here and there: 湖南省激浦县人民法院 (溆浦县),
+河南人三门峡市 (河南省), 四川省兴文具人民法院 (兴文县). ``data/regions.tsv`` lists every province,
+prefecture and county (国家统计局 2021 区划). A token that is not a division but differs from exactly one
+division of the same length in one character (within the province already read, when there is one) is
+replaced by it. Names that are divisions, or close to several, are left as written.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+_DATA = Path(__file__).with_name("data") / "regions.tsv"
+COURT_SUFFIXES = ["高级人民法院", "中级人民法院", "铁路运输中级法院", "铁路运输法院", "知识产权法院", "海事法院",
+                  "互联网法院", "金融法院", "人民法院"]
+_UNIT_END = "省市县区旗州盟"
+
+
+class Regions:
+    def __init__(self, rows: list[tuple[str, str, str]]):
+        self.provinces = {p for p, _, _ in rows}
+        self.cities = {(p, c) for p, c, _ in rows if c}
+        self.counties = {(p, c, a) for p, c, a in rows if a}
+        self.all_names = self.provinces | {c for _, c in self.cities} | {a for _, _, a in self.counties}
+        # province short forms used in court names: 内蒙古自治区 is written in full, 北京市 too
+        self.by_length: dict[int, set[str]] = {}
+        for name in self.all_names:
+            self.by_length.setdefault(len(name), set()).add(name)
+
+    def names_in(self, province: str | None, city: str | None = None) -> set[str]:
+        if province is None:
+            return self.all_names
+        if city is not None:
+            return {a for p, c, a in self.counties if p == province and c == city}
+        return ({province} | {c for p, c in self.cities if p == province}
+                | {a for p, _, a in self.counties if p == province})
+
+    def nearest(self, token: str, province: str | None = None, city: str | None = None) -> str | None:
+        """The one division differing from ``token`` in exactly one character, or None."""
+        if token in self.all_names:
+            return token
+        pool = self.names_in(province, city) & self.by_length.get(len(token), set())
+        close = [n for n in pool if sum(a != b for a, b in zip(n, token, strict=True)) == 1]
+        return close[0] if len(close) == 1 else None
+
+    def province_of(self, name: str) -> str | None:
+        for p in self.provinces:
+            if name.startswith(p):
+                return p
+        return None
+
+
+@lru_cache(maxsize=1)
+def regions() -> Regions | None:
+    try:
+        lines = _DATA.read_text("utf-8").splitlines()
+    except OSError:
+        return None
+    rows = []
+    for line in lines:
+        if line.startswith("#") or not line.strip():
+            continue
+        parts = (line.split("\t") + ["", "", ""])[:3]
+        rows.append((parts[0], parts[1], parts[2]))
+    return Regions(rows)
+
+
+def _split_places(place: str) -> list[str]:
+    """湖南省激浦县 → [湖南省, 激浦县]; a misread unit character (兴文具) stays in the last token."""
+    tokens = re.findall(rf"[^{_UNIT_END}]+?(?:自治区|自治州|自治县|自治旗|[{_UNIT_END}])|[^{_UNIT_END}]+$", place)
+    return [t for t in tokens if t]
+
+
+def repair_court(court: str | None, text: str = "") -> str | None:
+    """Correct one misread character per place token of a court name (and a misread court type)."""
+    reg = regions()
+    if not court or reg is None or "×" in court:
+        return court
+    prefix = "中华人民共和国" if court.startswith("中华人民共和国") else ""
+    body = court[len(prefix) :]
+    suffix = next((s for s in COURT_SUFFIXES if body.endswith(s)), None)
+    if suffix is None:  # the court type itself misread: 高华人审共院 → 高级人民法院
+        for s in COURT_SUFFIXES:
+            tail = body[-len(s) :]
+            if (len(s) >= 5 and len(tail) == len(s) and tail[-1] == "院"
+                    and sum(a != b for a, b in zip(tail, s, strict=True)) <= len(s) // 2):
+                suffix, body = s, body[: -len(s)] + s
+                break
+    if suffix is None:
+        return court
+    place = body[: -len(suffix)]
+    fixed = repair_place(place, reg, text=text)
+    if suffix.startswith("中级") and fixed != place and not any(fixed.endswith(c) for _, c in reg.cities):
+        fixed = place  # an intermediate court sits in a prefecture: a county-level reading is a wrong guess
+    return prefix + fixed + suffix
+
+
+def repair_place(place: str, reg: Regions | None = None, province: str | None = None, text: str = "") -> str:
+    """Correct the division names at the start of ``place`` (a court's or an agency's place)."""
+    reg = reg or regions()
+    if reg is None or not place or place in reg.all_names:
+        return place
+    fixed = _repair_from(place, 0, reg, province, None, 0, text)
+    return fixed if fixed is not None else place
+
+
+def _repair_from(
+    place: str, i: int, reg: Regions, province: str | None, city: str | None, depth: int, text: str
+) -> str | None:
+    """``place[i:]`` with its divisions corrected, or None when it cannot be read as divisions."""
+    if i >= len(place) or place[i] in "人经高中铁知海互金" and i > 0:
+        return place[i:]
+    if depth > 4:
+        return None
+    for length in range(min(12, len(place) - i), 1, -1):
+        token = place[i : i + length]
+        candidates = [token] if token in reg.all_names else []
+        # a name the document repeats as written is a real (perhaps former) name, not a misread
+        if not candidates and length >= 3 and text.count(token) <= 1:
+            near = reg.nearest(token, province, city) if province else None
+            near = near or reg.nearest(token, province) or reg.nearest(token)
+            candidates = [near] if near else []
+        for cand in candidates:
+            new_province = cand if cand in reg.provinces else province
+            new_city = cand if province and (province, cand) in reg.cities else city
+            rest = _repair_from(place, i + length, reg, new_province, new_city, depth + 1, text)
+            if rest is not None:
+                return cand + rest
+    return None
+
+
+_AGENCY_PLACE_RE = re.compile(r"^((?:[^市县区旗州盟省]{1,10}?(?:自治区|省|自治州|市|盟|自治县|县|区|旗)){1,3})")
+
+
+def repair_agency(name: str, court_province: str | None, text: str = "") -> str:
+    """The place at the start of an agency's name: 淑浦县人口和计划生育局 → 溆浦县人口和计划生育局."""
+    reg = regions()
+    if reg is None:
+        return name
+    m = _AGENCY_PLACE_RE.match(name)
+    if not m:
+        return name
+    place = m.group(1)
+    fixed = _repair_from(place, 0, reg, court_province, None, 0, text)
+    return (fixed or place) + name[len(place) :]
