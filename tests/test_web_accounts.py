@@ -63,6 +63,11 @@ def test_demo_account_is_printed_and_works(tmp_path: Path, capsys: pytest.Captur
     assert "演示账号" in out
     password = re.search(r"密码 password:\s+(\S+)", out).group(1)  # type: ignore[union-attr]
     login(TestClient(app), "demo", password)
+    # the next start prints a new password (the old one stops working)
+    app2 = create_app(make_settings(tmp_path, demo=True))
+    second = re.search(r"密码 password:\s+(\S+)", capsys.readouterr().out).group(1)  # type: ignore[union-attr]
+    assert second != password
+    login(TestClient(app2), "demo", second)
 
 
 def test_session_key_is_random_per_data_dir_private_and_reused(tmp_path: Path) -> None:

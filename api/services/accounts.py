@@ -111,9 +111,13 @@ def ensure_initial_accounts(db: Database, settings: Settings) -> str | None:
         if settings.admin_password and s.scalar(select(func.count()).select_from(User)) == 0:
             create_user(s, "admin", settings.admin_password, Role.admin.value)
             log.info("created the admin account from ANJIAN_ADMIN_PASSWORD")
-        if settings.demo and s.scalar(select(User).where(User.username == DEMO_USERNAME)) is None:
+        if settings.demo:
+            # a fresh random password at every start of the demo, printed: nothing to remember, nothing default
             password = secrets.token_urlsafe(9)
-            create_user(s, DEMO_USERNAME, password, Role.analyst.value)
+            if s.scalar(select(User).where(User.username == DEMO_USERNAME)) is None:
+                create_user(s, DEMO_USERNAME, password, Role.analyst.value)
+            else:
+                set_password(s, DEMO_USERNAME, password)
             message = (
                 "==================== 演示账号 / DEMO ACCOUNT ====================\n"
                 f"  用户名 username: {DEMO_USERNAME}\n  密码 password:   {password}\n"
