@@ -1,7 +1,7 @@
 """Repair OCR misreads in place names (court and agency names) against the official list of divisions.
 
 A sealed, degraded scan misreads one character of a place here and there: 湖南省激浦县人民法院 (溆浦县),
-河南人三门峡市 (河南省), 四川省兴文具人民法院 (兴文县). ``data/regions.tsv`` lists every province,
+河南人三门峡市 (河南省), 四川省兴文具人民法院 (兴文县). ``regions.txt`` lists every province,
 prefecture and county (国家统计局 2021 区划). A token that is not a division but differs from exactly one
 division of the same length in one character (within the province already read, when there is one) is
 replaced by it. Names that are divisions, or close to several, are left as written.
@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-_DATA = Path(__file__).with_name("data") / "regions.tsv"
+_DATA = Path(__file__).with_name("regions.txt")  # tab-separated: province, prefecture, county
 COURT_SUFFIXES = ["高级人民法院", "中级人民法院", "铁路运输中级法院", "铁路运输法院", "知识产权法院", "海事法院",
                   "互联网法院", "金融法院", "人民法院"]
 _UNIT_END = "省市县区旗州盟"
