@@ -170,11 +170,11 @@ def make_bulletin(session: Session, settings: object, quarter: str, out: Path, *
     fonts = Fonts.from_settings(settings)
     issuing = getattr(settings, "issuing_body", "××县司法局")
     number = number or f"{period.zh}通报"
-    _render_to(out, lambda p: render_bulletin(data, fonts, issuing, p, number=number, date=today))
+    _render_to(out, lambda p: render_bulletin(data, fonts, issuing, p, number=number, date=today), fonts)
     return BulletinResult(out, period.code, data["totals"]["cases"], data["totals"]["lost"])
 
 
-def _render_to(out: Path, render) -> None:  # type: ignore[no-untyped-def]
+def _render_to(out: Path, render, fonts: Fonts | None = None) -> None:  # type: ignore[no-untyped-def]
     suffix = out.suffix.lower()
     if suffix == ".docx":
         render(out)
@@ -182,6 +182,6 @@ def _render_to(out: Path, render) -> None:  # type: ignore[no-untyped-def]
         with tempfile.TemporaryDirectory(prefix="anjian-doc-") as tmp:
             docx = Path(tmp) / (out.stem + ".docx")
             render(docx)
-            docx_to_pdf(docx, out)
+            docx_to_pdf(docx, out, fonts=fonts)
     else:
         raise RenderError(f"输出文件须为 .docx 或 .pdf：{out.name}")

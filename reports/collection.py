@@ -414,13 +414,13 @@ def make_collection(session: Session, settings: object, f: CollectionFilter, out
             # One LibreOffice pass: read where each case starts, then write the numbers into the DOCX and
             # stamp them onto the contents pages of the same PDF (the layout does not move).
             pdf = Path(tmp) / "collection.pdf"
-            docx_to_pdf(docx, pdf)
+            docx_to_pdf(docx, pdf, fonts=fonts)
             pages = find_pages(pdf, headings)
             render_collection(entries, fonts, issuing, docx, title=title, subtitle=subtitle, date=today, pages=pages)
             if suffix == ".docx":
                 out.write_bytes(docx.read_bytes())
             elif not _stamp_toc(pdf, out, headings, pages):
-                docx_to_pdf(docx, out)  # contents lines not found as expected: a second pass
+                docx_to_pdf(docx, out, fonts=fonts)  # contents lines not found as expected: a second pass
     groups: dict[str, int] = {}
     for e in entries:
         groups[e.cause] = groups.get(e.cause, 0) + 1

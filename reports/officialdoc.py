@@ -78,6 +78,10 @@ class OfficialDocument:
             rfonts = OxmlElement("w:rFonts")
             normal.element.rPr.insert(0, rfonts)
         rfonts.set(qn("w:eastAsia"), fonts.body)
+        lang = OxmlElement("w:lang")  # Chinese text: simplified-Chinese glyphs and line breaking
+        lang.set(qn("w:val"), "zh-CN")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+        normal.element.rPr.append(lang)
         pf = normal.paragraph_format
         pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         pf.line_spacing = Pt(28.95)
@@ -223,12 +227,35 @@ def soffice_binary() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+# Where the official fonts are missing, fontconfig is told which free fonts look closest: a serif (宋/仿宋)
+# for body and title, a sans (黑体) for headings. The machine's own configuration is included first, so
+# installed official fonts still win.
+_SERIF = ["仿宋_GB2312", "仿宋", "FangSong", "方正小标宋简体", "方正小标宋_GBK", "小标宋", "宋体", "SimSun",
+          "楷体_GB2312", "楷体", "KaiTi"]
+_SANS = ["黑体", "SimHei", "方正黑体_GBK"]
+
+
+def _fontconfig_file(profile: Path, extra_names: list[str]) -> Path:
+    def alias(name: str, prefer: str) -> str:
+        return (f'<alias binding="same"><family>{name}</family><prefer><family>{prefer}</family>'
+                f"<family>Noto Sans CJK SC</family></prefer></alias>")
+
+    serif = [n for n in dict.fromkeys(_SERIF + extra_names) if n not in _SANS]
+    body = "".join(alias(n, "Noto Serif CJK SC") for n in serif) + "".join(alias(n, "Noto Sans CJK SC") for n in _SANS)
+    text = ('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+            '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>' + body + "</fontconfig>")
+    path = profile / "anjian-fonts.conf"
+    if not path.exists() or path.read_text("utf-8") != text:
+        path.write_text(text, "utf-8")
+    return path
+
+
 def _profile_dir() -> Path:
     """A LibreOffice user profile kept between conversions (building a fresh one costs seconds)."""
     return Path(tempfile.gettempdir()) / f"anjian-lo-profile-{os.getuid() if hasattr(os, 'getuid') else 0}"
 
 
-def docx_to_pdf(docx: Path, pdf: Path, timeout: float = 120.0) -> None:
+def docx_to_pdf(docx: Path, pdf: Path, timeout: float = 120.0, fonts: Fonts | None = None) -> None:
     """Convert with LibreOffice headless. One conversion at a time per profile (a file lock), since two
     soffice processes cannot share a profile."""
     exe = soffice_binary()
@@ -242,7 +269,9 @@ def docx_to_pdf(docx: Path, pdf: Path, timeout: float = 120.0) -> None:
         cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--convert-to", "pdf",
                "--outdir", str(outdir), str(docx)]
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env={**os.environ, "HOME": str(profile)})
+            conf = _fontconfig_file(profile, [fonts.body, fonts.title] if fonts else [])
+            env = {**os.environ, "HOME": str(profile), "FONTCONFIG_FILE": str(conf)}
+            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=env)
         except subprocess.TimeoutExpired as exc:
             raise RenderError("LibreOffice 转换 PDF 超时") from exc
         produced = outdir / (docx.stem + ".pdf")
