@@ -138,6 +138,8 @@ def test_user_and_token_commands(tmp_path: Path, run_cli) -> None:  # type: igno
     assert r.exit_code == 1 and "至少 8 个字符" in r.stderr
     r = run_cli("user", "add", "li", "--role", "agency", "--password-stdin", stdin="li-password-1\n")
     assert r.exit_code == 1 and "--agency" in r.stderr
+    r = run_cli("user", "add", "li", "--role", "agency", "--agency", "77", "--password-stdin", stdin="li-password-1\n")
+    assert r.exit_code == 1 and "单位名录中没有编号为“77”的单位" in r.stderr
     r = run_cli("user", "passwd", "zhang", "--password-stdin", stdin="new-password-2\n")
     assert r.exit_code == 0, r.output
     r = run_cli("token", "create", "zhang")

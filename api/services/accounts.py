@@ -41,6 +41,8 @@ def create_user(s: Session, username: str, password: str, role: str, agency_id: 
         raise ApiError(f"密码至少 {MIN_PASSWORD_LEN} 个字符", code="weak_password")
     if parsed == Role.agency and not agency_id:
         raise ApiError("单位用户必须指定所属单位（--agency）", code="agency_required")
+    if parsed == Role.agency and not _agency_known(s, agency_id or ""):
+        raise ApiError(f"单位名录中没有编号为“{agency_id}”的单位（anjian agencies list 可查看编号）", code="unknown_agency")
     if s.scalar(select(User).where(User.username == username)) is not None:
         raise Conflict(f"用户“{username}”已存在")
     user = User(username=username, password_hash=hash_password(password), role=parsed.value,
@@ -49,6 +51,14 @@ def create_user(s: Session, username: str, password: str, role: str, agency_id: 
     s.flush()
     audit(s, "user_add", user=None, target=username, detail={"role": parsed.value, "agency_id": user.agency_id})
     return user
+
+
+def _agency_known(s: Session, agency_id: str) -> bool:
+    try:
+        from reports.agencies import agency_names
+    except ImportError:
+        return True  # no registry installed: the id is taken as the agency's name
+    return agency_id.isdigit() and bool(agency_names(s, int(agency_id)))
 
 
 def set_password(s: Session, username: str, password: str) -> None:
