@@ -42,6 +42,11 @@ _PARTY_NAME_RE = re.compile(
     r"(?:^|\n)" + _PARTY_ROLE + r"(?:（[^）]{1,12}）)?[:：]?([\u4e00-\u9fff·]{2,6}?)(?=[，,。（(；;\s]|$)", re.M
 )
 _AGENT_NAME_RE = re.compile(_AGENT_ROLE + r"[:：]?([\u4e00-\u9fff·]{2,4}?)(?=[，,。、（(；;\s]|$)")
+# Persons named in the narrative by their relation or role: 原告的丈夫靳某某， 抵押人为花某某，
+_NARRATIVE_RE = re.compile(
+    r"(?:丈夫|妻子|儿子|女儿|父亲|母亲|之子|之女|之妻|之夫|户主|抵押人|继承人|死者|受害人|证人|村民|购买人|出卖人|"
+    r"承包人|所有权人|权利人|职工|员工|工人)(?:为|是)?([\u4e00-\u9fff]{2,3}?)(?=[，,。、；;）)（(与和及的系在于])"
+)
 _PERSON_LINE_RE = re.compile(
     r"(?:^|[\n。；])" + _ROLE + r"?(?:（[^）]{1,12}）)?[:：]?([\u4e00-\u9fff·]{2,5}?)[，,](?:男|女)[，,。]", re.M
 )
@@ -73,7 +78,7 @@ def mask_name(name: str) -> str:
     return surname + ("某" if rest <= 1 else "某某")
 
 
-_NOT_NAME = re.compile(r"房屋|土地|证明|签字|称|不服|同意|提起|判决|裁定|本院|请求|诉讼|经理|身份|集体|讨论|批准|审签")
+_NOT_NAME = re.compile(r"经营|居住|陈述|须知|有权|醉酒|工作|生活|死亡|去世|签订|申请|房屋|土地|证明|签字|称|不服|同意|提起|判决|裁定|本院|请求|诉讼|经理|身份|集体|讨论|批准|审签")
 _SPEECH = re.compile(r"(?:提起上诉称|上诉称|答辩称|辩称|诉称|述称|陈述)$")
 
 
@@ -101,6 +106,7 @@ def person_names(text: str, parties: Iterable[str] = ()) -> list[str]:
     head = text[:3000]
     for rx in (_PARTY_NAME_RE, _AGENT_NAME_RE, _PERSON_LINE_RE):
         found += [n for m in rx.finditer(head) if is_person(n := _clean(m.group(1)))]
+    found += [n for m in _NARRATIVE_RE.finditer(text) if is_person(n := m.group(1))]
     return sorted(set(found), key=lambda n: (-len(n), n))
 
 
