@@ -133,7 +133,7 @@ def _cut(text: str, limit: int) -> str:
     return (head[: end + 1] if end > limit // 3 else head + "……").rstrip("；") .replace("；", "；")
 
 
-def result_of(record: dict, procedure: str | None) -> str:
+def result_of(record: dict, procedure: str | None, doc_kind: str | None = None) -> str:
     orders = record.get("operative_orders") or []
     if not orders:
         text = _section(record, SectionName.operative)
@@ -144,7 +144,8 @@ def result_of(record: dict, procedure: str | None) -> str:
     joined = "".join(orders)
     proc = zh_label(Procedure, procedure) if procedure in {p.value for p in Procedure} else ""
     court = record.get("court") or ""
-    return f"{court}{'（' + proc + '）' if proc else ''}判决：{_cut(joined, 260)}" if joined else ""
+    verb = {"ruling": "裁定", "mediation": "调解", "decision": "决定"}.get(doc_kind or "", "判决")
+    return f"{court}{'（' + proc + '）' if proc else ''}{verb}：{_cut(joined, 260)}" if joined else ""
 
 
 def _action_name(record: dict, action_type: str | None) -> str:
@@ -192,7 +193,7 @@ def entry_for(case: Case, judgments: list[Judgment], prefer: list[str] | None = 
     summary = next((s for s in (summary_of(j.record or {}) for j in [first, *ordered]) if s), "")
     results: list[str] = []
     for j in sorted(judgments, key=lambda j: (j.judgment_date or dt.date.min, j.id)):
-        res = result_of(j.record or {}, j.procedure)
+        res = result_of(j.record or {}, j.procedure, j.doc_kind)
         if res:
             results.append(res)
     reasons = []
