@@ -201,3 +201,9 @@ def test_snippets_keep_only_mark_as_markup(engine: str, shown: str) -> None:
     from api.services.search import safe_snippet
 
     assert safe_snippet(engine) == shown
+
+
+def test_search_page_explains_a_malformed_query_instead_of_failing(client: TestClient) -> None:
+    page = client.get("/search", params={"q": '"未闭合的引号'})
+    assert page.status_code == 200
+    assert re.search(r'class="alert alert-error" role="alert">[^<]*[\u4e00-\u9fff]', page.text)
