@@ -135,29 +135,20 @@ class Pipeline:
         return parse_text(text)
 
     def classifier_model(self) -> Any:
+        """This installation's trained model (data_dir/models or ANJIAN_MODEL_PATH), else the shipped one."""
         if not self._model_loaded:
-            from classify import load_model
+            from classify import load_model_for
 
-            self._model = load_model(self._trusted_model_path())
+            self._model = load_model_for(self.settings)
             self._model_loaded = True
         return self._model
-
-    def _trusted_model_path(self) -> Path | None:
-        """Only the configured path, the store's models folder, or (None) the shipped artefact."""
-        if self.settings.model_path is not None:
-            return self.settings.model_path
-        candidate = self.settings.models_dir / "anjian-model.json"
-        return candidate if candidate.exists() else None
 
     def classify(self, record: JudgmentRecord) -> Classification | None:
         if not self._classify:
             return None
-        from classify import Thresholds, classify_record
+        from classify import classify_record, thresholds_for
 
-        thresholds = Thresholds(
-            cause_threshold=self.settings.cause_threshold, rule_min_strength=self.settings.rule_min_strength
-        )
-        return classify_record(record, self.classifier_model(), thresholds)
+        return classify_record(record, self.classifier_model(), thresholds_for(self.settings))
 
     # -- the whole file -----------------------------------------------------------------------
     def ingest_path(self, path: Path, *, filename: str | None = None, ingest_key: str | None = None) -> IngestResult:
