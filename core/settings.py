@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     font_body: str = Field("仿宋_GB2312", description="Body font name in generated DOCX (substituted where missing).")
     font_title: str = Field("方正小标宋简体", description="Title font name in generated DOCX.")
     font_heading: str = Field("黑体", description="Heading font name in generated DOCX.")
+    holidays_file: Path | None = Field(
+        None, description="CSV of official holidays/adjusted working days for years chinesecalendar does not know."
+    )
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export ANJIAN_DATA_DIR=${ANJIAN_DATA_DIR:-$PWD/anjian-data}
 A=.venv/bin/anjian
+echo "==> 载入示例单位名录（县级部门、乡镇的全称与简称）"
+$A agencies load-sample || true
 echo "==> 导入样例裁判文书 samples/（文本PDF、扫描件、DOCX，以及两个有问题的文件）"
 $A ingest samples/
 echo
