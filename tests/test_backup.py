@@ -4,8 +4,6 @@ the service writes is consistent."""
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 import tarfile
 import threading
 from pathlib import Path
@@ -20,8 +18,6 @@ from core.settings import Settings, load_settings
 from core.store import add_correction, iter_judgments, judgment_as_json
 from workers.backup import BackupError, create_backup, read_manifest, restore_backup
 from workers.models import Batch
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def _judgments(db: Database) -> dict[int, dict]:
@@ -110,14 +106,25 @@ def test_postgres_store_is_told_to_use_pg_dump(pg_settings: Settings, tmp_path: 
         create_backup(pg_settings, tmp_path / "x.tar")
 
 
-def test_backup_and_restore_commands(filled: Database, settings: Settings, tmp_path: Path) -> None:
-    env = {"ANJIAN_DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin"}
-    run = [sys.executable, "-m", "cli.main"]
-    done = subprocess.run([*run, "backup", str(tmp_path / "cli.tar")], env=env, cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert "：3份裁判文书" in "".join(done.stderr.split())
-    done = subprocess.run([*run, "restore", str(tmp_path / "cli.tar"), "--data-dir", str(tmp_path / "r")],
-                          env=env, cwd=REPO, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert (tmp_path / "r" / "anjian.db").exists()
+def test_backup_and_restore_commands(filled: Database, settings: Settings, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from cli import context
+    from cli.main import app
+
+    monkeypatch.setenv("ANJIAN_DATA_DIR", str(settings.data_dir))
+    monkeypatch.delenv("ANJIAN_DATABASE_URL", raising=False)
+    context.settings.cache_clear()
+    try:
+        runner = CliRunner()
+        done = runner.invoke(app, ["backup", str(tmp_path / "cli.tar")])
+        assert done.exit_code == 0, done.output
+        assert "：3份裁判文书" in "".join(done.output.split())
+        done = runner.invoke(app, ["restore", str(tmp_path / "cli.tar"), "--data-dir", str(tmp_path / "r")])
+        assert done.exit_code == 0, done.output
+        assert (tmp_path / "r" / "anjian.db").exists()
+        again = runner.invoke(app, ["restore", str(tmp_path / "cli.tar"), "--data-dir", str(tmp_path / "r")])
+        assert again.exit_code == 1 and "--force" in again.output
+    finally:
+        context.settings.cache_clear()
