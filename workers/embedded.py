@@ -62,7 +62,9 @@ class EmbeddedRunner:
         _runners.add(self)
         return self
 
-    def stop(self, timeout: float | None = None) -> None:
+    def stop(self, timeout: float | None = 10.0) -> None:
+        """Stop taking jobs and wait a little for the current ones. A job still running after ``timeout``
+        is left to the daemon thread; if the process exits meanwhile, the next start resumes it."""
         self._stop.set()
         self.wake()
         for t in self._threads:
