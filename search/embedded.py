@@ -44,7 +44,7 @@ FACET_LABELS = {"procedure": Procedure, "outcome": Outcome, "cause": LossCause, 
                 "field": EnforcementField}
 FACET_SIZE = {"year": 50}
 WRITER_HEAP = 64_000_000
-REBUILD_HEAP = 256_000_000
+REBUILD_HEAP = 768_000_000
 LOCK_WAIT_S = 30.0
 BATCH = 500
 
