@@ -32,6 +32,7 @@ __all__ = [
     "classify_record",
     "load_model",
     "load_model_for",
+    "model_file_for",
     "save_model",
     "thresholds_for",
     "train_model",
