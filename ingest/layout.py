@@ -259,19 +259,30 @@ def infer_margins(pages: Sequence[Page]) -> Margins:
     if not body:
         return Margins(0.0, 0.0, 0.0, size, 0.0)
     win = 0.35 * size
-    need = max(2, round(0.05 * len(body))) if len(body) >= 4 else 1
     xs0 = sorted(ln.x0 for ln in body)
     xs1 = sorted(ln.x1 for ln in body)
+    # left: the leftmost position a good share of lines start at (continuation lines) ...
+    need = max(2, round(0.15 * len(body))) if len(body) >= 4 else 1
     left = next((x for x in xs0 if _support(xs0, x, win) >= need), xs0[0])
+    # ... unless that is the indent of a page of short paragraphs: a few lines two characters left of it
+    few = [x for x in xs0 if abs(x - (left - 2 * size)) <= 0.5 * size]
+    if len(body) >= 4 and len(few) >= 2:
+        left = few[0]
     left = _centre(xs0, left, win)
-    # right: the edge most lines share (outermost would be hanging punctuation)
-    right = _centre(xs1, max(xs1, key=lambda x: (_support(xs1, x, win), x)), win)
     near_indent = [x for x in xs0 if 1.5 * size < x - left < 2.5 * size]
     indent = (
         _centre(near_indent, sorted(near_indent)[len(near_indent) // 2], win)
         if near_indent
         else left + 2 * size
     )
+    # right: the edge most body lines (starting at the margin or the indent) share. The outermost
+    # would be hanging punctuation; a signature block's common edge must not count either.
+    edge_tol = 0.6 * size
+    xs1 = (
+        sorted(ln.x1 for ln in body if abs(ln.x0 - left) <= edge_tol or abs(ln.x0 - indent) <= edge_tol)
+        or xs1
+    )
+    right = _centre(xs1, max(xs1, key=lambda x: (_support(xs1, x, win), x)), win)
     steps = sorted(
         b.top - a.top
         for p in pages
@@ -299,22 +310,24 @@ def join_paragraphs(pages: Sequence[Page], margins: Margins | None = None) -> li
     the left margin (not at the indent) and the one above is a body line that ran to (or near) the
     right margin, or did not end a sentence.
     """
-    m = margins or infer_margins(pages)
-    tol = 0.6 * m.size  # OCR boxes hug the ink: a bracket or quote starts right of its cell
+    doc_m = margins or infer_margins(pages)
+    tol = 0.6 * doc_m.size  # OCR boxes hug the ink: a bracket or quote starts right of its cell
     flat: list[tuple[int, str]] = []
     prev: Line | None = None
+    prev_m = doc_m
     for page in pages:
+        m = _page_margins(page, doc_m)
         for ln in page.lines:
             text = ln.text.lstrip(" ")
             if not text.strip():
                 continue
-            if prev is not None and _continues(prev, ln, m, tol):
+            if prev is not None and _continues(prev, prev_m, ln, m, tol):
                 flat.append((page.number, text))
             else:
                 if flat:  # the previous paragraph ends: no trailing space
                     flat[-1] = (flat[-1][0], flat[-1][1].rstrip(" "))
                 flat.append((page.number, "\n" + text if flat else text))
-            prev = ln
+            prev, prev_m = ln, m
     if flat:
         flat[-1] = (flat[-1][0], flat[-1][1].rstrip(" "))
     by_page: dict[int, list[str]] = {p.number: [] for p in pages}
@@ -323,15 +336,27 @@ def join_paragraphs(pages: Sequence[Page], margins: Margins | None = None) -> li
     return [(p.number, by_page[p.number]) for p in pages]
 
 
-def _continues(prev: Line, ln: Line, m: Margins, tol: float) -> bool:
+def _page_margins(page: Page, doc: Margins) -> Margins:
+    """A scanned page may sit shifted on the glass: use its own edges when it has enough body lines
+    and they are close to the document's (a small shift), else the document's."""
+    body = [ln for ln in page.lines if abs(ln.size - doc.size) < 0.75]
+    if len(body) < 8:
+        return doc
+    own = infer_margins([Page(page.number, page.width, page.height, body)])
+    if abs(own.left - doc.left) > 1.5 * doc.size or abs(own.right - doc.right) > 1.5 * doc.size:
+        return doc
+    return Margins(own.left, own.right, own.left + (doc.indent - doc.left), doc.size, doc.pitch)
+
+
+def _continues(prev: Line, prev_m: Margins, ln: Line, m: Margins, tol: float) -> bool:
     if abs(ln.x0 - m.left) > tol:
         return False
     if abs(ln.size - m.size) > 0.75 or abs(prev.size - m.size) > 0.75:
         return False
-    if not (abs(prev.x0 - m.left) <= tol or abs(prev.x0 - m.indent) <= tol):
+    if not (abs(prev.x0 - prev_m.left) <= tol or abs(prev.x0 - prev_m.indent) <= tol):
         return False
     if m.pitch and ln.top > prev.top and ln.top - prev.top > 1.6 * m.pitch:
         return False  # a blank line between: block paragraphs without indent
-    if prev.x1 >= m.right - 1.2 * m.size:
+    if prev.x1 >= prev_m.right - 1.2 * m.size:
         return True
-    return prev.x1 >= m.right - 5 * m.size and prev.text.rstrip()[-1:] not in _TERMINAL
+    return prev.x1 >= prev_m.right - 5 * m.size and prev.text.rstrip()[-1:] not in _TERMINAL

@@ -202,11 +202,14 @@ def _is_han(ch: str) -> bool:
 def words_to_line(words: list[_Word], scale: float, em: float, han_height: float) -> Line:
     """One OCR line in PDF points; a blank of about a character or more becomes ideographic spaces."""
     words = sorted(words, key=lambda w: w.left)
-    han_h = sorted(w.height for w in words if _is_han(w.text[:1])) or [han_height]
-    line_h = han_h[len(han_h) // 2]
+    han_h = sorted(w.height for w in words if len(w.text) == 1 and _is_han(w.text)) or [han_height]
+    line_h = han_h[len(han_h) // 4]  # specks only ever enlarge a box: take a low quantile
     size = em if line_h <= 1.25 * han_height else em * line_h / han_height  # a title is larger
     steps = [(b.left - a.left) / size - _advance(a.text) for a, b in zip(words, words[1:], strict=False)]
     spread = max(0.0, sorted(steps)[len(steps) // 2]) if len(steps) >= 10 else 0.0  # justified slack
+    # blanks between Chinese characters belong to short, spread-out lines (signature block, title);
+    # inside a body line a wide box gap is a misread box, not a space
+    sparse = sum(len(w.text) for w in words) <= 14
     parts: list[str] = []
     prev: _Word | None = None
     for w, step in zip(words, [0.0, *steps], strict=True):
@@ -215,13 +218,13 @@ def words_to_line(words: list[_Word], scale: float, em: float, han_height: float
             # widths are unreliable (bracket ink sits off-centre, boxes sometimes swallow specks)
             gap = (w.left - (prev.left + prev.width)) / size
             blanks = min(gap, step - spread)
-            if blanks >= 0.75:
+            if blanks >= 0.75 and (sparse or not (_is_cjk(prev.text[-1]) and _is_cjk(w.text[0]))):
                 parts.append(FULL_SPACE * max(1, round(blanks)))
             elif blanks >= 0.25 and not (_is_cjk(prev.text[-1]) or _is_cjk(w.text[0])):
                 parts.append(" ")
         parts.append(w.text)
         prev = w
-    text = _SPACE_BETWEEN_CJK.sub("", "".join(parts))
+    text = fold_punctuation(_SPACE_BETWEEN_CJK.sub("", "".join(parts)))
     return Line(
         x0=words[0].left * scale,
         x1=max(w.left + w.width for w in words) * scale,
@@ -232,16 +235,43 @@ def words_to_line(words: list[_Word], scale: float, em: float, han_height: float
     )
 
 
+_HALF_TO_FULL = str.maketrans({",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"})
+_ZERO = re.compile(r"(?<=[〇一二三四五六七八九十])[Oo0](?=[〇一二三四五六七八九十年])")
+_DIGIT_PUNCT = re.compile(r"(?<=\d)[,:](?=\d)")
+
+
+def fold_punctuation(text: str) -> str:
+    """Tesseract's chi_sim model often returns ASCII punctuation where Chinese text has full-width
+    forms; in a line of Chinese, fold them (not inside numbers: 1,000 and 10:30 stay) and read a
+    Latin O between Chinese numerals as the numeral 〇 (二O一八年)."""
+    if len(re.findall(r"[\u3400-\u9fff]", text)) < 2:
+        return text
+    text = _ZERO.sub("〇", text)
+    keep = {m.start() for m in _DIGIT_PUNCT.finditer(text)}
+    return "".join(ch if i in keep else ch.translate(_HALF_TO_FULL) for i, ch in enumerate(text))
+
+
 def _advance(text: str) -> float:
     """Width in ems: Han and full-width forms 1, brackets 1 (tesseract turns （） into ()), others 0.5."""
     return sum(1.0 if (_is_cjk(c) or c in "()") else 0.5 for c in text)
 
 
-def _drop_stray_marks(words: list[_Word], em: float) -> list[_Word]:
-    """A lone punctuation mark at either end of a line, a character or more away: a speck, not text."""
+def _drop_stray_marks(words: list[_Word], em: float, margin: float) -> list[_Word]:
+    """Specks read as punctuation: a mark no Chinese line may start with (避头尾: ，。、；：）” …),
+    a mark left of the page's text margin, or one a character or more away from the rest."""
     ws = sorted(words, key=lambda w: w.left)
     punct = re.compile(r"^[。，、．.,'\"“”‘’:;：；!！?？|_\-—~`^]+$")
-    while len(ws) > 1 and punct.match(ws[0].text) and ws[1].left - (ws[0].left + ws[0].width) >= 0.8 * em:
+    never_first = re.compile(r"^[。，、．.,:;：；!！?？）)」』”’]+$")
+    # an isolated, barely recognised character far from the rest: a seal or speck remnant
+    while len(ws) > 1 and ws[0].conf < 30 and ws[1].left - (ws[0].left + ws[0].width) >= 2 * em:
+        ws = ws[1:]
+    while len(ws) > 1 and ws[-1].conf < 30 and ws[-1].left - (ws[-2].left + ws[-2].width) >= 2 * em:
+        ws = ws[:-1]
+    while len(ws) > 1 and (
+        never_first.match(ws[0].text)
+        or (punct.match(ws[0].text) and ws[0].left < margin - 0.4 * em)
+        or (punct.match(ws[0].text) and ws[1].left - (ws[0].left + ws[0].width) >= 0.8 * em)
+    ):
         ws = ws[1:]
     while len(ws) > 1 and punct.match(ws[-1].text) and ws[-1].left - (ws[-2].left + ws[-2].width) >= 0.8 * em:
         ws = ws[:-1]
@@ -254,9 +284,16 @@ def ocr_page(data: bytes, index: int, dpi: int, lang: str, timeout_s: float, thr
     binary = clean_page(rgb)
     if float((binary == 0).mean()) < 0.0003:
         return OcrPage(Page(index + 1, width, height, []), 0.0, blank=True)
-    words, conf = tsv_lines(tesseract_tsv(binary, lang, timeout_s, threads))
+    return page_from_tsv(tesseract_tsv(binary, lang, timeout_s, threads), index + 1, width, height, dpi)
+
+
+def page_from_tsv(tsv: str, number: int, width: float, height: float, dpi: int) -> OcrPage:
+    """Tesseract's TSV of one page → lines in PDF points and the page's mean confidence."""
+    words, conf = tsv_lines(tsv)
     scale = 72.0 / dpi
     em, han_height = page_em(words)
-    lines = [words_to_line(_drop_stray_marks(ws, em), scale, em, han_height) for ws in words if ws]
+    starts = sorted(min(w.left for w in ws) for ws in words if ws)
+    margin = starts[len(starts) // 5] if starts else 0  # most lines start at or right of it
+    lines = [words_to_line(_drop_stray_marks(ws, em, margin), scale, em, han_height) for ws in words if ws]
     lines = [ln for ln in lines if ln.text.strip()]
-    return OcrPage(Page(index + 1, width, height, lines), round(conf / 100.0, 3), blank=not lines)
+    return OcrPage(Page(number, width, height, lines), round(conf / 100.0, 3), blank=not lines)
