@@ -18,7 +18,7 @@ import os
 import shutil
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,7 @@ FACET_SIZE = {"year": 50}
 WRITER_HEAP = 64_000_000
 REBUILD_HEAP = 768_000_000
 LOCK_WAIT_S = 30.0
-BATCH = 500
+FACET_CACHE = 128
 
 
 def facet_values(name: str, buckets: list[dict[str, Any]]) -> list[FacetValue]:
@@ -95,6 +95,7 @@ class EmbeddedBackend:
         self._current_key: tuple[str, float] | None = None
         self._meta_mtime = 0.0
         self.meta: dict[str, Any] = {}
+        self._facet_cache: OrderedDict[tuple, dict[str, list[FacetValue]]] = OrderedDict()
 
     # --- opening and swapping ------------------------------------------------------------------
 
@@ -275,7 +276,16 @@ class EmbeddedBackend:
                 for score, addr in res.hits]
         result = SearchResult(total=int(getattr(res, "count", 0) or 0), hits=hits, page=page, size=size)
         if facets:
-            result.facets = self._facets(searcher, q)
+            # Paging through one result counts its facets once (the key includes the index generation).
+            key = (parsed.text, None if restrict_defendants is None else tuple(restrict_defendants),
+                   self._current_key, self._meta_mtime)
+            cached = self._facet_cache.get(key)
+            if cached is None:
+                cached = self._facets(searcher, q)
+                self._facet_cache[key] = cached
+                while len(self._facet_cache) > FACET_CACHE:
+                    self._facet_cache.popitem(last=False)
+            result.facets = {name: list(values) for name, values in cached.items()}
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 

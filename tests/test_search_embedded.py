@@ -147,3 +147,20 @@ def test_embedded_index_serves_a_postgresql_store(pg_settings: Settings, corpus:
         assert {corpus_of[h.id] for h in hits} == {c for c, lab in corpus[1].items() if "procedure" in lab["loss_causes"]}
     finally:
         db.dispose()
+
+
+def test_paging_counts_facets_once_and_a_change_refreshes_them(indexed: tuple) -> None:
+    settings, db, backend, _corpus_of = indexed
+    first = backend.search("结果:败诉", page=1, size=5)
+    assert len(backend._facet_cache) >= 1
+    second = backend.search("结果:败诉", page=2, size=5)
+    assert second.facets == first.facets and {h.id for h in second.hits}.isdisjoint(h.id for h in first.hits)
+    with db.session() as s:
+        doc = to_index_doc(s.get(Judgment, first.hits[0].id))
+    backend.delete([doc["id"]])
+    try:
+        after = backend.search("结果:败诉", page=1, size=5)
+        assert after.total == first.total - 1
+        assert sum(f.count for f in after.facets["outcome"]) == first.total - 1
+    finally:
+        backend.index([doc])
