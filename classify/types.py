@@ -32,6 +32,7 @@ class CauseTag(BaseModel):
     probability: float | None = None  # the model's calibrated probability
     source: TagSource = TagSource.rule
     rules: list[str] = []  # ids of the rules that fired
+    notes: str | None = None  # for `other`: which reason the court gave (TAXONOMY asks to say which)
 
 
 class Classification(BaseModel):
