@@ -132,7 +132,7 @@ def register_eval(eval_app: typer.Typer) -> None:
             reindex_from_db(db, backend)
             rows = run_table(backend, quality_table(judgments, labels), corpus_of)
             if engine == "es":
-                backend.client.indices.delete(index=f"{cfg.es_index}-*", ignore_unavailable=True)  # type: ignore[attr-defined]
+                backend.drop_all()  # type: ignore[attr-defined]
             db.dispose()
         result = summary(rows)
         result["engine"] = engine

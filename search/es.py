@@ -55,6 +55,14 @@ class ElasticsearchBackend:
 
     # --- index management ------------------------------------------------------------------------
 
+    def drop_all(self) -> None:
+        """Delete every index of this alias (tests, evaluation). Names are listed first: ES 8 refuses
+        wildcard deletes by default (action.destructive_requires_name)."""
+        with _unavailable_as_search_error():
+            names = list(self.client.indices.get(index=f"{self.alias}-v*", ignore_unavailable=True).keys())
+            if names:
+                self.client.indices.delete(index=",".join(names), ignore_unavailable=True)
+
     def _new_index_name(self) -> str:
         return f"{self.alias}-v{SCHEMA_VERSION}-{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}"
 

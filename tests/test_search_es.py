@@ -55,7 +55,7 @@ def es_indexed(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> It
     assert isinstance(backend, ElasticsearchBackend)
     assert reindex_from_db(db, backend) == len(corpus_of)
     yield settings, db, backend, corpus_of, judgments, labels
-    backend.client.indices.delete(index=f"{alias}-*", ignore_unavailable=True)
+    backend.drop_all()
     db.dispose()
 
 
