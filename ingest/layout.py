@@ -266,8 +266,8 @@ def infer_margins(pages: Sequence[Page]) -> Margins:
     left = next((x for x in xs0 if _support(xs0, x, win) >= need), xs0[0])
     # ... unless that is the indent of a page of short paragraphs: a few lines two characters left of it
     few = [x for x in xs0 if abs(x - (left - 2 * size)) <= 0.5 * size]
-    if len(body) >= 4 and len(few) >= 2:
-        left = few[0]
+    if len(body) >= 4 and len(few) >= max(2, 0.03 * len(body)):
+        left = few[len(few) // 2]
     left = _centre(xs0, left, win)
     near_indent = [x for x in xs0 if 1.5 * size < x - left < 2.5 * size]
     indent = (

@@ -225,6 +225,7 @@ def words_to_line(words: list[_Word], scale: float, em: float, han_height: float
         parts.append(w.text)
         prev = w
     text = fold_punctuation(_SPACE_BETWEEN_CJK.sub("", "".join(parts)))
+    text = _NEVER_FIRST.sub("", text) or text  # 避头尾: no Chinese line starts with these
     return Line(
         x0=words[0].left * scale,
         x1=max(w.left + w.width for w in words) * scale,
@@ -235,6 +236,7 @@ def words_to_line(words: list[_Word], scale: float, em: float, han_height: float
     )
 
 
+_NEVER_FIRST = re.compile(r"^[。，、．.,:;：；!！?？）)」』”’\s]+")
 _HALF_TO_FULL = str.maketrans({",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"})
 _ZERO = re.compile(r"(?<=[〇一二三四五六七八九十])[Oo0](?=[〇一二三四五六七八九十年])")
 _DIGIT_PUNCT = re.compile(r"(?<=\d)[,:](?=\d)")
