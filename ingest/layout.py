@@ -122,7 +122,7 @@ def _line_of(row: Sequence[Glyph]) -> Line:
 
 _PAGE_NO = re.compile(
     r"^\s*(?:第\s*\d+\s*页\s*(?:[,，/]?\s*共\s*\d+\s*页)?|共\s*\d+\s*页\s*第\s*\d+\s*页|"
-    r"[-－—–~·\s]*\d{1,4}[-－—–~·\s]*|\d{1,4}\s*/\s*\d{1,4}|page\s*\d+(?:\s*of\s*\d+)?)\s*$",
+    r"[-－—–一~·\s]*\d{1,4}[-－—–一~·\s]*|\d{1,4}\s*/\s*\d{1,4}|page\s*\d+(?:\s*of\s*\d+)?)\s*$",
     re.IGNORECASE,
 )
 _URL = re.compile(r"(?:https?|file)://|www\.", re.IGNORECASE)

@@ -1,7 +1,7 @@
 """OCR of one PDF page: render (pypdfium2), clean (OpenCV), recognise (tesseract chi_sim).
 
-Cleaning, in order: the red court seal is removed (it is the only colour on a judgment page: saturated
-red hue → white), grayscale, small skew
+Cleaning, in order: the red court seal is removed (it is the only colour on a judgment page: the red channel
+as gray, saturated red → white), small skew
 (≤ 3°) measured by projection profiles and undone, Otsu binarisation, specks dropped. Tesseract runs with
 ``--psm 6`` and ``OMP_THREAD_LIMIT`` (its OpenMP threads fight each other on a small machine) and
 returns word boxes (TSV); they become :class:`ingest.layout.Line` objects in PDF points, so the same
@@ -55,15 +55,18 @@ def render_page(data: bytes, index: int, dpi: int) -> tuple[np.ndarray, float, f
 
 
 def remove_red(rgb: np.ndarray) -> np.ndarray:
-    """Set saturated red pixels (the seal) to white; black text under the seal stays (it is dark)."""
+    """The red seal out: saturated red pixels → white, and the red channel as the gray image.
+
+    Seal ink absorbs green and blue but reflects red, so in the red channel it is nearly paper-white,
+    while black text — also where it runs under the seal — stays dark. Measured on the sealed pages
+    of the corpus scans, this reads the signature block under the seal far better than masking
+    (which eats the strokes the seal overlaps). Gray pages (R = G = B) are unchanged."""
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
     h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
     red = ((h <= 12) | (h >= 165)) & (s >= 70) & (v >= 70)
-    red = cv2.dilate(red.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    out = rgb.copy()
-    # a dilated ring pixel that is dark is text, not seal: keep it
-    out[red & (v >= 70)] = 255
-    return out
+    gray = rgb[..., 0].copy()
+    gray[red] = 255
+    return gray
 
 
 def skew_angle(binary_ink: np.ndarray, max_deg: float = 3.0) -> float:
@@ -89,7 +92,7 @@ def clean_page(rgb: np.ndarray) -> np.ndarray:
 
     Measured on the corpus scans, global Otsu after seal removal beats adaptive thresholds and
     background flattening (which blur thin strokes) by about one CER point."""
-    gray = cv2.cvtColor(remove_red(rgb), cv2.COLOR_RGB2GRAY)
+    gray = remove_red(rgb)
     _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     angle = skew_angle((binary == 0).astype(np.uint8))
     if abs(angle) >= 0.1:

@@ -45,7 +45,7 @@ def _page_with_seal() -> np.ndarray:
     img = np.full((600, 800, 3), 235, np.uint8)  # grey paper
     for row in range(100, 500, 60):
         cv2.putText(img, "TEXT LINE " * 3, (40, row), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (20, 20, 20), 3)
-    cv2.circle(img, (600, 400), 120, (200, 30, 30), 8)  # the red seal ring (RGB)
+    cv2.circle(img, (600, 400), 120, (200, 30, 30), 8)  # the red seal ring (RGB), over the text
     cv2.circle(img, (600, 400), 30, (210, 40, 40), -1)
     return img
 
@@ -53,8 +53,9 @@ def _page_with_seal() -> np.ndarray:
 def test_red_seal_is_removed_and_black_text_kept() -> None:
     img = _page_with_seal()
     out = remove_red(img)
-    assert (out[400, 600] == 255).all()  # seal centre → white
-    assert (out[280, 720] == 255).all() or out[280, 720].min() > 200  # ring
+    assert out.ndim == 2
+    assert out[400, 600] == 255  # seal centre → white
+    assert out[400, 480] > 200  # ring
     binary = clean_page(img)
     black_before = (cv2.cvtColor(img, cv2.COLOR_RGB2GRAY) < 100).sum()
     black_after = (binary == 0).sum()
