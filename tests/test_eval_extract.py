@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from cli.eval_cmds import evaluate, field_correct
@@ -44,3 +45,29 @@ def test_field_comparison_normalises_brackets_and_compares_sets() -> None:
 def test_unknown_kind_is_an_error(corpus_dir: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "extract", str(corpus_dir), "--kinds", "pdf"])
     assert result.exit_code == 2
+
+
+def test_eval_extract_reads_the_files_through_the_pipeline(corpus_dir: Path) -> None:
+    """The real path: each file read into a throw-away store and scored on what was read from it alone."""
+    ids = [j["id"] for j in map(json.loads, (corpus_dir / "judgments.jsonl").read_text("utf-8").splitlines())
+           if j["files"].get("docx")][:1]
+    result = CliRunner().invoke(app, ["eval", "extract", str(corpus_dir), "--json", "--ids", ids[0],
+                                      "--kinds", "text_pdf,docx"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert data["n"] == {"text_pdf": 1, "docx": 1}
+    assert data["rejected"] == []
+    for kind in ("text_pdf", "docx"):
+        assert data["accuracy"][kind]["case_no"] == 1.0
+        assert data["accuracy"][kind]["procedure"] == 1.0
+
+
+@pytest.mark.slow
+@pytest.mark.ocr
+def test_eval_extract_on_one_scan(corpus_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "extract", str(corpus_dir), "--json", "--ids", "seafs-001",
+                                      "--kinds", "scan_pdf"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert data["n"] == {"scan_pdf": 1}
+    assert data["accuracy"]["scan_pdf"]["case_no"] == 1.0
