@@ -20,15 +20,18 @@ _ROLE_WORD_RE = re.compile(r"(原告|被告|上诉人|申请执行人|被执行�
 
 
 def is_judgment(text: str) -> bool:
-    """A court document: names a court near the top, has a case number or a judgment's wording, and parties."""
+    """A court document: parties in court roles and at least two of a court in the header, a case
+    number, a judgment's title and a judgment's wording (one of them may be lost to OCR)."""
     norm, _ = normalize(text[:200_000])
-    head = norm[:800]
-    if not _COURT_WORD_RE.search(head):
-        return False
     case_no, _ = fields.find_case_no(norm)
-    has_wording = bool(_DOC_WORD_RE.search(norm))
+    signals = [
+        bool(_COURT_WORD_RE.search(norm[:800])),
+        case_no is not None,
+        fields.find_title(norm) is not None,
+        bool(_DOC_WORD_RE.search(norm)),
+    ]
     has_roles = len(set(_ROLE_WORD_RE.findall(norm))) >= 2
-    return has_roles and (case_no is not None or has_wording) and (has_wording or fields.find_title(norm) is not None)
+    return has_roles and sum(signals) >= 2
 
 
 def parse_text(text: str) -> JudgmentRecord:
