@@ -64,9 +64,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         if s.broker_url:
             from workers.celery_app import make_celery
 
-            celery = make_celery(s.broker_url, s.result_backend)
-            argv = ["worker", "-Q", queues, "-c", str(concurrency), "-l", loglevel, "--without-gossip",
-                    "--without-mingle"]
+            served = [q.strip() for q in queues.split(",") if q.strip()]
+            celery = make_celery(s.broker_url, s.result_backend, queues=served)  # time limit by queue
+            argv = ["worker", "-Q", ",".join(served), "-c", str(concurrency), "-l", loglevel,
+                    "--without-gossip", "--without-mingle"]
             if name:
                 argv += ["-n", name]
             celery.worker_main(argv)

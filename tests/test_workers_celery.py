@@ -66,10 +66,10 @@ def stack(pg_settings: Settings, broker: str) -> Iterator[tuple[Settings, Databa
 class Worker:
     """One ``anjian worker`` process group (the Celery parent and its pool children)."""
 
-    def __init__(self, env: dict[str, str], name: str, log: Path):
+    def __init__(self, env: dict[str, str], name: str, log: Path, queues: str = "default,ocr"):
         self.log = log.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "worker", "-Q", "default,ocr", "-c", "2", "-n", f"{name}@%h",
+            [sys.executable, "-m", "cli.main", "worker", "-Q", queues, "-c", "2", "-n", f"{name}@%h",
              "-l", "WARNING"],
             env=env, cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
@@ -150,3 +150,24 @@ def test_batch_survives_a_killed_worker_and_a_poison_file(stack, corpus_dir: Pat
         judgments = {by_name[name]["judgment_id"] for name, _ in files[:50]}
         assert s.scalar(select(func.count()).select_from(Judgment)) == len(judgments)
         assert s.scalar(select(func.count()).select_from(Job).where(Job.attempts > 1)) >= 1  # someone resumed
+
+
+def test_a_file_that_runs_too_long_fails_alone_with_its_reason(stack, corpus_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN an OCR worker whose time limit is shorter than one scan takes, and a default worker WHEN a scan
+    and 3 text PDFs are submitted THEN the scan fails with reason timeout, and the text PDFs are stored."""
+    settings, db, env = stack
+    scan = sorted((corpus_dir / "pdf" / "scan").glob("*.pdf"))[0]
+    texts = sorted((corpus_dir / "pdf" / "text").glob("*.pdf"))[:3]
+    batch_id = submit_files(db, settings, [(p.name, p.read_bytes()) for p in [scan, *texts]])
+    ocr = Worker({**env, "ANJIAN_OCR_TIME_LIMIT_S": "3"}, "ocr", tmp_path / "ocr.log", queues="ocr")
+    default = Worker(env, "default", tmp_path / "default.log", queues="default")
+    try:
+        final = _wait(db, batch_id, lambda st: st["finished"], 180)
+    finally:
+        ocr.kill(signal.SIGTERM)
+        default.kill(signal.SIGTERM)
+    assert final["finished"], (final["counts"], (tmp_path / "ocr.log").read_text()[-3000:])
+    by_name = {f["filename"]: f for f in final["files"]}
+    assert (by_name[scan.name]["state"], by_name[scan.name]["reason"]) == ("failed", "timeout"), by_name[scan.name]
+    assert "超时" in by_name[scan.name]["message"]
+    assert all(by_name[p.name]["status"] == "stored" for p in texts)

@@ -28,8 +28,17 @@ log = logging.getLogger(__name__)
 QUEUES = ("default", "ocr")
 
 
-def make_celery(broker_url: str | None, result_backend: str | None = None) -> Celery:
+def time_limit_for(queues: list[str]) -> float:
+    """Hard time limit of one task on a worker serving ``queues``: scans may take much longer."""
     w = load_worker_settings()
+    return w.ocr_time_limit_s if "ocr" in queues else w.ingest_time_limit_s
+
+
+def make_celery(broker_url: str | None, result_backend: str | None = None,
+                queues: list[str] | None = None) -> Celery:
+    """The app; ``queues``: those this worker serves (their time limit applies), default all."""
+    w = load_worker_settings()
+    limit = time_limit_for(list(queues or QUEUES))
     app = Celery("anjian", broker=broker_url or "redis://127.0.0.1:6379/0",
                  backend=result_backend or broker_url, set_as_current=False)
     app.conf.update(
@@ -47,8 +56,10 @@ def make_celery(broker_url: str | None, result_backend: str | None = None) -> Ce
         task_acks_on_failure_or_timeout=True,
         worker_prefetch_multiplier=1,
         task_ignore_result=True,
-        task_time_limit=w.ingest_time_limit_s,
-        task_soft_time_limit=w.ingest_time_limit_s * 0.9,
+        # the configured limit is the soft one: the task records "timeout" on its job and stops; the
+        # hard limit (which kills the process) is the safety net for a task that cannot be interrupted
+        task_soft_time_limit=limit,
+        task_time_limit=limit + max(10.0, limit * 0.1),
         task_track_started=False,
         broker_connection_retry_on_startup=True,
         broker_transport_options={"visibility_timeout": 3600},
@@ -83,40 +94,40 @@ def context() -> tasks.WorkerContext:
 
 
 def _register_tasks(app: Celery) -> None:
-    @app.task(name=INGEST_TASK, bind=True, max_retries=None)
+    @app.task(name=INGEST_TASK, bind=True, max_retries=None, shared=False)
     def ingest_job(self: Any, job_id: int) -> dict[str, Any] | None:
         try:
             return tasks.run_ingest_job(context(), int(job_id))
         except tasks.TransientJobError as exc:
             raise self.retry(countdown=exc.delay_s, exc=exc) from exc
 
-    @app.task(name="anjian.classify_judgment", bind=True, max_retries=5)
+    @app.task(name="anjian.classify_judgment", bind=True, max_retries=5, shared=False)
     def classify_judgment(self: Any, judgment_id: int) -> bool:
         try:
             return tasks.classify_judgment(context(), int(judgment_id))
         except tasks.TransientJobError as exc:
             raise self.retry(countdown=exc.delay_s, exc=exc) from exc
 
-    @app.task(name="anjian.index_judgments", bind=True, max_retries=5)
+    @app.task(name="anjian.index_judgments", bind=True, max_retries=5, shared=False)
     def index_judgments(self: Any, judgment_ids: list[int]) -> bool:
         try:
             return tasks.index_judgments(context(), [int(i) for i in judgment_ids])
         except tasks.TransientJobError as exc:
             raise self.retry(countdown=exc.delay_s, exc=exc) from exc
 
-    @app.task(name="anjian.build_report")
+    @app.task(name="anjian.build_report", shared=False)
     def build_report(params: dict[str, Any]) -> dict[str, Any]:
         return tasks.build_report(context(), dict(params))
 
-    @app.task(name="anjian.check_index", time_limit=3 * 3600)
+    @app.task(name="anjian.check_index", time_limit=3 * 3600, shared=False)
     def check_index() -> dict[str, Any]:
         return tasks.check_index(context())
 
-    @app.task(name="anjian.retrain", time_limit=3 * 3600)
+    @app.task(name="anjian.retrain", time_limit=3 * 3600, shared=False)
     def retrain() -> dict[str, Any]:
         return tasks.retrain(context())
 
-    @app.task(name="anjian.sweep")
+    @app.task(name="anjian.sweep", shared=False)
     def sweep() -> int:
         return sweep_and_resend(context(), app)
 
@@ -137,7 +148,7 @@ def sweep_and_resend(ctx: tasks.WorkerContext, app: Celery) -> int:
         queues = jobs.queues_of(s, ids)
     declare_queues(app)
     for job_id in ids:
-        send_ingest(app, job_id, queues.get(job_id, "default"), ctx.wsettings)
+        send_ingest(app, job_id, queues.get(job_id, "default"))
     jobs.mark_enqueued(ctx.db, ids)
     log.info("sweeper re-sent %d jobs", len(ids))
     return len(ids)

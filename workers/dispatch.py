@@ -14,7 +14,6 @@ from typing import Any
 from core.db import Database
 from core.settings import Settings
 from workers import jobs
-from workers.config import WorkerSettings, load_worker_settings
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +32,10 @@ def producer(settings: Settings) -> Any:
     return _producer(settings.broker_url, settings.result_backend)
 
 
-def send_ingest(app: Any, job_id: int, queue: str, wsettings: WorkerSettings) -> None:
-    """One message per job; scans get the (much longer) OCR time limit."""
-    limit = wsettings.ocr_time_limit_s if queue == "ocr" else wsettings.ingest_time_limit_s
-    app.send_task(INGEST_TASK, args=[job_id], queue=queue, time_limit=limit, soft_time_limit=limit * 0.9)
+def send_ingest(app: Any, job_id: int, queue: str) -> None:
+    """One message per job, on the job's queue. Time limits are the worker's (``anjian worker`` sets
+    them from ANJIAN_INGEST_TIME_LIMIT_S / ANJIAN_OCR_TIME_LIMIT_S by the queues it serves)."""
+    app.send_task(INGEST_TASK, args=[job_id], queue=queue)
 
 
 def declare_queues(app: Any) -> None:
@@ -61,12 +60,11 @@ def enqueue_jobs(db: Database, settings: Settings, job_ids: list[int]) -> int:
     with db.session() as s:
         queues = jobs.queues_of(s, job_ids)
     app = producer(settings)
-    wsettings = load_worker_settings()
     sent: list[int] = []
     try:
         declare_queues(app)
         for job_id in job_ids:
-            send_ingest(app, job_id, queues.get(job_id, "default"), wsettings)
+            send_ingest(app, job_id, queues.get(job_id, "default"))
             sent.append(job_id)
     except Exception:  # noqa: BLE001 - the sweeper re-sends what did not go out
         log.warning("broker unreachable: %d jobs stay queued for the sweeper", len(job_ids) - len(sent),
