@@ -171,3 +171,31 @@ def test_a_file_that_runs_too_long_fails_alone_with_its_reason(stack, corpus_dir
     assert (by_name[scan.name]["state"], by_name[scan.name]["reason"]) == ("failed", "timeout"), by_name[scan.name]
     assert "超时" in by_name[scan.name]["message"]
     assert all(by_name[p.name]["status"] == "stored" for p in texts)
+
+
+def test_upload_while_the_broker_is_down_is_sent_later(stack) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN Redis unreachable WHEN files are uploaded THEN the upload still returns at once with the jobs
+    queued in the database; once the broker is back the sweeper sends their messages."""
+    import redis
+
+    from workers import dispatch
+    from workers.celery_app import make_celery, sweep_and_resend
+    from workers.config import load_worker_settings
+    from workers.tasks import WorkerContext
+
+    settings, db, _env = stack
+    down = settings.model_copy(update={"broker_url": "redis://127.0.0.1:1/0"})
+    t0 = time.monotonic()
+    batch_id = submit_files(db, down, [("a.txt", "行政判决书".encode()), ("b.txt", "行政裁定书".encode())])
+    assert time.monotonic() - t0 < 5
+    assert batch_status(db, batch_id)["counts"]["queued"] == 2
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Job).where(Job.enqueued_at.is_(None))) == 2
+    dispatch._producer.cache_clear()
+
+    ctx = WorkerContext(settings, db, load_worker_settings(requeue_after_s=0))
+    assert sweep_and_resend(ctx, make_celery(settings.broker_url)) == 2
+    client = redis.Redis.from_url(settings.broker_url)
+    assert client.llen("default") == 2
+    client.close()
+    assert sweep_and_resend(ctx, make_celery(settings.broker_url)) == 0  # queue not empty: nothing lost

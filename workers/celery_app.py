@@ -62,6 +62,9 @@ def make_celery(broker_url: str | None, result_backend: str | None = None,
         task_time_limit=limit + max(10.0, limit * 0.1),
         task_track_started=False,
         broker_connection_retry_on_startup=True,
+        # an upload must not hang when Redis is down: fail fast, the jobs stay queued for the sweeper
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0.2, "interval_step": 0.5,
+                                   "interval_max": 1.0},
         broker_transport_options={"visibility_timeout": 3600},
         worker_max_tasks_per_child=200,  # bounds memory growth of long OCR runs
         timezone="Asia/Shanghai",

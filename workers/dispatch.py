@@ -43,6 +43,7 @@ def declare_queues(app: Any) -> None:
     exchange that has lost its bindings (Redis restarted without its data) is silently dropped, and a
     long-lived producer believes it declared them already; declaring is one cheap SADD per queue."""
     with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, interval_start=0.2, interval_step=0.5, interval_max=1.0)
         channel = conn.default_channel
         for queue in app.conf.task_queues or ():
             queue.bind(channel).declare()
