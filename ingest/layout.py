@@ -348,12 +348,22 @@ def _page_margins(page: Page, doc: Margins) -> Margins:
     return Margins(own.left, own.right, own.left + (doc.indent - doc.left), doc.size, doc.pitch)
 
 
+_OPENING = "（(《“‘〔［[【〈「"
+
+
+def _starts_at(ln: Line, x: float, m: Margins, tol: float) -> bool:
+    # an opening bracket's ink sits in the right half of its cell: its OCR box starts later
+    if ln.text[:1] in _OPENING:
+        return -tol <= ln.x0 - x <= max(tol, 0.85 * m.size)
+    return abs(ln.x0 - x) <= tol
+
+
 def _continues(prev: Line, prev_m: Margins, ln: Line, m: Margins, tol: float) -> bool:
-    if abs(ln.x0 - m.left) > tol:
+    if not _starts_at(ln, m.left, m, tol):
         return False
     if abs(ln.size - m.size) > 0.75 or abs(prev.size - m.size) > 0.75:
         return False
-    if not (abs(prev.x0 - prev_m.left) <= tol or abs(prev.x0 - prev_m.indent) <= tol):
+    if not (_starts_at(prev, prev_m.left, prev_m, tol) or _starts_at(prev, prev_m.indent, prev_m, tol)):
         return False
     if m.pitch and ln.top > prev.top and ln.top - prev.top > 1.6 * m.pitch:
         return False  # a blank line between: block paragraphs without indent

@@ -256,6 +256,17 @@ def fold_punctuation(text: str) -> str:
     return "".join(ch if i in keep else ch.translate(_HALF_TO_FULL) for i, ch in enumerate(text))
 
 
+def _without_specks(lines: list[list[_Word]], scale: float) -> list[list[_Word]]:
+    """Dust read as text: tiny, unsure boxes (a 4 pt 'character' on a page set in 12–16 pt),
+    and lines tesseract itself barely believes (mean confidence under 30)."""
+    out = []
+    for words in lines:
+        kept = [w for w in words if not (max(w.height, w.width) * scale < 4.5 and w.conf < 50)]
+        if kept and (len(kept) >= 3 or sum(w.conf for w in kept) / len(kept) >= 30):
+            out.append(kept)
+    return out
+
+
 def _advance(text: str) -> float:
     """Width in ems: Han and full-width forms 1, brackets 1 (tesseract turns （） into ()), others 0.5."""
     return sum(1.0 if (_is_cjk(c) or c in "()") else 0.5 for c in text)
@@ -296,6 +307,7 @@ def page_from_tsv(tsv: str, number: int, width: float, height: float, dpi: int) 
     """Tesseract's TSV of one page → lines in PDF points and the page's mean confidence."""
     words, conf = tsv_lines(tsv)
     scale = 72.0 / dpi
+    words = _without_specks(words, scale)
     em, han_height = page_em(words)
     starts = sorted(min(w.left for w in ws) for ws in words if ws)
     margin = starts[len(starts) // 5] if starts else 0  # most lines start at or right of it
