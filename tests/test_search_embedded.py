@@ -164,3 +164,27 @@ def test_paging_counts_facets_once_and_a_change_refreshes_them(indexed: tuple) -
         assert sum(f.count for f in after.facets["outcome"]) == first.total - 1
     finally:
         backend.index([doc])
+
+
+def test_a_writer_held_elsewhere_makes_index_wait_then_fail_clearly(indexed: tuple,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """GIVEN another writer holds the index lock WHEN indexing THEN it waits, then raises BackendUnavailable
+    (the pipeline records "not indexed"); searches meanwhile still answer."""
+    import search.embedded as embedded
+    from search.errors import BackendUnavailable
+
+    settings, db, backend, _corpus_of = indexed
+    monkeypatch.setattr(embedded, "LOCK_WAIT_S", 0.5)
+    other = EmbeddedBackend(settings.index_dir)
+    holder = other._open().writer(heap_size=20_000_000, num_threads=1)
+    try:
+        with db.session() as s:
+            doc = to_index_doc(s.get(Judgment, 2))
+        with pytest.raises(BackendUnavailable) as info:
+            backend.index([doc])
+        assert "其他进程" in info.value.message_zh
+        assert backend.search("结果:败诉").total > 0
+    finally:
+        holder.rollback()
+        holder.wait_merging_threads()
+    backend.index([doc])
