@@ -110,7 +110,7 @@ class EmbeddedBackend:
             return None
 
     def _write_current(self, meta: dict[str, Any]) -> None:
-        tmp = self._current_file.with_suffix(".tmp")
+        tmp = self._current_file.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         tmp.write_text(json.dumps(meta, ensure_ascii=False), "utf-8")
         os.replace(tmp, self._current_file)
 
@@ -169,7 +169,9 @@ class EmbeddedBackend:
             try:
                 return index.writer(heap_size=heap, num_threads=1)
             except ValueError as exc:
-                if "Lock" not in str(exc) or time.monotonic() > deadline:
+                if "Lock" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
                     raise BackendUnavailable(f"检索索引正被其他进程写入，请稍后再试（{exc}）。") from exc
                 time.sleep(0.2)
 
