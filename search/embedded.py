@@ -315,7 +315,7 @@ class EmbeddedBackend:
         start, end = d.get("reasoning") or (-1, -1)
         basis = text[start:end] if 0 <= start < end else text
         n_docs = max(1, searcher.num_docs)
-        terms = key_terms(segment(basis), lambda t: searcher.doc_freq("reasoning", t), n_docs)
+        terms = key_terms(Counter(segment(basis)), lambda t: searcher.doc_freq("reasoning", t), n_docs)
         clauses: list[tuple[Any, Any]] = []
         for term, weight in terms:
             clauses.append((Occur.Should, Q.boost_query(Q.term_query(self.schema, "reasoning", term,
@@ -355,11 +355,13 @@ def _stored(doc: Any) -> dict[str, Any]:
     return json.loads(bytes(raw).decode("utf-8")) if raw else {}
 
 
-def key_terms(tokens: list[str], doc_freq: Any, n_docs: int, limit: int = 25) -> list[tuple[str, float]]:
-    """The reasoning's most telling words: tf·idf over words of ≥ 2 characters seen in ≥ 2 judgments."""
-    tf = Counter(t for t in tokens if len(t) >= 2 and not t.isdigit())
+def key_terms(tf: Counter[str], doc_freq: Any, n_docs: int, limit: int = 25) -> list[tuple[str, float]]:
+    """The reasoning's most telling words (both engines): tf·idf over words of ≥ 2 characters seen in
+    ≥ 2 judgments; weights scaled so that the best word has 1."""
     scored = []
     for term, freq in tf.items():
+        if len(term) < 2 or term.isdigit():
+            continue
         df = doc_freq(term)
         if df < 2:
             continue

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from search.analysis import analyse
 from search.compile_es import compile_query, facet_aggs
-from search.embedded import FACET_SIZE, facet_values
+from search.embedded import FACET_SIZE, facet_values, key_terms
 from search.errors import BackendUnavailable, IndexOutdated
 from search.query import SearchQuery, as_query
 from search.schema import SCHEMA_VERSION, es_index_body
@@ -225,11 +226,17 @@ class ElasticsearchBackend:
         text = s.get("text") or ""
         start, end = s.get("reasoning") or (-1, -1)
         basis = text[start:end] if 0 <= start < end else text
-        words = [w for w in segment(basis) if len(w) >= 2 and not w.isdigit()]
-        should: list[dict[str, Any]] = [{"more_like_this": {
-            "fields": ["reasoning"], "like": " ".join(words), "min_term_freq": 1, "min_doc_freq": 2,
-            "max_query_terms": 25, "minimum_should_match": "1",
-        }}]
+        # The same term choice as the embedded engine: tf·idf of the reasoning's words, document
+        # frequencies from the index (term vectors computed from _source, with term statistics).
+        tv = self.client.termvectors(index=self.alias, id=str(int(judgment_id)), fields=["reasoning"],
+                                     term_statistics=True, field_statistics=True, positions=False,
+                                     offsets=False, payloads=False)
+        stats = (tv.get("term_vectors") or {}).get("reasoning") or {}
+        n_docs = int((stats.get("field_statistics") or {}).get("doc_count") or 1)
+        freqs = {t: int(v.get("doc_freq") or 0) for t, v in (stats.get("terms") or {}).items()}
+        tf = Counter(segment(basis))
+        terms = key_terms(tf, lambda t: freqs.get(t, 0), n_docs)
+        should: list[dict[str, Any]] = [{"term": {"reasoning": {"value": t, "boost": w}}} for t, w in terms]
         for name, boost in (("action_type", 3.0), ("field", 2.0), ("loss_causes", 1.5)):
             values = s.get(name) or []
             for value in values if isinstance(values, list) else [values]:
@@ -237,7 +244,7 @@ class ElasticsearchBackend:
         query = {"bool": {"should": should, "minimum_should_match": 1,
                           "must_not": [{"term": {"id": int(judgment_id)}}]}}
         res = self.client.search(index=self.alias, query=query, size=size, track_total_hits=True, source_includes=SOURCE)
-        shown = list(dict.fromkeys(words))[:8]
+        shown = [t for t, _ in terms[:8]]
         hits = [self._hit(h, shown, True) for h in res["hits"]["hits"]]
         return SearchResult(total=int(res["hits"]["total"]["value"]), hits=hits, size=size,
                             took_ms=(time.perf_counter() - started) * 1000)
