@@ -205,7 +205,7 @@ def _is_han(ch: str) -> bool:
 def words_to_line(words: list[_Word], scale: float, em: float, han_height: float) -> Line:
     """One OCR line in PDF points; a blank of about a character or more becomes ideographic spaces."""
     words = sorted(words, key=lambda w: w.left)
-    han_h = sorted(w.height for w in words if len(w.text) == 1 and _is_han(w.text)) or [han_height]
+    han_h = sorted(float(w.height) for w in words if len(w.text) == 1 and _is_han(w.text)) or [han_height]
     line_h = han_h[len(han_h) // 4]  # specks only ever enlarge a box: take a low quantile
     size = em if line_h <= 1.25 * han_height else em * line_h / han_height  # a title is larger
     steps = [(b.left - a.left) / size - _advance(a.text) for a, b in zip(words, words[1:], strict=False)]

@@ -13,6 +13,7 @@ from ingest.sandbox import SandboxCrash, SandboxMemoryError, SandboxTimeout, run
 from ingest.text_quality import text_plausibility
 
 if TYPE_CHECKING:
+    from ingest.ocr import OcrPage
     from ingest.read import ReadLimits
 
 
@@ -100,7 +101,7 @@ def _text_layer(data: bytes, limits: ReadLimits) -> list[RawPage]:
         raise Rejected(RejectReason.corrupt, "PDF 文件已损坏，无法读取其中的文字。") from exc
 
 
-def _ocr(data: bytes, rp: RawPage, limits: ReadLimits):  # -> ocr.OcrPage
+def _ocr(data: bytes, rp: RawPage, limits: ReadLimits) -> OcrPage:
     from ingest.ocr import OcrError, ocr_page
 
     args = (

@@ -60,7 +60,7 @@ def _main_hidden() -> Iterator[None]:
     if main is None:
         yield
         return
-    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
+    saved: dict[str, Any] = {k: main.__dict__[k] for k in ("__file__", "__spec__") if k in main.__dict__}
     main.__dict__.pop("__file__", None)
     main.__dict__["__spec__"] = None
     try:
@@ -124,10 +124,10 @@ def run_limited(fn: Callable[..., Any], args: tuple, *, timeout_s: float, memory
         return result
     if status == "memory":
         raise SandboxMemoryError("memory limit reached")
-    exc, tb = payload
-    if isinstance(exc, Exception) and getattr(exc, "__module__", "").startswith("ingest."):
-        raise exc
-    raise SandboxCrash(f"{type(exc).__name__}: {exc}\n{tb}")
+    error, tb = payload
+    if isinstance(error, Exception) and getattr(error, "__module__", "").startswith("ingest."):
+        raise error
+    raise SandboxCrash(f"{type(error).__name__}: {error}\n{tb}")
 
 
 def peak_child_rss_mb() -> float:

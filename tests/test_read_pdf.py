@@ -14,6 +14,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ingest.layout import FULL_SPACE, Glyph, Line, Page, build_lines, join_paragraphs, remove_furniture
 from ingest.read import ReadLimits, read_document
+from ingest.record import ReadDocument
 
 TEMPLATES = ("gbt9704", "uming_hei", "serif_wide", "webprint")
 
@@ -24,8 +25,8 @@ def _samples(corpus_judgments: dict, template: str, n: int = 2) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def read_samples(corpus_dir: Path, corpus_judgments: dict) -> list[tuple[dict, object]]:
-    out = []
+def read_samples(corpus_dir: Path, corpus_judgments: dict) -> list[tuple[dict, ReadDocument]]:
+    out: list[tuple[dict, ReadDocument]] = []
     for template in TEMPLATES:
         for rec in _samples(corpus_judgments, template):
             out.append((rec, read_document(corpus_dir / rec["files"]["text_pdf"], ReadLimits(ocr=False))))
