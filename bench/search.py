@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -36,7 +37,8 @@ def corpus_pools(corpus_dir: Path) -> tuple[list[list[tuple[str, int]]], dict[st
     """Layouts (section, paragraph count) of the real judgments, paragraphs by section, and value pools."""
     from ingest.parse import parse_text
 
-    layouts, paragraphs = [], {name: [] for name in SECTION_ORDER}
+    layouts: list[list[tuple[str, int]]] = []
+    paragraphs: dict[str, list[str]] = {name: [] for name in SECTION_ORDER}
     values: dict[str, list] = {"court": [], "defendants": [], "plaintiffs": []}
     for line in (corpus_dir / "judgments.jsonl").read_text("utf-8").splitlines():
         text = json.loads(line)["document_text"]
@@ -149,6 +151,7 @@ def main() -> None:
     print(f"bench/search.py: {args.n} documents RECOMBINED FROM REAL PARAGRAPHS of {args.corpus} "
           "(for speed, not accuracy)", flush=True)
     tmp = None
+    backend: Any
     if args.engine == "es":
         from search.es import ElasticsearchBackend
 
