@@ -156,12 +156,13 @@ def main() -> None:
     scans = sorted((CORPUS / "pdf" / "scan").glob("*.pdf"))[: args.scans]
     out: dict = {"machine": {"cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}, "runs": []}
     for n in (int(c) for c in args.concurrency.split(",")):
-        out["runs"].append({"kind": "text_pdf", **run_celery(texts, n, args.broker, args.sqlite, args.timeout)})
-        print(json.dumps(out["runs"][-1], ensure_ascii=False), file=sys.stderr)
+        if texts:
+            out["runs"].append({"kind": "text_pdf", **run_celery(texts, n, args.broker, args.sqlite, args.timeout)})
+            print(json.dumps(out["runs"][-1], ensure_ascii=False), file=sys.stderr)
         if scans:
             out["runs"].append({"kind": "scan_pdf", **run_celery(scans, n, args.broker, args.sqlite, args.timeout)})
             print(json.dumps(out["runs"][-1], ensure_ascii=False), file=sys.stderr)
-    out["upload_to_searchable"] = upload_to_searchable(texts[0])
+    out["upload_to_searchable"] = upload_to_searchable(sorted((CORPUS / "pdf" / "text").glob("*.pdf"))[0])
     out["machine"]["load_after"] = os.getloadavg()[0]
     print(json.dumps(out, ensure_ascii=False, indent=1))
 
