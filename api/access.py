@@ -1,7 +1,10 @@
 """What a signed-in user may see and do. Agency users see only cases in which their own agency is a party.
 
 An agency user's names are the registry's full name and aliases (reports.agencies); a case is theirs when
-one of its defendants, applicants or third parties is one of those names.
+one of its defendants, applicants (enforcement review) or third parties is one of those names — one rule
+(search.analysis.judgment_parties) for search results and facets in both engines, a case or document by id,
+similar cases, exports, collections and API tokens. Statistics and bulletins count an agency's own cases by
+its registry id (reports.stats), which never reaches beyond the cases the agency is a party to.
 """
 
 from __future__ import annotations
@@ -59,8 +62,11 @@ def scope_for(s: Session, user: User) -> Scope:
 
 
 def case_parties(judgment: Judgment) -> list[str]:
-    record = judgment.record or {}
-    return [*(judgment.defendants or []), *record.get("applicants", []), *record.get("third_parties", [])]
+    """The one agency-scope rule (search.analysis.judgment_parties): defendants, applicants, third parties —
+    the same names the search engines index for ``restrict_parties``."""
+    from search.analysis import judgment_parties
+
+    return judgment_parties(judgment)
 
 
 def can_see(scope: Scope, judgment: Judgment) -> bool:

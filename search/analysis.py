@@ -35,6 +35,15 @@ def _list(value: Any) -> list[str]:
     return [str(v) for v in value if v]
 
 
+def judgment_parties(judgment: Any) -> list[str]:
+    """THE agency-scope rule, shared by the search engines and the web app (api.access): the names of every
+    party in an agency role — defendants (as corrected), the applying agency of an enforcement review and
+    third parties. An agency user sees a case when one of their agency's names is among them, exactly."""
+    record: dict[str, Any] = judgment.record or {}
+    return list(dict.fromkeys([*_list(judgment.defendants or record.get("defendants")),
+                               *_list(record.get("applicants")), *_list(record.get("third_parties"))]))
+
+
 def to_index_doc(judgment: Any) -> dict[str, Any]:
     """The document to index for one ``core.models.Judgment`` (or anything with the same attributes)."""
     record: dict[str, Any] = dict(judgment.record or {})
@@ -57,6 +66,7 @@ def to_index_doc(judgment: Any) -> dict[str, Any]:
         "plaintiffs": _list(judgment.plaintiffs or record.get("plaintiffs")),
         "third_parties": _list(record.get("third_parties")),
         "applicants": _list(record.get("applicants")),
+        "parties": judgment_parties(judgment),
         "cause_of_action": record.get("cause_of_action"),
         "text": text,
         "reasoning_spans": reasoning,
@@ -120,6 +130,9 @@ def analyse(doc: dict[str, Any]) -> dict[str, Any]:
         "field": _kw(doc.get("field")),
         "loss_causes": list(dict.fromkeys(_list(doc.get("loss_causes")))),
         "defendants": agencies,
+        # Agency scope: every party in an agency role (defendant, applicant, third party).
+        "parties": list(dict.fromkeys(_list(doc.get("parties")) or
+                                      agencies + _list(doc.get("third_parties")))),
         "year": int(date[:4]) if date else case_year(case_no),
         "judgment_date_sort": date,
         "stored": {

@@ -69,11 +69,11 @@ def compile_node(node: Node) -> dict[str, Any]:
     raise TypeError(f"unknown query node {node!r}")  # pragma: no cover
 
 
-def compile_query(query: SearchQuery, restrict_defendants: list[str] | None = None) -> dict[str, Any]:
+def compile_query(query: SearchQuery, restrict_parties: list[str] | None = None) -> dict[str, Any]:
     q = MATCH_ALL if query.root is None else compile_node(query.root)
-    if restrict_defendants is None:
+    if restrict_parties is None:
         return q
-    allowed = {"terms": {"defendants": list(restrict_defendants)}} if restrict_defendants \
+    allowed = {"terms": {"parties": list(restrict_parties)}} if restrict_parties \
         else {"match_none": {}}
     return {"bool": {"must": [q], "filter": [allowed]}}
 

@@ -103,11 +103,11 @@ def compile_node(schema: Any, node: Node) -> Any:
     raise TypeError(f"unknown query node {node!r}")  # pragma: no cover
 
 
-def compile_query(schema: Any, query: SearchQuery, restrict_defendants: list[str] | None = None) -> Any:
+def compile_query(schema: Any, query: SearchQuery, restrict_parties: list[str] | None = None) -> Any:
     q = Q.all_query() if query.root is None else compile_node(schema, query.root)
-    if restrict_defendants is None:
+    if restrict_parties is None:
         return q
-    allowed = Q.term_set_query(schema, "defendants", list(restrict_defendants)) if restrict_defendants \
+    allowed = Q.term_set_query(schema, "parties", list(restrict_parties)) if restrict_parties \
         else Q.empty_query()
     return Q.boolean_query([(Occur.Must, q), (Occur.Must, Q.const_score_query(allowed, 0.0))])
 

@@ -256,7 +256,7 @@ class EmbeddedBackend:
         return {int(v or 0) for v in searcher.fast_field_values("id", [a for _, a in hits])}
 
     def search(self, query: SearchQuery | str, page: int = 1, size: int = 20, sort: str = "relevance",
-               restrict_defendants: list[str] | None = None, facets: bool = True) -> SearchResult:
+               restrict_parties: list[str] | None = None, facets: bool = True) -> SearchResult:
         started = time.perf_counter()
         parsed = as_query(query)
         page, size = max(1, int(page)), max(1, min(int(size), 200))
@@ -267,7 +267,7 @@ class EmbeddedBackend:
             sort = SortOrder.date  # nothing to rank by: newest first
         index = self._open()
         searcher = index.searcher()
-        q = compile_query(self.schema, parsed, restrict_defendants)
+        q = compile_query(self.schema, parsed, restrict_parties)
         kwargs: dict[str, Any] = {}
         if sort != SortOrder.relevance:
             kwargs = {"order_by_field": "judgment_date_sort",
@@ -279,7 +279,7 @@ class EmbeddedBackend:
         result = SearchResult(total=int(getattr(res, "count", 0) or 0), hits=hits, page=page, size=size)
         if facets:
             # Paging through one result counts its facets once (the key includes the index generation).
-            key = (parsed.text, None if restrict_defendants is None else tuple(restrict_defendants),
+            key = (parsed.text, None if restrict_parties is None else tuple(restrict_parties),
                    self._current_key, self._meta_mtime)
             cached = self._facet_cache.get(key)
             if cached is None:

@@ -96,9 +96,9 @@ class ElasticsearchBackend:
             return self._ids_impl()
 
     def search(self, query: SearchQuery | str, page: int = 1, size: int = 20, sort: str = "relevance",
-               restrict_defendants: list[str] | None = None, facets: bool = True) -> SearchResult:
+               restrict_parties: list[str] | None = None, facets: bool = True) -> SearchResult:
         with _unavailable_as_search_error():
-            return self._search_impl(query, page, size, sort, restrict_defendants, facets)
+            return self._search_impl(query, page, size, sort, restrict_parties, facets)
 
     def similar(self, judgment_id: int, size: int = 10) -> SearchResult:
         with _unavailable_as_search_error():
@@ -181,7 +181,7 @@ class ElasticsearchBackend:
                                                     _source=False, size=1000)}
 
     def _search_impl(self, query: SearchQuery | str, page: int = 1, size: int = 20, sort: str = "relevance",
-               restrict_defendants: list[str] | None = None, facets: bool = True) -> SearchResult:
+               restrict_parties: list[str] | None = None, facets: bool = True) -> SearchResult:
         started = time.perf_counter()
         parsed = as_query(query)
         page, size = max(1, int(page)), max(1, min(int(size), 200))
@@ -198,7 +198,7 @@ class ElasticsearchBackend:
         kwargs: dict[str, Any] = {}
         if facets:
             kwargs["aggs"] = facet_aggs(FACET_SIZE)
-        res = self.client.search(index=self.alias, query=compile_query(parsed, restrict_defendants), sort=order,
+        res = self.client.search(index=self.alias, query=compile_query(parsed, restrict_parties), sort=order,
                                  from_=(page - 1) * size, size=size, track_total_hits=True, source_includes=SOURCE,
                                  **kwargs)
         terms = parsed.highlight_terms()

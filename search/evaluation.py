@@ -256,16 +256,30 @@ def conformance_failures(backend: Any, corpus_of: dict[int, str], judgments: dic
         fails.append("outcome facet counts do not add up to the total")
     if not res.facets.get("year") or not res.facets.get("court") or not res.facets.get("defendant"):
         fails.append(f"facets missing: {sorted(k for k, v in res.facets.items() if v)}")
-    # Agency users see only their agency's cases.
+    # Agency users see only cases in which their agency is a party: as defendant, as the applying agency of
+    # an enforcement review, or as a third party — and nobody else's.
+    def parties(lab: dict) -> set[str]:
+        return {*lab["defendants"], *([lab["applicant"]] if lab.get("applicant") else []), *lab["third_parties"]}
+
     some = next(h for h in backend.search("", size=50).hits)
-    agency = next((a for cid in [corpus_of[some.id]] for a in labels[cid]["defendants"]), None)
-    if agency:
-        scoped = backend.search("", size=200, restrict_defendants=[agency])
-        allowed = {ids_of[c] for c, lab in labels.items() if agency in lab["defendants"]}
-        if not scoped.hits or any(h.id not in allowed for h in scoped.hits):
-            fails.append(f"restrict_defendants={agency!r} shows other agencies' cases")
-    if backend.search("", size=5, restrict_defendants=[]).total != 0:
-        fails.append("restrict_defendants=[] must show nothing")
+    names = [next(iter(labels[corpus_of[some.id]]["defendants"]), None),
+             next((lab["applicant"] for lab in labels.values() if lab.get("applicant")), None),
+             next((p for lab in labels.values() for p in lab["third_parties"] if p.endswith("局")), None)]
+    for role, agency in zip(("defendant", "applicant", "third party"), names, strict=True):
+        if not agency:
+            continue
+        scoped = backend.search("", size=200, restrict_parties=[agency])
+        allowed = {ids_of[c] for c, lab in labels.items() if agency in parties(lab)}
+        if not scoped.hits or any(h.id not in allowed for h in scoped.hits) or \
+                {h.id for h in scoped.hits} != allowed:
+            fails.append(f"restrict_parties=[{agency!r}] ({role}): {sorted(h.id for h in scoped.hits)[:5]} "
+                         f"instead of {sorted(allowed)[:5]}")
+        others = [n for n in names if n and n != agency]
+        if others and any(h.id in allowed - {ids_of[c] for c, lab in labels.items() if parties(lab) & set(others)}
+                          for h in backend.search("", size=200, restrict_parties=others).hits):
+            fails.append(f"another agency sees the cases of {agency!r}")
+    if backend.search("", size=5, restrict_parties=[]).total != 0:
+        fails.append("restrict_parties=[] must show nothing")
     # Exclusion alone means "all but".
     won = len([c for c, lab in labels.items() if lab["outcome"] == "agency_won"])
     if backend.search("-结果:胜诉", size=1).total != len(judgments) - won:

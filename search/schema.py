@@ -12,14 +12,15 @@ Analysis is done in Python for both engines (:mod:`search.analysis`), so both se
   here as a phrase of their bigrams, i.e. verbatim, whatever the segmenter did. Bigrams, not single
   characters: their postings are short, so phrases stay fast at 100,000 judgments. (Stock
   Elasticsearch has no Chinese analyser; this needs no plugin.)
-- keyword fields (codes, names, case number) for filters and facets.
+- keyword fields (codes, names, case number) for filters and facets; ``parties`` (every defendant,
+  applicant and third party, exact names) only restricts an agency user's results (:func:`search.analysis.judgment_parties`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: keyword field ``parties`` (agency scope)
 
 # Keyword fields used for filters and facets: facet name → index field.
 FACET_FIELDS: dict[str, str] = {
@@ -33,7 +34,7 @@ FACET_FIELDS: dict[str, str] = {
     "defendant": "defendants",
 }
 KEYWORD_FIELDS = ["case_no", "doc_kind", "procedure", "court", "outcome", "action_type", "field", "loss_causes",
-                  "defendants"]
+                  "defendants", "parties"]
 CHAR_FIELDS = ["body_chars", "case_no_chars", "court_chars", "defendants_chars", "plaintiffs_chars",
                "cause_of_action_chars"]
 TOKEN_FIELDS = ["body", "reasoning"]

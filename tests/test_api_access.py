@@ -10,7 +10,16 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from test_web_support import AGENCY_A, AGENCY_B, WebStore, add_user, build_store, login
+from test_web_support import (
+    AGENCY_A,
+    AGENCY_APPLICANT,
+    AGENCY_B,
+    AGENCY_THIRD_PARTY,
+    WebStore,
+    add_user,
+    build_store,
+    login,
+)
 
 from api.app import create_app
 
@@ -22,6 +31,8 @@ def store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterato
     add_user(st, "viewer1", "viewer")
     add_user(st, "agency_a", "agency", AGENCY_A)
     add_user(st, "agency_b", "agency", AGENCY_B)
+    add_user(st, "agency_applicant", "agency", AGENCY_APPLICANT)
+    add_user(st, "agency_third", "agency", AGENCY_THIRD_PARTY)
     yield st
     st.db.dispose()
 
@@ -52,6 +63,41 @@ def test_agency_search_sees_only_own_cases_and_facets(app, store: WebStore) -> N
     # …while the analyst finds it
     analyst, _ = client_for(app, "analyst1")
     assert analyst.get("/api/search", params={"q": f'案号:"{b_case_no}"'}).json()["total"] == 1
+
+
+def test_an_applicant_or_third_party_agency_sees_its_case_everywhere_and_nobody_elses(app, store: WebStore) -> None:
+    """GIVEN an enforcement review in which an agency is only the applicant, and a case in which another agency is
+    only a third party WHEN those agencies and others look THEN one rule holds everywhere: search results,
+    facets, export, case, document, page image and collection show the case to its parties only."""
+    review, withdrawal = store.ids["seafs-023"], store.ids["sea-050"]
+    analyst, _ = client_for(app, "analyst1")
+    doc_id = analyst.get(f"/api/cases/{review}").json()["documents"][0]["id"]
+    for username, own in (("agency_applicant", {review}), ("agency_third", {withdrawal})):
+        c, csrf = client_for(app, username)
+        result = c.get("/api/search", params={"q": "", "size": 50}).json()
+        assert {h["id"] for h in result["hits"]} == own and result["total"] == 1, username
+        assert sum(v["count"] for v in result["facets"]["outcome"]["values"]) == 1
+        rows = list(csv.reader(io.StringIO(c.get("/api/search/export", params={"q": "", "format": "csv"})
+                                           .content.decode("utf-8-sig"))))
+        assert [int(r[-1]) for r in rows[1:]] == sorted(own)
+        for jid in own:
+            assert c.get(f"/api/cases/{jid}").status_code == 200
+            basket = c.post("/api/collections/basket", json={"add": [jid]}, headers={"X-CSRF-Token": csrf}).json()
+            assert [b["id"] for b in basket] == [jid]
+        other = ({review, withdrawal} - own).pop()
+        assert c.get(f"/api/cases/{other}").status_code == 404
+    applicant, _ = client_for(app, "agency_applicant")
+    assert applicant.get(f"/api/documents/{doc_id}/original").status_code == 200
+    # …and the review is invisible to every other agency, by search, id, document, page image and export
+    for username in ("agency_a", "agency_b", "agency_third"):
+        c, _ = client_for(app, username)
+        assert review not in {h["id"] for h in c.get("/api/search", params={"q": "", "size": 50}).json()["hits"]}
+        assert c.get(f"/api/cases/{review}").status_code == 404
+        assert c.get(f"/api/documents/{doc_id}/original").status_code == 404
+        assert c.get(f"/api/documents/{doc_id}/pages/1.png").status_code == 404
+        assert c.get(f"/api/cases/{review}/similar").status_code == 404
+        export = c.get("/api/search/export", params={"q": "", "format": "csv"}).content.decode("utf-8-sig")
+        assert store.labels["seafs-023"]["case_no"] not in export
 
 
 def test_agency_cannot_open_another_agencys_case_or_document(app, store: WebStore) -> None:

@@ -109,7 +109,7 @@ def test_elasticsearch_query_is_built_by_pure_functions() -> None:
 
     q = compile_query(parse_query('"强制拆除" -征收 原因:违反法定程序 年份:2021..2023'), ["某县自然资源局"])
     inner, allowed = q["bool"]["must"][0]["bool"], q["bool"]["filter"][0]
-    assert allowed == {"terms": {"defendants": ["某县自然资源局"]}}
+    assert allowed == {"terms": {"parties": ["某县自然资源局"]}}
     phrase = inner["must"][0]["bool"]["must"][0]["match_phrase"]["body_chars"]
     assert phrase["query"] == "强制 制拆 拆除" and phrase["slop"] == 0
     assert {"bool": {"filter": [{"term": {"loss_causes": "procedure"}}]}} in inner["must"]

@@ -22,10 +22,13 @@ from core.pipeline import Pipeline
 from core.settings import Settings, load_settings
 from core.store import refresh_judgment
 
-# Two cases of 承德市人社局 (a loss and a withdrawal), and cases of three other agencies.
-CORPUS_IDS = ["sea-004", "sea-050", "sea-013", "sea-022", "sea-001", "simu-112"]
+# Two cases of 承德市人社局 (a loss and a withdrawal; in the withdrawal 隆化县财政局 is a third party), cases of
+# three other agencies, and an enforcement review applied for by 枣庄市市中区自然资源局 (an applicant only).
+CORPUS_IDS = ["sea-004", "sea-050", "sea-013", "sea-022", "sea-001", "simu-112", "seafs-023"]
 AGENCY_A = "承德市人力资源和社会保障局"
 AGENCY_B = "永兴县公安消防大队"
+AGENCY_APPLICANT = "枣庄市市中区自然资源局"
+AGENCY_THIRD_PARTY = "隆化县财政局"
 PASSWORD = "correct horse battery"
 
 
@@ -88,7 +91,7 @@ def _ingest(data_dir: Path, corpus_dir: Path, labels: dict[str, dict[str, Any]])
     from reports import agencies
 
     with db.session() as s:
-        for name in (AGENCY_A, AGENCY_B):
+        for name in (AGENCY_A, AGENCY_B, AGENCY_APPLICANT, AGENCY_THIRD_PARTY):
             store.agency_ids[name] = agencies.add_agency(s, name).id
     return store
 

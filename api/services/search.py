@@ -59,7 +59,7 @@ def run_search(s: Session, settings: Settings, scope: Scope, q: str, page: int =
     from search import open_backend
 
     restrict = list(scope.agency_names) if scope.agency_names is not None else None
-    result = _plain(open_backend(settings).search(q, page=page, size=size, sort=sort, restrict_defendants=restrict))
+    result = _plain(open_backend(settings).search(q, page=page, size=size, sort=sort, restrict_parties=restrict))
     hits = [_plain(h) for h in result.get("hits", [])]
     if scope.restricted:  # defence in depth: never show a case outside the agency, whatever the engine did
         visible = {j.id for j in s.scalars(select(Judgment).where(Judgment.id.in_([h["id"] for h in hits])))
