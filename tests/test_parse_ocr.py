@@ -100,3 +100,12 @@ def test_a_former_name_the_text_repeats_is_not_corrected() -> None:
     text = "被告无为县人力资源和社会保障局……无为县人力资源和社会保障局认为……"
     assert repair_agency("无为县人力资源和社会保障局", "安徽省", text) == "无为县人力资源和社会保障局"
     assert repair_agency("淑浦县人口和计划生育局", "湖南省", "淑浦县人口和计划生育局") == "溆浦县人口和计划生育局"
+
+
+def test_party_name_misread_once_is_outvoted_by_the_rest_of_the_text() -> None:
+    from ingest.parties import consensus_name
+
+    norm = "原告周浇文。\n原告周滋文诉称……原告周滋文提交……驳回原告周滋文的诉讼请求。原告周汶文负担。"
+    assert consensus_name("周浇文", norm, ("原告",)) == "周滋文"
+    clean = "原告王秀银。\n原告王秀银诉被告……准许原告王秀银撤回起诉。"
+    assert consensus_name("王秀银", clean, ("原告",)) == "王秀银"
