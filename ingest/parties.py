@@ -24,7 +24,7 @@ _ROLE_ALT = "|".join(_ROLES)
 PARTY_LINE_RE = re.compile(
     rf"^(?P<role>{_ROLE_ALT})(?P<paren>[（(][^）)]{{1,30}}[）)])?[:：]?\s*(?P<rest>[^\n]+)$", re.M
 )
-_NAME_STOP_RE = re.compile(r"[，。,；;：:\n]|法定代表人|负责人|经营者|委托|（以下简称|（简称|\(以下简称|（下称|（原名|（曾用名|（未到庭|（到庭|（反诉")
+_NAME_STOP_RE = re.compile(r"[，。,；;：:\n]|等\d+人|等[一二三四五六七八九十百]+人|法定代表人|负责人|经营者|委托|（以下简称|（简称|\(以下简称|（下称|（原名|（曾用名|（未到庭|（到庭|（反诉")
 ALIAS_RE = re.compile(r"([^\s，。、；：（）“”\"]{2,60}?)[（(](?:以下|下)?简称[:：]?[“\"]?([^）)”\"，。]{1,20})[”\"]?[）)]")
 _AGENCY_RE = re.compile(
     r"(人民政府|政府|局|委员会|委|厅|办公室|办事处|管理处|大队|支队|中队|总队|派出所|分局|公安|税务|海关|管理站|"
@@ -318,14 +318,19 @@ def agency_head(norm: str, record: JudgmentRecord) -> tuple[bool | None, tuple[i
         sentence = m.group(0)
         if re.search(r"(未|拒不|没有)(到庭|出庭)$", sentence) and not re.search(r"[，,]", sentence):
             continue
+        side: bool | None = None  # a clause naming no party continues the previous party's clause
         for clause, offset in _clauses(sentence):
-            if not _clause_is_defendant(clause, record):
+            said = _clause_is_defendant(clause, record)
+            side = said if said is not None else side
+            if not side:
                 continue
             head = HEAD_RE.search(clause)
             if head and not re.search(r"(未|没有|拒不)(到庭|出庭)", clause):
                 return True, (m.start() + offset, m.start() + offset + len(clause))
             if head and re.search(r"(未|没有|拒不)(到庭|出庭)", clause):
                 return False, (m.start() + offset, m.start() + offset + len(clause))
+            if re.search(r"(未|没有|拒不|无正当理由不)(到庭|出庭|派员)", clause) and verdict is None:
+                verdict, evidence = False, (m.start() + offset, m.start() + offset + len(clause))
             if re.search(r"(委托|诉讼)?代理人|工作人员", clause) and verdict is None:
                 verdict, evidence = False, (m.start() + offset, m.start() + offset + len(clause))
         if verdict is not None:
@@ -343,14 +348,22 @@ def _clauses(sentence: str) -> list[tuple[str, int]]:
     return out
 
 
-def _clause_is_defendant(clause: str, record: JudgmentRecord) -> bool:
-    clause = re.sub(r"^.*?(审理了本案|开庭审理|公开开庭|进行了审理)[^，]*", "", clause)
-    if re.match(r"^(原告|上诉人（原审原告）|第三人|原审第三人|申请人|再审申请人)", clause.lstrip("、和及")):
+def _clause_is_defendant(clause: str, record: JudgmentRecord) -> bool | None:
+    """True/False when the clause is about the defendant side or another party, None when it names none."""
+    clause = re.sub(r"^.*?(审理了本案|开庭审理|公开开庭|进行了审理)[^，]*", "", clause).lstrip("、和及")
+    if re.match(r"^(原告|上诉人（原审原告）|第三人|原审第三人|申请人|再审申请人)", clause):
         return False
-    if _DEFENDANT_ROLE_RE.match(clause.lstrip("、和及")):
+    if _DEFENDANT_ROLE_RE.match(clause):
         return True
     names = [f for d in record.defendants for f in _short_forms(d, record)]
-    return any(n and n in clause for n in names)
+    if any(n and n in clause for n in names):
+        return True
+    if _PARTY_START_RE.match(clause) or any(n and clause.startswith(n) for n in record.plaintiffs + record.third_parties):
+        return False
+    return None
+
+
+_PARTY_START_RE = re.compile(rf"^({_ROLE_ALT})")
 
 
 def _owner_is_defendant(norm: str, pos: int, record: JudgmentRecord) -> bool:

@@ -156,3 +156,29 @@ def test_appeal_record_links_to_first_instance(corpus_judgments: dict[str, dict]
 )
 def test_procedure_from_case_number_codes(case_no: str, procedure: Procedure) -> None:
     assert find_procedure(case_no, None, "") == procedure
+
+
+_HEAD_DOC = ("某某县人民法院\n行政判决书\n（2020）豫0101行初1号\n原告张三。\n被告某某县自然资源局。\n"
+             "原告张三诉被告某某县自然资源局行政处罚一案，本院依法组成合议庭，公开开庭审理了本案。{A}本案现已审理终结。\n"
+             "本院认为，被诉行为违法。依照《中华人民共和国行政诉讼法》第七十条之规定，判决如下：\n撤销被告作出的处罚决定。\n"
+             "审判长　李四\n二〇二〇年五月六日\n书记员　王五")
+
+
+@pytest.mark.parametrize(
+    ("appearance", "expected"),
+    [
+        ("原告张三，被告某某县自然资源局副局长钱七及委托代理人孙八到庭参加诉讼。", True),
+        ("原告张三，被告某某县自然资源局负责人钱七出庭应诉。", True),
+        ("原告张三，被告某某县自然资源局的委托代理人孙八到庭参加诉讼。", False),
+        ("原告张三到庭参加诉讼，被告某某县自然资源局经本院合法传唤，无正当理由拒不到庭。", False),
+        ("原告张三的法定代表人赵六，被告某某县自然资源局的委托代理人孙八到庭参加诉讼。", False),  # the plaintiff's head
+        ("", None),
+    ],
+)
+def test_agency_head_appeared(appearance: str, expected: bool | None) -> None:
+    from ingest import parse_text
+
+    record = parse_text(_HEAD_DOC.replace("{A}", appearance))
+    assert record.agency_head_appeared is expected
+    if expected is not None:
+        assert record.agency_head_evidence is not None
