@@ -96,6 +96,13 @@ def _containing(judgments: dict[str, dict], phrase: str) -> set[str]:
     return {cid for cid, j in judgments.items() if p in _compact(j["document_text"])}
 
 
+def _containing_word(judgments: dict[str, dict], word: str) -> set[str]:
+    """What a plain (unquoted) word must find: the judgments containing it or one of its synonyms."""
+    from search.synonyms import variants
+
+    return set().union(*(_containing(judgments, v) for v in variants(word)))
+
+
 def _by(labels: dict[str, dict], pred: Any) -> set[str]:
     return {cid for cid, lab in labels.items() if pred(lab)}
 
@@ -170,12 +177,24 @@ def quality_table(judgments: dict[str, dict], labels: dict[str, dict]) -> list[Q
                   "强制拆除 OR 限期拆除", "工伤 -工伤认定", "罚", "诉"):
         if " OR " in words:
             a, b = words.split(" OR ")
-            exp = _containing(judgments, a) | _containing(judgments, b)
+            exp = _containing_word(judgments, a) | _containing_word(judgments, b)
         else:
             exp = set(judgments)
             for w in words.split():
-                exp = exp - _containing(judgments, w[1:]) if w.startswith("-") else exp & _containing(judgments, w)
+                exp = exp - _containing_word(judgments, w[1:]) if w.startswith("-") \
+                    else exp & _containing_word(judgments, w)
         add(QualityCase(words, exp, "word"))
+    # Synonyms and abbreviations (search/synonyms.txt): a plain word finds its synonyms too, a quoted one only
+    # itself. Expected sets from the text: every judgment containing the word or one of its synonyms.
+    for word in ("强拆", "认定工伤", "信息公开", "人社局", "国土局", "自然资源局", "镇政府", "被告:人社局"):
+        if word.startswith("被告:"):
+            exp = _by(labels, lambda lab: any(v in d for d in lab["defendants"]
+                                             for v in ("人社局", "人力资源和社会保障局", "人力资源社会保障局")))
+            add(QualityCase(word, exp, "synonym", 0.8, 0.8))  # agency names as the parser reads them
+        else:
+            add(QualityCase(word, _containing_word(judgments, word), "synonym"))
+    add(QualityCase('"强拆"', _containing(judgments, "强拆"), "synonym"))
+    add(QualityCase('"国土局"', _containing(judgments, "国土局"), "synonym"))
     return cases
 
 
@@ -228,12 +247,13 @@ def conformance_failures(backend: Any, corpus_of: dict[int, str], judgments: dic
         if row.recall < row.case.min_recall or row.precision < row.case.min_precision:
             fails.append(f"{row.case.query}: recall {row.recall:.2f} precision {row.precision:.2f} "
                          f"(missing {sorted(row.case.expected - row.found)[:5]}, extra {sorted(row.found - row.case.expected)[:5]})")
-    # Snippets: original text, the word marked, never segmented text.
+    # Snippets: original text, the word (or its synonym: 强拆) marked, never segmented text.
     res = backend.search("强制拆除", size=20)
     for h in res.hits:
         original = _compact(judgments[corpus_of[h.id]]["document_text"])
         plain = _compact(html.unescape(re.sub(r"</?mark>", "", h.snippet)).strip("…"))
-        if "<mark>强制拆除</mark>" not in h.snippet or "\u200b" in h.snippet or plain not in original:
+        marked = "<mark>强制拆除</mark>" in h.snippet or "<mark>强拆</mark>" in h.snippet
+        if not marked or "\u200b" in h.snippet or plain not in original:
             fails.append(f"snippet of {h.id} not an original excerpt with the hit marked: {h.snippet[:80]}")
     # Pagination: pages of 10 cover the whole result once.
     full = backend.search("结果:胜诉", size=200)

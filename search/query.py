@@ -11,6 +11,10 @@ Syntax (what bureau staff type):
   ``日期:2021-01-01..2021-06-30``, ``原因:违反法定程序`` = ``原因:procedure``.
 
 Only ASCII brackets ``( )`` group; full-width ``（ ）`` are ordinary characters (case numbers use them).
+
+Synonyms and abbreviations (``search/synonyms.txt``: 强拆 = 强制拆除, 人社局 = 人力资源和社会保障局) are expanded
+here, for both engines: a plain word, or an unquoted 被告:/案由: value, becomes an ``Or`` of its variants;
+a quoted phrase stays verbatim.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from enum import StrEnum
 from core.taxonomy import ActionType, LossCause, Outcome, Procedure, ZhEnum
 from core.taxonomy import Field as EnforcementField
 from search.errors import QuerySyntaxError
+from search.synonyms import variants
 
 
 class QueryField(StrEnum):
@@ -80,6 +85,8 @@ SYNONYMS: dict[QueryField, dict[str, str]] = {
     QueryField.cause: {"程序违法": "procedure", "证据不足": "insufficient_evidence", "不作为": "inaction",
                        "适用法律法规错误": "law_application", "越权": "ultra_vires"},
 }
+# Text fields whose unquoted values are expanded with synonyms (agency names, causes of action).
+SYNONYM_FIELDS = {QueryField.defendant, QueryField.cause_of_action}
 TEXT_FIELDS = {QueryField.case_no, QueryField.court, QueryField.defendant, QueryField.plaintiff,
                QueryField.cause_of_action}
 
@@ -351,7 +358,7 @@ class _Parser:
             return _text_node(tok.value, quoted=True, pos=tok.pos)
         if tok.kind == "FIELD":
             name, value = tok.value.split("\x00", 1)
-            return _field_node(FIELD_NAMES[name], name, value, tok.pos)
+            return _field_node(FIELD_NAMES[name], name, value, tok.pos, quoted=tok.quoted)
         raise QuerySyntaxError(f"第{tok.pos + 1}个字符处无法理解“{tok.value}”。", tok.pos)  # pragma: no cover
 
 
@@ -361,14 +368,20 @@ def _text_node(value: str, quoted: bool, pos: int) -> Node:
             raise QuerySyntaxError(f"第{pos + 1}个字符处的引号里没有可检索的文字。", pos)
         # A lone punctuation mark: ignore it (e.g. a stray "，").
         return And(())
-    return Text(value.strip() if quoted else value, quoted)
+    if quoted:
+        return Text(value.strip(), quoted)
+    return _any_of([Text(v) for v in variants(value)])
+
+
+def _any_of(nodes: list[Text] | list[Match]) -> Node:
+    return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
 
 
 _YEAR = re.compile(r"^\d{4}$")
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 
 
-def _field_node(field: QueryField, name: str, value: str, pos: int) -> Node:
+def _field_node(field: QueryField, name: str, value: str, pos: int, quoted: bool = False) -> Node:
     value = value.strip()
     if not value:
         raise QuerySyntaxError(f"字段“{name}”后面缺少要检索的内容，例如 {name}:{_example(field)}。", pos)
@@ -384,6 +397,8 @@ def _field_node(field: QueryField, name: str, value: str, pos: int) -> Node:
         return _range(field, name, value, pos, _parse_date)
     if not any(c.isalnum() for c in value):
         raise QuerySyntaxError(f"字段“{name}”的值“{value}”里没有可检索的文字。", pos)
+    if field in SYNONYM_FIELDS and not quoted:
+        return _any_of([Match(field, v) for v in variants(value)])
     return Match(field, value)
 
 

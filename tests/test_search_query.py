@@ -11,8 +11,8 @@ from search.segment import fold, normalise_case_no, segment
 F = QueryField
 
 PARSES = [
-    ("强制拆除 未催告", And((Text("强制拆除"), Text("未催告")))),
-    ("强制拆除 OR 限期拆除", Or((Text("强制拆除"), Text("限期拆除")))),
+    ("强制拆除 未催告", And((Or((Text("强制拆除"), Text("强拆"))), Text("未催告")))),
+    ("限期拆除 OR 责令改正", Or((Text("限期拆除"), Text("责令改正")))),
     ("拆除 -征收", And((Text("拆除"), Not(Text("征收"))))),
     ('"本院认为，被告"', Text("本院认为，被告", quoted=True)),
     ("“未履行催告程序”", Text("未履行催告程序", quoted=True)),
@@ -42,7 +42,7 @@ PARSES = [
     ("court:北京 outcome:agency_lost", And((Match(F.court, "北京"), Match(F.outcome, "agency_lost")))),
     ("", None),
     ("   ", None),
-    ("强制拆除 ，", Text("强制拆除")),
+    ("未催告 ，", Text("未催告")),
 ]
 
 
@@ -82,7 +82,7 @@ def test_malformed_queries_get_a_chinese_message(text: str, message: str) -> Non
 
 def test_highlight_terms_are_the_positive_words() -> None:
     q = parse_query('强制拆除 "未履行催告程序" -征收 原因:procedure (听证 OR 申辩)')
-    assert q.highlight_terms() == ["强制拆除", "未履行催告程序", "听证", "申辩"]
+    assert q.highlight_terms() == ["强制拆除", "强拆", "未履行催告程序", "听证", "申辩"]
 
 
 def test_segmentation_uses_the_legal_dictionary_and_drops_punctuation() -> None:
@@ -119,3 +119,42 @@ def test_elasticsearch_query_is_built_by_pure_functions() -> None:
     assert only_not["bool"]["must"] == [{"match_all": {}}]
     assert compile_query(parse_query("罚"))["bool"]["must"][0] == {"prefix": {"body_chars": {"value": "罚", "boost": 0.2}}}
     assert compile_query(parse_query(""), []) == {"bool": {"must": [{"match_all": {}}], "filter": [{"match_none": {}}]}}
+
+
+# Synonyms and abbreviations (search/synonyms.txt), expanded by the shared query builder for both engines.
+SYNONYM_PARSES = [
+    ("强拆", Or((Text("强拆"), Text("强制拆除")))),
+    ("强制拆除", Or((Text("强制拆除"), Text("强拆")))),
+    ("认定工伤", Or((Text("认定工伤"), Text("工伤认定")))),
+    ("信息公开", Or((Text("信息公开"), Text("政府信息公开")))),
+    ("人社局", Or((Text("人社局"), Text("人力资源和社会保障局"), Text("人力资源社会保障局")))),
+    ("国土局", Or((Text("国土局"), Text("国土资源局"), Text("自然资源局"), Text("自然资源和规划局")))),
+    # inside a longer word, a term of three or more characters is replaced
+    ("承德市人社局", Or((Text("承德市人社局"), Text("承德市人力资源和社会保障局"), Text("承德市人力资源社会保障局")))),
+    ("被告:人社局", Or((Match(F.defendant, "人社局"), Match(F.defendant, "人力资源和社会保障局"),
+                       Match(F.defendant, "人力资源社会保障局")))),
+    ("-强拆", Not(Or((Text("强拆"), Text("强制拆除"))))),
+    # quoted phrases and quoted values stay verbatim
+    ('"强拆"', Text("强拆", quoted=True)),
+    ("“人社局”", Text("人社局", quoted=True)),
+    ('被告:"人社局"', Match(F.defendant, "人社局")),
+    # a short term inside a longer word is left alone; words without synonyms too
+    ("强拆队", Text("强拆队")),
+    ("催告", Text("催告")),
+    ("法院:人社局", Match(F.court, "人社局")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SYNONYM_PARSES, ids=[p[0] for p in SYNONYM_PARSES])
+def test_synonyms_expand_plain_words_not_quoted_phrases(text: str, expected: object) -> None:
+    assert parse_query(text).root == expected
+
+
+def test_synonym_data_is_a_small_list_of_groups_and_highlights_every_variant() -> None:
+    from search.synonyms import groups, parse_groups
+
+    data = groups()
+    assert 20 <= len(data) <= 45 and all(len(g) >= 2 for g in data)
+    assert ("强拆", "强制拆除") in data
+    assert parse_groups("# 注释\n甲 乙，丙 # 说明\n孤词\n") == [("甲", "乙", "丙")]
+    assert parse_query("人社局 工伤").highlight_terms() == ["人社局", "人力资源和社会保障局", "人力资源社会保障局", "工伤"]
