@@ -144,6 +144,8 @@ def _names_in_segment(seg: str) -> list[str]:
         if m and (not nxt or m.end(1) <= nxt.start()):
             names.append(m.group(1))
             seg = seg[m.end() :]
+            if seg and not re.match(r"[、，,和及]", seg):
+                break  # what follows the defined short name is the case, not another party
             continue
         piece = seg[: nxt.start()] if nxt else seg
         seg = seg[nxt.end() :] if nxt else ""
@@ -218,6 +220,9 @@ def fill_parties(record: JudgmentRecord, norm: str, offsets: list[int]) -> None:
         for role in (PLAINTIFF, DEFENDANT, APPLICANT):
             if not found[role]:
                 found[role] = opening[role]
+    if not found[THIRD]:  # re-joined texts name a third party only where it states its view
+        for m in re.finditer(r"^(?:原审|一审)?第三人([^，。；：\n（(]{2,40}?)(?:述称|辩称|陈述称|答辩称|陈述意见称)", norm, re.M):
+            _add(found[THIRD], m.group(1))
     resolve = {**record.aliases}
     def full(name: str) -> str:
         return resolve.get(name, name)
