@@ -306,6 +306,7 @@ _HEAD_TITLES = (r"负责人|法定代表人|行政首长|局长|副局长|县长
 HEAD_RE = re.compile(rf"(负责人|法定代表人|(?<![委托代理])(?:{_HEAD_TITLES}))")
 APPEARANCE_SENTENCE_RE = re.compile(r"[^。\n]*(到庭|出庭|应诉)[^。\n]*")
 PARTY_MARK_RE = re.compile(r"^(法定代表人|负责人|主要负责人)[^\n]{0,40}?[（(](未到庭|到庭|出庭|未出庭)[）)]", re.M)
+HEAD_LINE_RE = re.compile(r"^(行政机关)?(出庭(应诉)?的?(行政机关)?负责人|出庭负责人|应诉负责人)[:：]?[^\n]{1,60}$", re.M)
 _DEFENDANT_ROLE_RE = re.compile(r"^(被告|被上诉人（原审被告）|上诉人（原审被告）|原审被告|一审被告|被申请人|再审被申请人|被上诉人)")
 
 
@@ -317,6 +318,10 @@ def agency_head(norm: str, record: JudgmentRecord) -> tuple[bool | None, tuple[i
     for m in PARTY_MARK_RE.finditer(norm):
         if _owner_is_defendant(norm, m.start(), record):
             return m.group(2) in ("到庭", "出庭"), (m.start(), m.end())
+    # a party line naming the head who appears: 出庭负责人黄某，…副镇长。
+    for m in HEAD_LINE_RE.finditer(norm):
+        if _owner_is_defendant(norm, m.start(), record):
+            return True, (m.start(), m.end())
     verdict: bool | None = None
     evidence: tuple[int, int] | None = None
     for m in APPEARANCE_SENTENCE_RE.finditer(norm):

@@ -182,3 +182,29 @@ def test_agency_head_appeared(appearance: str, expected: bool | None) -> None:
     assert record.agency_head_appeared is expected
     if expected is not None:
         assert record.agency_head_evidence is not None
+
+
+def test_party_block_with_shared_agent_and_head_line() -> None:
+    """GIVEN a party block with a shared agent line (上述…共同委托代理人) and an 出庭负责人 line
+    THEN the later parties are still read and the agency head counts as appeared."""
+    from ingest import parse_text
+
+    text = "\n".join([
+        "上海市第二中级人民法院", "行政判决书", "（2022）沪02行终38号",
+        "上诉人（原审原告）唐建忠，男，1958年10月30日出生，汉族，住上海市浦东新区。",
+        "上诉人（原审第三人）唐建平，男，1965年11月23日出生，汉族，住上海市浦东新区。",
+        "上述二名上诉人的共同委托代理人吴雯麒，上海旭灿律师事务所律师。",
+        "被上诉人（原审被告）上海市浦东新区北蔡镇人民政府，住所地上海市浦东新区沪南路1000号。",
+        "法定代表人徐建军，上海市浦东新区北蔡镇人民政府镇长。",
+        "出庭负责人黄祺炜，上海市浦东新区北蔡镇人民政府副镇长。",
+        "原审第三人唐秀娟，女，1954年3月10日出生，汉族，住上海市浦东新区。",
+        "上诉人唐建忠等因房屋征收补偿决定一案，不服上海市浦东新区人民法院（2021）沪0115行初100号行政判决，向本院提起上诉。",
+        "本院认为，上诉理由不能成立。依照《中华人民共和国行政诉讼法》第八十九条第一款第（一）项之规定，判决如下：",
+        "驳回上诉，维持原判。", "本判决为终审判决。", "审判长　王五", "二〇二二年五月六日", "书记员　孙七",
+    ])
+    record = parse_text(text)
+    assert record.plaintiffs == ["唐建忠"]
+    assert record.defendants == ["上海市浦东新区北蔡镇人民政府"]
+    assert set(record.third_parties) == {"唐建平", "唐秀娟"}
+    assert record.agency_head_appeared is True
+    assert record.first_instance is not None and record.first_instance.case_no == "（2021）沪0115行初100号"
