@@ -20,14 +20,14 @@ def find_cause_of_action(norm: str) -> str | None:
     m = CAUSE_LINE_RE.search(norm[:3000])
     if m:
         return m.group(1).strip()
-    m = re.search(r"([^。\n]{2,120}?)(?:纠纷)?一案", norm[:4000])
+    m = re.search(r"([^。\n]{2,120}?)一案", norm[:4000])
     if not m:
         return None
     before = m.group(1)
     aliases = list(re.finditer(r"[（(](?:以下|下)?简称[^）)]*[）)]", before))
     agencies = list(re.finditer(r"(局|政府|委员会|中心|公司|办公室|大队|支队|派出所|厅|办事处)", before))
     names_end = aliases[-1].end() if aliases else (agencies[-1].end() if agencies else 0)
-    cause = re.sub(r"^(作出的|的|所作|作出)", "", before[names_end:]).strip()
+    cause = re.sub(r"^(作出的|的|所作|作出|因|与|诉)", "", before[names_end:]).strip()
     return cause if 2 <= len(cause) <= 30 else None
 
 
