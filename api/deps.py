@@ -73,9 +73,8 @@ def current_user(request: Request, s: SessionDep) -> User:
         if user is None:
             raise Unauthorized("API 令牌无效或已撤销")
         return user
-    uid = request.session.get("uid")
-    user = s.get(User, uid) if isinstance(uid, int) else None
-    if user is None or not user.active:
+    user = accounts.session_user(s, request.session)
+    if user is None:
         raise Unauthorized("请先登录")
     return user
 

@@ -64,7 +64,7 @@ def login(request: Request, s: SessionDep, username: Annotated[str, Form()], pas
         return page(request, "login.html", None, status_code=401, next=_safe_next(next), error=exc.message,
                     username=username)
     request.session.clear()
-    request.session["uid"] = user.id
+    accounts.start_session(request.session, user)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
@@ -163,4 +163,70 @@ def audit_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLResponse
         raise ApiError("仅管理员可以查看审计日志", code="forbidden", status=403)
     users: list[User] = accounts.list_users(s)
     return page(request, "audit.html", scope, entries=accounts.recent_audit(s, 200), users=users,
-                roles=[(r.value, r.zh) for r in Role])
+                roles=[(r.value, r.zh) for r in Role], actions_zh=accounts.AUDIT_ACTIONS_ZH)
+
+
+# -- 用户: accounts for administrators (list, create, reset password, disable) -------------------------
+def _require_admin(scope: Scope) -> None:
+    if not scope.is_admin:
+        raise ApiError("仅管理员可以管理用户", code="forbidden", status=403)
+
+
+def _flash(request: Request, kind: str, text: str) -> RedirectResponse:
+    request.session["flash"] = {"kind": kind, "text": text}
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+def _agency_options(s: Any) -> list[dict[str, Any]]:
+    try:
+        from reports.agencies import list_agencies
+    except ImportError:
+        return []
+    return [{"id": a["id"], "name": a["name"]} for a in list_agencies(s)]
+
+
+@router.get("/admin/users")
+def users_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLResponse:
+    _require_admin(scope)
+    return page(request, "users.html", scope, users=accounts.users_overview(s), roles=[(r.value, r.zh) for r in Role],
+                agencies=_agency_options(s), flash=request.session.pop("flash", None),
+                min_password=accounts.MIN_PASSWORD_LEN)
+
+
+@router.post("/admin/users", dependencies=[CsrfDep])
+def users_create(request: Request, scope: ScopeDep, s: SessionDep, username: Annotated[str, Form()],
+                 role: Annotated[str, Form()], password: Annotated[str, Form()],
+                 password2: Annotated[str, Form()], agency_id: Annotated[str, Form()] = "") -> RedirectResponse:
+    _require_admin(scope)
+    if password != password2:
+        return _flash(request, "error", "两次输入的密码不一致，账号未创建")
+    try:
+        user = accounts.create_user(s, username.strip(), password, role, agency_id.strip() or None,
+                                    by=scope.username, ip=client_ip(request))
+    except ApiError as exc:
+        return _flash(request, "error", f"账号未创建：{exc.message}")
+    role_zh = Role.parse(user.role)
+    return _flash(request, "info", f"已创建账号“{user.username}”（{role_zh.zh if role_zh else user.role}）")
+
+
+@router.post("/admin/users/{username}/password", dependencies=[CsrfDep])
+def users_password(username: str, request: Request, scope: ScopeDep, s: SessionDep,
+                   password: Annotated[str, Form()]) -> RedirectResponse:
+    _require_admin(scope)
+    try:
+        accounts.set_password(s, username, password, by=scope.username, ip=client_ip(request))
+    except ApiError as exc:
+        return _flash(request, "error", f"密码未修改：{exc.message}")
+    return _flash(request, "info", f"已重置“{username}”的密码，请当面或以安全方式告知本人")
+
+
+@router.post("/admin/users/{username}/active", dependencies=[CsrfDep])
+def users_active(username: str, request: Request, scope: ScopeDep, s: SessionDep,
+                 active: Annotated[str, Form()]) -> RedirectResponse:
+    _require_admin(scope)
+    enable = active == "1"
+    try:
+        accounts.set_active(s, username, enable, by=scope.username, ip=client_ip(request))
+    except ApiError as exc:
+        return _flash(request, "error", exc.message)
+    return _flash(request, "info", f"已{'启用' if enable else '停用'}账号“{username}”")

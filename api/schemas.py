@@ -148,6 +148,13 @@ class UserCreate(BaseModel):
     agency_id: str | None = None
 
 
+class UserUpdate(BaseModel):
+    """An administrator's change to an account: a new password and/or enabling/disabling it."""
+
+    password: str | None = None
+    active: bool | None = None
+
+
 class TokenOut(BaseModel):
     token: str
     note: str = "令牌只显示这一次，请妥善保存；使用方式：Authorization: Bearer <令牌>"

@@ -187,7 +187,7 @@ def test_accounts_and_audit_on_postgresql(pg_settings: Settings) -> None:
     assert r.status_code == 201, r.text
     with app.state.db.session() as s:
         entries = {(e.action, e.username) for e in s.scalars(select(AuditEntry))}
-    assert ("login", "admin") in entries and ("user_add_by", "admin") in entries
+    assert ("login", "admin") in entries and ("user_add", "admin") in entries
     app.state.db.dispose()
 
 
@@ -204,3 +204,82 @@ def test_login_never_redirects_off_site_and_pages_carry_security_headers(tmp_pat
     # the session is renewed at login: the pre-login CSRF token no longer works
     r = c.post("/api/collections/basket", json={"add": []}, headers={"X-CSRF-Token": token})
     assert r.status_code == 403
+
+
+def test_admin_manages_users_on_the_users_page_with_csrf_and_audit(tmp_path: Path) -> None:
+    """GIVEN an administrator WHEN they create an agency user and an analyst on the 用户 page, reset a password and
+    disable an account THEN it works with the form's CSRF token only, the changes take effect at once (a disabled
+    user's session and API token stop working), every change is in the audit log under the administrator's
+    name, and nobody else can reach the page."""
+    from api.services.accounts import create_token
+    from reports.agencies import add_agency
+
+    app = create_app(make_settings(tmp_path, admin_password="admin-users-page"))
+    with app.state.db.session() as s:
+        agency_id = add_agency(s, "承德市人力资源和社会保障局").id
+    admin = TestClient(app)
+    csrf = login(admin, "admin", "admin-users-page")
+    page = admin.get("/admin/users")
+    assert page.status_code == 200 and "用户管理" in page.text and "承德市人力资源和社会保障局" in page.text
+    assert 'href="/admin/users"' in admin.get("/search").text  # in the administrator's menu
+    for label in ("用户名", "角色", "所属单位", "初始密码", "再次输入密码", "单位用户", "只读用户"):
+        assert label in page.text
+
+    def can_login(username: str, password: str) -> bool:
+        c = TestClient(app)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)  # type: ignore[union-attr]
+        r = c.post("/login", data={"username": username, "password": password, "csrf_token": token},
+                   follow_redirects=False)
+        return r.status_code == 303
+
+    def post(url: str, **data: str) -> str:
+        r = admin.post(url, data={"csrf_token": csrf, **data}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/admin/users", r.text
+        return admin.get("/admin/users").text
+
+    # without the form's CSRF token: refused
+    r = admin.post("/admin/users", data={"username": "li", "role": "analyst", "password": "x" * 12, "password2": "x" * 12})
+    assert r.status_code == 403
+    assert "两次输入的密码不一致" in post("/admin/users", username="li", role="analyst", password="li-password-1",
+                                       password2="li-password-2")
+    assert "单位用户必须指定所属单位" in post("/admin/users", username="zhao", role="agency", password="zhao-password",
+                                         password2="zhao-password")
+    assert "已创建账号“zhao”（单位用户）" in post("/admin/users", username="zhao", role="agency", password="zhao-password",
+                                             password2="zhao-password", agency_id=str(agency_id))
+    text = post("/admin/users", username="li", role="analyst", password="li-password-1", password2="li-password-1")
+    assert "已创建账号“li”（分析员）" in text
+    assert "已存在" in post("/admin/users", username="li", role="viewer", password="li-password-9", password2="li-password-9")
+    with app.state.db.session() as s:
+        zhao = s.scalar(select(User).where(User.username == "zhao"))
+        assert zhao is not None and zhao.role == "agency" and zhao.agency_id == str(agency_id)
+        token = create_token(s, "li")
+    li = TestClient(app)
+    li_csrf = login(li, "li", "li-password-1")
+    # nobody but an administrator reaches the page or its forms
+    assert li.get("/admin/users").status_code == 403
+    assert 'href="/admin/users"' not in li.get("/search").text
+    assert li.post("/admin/users", data={"csrf_token": li_csrf, "username": "x1", "role": "admin", "password": "p" * 12,
+                                         "password2": "p" * 12}).status_code == 403
+    # reset a password: the old one stops working
+    assert "已重置“li”的密码" in post("/admin/users/li/password", password="li-new-password")
+    assert "密码至少" in post("/admin/users/li/password", password="short")
+    assert not can_login("li", "li-password-1") and can_login("li", "li-new-password")
+    assert li.get("/api/auth/me").status_code == 401  # the session opened with the old password has ended
+    li_csrf = login(li, "li", "li-new-password")
+    # disable: the open session, the API token and a new login all fail; the administrator cannot disable themselves
+    assert "已停用账号“li”" in post("/admin/users/li/active", active="0")
+    assert li.get("/api/auth/me").status_code == 401
+    assert TestClient(app).get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert not can_login("li", "li-new-password")
+    assert "不能停用自己" in post("/admin/users/admin/active", active="0")
+    # …and the JSON API does the same for scripts: re-enable
+    r = admin.patch("/api/users/li", json={"active": True}, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 200 and r.json()["active"] is True
+    assert can_login("li", "li-new-password")
+    with app.state.db.session() as s:
+        entries = [(e.action, e.username, e.target) for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    for expected in (("user_add", "admin", "zhao"), ("user_add", "admin", "li"), ("user_passwd", "admin", "li"),
+                     ("user_disable", "admin", "li"), ("user_enable", "admin", "li")):
+        assert expected in entries
+    audit_page = admin.get("/admin/audit").text
+    assert "停用账号" in audit_page and "重置密码" in audit_page and "新增账号" in audit_page

@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.deps import AdminDep, CsrfDep, SessionDep, UserDep, client_ip
+from api.errors import NotFound
 from api.models import Role
-from api.schemas import LoginRequest, TokenOut, UserCreate, UserOut
+from api.schemas import LoginRequest, TokenOut, UserCreate, UserOut, UserUpdate
 from api.services import accounts
 
 router = APIRouter(prefix="/api", tags=["auth"], dependencies=[CsrfDep])
@@ -23,7 +24,7 @@ def login(body: LoginRequest, request: Request, s: SessionDep) -> UserOut:
     """Sign in with the session cookie (for the browser; scripts use API tokens)."""
     user = accounts.authenticate(s, body.username, body.password, ip=client_ip(request))
     request.session.clear()
-    request.session["uid"] = user.id
+    accounts.start_session(request.session, user)
     return user_out(user)
 
 
@@ -49,7 +50,20 @@ def list_users(_: AdminDep, s: SessionDep) -> list[UserOut]:
 
 
 @router.post("/users", response_model=UserOut, status_code=201)
-def add_user(body: UserCreate, scope: AdminDep, s: SessionDep) -> UserOut:
-    user = accounts.create_user(s, body.username, body.password, body.role, body.agency_id)
-    accounts.audit(s, "user_add_by", user=scope.username, target=user.username)
+def add_user(body: UserCreate, scope: AdminDep, s: SessionDep, request: Request) -> UserOut:
+    user = accounts.create_user(s, body.username, body.password, body.role, body.agency_id, by=scope.username,
+                                ip=client_ip(request))
+    return user_out(user)
+
+
+@router.patch("/users/{username}", response_model=UserOut)
+def update_user(username: str, body: UserUpdate, scope: AdminDep, s: SessionDep, request: Request) -> UserOut:
+    """Reset the password and/or disable (re-enable) an account; audited with the administrator's name."""
+    ip = client_ip(request)
+    if body.password is not None:
+        accounts.set_password(s, username, body.password, by=scope.username, ip=ip)
+    user = accounts.set_active(s, username, body.active, by=scope.username, ip=ip) if body.active is not None \
+        else next((u for u in accounts.list_users(s) if u.username == username), None)
+    if user is None:
+        raise NotFound(f"找不到用户“{username}”")
     return user_out(user)

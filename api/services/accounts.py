@@ -31,7 +31,9 @@ def audit(s: Session, action: str, *, user: str | None, target: str | None = Non
     s.add(AuditEntry(action=action, username=user, target=(target or "")[:300] or None, detail=detail or {}, ip=ip))
 
 
-def create_user(s: Session, username: str, password: str, role: str, agency_id: str | None = None) -> User:
+def create_user(s: Session, username: str, password: str, role: str, agency_id: str | None = None, *,
+                by: str | None = None, ip: str | None = None) -> User:
+    """A new account; ``by`` is the administrator who created it (None: the command line or first start)."""
     parsed = Role.parse(role)
     if parsed is None:
         raise ApiError(f"未知角色“{role}”；可选：{'、'.join(f'{r.value}（{r.zh}）' for r in Role)}", code="invalid_role")
@@ -49,7 +51,7 @@ def create_user(s: Session, username: str, password: str, role: str, agency_id: 
                 agency_id=agency_id if parsed == Role.agency else None, active=True)
     s.add(user)
     s.flush()
-    audit(s, "user_add", user=None, target=username, detail={"role": parsed.value, "agency_id": user.agency_id})
+    audit(s, "user_add", user=by, target=username, detail={"role": parsed.value, "agency_id": user.agency_id}, ip=ip)
     return user
 
 
@@ -61,18 +63,77 @@ def _agency_known(s: Session, agency_id: str) -> bool:
     return agency_id.isdigit() and bool(agency_names(s, int(agency_id)))
 
 
-def set_password(s: Session, username: str, password: str) -> None:
+def set_password(s: Session, username: str, password: str, *, by: str | None = None, ip: str | None = None) -> None:
     user = s.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFound(f"找不到用户“{username}”")
     if len(password) < MIN_PASSWORD_LEN:
         raise ApiError(f"密码至少 {MIN_PASSWORD_LEN} 个字符", code="weak_password")
     user.password_hash = hash_password(password)
-    audit(s, "user_passwd", user=None, target=username)
+    audit(s, "user_passwd", user=by, target=username, ip=ip)
+
+
+def set_active(s: Session, username: str, active: bool, *, by: str | None, ip: str | None = None) -> User:
+    """Disable (or re-enable) an account: a disabled user cannot sign in, their open sessions and API tokens
+    stop working at the next request. An administrator cannot disable themselves or the last active administrator."""
+    user = s.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"找不到用户“{username}”")
+    if not active and by is not None and username == by:
+        raise ApiError("不能停用自己正在使用的账号", code="self_disable")
+    if not active and user.role == Role.admin.value and user.active:
+        admins = s.scalar(select(func.count()).select_from(User).where(User.role == Role.admin.value,
+                                                                        User.active.is_(True)))
+        if (admins or 0) <= 1:
+            raise ApiError("这是唯一启用的管理员账号，不能停用", code="last_admin")
+    if user.active != active:
+        user.active = active
+        audit(s, "user_enable" if active else "user_disable", user=by, target=username, ip=ip)
+    return user
+
+
+def users_overview(s: Session) -> list[dict[str, Any]]:
+    """Accounts for the 用户 page: role and agency in Chinese, state, last login."""
+    names: dict[str, str] = {}
+    try:
+        from reports.agencies import list_agencies
+
+        names = {str(a["id"]): a["name"] for a in list_agencies(s)}
+    except ImportError:
+        pass
+    out = []
+    for u in list_users(s):
+        role = Role.parse(u.role)
+        out.append({"username": u.username, "role": u.role, "role_zh": role.zh if role else u.role,
+                    "agency_id": u.agency_id, "agency_name": names.get(u.agency_id or "", u.agency_id or ""),
+                    "active": u.active, "last_login_at": u.last_login_at, "created_at": u.created_at})
+    return out
 
 
 def list_users(s: Session) -> list[User]:
     return list(s.scalars(select(User).order_by(User.username)))
+
+
+def password_stamp(user: User) -> str:
+    """A short fingerprint of the stored hash, kept in the session: resetting a password ends older sessions."""
+    import hashlib
+
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def start_session(session: dict[str, Any], user: User) -> None:
+    session.clear()
+    session["uid"] = user.id
+    session["pw"] = password_stamp(user)
+
+
+def session_user(s: Session, session: dict[str, Any]) -> User | None:
+    """The signed-in user of a session: active, and with the password they signed in with."""
+    uid = session.get("uid")
+    user = s.get(User, uid) if isinstance(uid, int) else None
+    if user is None or not user.active or session.get("pw") != password_stamp(user):
+        return None
+    return user
 
 
 def authenticate(s: Session, username: str, password: str, ip: str | None = None) -> User:
@@ -105,6 +166,14 @@ def user_for_token(s: Session, token: str) -> User | None:
         return None
     row.last_used_at = _now()
     return user
+
+
+# The audit log's actions in Chinese (the 审计 page).
+AUDIT_ACTIONS_ZH = {
+    "login": "登录", "login_failed": "登录失败", "upload": "上传", "correction": "更正标注", "export": "导出",
+    "token_create": "创建 API 令牌", "user_add": "新增账号", "user_passwd": "重置密码", "user_disable": "停用账号",
+    "user_enable": "启用账号",
+}
 
 
 def recent_audit(s: Session, limit: int = 100) -> list[AuditEntry]:
