@@ -101,13 +101,7 @@ def run_celery(files: list[Path], concurrency: int, broker: str, sqlite: bool, t
                 proc.wait()
             db.dispose()
             _drop(handle)
-        pages = 0
-        for p in files:
-            import pypdfium2 as pdfium
-
-            doc = pdfium.PdfDocument(str(p))
-            pages += len(doc)
-            doc.close()
+        pages = sum(_pages(p) for p in files)
         return {
             "files": len(files), "pages": pages, "concurrency": concurrency, "seconds": round(elapsed, 1),
             "files_per_minute": round(len(files) / elapsed * 60, 1),
@@ -143,6 +137,16 @@ def upload_to_searchable(path: Path) -> dict:
             "status": st["files"][0]["status"]}
 
 
+def _pages(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return len(doc)
+    finally:
+        doc.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--text", type=int, default=20, help="text PDFs per run")
@@ -151,9 +155,11 @@ def main() -> None:
     ap.add_argument("--broker", default="redis://127.0.0.1:6379/8")
     ap.add_argument("--sqlite", action="store_true", help="SQLite file instead of a PostgreSQL schema")
     ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--scan-max-pages", type=int, default=0, help="only scans with at most this many pages")
     args = ap.parse_args()
     texts = sorted((CORPUS / "pdf" / "text").glob("*.pdf"))[: args.text]
-    scans = sorted((CORPUS / "pdf" / "scan").glob("*.pdf"))[: args.scans]
+    scans = [p for p in sorted((CORPUS / "pdf" / "scan").glob("*.pdf"))
+             if not args.scan_max_pages or _pages(p) <= args.scan_max_pages][: args.scans]
     out: dict = {"machine": {"cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}, "runs": []}
     for n in (int(c) for c in args.concurrency.split(",")):
         if texts:
