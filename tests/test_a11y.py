@@ -25,7 +25,7 @@ AXE = Path(__file__).resolve().parent.parent / "api" / "static" / "vendor" / "ax
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator[LiveServer]:
     store: WebStore = build_store(tmp_path_factory.mktemp("web-a11y"), corpus_dir)
-    add_user(store, "analyst1", "analyst")
+    add_user(store, "admin1", "admin")  # an administrator sees every page, the 用户 page too
     with LiveServer(store, background_worker=False) as live:
         live.store = store  # type: ignore[attr-defined]
         yield live
@@ -49,7 +49,7 @@ def page(browser, server: LiveServer) -> Iterator:  # type: ignore[no-untyped-de
     pg = context.new_page()
     pg.set_default_timeout(20_000)
     pg.goto(server.url + "/login")
-    pg.fill("#username", "analyst1")
+    pg.fill("#username", "admin1")
     pg.fill("#password", PASSWORD)
     pg.click("button[type=submit]")
     pg.wait_for_url("**/search")
@@ -59,7 +59,8 @@ def page(browser, server: LiveServer) -> Iterator:  # type: ignore[no-untyped-de
 
 def pages(server: LiveServer) -> list[str]:
     store: WebStore = server.store  # type: ignore[attr-defined]
-    return ["/search?q=本院", f"/cases/{store.ids['sea-004']}", "/dashboard", "/collections", "/upload", "/agencies"]
+    return ["/search?q=本院", f"/cases/{store.ids['sea-004']}", "/dashboard", "/collections", "/upload", "/agencies",
+            "/admin/users", "/admin/audit"]
 
 
 def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -77,6 +78,9 @@ def test_main_pages_have_no_serious_axe_violations(page, server: LiveServer) -> 
         page.wait_for_load_state("networkidle")
         assert page.evaluate("document.documentElement.lang") == "zh-CN"
         bad = axe_violations(page)
+        if path == "/admin/users":
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "11-users.png"), full_page=True)
         if bad:
             problems[path] = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in bad]
     assert not problems, problems
