@@ -96,6 +96,27 @@ def user_passwd(
         _fail(exc)
 
 
+def user_disable(username: Annotated[str, typer.Argument(help="用户名")]) -> None:
+    """停用账号（不能登录，会话和 API 令牌随即失效）/ Disable an account."""
+    _set_active(username, False)
+
+
+def user_enable(username: Annotated[str, typer.Argument(help="用户名")]) -> None:
+    """重新启用账号 / Enable an account again."""
+    _set_active(username, True)
+
+
+def _set_active(username: str, active: bool) -> None:
+    from api.services.accounts import set_active
+
+    try:
+        with database().session() as s:
+            set_active(s, username, active, by=None)
+        typer.echo(f"已{'启用' if active else '停用'}账号 {username}")
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+
+
 def token_create(
     username: Annotated[str, typer.Argument(help="令牌所属用户")],
     name: Annotated[str, typer.Option(help="令牌用途，便于识别")] = "script",
@@ -119,6 +140,8 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     user_app.command("add")(user_add)
     user_app.command("list")(user_list)
     user_app.command("passwd")(user_passwd)
+    user_app.command("disable")(user_disable)
+    user_app.command("enable")(user_enable)
     token_app.command("create")(token_create)
     app.add_typer(user_app, name="user")
     app.add_typer(token_app, name="token")

@@ -151,6 +151,13 @@ def test_user_and_token_commands(tmp_path: Path, run_cli) -> None:  # type: igno
     login(TestClient(app), "zhang", "new-password-2")
     listing = run_cli("user", "list")
     assert "zhang" in listing.stdout and "只读用户" in listing.stdout
+    r = run_cli("user", "disable", "zhang")
+    assert r.exit_code == 0 and "已停用账号 zhang" in r.stdout
+    assert TestClient(app).get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert "停用" in run_cli("user", "list").stdout
+    assert run_cli("user", "enable", "zhang").exit_code == 0
+    assert TestClient(app).get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert run_cli("user", "disable", "nobody").exit_code == 1
 
 
 def test_serve_starts_without_keyboard_and_answers_healthz(tmp_path: Path) -> None:
