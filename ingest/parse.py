@@ -89,7 +89,7 @@ def _plausible_date(iso: str | None, case_no: str | None) -> str | None:
 def repair_ocr(norm: str) -> str:
     """Same-length fixes of OCR confusions that matter to matching: 〈/《 read for （ before 以下简称 or a year."""
     norm = re.sub(r"[〈<](?=(以下|下)?简称)", "（", norm)
-    norm = re.sub(r"[〈《<](?=[^）)》〉>\n]{1,20}[）)])", "（", norm)  # 〈原审被告） → （原审被告）
+    norm = re.sub(r"[〈《<](?=[^）)》〉>（(\n]{1,20}[）)](?![^《\n]{0,30}》))", "（", norm)  # 〈原审被告） → （原审被告）
     norm = re.sub(r"[〈<《](?=\s?(19|20)\d{2}\s?[)）〉>》])", "（", norm)
     norm = re.sub(r"(?<=\d)[\]|lI!](?=\d*号)", "1", norm)  # 12]号 → 121号
     return re.sub(r"(?<=[（(](?:19|20)\d{2})[〉>]", "）", norm)

@@ -208,3 +208,14 @@ def test_party_block_with_shared_agent_and_head_line() -> None:
     assert set(record.third_parties) == {"唐建平", "唐秀娟"}
     assert record.agency_head_appeared is True
     assert record.first_instance is not None and record.first_instance.case_no == "（2021）沪0115行初100号"
+
+
+def test_law_name_with_a_version_in_brackets_survives_ocr_repair() -> None:
+    from ingest import parse_text
+
+    text = ("某某县人民法院\n行政判决书\n（2020）豫0101行初1号\n原告张三。\n被告某某县自然资源局。\n"
+            "原告张三诉被告某某县自然资源局行政处罚一案。\n"
+            "本院认为，被诉行为违法。依照《中华人民共和国行政诉讼法（2017修正）》第七十条之规定，判决如下：\n"
+            "撤销被告作出的处罚决定。\n审判长　李四\n二〇二〇年五月六日\n书记员　王五")
+    (cite,) = parse_text(text).citations
+    assert (cite.law, cite.article) == ("中华人民共和国行政诉讼法（2017修正）", 70)
