@@ -60,7 +60,8 @@ def create_batch(
 ) -> tuple[int, list[int]]:
     """Keep each original (content-addressed) and create one Batch with one Job per file, in ONE transaction."""
     prepared = []
-    for filename, data in files:
+    for raw_name, data in files:
+        filename = Path(raw_name.replace("\\", "/")).name or "upload"  # browsers may send a client path
         digest = sha256_of(data)
         stored = keep_original(settings, data, digest, filename)
         queue = Queue.ocr if needs_ocr(settings.originals_dir / stored) else Queue.default
