@@ -158,3 +158,16 @@ def test_synonym_data_is_a_small_list_of_groups_and_highlights_every_variant() -
     assert ("强拆", "强制拆除") in data
     assert parse_groups("# 注释\n甲 乙，丙 # 说明\n孤词\n") == [("甲", "乙", "丙")]
     assert parse_query("人社局 工伤").highlight_terms() == ["人社局", "人力资源和社会保障局", "人力资源社会保障局", "工伤"]
+
+
+def test_both_compilers_search_every_synonym_and_a_quoted_phrase_alone() -> None:
+    """The expansion happens once, in the shared builder: the ES query DSL (and tantivy's query, built from the
+    same typed query) holds one verbatim branch per variant, and only one for the quoted phrase."""
+    import json
+
+    from search.compile_es import compile_query
+
+    plain = json.dumps(compile_query(parse_query("强拆")), ensure_ascii=False)
+    assert '"强拆"' in plain and '"强制 制拆 拆除"' in plain
+    quoted = json.dumps(compile_query(parse_query('"强拆"')), ensure_ascii=False)
+    assert "强制" not in quoted
