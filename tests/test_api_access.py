@@ -88,6 +88,9 @@ def test_an_applicant_or_third_party_agency_sees_its_case_everywhere_and_nobody_
         assert c.get(f"/api/cases/{other}").status_code == 404
     applicant, _ = client_for(app, "agency_applicant")
     assert applicant.get(f"/api/documents/{doc_id}/original").status_code == 200
+    # statistics count the agency's own lawsuits (as defendant): never anyone else's
+    dash = applicant.get("/api/stats/dashboard").json()
+    assert dash["totals"]["cases"] <= 1 and {r["label"] for r in dash["ranking"]} <= {AGENCY_APPLICANT}
     # …and the review is invisible to every other agency, by search, id, document, page image and export
     for username in ("agency_a", "agency_b", "agency_third"):
         c, _ = client_for(app, username)
