@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,19 +12,15 @@ from rich.console import Console
 from rich.table import Table
 
 from classify import (
-    SHIPPED_MODEL,
     ClassifyError,
-    TrainingExample,
     apply_corrections,
     classify_record,
     load_model_for,
-    save_model,
     thresholds_for,
     train_model,
 )
 from classify.corpus import labelled_items
 from classify.evaluate import Labelled, cross_validate, evaluate
-from classify.training import corrected_label, example_from_record
 from classify.types import Classification
 from cli.context import database, settings
 from core.taxonomy import SectionName
@@ -35,31 +30,6 @@ out = Console()
 err = Console(stderr=True)
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
-
-
-def store_examples() -> dict[str, TrainingExample]:
-    """Judgments in the store that a reviewer corrected: the machine's tags with the corrections applied,
-    by normalised case number (or ``store-<id>`` when it has none)."""
-    from core.models import Judgment
-    from ingest.normalize import normalize_case_no
-
-    examples: dict[str, TrainingExample] = {}
-    db = database()
-    with db.session() as s:
-        for j in s.query(Judgment).filter(Judgment.corrections.any()).all():
-            record = JudgmentRecord.model_validate(j.record)
-            machine = j.classification or {}
-            label = {
-                "outcome": machine.get("outcome"),
-                "loss_causes": [t.get("cause") for t in machine.get("loss_causes", [])],
-                "action_type": machine.get("action_type"),
-                "field": machine.get("field"),
-            }
-            corrections = [{"field": c.field, "value": c.value} for c in j.corrections]
-            label = corrected_label(label, corrections)
-            key = normalize_case_no(j.case_no) if j.case_no else f"store-{j.id}"
-            examples[key] = example_from_record(f"store-{j.id}", record, label)
-    return examples
 
 
 def print_classification(c: Classification, title: str) -> None:
@@ -102,43 +72,24 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         from_pdf: Annotated[bool, typer.Option(help="从文本PDF读取 / read each judgment from its text PDF")] = True,
     ) -> None:
         """训练败诉原因、行为类型和执法领域模型 / Train the classifier from the corpus and corrections."""
-        cfg = settings()
-        corpus_dir = corpus or (DEFAULT_CORPUS if (DEFAULT_CORPUS / "labels.jsonl").exists() else None)
-        from ingest.normalize import normalize_case_no
+        from core.training import TrainingUnavailable, train_from_store
 
-        by_case: dict[str, TrainingExample] = {}
-        if corpus_dir is not None:
-            if not (corpus_dir / "labels.jsonl").exists():
-                raise typer.BadParameter(f"{corpus_dir} 中没有 labels.jsonl")
-            for item, record in labelled_items(corpus_dir, from_pdf=from_pdf):
-                case_no = item.label.get("case_no") or record.case_no
-                key = normalize_case_no(case_no) if case_no else item.id
-                by_case[key] = example_from_record(item.id, record, item.label)
+        cfg = settings()
+        corpus_dir = corpus or cfg.training_corpus or (DEFAULT_CORPUS if (DEFAULT_CORPUS / "labels.jsonl").exists() else None)
+        db = None
         if corrections:
             try:
-                corrected = store_examples()
+                db = database()
             except Exception as exc:  # no store yet: train from the corpus alone
                 err.print(f"[yellow]未读取审核更正（{exc}）[/yellow]")
-            else:
-                by_case.update(corrected)  # a reviewed judgment replaces the corpus label of the same case
-                err.print(f"审核更正过的裁判文书：{len(corrected)} 篇")
-        examples = list(by_case.values())
-        if not examples:
-            err.print("[red]没有训练样本：请用 --corpus 指定带标注的语料目录[/red]")
-            raise typer.Exit(2)
-        if shipped:
-            target = SHIPPED_MODEL
-        else:
-            target = output or cfg.model_path or cfg.models_dir / SHIPPED_MODEL.name
-            allowed = [cfg.models_dir.resolve()] + ([cfg.model_path.parent.resolve()] if cfg.model_path else [])
-            if not any(target.resolve().is_relative_to(d) for d in allowed):
-                raise typer.BadParameter(f"模型只能写入模型目录 {cfg.models_dir}")
-        started = time.perf_counter()
-        model = train_model(examples)
-        save_model(model, target)
+        try:
+            done = train_from_store(db, cfg, corpus_dir, from_pdf=from_pdf, target=output, shipped=shipped)
+        except TrainingUnavailable as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from exc
         err.print(
-            f"已训练 {model.n_examples} 个样本，{len(model.cause_heads)} 个败诉原因模型，"
-            f"用时 {time.perf_counter() - started:.1f} 秒 → {target}（{model.version}）"
+            f"已训练 {done['examples']} 个样本（其中审核更正 {done['corrected']} 篇），{done['cause_heads']} 个败诉原因模型，"
+            f"用时 {done['seconds']} 秒 → {done['path']}（{done['version']}）"
         )
 
     @app.command("classify")

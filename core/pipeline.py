@@ -143,6 +143,11 @@ class Pipeline:
             self._model_loaded = True
         return self._model
 
+    def reload_model(self) -> None:
+        """Use a newly trained model from the next file on."""
+        self._model_loaded = False
+        self._model = None
+
     def classify(self, record: JudgmentRecord) -> Classification | None:
         if not self._classify:
             return None

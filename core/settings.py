@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     # --- classification -----------------------------------------------------------------
     model_path: Path | None = Field(None, description="Trained classifier artefact; default: data_dir/models, then the shipped one.")
     cause_threshold: float = Field(0.5, description="Model probability above which a loss cause is tagged without a rule.")
+    training_corpus: Path | None = Field(
+        None, description="Labelled corpus (shared/corpus format) that retraining adds the reviewers' corrections to."
+    )
     rule_min_strength: float = Field(0.5, description="Rule strength at or above which a rule tag stands on its own.")
 
     # --- search ---------------------------------------------------------------------------

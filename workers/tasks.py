@@ -275,11 +275,14 @@ def retrain(ctx: WorkerContext) -> dict[str, Any]:
         seen = int((last.details or {}).get("max_correction_id", 0)) if last else 0
     if newest <= seen:
         return {"retrained": False, "message": "没有新的人工更正"}
+    from core.training import TrainingUnavailable, train_from_store
+
     try:
-        from classify import train_from_store  # type: ignore[attr-defined]
-    except ImportError:
-        return {"retrained": False, "message": "分类模块尚未提供训练入口"}
-    out = train_from_store(ctx.db, ctx.settings)
-    details = {"max_correction_id": newest, "result": out if isinstance(out, dict) else str(out)}
+        out = train_from_store(ctx.db, ctx.settings, ctx.settings.training_corpus)
+    except TrainingUnavailable as exc:
+        _record_run(ctx, "retrain", False, {"max_correction_id": newest, "error": str(exc)})
+        return {"retrained": False, "message": str(exc)}
+    details = {"max_correction_id": newest, "result": out}
     _record_run(ctx, "retrain", True, details)
+    ctx.pipeline.reload_model()
     return {"retrained": True, **details}
