@@ -70,7 +70,7 @@ def test_train_writes_the_models_folder(cli_env, corpus_dir: Path) -> None:  # t
 def test_training_reads_reviewers_corrections_from_the_store(cli_env) -> None:  # type: ignore[no-untyped-def]
     """GIVEN a stored judgment a reviewer corrected WHEN `anjian train` collects examples
     THEN the example carries the corrected labels, keyed by the case number."""
-    from cli.classify_cmds import store_examples
+    from core.training import corrected_examples
     from core.store import add_correction, find_judgment
 
     if not SAMPLE.exists():
@@ -80,7 +80,7 @@ def test_training_reads_reviewers_corrections_from_the_store(cli_env) -> None:  
         case_no = find_judgment(s, str(jid)).case_no
         add_correction(s, jid, "field", "urban_management", user="审核员", reason="复核")
         add_correction(s, jid, "loss_causes", ["procedure"], user="审核员")
-    examples = store_examples()
+    examples = corrected_examples(cli_env.database())
     assert list(examples) == [case_no]
     ex = examples[case_no]
     assert ex.field == "urban_management" and ex.loss_causes == ("procedure",) and ex.outcome == "agency_lost"
