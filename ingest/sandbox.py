@@ -1,10 +1,11 @@
 """Run a parsing function in a child process that can really be stopped.
 
 A malicious or broken PDF can make a pure-Python parser loop for minutes or allocate gigabytes. The
-function runs in a forked child of a *forkserver* (a clean, single-threaded process that has already
-imported the heavy parsing modules, so starting a child costs milliseconds, not an interpreter start).
-The child caps its own address space (``RLIMIT_AS``); the parent waits on a pipe with a wall-clock
-timeout and kills the child when it expires.
+function runs in a worker process forked from a *forkserver* (a clean, single-threaded process that
+has already imported the heavy parsing modules). The worker caps its own address space
+(``RLIMIT_AS``) and stays warm between files (one per calling thread, replaced every 100 files);
+the parent waits on a pipe with a wall-clock timeout and kills the worker when it expires, when it
+runs out of memory or when it dies — the next call gets a fresh one.
 """
 
 from __future__ import annotations
@@ -70,59 +71,118 @@ def _main_hidden() -> Iterator[None]:
         main.__dict__.update(saved)
 
 
-def _child(conn: Any, memory_mb: int, fn: Callable[..., Any], args: tuple) -> None:
+_MAX_TASKS = 100  # a worker is replaced after this many files (bounds slow memory creep)
+_local = threading.local()
+
+
+def _serve(conn: Any, memory_mb: int) -> None:
+    """The worker loop: run each (fn, args) received and send back the outcome."""
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         try:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         except (ValueError, OSError):
             pass
-    try:
-        result = fn(*args)
-    except MemoryError:
-        conn.send(("memory", None))
-    except BaseException as exc:  # noqa: BLE001 - everything is reported to the parent
-        conn.send(("error", (exc, traceback.format_exc())))
-    else:
-        conn.send(("ok", (result, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
-    finally:
-        conn.close()
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent went away
+        if task is None:
+            return
+        fn, args = task
+        try:
+            result = fn(*args)
+        except MemoryError:
+            conn.send(("memory", None))
+            return  # the heap may be in a bad state: let the parent start a fresh worker
+        except BaseException as exc:  # noqa: BLE001 - everything is reported to the parent
+            try:
+                conn.send(("error", (exc, traceback.format_exc())))
+            except Exception:  # an exception that cannot be pickled
+                conn.send(("error", (RuntimeError(repr(exc)), traceback.format_exc())))
+        else:
+            conn.send(("ok", (result, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
+
+
+class _Worker:
+    """One warm child (per calling thread): forked from the forkserver, reused across files."""
+
+    def __init__(self, memory_mb: int) -> None:
+        ctx = _context()
+        self.conn, child_end = ctx.Pipe(duplex=True)
+        self.proc = ctx.Process(target=_serve, args=(child_end, memory_mb), daemon=True)
+        with _main_hidden():
+            self.proc.start()
+        child_end.close()
+        self.memory_mb = memory_mb
+        self.tasks = 0
+
+    def usable(self, memory_mb: int) -> bool:
+        return self.proc.is_alive() and self.memory_mb == memory_mb and self.tasks < _MAX_TASKS
+
+    def close(self, kill: bool = False) -> None:
+        try:
+            if not kill:
+                self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.conn.close()
+        if kill or self.proc.is_alive():
+            self.proc.join(0 if kill else 0.5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(5)
+
+
+def _worker(memory_mb: int) -> _Worker:
+    w: _Worker | None = getattr(_local, "worker", None)
+    if w is None or not w.usable(memory_mb):
+        if w is not None:
+            w.close()
+        w = _local.worker = _Worker(memory_mb)
+    return w
+
+
+def _discard(w: _Worker) -> None:
+    w.close(kill=True)
+    if getattr(_local, "worker", None) is w:
+        _local.worker = None
 
 
 def run_limited(fn: Callable[..., Any], args: tuple, *, timeout_s: float, memory_mb: int) -> Any:
     """``fn(*args)`` in a killable child; raises SandboxTimeout / SandboxMemoryError / SandboxCrash.
 
-    Exceptions the function raises on purpose (picklable ones, e.g. ``Rejected``) are re-raised here.
+    The child is a warm worker reused for the next call (imports done, caches filled); it is killed
+    and replaced when a call times out, runs out of memory or crashes. Exceptions the function raises
+    on purpose (from ``ingest`` modules, e.g. ``OcrError``) are re-raised here.
     """
-    ctx = _context()
-    recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send, memory_mb, fn, args), daemon=True)
-    with _main_hidden():
-        proc.start()
-    send.close()
-    deadline = time.monotonic() + timeout_s
+    w = _worker(memory_mb)
+    w.tasks += 1
     try:
-        if not recv.poll(max(0.0, deadline - time.monotonic())):
-            raise SandboxTimeout(f"no result after {timeout_s:.0f} s")
-        try:
-            status, payload = recv.recv()
-        except EOFError as exc:
-            raise SandboxCrash(f"child exited with code {proc.exitcode}") from exc
-    finally:
-        recv.close()
-        if proc.is_alive():
-            proc.join(0.5)
-        if proc.is_alive():
-            proc.kill()
-            proc.join(5)
-        if proc.exitcode is not None:
-            proc.close()
+        w.conn.send((fn, args))
+    except (OSError, ValueError):  # the worker died between calls: one fresh start
+        _discard(w)
+        w = _worker(memory_mb)
+        w.tasks += 1
+        w.conn.send((fn, args))
+    deadline = time.monotonic() + timeout_s
+    if not w.conn.poll(max(0.0, deadline - time.monotonic())):
+        _discard(w)
+        raise SandboxTimeout(f"no result after {timeout_s:.0f} s")
+    try:
+        status, payload = w.conn.recv()
+    except (EOFError, OSError) as exc:
+        code = w.proc.exitcode
+        _discard(w)
+        raise SandboxCrash(f"child exited with code {code}") from exc
     if status == "ok":
         result, peak_kb = payload
         global _peak_child_kb
         _peak_child_kb = max(_peak_child_kb, peak_kb)
         return result
     if status == "memory":
+        _discard(w)
         raise SandboxMemoryError("memory limit reached")
     error, tb = payload
     if isinstance(error, Exception) and getattr(error, "__module__", "").startswith("ingest."):
