@@ -8,12 +8,12 @@ cd "$(dirname "$0")/.."
 want_browser=0
 for arg in "$@"; do
   case "$arg" in
-    --browser) want_browser=1 ;;
+    --browser) want_browser=1 ;;  # the test tools: chromium for the browser test, docker-compose to validate the stack
   esac
 done
 
 packages=(tesseract-ocr tesseract-ocr-chi-sim qpdf poppler-utils fonts-noto-cjk libreoffice-writer-nogui)
-if [ "$want_browser" = 1 ]; then packages+=(chromium); fi
+if [ "$want_browser" = 1 ]; then packages+=(chromium docker-compose); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -180,7 +180,6 @@ def test_upload_while_the_broker_is_down_is_sent_later(stack) -> None:  # type: 
 
     from workers import dispatch
     from workers.celery_app import make_celery, sweep_and_resend
-    from workers.config import load_worker_settings
     from workers.tasks import WorkerContext
 
     settings, db, _env = stack
@@ -193,7 +192,7 @@ def test_upload_while_the_broker_is_down_is_sent_later(stack) -> None:  # type: 
         assert s.scalar(select(func.count()).select_from(Job).where(Job.enqueued_at.is_(None))) == 2
     dispatch._producer.cache_clear()
 
-    ctx = WorkerContext(settings, db, load_worker_settings(requeue_after_s=0))
+    ctx = WorkerContext(settings.model_copy(update={"requeue_after_s": 0}), db)
     assert sweep_and_resend(ctx, make_celery(settings.broker_url)) == 2
     client = redis.Redis.from_url(settings.broker_url)
     assert client.llen("default") == 2

@@ -21,7 +21,6 @@ from core.models import Document, Judgment
 from core.settings import Settings
 from workers import batch_status, submit_files
 from workers import jobs as jobs_mod
-from workers.config import load_worker_settings
 from workers.embedded import EmbeddedRunner, start_embedded
 from workers.models import Job
 from workers.tasks import TransientJobError, WorkerContext, run_ingest_job
@@ -38,7 +37,7 @@ def _files(paths: list[Path]) -> list[tuple[str, bytes]]:
 
 
 def _ctx(db: Database, settings: Settings, **w: object) -> WorkerContext:
-    return WorkerContext(settings, db, load_worker_settings(**w))
+    return WorkerContext(settings.model_copy(update=w), db)
 
 
 def test_upload_returns_at_once_with_every_file_queued(db: Database, settings: Settings, corpus_dir: Path) -> None:

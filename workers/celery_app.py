@@ -18,9 +18,8 @@ from celery.schedules import crontab
 from kombu import Exchange, Queue
 
 from core.db import Database
-from core.settings import load_settings
+from core.settings import Settings, load_settings
 from workers import tasks
-from workers.config import load_worker_settings
 from workers.dispatch import INGEST_TASK, declare_queues, send_ingest
 
 log = logging.getLogger(__name__)
@@ -28,17 +27,17 @@ log = logging.getLogger(__name__)
 QUEUES = ("default", "ocr")
 
 
-def time_limit_for(queues: list[str]) -> float:
+def time_limit_for(w: Settings, queues: list[str]) -> float:
     """Hard time limit of one task on a worker serving ``queues``: scans may take much longer."""
-    w = load_worker_settings()
     return w.ocr_time_limit_s if "ocr" in queues else w.ingest_time_limit_s
 
 
 def make_celery(broker_url: str | None, result_backend: str | None = None,
-                queues: list[str] | None = None) -> Celery:
-    """The app; ``queues``: those this worker serves (their time limit applies), default all."""
-    w = load_worker_settings()
-    limit = time_limit_for(list(queues or QUEUES))
+                queues: list[str] | None = None, *, settings: Settings | None = None) -> Celery:
+    """The app; ``queues``: those this worker serves (their time limit applies), default all.
+    Time limits and retry knobs come from ``settings`` (default: read from the environment)."""
+    w = settings or load_settings()
+    limit = time_limit_for(w, list(queues or QUEUES))
     app = Celery("anjian", broker=broker_url or "redis://127.0.0.1:6379/0",
                  backend=result_backend or broker_url, set_as_current=False)
     app.conf.update(
@@ -141,7 +140,7 @@ def sweep_and_resend(ctx: tasks.WorkerContext, app: Celery) -> int:
     from workers import jobs
 
     ids = jobs.sweep(ctx.db)
-    stale = jobs.stale_queued(ctx.db, ctx.wsettings.requeue_after_s)
+    stale = jobs.stale_queued(ctx.db, ctx.settings.requeue_after_s)
     if stale:
         empty = _empty_queues(app, {q for _, q in stale})
         ids += [job_id for job_id, q in stale if q in empty and job_id not in ids]
@@ -192,7 +191,7 @@ _sweeper_stop = threading.Event()
 
 @signals.worker_ready.connect
 def _start_sweeper(sender: Any = None, **_: Any) -> None:
-    interval = load_worker_settings().sweep_interval_s
+    interval = _settings.sweep_interval_s
     consumer_app = getattr(sender, "app", None) or app
 
     def loop() -> None:
@@ -210,4 +209,5 @@ def _stop_sweeper(**_: Any) -> None:
     _sweeper_stop.set()
 
 
-app = make_celery(load_settings().broker_url, load_settings().result_backend)
+_settings = load_settings()
+app = make_celery(_settings.broker_url, _settings.result_backend, settings=_settings)

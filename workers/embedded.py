@@ -18,7 +18,6 @@ from sqlalchemy import select
 from core.db import Database
 from core.settings import Settings
 from workers import jobs, tasks
-from workers.config import WorkerSettings, load_worker_settings
 from workers.models import MaintenanceRun
 
 log = logging.getLogger(__name__)
@@ -120,7 +119,7 @@ class EmbeddedRunner:
 
     def _loop(self, n: int) -> None:
         worker_id = jobs.worker_identity(f"t{n}")
-        poll = self.ctx.wsettings.embedded_poll_s
+        poll = self.ctx.settings.embedded_poll_s
         while not self._stop.is_set():
             try:
                 self._maybe_sweep()
@@ -138,10 +137,10 @@ class EmbeddedRunner:
 
     def _maybe_sweep(self) -> None:
         now = time.monotonic()
-        if now - self._last_sweep < self.ctx.wsettings.sweep_interval_s:
+        if now - self._last_sweep < self.ctx.settings.sweep_interval_s:
             return
         with self._sweep_lock:
-            if now - self._last_sweep < self.ctx.wsettings.sweep_interval_s:
+            if now - self._last_sweep < self.ctx.settings.sweep_interval_s:
                 return
             self._last_sweep = now
         jobs.sweep(self.ctx.db)
@@ -169,9 +168,9 @@ class EmbeddedRunner:
 
 
 def start_embedded(
-    db: Database, settings: Settings, *, threads: int | None = None, wsettings: WorkerSettings | None = None,
+    db: Database, settings: Settings, *, threads: int | None = None,
     maintenance: bool = True,
 ) -> EmbeddedRunner:
     """Start the in-process worker (what ``anjian serve`` does when no broker is configured)."""
-    ctx = tasks.WorkerContext(settings, db, wsettings or load_worker_settings())
+    ctx = tasks.WorkerContext(settings, db)
     return EmbeddedRunner(ctx, threads or settings.embedded_workers, maintenance=maintenance).start()

@@ -23,7 +23,6 @@ from core.models import Correction, Judgment
 from core.pipeline import Pipeline
 from core.settings import Settings
 from workers import jobs
-from workers.config import WorkerSettings, load_worker_settings
 from workers.models import MaintenanceRun
 
 log = logging.getLogger(__name__)
@@ -72,7 +71,6 @@ class WorkerContext:
 
     settings: Settings
     db: Database
-    wsettings: WorkerSettings = field(default_factory=load_worker_settings)
     _pipeline: Pipeline | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -84,7 +82,7 @@ class WorkerContext:
             return self._pipeline
 
     def backoff(self, attempts: int) -> float:
-        w = self.wsettings
+        w = self.settings
         return min(w.retry_backoff_max_s, w.retry_backoff_s * 2 ** max(0, attempts - 1))
 
 
@@ -92,12 +90,12 @@ class WorkerContext:
 def _lease(ctx: WorkerContext, job_id: int, worker_id: str) -> Iterator[None]:
     """Renew the job's lease every third of its length while the body runs."""
     stop = threading.Event()
-    period = max(0.5, ctx.wsettings.job_lease_s / 3)
+    period = max(0.5, ctx.settings.job_lease_s / 3)
 
     def beat() -> None:
         while not stop.wait(period):
             try:
-                if not jobs.renew_lease(ctx.db, job_id, worker_id, ctx.wsettings.job_lease_s):
+                if not jobs.renew_lease(ctx.db, job_id, worker_id, ctx.settings.job_lease_s):
                     log.warning("job %s: lease lost", job_id)
                     return
             except Exception:  # noqa: BLE001 - a missed heartbeat only shortens the lease
@@ -131,11 +129,11 @@ def run_ingest_job(ctx: WorkerContext, job_id: int, worker_id: str | None = None
     document instead of storing the file twice.
     """
     worker_id = worker_id or jobs.worker_identity()
-    claimed = jobs.claim(ctx.db, job_id, worker_id, ctx.wsettings.job_lease_s)
+    claimed = jobs.claim(ctx.db, job_id, worker_id, ctx.settings.job_lease_s)
     if claimed is None:
         log.info("job %s: already finished or held by a live worker", job_id)
         return None
-    if claimed.attempts > ctx.wsettings.max_attempts:
+    if claimed.attempts > ctx.settings.max_attempts:
         msg = f"处理此文件时处理进程已中断 {claimed.attempts - 1} 次（超时或崩溃），已停止重试。"
         jobs.fail(ctx.db, job_id, worker_id, "worker_lost", msg)
         return {"state": "failed", "reason": "worker_lost"}
@@ -149,7 +147,7 @@ def run_ingest_job(ctx: WorkerContext, job_id: int, worker_id: str | None = None
         delay = ctx.backoff(claimed.attempts)
         msg = f"暂时性错误，{delay:.0f} 秒后重试：{exc.__class__.__name__}: {exc}"[:2000]
         log.warning("job %s: %s", job_id, msg)
-        if claimed.attempts >= ctx.wsettings.max_attempts + 2:
+        if claimed.attempts >= ctx.settings.max_attempts + 2:
             jobs.fail(ctx.db, job_id, worker_id, "transient", msg)
             return {"state": "failed", "reason": "transient"}
         try:
