@@ -168,3 +168,14 @@ def test_sandbox_kills_a_hanging_child() -> None:
 def test_sandbox_caps_memory() -> None:
     with pytest.raises(SandboxMemoryError):
         run_limited(bytearray, (3 * 1024**3,), timeout_s=30, memory_mb=512)
+
+
+def test_the_batch_goes_on_after_a_killed_parse(corpus_dir: Path) -> None:
+    """GIVEN a parse that was killed WHEN the next file is read THEN a fresh worker reads it."""
+    with pytest.raises(Rejected):
+        read_document(corpus_dir / "bad/broken_xref.pdf", ReadLimits(parse_timeout_s=0.001, ocr=False))
+    doc = read_document(corpus_dir / "bad/broken_xref.pdf", ReadLimits(ocr=False))
+    assert doc.text
+    with pytest.raises(SandboxMemoryError):
+        run_limited(bytearray, (3 * 1024**3,), timeout_s=30, memory_mb=512)
+    assert read_document(corpus_dir / "bad/broken_xref.pdf", ReadLimits(ocr=False)).text == doc.text
