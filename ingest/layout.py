@@ -351,19 +351,23 @@ def _page_margins(page: Page, doc: Margins) -> Margins:
 _OPENING = "（(《“‘〔［[【〈「"
 
 
-def _starts_at(ln: Line, x: float, m: Margins, tol: float) -> bool:
-    # an opening bracket's ink sits in the right half of its cell: its OCR box starts later
-    if ln.text[:1] in _OPENING:
-        return -tol <= ln.x0 - x <= max(tol, 0.85 * m.size)
-    return abs(ln.x0 - x) <= tol
+def _starts_at_margin(ln: Line, m: Margins, tol: float) -> bool:
+    """Does the line start at the left margin (not at the indent)? A speck read in front of the
+    first character may pull an OCR line up to a character further left; an opening bracket's ink
+    sits in the right half of its cell, so its box starts up to a character later."""
+    dx = ln.x0 - m.left
+    late = max(tol, 1.0 * m.size) if ln.text[:1] in _OPENING else tol
+    return -max(tol, 1.0 * m.size) <= dx <= late
 
 
 def _continues(prev: Line, prev_m: Margins, ln: Line, m: Margins, tol: float) -> bool:
-    if not _starts_at(ln, m.left, m, tol):
+    if not _starts_at_margin(ln, m, tol):
         return False
     if abs(ln.size - m.size) > 0.75 or abs(prev.size - m.size) > 0.75:
         return False
-    if not (_starts_at(prev, prev_m.left, prev_m, tol) or _starts_at(prev, prev_m.indent, prev_m, tol)):
+    # the line above is body text: it starts at the margin or the indent (or, read by OCR, a little
+    # off), not centred or right-aligned like a title, a case number or a signature line
+    if prev.x0 > prev_m.indent + 1.0 * m.size:
         return False
     if m.pitch and ln.top > prev.top and ln.top - prev.top > 1.6 * m.pitch:
         return False  # a blank line between: block paragraphs without indent
