@@ -74,7 +74,11 @@ def evaluate(
             path = corpus_dir / rel
             if progress:
                 progress(rel)
-            record, reason = reader(path)
+            try:
+                record, reason = reader(path)
+            except Exception as exc:  # one broken file must not end the evaluation: it counts as a miss
+                print(f"读取失败 {rel}: {type(exc).__name__}: {exc}", file=sys.stderr)
+                record, reason = None, "error"
             n[kind] += 1
             if record is None:
                 rejected.append({"file": rel, "reason": reason})

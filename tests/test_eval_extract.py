@@ -71,3 +71,12 @@ def test_eval_extract_on_one_scan(corpus_dir: Path) -> None:
     data = json.loads(result.stdout.strip().splitlines()[-1])
     assert data["n"] == {"scan_pdf": 1}
     assert data["accuracy"]["scan_pdf"]["case_no"] == 1.0
+
+
+def test_a_reader_crash_counts_as_a_miss_not_an_abort(corpus_dir: Path) -> None:
+    def broken(path: Path) -> tuple[None, str]:
+        raise RuntimeError("worker died")
+
+    result = evaluate(corpus_dir, broken, kinds=["text_pdf"], ids={"sea-001", "sea-007"})
+    assert result["n"] == {"text_pdf": 2}
+    assert [r["reason"] for r in result["rejected"]] == ["error", "error"]
