@@ -100,10 +100,16 @@ def repair_case_no_province(case_no: str | None, court: str | None) -> str | Non
     if not m or m.group(1) in _VALID_ABBR or "字" in case_no:
         return case_no
     court = court.removeprefix("中华人民共和国")
-    for province, abbr in _PROVINCE_ABBR.items():
-        if court.startswith(province):
-            return case_no[: m.start(1)] + abbr + case_no[m.end(1) :]
-    return case_no
+    province = next((p for p in _PROVINCE_ABBR if court.startswith(p)), None)
+    if province is None:  # 广州铁路运输法院, 温州市鹿城区人民法院: the province of the city it names
+        from ingest.fields_places import regions
+
+        reg = regions()
+        full = reg.province_of_place(court) if reg else None
+        province = next((p for p in _PROVINCE_ABBR if full and full.startswith(p)), None)
+    if province is None:
+        return case_no
+    return case_no[: m.start(1)] + _PROVINCE_ABBR[province] + case_no[m.end(1) :]
 
 
 def find_title(norm: str, limit_lines: int = 12) -> str | None:

@@ -46,6 +46,13 @@ class Regions:
         close = [n for n in pool if sum(a != b for a, b in zip(n, token, strict=True)) == 1]
         return close[0] if len(close) == 1 else None
 
+    def province_of_place(self, name: str) -> str | None:
+        """The province of the prefecture or county a name starts with (广州铁路运输法院 → 广东省), when unique."""
+        found = {p for p, c in self.cities if len(c) >= 3 and (name.startswith(c) or name.startswith(c[:-1]))}
+        if not found:
+            found = {p for p, _, a in self.counties if len(a) >= 3 and name.startswith(a)}
+        return found.pop() if len(found) == 1 else None
+
     def province_of(self, name: str) -> str | None:
         for p in self.provinces:
             if name.startswith(p):

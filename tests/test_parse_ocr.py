@@ -109,3 +109,28 @@ def test_party_name_misread_once_is_outvoted_by_the_rest_of_the_text() -> None:
     assert consensus_name("周浇文", norm, ("原告",)) == "周滋文"
     clean = "原告王秀银。\n原告王秀银诉被告……准许原告王秀银撤回起诉。"
     assert consensus_name("王秀银", clean, ("原告",)) == "王秀银"
+
+
+def test_case_number_province_from_a_court_named_by_its_city() -> None:
+    from ingest.fields import repair_case_no_province
+
+    assert repair_case_no_province("（2023）甸7101行初3843号", "广州铁路运输法院") == "（2023）粤7101行初3843号"
+    assert repair_case_no_province("（2014）南行非审字第35号", "河北省南宫市人民法院") == "（2014）南行非审字第35号"
+
+
+def test_party_block_survives_a_damaged_agent_line() -> None:
+    """GIVEN OCR dropped 委托 from an agent line inside the party block THEN later parties are still read."""
+    text = "\n".join([
+        "北京市高级人民法院", "行政判决书", "（2018）京行终766号",
+        "上诉人（原审第三人）湖南华慧新能源股份有限公司，住所地湖南省益阳市赫山区。",
+        "代理人罗远程，湖南华慧新能源股份有限公司员工，", "住湖南省新宁县。",
+        "被上诉人（原审原告）东莞市力源电池有限公司，住所地广东省东莞市黄江镇。",
+        "原审被告国家知识产权局专利复审委员会，住所地北京市海淀区北四环西路。",
+        "上诉人湖南华慧新能源股份有限公司因实用新型专利权无效行政纠纷一案，不服北京知识产权法院（2016）京73行初4355号行政判决，向本院提起上诉。",
+        "本院认为，上诉理由不能成立。依照《中华人民共和国行政诉讼法》第八十九条第一款第（一）项之规定，判决如下：",
+        "驳回上诉，维持原判。", "本判决为终审判决。", "审判长　孔庆兵", "二〇一八年十一月三十日", "书记员　张侦",
+    ])
+    record = parse_text(text)
+    assert record.plaintiffs == ["东莞市力源电池有限公司"]
+    assert record.defendants == ["国家知识产权局专利复审委员会"]
+    assert record.third_parties == ["湖南华慧新能源股份有限公司"]
