@@ -267,6 +267,42 @@ def _without_specks(lines: list[list[_Word]], scale: float) -> list[list[_Word]]
     return out
 
 
+_NUMERALS = "〇一二三四五六七八九十"
+_ZERO_LIKE = re.compile(r"[OoQ0CcG〇○]")
+_DASHES = re.compile(r"[-—–_－一]+")
+_YEAR = re.compile(r"^(?:二〇[〇一二三四五六七八九]{2}|一九[〇一二三四五六七八九]{2})$")
+_MONTH = re.compile(r"^(?:[一二三四五六七八九十]|十[一二])$")
+_DAY = re.compile(r"^(?:[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?|三十一?)$")
+
+
+def fix_date_line(text: str) -> str:
+    """The signature date (二〇一九年十月三十日) is where the court seal is stamped, and OCR reads it
+    worst: 〇 as O/o/0/C/G or twice, 一 as a dash, stray marks between. In a line shaped like such a
+    date, each part is repaired only when the repair gives a valid year / month / day; a part that
+    cannot be read with confidence is left as read."""
+    compact = re.sub(r"\s+", "", text)
+    m = re.fullmatch(r"(.{2,8})年(.{1,4})月(.{1,5})日", compact)
+    if not m or not compact.startswith(("二", "一九")):
+        return text
+    year = _DASHES.sub("一", _ZERO_LIKE.sub("〇", m.group(1)))
+    year = "".join(c for c in year if c in _NUMERALS)
+    while len(year) > 4 and "〇〇" in year:
+        year = year.replace("〇〇", "〇", 1)
+    if len(year) == 3 and year.startswith("二") and year[1] != "〇":
+        year = "二〇" + year[1:]
+    day = _DASHES.sub("一", m.group(3))
+    if len(day) == 3 and day[0] in "二三" and day[1] not in _NUMERALS and day[2] in _NUMERALS:
+        day = day[0] + "十" + day[2]  # 二十二 with its 十 misread
+    parts = []
+    for raw, fixed, pattern in (
+        (m.group(1), year, _YEAR),
+        (m.group(2), _DASHES.sub("一", m.group(2)), _MONTH),
+        (m.group(3), day, _DAY),
+    ):
+        parts.append(fixed if pattern.match(fixed) else raw)
+    return f"{parts[0]}年{parts[1]}月{parts[2]}日"
+
+
 def _advance(text: str) -> float:
     """Width in ems: Han and full-width forms 1, brackets 1 (tesseract turns （） into ()), others 0.5."""
     return sum(1.0 if (_is_cjk(c) or c in "()") else 0.5 for c in text)
@@ -313,4 +349,6 @@ def page_from_tsv(tsv: str, number: int, width: float, height: float, dpi: int) 
     margin = starts[len(starts) // 5] if starts else 0  # most lines start at or right of it
     lines = [words_to_line(_drop_stray_marks(ws, em, margin), scale, em, han_height) for ws in words if ws]
     lines = [ln for ln in lines if ln.text.strip()]
+    for ln in lines:
+        ln.text = fix_date_line(ln.text)
     return OcrPage(Page(number, width, height, lines), round(conf / 100.0, 3), blank=not lines)

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from ingest.ocr import clean_page, remove_red, skew_angle
+from ingest.ocr import clean_page, fix_date_line, remove_red, skew_angle
 from ingest.read import ReadLimits, read_document
 
 
@@ -71,3 +71,18 @@ def test_skew_is_measured_within_a_few_tenths_of_a_degree() -> None:
     gray = cv2.cvtColor(rot, cv2.COLOR_RGB2GRAY)
     angle = skew_angle((gray < 128).astype(np.uint8))
     assert abs(angle + 1.5) <= 0.3
+
+
+@pytest.mark.parametrize(
+    ("read", "fixed"),
+    [
+        ("二oO--六年六月二：二日", "二〇一六年六月二十二日"),  # 〇 read twice, 一 as dashes, 十 as a colon
+        ("二〇〇一八年十月十一日", "二〇一八年十月十一日"),
+        ("二人〇一七年十一月二十一日", "二〇一七年十一月二十一日"),
+        ("二〇〇一年三月五日", "二〇〇一年三月五日"),  # a real 2001 stays
+        ("二〇一八年十月小--日", "二〇一八年十月小--日"),  # an unreadable day is left as read
+        ("本院于二〇一八年受理", "本院于二〇一八年受理"),  # not a date line
+    ],
+)
+def test_seal_damaged_date_lines_are_repaired_only_when_unambiguous(read: str, fixed: str) -> None:
+    assert fix_date_line(read) == fixed
