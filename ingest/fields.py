@@ -44,9 +44,9 @@ def find_case_no(norm: str, head_chars: int = 600) -> tuple[str | None, tuple[in
         line = head[line_start : line_end if line_end >= 0 else len(head)]
         if len(line) <= 40:  # the case-number line, not a sentence quoting another case
             return normalize_case_no(_with_hao(m)), (m.start(), m.end())
-    m = CASE_NO_RE.search(norm)
-    if m:
-        return normalize_case_no(_with_hao(m)), (m.start(), m.end())
+    anywhere = CASE_NO_RE.search(norm)
+    if anywhere:
+        return normalize_case_no(_with_hao(anywhere)), (anywhere.start(), anywhere.end())
     return None, None
 
 
@@ -116,7 +116,7 @@ def find_title(norm: str, limit_lines: int = 12) -> str | None:
     """The document's title line (行政判决书); a web copy's longer page title only when there is no other."""
     titles = [ln.strip() for ln in norm.split("\n")[:limit_lines] if TITLE_RE.match(ln.strip()) and not CASE_NO_RE.search(ln)]
     short = [t for t in titles if len(t) <= 14]
-    return (short or titles or [None])[0]
+    return (short or titles)[0] if titles else None
 
 
 def find_doc_kind(title: str | None, norm: str) -> DocKind | None:
@@ -165,7 +165,7 @@ def find_date(norm: str) -> str | None:
     """The date of the signature block (the last standalone date line), ISO or None for placeholders."""
     tail_start = max(0, len(norm) - 3000)
     tail = norm[tail_start:]
-    candidates = []
+    candidates: list[str | None] = []
     for line in tail.split("\n"):
         s = re.sub(r"[-—–_－~]+", "一", line.strip())  # OCR reads 一 as a dash
         if len(s) > 20 or not re.search(r"年.{1,4}月.{1,5}日$", s):

@@ -189,14 +189,13 @@ def _from_opening(sentence: str, procedure: Procedure | None) -> dict[str, list[
         if not seg or re.match(r"^(认为|因|对)", seg):
             continue
         for name in _names_in_segment(seg):
+            named_role: str | None = None
             if mk.group("role"):
-                role = original_role(mk.group("role"), mk.group("paren") or "", name, procedure)
-            elif mk.group("conn") in ("诉", "因诉", "因与", "与", "不服", "因认为"):
-                role = DEFENDANT if looks_like_agency(name) else None
-            else:
-                role = None
-            if role:
-                _add(out[role], name)
+                named_role = original_role(mk.group("role"), mk.group("paren") or "", name, procedure)
+            elif mk.group("conn") in ("诉", "因诉", "因与", "与", "不服", "因认为") and looks_like_agency(name):
+                named_role = DEFENDANT
+            if named_role:
+                _add(out[named_role], name)
     return out
 
 
