@@ -55,7 +55,7 @@ def print_classification(c: Classification, title: str) -> None:
             how += f"，规则 {', '.join(t.rules)}"
         out.print(f"● {t.cause.zh}（{t.cause.value}）— {how}")
         for e in t.evidence:
-            where = SectionName[e.section].zh if e.section in SectionName.__members__ else "正文"
+            where = SectionName[e.section].zh if e.section and e.section in SectionName.__members__ else "正文"
             out.print(f"    “{e.text}”", highlight=False, soft_wrap=True)
             out.print(f"    [dim]（{where}，第 {e.start}–{e.end} 字）[/dim]")
 

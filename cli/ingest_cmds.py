@@ -16,7 +16,7 @@ from rich.table import Table
 from cli.context import database, settings
 from core.pipeline import IngestResult, Pipeline
 from core.store import StoreError, add_correction, find_judgment, iter_judgments, judgment_as_json
-from core.taxonomy import DocumentStatus, RejectReason
+from core.taxonomy import DocumentStatus, RejectReason, ZhEnum
 
 INPUT_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".txt"}
 err = Console(stderr=True)
@@ -145,7 +145,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         err.print(f"已更正 {case} 的 {field}")
 
 
-def _zh(enum: type, code: str | None) -> str | None:
+def _zh(enum: type[ZhEnum], code: str | None) -> str | None:
     member = enum.parse(code) if code else None
     return f"{member.zh}（{code}）" if member is not None else code
 

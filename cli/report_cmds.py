@@ -130,10 +130,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:  # noqa: C901  (o
                 raise _fail(f"不认识的败诉原因「{c}」：可选 {', '.join(x.value for x in LossCause)}")
             causes.append(code.value)
         for f in field or []:
-            code = Field.parse(f)
-            if code is None:
+            field_code = Field.parse(f)
+            if field_code is None:
                 raise _fail(f"不认识的执法领域「{f}」")
-            fields.append(code.value)
+            fields.append(field_code.value)
         try:
             p = Period.parse(str(year) if year else period)
         except StatsError as exc:

@@ -306,7 +306,7 @@ class Pipeline:
             if doc is None:
                 return None
             return IngestResult(
-                shown, DocumentStatus(doc.status), reason=RejectReason(doc.reason) if doc.reason else None,
+                shown, DocumentStatus[doc.status], reason=RejectReason[doc.reason] if doc.reason else None,
                 warnings=list(doc.warnings or []), message=doc.message, judgment_id=doc.judgment_id,
                 document_id=doc.id, file_kind=doc.file_kind,
             )

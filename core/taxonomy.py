@@ -6,6 +6,7 @@ Plain data, no I/O: every package may import it.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 
 class ZhEnum(StrEnum):
@@ -20,7 +21,7 @@ class ZhEnum(StrEnum):
         return obj
 
     @classmethod
-    def parse(cls, text: str) -> ZhEnum | None:
+    def parse(cls, text: str) -> Self | None:
         """Accept the code or the Chinese label (``'procedure'`` or ``'违反法定程序'``)."""
         text = text.strip()
         for member in cls:
