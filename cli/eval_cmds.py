@@ -108,7 +108,7 @@ def pipeline_reader(store_dir: Path) -> Reader:
         result = pipeline.ingest_path(path)
         if result.record is None and result.status.value == "duplicate":
             # the same bytes as a file already read: score what this file says, read again
-            return pipeline.understand(pipeline.read(path.read_bytes(), path.name).text), None
+            return pipeline.understand(pipeline.read(path.read_bytes(), path.name)), None
         if result.record is None:
             return None, result.reason.value if result.reason else result.status.value
         return result.record, None

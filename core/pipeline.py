@@ -129,10 +129,10 @@ class Pipeline:
 
         return read_bytes(data, filename, self.read_limits())
 
-    def understand(self, text: str) -> JudgmentRecord:
+    def understand(self, read: ReadDocument) -> JudgmentRecord:
         from ingest.parse import parse_text
 
-        return parse_text(text)
+        return parse_text(read.text, read.furniture)
 
     def classifier_model(self) -> Any:
         """This installation's trained model (data_dir/models or ANJIAN_MODEL_PATH), else the shipped one."""
@@ -197,7 +197,7 @@ class Pipeline:
 
         try:
             read = self.read(data, filename)
-            record = self.understand(read.text)
+            record = self.understand(read)
         except Rejected as rej:
             return self._store_rejection(shown, digest, filename, stored_path, len(data), ingest_key, rej)
         classification = self.classify(record)

@@ -182,11 +182,13 @@ def find_date(norm: str) -> str | None:
     # the signature date is the first standalone date line near the end (an annex may follow it)
     if candidates and candidates[0] is not None:
         return candidates[0]
-    # masked or missing: a web copy's metadata line (裁判日期 / 发布日期) is the best date available
-    m = WEB_DATE_RE.search(norm[:800])
-    if m:
-        return parse_cn_date(f"{m.group(2)}年{m.group(3)}月{m.group(4)}日")
     return None
+
+
+def find_web_date(lines: str) -> str | None:
+    """A web copy's metadata line (裁判日期 / 发布日期): the best date when the printed one is masked."""
+    m = WEB_DATE_RE.search(lines)
+    return parse_cn_date(f"{m.group(2)}年{m.group(3)}月{m.group(4)}日") if m else None
 
 
 _ZERO_LOOKALIKES = "OoCcDQ口@○0〇"

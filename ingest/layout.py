@@ -187,6 +187,15 @@ def remove_furniture(pages: Sequence[Page]) -> list[Page]:
     return out
 
 
+def removed_lines(before: Sequence[Page], after: Sequence[Page]) -> list[str]:
+    """The text of the lines ``remove_furniture`` dropped, page by page, in reading order."""
+    out: list[str] = []
+    for page, kept in zip(before, after, strict=True):
+        kept_ids = {id(ln) for ln in kept.lines}
+        out.extend(ln.text for ln in page.lines if id(ln) not in kept_ids)
+    return out
+
+
 def _edge_candidates(page: Page, size: float) -> list[tuple[str, int]]:
     lines = page.lines
     if not lines:

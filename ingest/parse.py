@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from core.taxonomy import RejectReason, SectionName
 from ingest import citations, fields, fields_action, fields_places, parties
@@ -34,8 +35,11 @@ def is_judgment(text: str) -> bool:
     return has_roles and sum(signals) >= 2
 
 
-def parse_text(text: str) -> JudgmentRecord:
-    """Parse one document's text; raises ``Rejected(not_judgment)`` when it is not a court document."""
+def parse_text(text: str, furniture: Sequence[str] = ()) -> JudgmentRecord:
+    """Parse one document's text; raises ``Rejected(not_judgment)`` when it is not a court document.
+
+    ``furniture``: the page-furniture lines the reader removed (ReadDocument.furniture); a web print-out's
+    裁判日期/发布日期 there dates a judgment whose printed date is masked."""
     if not text or not text.strip():
         raise Rejected(RejectReason.blank, "文件没有可读的文字内容。")
     if not is_judgment(text):
@@ -51,6 +55,11 @@ def parse_text(text: str) -> JudgmentRecord:
     record.doc_kind = fields.find_doc_kind(record.title, norm)
     record.procedure = fields.find_procedure(record.case_no, record.title, norm)
     record.judgment_date = _plausible_date(fields.find_date(norm), record.case_no)
+    record.judgment_date_source = "signature" if record.judgment_date else None
+    if record.judgment_date is None:
+        web = fields.find_web_date("\n".join(furniture) + "\n" + norm[:800])
+        record.judgment_date = _plausible_date(web, record.case_no)
+        record.judgment_date_source = "web_metadata" if record.judgment_date else None
     record.judges, record.clerk = fields.find_signatures(norm)
     parties.fill_parties(record, norm, offsets)
     _repair_agency_places(record, norm)

@@ -65,7 +65,7 @@ def read_pdf(data: bytes, limits: ReadLimits) -> ReadDocument:
             )
         raise Rejected(RejectReason.blank, "PDF 中没有任何文字（空白页面，文字识别也未找到内容）。", warnings)
 
-    text, spans = assemble(pages)
+    text, spans, furniture = assemble(pages)
     ocr_q = [q for q, s in zip(qualities, sources, strict=True) if s is PageSource.ocr]
     if ocr_q and sum(ocr_q) / len(ocr_q) < 0.6:
         _add(warnings, "low_quality")
@@ -74,7 +74,7 @@ def read_pdf(data: bytes, limits: ReadLimits) -> ReadDocument:
         for p, s, q, (a, b) in zip(pages, sources, qualities, spans, strict=True)
     ]
     kind = FileKind.scan_pdf if PageSource.ocr in sources else FileKind.text_pdf
-    return ReadDocument(kind=kind, text=text, pages=infos, warnings=warnings)
+    return ReadDocument(kind=kind, text=text, pages=infos, warnings=warnings, furniture=furniture)
 
 
 def _add(warnings: list[str], code: str) -> None:

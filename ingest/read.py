@@ -16,7 +16,7 @@ from typing import Any
 from core.taxonomy import RejectReason
 from ingest.detect import Format, detect_format
 from ingest.errors import Rejected
-from ingest.layout import Page, join_paragraphs, remove_furniture
+from ingest.layout import Page, join_paragraphs, remove_furniture, removed_lines
 from ingest.record import FileKind, PageInfo, PageSource, ReadDocument
 
 
@@ -111,9 +111,11 @@ def _single_page(kind: FileKind, source: PageSource, text: str) -> ReadDocument:
     )
 
 
-def assemble(pages: list[Page]) -> tuple[str, list[tuple[int, int]]]:
-    """Furniture removed, paragraphs joined: the text and each page's (start, end) offsets."""
+def assemble(pages: list[Page]) -> tuple[str, list[tuple[int, int]], list[str]]:
+    """Furniture removed, paragraphs joined: the text, each page's (start, end) offsets, and the
+    furniture lines that were removed."""
     cleaned = remove_furniture(pages)
+    furniture = removed_lines(pages, cleaned)
     parts: list[str] = []
     spans: list[tuple[int, int]] = []
     offset = 0
@@ -125,4 +127,4 @@ def assemble(pages: list[Page]) -> tuple[str, list[tuple[int, int]]]:
             parts.append(piece)
             offset += len(piece)
         spans.append((start if start is not None else offset, offset))
-    return "".join(parts), spans
+    return "".join(parts), spans, furniture

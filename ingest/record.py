@@ -46,6 +46,9 @@ class ReadDocument(BaseModel):
     text: str
     pages: list[PageInfo]
     warnings: list[str] = []  # codes: repaired, ocr_fallback, low_quality, ...
+    # Lines removed as page furniture (print headers, page titles, 发布日期, URL footers), kept because a
+    # web print-out's header may carry the only date of a judgment whose signature date is masked.
+    furniture: list[str] = []
 
 
 class Span(BaseModel):
@@ -98,6 +101,9 @@ class JudgmentRecord(BaseModel):
     doc_kind: DocKind | None = None
     procedure: Procedure | None = None
     judgment_date: str | None = None  # ISO yyyy-mm-dd
+    # "signature": the date under the signature block; "web_metadata": a web copy's 裁判日期/发布日期 line,
+    # used only when the printed date is masked (××××年××月××日) or missing.
+    judgment_date_source: str | None = None
     plaintiffs: list[str] = []
     defendants: list[str] = []
     third_parties: list[str] = []
