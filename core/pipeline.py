@@ -113,16 +113,7 @@ class Pipeline:
     def read_limits(self) -> Any:
         from ingest.read import ReadLimits
 
-        s = self.settings
-        return ReadLimits(
-            max_pages=s.max_pages,
-            max_bytes=s.max_file_mb * 1024 * 1024,
-            parse_timeout_s=s.parse_timeout_s,
-            ocr_timeout_s=s.ocr_timeout_s,
-            ocr_lang=s.ocr_lang,
-            ocr_dpi=s.ocr_dpi,
-            ocr_threads=s.ocr_threads,
-        )
+        return ReadLimits.from_settings(self.settings)
 
     def read(self, data: bytes, filename: str) -> ReadDocument:
         from ingest.read import read_bytes
