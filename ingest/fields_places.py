@@ -125,10 +125,14 @@ def _repair_from(
     for length in range(min(12, len(place) - i), 1, -1):
         token = place[i : i + length]
         candidates = [token] if token in reg.all_names else []
-        # a name the document repeats as written is a real (perhaps former) name, not a misread
-        if not candidates and length >= 3 and text.count(token) <= 1:
+        if not candidates and length >= 3:
             near = reg.nearest(token, province, city) if province else None
             near = near or reg.nearest(token, province) or reg.nearest(token)
+            # a name the document repeats that differs from a division only in its suffix is a real
+            # former name (无为县, now 无为市), not a misread; a misread stem (淇河区 for 湛河区) is
+            # corrected however often OCR repeated it
+            if near and text.count(token) > 1 and near[:-1] == token[:-1]:
+                near = None
             candidates = [near] if near else []
         for cand in candidates:
             new_province = cand if cand in reg.provinces else province

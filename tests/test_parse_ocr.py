@@ -102,6 +102,15 @@ def test_a_former_name_the_text_repeats_is_not_corrected() -> None:
     assert repair_agency("淑浦县人口和计划生育局", "湖南省", "淑浦县人口和计划生育局") == "溆浦县人口和计划生育局"
 
 
+def test_a_misread_stem_is_corrected_however_often_ocr_repeats_it() -> None:
+    """GIVEN a scan whose OCR reads 湛河区 as 淇河区 in the header and again in the text
+    THEN the court is still 湛河区: only a suffix change (县 → 市) marks a real former name."""
+    from ingest.fields_places import repair_court
+
+    text = "河南省平顶山市淇河区人民法院\n行政裁定书\n……本院（平顶山市淇河区人民法院）认为……"
+    assert repair_court("河南省平顶山市淇河区人民法院", text) == "河南省平顶山市湛河区人民法院"
+
+
 def test_party_name_misread_once_is_outvoted_by_the_rest_of_the_text() -> None:
     from ingest.parties import consensus_name
 
