@@ -107,6 +107,7 @@ def register_eval(eval_app: typer.Typer) -> None:
         corpus: Annotated[Path, typer.Argument(help="带标注的语料目录（judgments.jsonl + labels.jsonl）")] = DEFAULT_CORPUS,
         engine: Annotated[str, typer.Option("--engine", help="embedded 或 es（用 ANJIAN_ES_URL，临时别名）")] = "embedded",
         verbose: Annotated[bool, typer.Option("--verbose", help="逐条列出每个检索式")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象（缺省亦为 JSON）/ one JSON object")] = True,
     ) -> None:
         """检索质量：由标注写出的检索式，每条应找到的裁判文书，查全率与查准率 / Search recall and precision."""
         import os
