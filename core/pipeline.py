@@ -115,10 +115,10 @@ class Pipeline:
 
         return ReadLimits.from_settings(self.settings)
 
-    def read(self, data: bytes, filename: str) -> ReadDocument:
+    def read(self, data: bytes, filename: str, *, ocr_cache: Any = None, progress: Any = None) -> ReadDocument:
         from ingest.read import read_bytes
 
-        return read_bytes(data, filename, self.read_limits())
+        return read_bytes(data, filename, self.read_limits(), ocr_cache=ocr_cache, progress=progress)
 
     def understand(self, read: ReadDocument) -> JudgmentRecord:
         from ingest.parse import parse_text
@@ -147,17 +147,25 @@ class Pipeline:
         return classify_record(record, self.classifier_model(), thresholds_for(self.settings))
 
     # -- the whole file -----------------------------------------------------------------------
-    def ingest_path(self, path: Path, *, filename: str | None = None, ingest_key: str | None = None) -> IngestResult:
+    def ingest_path(
+        self, path: Path, *, filename: str | None = None, ingest_key: str | None = None,
+        ocr_cache: Any = None, progress: Any = None,
+    ) -> IngestResult:
         path = Path(path)
         try:
             data = path.read_bytes()
         except OSError as exc:
             raise FileNotFoundError(f"无法读取文件 {path}: {exc}") from exc
-        return self.ingest_bytes(data, filename or path.name, shown_path=str(path), ingest_key=ingest_key)
+        return self.ingest_bytes(
+            data, filename or path.name, shown_path=str(path), ingest_key=ingest_key,
+            ocr_cache=ocr_cache, progress=progress,
+        )
 
     def ingest_bytes(
-        self, data: bytes, filename: str, *, shown_path: str | None = None, ingest_key: str | None = None
+        self, data: bytes, filename: str, *, shown_path: str | None = None, ingest_key: str | None = None,
+        ocr_cache: Any = None, progress: Any = None,
     ) -> IngestResult:
+        """``ocr_cache``/``progress``: passed to the reader (see ``ingest.pdf_read.read_pdf``)."""
         shown = shown_path or filename
         if ingest_key is not None:
             earlier = self._result_for_key(ingest_key, shown)
@@ -187,7 +195,7 @@ class Pipeline:
                 )
 
         try:
-            read = self.read(data, filename)
+            read = self.read(data, filename, ocr_cache=ocr_cache, progress=progress)
             record = self.understand(read)
         except Rejected as rej:
             return self._store_rejection(shown, digest, filename, stored_path, len(data), ingest_key, rej)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from core.taxonomy import RejectReason
@@ -17,7 +18,17 @@ if TYPE_CHECKING:
     from ingest.read import ReadLimits
 
 
-def read_pdf(data: bytes, limits: ReadLimits) -> ReadDocument:
+# ``ocr_cache(number)``: an already recognised page (1-based number), or None to OCR it here.
+OcrCache = Callable[[int], "OcrPage | None"]
+# ``progress(done, total)``: pages read so far of the file's pages.
+Progress = Callable[[int, int], None]
+
+
+def read_pdf(
+    data: bytes, limits: ReadLimits, *, ocr_cache: OcrCache | None = None, progress: Progress | None = None
+) -> ReadDocument:
+    """Read a PDF. ``ocr_cache`` supplies pages recognised elsewhere (e.g. by workers OCR-ing page ranges
+    in parallel); ``progress`` is told after each page. Both default to None: everything read here."""
     from ingest.read import assemble
 
     info = inspect_pdf(data, limits.max_pages)
@@ -29,7 +40,10 @@ def read_pdf(data: bytes, limits: ReadLimits) -> ReadDocument:
     qualities: list[float] = []
     # judge each page's text layer without its furniture (a URL footer is not mojibake)
     bare = remove_furniture([rp.page for rp in raw])
-    for rp, bare_page in zip(raw, bare, strict=True):
+    total = len(raw)
+    for done, (rp, bare_page) in enumerate(zip(raw, bare, strict=True)):
+        if progress is not None and done:
+            progress(done, total)
         page_text = "\n".join(ln.text for ln in bare_page.lines)
         if not page_text.strip() and rp.n_glyphs and not rp.has_image:
             need_ocr, fallback, quality = False, False, 1.0  # nothing but a page number or header
@@ -49,7 +63,9 @@ def read_pdf(data: bytes, limits: ReadLimits) -> ReadDocument:
             qualities.append(0.0)
             _add(warnings, "ocr_skipped")
             continue
-        ocr = _ocr(info.data, rp, limits)
+        ocr = ocr_cache(rp.page.number) if ocr_cache is not None else None
+        if ocr is None:
+            ocr = _ocr(info.data, rp, limits)
         pages.append(ocr.page)
         sources.append(PageSource.ocr if not ocr.blank else PageSource.text_layer)
         qualities.append(ocr.quality)
@@ -65,6 +81,8 @@ def read_pdf(data: bytes, limits: ReadLimits) -> ReadDocument:
             )
         raise Rejected(RejectReason.blank, "PDF 中没有任何文字（空白页面，文字识别也未找到内容）。", warnings)
 
+    if progress is not None:
+        progress(total, total)
     text, spans, furniture = assemble(pages)
     ocr_q = [q for q, s in zip(qualities, sources, strict=True) if s is PageSource.ocr]
     if ocr_q and sum(ocr_q) / len(ocr_q) < 0.6:
@@ -102,11 +120,17 @@ def _text_layer(data: bytes, limits: ReadLimits) -> list[RawPage]:
 
 
 def _ocr(data: bytes, rp: RawPage, limits: ReadLimits) -> OcrPage:
+    return ocr_pdf_page(data, rp.page.number, limits)
+
+
+def ocr_pdf_page(data: bytes, number: int, limits: ReadLimits) -> OcrPage:
+    """OCR page ``number`` (1-based) of a PDF in the sandbox, exactly as the reader does.
+    Raises ``Rejected`` (ocr_failed) when it times out or fails."""
     from ingest.ocr import OcrError, ocr_page
 
     args = (
         data,
-        rp.page.number - 1,
+        number - 1,
         limits.ocr_dpi,
         limits.ocr_lang,
         limits.ocr_timeout_s,
@@ -119,9 +143,9 @@ def _ocr(data: bytes, rp: RawPage, limits: ReadLimits) -> OcrPage:
         )
     except (SandboxTimeout, SandboxMemoryError) as exc:
         raise Rejected(
-            RejectReason.ocr_failed, f"第 {rp.page.number} 页文字识别超时或超出内存上限，已中止。"
+            RejectReason.ocr_failed, f"第 {number} 页文字识别超时或超出内存上限，已中止。"
         ) from exc
     except (SandboxCrash, OcrError) as exc:
         raise Rejected(
-            RejectReason.ocr_failed, f"第 {rp.page.number} 页文字识别失败：{str(exc)[:120]}"
+            RejectReason.ocr_failed, f"第 {number} 页文字识别失败：{str(exc)[:120]}"
         ) from exc

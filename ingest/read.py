@@ -62,7 +62,11 @@ def read_document(path: Path, limits: ReadLimits = ReadLimits()) -> ReadDocument
     return read_bytes(data, path.name, limits)
 
 
-def read_bytes(data: bytes, filename: str, limits: ReadLimits = ReadLimits()) -> ReadDocument:  # noqa: B008
+def read_bytes(
+    data: bytes, filename: str, limits: ReadLimits = ReadLimits(),  # noqa: B008
+    *, ocr_cache: Any = None, progress: Any = None,
+) -> ReadDocument:
+    """``ocr_cache``/``progress``: see :func:`ingest.pdf_read.read_pdf` (PDFs only; None: read everything)."""
     if len(data) > limits.max_bytes:
         raise _too_big(len(data), limits)
     fmt = detect_format(data)
@@ -71,7 +75,7 @@ def read_bytes(data: bytes, filename: str, limits: ReadLimits = ReadLimits()) ->
     if fmt is Format.pdf:
         from ingest.pdf_read import read_pdf
 
-        return read_pdf(data, limits)
+        return read_pdf(data, limits, ocr_cache=ocr_cache, progress=progress)
     if fmt is Format.docx:
         from ingest.docx_text import read_docx
 

@@ -21,6 +21,7 @@ from core.db import Database
 from core.settings import Settings, load_settings
 from workers import tasks
 from workers.dispatch import INGEST_TASK, declare_queues, send_ingest
+from workers.ocr_ranges import OCR_RANGE_TASK
 
 log = logging.getLogger(__name__)
 
@@ -95,13 +96,30 @@ def context() -> tasks.WorkerContext:
         return _ctx
 
 
+def _range_sender(app: Celery) -> Any:
+    """Send page ranges of a long scan to the ``ocr`` queue, one task per range (ids in, JSON)."""
+
+    def send(job_id: int, ranges: list[tuple[int, int]]) -> None:
+        for first, last in ranges:
+            app.send_task(OCR_RANGE_TASK, args=[job_id, first, last], queue="ocr")
+
+    return send
+
+
 def _register_tasks(app: Celery) -> None:
     @app.task(name=INGEST_TASK, bind=True, max_retries=None, shared=False)
     def ingest_job(self: Any, job_id: int) -> dict[str, Any] | None:
         try:
-            return tasks.run_ingest_job(context(), int(job_id))
+            return tasks.run_ingest_job(context(), int(job_id), send_ranges=_range_sender(self.app))
         except tasks.TransientJobError as exc:
             raise self.retry(countdown=exc.delay_s, exc=exc) from exc
+
+    @app.task(name=OCR_RANGE_TASK, bind=True, max_retries=5, shared=False)
+    def ocr_page_range(self: Any, job_id: int, first: int, last: int) -> dict[str, Any]:
+        try:
+            return tasks.ocr_page_range(context(), int(job_id), int(first), int(last))
+        except tasks.transient_errors() as exc:
+            raise self.retry(countdown=context().backoff(self.request.retries + 1), exc=exc) from exc
 
     @app.task(name="anjian.classify_judgment", bind=True, max_retries=5, shared=False)
     def classify_judgment(self: Any, judgment_id: int) -> bool:

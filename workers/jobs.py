@@ -197,6 +197,15 @@ def _owned(job_id: int, worker_id: str) -> Any:
     return and_(Job.id == job_id, Job.worker_id == worker_id, Job.state == JobState.running.value)
 
 
+def set_progress(db: Database, job_id: int, worker_id: str | None, value: float) -> bool:
+    """Raise a running job's progress (never lowers it: pages read after pages OCR'd in ranges).
+    ``worker_id`` None: from a helper (an OCR range task) that does not hold the job's lease."""
+    held = _owned(job_id, worker_id) if worker_id else and_(Job.id == job_id, Job.state == JobState.running.value)
+    with db.session() as s:
+        n = _updated(s, update(Job).where(held, Job.progress < value).values(progress=round(value, 4)))
+        return n == 1
+
+
 def finish(db: Database, job_id: int, worker_id: str, outcome: dict[str, Any]) -> bool:
     """Record the pipeline's result (stored/linked/duplicate/rejected). False: the job was taken from us."""
     with db.session() as s:

@@ -11,7 +11,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models import Base, JsonType
@@ -95,4 +95,21 @@ class MaintenanceRun(Base):
     task: Mapped[str] = mapped_column(String(40), index=True)
     ok: Mapped[bool] = mapped_column(default=True)
     details: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class OcrPageRow(Base):
+    """One recognised page of a stored original, so that a long scan can be OCR'd in page ranges by
+    several workers and read once. Keyed by the original's sha256, the page number and the OCR settings
+    (``fingerprint``): a page is stored once, whichever worker or re-delivered task recognised it."""
+
+    __tablename__ = "ocr_pages"
+    __table_args__ = (UniqueConstraint("sha256", "page", "fingerprint", name="uq_ocr_pages_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    page: Mapped[int] = mapped_column(Integer)  # 1-based
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    quality: Mapped[float] = mapped_column(Float, default=0.0)
+    result: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)  # ingest.ocr.OcrPage as JSON
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

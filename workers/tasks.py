@@ -23,7 +23,7 @@ from core.models import Correction, Judgment
 from core.pipeline import Pipeline
 from core.settings import Settings
 from workers import jobs
-from workers.models import MaintenanceRun
+from workers.models import Job, MaintenanceRun
 
 log = logging.getLogger(__name__)
 
@@ -110,20 +110,59 @@ def _lease(ctx: WorkerContext, job_id: int, worker_id: str) -> Iterator[None]:
         t.join(timeout=5)
 
 
-def _ingest(ctx: WorkerContext, path: Path, filename: str, key: str) -> Any:
+def _ingest(ctx: WorkerContext, path: Path, filename: str, key: str, **read: Any) -> Any:
     """The pipeline, once more after a uniqueness conflict: a concurrent run stored the same job first
-    (its result is returned by key), or another file of the same judgment was stored first (linked)."""
+    (its result is returned by key), or another file of the same judgment was stored first (linked).
+    ``read``: ``ocr_cache`` / ``progress`` for the reader."""
     from sqlalchemy.exc import IntegrityError
 
     try:
-        return ctx.pipeline.ingest_path(path, filename=filename, ingest_key=key)
+        return ctx.pipeline.ingest_path(path, filename=filename, ingest_key=key, **read)
     except IntegrityError:
         log.info("uniqueness conflict while storing %s; reading again", filename)
-        return ctx.pipeline.ingest_path(path, filename=filename, ingest_key=key)
+        return ctx.pipeline.ingest_path(path, filename=filename, ingest_key=key, **read)
 
 
-def run_ingest_job(ctx: WorkerContext, job_id: int, worker_id: str | None = None) -> dict[str, Any] | None:
+def _page_progress(ctx: WorkerContext, job_id: int, worker_id: str) -> Any:
+    """The reader's ``progress(done, total)`` → the job's progress, 0.1 (claimed) … 0.9 (all pages)."""
+
+    def report(done: int, total: int) -> None:
+        if total > 0:
+            try:
+                jobs.set_progress(ctx.db, job_id, worker_id, 0.1 + 0.8 * min(done, total) / total)
+            except Exception:  # noqa: BLE001 - progress is shown, not relied on
+                log.debug("job %s: progress not saved", job_id, exc_info=True)
+
+    return report
+
+
+def _read_options(
+    ctx: WorkerContext, job_id: int, worker_id: str, claimed: Any, path: Path, send_ranges: Any
+) -> dict[str, Any]:
+    """Per-page progress for every file; for a long scan, its pages OCR'd in ranges first."""
+    progress = _page_progress(ctx, job_id, worker_id)
+    options: dict[str, Any] = {"progress": progress}
+    if claimed.queue == "ocr":
+        from workers.ocr_ranges import prepare_pages
+
+        with ctx.db.session() as s:
+            job = s.get(Job, job_id)
+            sha256 = job.sha256 if job is not None else None
+        if sha256:
+            sender = (lambda ranges: send_ranges(job_id, ranges)) if send_ranges is not None else None
+            cache = prepare_pages(ctx, sha256, path.read_bytes(), send_ranges=sender, progress=progress)
+            if cache is not None:
+                options["ocr_cache"] = cache
+    return options
+
+
+def run_ingest_job(
+    ctx: WorkerContext, job_id: int, worker_id: str | None = None, send_ranges: Any = None
+) -> dict[str, Any] | None:
     """Ingest one stored upload. None: nothing to do (finished, or held by a live worker).
+
+    ``send_ranges(job_id, [(first, last), ...])``: hand page ranges of a long scan to other OCR workers
+    (Celery); without it this worker OCRs every range itself (see ``workers.ocr_ranges``).
 
     Idempotent: the pipeline's ``ingest_key`` makes a second run after a crash return the earlier
     document instead of storing the file twice.
@@ -142,7 +181,8 @@ def run_ingest_job(ctx: WorkerContext, job_id: int, worker_id: str | None = None
         with _lease(ctx, job_id, worker_id):
             if not path.exists():
                 raise FileNotFoundError(f"找不到上传文件的原件 {claimed.stored_path}")
-            result = _ingest(ctx, path, claimed.filename, f"job-{job_id}")
+            options = _read_options(ctx, job_id, worker_id, claimed, path, send_ranges)
+            result = _ingest(ctx, path, claimed.filename, f"job-{job_id}", **options)
     except transient_errors() as exc:
         delay = ctx.backoff(claimed.attempts)
         msg = f"暂时性错误，{delay:.0f} 秒后重试：{exc.__class__.__name__}: {exc}"[:2000]
@@ -284,3 +324,10 @@ def retrain(ctx: WorkerContext) -> dict[str, Any]:
     _record_run(ctx, "retrain", True, details)
     ctx.pipeline.reload_model()
     return {"retrained": True, **details}
+
+
+def ocr_page_range(ctx: WorkerContext, job_id: int, first: int, last: int) -> dict[str, Any]:
+    """OCR pages first..last of a stored upload into the page table (idempotent)."""
+    from workers.ocr_ranges import run_ocr_range
+
+    return run_ocr_range(ctx, job_id, first, last)
