@@ -124,3 +124,61 @@ def test_page_json_round_trip() -> None:
 
     page = OcrPage(Page(3, 595.0, 842.0, [Line(72.0, 520.5, 100.0, 112.0, 12.0, "本院认为，")]), 0.91, False)
     assert page_from_json(page_to_json(page)) == page
+
+
+@pytest.mark.redis
+@pytest.mark.ocr
+def test_celery_ocr_workers_share_a_long_scan(pg_settings: Settings, tmp_path: Path, corpus_dir: Path) -> None:
+    """GIVEN a real Celery worker with two OCR processes on Redis and PostgreSQL WHEN a 5-page scan is
+    uploaded with ranges of 2 pages THEN the range tasks run on the ocr queue beside the ingest job, the
+    file is stored once, and each page is recognised and stored once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import redis
+
+    url = os.environ.get("ANJIAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/7")
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    settings = pg_settings.model_copy(update={"broker_url": url})
+    db = Database(settings)
+    env = {**os.environ, "ANJIAN_DATA_DIR": str(settings.data_dir), "ANJIAN_DATABASE_URL": str(settings.database_url),
+           "ANJIAN_BROKER_URL": url, "ANJIAN_OCR_RANGE_PAGES": "2", "ANJIAN_OCR_RANGE_THRESHOLD": "4",
+           "OMP_THREAD_LIMIT": "1"}
+    env.pop("ANJIAN_ES_URL", None)
+    log = (tmp_path / "worker.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "worker", "-Q", "ocr", "-c", "2", "-n", "ocr-ranges@%h", "-l", "INFO"],
+        env=env, cwd=Path(__file__).resolve().parent.parent, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        path = corpus_dir / "pdf" / "scan" / SCAN
+        batch_id = submit_files(db, settings, [(SCAN, path.read_bytes())])
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with db.session() as s:
+                job = s.scalars(select(Job).where(Job.batch_id == batch_id)).one()
+                if job.state in ("done", "failed"):
+                    break
+            time.sleep(0.5)
+        assert (job.state, job.status, job.progress) == ("done", "stored", 1.0), job.message
+        with db.session() as s:
+            pages = s.execute(select(OcrPageRow.page, func.count()).group_by(OcrPageRow.page)).all()
+            assert sorted(pages) == [(n, 1) for n in range(1, 6)]
+            assert s.scalar(select(func.count()).select_from(Document)) == 1
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        log.close()
+        db.dispose()
+        client.flushdb()
+        client.close()
+    assert "anjian.ocr_page_range" in (tmp_path / "worker.log").read_text("utf-8", "replace")
