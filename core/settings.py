@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     ocr_timeout_s: float = Field(60.0, description="Wall-clock limit for OCR of one page.")
     ocr_lang: str = Field("chi_sim", description="Tesseract language model.")
     ocr_dpi: int = Field(300, description="Resolution at which image pages are rendered for OCR.")
+    ocr_range_pages: int = Field(3, description="A long scan is OCR'd in ranges of this many pages across workers (0: off).")
+    ocr_range_threshold: int = Field(6, description="Only scans with more pages than this are cut into OCR ranges.")
     ocr_threads: int = Field(1, description="OMP_THREAD_LIMIT for Tesseract (1 is fastest per page on 2 cores).")
 
     # --- classification -----------------------------------------------------------------

@@ -33,8 +33,7 @@ def test_scan_read_in_page_ranges_matches_one_reader(
     """GIVEN a 5-page scan, ranges of 2 pages and every range task delivered twice (as by a broker after
     a lost acknowledgement) WHEN the file is ingested THEN the stored text and record are those of a
     plain read, the page table holds each page once, and the job's progress rose page by page."""
-    monkeypatch.setenv("ANJIAN_OCR_RANGE_PAGES", "2")
-    monkeypatch.setenv("ANJIAN_OCR_RANGE_THRESHOLD", "4")
+    settings = settings.model_copy(update={"ocr_range_pages": 2, "ocr_range_threshold": 4})
     path = corpus_dir / "pdf" / "scan" / SCAN
     data = path.read_bytes()
     ctx = WorkerContext(settings, db)

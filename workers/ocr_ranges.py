@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
@@ -34,16 +33,6 @@ log = logging.getLogger(__name__)
 OCR_RANGE_TASK = "anjian.ocr_page_range"
 # Bump when ingest.ocr changes what it produces for the same settings: old rows are then ignored.
 OCR_CODE_VERSION = "1"
-
-
-def range_pages() -> int:
-    """Pages per range task (ANJIAN_OCR_RANGE_PAGES); 0: no ranges."""
-    return max(0, int(os.environ.get("ANJIAN_OCR_RANGE_PAGES", "3")))
-
-
-def range_threshold() -> int:
-    """Only scans with more pages than this are cut into ranges (ANJIAN_OCR_RANGE_THRESHOLD)."""
-    return max(0, int(os.environ.get("ANJIAN_OCR_RANGE_THRESHOLD", "6")))
 
 
 def fingerprint(limits: Any) -> str:
@@ -174,12 +163,12 @@ def prepare_pages(
     """Before a scan is read: fill the page table range by range (sending ranges to other workers when
     ``send_ranges`` is given). Returns the reader's ``ocr_cache``, or None for a short file or when
     ranges are off (the reader then OCRs as it always did)."""
-    size = range_pages()
+    size = ctx.settings.ocr_range_pages
     limits = ctx.pipeline.read_limits()
     if size <= 0 or not limits.ocr:
         return None
     pdf = pdf_page_count(data, limits)
-    if pdf is None or pdf[1] <= range_threshold():
+    if pdf is None or pdf[1] <= ctx.settings.ocr_range_threshold:
         return None
     render, n = pdf
     fp = fingerprint(limits)
