@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from classify.types import Classification
@@ -174,6 +175,38 @@ class Pipeline:
         digest = sha256_of(data)
         stored_path = keep_original(self.settings, data, digest, filename)
 
+        duplicate = self._duplicate_of_stored(shown, digest, filename, stored_path, len(data), ingest_key)
+        if duplicate is not None:
+            return duplicate
+
+        try:
+            read = self.read(data, filename, ocr_cache=ocr_cache, progress=progress)
+            record = self.understand(read)
+        except Rejected as rej:
+            return self._store_rejection(shown, digest, filename, stored_path, len(data), ingest_key, rej)
+        classification = self.classify(record)
+        store_args = (shown, digest, filename, stored_path, len(data), ingest_key, read, record, classification)
+        try:
+            result = self._store_judgment(*store_args)
+        except IntegrityError:
+            # Another worker committed the same job, the same bytes or the same judgment a moment ago:
+            # look again, then this file is a duplicate, or linked to that judgment.
+            earlier = self._result_for_key(ingest_key, shown) if ingest_key is not None else None
+            result = (
+                earlier
+                or self._duplicate_of_stored(shown, digest, filename, stored_path, len(data), ingest_key)
+                or self._store_judgment(*store_args)
+            )
+        if self._index and result.judgment_id is not None:
+            if not self.index_judgments([result.judgment_id]):
+                result.warnings.append("not_indexed")
+        return result
+
+    # -- storing --------------------------------------------------------------------------------
+    def _duplicate_of_stored(
+        self, shown: str, digest: str, filename: str, stored_path: str, size: int, ingest_key: str | None
+    ) -> IngestResult | None:
+        """Record a file whose bytes were already stored or linked as a duplicate of that document."""
         with self.db.session() as s:
             original = s.scalars(
                 select(Document)
@@ -182,7 +215,7 @@ class Pipeline:
                 .limit(1)
             ).first()
             if original is not None:
-                doc = self._new_document(s, digest, filename, stored_path, len(data), ingest_key)
+                doc = self._new_document(s, digest, filename, stored_path, size, ingest_key)
                 doc.status = DocumentStatus.duplicate.value
                 doc.duplicate_of_id = original.id
                 doc.judgment_id = original.judgment_id
@@ -193,22 +226,8 @@ class Pipeline:
                     shown, DocumentStatus.duplicate, message=doc.message,
                     judgment_id=doc.judgment_id, document_id=doc.id, file_kind=doc.file_kind,
                 )
+        return None
 
-        try:
-            read = self.read(data, filename, ocr_cache=ocr_cache, progress=progress)
-            record = self.understand(read)
-        except Rejected as rej:
-            return self._store_rejection(shown, digest, filename, stored_path, len(data), ingest_key, rej)
-        classification = self.classify(record)
-        result = self._store_judgment(
-            shown, digest, filename, stored_path, len(data), ingest_key, read, record, classification
-        )
-        if self._index and result.judgment_id is not None:
-            if not self.index_judgments([result.judgment_id]):
-                result.warnings.append("not_indexed")
-        return result
-
-    # -- storing --------------------------------------------------------------------------------
     def _new_document(
         self, s: Session, digest: str, filename: str, stored_path: str, size: int, ingest_key: str | None
     ) -> Document:

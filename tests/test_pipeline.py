@@ -111,3 +111,29 @@ def test_cli_ingest_json_lines_and_exit_code(tmp_path: Path, monkeypatch: pytest
     by_name = {Path(x["path"]).name: x for x in lines}
     assert by_name["a.pdf"]["status"] == "stored"
     assert by_name["b.pdf"]["status"] == "rejected" and by_name["b.pdf"]["reason"] == "encrypted"
+
+
+def test_a_judgment_committed_meanwhile_by_another_worker_is_linked(
+    db: Database, settings: Settings, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN two workers reading two files of one judgment at once WHEN the other commits first and this
+    worker's insert hits the unique (case number, kind) constraint THEN this file is linked, not lost."""
+    from sqlalchemy.exc import IntegrityError
+
+    this, other = _pipeline(db, settings), _pipeline(db, settings)
+    real_store = Pipeline._store_judgment
+    calls = {"n": 0}
+
+    def store_after_the_other_worker(self: Pipeline, *args: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            other.ingest_path(corpus_dir / "pdf" / "docx" / "cao-011.docx")
+            raise IntegrityError("INSERT INTO judgments", {}, Exception("UNIQUE constraint failed"))
+        return real_store(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Pipeline, "_store_judgment", store_after_the_other_worker)
+    result = this.ingest_path(corpus_dir / "pdf" / "text" / "cao-011.pdf")
+    assert result.status == DocumentStatus.linked, result.message
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Judgment)) == 1
+        assert s.scalar(select(func.count()).select_from(Document)) == 2
