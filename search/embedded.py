@@ -30,13 +30,13 @@ from tantivy import Query as Q
 from core.taxonomy import ActionType, LossCause, Outcome, Procedure
 from core.taxonomy import Field as EnforcementField
 from search.analysis import analyse
-from search.compile_tantivy import compile_query, has_scoring_terms
+from search.compile_tantivy import compile_query
 from search.errors import BackendUnavailable, IndexOutdated
-from search.query import SearchQuery, as_query
+from search.query import SearchQuery
 from search.schema import FACET_FIELDS, SCHEMA_VERSION, tantivy_schema
 from search.segment import segment, segmenter_id
 from search.snippet import hit_from_stored
-from search.types import FacetValue, Hit, SearchResult, SortOrder, check_window
+from search.types import FacetValue, Hit, SearchResult, SortOrder, search_request
 
 log = logging.getLogger(__name__)
 
@@ -258,13 +258,7 @@ class EmbeddedBackend:
     def search(self, query: SearchQuery | str, page: int = 1, size: int = 20, sort: str = "relevance",
                restrict_parties: list[str] | None = None, facets: bool = True) -> SearchResult:
         started = time.perf_counter()
-        parsed = as_query(query)
-        page, size = max(1, int(page)), max(1, min(int(size), 200))
-        check_window(page, size)
-        if sort not in SortOrder.all:
-            sort = SortOrder.relevance
-        if sort == SortOrder.relevance and not has_scoring_terms(parsed):
-            sort = SortOrder.date  # nothing to rank by: newest first
+        parsed, page, size, sort = search_request(query, page, size, sort)
         index = self._open()
         searcher = index.searcher()
         q = compile_query(self.schema, parsed, restrict_parties)

@@ -17,11 +17,11 @@ from search.analysis import analyse
 from search.compile_es import compile_query, facet_aggs
 from search.embedded import FACET_SIZE, facet_values, key_terms
 from search.errors import BackendUnavailable, IndexOutdated
-from search.query import SearchQuery, as_query
+from search.query import SearchQuery
 from search.schema import SCHEMA_VERSION, es_index_body
 from search.segment import segment, segmenter_id
 from search.snippet import hit_from_stored
-from search.types import Hit, SearchResult, SortOrder, check_window
+from search.types import Hit, SearchResult, SortOrder, search_request
 
 SOURCE = ["id", "stored"]
 CHUNK = 500
@@ -183,13 +183,7 @@ class ElasticsearchBackend:
     def _search_impl(self, query: SearchQuery | str, page: int = 1, size: int = 20, sort: str = "relevance",
                restrict_parties: list[str] | None = None, facets: bool = True) -> SearchResult:
         started = time.perf_counter()
-        parsed = as_query(query)
-        page, size = max(1, int(page)), max(1, min(int(size), 200))
-        check_window(page, size)
-        if sort not in SortOrder.all:
-            sort = SortOrder.relevance
-        if sort == SortOrder.relevance and not parsed.highlight_terms():
-            sort = SortOrder.date
+        parsed, page, size, sort = search_request(query, page, size, sort)
         self._ensure()
         order: list[Any] = ["_score", {"id": "asc"}]
         if sort != SortOrder.relevance:

@@ -26,6 +26,21 @@ def check_window(page: int, size: int) -> None:
         raise QuerySyntaxError(f"只能翻看前 {MAX_WINDOW} 条结果（第 {MAX_WINDOW // size} 页以内），请增加检索条件缩小范围。")
 
 
+def search_request(query: SearchQuery | str, page: int, size: int, sort: str) -> tuple[SearchQuery, int, int, str]:
+    """What both engines do before searching: parse, bound the page, and pick the order (relevance
+    needs words to rank by; without them the newest come first)."""
+    from search.query import as_query
+
+    parsed = as_query(query)
+    page, size = max(1, int(page)), max(1, min(int(size), 200))
+    check_window(page, size)
+    if sort not in SortOrder.all:
+        sort = SortOrder.relevance
+    if sort == SortOrder.relevance and not parsed.highlight_terms():
+        sort = SortOrder.date
+    return parsed, page, size, sort
+
+
 @dataclass
 class Hit:
     id: int
