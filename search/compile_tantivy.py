@@ -111,6 +111,3 @@ def compile_query(schema: Any, query: SearchQuery, restrict_parties: list[str] |
         else Q.empty_query()
     return Q.boolean_query([(Occur.Must, q), (Occur.Must, Q.const_score_query(allowed, 0.0))])
 
-
-def has_scoring_terms(query: SearchQuery) -> bool:
-    return bool(query.highlight_terms())
