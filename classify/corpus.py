@@ -50,11 +50,9 @@ def minimal_record(text: str) -> JudgmentRecord:
 
 
 def parse(text: str) -> JudgmentRecord:
-    """``ingest.parse.parse_text`` when installed; otherwise :func:`minimal_record`."""
-    try:
-        from ingest.parse import parse_text
-    except ImportError:
-        return minimal_record(text)
+    """``ingest.parse.parse_text``; a text it cannot parse is measured on :func:`minimal_record`."""
+    from ingest.parse import parse_text
+
     try:
         return parse_text(text)
     except Exception as exc:  # a parser failure must not hide the classifier's own measurement

@@ -13,15 +13,12 @@ from dataclasses import dataclass
 
 from classify.outcome_table import (
     CORRECTION_BEFORE_WITHDRAWAL,
-    DISMISS_FORMS,
     ENFORCEMENT_FORMS,
     LOSS_FORMS,
-    PROCEDURAL_FORMS,
+    OUTCOME_PRECEDENCE,
     PROCEDURE_BY_CASE_CODE,
-    REMAND_FORMS,
     RULING_FORMS,
     UPHOLD_FORMS,
-    WIN_FORMS,
     WITHDRAW_FORMS,
 )
 from classify.text import Span, operative_span, reasoning_spans
@@ -156,21 +153,7 @@ def _appellant_is_agency(record: JudgmentRecord) -> bool | None:
 
 def _outcome_of_forms(forms: list[str]) -> Outcome | None:
     fs = set(forms)
-    if fs & ENFORCEMENT_FORMS:
-        return Outcome.not_applicable
-    if fs & WITHDRAW_FORMS:
-        return Outcome.withdrawn
-    if fs & REMAND_FORMS:
-        return Outcome.remanded
-    if fs & LOSS_FORMS:
-        return Outcome.agency_lost
-    if fs & DISMISS_FORMS:
-        return Outcome.dismissed
-    if fs & WIN_FORMS:
-        return Outcome.agency_won
-    if fs & PROCEDURAL_FORMS:
-        return Outcome.not_applicable
-    return None
+    return next((Outcome[outcome] for group, outcome in OUTCOME_PRECEDENCE if fs & group), None)
 
 
 def decide_outcome(record: JudgmentRecord) -> OutcomeDecision:

@@ -56,6 +56,18 @@ ENFORCEMENT_FORMS: frozenset[str] = frozenset({"准予强制执行", "准予执�
 PROCEDURAL_FORMS: frozenset[str] = frozenset({"补正笔误", "中止诉讼", "终结诉讼", "移送"})
 UPHOLD_FORMS: frozenset[str] = frozenset({"驳回上诉", "维持原判", "维持原裁定", "驳回再审申请"})
 
+# What a document's own orders mean, strongest first: an enforcement review is never a loss, a withdrawal
+# or remand decides the case whatever else is ordered, any order against the agency makes it a loss.
+OUTCOME_PRECEDENCE: list[tuple[frozenset[str], str]] = [
+    (ENFORCEMENT_FORMS, "not_applicable"),
+    (WITHDRAW_FORMS, "withdrawn"),
+    (REMAND_FORMS, "remanded"),
+    (LOSS_FORMS, "agency_lost"),
+    (DISMISS_FORMS, "dismissed"),
+    (WIN_FORMS, "agency_won"),
+    (PROCEDURAL_FORMS, "not_applicable"),
+]
+
 # The case number tells the procedure: （2016）冀08行终106号.
 PROCEDURE_BY_CASE_CODE: list[tuple[str, str]] = [
     (r"行审|非诉|执审|行执", "enforcement_review"),
