@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from ingest.parse import is_judgment, parse_text
+from ingest.read import ReadLimits, read_document
 from ingest.record import JudgmentRecord
 
-__all__ = ["is_judgment", "parse_judgment", "parse_text"]
+__all__ = ["ReadLimits", "is_judgment", "parse_judgment", "parse_text", "read_document"]
 
 
-def parse_judgment(path: str | Path, limits: Any = None) -> JudgmentRecord:
+def parse_judgment(path: str | Path, limits: ReadLimits | None = None) -> JudgmentRecord:
     """Read a file and parse it: ``parse_text(read_document(path, limits).text, furniture)``."""
-    from ingest import read  # written by the reading area; imported lazily so parsing works without it
-
-    document = read.read_document(Path(path), limits) if limits is not None else read.read_document(Path(path))
+    document = read_document(Path(path), limits or ReadLimits())
     return parse_text(document.text, document.furniture)
