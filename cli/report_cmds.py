@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,6 +19,19 @@ err = Console(stderr=True)
 
 BY_HELP = "agency（单位）| township（乡镇街道）| department（部门）| field（领域）| action_type（行为类型）| cause（原因）| court（法院）| month | quarter | year"
 DEF_HELP = "败诉率口径：concluded（÷审结，缺省）或 merits（÷实体判决），可加 +corrected（自行纠正后撤诉计为败诉）"
+
+
+def _import(importer: Any, path: Path) -> Any:
+    """Run a file importer in one transaction; a missing or malformed file is a clear message, not a trace."""
+    from reports.agencies import RegistryError
+
+    if not path.exists():
+        raise _fail(f"找不到 {path}")
+    try:
+        with database().session() as s:
+            return importer(s, path)
+    except RegistryError as exc:
+        raise _fail(str(exc)) from exc
 
 
 def _fail(message: str) -> typer.Exit:
@@ -153,15 +166,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:  # noqa: C901  (o
     @agencies_app.command("import")
     def agencies_import(path: Annotated[Path, typer.Argument(help=".csv 或 .xlsx（列：单位全称、类型、层级、所属政府、执法领域、本县单位、简称、曾用名）")]) -> None:
         """导入单位名录（已有的单位按全称更新）。"""
-        from reports.agencies import RegistryError, import_file
+        from reports.agencies import import_file
 
-        if not path.exists():
-            raise _fail(f"找不到 {path}")
-        try:
-            with database().session() as s:
-                n = import_file(s, path)
-        except RegistryError as exc:
-            raise _fail(str(exc)) from exc
+        n = _import(import_file, path)
         err.print(f"已导入 {n} 个单位")
 
     @agencies_app.command("load-sample")
@@ -241,16 +248,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:  # noqa: C901  (o
     @ledger_app.command("import")
     def ledger_import(path: Annotated[Path, typer.Argument(help=".csv 或 .xlsx（列：案号、单位、收案日期、结案日期、结果）")]) -> None:
         """导入案件台账，并按案号与裁判文书关联。"""
-        from reports.agencies import RegistryError
         from reports.ledger import import_ledger_file
 
-        if not path.exists():
-            raise _fail(f"找不到 {path}")
-        try:
-            with database().session() as s:
-                r = import_ledger_file(s, path)
-        except RegistryError as exc:
-            raise _fail(str(exc)) from exc
+        r = _import(import_ledger_file, path)
         err.print(f"读入 {r['read']} 行；与裁判文书关联 {r['matched_judgments']} 件；匹配到名录单位 {r['matched_agencies']} 行")
 
     @ledger_app.command("list")
