@@ -1,6 +1,6 @@
 """What a signed-in user may see and do. Agency users see only cases in which their own agency is a party.
 
-An agency user's names are the registry's full name and aliases (reports.agencies); a case is theirs when
+An agency user's names are the registry's full name and aliases (registry.agencies); a case is theirs when
 one of its defendants, applicants (enforcement review) or third parties is one of those names — one rule
 (search.analysis.judgment_parties) for search results and facets in both engines, a case or document by id,
 similar cases, exports, collections and API tokens. Statistics and bulletins count an agency's own cases by
@@ -14,8 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from api.models import Role, User
-from core.models import Judgment
+from core.models import Judgment, Role, User
 
 
 @dataclass(frozen=True)
@@ -41,11 +40,9 @@ class Scope:
 
 
 def agency_names_for(s: Session, agency_id: str) -> tuple[str, ...]:
-    """The registry's names of an agency (full name + aliases); without a registry, the id is the name."""
-    try:
-        from reports.agencies import agency_names
-    except ImportError:
-        return (agency_id,)
+    """The registry's names of an agency (full name + aliases)."""
+    from registry.agencies import agency_names
+
     key: Any = int(agency_id) if agency_id.isdigit() else agency_id
     try:
         names = agency_names(s, key)

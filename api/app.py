@@ -26,8 +26,10 @@ from core.settings import Settings
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 SESSION_MAX_AGE = 12 * 3600
-CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
-       "object-src 'none'; frame-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'")
+CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    "object-src 'none'; frame-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
+)
 
 
 def create_app(settings: Settings, *, background_worker: bool = False, db: Database | None = None) -> FastAPI:
@@ -54,9 +56,15 @@ def create_app(settings: Settings, *, background_worker: bool = False, db: Datab
             if runner is not None:
                 runner.stop()
 
-    app = FastAPI(title="案鉴 anjian API", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  description="行政诉讼裁判文书分析：检索、案件、更正、统计、汇编、上传。脚本请使用 API 令牌"
-                              "（`anjian token create`，请求头 `Authorization: Bearer …`）。")
+    app = FastAPI(
+        title="案鉴 anjian API",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        description="行政诉讼裁判文书分析：检索、案件、更正、统计、汇编、上传。脚本请使用 API 令牌"
+        "（`anjian token create`，请求头 `Authorization: Bearer …`）。",
+    )
     app.state.settings = settings
     app.state.db = database
     app.state.ready = False
@@ -70,10 +78,16 @@ def create_app(settings: Settings, *, background_worker: bool = False, db: Datab
         response.headers.setdefault("Content-Security-Policy", CSP)
         return response
 
-    app.add_middleware(SessionMiddleware, secret_key=session_secret(settings), session_cookie="anjian_session",
-                       max_age=SESSION_MAX_AGE, same_site="lax", https_only=settings.session_https_only)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret(settings),
+        session_cookie="anjian_session",
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=settings.session_https_only,
+    )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    install_error_handlers(app)
+    install_error_handlers(app, pages.render_error)
     for module in (auth, cases, search, uploads, stats, reports, agencies):
         app.include_router(module.router)
     app.include_router(pages.router)

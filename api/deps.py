@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from api.access import Scope, scope_for
 from api.errors import CsrfError, Forbidden, Unauthorized
-from api.models import User
 from api.security import csrf_matches, new_csrf_token
 from api.services import accounts
 from core.db import Database
+from core.models import User
 from core.settings import Settings
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

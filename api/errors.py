@@ -6,6 +6,7 @@ Store, search and ingest errors are translated here; routes and services raise, 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,6 +15,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.store import InvalidCorrection, JudgmentNotFound, StoreError
 from ingest.errors import Rejected
+from registry.agencies import RegistryError
+from reports.collection import NothingSelected
+from reports.officialdoc import RenderError
+from reports.stats import StatsError
+from search.errors import SearchError
+from supervision.followup import FollowUpError
+from supervision.workdays import CalendarError
 
 log = logging.getLogger(__name__)
 
@@ -53,40 +61,22 @@ class Conflict(ApiError):
     status, code = 409, "conflict"
 
 
-class NotAvailable(ApiError):
-    """A part of the product that has not landed in this installation yet."""
-
-    status, code = 503, "not_available"
-
-
-def _search_error_types() -> tuple[type[Exception], ...]:
-    try:
-        from search.errors import SearchError
-    except ImportError:
-        return ()
-    return (SearchError,)
-
-
-def _report_errors() -> dict[type[Exception], str]:
-    """The reports package's user-facing errors (Chinese messages) and their codes."""
-    found: dict[type[Exception], str] = {}
-    for module, name, code in (("reports.collection", "NothingSelected", "empty_collection"),
-                               ("reports.officialdoc", "RenderError", "render"),
-                               ("reports.stats", "StatsError", "stats"),
-                               ("reports.agencies", "RegistryError", "registry"),
-                               ("reports.workdays", "CalendarError", "calendar"),
-                               ("reports.followup", "FollowUpError", "followup")):
-        try:
-            found[getattr(__import__(module, fromlist=[name]), name)] = code
-        except (ImportError, AttributeError):
-            continue
-    return found
+def _domain_errors() -> dict[type[Exception], str]:
+    """The user-facing errors (Chinese messages) of the areas below the API, with their codes."""
+    return {
+        NothingSelected: "empty_collection",
+        RenderError: "render",
+        StatsError: "stats",
+        RegistryError: "registry",
+        CalendarError: "calendar",
+        FollowUpError: "followup",
+    }
 
 
 def to_api_error(exc: Exception) -> ApiError:
     if isinstance(exc, ApiError):
         return exc
-    for exc_type, code in _report_errors().items():
+    for exc_type, code in _domain_errors().items():
         if isinstance(exc, exc_type):
             return ApiError(str(exc), code=code)
     if isinstance(exc, JudgmentNotFound):
@@ -96,8 +86,12 @@ def to_api_error(exc: Exception) -> ApiError:
     if isinstance(exc, StoreError):
         return ApiError(str(exc), code="store_error")
     if isinstance(exc, Rejected):
-        return ApiError(getattr(exc, "message", str(exc)), code=f"rejected_{getattr(exc, 'reason', 'unknown')}", status=422)
-    if isinstance(exc, _search_error_types()):
+        return ApiError(
+            getattr(exc, "message", str(exc)),
+            code=f"rejected_{getattr(exc, 'reason', 'unknown')}",
+            status=422,
+        )
+    if isinstance(exc, SearchError):
         message = getattr(exc, "message_zh", str(exc))
         if type(exc).__name__ == "QuerySyntaxError":
             return ApiError(message, code="query_syntax", status=400)
@@ -114,8 +108,8 @@ def wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api") and "text/html" in request.headers.get("accept", "")
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    from api.pages import render_error  # late: pages import templates
+def install_error_handlers(app: FastAPI, render_error: Callable[[Request, ApiError], Response]) -> None:
+    """One handler for every error; ``render_error`` draws the HTML error page for browsers."""
 
     async def handle(request: Request, exc: Exception) -> Response:
         err = to_api_error(exc)
@@ -129,7 +123,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def handle_http(request: Request, exc: StarletteHTTPException) -> Response:
         messages = {404: "页面或资源不存在", 405: "不支持该请求方法"}
-        err = ApiError(messages.get(exc.status_code, str(exc.detail)), code=f"http_{exc.status_code}", status=exc.status_code)
+        err = ApiError(
+            messages.get(exc.status_code, str(exc.detail)),
+            code=f"http_{exc.status_code}",
+            status=exc.status_code,
+        )
         if exc.status_code == 404:
             err.code = "not_found"
         if wants_html(request):
@@ -143,7 +141,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body(err), status_code=422)
 
     app.add_exception_handler(Exception, handle)
-    for exc_type in (ApiError, StoreError, Rejected, *_search_error_types(), *_report_errors()):
+    for exc_type in (ApiError, StoreError, Rejected, SearchError, *_domain_errors()):
         app.add_exception_handler(exc_type, handle)
     app.add_exception_handler(StarletteHTTPException, handle_http)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, handle_validation)  # type: ignore[arg-type]

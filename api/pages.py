@@ -18,23 +18,41 @@ from fastapi.templating import Jinja2Templates
 from api.access import Scope
 from api.deps import CsrfDep, ScopeDep, SessionDep, SettingsDep, client_ip, csrf_token
 from api.errors import ApiError, Unauthorized, to_api_error
-from api.models import Role, User
 from api.services import accounts, cases, collections, search, stats
 from api.services import agencies as agency_service
+from core.models import Role, User
 from core.taxonomy import ActionType, LossCause, Outcome
 from core.taxonomy import Field as EnforcementField
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 router = APIRouter(include_in_schema=False)
 
-NAV = [("/search", "检索"), ("/dashboard", "看板"), ("/collections", "汇编"), ("/upload", "上传"), ("/agencies", "单位")]
+NAV = [
+    ("/search", "检索"),
+    ("/dashboard", "看板"),
+    ("/collections", "汇编"),
+    ("/upload", "上传"),
+    ("/agencies", "单位"),
+]
 
 
-def page(request: Request, name: str, scope: Scope | None, status_code: int = 200, **context: Any) -> HTMLResponse:
+def page(
+    request: Request, name: str, scope: Scope | None, status_code: int = 200, **context: Any
+) -> HTMLResponse:
     role = scope.role if scope else None
-    return TEMPLATES.TemplateResponse(request, name, {
-        "scope": scope, "role_zh": role.zh if role else None, "nav": NAV, "csrf": csrf_token(request),
-        "path": request.url.path, **context}, status_code=status_code)
+    return TEMPLATES.TemplateResponse(
+        request,
+        name,
+        {
+            "scope": scope,
+            "role_zh": role.zh if role else None,
+            "nav": NAV,
+            "csrf": csrf_token(request),
+            "path": request.url.path,
+            **context,
+        },
+        status_code=status_code,
+    )
 
 
 def render_error(request: Request, err: ApiError) -> HTMLResponse:
@@ -56,13 +74,25 @@ def login_form(request: Request, next: str = "/search") -> HTMLResponse:
 
 
 @router.post("/login", dependencies=[CsrfDep])
-def login(request: Request, s: SessionDep, username: Annotated[str, Form()], password: Annotated[str, Form()],
-          next: Annotated[str, Form()] = "/search") -> Response:
+def login(
+    request: Request,
+    s: SessionDep,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/search",
+) -> Response:
     try:
         user = accounts.authenticate(s, username.strip(), password, ip=client_ip(request))
     except Unauthorized as exc:
-        return page(request, "login.html", None, status_code=401, next=_safe_next(next), error=exc.message,
-                    username=username)
+        return page(
+            request,
+            "login.html",
+            None,
+            status_code=401,
+            next=_safe_next(next),
+            error=exc.message,
+            username=username,
+        )
     request.session.clear()
     accounts.start_session(request.session, user)
     return RedirectResponse(_safe_next(next), status_code=303)
@@ -75,8 +105,15 @@ def logout(request: Request) -> RedirectResponse:
 
 
 @router.get("/search")
-def search_page(request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep, q: str = "",
-                page_no: Annotated[int, Query(alias="page", ge=1)] = 1, sort: str = "relevance") -> HTMLResponse:
+def search_page(
+    request: Request,
+    scope: ScopeDep,
+    s: SessionDep,
+    settings: SettingsDep,
+    q: str = "",
+    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+    sort: str = "relevance",
+) -> HTMLResponse:
     error, result = None, None
     try:
         result = search.run_search(s, settings, scope, q, page_no, 20, sort)
@@ -92,12 +129,25 @@ def search_page(request: Request, scope: ScopeDep, s: SessionDep, settings: Sett
         params = {"q": q, "sort": sort, "page": 1} | kw
         return "/search?" + urlencode(params)
 
-    return page(request, "search.html", scope, q=q, sort=sort, result=result, error=error, page_no=page_no,
-                pages=pages, link=link, basket=basket)
+    return page(
+        request,
+        "search.html",
+        scope,
+        q=q,
+        sort=sort,
+        result=result,
+        error=error,
+        page_no=page_no,
+        pages=pages,
+        link=link,
+        basket=basket,
+    )
 
 
 @router.get("/cases/{judgment_id}")
-def case_page(judgment_id: int, request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep) -> HTMLResponse:
+def case_page(
+    judgment_id: int, request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep
+) -> HTMLResponse:
     detail = cases.case_detail(s, scope, judgment_id)
     similar = cases.similar_cases(s, settings, scope, judgment_id)
     pdfs = []
@@ -108,15 +158,30 @@ def case_page(judgment_id: int, request: Request, scope: ScopeDep, s: SessionDep
                 pdfs.append({**d, "page_count": cases.pdf_page_count(path)})
             except ApiError:
                 continue
-    return page(request, "case.html", scope, case=detail, similar=similar, pdfs=pdfs,
-                outcomes=[(o.value, o.zh) for o in Outcome], causes=[(c.value, c.zh) for c in LossCause],
-                action_types=[(a.value, a.zh) for a in ActionType], fields=[(f.value, f.zh) for f in EnforcementField],
-                in_basket=judgment_id in set(request.session.get("basket", [])))
+    return page(
+        request,
+        "case.html",
+        scope,
+        case=detail,
+        similar=similar,
+        pdfs=pdfs,
+        outcomes=[(o.value, o.zh) for o in Outcome],
+        causes=[(c.value, c.zh) for c in LossCause],
+        action_types=[(a.value, a.zh) for a in ActionType],
+        fields=[(f.value, f.zh) for f in EnforcementField],
+        in_basket=judgment_id in set(request.session.get("basket", [])),
+    )
 
 
 @router.get("/dashboard")
-def dashboard_page(request: Request, scope: ScopeDep, s: SessionDep, period: str = "", trend: str = "year",
-                   agency_id: str = "") -> HTMLResponse:
+def dashboard_page(
+    request: Request,
+    scope: ScopeDep,
+    s: SessionDep,
+    period: str = "",
+    trend: str = "year",
+    agency_id: str = "",
+) -> HTMLResponse:
     chosen = int(agency_id) if agency_id.isdigit() else None
     error, data = None, None
     try:
@@ -127,8 +192,18 @@ def dashboard_page(request: Request, scope: ScopeDep, s: SessionDep, period: str
             raise
         error = err.message
     data_json = json.dumps(data or {}, ensure_ascii=False).replace("</", "<\\/")
-    return page(request, "dashboard.html", scope, data=data, data_json=data_json, error=error, period=period,
-                trend=trend, agency_id=chosen, agencies=stats.agency_choices(s, scope))
+    return page(
+        request,
+        "dashboard.html",
+        scope,
+        data=data,
+        data_json=data_json,
+        error=error,
+        period=period,
+        trend=trend,
+        agency_id=chosen,
+        agencies=stats.agency_choices(s, scope),
+    )
 
 
 @router.get("/collections")
@@ -139,13 +214,7 @@ def collections_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLRe
 
 @router.get("/upload")
 def upload_page(request: Request, scope: ScopeDep, settings: SettingsDep) -> HTMLResponse:
-    try:
-        import workers  # noqa: F401
-
-        available = hasattr(workers, "submit_files")
-    except ImportError:
-        available = False
-    return page(request, "upload.html", scope, available=available, max_mb=settings.max_file_mb)
+    return page(request, "upload.html", scope, available=True, max_mb=settings.max_file_mb)
 
 
 @router.get("/agencies")
@@ -162,8 +231,15 @@ def audit_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLResponse
     if not scope.is_admin:
         raise ApiError("仅管理员可以查看审计日志", code="forbidden", status=403)
     users: list[User] = accounts.list_users(s)
-    return page(request, "audit.html", scope, entries=accounts.recent_audit(s, 200), users=users,
-                roles=[(r.value, r.zh) for r in Role], actions_zh=accounts.AUDIT_ACTIONS_ZH)
+    return page(
+        request,
+        "audit.html",
+        scope,
+        entries=accounts.recent_audit(s, 200),
+        users=users,
+        roles=[(r.value, r.zh) for r in Role],
+        actions_zh=accounts.AUDIT_ACTIONS_ZH,
+    )
 
 
 # -- 用户: accounts for administrators (list, create, reset password, disable) -------------------------
@@ -178,31 +254,50 @@ def _flash(request: Request, kind: str, text: str) -> RedirectResponse:
 
 
 def _agency_options(s: Any) -> list[dict[str, Any]]:
-    try:
-        from reports.agencies import list_agencies
-    except ImportError:
-        return []
+    from registry.agencies import list_agencies
+
     return [{"id": a["id"], "name": a["name"]} for a in list_agencies(s)]
 
 
 @router.get("/admin/users")
 def users_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLResponse:
     _require_admin(scope)
-    return page(request, "users.html", scope, users=accounts.users_overview(s), roles=[(r.value, r.zh) for r in Role],
-                agencies=_agency_options(s), flash=request.session.pop("flash", None),
-                min_password=accounts.MIN_PASSWORD_LEN)
+    return page(
+        request,
+        "users.html",
+        scope,
+        users=accounts.users_overview(s),
+        roles=[(r.value, r.zh) for r in Role],
+        agencies=_agency_options(s),
+        flash=request.session.pop("flash", None),
+        min_password=accounts.MIN_PASSWORD_LEN,
+    )
 
 
 @router.post("/admin/users", dependencies=[CsrfDep])
-def users_create(request: Request, scope: ScopeDep, s: SessionDep, username: Annotated[str, Form()],
-                 role: Annotated[str, Form()], password: Annotated[str, Form()],
-                 password2: Annotated[str, Form()], agency_id: Annotated[str, Form()] = "") -> RedirectResponse:
+def users_create(
+    request: Request,
+    scope: ScopeDep,
+    s: SessionDep,
+    username: Annotated[str, Form()],
+    role: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    password2: Annotated[str, Form()],
+    agency_id: Annotated[str, Form()] = "",
+) -> RedirectResponse:
     _require_admin(scope)
     if password != password2:
         return _flash(request, "error", "两次输入的密码不一致，账号未创建")
     try:
-        user = accounts.create_user(s, username.strip(), password, role, agency_id.strip() or None,
-                                    by=scope.username, ip=client_ip(request))
+        user = accounts.create_user(
+            s,
+            username.strip(),
+            password,
+            role,
+            agency_id.strip() or None,
+            by=scope.username,
+            ip=client_ip(request),
+        )
     except ApiError as exc:
         return _flash(request, "error", f"账号未创建：{exc.message}")
     role_zh = Role.parse(user.role)
@@ -210,8 +305,9 @@ def users_create(request: Request, scope: ScopeDep, s: SessionDep, username: Ann
 
 
 @router.post("/admin/users/{username}/password", dependencies=[CsrfDep])
-def users_password(username: str, request: Request, scope: ScopeDep, s: SessionDep,
-                   password: Annotated[str, Form()]) -> RedirectResponse:
+def users_password(
+    username: str, request: Request, scope: ScopeDep, s: SessionDep, password: Annotated[str, Form()]
+) -> RedirectResponse:
     _require_admin(scope)
     try:
         accounts.set_password(s, username, password, by=scope.username, ip=client_ip(request))
@@ -221,8 +317,9 @@ def users_password(username: str, request: Request, scope: ScopeDep, s: SessionD
 
 
 @router.post("/admin/users/{username}/active", dependencies=[CsrfDep])
-def users_active(username: str, request: Request, scope: ScopeDep, s: SessionDep,
-                 active: Annotated[str, Form()]) -> RedirectResponse:
+def users_active(
+    username: str, request: Request, scope: ScopeDep, s: SessionDep, active: Annotated[str, Form()]
+) -> RedirectResponse:
     _require_admin(scope)
     enable = active == "1"
     try:

@@ -55,7 +55,9 @@ class CauseOut(BaseModel):
 class Section(BaseModel):
     name: str
     zh: str
-    html: str = Field(description="the section's text, HTML-escaped, evidence wrapped in <mark class=evidence>")
+    html: str = Field(
+        description="the section's text, HTML-escaped, evidence wrapped in <mark class=evidence>"
+    )
 
 
 class CaseDetail(CaseSummary):
@@ -73,7 +75,9 @@ class CaseDetail(CaseSummary):
 class CaseUpdate(BaseModel):
     """A reviewer's correction of one tag or field: stored with who and why."""
 
-    field: str = Field(description="outcome, loss_causes, action_type, field, ruling_forms, defendants, plaintiffs, agency_head_appeared")
+    field: str = Field(
+        description="outcome, loss_causes, action_type, field, ruling_forms, defendants, plaintiffs, agency_head_appeared"
+    )
     value: Any
     reason: str | None = Field(None, max_length=2000)
 

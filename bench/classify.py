@@ -21,7 +21,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 def main() -> None:
     from classify import classify_record, load_model
     from classify.corpus import load_corpus, parse
-    from classify.segment import tokens
+    from core.segment import words as tokens
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("corpus", nargs="?", type=Path, default=REPO.parent / "shared" / "corpus")
@@ -42,14 +42,19 @@ def main() -> None:
             classify_record(r, model)
     elapsed = time.perf_counter() - t0
     n = len(records) * args.repeat
-    print(json.dumps({
-        "model_load_s": round(load_s, 3),
-        "segmenter_load_s": round(segmenter_s, 3),
-        "judgments": n,
-        "classify_s": round(elapsed, 3),
-        "judgments_per_s": round(n / elapsed, 1),
-        "model_version": model.version,
-    }, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "model_load_s": round(load_s, 3),
+                "segmenter_load_s": round(segmenter_s, 3),
+                "judgments": n,
+                "classify_s": round(elapsed, 3),
+                "judgments_per_s": round(n / elapsed, 1),
+                "model_version": model.version,
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -33,7 +33,9 @@ SECTION_ORDER = [s.value for s in SectionName]
 PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵云藏陕甘青宁新"
 
 
-def corpus_pools(corpus_dir: Path) -> tuple[list[list[tuple[str, int]]], dict[str, list[str]], dict[str, list]]:
+def corpus_pools(
+    corpus_dir: Path,
+) -> tuple[list[list[tuple[str, int]]], dict[str, list[str]], dict[str, list]]:
     """Layouts (section, paragraph count) of the real judgments, paragraphs by section, and value pools."""
     from ingest.parse import parse_text
 
@@ -45,7 +47,7 @@ def corpus_pools(corpus_dir: Path) -> tuple[list[list[tuple[str, int]]], dict[st
         rec = parse_text(text)
         layout = []
         for sec in rec.sections:
-            paras = [p for p in text[sec.start:sec.end].split("\n") if p.strip()]
+            paras = [p for p in text[sec.start : sec.end].split("\n") if p.strip()]
             paragraphs[sec.name.value].extend(paras)
             layout.append((sec.name.value, len(paras)))
         if layout:
@@ -63,7 +65,9 @@ def generate(n: int, corpus_dir: Path, seed: int = 7) -> Iterator[dict]:
     causes = [c.value for c in LossCause]
     for i in range(1, n + 1):
         year = rng.randint(2012, 2025)
-        case_no = f"（{year}）{rng.choice(PROVINCES)}{rng.randint(1, 99):02d}{rng.randint(1, 99):02d}行初{i}号"
+        case_no = (
+            f"（{year}）{rng.choice(PROVINCES)}{rng.randint(1, 99):02d}{rng.randint(1, 99):02d}行初{i}号"
+        )
         parts, sections, pos = [], [], 0
         for name, count in rng.choice(layouts):
             pool = paragraphs.get(name) or paragraphs["reasoning"]
@@ -76,30 +80,79 @@ def generate(n: int, corpus_dir: Path, seed: int = 7) -> Iterator[dict]:
         text = "\n".join(parts)
         outcome = rng.choice([o.value for o in Outcome])
         yield {
-            "id": i, "case_no": case_no, "doc_kind": "judgment", "procedure": rng.choice([p.value for p in Procedure]),
-            "title": "行政判决书", "court": rng.choice(values["court"]),
+            "id": i,
+            "case_no": case_no,
+            "doc_kind": "judgment",
+            "procedure": rng.choice([p.value for p in Procedure]),
+            "title": "行政判决书",
+            "court": rng.choice(values["court"]),
             "judgment_date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-            "outcome": outcome, "action_type": rng.choice([a.value for a in ActionType]),
+            "outcome": outcome,
+            "action_type": rng.choice([a.value for a in ActionType]),
             "field": rng.choice([f.value for f in EnforcementField]),
             "loss_causes": rng.sample(causes, rng.randint(1, 2)) if outcome == "agency_lost" else [],
-            "defendants": [rng.choice(values["defendants"])], "plaintiffs": [rng.choice(values["plaintiffs"])],
-            "cause_of_action": None, "text": text,
+            "defendants": [rng.choice(values["defendants"])],
+            "plaintiffs": [rng.choice(values["plaintiffs"])],
+            "cause_of_action": None,
+            "text": text,
             "reasoning_spans": [(a, b) for name, a, b in sections if name == SectionName.reasoning.value],
         }
 
 
-WORDS = ["强制拆除", "催告", "工伤认定", "政府信息公开", "听证", "陈述申辩", "行政处罚", "违法建筑", "房屋征收",
-         "补偿安置", "不履行法定职责", "主要证据不足", "违反法定程序", "适用法律错误", "超越职权", "送达",
-         "行政复议", "撤销", "确认违法", "驳回诉讼请求", "举证", "法定期限", "交通事故", "罚款", "拘留",
-         "土地", "登记", "公告", "责令", "赔偿"]
+WORDS = [
+    "强制拆除",
+    "催告",
+    "工伤认定",
+    "政府信息公开",
+    "听证",
+    "陈述申辩",
+    "行政处罚",
+    "违法建筑",
+    "房屋征收",
+    "补偿安置",
+    "不履行法定职责",
+    "主要证据不足",
+    "违反法定程序",
+    "适用法律错误",
+    "超越职权",
+    "送达",
+    "行政复议",
+    "撤销",
+    "确认违法",
+    "驳回诉讼请求",
+    "举证",
+    "法定期限",
+    "交通事故",
+    "罚款",
+    "拘留",
+    "土地",
+    "登记",
+    "公告",
+    "责令",
+    "赔偿",
+]
 
 
 def query_mix(n: int, paragraphs: list[str], courts: list[str], seed: int = 11) -> list[str]:
     """A fixed mix: words, two words, phrases, filters, combinations, OR, exclusion, case numbers, browse."""
     rng = random.Random(seed)
     out = []
-    kinds = ["word", "word", "two", "phrase", "phrase", "filter", "filter", "combo", "combo", "or", "not",
-             "case_no", "court", "browse"]
+    kinds = [
+        "word",
+        "word",
+        "two",
+        "phrase",
+        "phrase",
+        "filter",
+        "filter",
+        "combo",
+        "combo",
+        "or",
+        "not",
+        "case_no",
+        "court",
+        "browse",
+    ]
     for i in range(n):
         kind = kinds[i % len(kinds)]
         if kind == "word":
@@ -109,11 +162,17 @@ def query_mix(n: int, paragraphs: list[str], courts: list[str], seed: int = 11) 
         elif kind == "phrase":
             p = rng.choice(paragraphs)
             start = rng.randint(0, max(0, len(p) - 10))
-            q = '"' + p[start:start + rng.randint(5, 10)].replace('"', "") + '"'
+            q = '"' + p[start : start + rng.randint(5, 10)].replace('"', "") + '"'
         elif kind == "filter":
-            q = rng.choice([f"原因:{rng.choice(list(LossCause)).zh}", f"结果:{rng.choice(list(Outcome)).zh}",
-                            f"类型:{rng.choice(list(ActionType)).zh}", f"领域:{rng.choice(list(EnforcementField)).zh}",
-                            f"年份:{rng.randint(2012, 2020)}..{rng.randint(2021, 2025)}"])
+            q = rng.choice(
+                [
+                    f"原因:{rng.choice(list(LossCause)).zh}",
+                    f"结果:{rng.choice(list(Outcome)).zh}",
+                    f"类型:{rng.choice(list(ActionType)).zh}",
+                    f"领域:{rng.choice(list(EnforcementField)).zh}",
+                    f"年份:{rng.randint(2012, 2020)}..{rng.randint(2021, 2025)}",
+                ]
+            )
         elif kind == "combo":
             q = f"{rng.choice(WORDS)} 结果:败诉 原因:{rng.choice(list(LossCause)).zh} 年份:{rng.randint(2012, 2025)}"
         elif kind == "or":
@@ -140,16 +199,25 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--queries", type=int, default=200)
-    ap.add_argument("--corpus", type=Path, default=Path(os.environ.get("ANJIAN_CORPUS_DIR", REPO.parent / "shared" / "corpus")))
-    ap.add_argument("--out", type=Path, default=None, help="index directory (default: a temporary one, removed)")
+    ap.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path(os.environ.get("ANJIAN_CORPUS_DIR", REPO.parent / "shared" / "corpus")),
+    )
+    ap.add_argument(
+        "--out", type=Path, default=None, help="index directory (default: a temporary one, removed)"
+    )
     ap.add_argument("--engine", choices=["embedded", "es"], default="embedded")
     ap.add_argument("--json", type=Path, default=None, help="also write the numbers to this file")
     args = ap.parse_args()
 
-    from search.segment import segmenter_id
+    from core.segment import segmenter_id
 
-    print(f"bench/search.py: {args.n} documents RECOMBINED FROM REAL PARAGRAPHS of {args.corpus} "
-          "(for speed, not accuracy)", flush=True)
+    print(
+        f"bench/search.py: {args.n} documents RECOMBINED FROM REAL PARAGRAPHS of {args.corpus} "
+        "(for speed, not accuracy)",
+        flush=True,
+    )
     tmp = None
     backend: Any
     if args.engine == "es":
@@ -194,11 +262,16 @@ def main() -> None:
     build_cpu_s = cpu_s() - cpu0
     main1, kids1 = cpu_parts()
     size = du(index_dir) if index_dir else None
-    print(f"indexed {built} documents ({chars / max(1, built):.0f} chars each on average) in {build_s:.1f} s; "
-          f"segmenter {segmenter_id()}; index size {size / 1e6 if size else float('nan'):.0f} MB", flush=True)
+    print(
+        f"indexed {built} documents ({chars / max(1, built):.0f} chars each on average) in {build_s:.1f} s; "
+        f"segmenter {segmenter_id()}; index size {size / 1e6 if size else float('nan'):.0f} MB",
+        flush=True,
+    )
 
     _layouts, paragraphs, values = corpus_pools(args.corpus)
-    queries = query_mix(args.queries, [p for ps in paragraphs.values() for p in ps if len(p) > 12], values["court"])
+    queries = query_mix(
+        args.queries, [p for ps in paragraphs.values() for p in ps if len(p) > 12], values["court"]
+    )
     for q in query_mix(20, paragraphs["reasoning"], values["court"], seed=99):  # warm-up, not counted
         backend.search(q, size=20)
     times, totals, bare = [], [], []
@@ -219,14 +292,23 @@ def main() -> None:
 
     slowest = sorted(zip(times, queries, totals, strict=True), reverse=True)[:5]
     numbers = {
-        "engine": args.engine, "documents": built, "avg_chars": round(chars / max(1, built)),
-        "build_s": round(build_s, 1), "build_cpu_s": round(build_cpu_s, 1),
-        "build_cpu_main_s": round(main1 - main0, 1), "build_cpu_segmenting_processes_s": round(kids1 - kids0, 1),
-        "load_average_during_build": [round(load_before, 1), round(os.getloadavg()[0], 1)], "index_mb": round(size / 1e6, 1) if size else None,
-        "queries": len(queries), "p50_ms": round(pct(50), 1), "p95_ms": round(pct(95), 1),
-        "p99_ms": round(pct(99), 1), "mean_ms": round(statistics.mean(times), 1),
+        "engine": args.engine,
+        "documents": built,
+        "avg_chars": round(chars / max(1, built)),
+        "build_s": round(build_s, 1),
+        "build_cpu_s": round(build_cpu_s, 1),
+        "build_cpu_main_s": round(main1 - main0, 1),
+        "build_cpu_segmenting_processes_s": round(kids1 - kids0, 1),
+        "load_average_during_build": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        "index_mb": round(size / 1e6, 1) if size else None,
+        "queries": len(queries),
+        "p50_ms": round(pct(50), 1),
+        "p95_ms": round(pct(95), 1),
+        "p99_ms": round(pct(99), 1),
+        "mean_ms": round(statistics.mean(times), 1),
         "p95_ms_without_facets": round(sorted(bare)[int(0.95 * len(bare)) - 1], 1),
-        "median_hits": int(statistics.median(totals)), "segmenter": segmenter_id(),
+        "median_hits": int(statistics.median(totals)),
+        "segmenter": segmenter_id(),
         "slowest": [{"ms": round(t, 1), "query": q, "hits": n} for t, q, n in slowest],
         "cpus": os.cpu_count(),
     }

@@ -25,12 +25,18 @@ from sqlalchemy import insert  # noqa: E402
 from core.db import Database  # noqa: E402
 from core.models import Judgment  # noqa: E402
 from core.settings import load_settings  # noqa: E402
-from reports.agencies import AgencyKind, AgencyLevel, add_agency  # noqa: E402
-from reports.stats import stats_report  # noqa: E402
+from registry.agencies import AgencyKind, AgencyLevel, add_agency  # noqa: E402
+from reports.caseindex import stats_report  # noqa: E402
 
 OUTCOMES = ["agency_lost"] * 3 + ["agency_won"] * 6 + ["dismissed", "withdrawn", "remanded"]
 CAUSES = ["procedure", "insufficient_evidence", "law_application", "inaction", "passive_defence"]
-FIELDS = ["natural_resources", "housing_construction", "public_security", "human_resources", "urban_management"]
+FIELDS = [
+    "natural_resources",
+    "housing_construction",
+    "public_security",
+    "human_resources",
+    "urban_management",
+]
 
 
 def synthesise(db: Database, n: int, seed: int = 6) -> None:
@@ -38,8 +44,12 @@ def synthesise(db: Database, n: int, seed: int = 6) -> None:
     with db.session() as s:
         names = [f"甲县第{i}镇人民政府" for i in range(20)] + [f"甲县第{i}局" for i in range(40)]
         for i, name in enumerate(names):
-            add_agency(s, name, kind=AgencyKind.township if i < 20 else AgencyKind.department,
-                       level=AgencyLevel.township if i < 20 else AgencyLevel.county)
+            add_agency(
+                s,
+                name,
+                kind=AgencyKind.township if i < 20 else AgencyKind.department,
+                level=AgencyLevel.township if i < 20 else AgencyLevel.county,
+            )
     rows = []
     start = dt.date(2019, 1, 1)
     first_no = ""
@@ -49,19 +59,30 @@ def synthesise(db: Database, n: int, seed: int = 6) -> None:
         outcome = rnd.choice(OUTCOMES)
         if not appeal:
             first_no = f"（{date.year}）甲0101行初{i}号"
-        rows.append({
-            "case_no": f"（{date.year}）甲01行终{i}号" if appeal else first_no,
-            "doc_kind": "judgment", "procedure": "appeal" if appeal else "first", "court": "甲县人民法院",
-            "judgment_date": date, "outcome": outcome, "action_type": "penalty", "field": rnd.choice(FIELDS),
-            "loss_causes": rnd.sample(CAUSES, rnd.randint(1, 2)) if outcome == "agency_lost" else [],
-            "defendants": [rnd.choice(names)], "plaintiffs": ["张三"],
-            "agency_head_appeared": rnd.choice([True, False, None]),
-            "record": {"text": "", "original_case_nos": [first_no] if appeal else []},
-            "classification": {"outcome": outcome, "withdrawn_after_correction": outcome == "withdrawn" and rnd.random() < 0.5},
-        })
+        rows.append(
+            {
+                "case_no": f"（{date.year}）甲01行终{i}号" if appeal else first_no,
+                "doc_kind": "judgment",
+                "procedure": "appeal" if appeal else "first",
+                "court": "甲县人民法院",
+                "judgment_date": date,
+                "outcome": outcome,
+                "action_type": "penalty",
+                "field": rnd.choice(FIELDS),
+                "loss_causes": rnd.sample(CAUSES, rnd.randint(1, 2)) if outcome == "agency_lost" else [],
+                "defendants": [rnd.choice(names)],
+                "plaintiffs": ["张三"],
+                "agency_head_appeared": rnd.choice([True, False, None]),
+                "record": {"text": "", "original_case_nos": [first_no] if appeal else []},
+                "classification": {
+                    "outcome": outcome,
+                    "withdrawn_after_correction": outcome == "withdrawn" and rnd.random() < 0.5,
+                },
+            }
+        )
     with db.engine.begin() as conn:
         for k in range(0, n, 5000):
-            conn.execute(insert(Judgment), rows[k:k + 5000])
+            conn.execute(insert(Judgment), rows[k : k + 5000])
 
 
 def time_stats(db: Database, repeat: int = 5) -> dict[str, tuple[float, float]]:
@@ -76,15 +97,25 @@ def time_stats(db: Database, repeat: int = 5) -> dict[str, tuple[float, float]]:
     out: dict[str, list[tuple[float, float]]] = {}
     for _ in range(repeat):
         with db.session() as s:
-            for by, period in (("agency", "2023Q2"), ("agency", "2023"), ("township", "2023"),
-                               ("department", "2023"), ("field", "2023"), ("cause", "2023"), ("quarter", None)):
+            for by, period in (
+                ("agency", "2023Q2"),
+                ("agency", "2023"),
+                ("township", "2023"),
+                ("department", "2023"),
+                ("field", "2023"),
+                ("cause", "2023"),
+                ("quarter", None),
+            ):
                 t, c = time.perf_counter(), time.process_time()
                 report = stats_report(s, by=by, period=period)
                 out.setdefault(f"stats --by {by} --period {period}", []).append(
-                    (time.perf_counter() - t, time.process_time() - c))
+                    (time.perf_counter() - t, time.process_time() - c)
+                )
                 assert report.rows
-    return {k: (statistics.median(w for w, _ in v) * 1000, statistics.median(c for _, c in v) * 1000)
-            for k, v in out.items()}
+    return {
+        k: (statistics.median(w for w, _ in v) * 1000, statistics.median(c for _, c in v) * 1000)
+        for k, v in out.items()
+    }
 
 
 def time_collection(corpus: Path, n: int, tmp: Path) -> tuple[float, int, int]:

@@ -28,7 +28,8 @@ sys.path.insert(0, str(REPO))
 
 from core.db import Database  # noqa: E402
 from core.settings import Settings, load_settings  # noqa: E402
-from workers import batch_status, submit_files  # noqa: E402
+from workers.dispatch import submit_files  # noqa: E402
+from workers.jobs import batch_status  # noqa: E402
 
 CORPUS = Path(os.environ.get("ANJIAN_CORPUS_DIR", REPO.parent / "shared" / "corpus"))
 PG_URL = os.environ.get("ANJIAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -75,15 +76,35 @@ def run_celery(files: list[Path], concurrency: int, broker: str, sqlite: bool, t
         settings, handle = _store(Path(tmp), sqlite)
         settings = settings.model_copy(update={"broker_url": broker})
         db = Database(settings)
-        env = {**os.environ, "ANJIAN_DATA_DIR": str(settings.data_dir), "ANJIAN_BROKER_URL": broker,
-               "OMP_THREAD_LIMIT": "1"}
+        env = {
+            **os.environ,
+            "ANJIAN_DATA_DIR": str(settings.data_dir),
+            "ANJIAN_BROKER_URL": broker,
+            "OMP_THREAD_LIMIT": "1",
+        }
         if settings.database_url:
             env["ANJIAN_DATABASE_URL"] = settings.database_url
         env.pop("ANJIAN_ES_URL", None)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "worker", "-Q", "default,ocr", "-c", str(concurrency),
-             "-n", f"bench{concurrency}@%h", "-l", "WARNING"],
-            env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "cli.main",
+                "worker",
+                "-Q",
+                "default,ocr",
+                "-c",
+                str(concurrency),
+                "-n",
+                f"bench{concurrency}@%h",
+                "-l",
+                "WARNING",
+            ],
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         try:
             warm = sorted((CORPUS / "pdf" / "text").glob("*.pdf"))[-concurrency:]
@@ -103,9 +124,13 @@ def run_celery(files: list[Path], concurrency: int, broker: str, sqlite: bool, t
             _drop(handle)
         pages = sum(_pages(p) for p in files)
         return {
-            "files": len(files), "pages": pages, "concurrency": concurrency, "seconds": round(elapsed, 1),
+            "files": len(files),
+            "pages": pages,
+            "concurrency": concurrency,
+            "seconds": round(elapsed, 1),
             "files_per_minute": round(len(files) / elapsed * 60, 1),
-            "pages_per_minute": round(pages / elapsed * 60, 1), "counts": st["counts"],
+            "pages_per_minute": round(pages / elapsed * 60, 1),
+            "counts": st["counts"],
             "statuses": sorted({f["status"] or "" for f in st["files"]}),
         }
 
@@ -133,8 +158,12 @@ def upload_to_searchable(path: Path) -> dict:
         finally:
             runner.stop()
             db.dispose()
-    return {"file": path.name, "upload_returns_s": round(submitted, 3), "searchable_s": round(searchable, 2),
-            "status": st["files"][0]["status"]}
+    return {
+        "file": path.name,
+        "upload_returns_s": round(submitted, 3),
+        "searchable_s": round(searchable, 2),
+        "status": st["files"][0]["status"],
+    }
 
 
 def _pages(path: Path) -> int:
@@ -158,15 +187,22 @@ def main() -> None:
     ap.add_argument("--scan-max-pages", type=int, default=0, help="only scans with at most this many pages")
     args = ap.parse_args()
     texts = sorted((CORPUS / "pdf" / "text").glob("*.pdf"))[: args.text]
-    scans = [p for p in sorted((CORPUS / "pdf" / "scan").glob("*.pdf"))
-             if not args.scan_max_pages or _pages(p) <= args.scan_max_pages][: args.scans]
+    scans = [
+        p
+        for p in sorted((CORPUS / "pdf" / "scan").glob("*.pdf"))
+        if not args.scan_max_pages or _pages(p) <= args.scan_max_pages
+    ][: args.scans]
     out: dict = {"machine": {"cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}, "runs": []}
     for n in (int(c) for c in args.concurrency.split(",")):
         if texts:
-            out["runs"].append({"kind": "text_pdf", **run_celery(texts, n, args.broker, args.sqlite, args.timeout)})
+            out["runs"].append(
+                {"kind": "text_pdf", **run_celery(texts, n, args.broker, args.sqlite, args.timeout)}
+            )
             print(json.dumps(out["runs"][-1], ensure_ascii=False), file=sys.stderr)
         if scans:
-            out["runs"].append({"kind": "scan_pdf", **run_celery(scans, n, args.broker, args.sqlite, args.timeout)})
+            out["runs"].append(
+                {"kind": "scan_pdf", **run_celery(scans, n, args.broker, args.sqlite, args.timeout)}
+            )
             print(json.dumps(out["runs"][-1], ensure_ascii=False), file=sys.stderr)
     out["upload_to_searchable"] = upload_to_searchable(sorted((CORPUS / "pdf" / "text").glob("*.pdf"))[0])
     out["machine"]["load_after"] = os.getloadavg()[0]

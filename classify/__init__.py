@@ -17,7 +17,7 @@ from classify.model import SHIPPED_MODEL, CauseModel, TrainingExample
 from classify.model import load as _load
 from classify.model import save as _save
 from classify.model import train as _train
-from classify.segment import tokens
+from core.segment import words as tokens
 
 __all__ = [
     "CauseModel",

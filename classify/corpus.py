@@ -64,16 +64,13 @@ def read_text(corpus_dir: Path, item: CorpusItem, from_pdf: bool = True) -> str:
     """The judgment's text as a user's upload yields it: from the text PDF when the reader exists."""
     if from_pdf:
         pdf = corpus_dir / "pdf" / "text" / f"{item.id}.pdf"
-        try:
-            from ingest.read import read_document
-        except ImportError:
-            log.warning("ingest.read is not installed; using document_text")
-        else:
-            if pdf.exists():
-                try:
-                    return read_document(pdf).text
-                except Exception as exc:
-                    log.warning("read_document(%s) failed (%s); using document_text", pdf.name, exc)
+        from ingest.read import read_document
+
+        if pdf.exists():
+            try:
+                return read_document(pdf).text
+            except Exception as exc:
+                log.warning("read_document(%s) failed (%s); using document_text", pdf.name, exc)
     return item.judgment.get("document_text", "")
 
 

@@ -21,9 +21,9 @@ from classify.field_table import FIELD_BY_AGENCY, GENERAL_GOVERNMENT, GENERAL_GO
 from classify.model import CauseModel
 from classify.outcome import OutcomeDecision, decide_outcome
 from classify.rules import RuleHit
-from classify.segment import tokens
 from classify.text import Span, reasoning_spans, section_at, sentences
 from classify.types import CauseTag, Classification, Evidence, TagSource
+from core.segment import words as tokens
 from core.taxonomy import ActionType, Field, LossCause, Outcome, SectionName
 from ingest.record import JudgmentRecord
 
@@ -76,7 +76,11 @@ def _causes(
             source = TagSource.model
             evidence = _hit_evidence(record, c_hits) or _best_sentence(record, decision, model, cause.value)
             # The quoted sentence must itself speak for the cause, not only the document as a whole.
-            evidence = [e for e in evidence if model.cause_probabilities(tokens(e.text)).get(cause.value, 0.0) >= th.cause_threshold]
+            evidence = [
+                e
+                for e in evidence
+                if model.cause_probabilities(tokens(e.text)).get(cause.value, 0.0) >= th.cause_threshold
+            ]
         else:
             continue
         if not evidence:
@@ -96,7 +100,10 @@ def _causes(
 
 def _evidence(record: JudgmentRecord, span: Span) -> Evidence:
     return Evidence(
-        text=record.text[span.start : span.end], start=span.start, end=span.end, section=_section(record, span)
+        text=record.text[span.start : span.end],
+        start=span.start,
+        end=span.end,
+        section=_section(record, span),
     )
 
 
@@ -131,7 +138,9 @@ def _hit_evidence(record: JudgmentRecord, hits: list[RuleHit]) -> list[Evidence]
     return out
 
 
-def _best_sentence(record: JudgmentRecord, decision: OutcomeDecision, model: CauseModel, cause: str) -> list[Evidence]:
+def _best_sentence(
+    record: JudgmentRecord, decision: OutcomeDecision, model: CauseModel, cause: str
+) -> list[Evidence]:
     """The reasoning sentence whose words weigh most for ``cause`` in the model."""
     weights = model.cause_term_weights(cause)
     if not weights:

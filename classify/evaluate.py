@@ -91,7 +91,9 @@ def _r(x: float) -> float:
     return round(x, 4)
 
 
-def evaluate(items: list[Labelled], model: CauseModel | None, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> dict:
+def evaluate(
+    items: list[Labelled], model: CauseModel | None, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> dict:
     return score([(it.label, classify_record(it.record, model, thresholds)) for it in items])
 
 

@@ -9,7 +9,10 @@ from __future__ import annotations
 FIELD_BY_AGENCY: list[tuple[str, str]] = [
     (r"人力资源|社会保障|社保|医疗保障|医保|劳动(保障)?监察", "human_resources"),
     (r"公安|派出所|交通警察|交警|交通管理(支队|大队)|交管|消防", "public_security"),
-    (r"自然资源|国土资源|国土局|规划局|规划委员会|不动产登记|土地(开发|储备|整理)|确权登记", "natural_resources"),
+    (
+        r"自然资源|国土资源|国土局|规划局|规划委员会|不动产登记|土地(开发|储备|整理)|确权登记",
+        "natural_resources",
+    ),
     (r"住房|住建|城乡建设|建设局|建设委员会|房屋征收|房管|房屋管理|公积金|城区改造", "housing_construction"),
     (r"城市管理|城管|综合行政执法|综合执法", "urban_management"),
     (r"市场监督|市场监管|工商|质量技术监督|质监|食品药品|药品监督", "market_regulation"),

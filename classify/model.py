@@ -132,7 +132,9 @@ class CauseModel:
         return {vocab[i]: float(w) for i, w in enumerate(head.coef[0]) if w > 0}
 
     def action_type(self, meta_words: list[str]) -> tuple[str, float] | None:
-        return _top(self.action_head, self.meta_vectorizer.transform(meta_words)) if self.action_head else None
+        return (
+            _top(self.action_head, self.meta_vectorizer.transform(meta_words)) if self.action_head else None
+        )
 
     def field(self, meta_words: list[str]) -> tuple[str, float] | None:
         return _top(self.field_head, self.meta_vectorizer.transform(meta_words)) if self.field_head else None
@@ -182,7 +184,11 @@ def train(examples: list[TrainingExample], tokenize) -> CauseModel:  # type: ign
         training_hash=training_hash(examples),
         n_examples=len(examples),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
-        library_versions={"sklearn": sklearn.__version__, "jieba": jieba.__version__, "numpy": np.__version__},
+        library_versions={
+            "sklearn": sklearn.__version__,
+            "jieba": jieba.__version__,
+            "numpy": np.__version__,
+        },
     )
 
 
@@ -207,7 +213,11 @@ def _round(a: np.ndarray) -> list:
 
 def to_json(model: CauseModel) -> dict:
     def head(h: LinearHead | None) -> dict | None:
-        return None if h is None else {"classes": h.classes, "coef": _round(h.coef), "intercept": _round(h.intercept)}
+        return (
+            None
+            if h is None
+            else {"classes": h.classes, "coef": _round(h.coef), "intercept": _round(h.intercept)}
+        )
 
     return {
         "format": "anjian-cause-model",
@@ -216,9 +226,15 @@ def to_json(model: CauseModel) -> dict:
         "library_versions": model.library_versions,
         "training_hash": model.training_hash,
         "n_examples": model.n_examples,
-        "cause_vectorizer": {"vocabulary": model.cause_vectorizer.vocabulary, "idf": _round(model.cause_vectorizer.idf)},
+        "cause_vectorizer": {
+            "vocabulary": model.cause_vectorizer.vocabulary,
+            "idf": _round(model.cause_vectorizer.idf),
+        },
         "cause_heads": {c: head(h) for c, h in model.cause_heads.items()},
-        "meta_vectorizer": {"vocabulary": model.meta_vectorizer.vocabulary, "idf": _round(model.meta_vectorizer.idf)},
+        "meta_vectorizer": {
+            "vocabulary": model.meta_vectorizer.vocabulary,
+            "idf": _round(model.meta_vectorizer.idf),
+        },
         "action_head": head(model.action_head),
         "field_head": head(model.field_head),
     }
@@ -234,7 +250,9 @@ def from_json(data: dict) -> CauseModel:
     def head(d: dict | None) -> LinearHead | None:
         if d is None:
             return None
-        return LinearHead(list(d["classes"]), np.array(d["coef"], dtype=float), np.array(d["intercept"], dtype=float))
+        return LinearHead(
+            list(d["classes"]), np.array(d["coef"], dtype=float), np.array(d["intercept"], dtype=float)
+        )
 
     def vec(d: dict) -> Vectorizer:
         return Vectorizer(list(d["vocabulary"]), np.array(d["idf"], dtype=float))

@@ -31,7 +31,9 @@ _CASE_NO = re.compile(r"[（(〔\[]\s*\d{4}\s*[）)〕\]][^\n，。；、]{0,30}
 _CORRECTION = re.compile(CORRECTION_BEFORE_WITHDRAWAL)
 # A lower court's decision quoted by an appeal: "…之规定，判决：一、撤销…" / "裁定驳回…起诉".
 _LOWER_DECISION = re.compile(r"(规定|之规定|的规定)[，,、]?\s*(作出)?(判决|裁定)(如下)?[：:，,]?\s*")
-_LOWER_DECISION_ALT = re.compile(r"(行初|行终|行再)[^。\n]{0,30}(行政)?(判决|裁定)书?[，,]\s*(判决|裁定|判令)[：:，,]?\s*")
+_LOWER_DECISION_ALT = re.compile(
+    r"(行初|行终|行再)[^。\n]{0,30}(行政)?(判决|裁定)书?[，,]\s*(判决|裁定|判令)[：:，,]?\s*"
+)
 _AGENCY_NAME = re.compile(r"(局|政府|委员会|办公室|办事处|中心|大队|支队|派出所|分局|管委会|所|厅|部|署|院)$")
 _APPELLANT = re.compile(r"(?<!被)上诉人[（(]?(?:一审|原审)?(原告|被告|第三人)?[）)]?([^\n。，,（(]{2,40})")
 
@@ -76,7 +78,9 @@ def ruling_forms(text: str) -> list[str]:
 
 
 _ITEM_SPLIT = re.compile(r"[\n；;]+")
-_ITEM_NUMBER = re.compile(r"^([一二三四五六七八九十]+|\d+|[（(][一二三四五六七八九十\d]+[）)])\s*[、.．，,]?\s*")
+_ITEM_NUMBER = re.compile(
+    r"^([一二三四五六七八九十]+|\d+|[（(][一二三四五六七八九十\d]+[）)])\s*[、.．，,]?\s*"
+)
 _SHADOWS = [
     ("部分撤销", "撤销"),
     ("驳回其他诉讼请求", "驳回诉讼请求"),

@@ -22,7 +22,9 @@ _PARTY_VOICE = re.compile(
     r"(认为|主张|诉称|上诉称|称|提出|辩称|质证|述称|陈述|意见|请求|理由)"
 )
 _COURT_VOICE = re.compile(r"(但|然而|可是|却|本院认为|经查|经审查|本院经审查|法院认为|综上)")
-_ACCEPTED = re.compile(r"(理由|主张|意见|请求)?[^。；，]{0,4}(成立|予以支持|予以采纳|予以采信|予以认可|本院予以)")
+_ACCEPTED = re.compile(
+    r"(理由|主张|意见|请求)?[^。；，]{0,4}(成立|予以支持|予以采纳|予以采信|予以认可|本院予以)"
+)
 _REJECTED = re.compile(r"不予(支持|采纳|采信|认可)|不能成立|不成立")
 _ARGUMENT_BEFORE = re.compile(r"(主张|认为|称|提出|理由|请求|意见|为由)")
 _ARGUMENT_AFTER = re.compile(r"[^。；，]{0,15}(为由|的理由|的主张|的意见|的上诉理由)")
@@ -34,7 +36,9 @@ _NORM_INTRO = re.compile(r"(规定|条|款|项|之一)[：:，,]?\s*$")
 _LAW = re.compile(r"行政诉讼法(?!〉|>)[》」]?")
 _ARTICLE = re.compile(r"第([一二三四五六七八九十百零〇\d]+)条(?:之一)?")
 _PARAGRAPH = re.compile(r"^第([一二三四五六七八九十\d]+)款")
-_ITEM = re.compile(r"第?[（(]?([一二三四五六七八九十\d]+)[）)]?(?=[、，和及]?\s*(第?[（(]?[一二三四五六七八九十\d]+[）)]?[、，和及]?\s*)*项)")
+_ITEM = re.compile(
+    r"第?[（(]?([一二三四五六七八九十\d]+)[）)]?(?=[、，和及]?\s*(第?[（(]?[一二三四五六七八九十\d]+[）)]?[、，和及]?\s*)*项)"
+)
 _SUBPOINT = re.compile(r"第?\s*([1-5一二三四五])\s*目")
 _STOP = re.compile(r"[《。；]")
 
@@ -155,7 +159,9 @@ def _provision_causes(article: int, tail: str) -> list[tuple[str, float]]:
     paragraph = cn_number(para_m.group(1)) if para_m else None
     items_text = tail[para_m.end() :] if para_m else tail
     item_end = items_text.find("项")
-    items = [cn_number(m.group(1)) for m in _ITEM.finditer(items_text[: item_end + 1])] if item_end >= 0 else []
+    items = (
+        [cn_number(m.group(1)) for m in _ITEM.finditer(items_text[: item_end + 1])] if item_end >= 0 else []
+    )
     found: list[tuple[str, float]] = []
     if article == 54 and 2 in items:
         sub = _SUBPOINT.search(items_text)

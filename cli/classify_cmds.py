@@ -55,7 +55,9 @@ def print_classification(c: Classification, title: str) -> None:
             how += f"，规则 {', '.join(t.rules)}"
         out.print(f"● {t.cause.zh}（{t.cause.value}）— {how}")
         for e in t.evidence:
-            where = SectionName[e.section].zh if e.section and e.section in SectionName.__members__ else "正文"
+            where = (
+                SectionName[e.section].zh if e.section and e.section in SectionName.__members__ else "正文"
+            )
             out.print(f"    “{e.text}”", highlight=False, soft_wrap=True)
             out.print(f"    [dim]（{where}，第 {e.start}–{e.end} 字）[/dim]")
 
@@ -64,18 +66,31 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     @app.command("train")
     def train_cmd(
         corpus: Annotated[
-            Path | None, typer.Option("--corpus", help="带标注的语料目录 / labelled corpus (default ../shared/corpus)")
+            Path | None,
+            typer.Option("--corpus", help="带标注的语料目录 / labelled corpus (default ../shared/corpus)"),
         ] = None,
-        output: Annotated[Path | None, typer.Option("--out", help="模型文件 / artefact path (in the models folder)")] = None,
-        shipped: Annotated[bool, typer.Option("--shipped", help="写入随软件发布的模型 / write the packaged artefact")] = False,
-        corrections: Annotated[bool, typer.Option(help="加入审核人员的更正 / add reviewers' corrections")] = True,
-        from_pdf: Annotated[bool, typer.Option(help="从文本PDF读取 / read each judgment from its text PDF")] = True,
+        output: Annotated[
+            Path | None, typer.Option("--out", help="模型文件 / artefact path (in the models folder)")
+        ] = None,
+        shipped: Annotated[
+            bool, typer.Option("--shipped", help="写入随软件发布的模型 / write the packaged artefact")
+        ] = False,
+        corrections: Annotated[
+            bool, typer.Option(help="加入审核人员的更正 / add reviewers' corrections")
+        ] = True,
+        from_pdf: Annotated[
+            bool, typer.Option(help="从文本PDF读取 / read each judgment from its text PDF")
+        ] = True,
     ) -> None:
         """训练败诉原因、行为类型和执法领域模型 / Train the classifier from the corpus and corrections."""
-        from core.training import TrainingUnavailable, train_from_store
+        from pipeline.training import TrainingUnavailable, train_from_store
 
         cfg = settings()
-        corpus_dir = corpus or cfg.training_corpus or (DEFAULT_CORPUS if (DEFAULT_CORPUS / "labels.jsonl").exists() else None)
+        corpus_dir = (
+            corpus
+            or cfg.training_corpus
+            or (DEFAULT_CORPUS if (DEFAULT_CORPUS / "labels.jsonl").exists() else None)
+        )
         db = None
         if corrections:
             try:
@@ -127,7 +142,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象")] = False,
         cv: Annotated[int, typer.Option("--cv", help="K 折交叉验证（0：用发布的模型）/ K-fold CV")] = 0,
         limit: Annotated[int | None, typer.Option("--limit", help="只评测前 N 篇")] = None,
-        from_pdf: Annotated[bool, typer.Option(help="从文本PDF读取（如用户上传）/ read the text PDFs")] = True,
+        from_pdf: Annotated[
+            bool, typer.Option(help="从文本PDF读取（如用户上传）/ read the text PDFs")
+        ] = True,
     ) -> None:
         """在带标注的语料上评测分类 / Evaluate outcome, causes, action type and field."""
         if not (corpus_dir / "labels.jsonl").exists():
@@ -147,11 +164,15 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 def _print_scores(result: dict[str, Any]) -> None:
     out.print(f"判决数 n={result['n']}  结果准确率 {result['outcome_accuracy']:.1%}")
     out.print(f"败诉原因 micro-F1 {result['causes_micro_f1']:.3f}  macro-F1 {result['causes_macro_f1']:.3f}")
-    out.print(f"行为类型准确率 {result['action_type_accuracy']:.1%}  执法领域准确率 {result['field_accuracy']:.1%}")
+    out.print(
+        f"行为类型准确率 {result['action_type_accuracy']:.1%}  执法领域准确率 {result['field_accuracy']:.1%}"
+    )
     out.print(f"依据位于本院认为部分 {result['evidence_in_reasoning']:.1%}")
     table = Table(title="各败诉原因 / per cause")
     for col in ("cause", "precision", "recall", "f1", "support"):
         table.add_column(col)
     for cause, m in result["causes"].items():
-        table.add_row(cause, f"{m['precision']:.2f}", f"{m['recall']:.2f}", f"{m['f1']:.2f}", str(m["support"]))
+        table.add_row(
+            cause, f"{m['precision']:.2f}", f"{m['recall']:.2f}", f"{m['f1']:.2f}", str(m["support"])
+        )
     out.print(table)

@@ -15,9 +15,18 @@ from typing import Annotated, Any
 
 import typer
 
-from ingest.normalize import normalize_case_no
+from core.normalize import normalize_case_no
 
-FIELDS = ["case_no", "court", "doc_kind", "procedure", "judgment_date", "defendants", "plaintiffs", "agency_head_appeared"]
+FIELDS = [
+    "case_no",
+    "court",
+    "doc_kind",
+    "procedure",
+    "judgment_date",
+    "defendants",
+    "plaintiffs",
+    "agency_head_appeared",
+]
 KINDS = ["text_pdf", "scan_pdf", "docx"]
 
 # (record or None, reject reason or None) for one file
@@ -48,8 +57,13 @@ def load_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def evaluate(
-    corpus_dir: Path, reader: Reader, *, kinds: Iterable[str] = KINDS, limit: int | None = None,
-    ids: set[str] | None = None, progress: Callable[[str], None] | None = None,
+    corpus_dir: Path,
+    reader: Reader,
+    *,
+    kinds: Iterable[str] = KINDS,
+    limit: int | None = None,
+    ids: set[str] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     """Read every named file and score it; returns the ``eval extract`` JSON object."""
     judgments = load_jsonl(corpus_dir / "judgments.jsonl")
@@ -83,14 +97,18 @@ def evaluate(
             if record is None:
                 rejected.append({"file": rel, "reason": reason})
             for f in FIELDS:
-                ok = field_correct(f, getattr(record, f, None), label.get(f)) if record is not None else (
-                    None if label.get(f) is None else False)
+                ok = (
+                    field_correct(f, getattr(record, f, None), label.get(f))
+                    if record is not None
+                    else (None if label.get(f) is None else False)
+                )
                 if ok is None:
                     continue
                 counted[kind][f] += 1
                 right[kind][f] += int(ok)
     accuracy = {
-        k: {f: (round(right[k][f] / counted[k][f], 4) if counted[k][f] else None) for f in FIELDS} for k in kinds
+        k: {f: (round(right[k][f] / counted[k][f], 4) if counted[k][f] else None) for f in FIELDS}
+        for k in kinds
     }
     return {"n": n, "accuracy": accuracy, "rejected": rejected}
 
@@ -98,8 +116,8 @@ def evaluate(
 def pipeline_reader(store_dir: Path) -> Reader:
     """Read each file through the real pipeline into a throw-away store (no classification, no index)."""
     from core.db import Database
-    from core.pipeline import Pipeline
     from core.settings import load_settings
+    from pipeline.process import Pipeline
 
     settings = load_settings(data_dir=store_dir, database_url=None, es_url=None, broker_url=None)
     pipeline = Pipeline(Database(settings), settings, index=False, classify=False)
@@ -163,13 +181,22 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @eval_app.command("extract")
     def extract_cmd(
-        corpus_dir: Annotated[Path, typer.Argument(help="语料目录（含 judgments.jsonl、labels.jsonl）/ corpus folder")],
-        as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象 / print one JSON object")] = False,
+        corpus_dir: Annotated[
+            Path, typer.Argument(help="语料目录（含 judgments.jsonl、labels.jsonl）/ corpus folder")
+        ],
+        as_json: Annotated[
+            bool, typer.Option("--json", help="输出一个 JSON 对象 / print one JSON object")
+        ] = False,
         kinds: Annotated[str, typer.Option(help="文件种类，逗号分隔 / file kinds")] = ",".join(KINDS),
         limit: Annotated[int | None, typer.Option(help="只评前 N 篇 / first N judgments")] = None,
         ids: Annotated[str | None, typer.Option(help="只评这些编号，逗号分隔 / only these ids")] = None,
-        from_text: Annotated[bool, typer.Option(
-            "--from-text", help="不读文件，解析 judgments.jsonl 的 document_text / parse document_text instead")] = False,
+        from_text: Annotated[
+            bool,
+            typer.Option(
+                "--from-text",
+                help="不读文件，解析 judgments.jsonl 的 document_text / parse document_text instead",
+            ),
+        ] = False,
     ) -> None:
         """字段抽取评测：每个文件单独读入临时库并与标注比对。Field accuracy per kind of file."""
         corpus_dir = corpus_dir.resolve()
@@ -187,19 +214,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             print(f"… {rel}", file=sys.stderr, flush=True)
 
         with tempfile.TemporaryDirectory(prefix="anjian-eval-") as tmp:
-            reader = document_text_reader(corpus_dir) if from_text else _reader_or_fallback(Path(tmp), corpus_dir)
+            reader = document_text_reader(corpus_dir) if from_text else pipeline_reader(Path(tmp))
             result = evaluate(corpus_dir, reader, kinds=kind_list, limit=limit, ids=id_set, progress=progress)
         if as_json:
             typer.echo(json.dumps(result, ensure_ascii=False))
         else:
             _print_table(result)
-
-
-def _reader_or_fallback(store_dir: Path, corpus_dir: Path) -> Reader:
-    try:
-        import ingest.read  # noqa: F401  (the file readers; absent until that area lands)
-    except ImportError:
-        print("ingest.read 不可用：改为解析 document_text / file reading unavailable: using document_text",
-              file=sys.stderr)
-        return document_text_reader(corpus_dir)
-    return pipeline_reader(store_dir)

@@ -14,9 +14,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cli.context import database, settings
-from core.pipeline import IngestResult, Pipeline
 from core.store import StoreError, add_correction, find_judgment, iter_judgments, judgment_as_json
 from core.taxonomy import DocumentStatus, RejectReason, ZhEnum
+from pipeline.indexing import index_judgments
+from pipeline.process import IngestResult, Pipeline
+from search import open_backend
 
 INPUT_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".txt"}
 err = Console(stderr=True)
@@ -27,7 +29,9 @@ def collect_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for p in paths:
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES))
+            files.extend(
+                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES)
+            )
         elif p.exists():
             files.append(p)
         else:
@@ -38,8 +42,13 @@ def collect_files(paths: list[Path]) -> list[Path]:
 def ingest_files(pipeline: Pipeline, files: list[Path], *, as_json: bool) -> list[IngestResult]:
     results: list[IngestResult] = []
     with Progress(
-        TextColumn("[bold]入库[/bold] {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=False, disable=not err.is_terminal and as_json,
+        TextColumn("[bold]入库[/bold] {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal and as_json,
     ) as progress:
         task = progress.add_task("", total=len(files))
         for f in files:
@@ -47,7 +56,9 @@ def ingest_files(pipeline: Pipeline, files: list[Path], *, as_json: bool) -> lis
             try:
                 result = pipeline.ingest_path(f)
             except FileNotFoundError as exc:
-                result = IngestResult(str(f), DocumentStatus.rejected, reason=RejectReason.corrupt, message=str(exc))
+                result = IngestResult(
+                    str(f), DocumentStatus.rejected, reason=RejectReason.corrupt, message=str(exc)
+                )
             results.append(result)
             if as_json:
                 sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
@@ -71,7 +82,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     @app.command()
     def ingest(
         paths: Annotated[list[Path], typer.Argument(help="文件或文件夹（递归）/ files or folders")],
-        as_json: Annotated[bool, typer.Option("--json", help="每个文件输出一行 JSON / one JSON line per file")] = False,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="每个文件输出一行 JSON / one JSON line per file")
+        ] = False,
     ) -> None:
         """导入裁判文书（PDF、扫描件、DOCX）/ Ingest judgment files."""
         files = collect_files(paths)
@@ -103,7 +116,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     @app.command()
     def export(
         fmt: Annotated[str, typer.Option("--format", help="jsonl")] = "jsonl",
-        output: Annotated[Path | None, typer.Option("-o", "--output", help="输出文件；缺省为标准输出")] = None,
+        output: Annotated[
+            Path | None, typer.Option("-o", "--output", help="输出文件；缺省为标准输出")
+        ] = None,
     ) -> None:
         """导出全部裁判文书 / Export all judgments."""
         if fmt != "jsonl":
@@ -121,7 +136,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     @app.command()
     def correct(
         case: Annotated[str, typer.Argument(help="案号或编号")],
-        field: Annotated[str, typer.Argument(help="outcome | loss_causes | action_type | field | defendants …")],
+        field: Annotated[
+            str, typer.Argument(help="outcome | loss_causes | action_type | field | defendants …")
+        ],
         value: Annotated[str, typer.Argument(help="新值；列表用逗号分隔，如 procedure,违反法定程序")],
         user: Annotated[str, typer.Option("--user", help="更正人")] = "cli",
         reason: Annotated[str | None, typer.Option("--reason", help="更正理由")] = None,
@@ -132,7 +149,6 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             parsed = [v for v in value.replace("，", ",").split(",") if v.strip()]
         elif field == "agency_head_appeared":
             parsed = {"true": True, "是": True, "false": False, "否": False}.get(value.lower())
-        pipeline = Pipeline(database(), settings(), classify=False)
         with database().session() as s:
             try:
                 j = find_judgment(s, case)
@@ -141,7 +157,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
                 err.print(f"[red]{exc}[/red]")
                 raise typer.Exit(1) from exc
             judgment_id = j.id
-        pipeline.index_judgments([judgment_id])
+        index_judgments(database(), open_backend(settings()), [judgment_id])
         err.print(f"已更正 {case} 的 {field}")
 
 
@@ -156,10 +172,16 @@ def print_judgment(data: dict) -> None:
     c = Console()
     c.print(f"[bold]{data['title']}[/bold]")
     rows = [
-        ("案号", data["case_no"]), ("法院", data["court"]), ("文书", _zh(DocKind, data["doc_kind"])), ("审级", _zh(Procedure, data["procedure"])),
-        ("裁判日期", data["judgment_date"]), ("原告", "、".join(data["plaintiffs"])),
-        ("被告", "、".join(data["defendants"])), ("负责人出庭", {True: "是", False: "否"}.get(data["agency_head_appeared"])),
-        ("结果", _zh(Outcome, data["outcome"])), ("行为类型", _zh(ActionType, data["action_type"])),
+        ("案号", data["case_no"]),
+        ("法院", data["court"]),
+        ("文书", _zh(DocKind, data["doc_kind"])),
+        ("审级", _zh(Procedure, data["procedure"])),
+        ("裁判日期", data["judgment_date"]),
+        ("原告", "、".join(data["plaintiffs"])),
+        ("被告", "、".join(data["defendants"])),
+        ("负责人出庭", {True: "是", False: "否"}.get(data["agency_head_appeared"])),
+        ("结果", _zh(Outcome, data["outcome"])),
+        ("行为类型", _zh(ActionType, data["action_type"])),
         ("领域", _zh(Field, data["field"])),
     ]
     for k, v in rows:

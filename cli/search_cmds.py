@@ -21,8 +21,16 @@ DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "cor
 out = Console()
 err = Console(stderr=True)
 
-FACET_TITLES = {"court": "法院", "year": "年份", "procedure": "审级", "outcome": "结果", "cause": "败诉原因",
-                "action_type": "行为类型", "field": "领域", "defendant": "被告"}
+FACET_TITLES = {
+    "court": "法院",
+    "year": "年份",
+    "procedure": "审级",
+    "outcome": "结果",
+    "cause": "败诉原因",
+    "action_type": "行为类型",
+    "field": "领域",
+    "defendant": "被告",
+}
 
 
 def _snippet_markup(snippet: str) -> str:
@@ -42,11 +50,23 @@ def _snippet_markup(snippet: str) -> str:
 def search_json(result) -> dict:  # type: ignore[no-untyped-def]
     return {
         "total": result.total,
-        "hits": [{"id": h.id, "case_no": h.case_no, "title": h.title, "court": h.court,
-                  "judgment_date": h.judgment_date, "outcome": h.outcome, "score": h.score, "snippet": h.snippet}
-                 for h in result.hits],
-        "facets": {k: [{"value": f.value, "count": f.count, **({"label": f.label} if f.label else {})} for f in v]
-                   for k, v in result.facets.items()},
+        "hits": [
+            {
+                "id": h.id,
+                "case_no": h.case_no,
+                "title": h.title,
+                "court": h.court,
+                "judgment_date": h.judgment_date,
+                "outcome": h.outcome,
+                "score": h.score,
+                "snippet": h.snippet,
+            }
+            for h in result.hits
+        ],
+        "facets": {
+            k: [{"value": f.value, "count": f.count, **({"label": f.label} if f.label else {})} for f in v]
+            for k, v in result.facets.items()
+        },
     }
 
 
@@ -55,10 +75,14 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @app.command("search")
     def search_cmd(
-        query: Annotated[str, typer.Argument(help='检索式，例如 "强制拆除 原因:违反法定程序 年份:2021..2023"')],
+        query: Annotated[
+            str, typer.Argument(help='检索式，例如 "强制拆除 原因:违反法定程序 年份:2021..2023"')
+        ],
         page: Annotated[int, typer.Option("--page", min=1, help="第几页")] = 1,
         size: Annotated[int, typer.Option("--size", min=1, max=200, help="每页条数")] = 20,
-        sort: Annotated[str, typer.Option("--sort", help="relevance（相关度）或 date（日期，新的在前）")] = "relevance",
+        sort: Annotated[
+            str, typer.Option("--sort", help="relevance（相关度）或 date（日期，新的在前）")
+        ] = "relevance",
         as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
     ) -> None:
         """检索裁判文书 / Search judgments (words, OR, -exclude, "phrase", 字段:值)."""
@@ -71,8 +95,12 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             result = open_backend(settings()).search(query, page=page, size=size, sort=sort)
         except QuerySyntaxError as exc:
             if as_json:
-                sys.stdout.write(json.dumps({"error": {"code": "query_syntax", "message": exc.message_zh}},
-                                            ensure_ascii=False) + "\n")
+                sys.stdout.write(
+                    json.dumps(
+                        {"error": {"code": "query_syntax", "message": exc.message_zh}}, ensure_ascii=False
+                    )
+                    + "\n"
+                )
             else:
                 err.print(f"[red]检索式有误：[/red]{escape(exc.message_zh)}")
             raise typer.Exit(2) from None
@@ -89,7 +117,8 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         check: Annotated[bool, typer.Option("--check", help="只比较索引与数据库，不重建")] = False,
     ) -> None:
         """从数据库重建检索索引（新建后原子切换）/ Rebuild the search index from the database."""
-        from search import open_backend, reindex_from_db
+        from pipeline.indexing import reindex_from_db
+        from search import open_backend
 
         backend = open_backend(settings())
         db = database()
@@ -104,10 +133,16 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 def register_eval(eval_app: typer.Typer) -> None:
     @eval_app.command("search")
     def eval_search(
-        corpus: Annotated[Path, typer.Argument(help="带标注的语料目录（judgments.jsonl + labels.jsonl）")] = DEFAULT_CORPUS,
-        engine: Annotated[str, typer.Option("--engine", help="embedded 或 es（用 ANJIAN_ES_URL，临时别名）")] = "embedded",
+        corpus: Annotated[
+            Path, typer.Argument(help="带标注的语料目录（judgments.jsonl + labels.jsonl）")
+        ] = DEFAULT_CORPUS,
+        engine: Annotated[
+            str, typer.Option("--engine", help="embedded 或 es（用 ANJIAN_ES_URL，临时别名）")
+        ] = "embedded",
         verbose: Annotated[bool, typer.Option("--verbose", help="逐条列出每个检索式")] = False,
-        as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象（缺省亦为 JSON）/ one JSON object")] = True,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="输出一个 JSON 对象（缺省亦为 JSON）/ one JSON object")
+        ] = True,
     ) -> None:
         """检索质量：由标注写出的检索式，每条应找到的裁判文书，查全率与查准率 / Search recall and precision."""
         import os
@@ -116,8 +151,10 @@ def register_eval(eval_app: typer.Typer) -> None:
 
         from core.db import Database
         from core.settings import load_settings
-        from search import open_backend, reindex_from_db
-        from search.evaluation import load_corpus, quality_table, run_table, store_corpus, summary
+        from pipeline.corpus import store_corpus
+        from pipeline.indexing import reindex_from_db
+        from search import open_backend
+        from search.evaluation import load_corpus, quality_table, run_table, summary
 
         judgments, labels = load_corpus(corpus)
         with tempfile.TemporaryDirectory(prefix="anjian-eval-search-") as tmp:
@@ -125,7 +162,9 @@ def register_eval(eval_app: typer.Typer) -> None:
             if engine == "es":
                 if not os.environ.get("ANJIAN_ES_URL"):
                     raise typer.BadParameter("--engine es 需要设置 ANJIAN_ES_URL")
-                overrides.update(es_url=os.environ["ANJIAN_ES_URL"], es_index=f"anjian-eval-{uuid.uuid4().hex[:8]}")
+                overrides.update(
+                    es_url=os.environ["ANJIAN_ES_URL"], es_index=f"anjian-eval-{uuid.uuid4().hex[:8]}"
+                )
             cfg = load_settings(**overrides)
             db = Database(cfg)
             corpus_of = store_corpus(db, judgments, labels)
@@ -138,9 +177,17 @@ def register_eval(eval_app: typer.Typer) -> None:
         result = summary(rows)
         result["engine"] = engine
         if verbose:
-            result["rows"] = [{"query": r.case.query, "kind": r.case.kind, "expected": len(r.case.expected),
-                               "found": len(r.found), "recall": round(r.recall, 3), "precision": round(r.precision, 3)}
-                              for r in rows]
+            result["rows"] = [
+                {
+                    "query": r.case.query,
+                    "kind": r.case.kind,
+                    "expected": len(r.case.expected),
+                    "found": len(r.found),
+                    "recall": round(r.recall, 3),
+                    "precision": round(r.precision, 3),
+                }
+                for r in rows
+            ]
         sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
 
 
@@ -153,7 +200,9 @@ def _check(backend, db) -> None:  # type: ignore[no-untyped-def]
         in_db = set(s.scalars(select(Judgment.id)))
     in_index = backend.ids()
     missing, extra = sorted(in_db - in_index), sorted(in_index - in_db)
-    out.print(f"数据库 {len(in_db)} 份，索引 {len(in_index)} 份；索引缺 {len(missing)} 份，多出 {len(extra)} 份。")
+    out.print(
+        f"数据库 {len(in_db)} 份，索引 {len(in_index)} 份；索引缺 {len(missing)} 份，多出 {len(extra)} 份。"
+    )
     if missing or extra:
         out.print(f"缺：{missing[:20]}  多出：{extra[:20]}  —— 运行 anjian reindex 修复。")
         raise typer.Exit(1)
@@ -161,7 +210,9 @@ def _check(backend, db) -> None:  # type: ignore[no-untyped-def]
 
 def _print_result(result, page: int, size: int) -> None:  # type: ignore[no-untyped-def]
     pages = max(1, -(-result.total // size))
-    table = Table(title=f"共 {result.total} 份（第 {page}/{pages} 页，{result.took_ms:.0f} 毫秒）", show_lines=True)
+    table = Table(
+        title=f"共 {result.total} 份（第 {page}/{pages} 页，{result.took_ms:.0f} 毫秒）", show_lines=True
+    )
     table.add_column("ID", justify="right")
     table.add_column("案号 / 法院 / 日期")
     table.add_column("摘要")

@@ -50,7 +50,9 @@ def serve(
 
 def user_add(
     username: Annotated[str, typer.Argument(help="用户名")],
-    role: Annotated[str, typer.Option(help="admin 管理员 / analyst 分析员 / agency 单位用户 / viewer 只读")] = "analyst",
+    role: Annotated[
+        str, typer.Option(help="admin 管理员 / analyst 分析员 / agency 单位用户 / viewer 只读")
+    ] = "analyst",
     agency: Annotated[str | None, typer.Option(help="单位用户所属单位（单位名录编号）")] = None,
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码")] = False,
 ) -> None:
@@ -61,22 +63,29 @@ def user_add(
     try:
         with database().session() as s:
             user = create_user(s, username, password, role, agency)
-            typer.echo(f"已创建账号 {user.username}（{user.role}{'，单位 ' + user.agency_id if user.agency_id else ''}）")
+            typer.echo(
+                f"已创建账号 {user.username}（{user.role}{'，单位 ' + user.agency_id if user.agency_id else ''}）"
+            )
     except Exception as exc:  # noqa: BLE001 - shown to the user
         _fail(exc)
 
 
 def user_list() -> None:
     """列出账号 / List accounts."""
-    from api.models import Role
     from api.services.accounts import list_users
+    from core.models import Role
 
     table = Table("用户名", "角色", "所属单位", "状态", "最近登录")
     with database().session() as s:
         for u in list_users(s):
             role = Role.parse(u.role)
-            table.add_row(u.username, role.zh if role else u.role, u.agency_id or "", "启用" if u.active else "停用",
-                          u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "")
+            table.add_row(
+                u.username,
+                role.zh if role else u.role,
+                u.agency_id or "",
+                "启用" if u.active else "停用",
+                u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "",
+            )
     Console().print(table)
 
 

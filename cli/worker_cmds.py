@@ -33,8 +33,13 @@ def print_batch(status: dict) -> None:
         result = f["status"] or ""
         if f["reason"]:
             result += f"（{f['reason']}）"
-        table.add_row(str(f["job_id"]), f["filename"], f"[{style}]{STATE_ZH.get(f['state'], f['state'])}[/{style}]",
-                      result, (f["message"] or "")[:80])
+        table.add_row(
+            str(f["job_id"]),
+            f["filename"],
+            f"[{style}]{STATE_ZH.get(f['state'], f['state'])}[/{style}]",
+            result,
+            (f["message"] or "")[:80],
+        )
     c.print(table)
 
 
@@ -54,7 +59,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
     @app.command()
     def worker(
-        queues: Annotated[str, typer.Option("--queues", "-Q", help="队列，逗号分隔：default,ocr")] = "default,ocr",
+        queues: Annotated[
+            str, typer.Option("--queues", "-Q", help="队列，逗号分隔：default,ocr")
+        ] = "default,ocr",
         concurrency: Annotated[int, typer.Option("--concurrency", "-c", help="并发进程（线程）数")] = 1,
         name: Annotated[str | None, typer.Option("--name", "-n", help="Celery 节点名，如 ocr1@%h")] = None,
         loglevel: Annotated[str, typer.Option("--loglevel", "-l")] = "INFO",
@@ -66,8 +73,17 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
 
             served = [q.strip() for q in queues.split(",") if q.strip()]
             celery = make_celery(s.broker_url, s.result_backend, queues=served)  # time limit by queue
-            argv = ["worker", "-Q", ",".join(served), "-c", str(concurrency), "-l", loglevel,
-                    "--without-gossip", "--without-mingle"]
+            argv = [
+                "worker",
+                "-Q",
+                ",".join(served),
+                "-c",
+                str(concurrency),
+                "-l",
+                loglevel,
+                "--without-gossip",
+                "--without-mingle",
+            ]
             if name:
                 argv += ["-n", name]
             celery.worker_main(argv)
@@ -79,7 +95,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         """启动定时任务（每晚索引核对、重新训练）/ Run the scheduler (needs ANJIAN_BROKER_URL)."""
         s = settings()
         if not s.broker_url:
-            err.print("[red]未配置 ANJIAN_BROKER_URL：内置模式下定时任务由 anjian serve 的后台线程执行，无需 beat。[/red]")
+            err.print(
+                "[red]未配置 ANJIAN_BROKER_URL：内置模式下定时任务由 anjian serve 的后台线程执行，无需 beat。[/red]"
+            )
             raise typer.Exit(2)
         from workers.celery_app import make_celery
 
@@ -91,12 +109,15 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     def submit(
         paths: Annotated[list[Path], typer.Argument(help="文件或文件夹（递归）")],
         user: Annotated[str | None, typer.Option("--user", help="提交人")] = None,
-        wait: Annotated[bool, typer.Option("--wait", help="等待处理完成（内置模式下就在本进程处理）")] = False,
+        wait: Annotated[
+            bool, typer.Option("--wait", help="等待处理完成（内置模式下就在本进程处理）")
+        ] = False,
         as_json: Annotated[bool, typer.Option("--json")] = False,
     ) -> None:
         """提交文件到后台排队处理 / Queue files for background ingestion; prints the batch id."""
         from cli.ingest_cmds import collect_files
-        from workers import batch_status, submit_files
+        from workers.dispatch import submit_files
+        from workers.jobs import batch_status
 
         files = collect_files(paths)
         if not files:
@@ -115,10 +136,12 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
             print_batch(status)
 
     @app.command()
-    def jobs(limit: Annotated[int, typer.Option("--limit")] = 20,
-             as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    def jobs(
+        limit: Annotated[int, typer.Option("--limit")] = 20,
+        as_json: Annotated[bool, typer.Option("--json")] = False,
+    ) -> None:
         """最近的批次及进度 / Recent batches and their progress."""
-        from workers import recent_batches
+        from workers.jobs import recent_batches
 
         rows = recent_batches(database(), limit)
         if as_json:
@@ -128,15 +151,22 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         for col in ("批次", "提交时间", "提交人", "文件", *STATE_ZH.values()):
             table.add_column(col)
         for r in rows:
-            table.add_row(str(r["id"]), r["created_at"] or "", r["user"] or "", str(r["total"]),
-                          *(str(r["counts"][k]) for k in STATE_ZH))
+            table.add_row(
+                str(r["id"]),
+                r["created_at"] or "",
+                r["user"] or "",
+                str(r["total"]),
+                *(str(r["counts"][k]) for k in STATE_ZH),
+            )
         Console().print(table)
 
     @app.command()
-    def batch(batch_id: Annotated[int, typer.Argument(help="批次编号")],
-              as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    def batch(
+        batch_id: Annotated[int, typer.Argument(help="批次编号")],
+        as_json: Annotated[bool, typer.Option("--json")] = False,
+    ) -> None:
         """一个批次中每个文件的状态 / Status of each file of a batch."""
-        from workers import batch_status
+        from workers.jobs import batch_status
 
         try:
             status = batch_status(database(), batch_id)
@@ -158,13 +188,17 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         except BackupError as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc
-        err.print(f"已备份到 {path}：{manifest['counts']['judgments']} 份裁判文书，"
-                  f"{manifest['counts']['files']} 个文件，{manifest['bytes'] / 1e6:.1f} MB")
+        err.print(
+            f"已备份到 {path}：{manifest['counts']['judgments']} 份裁判文书，"
+            f"{manifest['counts']['files']} 个文件，{manifest['bytes'] / 1e6:.1f} MB"
+        )
 
     @app.command()
     def restore(
         path: Annotated[Path, typer.Argument(help="anjian backup 生成的备份文件")],
-        data_dir: Annotated[Path | None, typer.Option("--data-dir", help="恢复到的数据目录；缺省为 ANJIAN_DATA_DIR")] = None,
+        data_dir: Annotated[
+            Path | None, typer.Option("--data-dir", help="恢复到的数据目录；缺省为 ANJIAN_DATA_DIR")
+        ] = None,
         force: Annotated[bool, typer.Option("--force", help="覆盖已有数据（先移到 .old 目录）")] = False,
     ) -> None:
         """从备份恢复内置存储（请先停止服务）/ Restore the embedded store from a backup (stop the service first)."""
@@ -176,11 +210,13 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         except BackupError as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc
-        err.print(f"已恢复到 {target}：{manifest['counts']['judgments']} 份裁判文书（备份于 {manifest['created_at']}）")
+        err.print(
+            f"已恢复到 {target}：{manifest['counts']['judgments']} 份裁判文书（备份于 {manifest['created_at']}）"
+        )
 
 
 def _wait(batch_id: int) -> dict:
-    from workers import batch_status
+    from workers.jobs import batch_status
 
     s, db = settings(), database()
     if s.broker_url:

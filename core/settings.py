@@ -22,9 +22,13 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ANJIAN_", env_file=None, extra="ignore")
 
     # --- where things live -------------------------------------------------------------
-    data_dir: Path = Field(Path("anjian-data"), description="Originals, the default SQLite file, the search index and models.")
+    data_dir: Path = Field(
+        Path("anjian-data"), description="Originals, the default SQLite file, the search index and models."
+    )
     database_url: str | None = Field(None, description="SQLAlchemy URL; default: an SQLite file in data_dir.")
-    environment: Environment = Field(Environment.development, description="'production' refuses unsafe defaults.")
+    environment: Environment = Field(
+        Environment.development, description="'production' refuses unsafe defaults."
+    )
 
     # --- ingestion limits ---------------------------------------------------------------
     max_pages: int = Field(200, description="Documents with more pages are rejected as too_long.")
@@ -33,17 +37,30 @@ class Settings(BaseSettings):
     ocr_timeout_s: float = Field(60.0, description="Wall-clock limit for OCR of one page.")
     ocr_lang: str = Field("chi_sim", description="Tesseract language model.")
     ocr_dpi: int = Field(300, description="Resolution at which image pages are rendered for OCR.")
-    ocr_range_pages: int = Field(3, description="A long scan is OCR'd in ranges of this many pages across workers (0: off).")
-    ocr_range_threshold: int = Field(6, description="Only scans with more pages than this are cut into OCR ranges.")
-    ocr_threads: int = Field(1, description="OMP_THREAD_LIMIT for Tesseract (1 is fastest per page on 2 cores).")
+    ocr_range_pages: int = Field(
+        3, description="A long scan is OCR'd in ranges of this many pages across workers (0: off)."
+    )
+    ocr_range_threshold: int = Field(
+        6, description="Only scans with more pages than this are cut into OCR ranges."
+    )
+    ocr_threads: int = Field(
+        1, description="OMP_THREAD_LIMIT for Tesseract (1 is fastest per page on 2 cores)."
+    )
 
     # --- classification -----------------------------------------------------------------
-    model_path: Path | None = Field(None, description="Trained classifier artefact; default: data_dir/models, then the shipped one.")
-    cause_threshold: float = Field(0.5, description="Model probability above which a loss cause is tagged without a rule.")
-    training_corpus: Path | None = Field(
-        None, description="Labelled corpus (shared/corpus format) that retraining adds the reviewers' corrections to."
+    model_path: Path | None = Field(
+        None, description="Trained classifier artefact; default: data_dir/models, then the shipped one."
     )
-    rule_min_strength: float = Field(0.5, description="Rule strength at or above which a rule tag stands on its own.")
+    cause_threshold: float = Field(
+        0.5, description="Model probability above which a loss cause is tagged without a rule."
+    )
+    training_corpus: Path | None = Field(
+        None,
+        description="Labelled corpus (shared/corpus format) that retraining adds the reviewers' corrections to.",
+    )
+    rule_min_strength: float = Field(
+        0.5, description="Rule strength at or above which a rule tag stands on its own."
+    )
 
     # --- search ---------------------------------------------------------------------------
     es_url: str | None = Field(None, description="Elasticsearch URL; unset: the embedded index in data_dir.")
@@ -51,16 +68,22 @@ class Settings(BaseSettings):
     es_api_key: str | None = Field(None, description="Elasticsearch API key, if the cluster wants one.")
 
     # --- background work ----------------------------------------------------------------
-    broker_url: str | None = Field(None, description="Celery broker (redis://…); unset: in-process background worker.")
+    broker_url: str | None = Field(
+        None, description="Celery broker (redis://…); unset: in-process background worker."
+    )
     result_backend: str | None = Field(None, description="Celery result backend; default: the broker URL.")
     embedded_workers: int = Field(1, description="Threads of the in-process worker on the embedded default.")
-    job_lease_s: float = Field(60.0, description="A running job's lease; renewed every third of it while the worker lives.")
+    job_lease_s: float = Field(
+        60.0, description="A running job's lease; renewed every third of it while the worker lives."
+    )
     sweep_interval_s: float = Field(15.0, description="How often workers re-queue jobs whose lease expired.")
     requeue_after_s: float = Field(
         120.0, description="Re-send a job queued this long whose broker queue is empty (message lost)."
     )
     max_attempts: int = Field(3, description="A file that broke the worker this many times fails alone.")
-    retry_backoff_s: float = Field(5.0, description="First retry delay after a transient error (doubles each time).")
+    retry_backoff_s: float = Field(
+        5.0, description="First retry delay after a transient error (doubles each time)."
+    )
     retry_backoff_max_s: float = Field(300.0, description="Longest retry delay.")
     ingest_time_limit_s: float = Field(900.0, description="Hard time limit for ingesting one text file.")
     ocr_time_limit_s: float = Field(7200.0, description="Hard time limit for ingesting one scanned file.")
@@ -68,17 +91,22 @@ class Settings(BaseSettings):
 
     # --- web ------------------------------------------------------------------------------
     secret_key: str | None = Field(None, description="Signs session cookies; required in production.")
-    admin_password: str | None = Field(None, description="Creates the 'admin' account at first start when no account exists.")
+    admin_password: str | None = Field(
+        None, description="Creates the 'admin' account at first start when no account exists."
+    )
     demo: bool = Field(False, description="Create a clearly printed demo account (embedded demo only).")
     session_https_only: bool = Field(False, description="Mark session cookies Secure (set behind HTTPS).")
 
     # --- reports --------------------------------------------------------------------------
     issuing_body: str = Field("××县司法局", description="Issuing body printed on bulletins and collections.")
-    font_body: str = Field("仿宋_GB2312", description="Body font name in generated DOCX (substituted where missing).")
+    font_body: str = Field(
+        "仿宋_GB2312", description="Body font name in generated DOCX (substituted where missing)."
+    )
     font_title: str = Field("方正小标宋简体", description="Title font name in generated DOCX.")
     font_heading: str = Field("黑体", description="Heading font name in generated DOCX.")
     holidays_file: Path | None = Field(
-        None, description="CSV of official holidays/adjusted working days for years chinesecalendar does not know."
+        None,
+        description="CSV of official holidays/adjusted working days for years chinesecalendar does not know.",
     )
 
     @model_validator(mode="after")

@@ -53,13 +53,25 @@ def effective_classification(judgment: Judgment) -> dict[str, Any]:
         if c.field == "loss_causes":
             by_cause = {t["cause"]: t for t in machine.get("loss_causes", [])}
             machine["loss_causes"] = [
-                {**by_cause[code], "source": "reviewer"} if code in by_cause else
-                {"cause": code, "evidence": [], "strength": 1.0, "probability": None, "source": "reviewer", "rules": []}
+                {**by_cause[code], "source": "reviewer"}
+                if code in by_cause
+                else {
+                    "cause": code,
+                    "evidence": [],
+                    "strength": 1.0,
+                    "probability": None,
+                    "source": "reviewer",
+                    "rules": [],
+                }
                 for code in c.value
             ]
         elif c.field in ("outcome", "action_type", "field", "ruling_forms"):
             machine[c.field] = c.value
-        corrected_fields[c.field] = {"user": c.user, "reason": c.reason, "at": c.created_at.isoformat() if c.created_at else None}
+        corrected_fields[c.field] = {
+            "user": c.user,
+            "reason": c.reason,
+            "at": c.created_at.isoformat() if c.created_at else None,
+        }
     machine["corrected"] = corrected_fields
     return machine
 
@@ -70,7 +82,9 @@ def refresh_judgment(judgment: Judgment) -> None:
     judgment.outcome = tags.get("outcome")
     judgment.action_type = tags.get("action_type")
     judgment.field = tags.get("field")
-    judgment.loss_causes = [t["cause"] for t in tags.get("loss_causes", [])] if judgment.outcome == "agency_lost" else []
+    judgment.loss_causes = (
+        [t["cause"] for t in tags.get("loss_causes", [])] if judgment.outcome == "agency_lost" else []
+    )
     record = judgment.record or {}
     judgment.defendants = list(record.get("defendants", []))
     judgment.plaintiffs = list(record.get("plaintiffs", []))
@@ -114,12 +128,18 @@ def add_correction(
     if judgment is None:
         raise JudgmentNotFound(f"找不到裁判文书 {judgment_id}")
     clean = _validate_correction(field, value)
-    previous = effective_classification(judgment).get(field) if field in ("outcome", "action_type", "field", "ruling_forms") else None
+    previous = (
+        effective_classification(judgment).get(field)
+        if field in ("outcome", "action_type", "field", "ruling_forms")
+        else None
+    )
     if field == "loss_causes":
         previous = list(judgment.loss_causes or [])
     elif field in ("defendants", "plaintiffs", "agency_head_appeared"):
         previous = getattr(judgment, field)
-    correction = Correction(judgment_id=judgment_id, field=field, value=clean, previous=previous, user=user, reason=reason)
+    correction = Correction(
+        judgment_id=judgment_id, field=field, value=clean, previous=previous, user=user, reason=reason
+    )
     judgment.corrections.append(correction)
     s.flush()
     refresh_judgment(judgment)
@@ -131,7 +151,7 @@ _ID_RE = re.compile(r"^\d+$")
 
 def find_judgment(s: Session, case_no_or_id: str) -> Judgment:
     """By numeric id, or by case number in any bracket/spacing style."""
-    from ingest.normalize import normalize_case_no
+    from core.normalize import normalize_case_no
 
     key = case_no_or_id.strip()
     judgment = s.get(Judgment, int(key)) if _ID_RE.match(key) else None
@@ -164,8 +184,14 @@ def judgment_as_json(judgment: Judgment) -> dict[str, Any]:
         "tags": effective_classification(judgment),
         "record": judgment.record,
         "documents": [
-            {"id": d.id, "filename": d.filename, "file_kind": d.file_kind, "status": d.status,
-             "warnings": d.warnings, "sha256": d.sha256}
+            {
+                "id": d.id,
+                "filename": d.filename,
+                "file_kind": d.file_kind,
+                "status": d.status,
+                "warnings": d.warnings,
+                "sha256": d.sha256,
+            }
             for d in judgment.documents
         ],
     }

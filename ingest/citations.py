@@ -15,7 +15,9 @@ from ingest.record import Citation
 
 _NUM = r"[一二三四五六七八九十百千零〇两\d]+"
 LAW_RE = re.compile(r"《([^《》\n]{2,80}?(?:[〈<＜﹤][^》\n]{1,40}[〉>＞﹥][^《》\n]{0,20})?)》")
-LAW_ALIAS_RE = re.compile(r"《([^《》\n]{2,80})》[（(](?:以下|下)?简称[:：]?[“\"]?([^）)”\"，。]{2,20})[”\"]?[）)]")
+LAW_ALIAS_RE = re.compile(
+    r"《([^《》\n]{2,80})》[（(](?:以下|下)?简称[:：]?[“\"]?([^）)”\"，。]{2,20})[”\"]?[）)]"
+)
 BACKREF_RE = re.compile(r"(同法|该法|本法|上述法律|该条例|同条例|该规定|该解释)(?=第)")
 _REF_CHARS = re.compile(rf"^(?:{_NUM}|第|条|款|项|之|[（()）]|、|，|,|和|及|以及|或者|或|与)+")
 TOKEN_RE = re.compile(
@@ -64,7 +66,9 @@ def find_citations(text: str, norm: str, offsets: list[int]) -> list[Citation]:
     for m in BACKREF_RE.finditer(norm):
         anchors.append((m.start(), m.end(), None, "back"))
     if aliases:
-        alias_re = re.compile("|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)) + r"(?=第)")
+        alias_re = re.compile(
+            "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)) + r"(?=第)"
+        )
         for m in alias_re.finditer(norm):
             anchors.append((m.start(), m.end(), _clean_law(aliases[m.group(0)]), "alias"))
     anchors.sort()
@@ -86,12 +90,23 @@ def find_citations(text: str, norm: str, offsets: list[int]) -> list[Citation]:
         if not refs:
             if re.match(r"(的|之)?(有关)?(相关)?规定", norm[pos : pos + 8]) and _is_norm(law):
                 raw_start, raw_end = raw_span(offsets, start, end, len(text))
-                citations.append(Citation(law=law, text=text[raw_start:raw_end], start=raw_start, end=raw_end))
+                citations.append(
+                    Citation(law=law, text=text[raw_start:raw_end], start=raw_start, end=raw_end)
+                )
             continue
         for article, para, item, ref_end in refs:
             raw_start, raw_end = raw_span(offsets, start, ref_end, len(text))
-            citations.append(Citation(law=law, article=article, paragraph=para, item=item,
-                                      text=text[raw_start:raw_end], start=raw_start, end=raw_end))
+            citations.append(
+                Citation(
+                    law=law,
+                    article=article,
+                    paragraph=para,
+                    item=item,
+                    text=text[raw_start:raw_end],
+                    start=raw_start,
+                    end=raw_end,
+                )
+            )
     return citations
 
 
@@ -101,4 +116,6 @@ def _clean_law(name: str) -> str:
 
 def _is_norm(name: str) -> bool:
     """A law, regulation, rule or judicial interpretation — not a decision or a letter quoted in 《》."""
-    return bool(re.search(r"(法|条例|规定|办法|解释|规则|细则|决定|意见|通知|批复|答复|纪要|标准|规范)$", name))
+    return bool(
+        re.search(r"(法|条例|规定|办法|解释|规则|细则|决定|意见|通知|批复|答复|纪要|标准|规范)$", name)
+    )

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
+from core.normalize import normalize_case_no
 from core.taxonomy import DocKind, Procedure
 from ingest.dates import CN_DATE_RE, PLACEHOLDER_DATE_RE, parse_cn_date
-from ingest.normalize import normalize_case_no
 from ingest.record import Person
 
 _OPEN = "（(〔\\[［【﹝〈"
@@ -23,7 +23,12 @@ CASE_NO_RE = re.compile(
 COURT_RE = re.compile(r"^[^\n，。：:；]{2,40}?(人民法院|法院|法庭)$", re.M)
 TITLE_RE = re.compile(r"^[^\n，。]{0,40}?(判决书|裁定书|调解书|决定书|通知书)$", re.M)
 OPERATIVE_KIND_RE = re.compile(r"(判决|裁定|决定)如下|(判决|裁定)[:：]\s*$", re.M)
-_KIND_BY_WORD = {"判决": DocKind.judgment, "裁定": DocKind.ruling, "调解": DocKind.mediation, "决定": DocKind.decision}
+_KIND_BY_WORD = {
+    "判决": DocKind.judgment,
+    "裁定": DocKind.ruling,
+    "调解": DocKind.mediation,
+    "决定": DocKind.decision,
+}
 
 # Case-number type code (the part from 行: 行初, 行辖终, 行赔初, 行非审字 …) → procedure, checked in this order.
 _PROC_CODES: list[tuple[str, Procedure]] = [
@@ -84,10 +89,37 @@ def find_court(norm: str, limit_lines: int = 12) -> str | None:
 
 # Case numbers since 2016 start with the province's abbreviation (（2019）豫0721行初15号); OCR misreads it.
 _PROVINCE_ABBR = {
-    "北京": "京", "天津": "津", "河北": "冀", "山西": "晋", "内蒙古": "内", "辽宁": "辽", "吉林": "吉", "黑龙江": "黑",
-    "上海": "沪", "江苏": "苏", "浙江": "浙", "安徽": "皖", "福建": "闽", "江西": "赣", "山东": "鲁", "河南": "豫",
-    "湖北": "鄂", "湖南": "湘", "广东": "粤", "广西": "桂", "海南": "琼", "重庆": "渝", "四川": "川", "贵州": "黔",
-    "云南": "云", "西藏": "藏", "陕西": "陕", "甘肃": "甘", "青海": "青", "宁夏": "宁", "新疆": "新",
+    "北京": "京",
+    "天津": "津",
+    "河北": "冀",
+    "山西": "晋",
+    "内蒙古": "内",
+    "辽宁": "辽",
+    "吉林": "吉",
+    "黑龙江": "黑",
+    "上海": "沪",
+    "江苏": "苏",
+    "浙江": "浙",
+    "安徽": "皖",
+    "福建": "闽",
+    "江西": "赣",
+    "山东": "鲁",
+    "河南": "豫",
+    "湖北": "鄂",
+    "湖南": "湘",
+    "广东": "粤",
+    "广西": "桂",
+    "海南": "琼",
+    "重庆": "渝",
+    "四川": "川",
+    "贵州": "黔",
+    "云南": "云",
+    "西藏": "藏",
+    "陕西": "陕",
+    "甘肃": "甘",
+    "青海": "青",
+    "宁夏": "宁",
+    "新疆": "新",
 }
 _VALID_ABBR = set(_PROVINCE_ABBR.values()) | {"兵", "最"}
 
@@ -114,7 +146,11 @@ def repair_case_no_province(case_no: str | None, court: str | None) -> str | Non
 
 def find_title(norm: str, limit_lines: int = 12) -> str | None:
     """The document's title line (行政判决书); a web copy's longer page title only when there is no other."""
-    titles = [ln.strip() for ln in norm.split("\n")[:limit_lines] if TITLE_RE.match(ln.strip()) and not CASE_NO_RE.search(ln)]
+    titles = [
+        ln.strip()
+        for ln in norm.split("\n")[:limit_lines]
+        if TITLE_RE.match(ln.strip()) and not CASE_NO_RE.search(ln)
+    ]
     short = [t for t in titles if len(t) <= 14]
     return (short or titles)[0] if titles else None
 
@@ -143,7 +179,12 @@ def find_procedure(case_no: str | None, title: str | None, norm: str) -> Procedu
                 return proc
     t = title or ""
     head = norm[:1500]
-    if "非诉" in t or "执行审查" in t or re.search(r"^(申请执行人|申请人)[^\n]{0,40}", head, re.M) and "强制执行" in head:
+    if (
+        "非诉" in t
+        or "执行审查" in t
+        or re.search(r"^(申请执行人|申请人)[^\n]{0,40}", head, re.M)
+        and "强制执行" in head
+    ):
         return Procedure.enforcement_review
     if "再审审查" in t or re.search(r"^再审申请人", head, re.M):
         return Procedure.retrial_review
@@ -157,7 +198,8 @@ def find_procedure(case_no: str | None, title: str | None, norm: str) -> Procedu
 
 
 SIGN_ROLE_RE = re.compile(
-    r"^(审判长|副庭长|庭长|审判员|代理审判员|人民陪审员|陪审员|法官助理|代书记员|书记员|速录员|执行员)[:：]?\s*(\S{1,12})$", re.M
+    r"^(审判长|副庭长|庭长|审判员|代理审判员|人民陪审员|陪审员|法官助理|代书记员|书记员|速录员|执行员)[:：]?\s*(\S{1,12})$",
+    re.M,
 )
 
 
@@ -171,7 +213,9 @@ def find_date(norm: str) -> str | None:
         if len(s) > 20 or not re.search(r"年.{1,4}月.{1,5}日$", s):
             continue
         s = _seal_zeros(s)
-        cleaned = re.sub(r"[^一二三四五六七八九十〇○零Oo0-9年月日×xX]", "", s)  # OCR and seal specks: 二G@〇一九
+        cleaned = re.sub(
+            r"[^一二三四五六七八九十〇○零Oo0-9年月日×xX]", "", s
+        )  # OCR and seal specks: 二G@〇一九
         if len(s) - len(cleaned) > 3:
             continue  # a sentence or a labelled field (被诉裁定作出时间：…), not the signature date
         s = cleaned

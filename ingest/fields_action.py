@@ -7,8 +7,10 @@ import re
 from ingest.record import SuedAction
 
 _DOC_NAME = r"《[^《》\n]{2,40}?(?:决定书|告知书|通知书|答复书|认定书|决定|答复|批复|裁决书|复议决定书|处罚决定书|意见书|证书|裁定)》"
-_NUMBER = (r"[^\s，。；：、《》“”]{0,16}?[〔\[［（(【]\s*(?:19|20)\d{2}\s*[〕\]］）)】][^\s，。；：、《》（）()]{0,10}?\d+\s*号"
-           r"|[^\s，。；：、《》“”]{1,12}第[A-Za-z\d]{3,20}号|编号为[A-Za-z\d\-]{4,30}号?|N[Oo][:：]?\d{4,20}号?")
+_NUMBER = (
+    r"[^\s，。；：、《》“”]{0,16}?[〔\[［（(【]\s*(?:19|20)\d{2}\s*[〕\]］）)】][^\s，。；：、《》（）()]{0,10}?\d+\s*号"
+    r"|[^\s，。；：、《》“”]{1,12}第[A-Za-z\d]{3,20}号|编号为[A-Za-z\d\-]{4,30}号?|N[Oo][:：]?\d{4,20}号?"
+)
 ACTION_RE = re.compile(
     rf"作出(?:了)?(?:的)?(?P<num1>[^，。；《》\n]{{0,30}}?)(?:的)?(?P<name>{_DOC_NAME})(?:[（(](?P<num2>{_NUMBER})|，?(?P<num3>{_NUMBER}))?"
 )
@@ -36,7 +38,9 @@ def find_sued_action(norm: str) -> SuedAction | None:
     matches = list(ACTION_RE.finditer(norm))
     if not matches:
         return None
-    contested = {c.group(1) for c in re.finditer(rf"(?:撤销|不服|被诉|确认)[^。\n]{{0,60}}?({_DOC_NAME})", norm)}
+    contested = {
+        c.group(1) for c in re.finditer(rf"(?:撤销|不服|被诉|确认)[^。\n]{{0,60}}?({_DOC_NAME})", norm)
+    }
     m = next((x for x in matches if x.group("name") in contested), matches[0])
     num1 = m.group("num1") if m.group("num1") and m.group("num1").endswith("号") else None
     if num1:
@@ -45,5 +49,8 @@ def find_sued_action(norm: str) -> SuedAction | None:
     sentence_start = max(norm.rfind("。", 0, m.start()), norm.rfind("\n", 0, m.start())) + 1
     sentence_end_candidates = [i for i in (norm.find("。", m.end()), norm.find("\n", m.end())) if i >= 0]
     sentence_end = min(sentence_end_candidates) if sentence_end_candidates else len(norm)
-    return SuedAction(name=m.group("name"), number=number.strip() if number else None,
-                      text=norm[sentence_start:sentence_end + 1].strip())
+    return SuedAction(
+        name=m.group("name"),
+        number=number.strip() if number else None,
+        text=norm[sentence_start : sentence_end + 1].strip(),
+    )

@@ -14,8 +14,17 @@ from functools import lru_cache
 from pathlib import Path
 
 _DATA = Path(__file__).with_name("regions.txt")  # tab-separated: province, prefecture, county
-COURT_SUFFIXES = ["高级人民法院", "中级人民法院", "铁路运输中级法院", "铁路运输法院", "知识产权法院", "海事法院",
-                  "互联网法院", "金融法院", "人民法院"]
+COURT_SUFFIXES = [
+    "高级人民法院",
+    "中级人民法院",
+    "铁路运输中级法院",
+    "铁路运输法院",
+    "知识产权法院",
+    "海事法院",
+    "互联网法院",
+    "金融法院",
+    "人民法院",
+]
 _UNIT_END = "省市县区旗州盟"
 
 
@@ -35,8 +44,11 @@ class Regions:
             return self.all_names
         if city is not None:
             return {a for p, c, a in self.counties if p == province and c == city}
-        return ({province} | {c for p, c in self.cities if p == province}
-                | {a for p, _, a in self.counties if p == province})
+        return (
+            {province}
+            | {c for p, c in self.cities if p == province}
+            | {a for p, _, a in self.counties if p == province}
+        )
 
     def nearest(self, token: str, province: str | None = None, city: str | None = None) -> str | None:
         """The one division differing from ``token`` in exactly one character, or None."""
@@ -77,7 +89,9 @@ def regions() -> Regions | None:
 
 def _split_places(place: str) -> list[str]:
     """湖南省激浦县 → [湖南省, 激浦县]; a misread unit character (兴文具) stays in the last token."""
-    tokens = re.findall(rf"[^{_UNIT_END}]+?(?:自治区|自治州|自治县|自治旗|[{_UNIT_END}])|[^{_UNIT_END}]+$", place)
+    tokens = re.findall(
+        rf"[^{_UNIT_END}]+?(?:自治区|自治州|自治县|自治旗|[{_UNIT_END}])|[^{_UNIT_END}]+$", place
+    )
     return [t for t in tokens if t]
 
 
@@ -92,8 +106,12 @@ def repair_court(court: str | None, text: str = "") -> str | None:
     if suffix is None:  # the court type itself misread: 高华人审共院 → 高级人民法院
         for s in COURT_SUFFIXES:
             tail = body[-len(s) :]
-            if (len(s) >= 5 and len(tail) == len(s) and tail[-1] == "院"
-                    and sum(a != b for a, b in zip(tail, s, strict=True)) <= len(s) // 2):
+            if (
+                len(s) >= 5
+                and len(tail) == len(s)
+                and tail[-1] == "院"
+                and sum(a != b for a, b in zip(tail, s, strict=True)) <= len(s) // 2
+            ):
                 suffix, body = s, body[: -len(s)] + s
                 break
     if suffix is None:
@@ -143,7 +161,9 @@ def _repair_from(
     return None
 
 
-_AGENCY_PLACE_RE = re.compile(r"^((?:[^市县区旗州盟省]{1,10}?(?:自治区|省|自治州|市|盟|自治县|县|区|旗)){1,3})")
+_AGENCY_PLACE_RE = re.compile(
+    r"^((?:[^市县区旗州盟省]{1,10}?(?:自治区|省|自治州|市|盟|自治县|县|区|旗)){1,3})"
+)
 
 
 def repair_agency(name: str, court_province: str | None, text: str = "") -> str:

@@ -383,3 +383,22 @@ def _continues(prev: Line, prev_m: Margins, ln: Line, m: Margins, tol: float) ->
     if prev.x1 >= prev_m.right - 1.2 * m.size:
         return True
     return prev.x1 >= prev_m.right - 5 * m.size and prev.text.rstrip()[-1:] not in _TERMINAL
+
+
+def assemble(pages: list[Page]) -> tuple[str, list[tuple[int, int]], list[str]]:
+    """Furniture removed, paragraphs joined: the text, each page's (start, end) offsets, and the
+    furniture lines that were removed."""
+    cleaned = remove_furniture(pages)
+    furniture = removed_lines(pages, cleaned)
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for _number, pieces in join_paragraphs(cleaned):
+        start = None
+        for piece in pieces:
+            if start is None:
+                start = offset + (1 if piece.startswith("\n") else 0)
+            parts.append(piece)
+            offset += len(piece)
+        spans.append((start if start is not None else offset, offset))
+    return "".join(parts), spans, furniture

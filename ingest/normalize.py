@@ -9,23 +9,11 @@ from __future__ import annotations
 
 import re
 
-_SPACES = {" ", "\t", "\u3000", "\u00a0", "\u2002", "\u2003", "\u2009", "\u200b", "\ufeff", "\r", "\f", "\v"}
-# Brackets folded to the Chinese full-width form used in judgments.
-_BRACKETS = {"(": "（", ")": "）", "﹙": "（", "﹚": "）"}
+from core.normalize import SPACES as _SPACES
+from core.normalize import fold_char as _fold_char
+
 # Characters that look like a zero in Chinese dates (OCR and typists mix them up); folded by dates.py.
 _ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
-
-
-def _fold_char(ch: str) -> str:
-    """Full-width ASCII → half-width (digits, Latin, most punctuation), brackets → （）."""
-    code = ord(ch)
-    if ch in _BRACKETS:
-        return _BRACKETS[ch]
-    if 0xFF10 <= code <= 0xFF19 or 0xFF21 <= code <= 0xFF3A or 0xFF41 <= code <= 0xFF5A:
-        return chr(code - 0xFEE0)
-    if ch in "．":
-        return "."
-    return ch
 
 
 def _keeps_space(left: str, right: str) -> bool:
@@ -73,21 +61,6 @@ def raw_span(offsets: list[int], start: int, end: int, raw_len: int) -> tuple[in
     return raw_start, raw_end
 
 
-_CASE_BRACKETS = str.maketrans({"(": "（", ")": "）", "〔": "（", "〕": "）", "［": "（", "］": "）", "[": "（", "]": "）",
-                                "【": "（", "】": "）", "〈": "（", "〉": "）", "﹝": "（", "﹞": "）", "｛": "（", "｝": "）"})
-
-
-def normalize_case_no(s: str) -> str:
-    """Canonical case number: ``（2019）豫0721行初15号`` — full-width brackets, no spaces, ASCII digits."""
-    folded = "".join(_fold_char(ch) for ch in s if ch not in _SPACES and not ch.isspace())
-    return folded.translate(_CASE_BRACKETS)
-
-
-def normalize_name(s: str) -> str:
-    """A party or court name compared across sources: widths folded, spaces dropped, brackets （）."""
-    return normalize_case_no(s).strip("，。、；：,.;: ")
-
-
 _SPECKS = set(".,·•'\"”“‘’、。:：;；*`~-_|")
 
 
@@ -96,9 +69,11 @@ def _is_cjk(ch: str) -> bool:
 
 
 # a line that starts a party entry: the line before it ended even when OCR lost its 。
-_NEW_PARTY_RE = re.compile(r"(原告|被告|第三人|上诉人|被上诉人|原审|再审申请人|被申请人|申请执行人|被执行人|法定代表人|委托|"
-                           r"负责人|审判长|审判员|书记员|人民陪审员)[^\n]{0,40}?[，。,]")
-_TERMINAL = set("。：:；;！!？?」』”\"）)")
+_NEW_PARTY_RE = re.compile(
+    r"(原告|被告|第三人|上诉人|被上诉人|原审|再审申请人|被申请人|申请执行人|被执行人|法定代表人|委托|"
+    r"负责人|审判长|审判员|书记员|人民陪审员)[^\n]{0,40}?[，。,]"
+)
+_TERMINAL = set('。：:；;！!？?」』”"）)')
 _HEADER_END = ("法院", "书", "号", "法庭")
 
 
@@ -113,15 +88,24 @@ def reflow(norm: str, offsets: list[int], min_wrapped: int = 18) -> tuple[str, l
     kept: list[int] = []
     line_start = 0
     for i, ch in enumerate(norm):
-        if ch in _SPECKS and (i == 0 or norm[i - 1] == "\n" or (out and out[-1] == "\n")) and _is_cjk(norm[i + 1 : i + 2]):
+        if (
+            ch in _SPECKS
+            and (i == 0 or norm[i - 1] == "\n" or (out and out[-1] == "\n"))
+            and _is_cjk(norm[i + 1 : i + 2])
+        ):
             line_start = i + 1
             continue  # OCR dust before a line: ".委托代理人…", "”福建省高级人民法院"
         if ch == "\n":
             line = norm[line_start:i].strip()
             nxt = norm[i + 1 : i + 2]
-            wrapped = (len(line) >= min_wrapped and line[-1] not in _TERMINAL and not line.endswith(_HEADER_END)
-                       and nxt not in ("", "\n") and not _NEW_PARTY_RE.match(norm, i + 1)
-                       and not (_NEW_PARTY_RE.match(line) and _NEW_PARTY_RE.match(norm, i + 1)))
+            wrapped = (
+                len(line) >= min_wrapped
+                and line[-1] not in _TERMINAL
+                and not line.endswith(_HEADER_END)
+                and nxt not in ("", "\n")
+                and not _NEW_PARTY_RE.match(norm, i + 1)
+                and not (_NEW_PARTY_RE.match(line) and _NEW_PARTY_RE.match(norm, i + 1))
+            )
             line_start = i + 1
             if wrapped:
                 continue

@@ -8,16 +8,24 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+import ingest.citations as citations
+import ingest.fields as fields
+import ingest.fields_action as fields_action
+import ingest.fields_places as fields_places
+import ingest.parties as parties
 from core.taxonomy import RejectReason, SectionName
-from ingest import citations, fields, fields_action, fields_places, parties
 from ingest.errors import Rejected
 from ingest.normalize import normalize, reflow
 from ingest.record import JudgmentRecord
 from ingest.sections import find_sections
 
 _COURT_WORD_RE = re.compile(r"(人民法院|法院|法庭)")
-_DOC_WORD_RE = re.compile(r"(判决书|裁定书|调解书|决定书|判决如下|裁定如下|调解协议|准予强制执行|驳回[^\n]{0,10}(请求|起诉|上诉|申请))")
-_ROLE_WORD_RE = re.compile(r"(原告|被告|上诉人|申请执行人|被执行人|再审申请人|申请人|第三人|审判长|审判员|书记员)")
+_DOC_WORD_RE = re.compile(
+    r"(判决书|裁定书|调解书|决定书|判决如下|裁定如下|调解协议|准予强制执行|驳回[^\n]{0,10}(请求|起诉|上诉|申请))"
+)
+_ROLE_WORD_RE = re.compile(
+    r"(原告|被告|上诉人|申请执行人|被执行人|再审申请人|申请人|第三人|审判长|审判员|书记员)"
+)
 
 
 def is_judgment(text: str) -> bool:
@@ -81,7 +89,10 @@ def _repair_agency_places(record: JudgmentRecord, norm: str) -> None:
     province = reg.province_of(record.court.removeprefix("中华人民共和国")) if reg and record.court else None
     for attr in ("defendants", "applicants", "plaintiffs", "third_parties"):
         names = getattr(record, attr)
-        fixed = [fields_places.repair_agency(n, province, norm) if parties.looks_like_agency(n) else n for n in names]
+        fixed = [
+            fields_places.repair_agency(n, province, norm) if parties.looks_like_agency(n) else n
+            for n in names
+        ]
         setattr(record, attr, list(dict.fromkeys(fixed)))
 
 
@@ -98,7 +109,9 @@ def _plausible_date(iso: str | None, case_no: str | None) -> str | None:
 def repair_ocr(norm: str) -> str:
     """Same-length fixes of OCR confusions that matter to matching: 〈/《 read for （ before 以下简称 or a year."""
     norm = re.sub(r"[〈<](?=(以下|下)?简称)", "（", norm)
-    norm = re.sub(r"[〈《<](?=[^）)》〉>（(\n]{1,20}[）)](?![^《\n]{0,30}》))", "（", norm)  # 〈原审被告） → （原审被告）
+    norm = re.sub(
+        r"[〈《<](?=[^）)》〉>（(\n]{1,20}[）)](?![^《\n]{0,30}》))", "（", norm
+    )  # 〈原审被告） → （原审被告）
     norm = re.sub(r"[〈<《](?=\s?(19|20)\d{2}\s?[)）〉>》])", "（", norm)
     norm = re.sub(r"(?<=\d)[\]|lI!](?=\d*号)", "1", norm)  # 12]号 → 121号
     return re.sub(r"(?<=[（(](?:19|20)\d{2})[〉>]", "）", norm)
@@ -107,7 +120,10 @@ def repair_ocr(norm: str) -> str:
 def _fill_history(record: JudgmentRecord, norm: str) -> None:
     """Other case numbers cited (原审案号) and the operative orders."""
     own = record.case_no
-    history = "\n".join(norm_section(record, norm, name) for name in (SectionName.header, SectionName.history, SectionName.claims))
+    history = "\n".join(
+        norm_section(record, norm, name)
+        for name in (SectionName.header, SectionName.history, SectionName.claims)
+    )
     record.original_case_nos = [cn for cn in fields.all_case_nos(history) if cn != own]
     if own:  # 补正 rulings and the like cite their own number with a suffix (…号之一)
         record.original_case_nos = [cn for cn in record.original_case_nos if not own.startswith(cn[:-1])]

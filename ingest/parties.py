@@ -13,27 +13,63 @@ from core.taxonomy import Procedure, SectionName
 from ingest.normalize import raw_span
 from ingest.record import FirstInstance, JudgmentRecord, Span
 
-PLAINTIFF, DEFENDANT, THIRD, APPLICANT, RESPONDENT = "plaintiff", "defendant", "third", "applicant", "respondent"
+PLAINTIFF, DEFENDANT, THIRD, APPLICANT, RESPONDENT = (
+    "plaintiff",
+    "defendant",
+    "third",
+    "applicant",
+    "respondent",
+)
 
 _ROLES = [
-    "再审被申请人", "再审申请人", "原审被上诉人", "原审上诉人", "原审第三人", "原审原告", "原审被告", "一审原告", "一审被告",
-    "一审第三人", "被上诉人", "上诉人", "申请执行人", "被申请执行人", "被执行人", "被申请人", "申请人", "被申诉人", "申诉人",
-    "赔偿请求人", "赔偿义务机关", "起诉人", "原告", "被告", "第三人",
+    "再审被申请人",
+    "再审申请人",
+    "原审被上诉人",
+    "原审上诉人",
+    "原审第三人",
+    "原审原告",
+    "原审被告",
+    "一审原告",
+    "一审被告",
+    "一审第三人",
+    "被上诉人",
+    "上诉人",
+    "申请执行人",
+    "被申请执行人",
+    "被执行人",
+    "被申请人",
+    "申请人",
+    "被申诉人",
+    "申诉人",
+    "赔偿请求人",
+    "赔偿义务机关",
+    "起诉人",
+    "原告",
+    "被告",
+    "第三人",
 ]
 _ROLE_ALT = "|".join(_ROLES)
 PARTY_LINE_RE = re.compile(
     rf"^(?P<role>{_ROLE_ALT})(?P<paren>[（(][^）)]{{1,30}}[）)])?[:：]?\s*(?P<rest>[^\n]+)$", re.M
 )
-_NAME_STOP_RE = re.compile(r"[，。,；;：:\n]|等\d+人|等[一二三四五六七八九十百]+人|法定代表人|负责人|经营者|委托|（以下简称|（简称|\(以下简称|（下称|（原名|（曾用名|（未到庭|（到庭|（反诉")
-ALIAS_RE = re.compile(r"([^\s，。、；：（）“”\"]{2,60}?)[（(](?:以下|下)?简称[:：]?[“\"]?([^）)”\"，。]{1,20})[”\"]?[）)]")
+_NAME_STOP_RE = re.compile(
+    r"[，。,；;：:\n]|等\d+人|等[一二三四五六七八九十百]+人|法定代表人|负责人|经营者|委托|（以下简称|（简称|\(以下简称|（下称|（原名|（曾用名|（未到庭|（到庭|（反诉"
+)
+ALIAS_RE = re.compile(
+    r"([^\s，。、；：（）“”\"]{2,60}?)[（(](?:以下|下)?简称[:：]?[“\"]?([^）)”\"，。]{1,20})[”\"]?[）)]"
+)
 _AGENCY_RE = re.compile(
     r"(人民政府|政府|局|委员会|委|厅|办公室|办事处|管理处|大队|支队|中队|总队|派出所|分局|公安|税务|海关|管理站|"
     r"执法|中心|部|署|所|队|处|街道|镇|乡|院|会|站|总局|分署|监督|检察|稽查)$"
 )
-_NON_AGENCY_RE = re.compile(r"(公司|厂|店|合作社|村民委员会|居民委员会|村委会|经营部|商行|个体|商店|门市|工作室|研究所有限|酒店|"
-                            r"宾馆|农场|养殖场|学校|医院|诊所|事务所|合伙|协会|站$)")
+_NON_AGENCY_RE = re.compile(
+    r"(公司|厂|店|合作社|村民委员会|居民委员会|村委会|经营部|商行|个体|商店|门市|工作室|研究所有限|酒店|"
+    r"宾馆|农场|养殖场|学校|医院|诊所|事务所|合伙|协会|站$)"
+)
 _PERSON_RE = re.compile(r"^[\u4e00-\u9fa5][\u4e00-\u9fa5×xX某*＊]{1,3}\d?$")
-_NOT_A_NAME_RE = re.compile(r"(公开|管理|行为|纠纷|决定|处罚|登记|赔偿|复议|行政|批准|确认|强制|许可|征收|补偿|协议|职责|一案|拆除|履行)$")
+_NOT_A_NAME_RE = re.compile(
+    r"(公开|管理|行为|纠纷|决定|处罚|登记|赔偿|复议|行政|批准|确认|强制|许可|征收|补偿|协议|职责|一案|拆除|履行)$"
+)
 
 
 def looks_like_agency(name: str) -> bool:
@@ -72,8 +108,18 @@ def original_role(role: str, paren: str, name: str, procedure: Procedure | None)
         return PLAINTIFF
     if "被告" in first:
         return DEFENDANT
-    if role in ("上诉人", "被上诉人", "再审申请人", "再审被申请人", "被申请人", "申请人", "申诉人", "被申诉人",
-                "原审上诉人", "原审被上诉人"):
+    if role in (
+        "上诉人",
+        "被上诉人",
+        "再审申请人",
+        "再审被申请人",
+        "被申请人",
+        "申请人",
+        "申诉人",
+        "被申诉人",
+        "原审上诉人",
+        "原审被上诉人",
+    ):
         return DEFENDANT if looks_like_agency(name) else PLAINTIFF
     return None
 
@@ -91,8 +137,14 @@ def find_aliases(norm: str) -> dict[str, str]:
         if full.endswith("》") and "《" in full:
             full = full[full.rfind("《") :]
         else:
-            full = re.split(r"(?:被告|原告|上诉人|被上诉人|第三人|申请人|被申请人|诉|、|对|向|因|不服|作出的|作出|根据|依照|"
-                            r"\d+年\d+月\d+日|\d+月\d+日)", full)[-1] or full
+            full = (
+                re.split(
+                    r"(?:被告|原告|上诉人|被上诉人|第三人|申请人|被申请人|诉|、|对|向|因|不服|作出的|作出|根据|依照|"
+                    r"\d+年\d+月\d+日|\d+月\d+日)",
+                    full,
+                )[-1]
+                or full
+            )
         if short and short not in aliases and len(full) > len(short) - 1:
             aliases[short] = full
     return aliases
@@ -105,8 +157,13 @@ def _from_party_lines(text: str, procedure: Procedure | None) -> dict[str, list[
         if re.search(r"一案|不服|提起|向本院|申请强制执行|于\d{4}年", rest[:60]):
             continue
         names = _split_names(_clean_name(rest))
-        names += [p for p in re.split(r"[，,]", rest)[1:] if re.fullmatch(r"[^\s。；]{2,30}(人民政府|局|委员会|中心|办公室)。?", p)
-                  and not re.match(r"(住|法定|负责|委托|系|现|原|曾)", p) and not re.search(r"[（）():：]", p)]
+        names += [
+            p
+            for p in re.split(r"[，,]", rest)[1:]
+            if re.fullmatch(r"[^\s。；]{2,30}(人民政府|局|委员会|中心|办公室)。?", p)
+            and not re.match(r"(住|法定|负责|委托|系|现|原|曾)", p)
+            and not re.search(r"[（）():：]", p)
+        ]
         for name in [n.rstrip("。") for n in names]:
             role = original_role(m.group("role"), m.group("paren") or "", name, procedure)
             if role:
@@ -119,10 +176,16 @@ def _split_names(name: str) -> list[str]:
     return parts if len(parts) > 1 and all(len(p) <= 30 for p in parts) else ([name] if name else [])
 
 
-_MARKER_RE = re.compile(rf"(?P<role>{_ROLE_ALT})(?P<paren>[（(][^）)]{{1,20}}[）)])?[:：]?|(?P<conn>因诉|因与|因认为|诉(?![称讼])|不服|与)")
-_SEGMENT_END_RE = re.compile(r"一案|因(?![诉与])|。|；|作出的|提起|向本院|于\d|等\d*[一二三四五六七八九十]*人|的(?!士)")
+_MARKER_RE = re.compile(
+    rf"(?P<role>{_ROLE_ALT})(?P<paren>[（(][^）)]{{1,20}}[）)])?[:：]?|(?P<conn>因诉|因与|因认为|诉(?![称讼])|不服|与)"
+)
+_SEGMENT_END_RE = re.compile(
+    r"一案|因(?![诉与])|。|；|作出的|提起|向本院|于\d|等\d*[一二三四五六七八九十]*人|的(?!士)"
+)
 _ALIAS_PAREN_RE = re.compile(r"^[（(](以下|下)?简称[^）)]*[）)]")
-_AGENCY_END_RE = re.compile(r"(人民政府|政府|局|委员会|厅|办公室|办事处|大队|支队|中队|派出所|分局|管理中心|中心|公司|管理处|街道|分署)")
+_AGENCY_END_RE = re.compile(
+    r"(人民政府|政府|局|委员会|厅|办公室|办事处|大队|支队|中队|派出所|分局|管理中心|中心|公司|管理处|街道|分署)"
+)
 
 
 def _next_separator(seg: str) -> re.Match[str] | None:
@@ -139,7 +202,9 @@ def _names_in_segment(seg: str) -> list[str]:
         seg = seg.lstrip("、，,和及")
         if not seg:
             break
-        m = re.match(r"((?:[^、，,（(]|[（(][^）)简]{1,20}[）)]){2,60}?)[（(](?:以下|下)?简称[^）)]*[）)]", seg)
+        m = re.match(
+            r"((?:[^、，,（(]|[（(][^）)简]{1,20}[）)]){2,60}?)[（(](?:以下|下)?简称[^）)]*[）)]", seg
+        )
         nxt = _next_separator(seg)
         if m and (not nxt or m.end(1) <= nxt.start()):
             names.append(m.group(1))
@@ -154,7 +219,9 @@ def _names_in_segment(seg: str) -> list[str]:
             names.append(prefix)
         elif _NOT_A_NAME_RE.search(piece):
             pass
-        elif _PERSON_RE.match(piece) or re.fullmatch(r"[^，。]{2,40}(公司|厂|店|合作社|委员会|站|社|部|所|中心|院|学校|商行)", piece):
+        elif _PERSON_RE.match(piece) or re.fullmatch(
+            r"[^，。]{2,40}(公司|厂|店|合作社|委员会|站|社|部|所|中心|院|学校|商行)", piece
+        ):
             names.append(piece)
         if not nxt:
             break
@@ -178,8 +245,11 @@ def _from_opening(sentence: str, procedure: Procedure | None) -> dict[str, list[
     subject = re.sub(r"^(本院|经审理|经审查)[^，]*?对", "", sentence[:first_start])
     subject = re.split(r"申请|于\d|因|不服|向本院", subject)[0]
     if 2 <= len(subject) <= 40 and not re.search(r"[，。]|^本院", subject):
-        role = APPLICANT if procedure == Procedure.enforcement_review and looks_like_agency(subject) else (
-            DEFENDANT if looks_like_agency(subject) else PLAINTIFF)
+        role = (
+            APPLICANT
+            if procedure == Procedure.enforcement_review and looks_like_agency(subject)
+            else (DEFENDANT if looks_like_agency(subject) else PLAINTIFF)
+        )
         _add(out[role], subject)
     for i, mk in enumerate(markers):
         seg_end = markers[i + 1].start() if i + 1 < len(markers) else len(sentence)
@@ -192,7 +262,9 @@ def _from_opening(sentence: str, procedure: Procedure | None) -> dict[str, list[
             named_role: str | None = None
             if mk.group("role"):
                 named_role = original_role(mk.group("role"), mk.group("paren") or "", name, procedure)
-            elif mk.group("conn") in ("诉", "因诉", "因与", "与", "不服", "因认为") and looks_like_agency(name):
+            elif mk.group("conn") in ("诉", "因诉", "因与", "与", "不服", "因认为") and looks_like_agency(
+                name
+            ):
                 named_role = DEFENDANT
             if named_role:
                 _add(out[named_role], name)
@@ -220,14 +292,26 @@ def fill_parties(record: JudgmentRecord, norm: str, offsets: list[int]) -> None:
             if not found[role]:
                 found[role] = opening[role]
     if not found[THIRD]:  # re-joined texts name a third party only where it states its view
-        for m in re.finditer(r"^(?:原审|一审)?第三人([^，。；：\n（(]{2,40}?)(?:述称|辩称|陈述称|答辩称|陈述意见称)", norm, re.M):
+        for m in re.finditer(
+            r"^(?:原审|一审)?第三人([^，。；：\n（(]{2,40}?)(?:述称|辩称|陈述称|答辩称|陈述意见称)",
+            norm,
+            re.M,
+        ):
             _add(found[THIRD], m.group(1))
     resolve = {**record.aliases}
+
     def full(name: str) -> str:
         return resolve.get(name, name)
-    record.plaintiffs = _dedupe([consensus_name(full(n), norm, _ROLE_CONTEXT[PLAINTIFF]) for n in found[PLAINTIFF]])
-    record.defendants = _dedupe([consensus_name(full(n), norm, _ROLE_CONTEXT[DEFENDANT]) for n in found[DEFENDANT]])
-    record.third_parties = _dedupe([consensus_name(full(n), norm, _ROLE_CONTEXT[THIRD]) for n in found[THIRD]])
+
+    record.plaintiffs = _dedupe(
+        [consensus_name(full(n), norm, _ROLE_CONTEXT[PLAINTIFF]) for n in found[PLAINTIFF]]
+    )
+    record.defendants = _dedupe(
+        [consensus_name(full(n), norm, _ROLE_CONTEXT[DEFENDANT]) for n in found[DEFENDANT]]
+    )
+    record.third_parties = _dedupe(
+        [consensus_name(full(n), norm, _ROLE_CONTEXT[THIRD]) for n in found[THIRD]]
+    )
     record.applicants = _dedupe([full(n) for n in found[APPLICANT]])
     record.respondents = _dedupe([full(n) for n in found[RESPONDENT]])
     if record.procedure == Procedure.enforcement_review and record.defendants and not record.applicants:
@@ -299,14 +383,22 @@ def _section_norm(record: JudgmentRecord, norm: str, offsets: list[int], name: S
 
 # --- the agency's responsible person in court ---------------------------------------------------
 
-_HEAD_TITLES = (r"负责人|法定代表人|行政首长|局长|副局长|县长|副县长|市长|副市长|区长|副区长|镇长|副镇长|乡长|副乡长|"
-                r"主任|副主任|厅长|副厅长|处长|副处长|大队长|副大队长|队长|副队长|所长|副所长|部长|副部长|主席|副主席|"
-                r"院长|副院长|关长|书记|副书记|署长|副署长|总经理")
+_HEAD_TITLES = (
+    r"负责人|法定代表人|行政首长|局长|副局长|县长|副县长|市长|副市长|区长|副区长|镇长|副镇长|乡长|副乡长|"
+    r"主任|副主任|厅长|副厅长|处长|副处长|大队长|副大队长|队长|副队长|所长|副所长|部长|副部长|主席|副主席|"
+    r"院长|副院长|关长|书记|副书记|署长|副署长|总经理"
+)
 HEAD_RE = re.compile(rf"(负责人|法定代表人|(?<![委托代理])(?:{_HEAD_TITLES}))")
 APPEARANCE_SENTENCE_RE = re.compile(r"[^。\n]*(到庭|出庭|应诉)[^。\n]*")
-PARTY_MARK_RE = re.compile(r"^(法定代表人|负责人|主要负责人)[^\n]{0,40}?[（(](未到庭|到庭|出庭|未出庭)[）)]", re.M)
-HEAD_LINE_RE = re.compile(r"^(行政机关)?(出庭(应诉)?的?(行政机关)?负责人|出庭负责人|应诉负责人)[:：]?[^\n]{1,60}$", re.M)
-_DEFENDANT_ROLE_RE = re.compile(r"^(被告|被上诉人（原审被告）|上诉人（原审被告）|原审被告|一审被告|被申请人|再审被申请人|被上诉人)")
+PARTY_MARK_RE = re.compile(
+    r"^(法定代表人|负责人|主要负责人)[^\n]{0,40}?[（(](未到庭|到庭|出庭|未出庭)[）)]", re.M
+)
+HEAD_LINE_RE = re.compile(
+    r"^(行政机关)?(出庭(应诉)?的?(行政机关)?负责人|出庭负责人|应诉负责人)[:：]?[^\n]{1,60}$", re.M
+)
+_DEFENDANT_ROLE_RE = re.compile(
+    r"^(被告|被上诉人（原审被告）|上诉人（原审被告）|原审被告|一审被告|被申请人|再审被申请人|被上诉人)"
+)
 
 
 def agency_head(norm: str, record: JudgmentRecord) -> tuple[bool | None, tuple[int, int] | None]:
@@ -367,7 +459,9 @@ def _clause_is_defendant(clause: str, record: JudgmentRecord) -> bool | None:
     names = [f for d in record.defendants for f in _short_forms(d, record)]
     if any(n and n in clause for n in names):
         return True
-    if _PARTY_START_RE.match(clause) or any(n and clause.startswith(n) for n in record.plaintiffs + record.third_parties):
+    if _PARTY_START_RE.match(clause) or any(
+        n and clause.startswith(n) for n in record.plaintiffs + record.third_parties
+    ):
         return False
     return None
 
@@ -383,7 +477,8 @@ def _owner_is_defendant(norm: str, pos: int, record: JudgmentRecord) -> bool:
         return False
     last = roles[-1]
     return original_role(last.group(1), "", last.group(2), record.procedure) == DEFENDANT or (
-        last.group(2) in record.defendants)
+        last.group(2) in record.defendants
+    )
 
 
 def _short_forms(name: str, record: JudgmentRecord) -> set[str]:
@@ -394,7 +489,9 @@ def _short_forms(name: str, record: JudgmentRecord) -> set[str]:
 
 # --- operative orders and the first instance ------------------------------------------------------
 
-_ITEM_RE = re.compile(r"^\s*[一二三四五六七八九十]+[、.．]|^\s*\d+[、.．]|^\s*[（(][一二三四五六七八九十\d]+[）)]")
+_ITEM_RE = re.compile(
+    r"^\s*[一二三四五六七八九十]+[、.．]|^\s*\d+[、.．]|^\s*[（(][一二三四五六七八九十\d]+[）)]"
+)
 _FEE_RE = re.compile(r"(受理费|诉讼费|案件费用|申请费)")
 
 
@@ -416,15 +513,22 @@ def first_instance(record: JudgmentRecord, norm: str) -> FirstInstance | None:
     """For appeals and retrials: the lower court, its case number and (when quoted) its result."""
     if record.procedure not in (Procedure.appeal, Procedure.retrial, Procedure.retrial_review):
         return None
-    from ingest.normalize import normalize_case_no
+    from core.normalize import normalize_case_no
 
     court = case_no = result = None
     m = _FIRST_RULING_RE.search(norm)
     if m and record.court and m.group("court") != record.court:
-        court = re.sub(r"^.*(不服|撤销|维持|变更|向|经|由|对)(?=[^不撤维变向经由对]{4,}$)", "", m.group("court"))
+        court = re.sub(
+            r"^.*(不服|撤销|维持|变更|向|经|由|对)(?=[^不撤维变向经由对]{4,}$)", "", m.group("court")
+        )
         case_no = normalize_case_no(m.group("case"))
     history = _section_norm_text(record, SectionName.history)
-    results = list(re.finditer(r"(判决|裁定)(如下)?[:：]([^\n。]{2,600}?)(?=[；;]\s*(一审|原审)?(案件)?(受理费|诉讼费)|[。\n]|$)", history))
+    results = list(
+        re.finditer(
+            r"(判决|裁定)(如下)?[:：]([^\n。]{2,600}?)(?=[；;]\s*(一审|原审)?(案件)?(受理费|诉讼费)|[。\n]|$)",
+            history,
+        )
+    )
     if results:
         result = results[-1].group(3).strip("；;。 ")
     if not (court or case_no or result):

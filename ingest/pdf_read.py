@@ -7,15 +7,14 @@ from typing import TYPE_CHECKING
 
 from core.taxonomy import RejectReason
 from ingest.errors import Rejected
-from ingest.layout import Page, remove_furniture
+from ingest.layout import Page, assemble, remove_furniture
 from ingest.pdf_text import RawPage, extract_lines, inspect_pdf
-from ingest.record import FileKind, PageInfo, PageSource, ReadDocument
+from ingest.record import FileKind, PageInfo, PageSource, ReadDocument, ReadLimits
 from ingest.sandbox import SandboxCrash, SandboxMemoryError, SandboxTimeout, run_limited
 from ingest.text_quality import text_plausibility
 
 if TYPE_CHECKING:
     from ingest.ocr import OcrPage
-    from ingest.read import ReadLimits
 
 
 # ``ocr_cache(number)``: an already recognised page (1-based number), or None to OCR it here.
@@ -29,7 +28,6 @@ def read_pdf(
 ) -> ReadDocument:
     """Read a PDF. ``ocr_cache`` supplies pages recognised elsewhere (e.g. by workers OCR-ing page ranges
     in parallel); ``progress`` is told after each page. Both default to None: everything read here."""
-    from ingest.read import assemble
 
     info = inspect_pdf(data, limits.max_pages)
     warnings: list[str] = ["repaired"] if info.repaired else []
@@ -146,6 +144,4 @@ def ocr_pdf_page(data: bytes, number: int, limits: ReadLimits) -> OcrPage:
             RejectReason.ocr_failed, f"第 {number} 页文字识别超时或超出内存上限，已中止。"
         ) from exc
     except (SandboxCrash, OcrError) as exc:
-        raise Rejected(
-            RejectReason.ocr_failed, f"第 {number} 页文字识别失败：{str(exc)[:120]}"
-        ) from exc
+        raise Rejected(RejectReason.ocr_failed, f"第 {number} 页文字识别失败：{str(exc)[:120]}") from exc

@@ -9,44 +9,13 @@ a reason code and a Chinese message for the user.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from core.taxonomy import RejectReason
 from ingest.detect import Format, detect_format
 from ingest.errors import Rejected
-from ingest.layout import Page, join_paragraphs, remove_furniture, removed_lines
-from ingest.record import FileKind, PageInfo, PageSource, ReadDocument
-
-
-@dataclass(frozen=True)
-class ReadLimits:
-    max_pages: int = 200
-    max_bytes: int = 100 * 1024 * 1024
-    parse_timeout_s: float = 120.0  # the whole text-layer extraction of one file
-    ocr_timeout_s: float = 60.0  # per page
-    ocr_lang: str = "chi_sim"
-    ocr_dpi: int = 300
-    ocr_threads: int = 1
-    ocr: bool = True  # False: never OCR; pages that need it stay empty (warning ocr_skipped)
-    max_memory_mb: int = 2048  # address-space cap of the parsing child process
-    min_text_quality: float = 0.5  # below this plausibility a text layer is treated as garbage
-
-    @classmethod
-    def from_settings(cls, settings: Any, **overrides: Any) -> ReadLimits:
-        """The limits configured in :class:`core.settings.Settings` (``ANJIAN_MAX_PAGES`` …)."""
-        values = {
-            "max_pages": settings.max_pages,
-            "max_bytes": settings.max_file_mb * 1024 * 1024,
-            "parse_timeout_s": settings.parse_timeout_s,
-            "ocr_timeout_s": settings.ocr_timeout_s,
-            "ocr_lang": settings.ocr_lang,
-            "ocr_dpi": settings.ocr_dpi,
-            "ocr_threads": settings.ocr_threads,
-        }
-        values.update(overrides)
-        return cls(**values)
+from ingest.record import FileKind, PageInfo, PageSource, ReadDocument, ReadLimits
 
 
 def read_document(path: Path, limits: ReadLimits = ReadLimits()) -> ReadDocument:  # noqa: B008
@@ -63,8 +32,12 @@ def read_document(path: Path, limits: ReadLimits = ReadLimits()) -> ReadDocument
 
 
 def read_bytes(
-    data: bytes, filename: str, limits: ReadLimits = ReadLimits(),  # noqa: B008
-    *, ocr_cache: Any = None, progress: Any = None,
+    data: bytes,
+    filename: str,
+    limits: ReadLimits = ReadLimits(),  # noqa: B008
+    *,
+    ocr_cache: Any = None,
+    progress: Any = None,
 ) -> ReadDocument:
     """``ocr_cache``/``progress``: see :func:`ingest.pdf_read.read_pdf` (PDFs only; None: read everything)."""
     if len(data) > limits.max_bytes:
@@ -113,22 +86,3 @@ def _single_page(kind: FileKind, source: PageSource, text: str) -> ReadDocument:
     return ReadDocument(
         kind=kind, text=text, pages=[PageInfo(number=1, source=source, quality=1.0, start=0, end=len(text))]
     )
-
-
-def assemble(pages: list[Page]) -> tuple[str, list[tuple[int, int]], list[str]]:
-    """Furniture removed, paragraphs joined: the text, each page's (start, end) offsets, and the
-    furniture lines that were removed."""
-    cleaned = remove_furniture(pages)
-    furniture = removed_lines(pages, cleaned)
-    parts: list[str] = []
-    spans: list[tuple[int, int]] = []
-    offset = 0
-    for _number, pieces in join_paragraphs(cleaned):
-        start = None
-        for piece in pieces:
-            if start is None:
-                start = offset + (1 if piece.startswith("\n") else 0)
-            parts.append(piece)
-            offset += len(piece)
-        spans.append((start if start is not None else offset, offset))
-    return "".join(parts), spans, furniture

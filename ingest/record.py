@@ -8,6 +8,7 @@ shown verbatim and on its page.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -128,3 +129,19 @@ class JudgmentRecord(BaseModel):
 
     def section_spans(self, name: SectionName) -> list[Section]:
         return [s for s in self.sections if s.name == name]
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much one file may cost to read (pages, bytes, time, memory) and how OCR runs."""
+
+    max_pages: int = 200
+    max_bytes: int = 100 * 1024 * 1024
+    parse_timeout_s: float = 120.0  # the whole text-layer extraction of one file
+    ocr_timeout_s: float = 60.0  # per page
+    ocr_lang: str = "chi_sim"
+    ocr_dpi: int = 300
+    ocr_threads: int = 1
+    ocr: bool = True  # False: never OCR; pages that need it stay empty (warning ocr_skipped)
+    max_memory_mb: int = 2048  # address-space cap of the parsing child process
+    min_text_quality: float = 0.5  # below this plausibility a text layer is treated as garbage

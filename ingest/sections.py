@@ -21,16 +21,21 @@ S = SectionName
 CASE_NO_RE = re.compile(r"[（(〔\[［]\s*[12]\d{3}\s*[）)〕\]］][^\n。，；]{0,30}?号")
 TITLE_RE = re.compile(r"(判决书|裁定书|调解书|决定书|通知书)$")
 
-_ROLE = (r"(原告|被告|上诉人|被上诉人|第三人|原审|一审|二审|再审申请人|再审被申请人|被申请执行人|被申请人|申请人|申请执行人|"
-         r"被执行人|申诉人|被申诉人|起诉人|赔偿请求人|赔偿义务机关)")
+_ROLE = (
+    r"(原告|被告|上诉人|被上诉人|第三人|原审|一审|二审|再审申请人|再审被申请人|被申请执行人|被申请人|申请人|申请执行人|"
+    r"被执行人|申诉人|被申诉人|起诉人|赔偿请求人|赔偿义务机关)"
+)
 PARTY_RE = re.compile(
-    _ROLE + r"|^(法定代表人|负责人|主要负责人|委托|诉讼代表人|住所|住|经营者|代表人|共同委托|指定代理人|法定代理人|"
+    _ROLE
+    + r"|^(法定代表人|负责人|主要负责人|委托|诉讼代表人|住所|住|经营者|代表人|共同委托|指定代理人|法定代理人|"
     r"监护人|案由|被诉|本院受理时间|开庭审理时间|统一社会信用代码|组织机构代码|身份证|公民身份号码|联系地址|"
     r"送达地址|出庭|行政机关负责人|投资人|执行事务合伙人|现住)"
     r"|^[^，。\n]{0,20}?(共同)?((委托)?(诉讼)?代理人|法定代表人|诉讼代表人|负责人)"
 )
-HISTORY_HINT_RE = re.compile(r"一案|提起(行政)?诉讼|提出上诉|向本院|本院受理|本院于|审理终结|不服|依法组成|立案|"
-                             r"申请(强制)?执行(?!人)|进行了审查|审查终结|已审理|提出申请")
+HISTORY_HINT_RE = re.compile(
+    r"一案|提起(行政)?诉讼|提出上诉|向本院|本院受理|本院于|审理终结|不服|依法组成|立案|"
+    r"申请(强制)?执行(?!人)|进行了审查|审查终结|已审理|提出申请"
+)
 
 CLAIMS_RE = re.compile(
     r"^[^。；\n]{0,50}?(诉称|上诉称|上诉请求|申请再审称|再审申请称|申诉称|起诉称|请求称|申请称|诉请|诉讼请求[:：为是])"
@@ -142,8 +147,13 @@ def _is_party(text: str) -> bool:
 def _is_party_gap(units: list[Unit], i: int) -> bool:
     """A short line OCR damaged inside the party block: the party lines go on right after it."""
     u = units[i]
-    return (len(u.text) < 80 and not HISTORY_HINT_RE.search(u.text) and _classify(u.text) is None
-            and i + 1 < len(units) and _is_party(units[i + 1].text))
+    return (
+        len(u.text) < 80
+        and not HISTORY_HINT_RE.search(u.text)
+        and _classify(u.text) is None
+        and i + 1 < len(units)
+        and _is_party(units[i + 1].text)
+    )
 
 
 def label_units(norm: str, units: list[Unit]) -> list[SectionName]:

@@ -13,14 +13,14 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from core.normalize import normalize_case_no
+from core.spreadsheet import zh_label
 from core.taxonomy import Field, LossCause
-from ingest.normalize import normalize_case_no
 from reports.caseindex import indexed_cases
 from reports.cases import Case
 from reports.charts import bar_chart, trend_chart
 from reports.officialdoc import Fonts, OfficialDocument, RenderError, docx_to_pdf
 from reports.stats import GroupBy, LossRateDefinition, Period, compute, figures, restrict
-from reports.tables import zh_label
 
 
 @dataclass
@@ -44,8 +44,15 @@ def _change(now: float | None, before: float | None) -> str:
     return f"较上期{'上升' if d > 0 else '下降'}{abs(d):.1f}个百分点"
 
 
-def bulletin_data(cases: list[Case], period: Period, d: LossRateDefinition, overdue_rows: list[dict],
-                  *, agency_ids: list[int] | None = None, ours_only: bool = False) -> dict:
+def bulletin_data(
+    cases: list[Case],
+    period: Period,
+    d: LossRateDefinition,
+    overdue_rows: list[dict],
+    *,
+    agency_ids: list[int] | None = None,
+    ours_only: bool = False,
+) -> dict:
     """Everything the bulletin prints, as plain data."""
     scoped = restrict(cases, agency_ids=agency_ids, ours_only=ours_only)
     by_agency = compute(scoped, GroupBy.agency, period, d)
@@ -57,88 +64,167 @@ def bulletin_data(cases: list[Case], period: Period, d: LossRateDefinition, over
     trend = []
     for p in trend_periods:
         f = figures([c for c in scoped if p.contains(c.date)], d)
-        trend.append({"period": p.code, "label": p.zh.replace("年第", "年\n第"), "lost": f.lost, "rate": f.loss_rate})
+        trend.append(
+            {"period": p.code, "label": p.zh.replace("年第", "年\n第"), "lost": f.lost, "rate": f.loss_rate}
+        )
     losses = [c for c in scoped if period.contains(c.date) and d.is_loss(c)]
     losses.sort(key=lambda c: (c.date or dt.date.min, c.key))
     return {
-        "period": period.code, "period_zh": period.zh, "definition": d.code, "definition_zh": d.zh,
+        "period": period.code,
+        "period_zh": period.zh,
+        "definition": d.code,
+        "definition_zh": d.zh,
         "totals": by_agency.totals.to_json(),
         "previous_totals": by_agency.previous_totals.to_json() if by_agency.previous_totals else None,
         "previous_period_zh": by_agency.previous_period.zh if by_agency.previous_period else None,
         "ranking": [r.to_json() for r in by_agency.rows],
-        "key_targets": [{"kind": k.kind, "names": k.names, "losses": k.losses} for k in by_agency.key_targets],
-        "causes": [{"cause": r.key, "label": r.label, "lost": r.figures.lost, "share": r.share_of_losses}
-                   for r in by_cause.rows],
-        "fields": [{"field": r.key, "label": r.label, "cases": r.figures.cases, "lost": r.figures.lost}
-                   for r in by_field.rows],
+        "key_targets": [
+            {"kind": k.kind, "names": k.names, "losses": k.losses} for k in by_agency.key_targets
+        ],
+        "causes": [
+            {"cause": r.key, "label": r.label, "lost": r.figures.lost, "share": r.share_of_losses}
+            for r in by_cause.rows
+        ],
+        "fields": [
+            {"field": r.key, "label": r.label, "cases": r.figures.cases, "lost": r.figures.lost}
+            for r in by_field.rows
+        ],
         "trend": trend,
-        "losses": [{"case_no": normalize_case_no(c.case_nos[-1]) if c.case_nos else c.key, "date": c.date.isoformat() if c.date else None,
-                    "agencies": [a.name for a in c.agencies], "court": c.court or "",
-                    "field": zh_label(Field, c.field) if c.field else "",
-                    "causes": [zh_label(LossCause, x) for x in c.loss_causes] or
-                    (["自行纠正后撤诉"] if c.withdrawn_after_correction else ["未标注"])} for c in losses],
+        "losses": [
+            {
+                "case_no": normalize_case_no(c.case_nos[-1]) if c.case_nos else c.key,
+                "date": c.date.isoformat() if c.date else None,
+                "agencies": [a.name for a in c.agencies],
+                "court": c.court or "",
+                "field": zh_label(Field, c.field) if c.field else "",
+                "causes": [zh_label(LossCause, x) for x in c.loss_causes]
+                or (["自行纠正后撤诉"] if c.withdrawn_after_correction else ["未标注"]),
+            }
+            for c in losses
+        ],
         "overdue": overdue_rows,
     }
 
 
-def render_bulletin(data: dict, fonts: Fonts, issuing_body: str, path: Path, *, number: str | None = None,
-                    date: dt.date | None = None) -> None:
+def render_bulletin(
+    data: dict,
+    fonts: Fonts,
+    issuing_body: str,
+    path: Path,
+    *,
+    number: str | None = None,
+    date: dt.date | None = None,
+) -> None:
     date = date or dt.date.today()
     doc = OfficialDocument(fonts)
     doc.red_header(issuing_body, number)
     doc.title(f"关于{data['period_zh']}全县行政机关\n行政诉讼案件情况的通报")
     doc.para("各乡镇人民政府、街道办事处，县政府各部门：", indent=False)
-    doc.para(f"为深入推进法治政府建设，发挥行政诉讼案件以案促改作用，现将{data['period_zh']}全县行政机关"
-             "行政诉讼案件发案、败诉及负责人出庭应诉情况通报如下。")
+    doc.para(
+        f"为深入推进法治政府建设，发挥行政诉讼案件以案促改作用，现将{data['period_zh']}全县行政机关"
+        "行政诉讼案件发案、败诉及负责人出庭应诉情况通报如下。"
+    )
     t, pt = data["totals"], data["previous_totals"]
     doc.heading("一、总体情况")
     prev = f"（{data['previous_period_zh']}发案{pt['cases']}件、败诉{pt['lost']}件）" if pt else ""
-    doc.para(f"{data['period_zh']}，全县行政机关共发生行政诉讼案件{t['cases']}件{prev}，审结{t['concluded']}件，"
-             f"其中胜诉{t['won']}件、败诉{t['lost']}件、驳回起诉{t['dismissed']}件、撤诉{t['withdrawn']}件，"
-             f"败诉率{_pct(t['loss_rate'])}，{_change(t['loss_rate'], pt['loss_rate'] if pt else None)}。"
-             f"行政机关负责人出庭应诉率{_pct(t['head_rate'])}（出庭情况可查明的{t['head_known']}件中，负责人出庭"
-             f"{t['head_appeared']}件）。")
+    doc.para(
+        f"{data['period_zh']}，全县行政机关共发生行政诉讼案件{t['cases']}件{prev}，审结{t['concluded']}件，"
+        f"其中胜诉{t['won']}件、败诉{t['lost']}件、驳回起诉{t['dismissed']}件、撤诉{t['withdrawn']}件，"
+        f"败诉率{_pct(t['loss_rate'])}，{_change(t['loss_rate'], pt['loss_rate'] if pt else None)}。"
+        f"行政机关负责人出庭应诉率{_pct(t['head_rate'])}（出庭情况可查明的{t['head_known']}件中，负责人出庭"
+        f"{t['head_appeared']}件）。"
+    )
     doc.para(f"统计口径：{data['definition_zh']}。", bold_lead="说明：")
     doc.heading("二、败诉率排名")
-    rows = [[r["rank"] or "", r["label"], r["cases"], r["concluded"], r["lost"], _pct(r["loss_rate"]),
-             _pct(r["head_rate"]), "★" if r["top3"] else ""] for r in data["ranking"]]
+    rows = [
+        [
+            r["rank"] or "",
+            r["label"],
+            r["cases"],
+            r["concluded"],
+            r["lost"],
+            _pct(r["loss_rate"]),
+            _pct(r["head_rate"]),
+            "★" if r["top3"] else "",
+        ]
+        for r in data["ranking"]
+    ]
     if rows:
-        doc.table(["排名", "单位", "发案", "审结", "败诉", "败诉率", "负责人出庭率", "前三"], rows,
-                  [11, 50, 13, 13, 13, 21, 24, 11])
+        doc.table(
+            ["排名", "单位", "发案", "审结", "败诉", "败诉率", "负责人出庭率", "前三"],
+            rows,
+            [11, 50, 13, 13, 13, 21, 24, 11],
+        )
     else:
         doc.para("本期无案件。")
     for k in data["key_targets"]:
         kind = "乡镇（街道）" if k["kind"] == "township" else "县级部门"
-        doc.para(f"本期败诉案件最多的{kind}为{'、'.join(k['names'])}（败诉{k['losses']}件），列为重点监督对象。")
+        doc.para(
+            f"本期败诉案件最多的{kind}为{'、'.join(k['names'])}（败诉{k['losses']}件），列为重点监督对象。"
+        )
     doc.heading("三、败诉原因分析")
     if data["causes"]:
-        doc.table(["败诉原因", "败诉案件数", "占败诉案件比例"],
-                  [[c["label"], c["lost"], _pct(c["share"])] for c in data["causes"]], [60, 40, 50])
+        doc.table(
+            ["败诉原因", "败诉案件数", "占败诉案件比例"],
+            [[c["label"], c["lost"], _pct(c["share"])] for c in data["causes"]],
+            [60, 40, 50],
+        )
     else:
         doc.para("本期无败诉案件。")
     with tempfile.TemporaryDirectory(prefix="anjian-charts-") as tmp:
         tmpd = Path(tmp)
         tr = data["trend"]
-        doc.image(trend_chart([x["label"] for x in tr], [x["lost"] for x in tr], [x["rate"] for x in tr],
-                              tmpd / "trend.png", "败诉案件数与败诉率走势"))
+        doc.image(
+            trend_chart(
+                [x["label"] for x in tr],
+                [x["lost"] for x in tr],
+                [x["rate"] for x in tr],
+                tmpd / "trend.png",
+                "败诉案件数与败诉率走势",
+            )
+        )
         if data["fields"]:
-            doc.image(bar_chart([f["label"] for f in data["fields"]], [f["cases"] for f in data["fields"]],
-                                tmpd / "fields.png", "各执法领域发案数"), width_mm=140)
+            doc.image(
+                bar_chart(
+                    [f["label"] for f in data["fields"]],
+                    [f["cases"] for f in data["fields"]],
+                    tmpd / "fields.png",
+                    "各执法领域发案数",
+                ),
+                width_mm=140,
+            )
         if data["causes"]:
-            doc.image(bar_chart([c["label"] for c in data["causes"]], [c["lost"] for c in data["causes"]],
-                                tmpd / "causes.png", "败诉原因分布"), width_mm=140)
+            doc.image(
+                bar_chart(
+                    [c["label"] for c in data["causes"]],
+                    [c["lost"] for c in data["causes"]],
+                    tmpd / "causes.png",
+                    "败诉原因分布",
+                ),
+                width_mm=140,
+            )
         doc.heading("四、败诉案件清单")
         if data["losses"]:
-            doc.table(["序号", "案号", "被诉单位", "审理法院", "败诉原因"],
-                      [[i, x["case_no"], "、".join(x["agencies"]), x["court"], "、".join(x["causes"])]
-                       for i, x in enumerate(data["losses"], start=1)], [12, 40, 45, 40, 33])
+            doc.table(
+                ["序号", "案号", "被诉单位", "审理法院", "败诉原因"],
+                [
+                    [i, x["case_no"], "、".join(x["agencies"]), x["court"], "、".join(x["causes"])]
+                    for i, x in enumerate(data["losses"], start=1)
+                ],
+                [12, 40, 45, 40, 33],
+            )
         else:
             doc.para("本期无败诉案件。")
         doc.heading("五、应诉及文书报备逾期情况")
         if data["overdue"]:
-            doc.table(["单位", "案号", "事项", "应报日期", "实际报送", "逾期（工作日）"],
-                      [[o["agency"], o["case_no"], o["what"], o["due"], o["reported"] or "未报送", o["late_by"]]
-                       for o in data["overdue"]], [40, 38, 28, 24, 24, 16])
+            doc.table(
+                ["单位", "案号", "事项", "应报日期", "实际报送", "逾期（工作日）"],
+                [
+                    [o["agency"], o["case_no"], o["what"], o["due"], o["reported"] or "未报送", o["late_by"]]
+                    for o in data["overdue"]
+                ],
+                [40, 38, 28, 24, 24, 16],
+            )
         else:
             doc.para("本期各单位均按期报备。")
         doc.heading("六、工作要求")
@@ -152,19 +238,30 @@ def render_bulletin(data: dict, fonts: Fonts, issuing_body: str, path: Path, *, 
         doc.save(path)
 
 
-def make_bulletin(session: Session, settings: object, quarter: str, out: Path, *,
-                  definition: str | None = None, agency_ids: list[int] | None = None, ours_only: bool = False,
-                  number: str | None = None, today: dt.date | None = None) -> BulletinResult:
+def make_bulletin(
+    session: Session,
+    settings: object,
+    quarter: str,
+    out: Path,
+    *,
+    definition: str | None = None,
+    agency_ids: list[int] | None = None,
+    ours_only: bool = False,
+    number: str | None = None,
+    today: dt.date | None = None,
+) -> BulletinResult:
     """Build the bulletin of one quarter to ``out`` (.docx, or .pdf via LibreOffice)."""
-    from reports.followup import overdue
-    from reports.workdays import WorkCalendar
+    from supervision.followup import overdue
+    from supervision.workdays import WorkCalendar
 
     period = Period.parse(quarter)
     if period.kind not in ("quarter", "year", "month"):
         raise RenderError("通报需要一个期间，例如 2024Q2")
     today = today or dt.date.today()
     d = LossRateDefinition.parse(definition)
-    cal = WorkCalendar.load([getattr(settings, "holidays_file", None), Path(getattr(settings, "data_dir", ".")) / "holidays.csv"])
+    cal = WorkCalendar.load(
+        [getattr(settings, "holidays_file", None), Path(getattr(settings, "data_dir", ".")) / "holidays.csv"]
+    )
     late = overdue(session, cal, today, agency_ids=agency_ids, since=period.start, until=period.end)
     data = bulletin_data(indexed_cases(session), period, d, late, agency_ids=agency_ids, ours_only=ours_only)
     fonts = Fonts.from_settings(settings)

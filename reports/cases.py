@@ -12,14 +12,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.models import Judgment
-from ingest.normalize import normalize_case_no
-from reports.agencies import AgencyKind, RegistryIndex, guess_kind
+from core.models import Agency, Judgment, LedgerEntry
+from core.normalize import normalize_case_no
+from registry.agencies import AgencyKind, RegistryIndex, guess_kind
 
 DECISIVE = {"agency_lost", "agency_won", "dismissed", "withdrawn", "remanded"}
 CONCLUDED = {"agency_lost", "agency_won", "dismissed", "withdrawn"}
@@ -43,7 +42,9 @@ class JudgmentRow:
     loss_causes: list[str] = dc_field(default_factory=list)
     defendants: list[str] = dc_field(default_factory=list)
     agency_head_appeared: bool | None = None
-    cited_case_nos: list[str] = dc_field(default_factory=list)  # record.original_case_nos + first_instance.case_no
+    cited_case_nos: list[str] = dc_field(
+        default_factory=list
+    )  # record.original_case_nos + first_instance.case_no
     withdrawn_after_correction: bool | None = None
 
 
@@ -87,17 +88,8 @@ def is_enforcement(row: JudgmentRow) -> bool:
     return row.procedure == "enforcement_review" or bool(row.case_no and _ENFORCEMENT_NO.search(row.case_no))
 
 
-_CANONICAL = re.compile(r"（\d{4}）[^\s()\[\]〔〕［］【】﹝﹞｛｝\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]*")
-
-
-@lru_cache(maxsize=200_000)
-def norm_case_no(cn: str) -> str:
-    """normalize_case_no with a fast path for numbers already in the canonical form."""
-    return cn if _CANONICAL.fullmatch(cn) else normalize_case_no(cn)
-
-
 def _norm(cn: str | None) -> str | None:
-    return norm_case_no(cn) if cn else None
+    return normalize_case_no(cn) if cn else None
 
 
 class _Links:
@@ -180,14 +172,20 @@ def _case(root: str, rs: list[JudgmentRow], agency_of: dict[str, AgencyRef]) -> 
             seen.add(ref.key)
             agencies.append(ref)
     return Case(
-        key=root, judgment_ids=[r.id for r in rs], case_nos=[r.case_no for r in rs if r.case_no],
+        key=root,
+        judgment_ids=[r.id for r in rs],
+        case_nos=[r.case_no for r in rs if r.case_no],
         date=eff.judgment_date or max((r.judgment_date for r in rs if r.judgment_date), default=None),
-        outcome=outcome, court=eff.court,
+        outcome=outcome,
+        court=eff.court,
         action_type=next((r.action_type for r in reversed(rs) if r.action_type), None),
         field=next((r.field for r in reversed(rs) if r.field), None),
         loss_causes=causes,
         withdrawn_after_correction=bool(outcome == "withdrawn" and eff.withdrawn_after_correction),
-        agency_head_appeared=head, defendants=defendants, agencies=agencies, effective_judgment_id=eff.id,
+        agency_head_appeared=head,
+        defendants=defendants,
+        agencies=agencies,
+        effective_judgment_id=eff.id,
     )
 
 
@@ -198,24 +196,48 @@ def load_rows(session: Session) -> list[JudgmentRow]:
     """Every stored judgment's statistics columns (JSON paths extracted by the database, no full text)."""
     j = Judgment
     q = select(
-        j.id, j.case_no, j.procedure, j.court, j.judgment_date, j.outcome, j.action_type, j.field, j.loss_causes,
-        j.defendants, j.agency_head_appeared, j.record["original_case_nos"], j.record["first_instance"]["case_no"],
+        j.id,
+        j.case_no,
+        j.procedure,
+        j.court,
+        j.judgment_date,
+        j.outcome,
+        j.action_type,
+        j.field,
+        j.loss_causes,
+        j.defendants,
+        j.agency_head_appeared,
+        j.record["original_case_nos"],
+        j.record["first_instance"]["case_no"],
         j.classification["withdrawn_after_correction"],
     )
     out = []
-    for (id_, cn, proc, court, date, outcome, at, fld, causes, defs, head, orig, fi, wac) in session.execute(q):
+    for id_, cn, proc, court, date, outcome, at, fld, causes, defs, head, orig, fi, wac in session.execute(q):
         cited = [c for c in (orig or []) if isinstance(c, str)]
         if isinstance(fi, str):
             cited.append(fi)
-        out.append(JudgmentRow(id_, cn, proc, court, date, outcome, at, fld, list(causes or []), list(defs or []),
-                               head, cited, bool(wac) if wac in (True, False, 0, 1) else None))
+        out.append(
+            JudgmentRow(
+                id_,
+                cn,
+                proc,
+                court,
+                date,
+                outcome,
+                at,
+                fld,
+                list(causes or []),
+                list(defs or []),
+                head,
+                cited,
+                bool(wac) if wac in (True, False, 0, 1) else None,
+            )
+        )
     return out
 
 
 def agency_refs(session: Session, names: Iterable[str]) -> dict[str, AgencyRef]:
     """Registry agencies for defendant names (exact, alias, fuzzy); names that match nothing are left out."""
-    from reports.models import Agency
-
     index = RegistryIndex.load(session)
     agencies = {a.id: a for a in session.scalars(select(Agency))}
     out = {}
@@ -223,7 +245,9 @@ def agency_refs(session: Session, names: Iterable[str]) -> dict[str, AgencyRef]:
         m = index.match(name)
         if m.agency_id is not None:
             a = agencies[m.agency_id]
-            out[name] = AgencyRef(f"a:{a.id}", a.name, a.kind or AgencyKind.other.value, a.ours, a.id, a.level)
+            out[name] = AgencyRef(
+                f"a:{a.id}", a.name, a.kind or AgencyKind.other.value, a.ours, a.id, a.level
+            )
     return out
 
 
@@ -232,7 +256,49 @@ def load_cases(session: Session, *, with_ledger: bool = True) -> list[Case]:
     names = {d for r in rows for d in r.defendants}
     cases = build_cases(rows, agency_refs(session, names))
     if with_ledger:
-        from reports.ledger import pending_ledger_cases
-
         cases.extend(pending_ledger_cases(session, {cn for c in cases for cn in c.case_nos}))
     return cases
+
+
+def pending_ledger_cases(session: Session, known_case_nos: set[str]) -> list[Case]:
+    """Ledger rows whose case has no judgment yet, as cases (outcome from the ledger, else pending)."""
+    if session.scalar(select(LedgerEntry.id).limit(1)) is None:
+        return []
+
+    known = {normalize_case_no(c) for c in known_case_nos}
+    agencies = {a.id: a for a in session.scalars(select(Agency))}
+    grouped: dict[str, list[LedgerEntry]] = {}
+    for e in session.scalars(select(LedgerEntry).order_by(LedgerEntry.id)):
+        if e.case_no_norm not in known:
+            grouped.setdefault(e.case_no_norm, []).append(e)
+    out = []
+    for norm, es in grouped.items():
+        refs = []
+        for e in es:
+            if e.agency_id and e.agency_id in agencies:
+                a = agencies[e.agency_id]
+                refs.append(AgencyRef(f"a:{a.id}", a.name, a.kind, a.ours, a.id, a.level))
+            elif e.agency_name:
+                refs.append(
+                    AgencyRef(f"n:{e.agency_name}", e.agency_name, guess_kind(e.agency_name).value, False)
+                )
+        first = es[0]
+        outcome = first.outcome if first.outcome != "remanded" else None
+        out.append(
+            Case(
+                key=norm,
+                judgment_ids=[],
+                case_nos=[first.case_no],
+                date=first.concluded_date if outcome else (first.received_date or first.concluded_date),
+                outcome=outcome,
+                court=None,
+                action_type=None,
+                field=None,
+                loss_causes=[],
+                withdrawn_after_correction=False,
+                agency_head_appeared=None,
+                defendants=[e.agency_name for e in es if e.agency_name],
+                agencies=refs,
+            )
+        )
+    return out

@@ -21,7 +21,9 @@ def _use_cjk_font() -> None:
     plt.rcParams["axes.unicode_minus"] = False
 
 
-def trend_chart(labels: list[str], losses: list[int], rates: list[float | None], path: Path, title: str) -> Path:
+def trend_chart(
+    labels: list[str], losses: list[int], rates: list[float | None], path: Path, title: str
+) -> Path:
     """Bars: losses per period; line: loss rate (%)."""
     _use_cjk_font()
     fig, ax = plt.subplots(figsize=(7.5, 3.6), dpi=150)

@@ -20,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import Judgment
+from core.normalize import normalize_case_no
+from core.spreadsheet import zh_label
 from core.taxonomy import ActionType, LossCause, Procedure, SectionName
-from ingest.normalize import normalize_case_no
 from reports.caseindex import indexed_cases
 from reports.cases import Case
 from reports.deidentify import deidentify, person_names
@@ -34,7 +35,6 @@ from reports.officialdoc import (
     soffice_binary,
 )
 from reports.stats import Period, restrict
-from reports.tables import zh_label
 
 LESSONS_FILE = Path(__file__).parent / "data" / "lessons.json"
 SUMMARY_CHARS = 320
@@ -107,11 +107,17 @@ class Entry:
 def _section(record: dict, name: SectionName) -> str:
     text = record.get("text") or ""
     spans = [s for s in record.get("sections") or [] if s.get("name") == name.value]
-    return "\n".join(text[s["start"]:s["end"]] for s in spans)
+    return "\n".join(text[s["start"] : s["end"]] for s in spans)
 
 
-_FINDINGS_RE = re.compile(r"(?:经审理查明|本院经审理查明|经审查查明|本院查明|一审法院查明|一审法院认定)[，,：:]?\s*(.+?)(?=本院认为|一审法院认为|$)", re.S)
-_OPERATIVE_RE = re.compile(r"(?:判决如下|裁定如下)[：:]\s*(.+?)(?=如不服本判决|如不服本裁定|本判决为终审判决|本裁定为终审裁定|案件受理费|审\s*判\s*长|$)", re.S)
+_FINDINGS_RE = re.compile(
+    r"(?:经审理查明|本院经审理查明|经审查查明|本院查明|一审法院查明|一审法院认定)[，,：:]?\s*(.+?)(?=本院认为|一审法院认为|$)",
+    re.S,
+)
+_OPERATIVE_RE = re.compile(
+    r"(?:判决如下|裁定如下)[：:]\s*(.+?)(?=如不服本判决|如不服本裁定|本判决为终审判决|本裁定为终审裁定|案件受理费|审\s*判\s*长|$)",
+    re.S,
+)
 
 
 def summary_of(record: dict) -> str:
@@ -130,7 +136,7 @@ def _cut(text: str, limit: int) -> str:
         return text
     head = text[:limit]
     end = max(head.rfind("。"), head.rfind("；"))
-    return (head[: end + 1] if end > limit // 3 else head + "……").rstrip("；") .replace("；", "；")
+    return (head[: end + 1] if end > limit // 3 else head + "……").rstrip("；").replace("；", "；")
 
 
 def result_of(record: dict, procedure: str | None, doc_kind: str | None = None) -> str:
@@ -149,7 +155,9 @@ def result_of(record: dict, procedure: str | None, doc_kind: str | None = None) 
 
 
 def _action_name(record: dict, action_type: str | None) -> str:
-    sued = (record.get("sued_action") or {}).get("name") if isinstance(record.get("sued_action"), dict) else None
+    sued = (
+        (record.get("sued_action") or {}).get("name") if isinstance(record.get("sued_action"), dict) else None
+    )
     if sued:
         name = sued.strip("《》")
         name = re.sub(r"(书|通知|告知)$", "", name)
@@ -189,7 +197,11 @@ def entry_for(case: Case, judgments: list[Judgment], prefer: list[str] | None = 
     plaintiffs = [deidentify(p, names) for p in (first.plaintiffs or [])]
     plaintiff = "、".join(plaintiffs[:2]) + ("等" if len(plaintiffs) > 2 else "")
     agency = "、".join(case.defendants[:2]) or "行政机关"
-    title = f"{plaintiff}诉{agency}{_action_name(rec, case.action_type)}案" if plaintiff else f"{agency}{_action_name(rec, case.action_type)}败诉案"
+    title = (
+        f"{plaintiff}诉{agency}{_action_name(rec, case.action_type)}案"
+        if plaintiff
+        else f"{agency}{_action_name(rec, case.action_type)}败诉案"
+    )
     summary = next((s for s in (summary_of(j.record or {}) for j in [first, *ordered]) if s), "")
     results: list[str] = []
     for j in sorted(judgments, key=lambda j: (j.judgment_date or dt.date.min, j.id)):
@@ -209,11 +221,17 @@ def entry_for(case: Case, judgments: list[Judgment], prefer: list[str] | None = 
     norms = list(lesson["norms"]) + ([f"本案涉及：{'；'.join(cited[:3])}"] if cited else [])
     advice = list(dict.fromkeys(a for c in causes for a in lessons().get(c, lessons()["other"])["advice"]))
     return Entry(
-        cause=primary, title=deidentify(title, names),
-        case_nos=[normalize_case_no(cn) for cn in case.case_nos], court=eff.court or "",
-        summary=deidentify(summary, names), result=deidentify("；".join(results), names),
-        reasons=[(label, deidentify(q, names)) for label, q in reasons], warning=lesson["lesson"], norms=norms,
-        advice=advice, judgment_ids=[j.id for j in judgments],
+        cause=primary,
+        title=deidentify(title, names),
+        case_nos=[normalize_case_no(cn) for cn in case.case_nos],
+        court=eff.court or "",
+        summary=deidentify(summary, names),
+        result=deidentify("；".join(results), names),
+        reasons=[(label, deidentify(q, names)) for label, q in reasons],
+        warning=lesson["lesson"],
+        norms=norms,
+        advice=advice,
+        judgment_ids=[j.id for j in judgments],
     )
 
 
@@ -248,8 +266,17 @@ def _groups(entries: list[Entry]) -> list[tuple[str, list[Entry]]]:
     return [(c, out[c]) for c in CAUSE_ORDER if c in out]
 
 
-def render_collection(entries: list[Entry], fonts: Fonts, issuing_body: str, path: Path, *, title: str,
-                      subtitle: str, date: dt.date, pages: dict[str, int] | None = None) -> list[str]:
+def render_collection(
+    entries: list[Entry],
+    fonts: Fonts,
+    issuing_body: str,
+    path: Path,
+    *,
+    title: str,
+    subtitle: str,
+    date: dt.date,
+    pages: dict[str, int] | None = None,
+) -> list[str]:
     """Write the DOCX; returns the table-of-contents headings (in order) for page-number lookup."""
     doc = OfficialDocument(fonts)
     doc.doc.sections[0].different_first_page_header_footer = True
@@ -277,9 +304,11 @@ def render_collection(entries: list[Entry], fonts: Fonts, issuing_body: str, pat
         _toc_line(doc, text, level, (pages or {}).get(text))
     doc.page_break()
     doc.centered_heading("前　　言", 16)
-    doc.para(f"为落实以案促改要求，帮助行政执法人员从败诉案件中吸取教训，现将{subtitle.strip('（）')}"
-             f"共{len(entries)}个行政机关败诉案例按败诉原因分类汇编。案例中的自然人已依法作隐名处理，"
-             "“败诉原因”部分引用的是人民法院裁判文书原文。")
+    doc.para(
+        f"为落实以案促改要求，帮助行政执法人员从败诉案件中吸取教训，现将{subtitle.strip('（）')}"
+        f"共{len(entries)}个行政机关败诉案例按败诉原因分类汇编。案例中的自然人已依法作隐名处理，"
+        "“败诉原因”部分引用的是人民法院裁判文书原文。"
+    )
     k = 0
     for gi, (cause, group) in enumerate(_groups(entries), start=1):
         doc.page_break()
@@ -292,8 +321,10 @@ def render_collection(entries: list[Entry], fonts: Fonts, issuing_body: str, pat
             doc.para(e.summary or "（裁判文书未载明查明事实）", bold_lead="【基本案情】")
             doc.para(e.result or "（见裁判文书）", bold_lead="【裁判结果】")
             for label, quote in e.reasons:
-                doc.para(f"{label}。" + (f"法院认为：“{quote}”" if quote else "（裁判文书未摘录原文）"),
-                         bold_lead="【败诉原因】")
+                doc.para(
+                    f"{label}。" + (f"法院认为：“{quote}”" if quote else "（裁判文书未摘录原文）"),
+                    bold_lead="【败诉原因】",
+                )
             doc.para(e.warning, bold_lead="【警示】")
             for n in e.norms:
                 doc.para(n, indent=True)
@@ -308,7 +339,9 @@ def _center():  # type: ignore[no-untyped-def]
     return WD_ALIGN_PARAGRAPH.CENTER
 
 
-TOC_LEADER_END_MM = 144  # the dot leader ends here; the page number is right-aligned at the text edge (156 mm)
+TOC_LEADER_END_MM = (
+    144  # the dot leader ends here; the page number is right-aligned at the text edge (156 mm)
+)
 TEXT_WIDTH_MM = 156
 _PT_PER_MM = 72 / 25.4
 
@@ -335,7 +368,9 @@ def _toc_line(doc: OfficialDocument, text: str, level: int, page: int | None) ->
     size, indent = (16, 0) if level == 1 else (14, 32)
     p = doc.doc.add_paragraph()
     p.paragraph_format.left_indent = Pt(indent)
-    p.paragraph_format.tab_stops.add_tab_stop(Mm(TOC_LEADER_END_MM), WD_TAB_ALIGNMENT.LEFT, WD_TAB_LEADER.DOTS)
+    p.paragraph_format.tab_stops.add_tab_stop(
+        Mm(TOC_LEADER_END_MM), WD_TAB_ALIGNMENT.LEFT, WD_TAB_LEADER.DOTS
+    )
     p.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.SPACES)
     font = doc.fonts.heading if level == 1 else doc.fonts.body
     title = _cut_title(text, 60)
@@ -381,7 +416,9 @@ def _stamp_toc(pdf: Path, out: Path, headings: list[str], pages: dict[str, int])
     if len(lines) != len(headings) or any(h not in pages for h in headings):
         return False
     x_right = (28 + TEXT_WIDTH_MM) * 72 / 25.4
-    stamp_text(pdf, out, [(i, y, x_right, str(pages[h])) for (i, y, _), h in zip(lines, headings, strict=True)])
+    stamp_text(
+        pdf, out, [(i, y, x_right, str(pages[h])) for (i, y, _), h in zip(lines, headings, strict=True)]
+    )
     return True
 
 
@@ -392,8 +429,15 @@ class CollectionResult:
     groups: dict[str, int]
 
 
-def make_collection(session: Session, settings: object, f: CollectionFilter, out: Path, *,
-                    title: str | None = None, today: dt.date | None = None) -> CollectionResult:
+def make_collection(
+    session: Session,
+    settings: object,
+    f: CollectionFilter,
+    out: Path,
+    *,
+    title: str | None = None,
+    today: dt.date | None = None,
+) -> CollectionResult:
     """Service function: select, build entries, render to .docx or .pdf (two passes for TOC page numbers)."""
     entries = collection_entries(session, f)
     today = today or dt.date.today()
@@ -406,10 +450,14 @@ def make_collection(session: Session, settings: object, f: CollectionFilter, out
         raise RenderError(f"输出文件须为 .docx 或 .pdf：{out.name}")
     with tempfile.TemporaryDirectory(prefix="anjian-coll-") as tmp:
         docx = Path(tmp) / "collection.docx"
-        headings = render_collection(entries, fonts, issuing, docx, title=title, subtitle=subtitle, date=today)
+        headings = render_collection(
+            entries, fonts, issuing, docx, title=title, subtitle=subtitle, date=today
+        )
         if soffice_binary() is None:
             if suffix == ".pdf":
-                raise RenderError("生成 PDF 需要 LibreOffice（apt-get install libreoffice-writer-nogui）；可先导出 .docx")
+                raise RenderError(
+                    "生成 PDF 需要 LibreOffice（apt-get install libreoffice-writer-nogui）；可先导出 .docx"
+                )
             out.write_bytes(docx.read_bytes())  # contents without page numbers: Word users press F9
         else:
             # One LibreOffice pass: read where each case starts, then write the numbers into the DOCX and
@@ -417,7 +465,9 @@ def make_collection(session: Session, settings: object, f: CollectionFilter, out
             pdf = Path(tmp) / "collection.pdf"
             docx_to_pdf(docx, pdf, fonts=fonts)
             pages = find_pages(pdf, headings)
-            render_collection(entries, fonts, issuing, docx, title=title, subtitle=subtitle, date=today, pages=pages)
+            render_collection(
+                entries, fonts, issuing, docx, title=title, subtitle=subtitle, date=today, pages=pages
+            )
             if suffix == ".docx":
                 out.write_bytes(docx.read_bytes())
             elif not _stamp_toc(pdf, out, headings, pages):

@@ -10,8 +10,31 @@ import re
 from collections.abc import Iterable
 
 COMPOUND_SURNAMES = (
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文", "司徒",
-    "夏侯", "轩辕", "钟离", "端木", "澹台", "独孤", "南宫", "西门", "呼延", "万俟", "闻人", "赫连",
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "令狐",
+    "长孙",
+    "宇文",
+    "司徒",
+    "夏侯",
+    "轩辕",
+    "钟离",
+    "端木",
+    "澹台",
+    "独孤",
+    "南宫",
+    "西门",
+    "呼延",
+    "万俟",
+    "闻人",
+    "赫连",
 )
 # A party whose name ends like this is an organisation, not a natural person.
 ORG_RE = re.compile(
@@ -33,13 +56,18 @@ SURNAMES = set(
     "赏墨哈谯笪年爱阳佟言福付代佘肖闫雒"
 )
 _MASKED = re.compile(r"[某×xX＊*]")
-_PARTY_ROLE = (r"(?:原告|第三人|上诉人|被上诉人|申请人|被申请人|再审申请人|申请执行人|被执行人|原审原告|原审被告|"
-               r"原审第三人)")
-_AGENT_ROLE = r"(?:委托诉讼代理人|委托代理人|诉讼代理人|法定代理人|指定代理人|法定代表人|负责人|代表人|监护人)"
+_PARTY_ROLE = (
+    r"(?:原告|第三人|上诉人|被上诉人|申请人|被申请人|再审申请人|申请执行人|被执行人|原审原告|原审被告|"
+    r"原审第三人)"
+)
+_AGENT_ROLE = (
+    r"(?:委托诉讼代理人|委托代理人|诉讼代理人|法定代理人|指定代理人|法定代表人|负责人|代表人|监护人)"
+)
 _ROLE = "(?:" + _PARTY_ROLE + "|" + _AGENT_ROLE + ")"
 # Party lines: "原告张三，男，…" at the start of a line; agents anywhere: "委托代理人李四，…律师".
 _PARTY_NAME_RE = re.compile(
-    r"(?:^|\n)" + _PARTY_ROLE + r"(?:（[^）]{1,12}）)?[:：]?([\u4e00-\u9fff·]{2,6}?)(?=[，,。（(；;\s]|$)", re.M
+    r"(?:^|\n)" + _PARTY_ROLE + r"(?:（[^）]{1,12}）)?[:：]?([\u4e00-\u9fff·]{2,6}?)(?=[，,。（(；;\s]|$)",
+    re.M,
 )
 _AGENT_NAME_RE = re.compile(_AGENT_ROLE + r"[:：]?([\u4e00-\u9fff·]{2,4}?)(?=[，,。、（(；;\s]|$)")
 # Persons named in the narrative by their relation or role: 原告的丈夫靳某某， 抵押人为花某某，
@@ -48,7 +76,8 @@ _NARRATIVE_RE = re.compile(
     r"承包人|所有权人|权利人|职工|员工|工人)(?:为|是)?([\u4e00-\u9fff]{2,3}?)(?=[，,。、；;）)（(与和及的系在于])"
 )
 _PERSON_LINE_RE = re.compile(
-    r"(?:^|[\n。；])" + _ROLE + r"?(?:（[^）]{1,12}）)?[:：]?([\u4e00-\u9fff·]{2,5}?)[，,](?:男|女)[，,。]", re.M
+    r"(?:^|[\n。；])" + _ROLE + r"?(?:（[^）]{1,12}）)?[:：]?([\u4e00-\u9fff·]{2,5}?)[，,](?:男|女)[，,。]",
+    re.M,
 )
 
 _REMOVALS = [
@@ -57,7 +86,9 @@ _REMOVALS = [
     re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)"),
     re.compile(r"(?<!\d)\d{15}(?!\d)"),
     # phone numbers, with an optional label
-    re.compile(r"[，,]?\s*(?:联系)?(?:电话|手机|联系方式)(?:号码)?[:：]?\s*(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})"),
+    re.compile(
+        r"[，,]?\s*(?:联系)?(?:电话|手机|联系方式)(?:号码)?[:：]?\s*(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})"
+    ),
     re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"),
     re.compile(r"(?<![\d-])0\d{2,3}-\d{7,8}(?!\d)"),
     # birth dates in party lines
@@ -78,7 +109,9 @@ def mask_name(name: str) -> str:
     return surname + ("某" if rest <= 1 else "某某")
 
 
-_NOT_NAME = re.compile(r"经营|居住|陈述|须知|有权|醉酒|工作|生活|死亡|去世|签订|申请|房屋|土地|证明|签字|称|不服|同意|提起|判决|裁定|本院|请求|诉讼|经理|身份|集体|讨论|批准|审签")
+_NOT_NAME = re.compile(
+    r"经营|居住|陈述|须知|有权|醉酒|工作|生活|死亡|去世|签订|申请|房屋|土地|证明|签字|称|不服|同意|提起|判决|裁定|本院|请求|诉讼|经理|身份|集体|讨论|批准|审签"
+)
 _SPEECH = re.compile(r"(?:提起上诉称|上诉称|答辩称|辩称|诉称|述称|陈述)$")
 
 
@@ -100,8 +133,10 @@ def person_names(text: str, parties: Iterable[str] = ()) -> list[str]:
     found = [p for p in parties if is_person(p)]
     for p in parties:  # 邱x萍 in the party list, 邱彩萍 left unmasked elsewhere in the text
         if 3 <= len(p) <= 4 and _MASKED.search(p[1:-1]) and not _MASKED.search(p[0] + p[-1]):
-            rx = re.compile(re.escape(p[0]) + "".join("[\u4e00-\u9fff]" if _MASKED.match(ch) else re.escape(ch)
-                                                      for ch in p[1:]))
+            rx = re.compile(
+                re.escape(p[0])
+                + "".join("[\u4e00-\u9fff]" if _MASKED.match(ch) else re.escape(ch) for ch in p[1:])
+            )
             found += [m.group(0) for m in rx.finditer(text) if is_person(m.group(0))]
     head = text[:3000]
     for rx in (_PARTY_NAME_RE, _AGENT_NAME_RE, _PERSON_LINE_RE):

@@ -39,12 +39,16 @@ class Fonts:
 
     @classmethod
     def from_settings(cls, settings: object) -> Fonts:
-        return cls(getattr(settings, "font_body", cls.body), getattr(settings, "font_title", cls.title),
-                   getattr(settings, "font_heading", cls.heading))
+        return cls(
+            getattr(settings, "font_body", cls.body),
+            getattr(settings, "font_title", cls.title),
+            getattr(settings, "font_heading", cls.heading),
+        )
 
 
-def _set_font(run, name: str, size: float | None = None, bold: bool | None = None,
-              color: RGBColor | None = None) -> None:
+def _set_font(
+    run, name: str, size: float | None = None, bold: bool | None = None, color: RGBColor | None = None
+) -> None:
     run.font.name = name
     rpr = run._element.get_or_add_rPr()
     rfonts = rpr.find(qn("w:rFonts"))
@@ -153,8 +157,14 @@ class OfficialDocument:
         p.paragraph_format.keep_with_next = True
         _set_font(p.add_run(text), self.fonts.heading, size)
 
-    def para(self, text: str, *, indent: bool = True, bold_lead: str | None = None,
-             align: WD_ALIGN_PARAGRAPH | None = None) -> None:
+    def para(
+        self,
+        text: str,
+        *,
+        indent: bool = True,
+        bold_lead: str | None = None,
+        align: WD_ALIGN_PARAGRAPH | None = None,
+    ) -> None:
         p = self.doc.add_paragraph()
         if indent:
             p.paragraph_format.first_line_indent = Pt(32)
@@ -177,7 +187,9 @@ class OfficialDocument:
             p.paragraph_format.right_indent = Pt(64)
             _set_font(p.add_run(text), self.fonts.body, 16)
 
-    def table(self, columns: list[str], rows: list[list[object]], widths_mm: list[float] | None = None) -> None:
+    def table(
+        self, columns: list[str], rows: list[list[object]], widths_mm: list[float] | None = None
+    ) -> None:
         t = self.doc.add_table(rows=1, cols=len(columns))
         t.style = "Table Grid"
         for cell, col in zip(t.rows[0].cells, columns, strict=True):
@@ -230,20 +242,37 @@ def soffice_binary() -> str | None:
 # Where the official fonts are missing, fontconfig is told which free fonts look closest: a serif (宋/仿宋)
 # for body and title, a sans (黑体) for headings. The machine's own configuration is included first, so
 # installed official fonts still win.
-_SERIF = ["仿宋_GB2312", "仿宋", "FangSong", "方正小标宋简体", "方正小标宋_GBK", "小标宋", "宋体", "SimSun",
-          "楷体_GB2312", "楷体", "KaiTi"]
+_SERIF = [
+    "仿宋_GB2312",
+    "仿宋",
+    "FangSong",
+    "方正小标宋简体",
+    "方正小标宋_GBK",
+    "小标宋",
+    "宋体",
+    "SimSun",
+    "楷体_GB2312",
+    "楷体",
+    "KaiTi",
+]
 _SANS = ["黑体", "SimHei", "方正黑体_GBK"]
 
 
 def _fontconfig_file(profile: Path, extra_names: list[str]) -> Path:
     def alias(name: str, prefer: str) -> str:
-        return (f'<alias binding="same"><family>{name}</family><prefer><family>{prefer}</family>'
-                f"<family>Noto Sans CJK SC</family></prefer></alias>")
+        return (
+            f'<alias binding="same"><family>{name}</family><prefer><family>{prefer}</family>'
+            f"<family>Noto Sans CJK SC</family></prefer></alias>"
+        )
 
     serif = [n for n in dict.fromkeys(_SERIF + extra_names) if n not in _SANS]
-    body = "".join(alias(n, "Noto Serif CJK SC") for n in serif) + "".join(alias(n, "Noto Sans CJK SC") for n in _SANS)
-    text = ('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-            '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>' + body + "</fontconfig>")
+    body = "".join(alias(n, "Noto Serif CJK SC") for n in serif) + "".join(
+        alias(n, "Noto Sans CJK SC") for n in _SANS
+    )
+    text = (
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>' + body + "</fontconfig>"
+    )
     path = profile / "anjian-fonts.conf"
     if not path.exists() or path.read_text("utf-8") != text:
         path.write_text(text, "utf-8")
@@ -260,14 +289,28 @@ def docx_to_pdf(docx: Path, pdf: Path, timeout: float = 120.0, fonts: Fonts | No
     soffice processes cannot share a profile."""
     exe = soffice_binary()
     if exe is None:
-        raise RenderError("生成 PDF 需要 LibreOffice（apt-get install libreoffice-writer-nogui）；可先导出 .docx")
+        raise RenderError(
+            "生成 PDF 需要 LibreOffice（apt-get install libreoffice-writer-nogui）；可先导出 .docx"
+        )
     profile = _profile_dir()
     profile.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="anjian-lo-") as tmp, (profile.parent / (profile.name + ".lock")).open("w") as lock:
+    with (
+        tempfile.TemporaryDirectory(prefix="anjian-lo-") as tmp,
+        (profile.parent / (profile.name + ".lock")).open("w") as lock,
+    ):
         fcntl.flock(lock, fcntl.LOCK_EX)
         outdir = Path(tmp) / "out"
-        cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--convert-to", "pdf",
-               "--outdir", str(outdir), str(docx)]
+        cmd = [
+            exe,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            str(docx),
+        ]
         try:
             conf = _fontconfig_file(profile, [fonts.body, fonts.title] if fonts else [])
             env = {**os.environ, "HOME": str(profile), "FONTCONFIG_FILE": str(conf)}
@@ -289,7 +332,9 @@ def pdf_page_texts(pdf: Path) -> list[str]:
     return out.decode("utf-8", "replace").split("\f")
 
 
-def leader_lines(pdf: Path, first_page: int, last_page: int, min_dots: int = 3) -> list[tuple[int, float, float]]:
+def leader_lines(
+    pdf: Path, first_page: int, last_page: int, min_dots: int = 3
+) -> list[tuple[int, float, float]]:
     """(page index, baseline y, x of the last dot) of every dot-leader line on the given pages, top to bottom."""
     import pdfplumber
 
@@ -306,13 +351,18 @@ def leader_lines(pdf: Path, first_page: int, last_page: int, min_dots: int = 3) 
     return out
 
 
-def stamp_text(pdf_in: Path, pdf_out: Path, stamps: list[tuple[int, float, float, str]], size: float = 14) -> None:
+def stamp_text(
+    pdf_in: Path, pdf_out: Path, stamps: list[tuple[int, float, float, str]], size: float = 14
+) -> None:
     """Write short ASCII texts (page numbers) right-aligned at x on the baseline y of the given pages."""
     import pikepdf
 
     with pikepdf.open(str(pdf_in)) as pdf:
-        font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
-                                                    BaseFont=pikepdf.Name.Helvetica))
+        font = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+            )
+        )
         by_page: dict[int, list[tuple[float, float, str]]] = {}
         for page, y, x, text in stamps:
             by_page.setdefault(page, []).append((y, x, text))

@@ -14,10 +14,10 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 
+from core.spreadsheet import Table, zh_label
 from core.taxonomy import ActionType, Field, LossCause, Outcome
-from reports.agencies import AgencyKind
+from registry.agencies import AgencyKind
 from reports.cases import Case
-from reports.tables import Table, zh_label
 
 
 class StatsError(Exception):
@@ -87,8 +87,12 @@ class Period:
 
     @property
     def code(self) -> str:
-        return {"all": "all", "year": f"{self.year}", "quarter": f"{self.year}Q{self.index}",
-                "month": f"{self.year}-{self.index:02d}"}[self.kind]
+        return {
+            "all": "all",
+            "year": f"{self.year}",
+            "quarter": f"{self.year}Q{self.index}",
+            "month": f"{self.year}-{self.index:02d}",
+        }[self.kind]
 
     @property
     def zh(self) -> str:
@@ -130,7 +134,9 @@ class LossRateDefinition:
         try:
             b = RateBase(base)
         except ValueError as exc:
-            raise StatsError(f"看不懂的败诉率口径「{text}」：可选 concluded、merits，可加 +corrected") from exc
+            raise StatsError(
+                f"看不懂的败诉率口径「{text}」：可选 concluded、merits，可加 +corrected"
+            ) from exc
         if extra not in ("", "corrected"):
             raise StatsError(f"看不懂的败诉率口径「{text}」")
         return cls(b, extra == "corrected")
@@ -141,12 +147,22 @@ class LossRateDefinition:
 
     @property
     def zh(self) -> str:
-        denom = "实体判决案件数（胜诉＋败诉）" if self.base == RateBase.merits else "审结案件数（胜诉＋败诉＋驳回起诉＋撤诉）"
-        wac = "行政机关自行纠正后原告撤诉的计为败诉" if self.corrected_withdrawal_is_loss else "行政机关自行纠正后原告撤诉的不计为败诉"
+        denom = (
+            "实体判决案件数（胜诉＋败诉）"
+            if self.base == RateBase.merits
+            else "审结案件数（胜诉＋败诉＋驳回起诉＋撤诉）"
+        )
+        wac = (
+            "行政机关自行纠正后原告撤诉的计为败诉"
+            if self.corrected_withdrawal_is_loss
+            else "行政机关自行纠正后原告撤诉的不计为败诉"
+        )
         return f"败诉率＝败诉案件数÷{denom}；{wac}；一审与二审、再审为同一案件，按生效结果计一次；非诉执行审查案件不计入"
 
     def is_loss(self, c: Case) -> bool:
-        return c.outcome == "agency_lost" or (self.corrected_withdrawal_is_loss and c.withdrawn_after_correction)
+        return c.outcome == "agency_lost" or (
+            self.corrected_withdrawal_is_loss and c.withdrawn_after_correction
+        )
 
     def in_base(self, c: Case) -> bool:
         if self.base == RateBase.concluded:
@@ -195,7 +211,17 @@ class Figures:
             self.head_appeared += c.agency_head_appeared
 
     def merge(self, other: Figures) -> None:
-        for k in ("cases", "concluded", "won", "lost", "dismissed", "withdrawn", "base", "head_known", "head_appeared"):
+        for k in (
+            "cases",
+            "concluded",
+            "won",
+            "lost",
+            "dismissed",
+            "withdrawn",
+            "base",
+            "head_known",
+            "head_appeared",
+        ):
             setattr(self, k, getattr(self, k) + getattr(other, k))
 
     def to_json(self) -> dict:
@@ -226,9 +252,18 @@ class GroupBy(StrEnum):
 
     @property
     def zh(self) -> str:
-        return {"agency": "单位", "township": "乡镇（街道）", "department": "县级部门", "field": "执法领域",
-                "action_type": "行为类型", "cause": "败诉原因", "court": "审理法院", "month": "月份",
-                "quarter": "季度", "year": "年度"}[self.value]
+        return {
+            "agency": "单位",
+            "township": "乡镇（街道）",
+            "department": "县级部门",
+            "field": "执法领域",
+            "action_type": "行为类型",
+            "cause": "败诉原因",
+            "court": "审理法院",
+            "month": "月份",
+            "quarter": "季度",
+            "year": "年度",
+        }[self.value]
 
 
 def label_for(by: GroupBy, key: str | None) -> str:
@@ -281,9 +316,16 @@ class GroupRow:
         return round(self.figures.loss_rate - self.previous.loss_rate, 4)
 
     def to_json(self) -> dict:
-        return {"key": self.key, "label": self.label, **self.figures.to_json(),
-                "previous": self.previous.to_json() if self.previous else None, "rate_change": self.rate_change,
-                "rank": self.rank, "top3": self.top3, "share_of_losses": self.share_of_losses}
+        return {
+            "key": self.key,
+            "label": self.label,
+            **self.figures.to_json(),
+            "previous": self.previous.to_json() if self.previous else None,
+            "rate_change": self.rate_change,
+            "rank": self.rank,
+            "top3": self.top3,
+            "share_of_losses": self.share_of_losses,
+        }
 
 
 def group(cases: Iterable[Case], by: GroupBy, d: LossRateDefinition) -> dict[str, GroupRow]:
@@ -318,7 +360,9 @@ def rank_rows(rows: list[GroupRow], *, by_rate: bool = True, flag_top3: bool = F
         r.rank = rank
         value = r.figures.loss_fraction if by_rate else r.figures.lost
         r.top3 = bool(flag_top3 and rank is not None and rank <= 3 and value)
-    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, -r.figures.lost, -r.figures.cases, r.label))
+    return sorted(
+        rows, key=lambda r: (r.rank is None, r.rank or 0, -r.figures.lost, -r.figures.cases, r.label)
+    )
 
 
 # ---------------------------------------------------------------- the report
@@ -345,9 +389,14 @@ class StatsReport:
 
     def to_json(self) -> dict:
         return {
-            "by": self.by.value, "by_zh": self.by.zh, "period": self.period.code, "period_zh": self.period.zh,
+            "by": self.by.value,
+            "by_zh": self.by.zh,
+            "period": self.period.code,
+            "period_zh": self.period.zh,
             "previous_period": self.previous_period.code if self.previous_period else None,
-            "definition": self.definition.code, "definition_zh": self.definition.zh, "scope": self.scope,
+            "definition": self.definition.code,
+            "definition_zh": self.definition.zh,
+            "scope": self.scope,
             "totals": self.totals.to_json(),
             "previous_totals": self.previous_totals.to_json() if self.previous_totals else None,
             "rows": [r.to_json() for r in self.rows],
@@ -355,19 +404,45 @@ class StatsReport:
         }
 
     def to_table(self) -> Table:
-        cols = ["排名", self.by.zh, "发案量", "审结", "胜诉", "败诉", "败诉率", "上期败诉率", "变化",
-                "负责人出庭率", "前三"]
+        cols = [
+            "排名",
+            self.by.zh,
+            "发案量",
+            "审结",
+            "胜诉",
+            "败诉",
+            "败诉率",
+            "上期败诉率",
+            "变化",
+            "负责人出庭率",
+            "前三",
+        ]
         if self.by == GroupBy.cause:
             cols = [self.by.zh, "败诉案件数", "占败诉案件比例"]
             rows = [[r.label, r.figures.lost, _pct(r.share_of_losses)] for r in self.rows]
         else:
-            rows = [[r.rank or "", r.label, r.figures.cases, r.figures.concluded, r.figures.won, r.figures.lost,
-                     _pct(r.figures.loss_rate), _pct(r.previous.loss_rate if r.previous else None),
-                     _pp(r.rate_change), _pct(r.figures.head_rate), "★" if r.top3 else ""] for r in self.rows]
+            rows = [
+                [
+                    r.rank or "",
+                    r.label,
+                    r.figures.cases,
+                    r.figures.concluded,
+                    r.figures.won,
+                    r.figures.lost,
+                    _pct(r.figures.loss_rate),
+                    _pct(r.previous.loss_rate if r.previous else None),
+                    _pp(r.rate_change),
+                    _pct(r.figures.head_rate),
+                    "★" if r.top3 else "",
+                ]
+                for r in self.rows
+            ]
         t = self.totals
         title = f"{self.period.zh}行政诉讼案件统计（按{self.by.zh}）"
-        note = (f"{self.definition.zh}。合计：发案 {t.cases} 件，审结 {t.concluded} 件，败诉 {t.lost} 件，"
-                f"败诉率 {_pct(t.loss_rate)}，负责人出庭应诉率 {_pct(t.head_rate)}（已知出庭情况 {t.head_known} 件）。")
+        note = (
+            f"{self.definition.zh}。合计：发案 {t.cases} 件，审结 {t.concluded} 件，败诉 {t.lost} 件，"
+            f"败诉率 {_pct(t.loss_rate)}，负责人出庭应诉率 {_pct(t.head_rate)}（已知出庭情况 {t.head_known} 件）。"
+        )
         return Table(title=title, columns=cols, rows=rows, note=note, meta=self.to_json())
 
 
@@ -379,7 +454,9 @@ def _pp(v: float | None) -> str:
     return "—" if v is None else f"{v * 100:+.1f}个百分点"
 
 
-def restrict(cases: Iterable[Case], *, agency_ids: list[int] | None = None, ours_only: bool = False) -> list[Case]:
+def restrict(
+    cases: Iterable[Case], *, agency_ids: list[int] | None = None, ours_only: bool = False
+) -> list[Case]:
     """Cases of the given agencies (their other co-defendants dropped); ``ours_only``: registry 'ours' only."""
     out = []
     for c in cases:
@@ -398,8 +475,15 @@ def restrict(cases: Iterable[Case], *, agency_ids: list[int] | None = None, ours
     return out
 
 
-def compute(cases: list[Case], by: GroupBy, period: Period, d: LossRateDefinition, *,
-            agency_ids: list[int] | None = None, ours_only: bool = False) -> StatsReport:
+def compute(
+    cases: list[Case],
+    by: GroupBy,
+    period: Period,
+    d: LossRateDefinition,
+    *,
+    agency_ids: list[int] | None = None,
+    ours_only: bool = False,
+) -> StatsReport:
     """The whole report for one grouping and period, with the previous period for trend (pure)."""
     scoped = restrict(cases, agency_ids=agency_ids, ours_only=ours_only)
     now = [c for c in scoped if period.contains(c.date)]
@@ -407,15 +491,33 @@ def compute(cases: list[Case], by: GroupBy, period: Period, d: LossRateDefinitio
     before = [c for c in scoped if prev_p.contains(c.date)] if prev_p else []
     series = by in (GroupBy.month, GroupBy.quarter, GroupBy.year)  # a trend table: no key targets
     return finish_report(
-        by, period, prev_p, d, figures(now, d), figures(before, d) if prev_p else None, group(now, by, d),
-        group(before, by, d) if prev_p else {}, {} if series else group(now, GroupBy.township, d),
+        by,
+        period,
+        prev_p,
+        d,
+        figures(now, d),
+        figures(before, d) if prev_p else None,
+        group(now, by, d),
+        group(before, by, d) if prev_p else {},
+        {} if series else group(now, GroupBy.township, d),
         {} if series else group(now, GroupBy.department, d),
-        "ours" if ours_only else ("agencies" if agency_ids is not None else "all"))
+        "ours" if ours_only else ("agencies" if agency_ids is not None else "all"),
+    )
 
 
-def finish_report(by: GroupBy, period: Period, prev_p: Period | None, d: LossRateDefinition, totals: Figures,
-                  prev_totals: Figures | None, groups: dict[str, GroupRow], prev_groups: dict[str, GroupRow],
-                  townships: dict[str, GroupRow], departments: dict[str, GroupRow], scope: str) -> StatsReport:
+def finish_report(
+    by: GroupBy,
+    period: Period,
+    prev_p: Period | None,
+    d: LossRateDefinition,
+    totals: Figures,
+    prev_totals: Figures | None,
+    groups: dict[str, GroupRow],
+    prev_groups: dict[str, GroupRow],
+    townships: dict[str, GroupRow],
+    departments: dict[str, GroupRow],
+    scope: str,
+) -> StatsReport:
     """Counts → report: previous-period figures, shares, ranks with ties, top-3 flags, key targets (pure)."""
     rows = list(groups.values())
     for r in rows:
@@ -428,7 +530,9 @@ def finish_report(by: GroupBy, period: Period, prev_p: Period | None, d: LossRat
         rows.sort(key=lambda r: r.key)
     else:
         rows = rank_rows(rows, flag_top3=(period.kind == "year"))
-    targets = [t for t in (_top(AgencyKind.township, townships), _top(AgencyKind.department, departments)) if t]
+    targets = [
+        t for t in (_top(AgencyKind.township, townships), _top(AgencyKind.department, departments)) if t
+    ]
     return StatsReport(by, period, prev_p, d, totals, prev_totals, rows, targets, scope)
 
 
@@ -444,23 +548,11 @@ def _top(kind: AgencyKind, groups: dict[str, GroupRow]) -> KeyTarget | None:
 
 def key_targets(cases: list[Case], d: LossRateDefinition) -> list[KeyTarget]:
     """重点监督对象: the township and the county department with the most losses."""
-    found = (_top(AgencyKind.township, group(cases, GroupBy.township, d)),
-             _top(AgencyKind.department, group(cases, GroupBy.department, d)))
+    found = (
+        _top(AgencyKind.township, group(cases, GroupBy.township, d)),
+        _top(AgencyKind.department, group(cases, GroupBy.department, d)),
+    )
     return [t for t in found if t]
-
-
-def stats_report(session, *, by: GroupBy | str = GroupBy.agency, period: Period | str | None = None,
-                 definition: LossRateDefinition | str | None = None, agency_ids: list[int] | None = None,
-                 ours_only: bool = False) -> StatsReport:
-    """Service function (CLI, API): the report from the case table (rebuilt first when stale), as SQL
-    aggregates. ``agency_ids`` restricts to those agencies (an agency user sees only their own)."""
-    from reports.caseindex import ensure_fresh, sql_report
-
-    by = GroupBy(by) if not isinstance(by, GroupBy) else by
-    p = period if isinstance(period, Period) else Period.parse(period)
-    d = definition if isinstance(definition, LossRateDefinition) else LossRateDefinition.parse(definition)
-    ensure_fresh(session)
-    return sql_report(session, by, p, d, agency_ids=agency_ids, ours_only=ours_only)
 
 
 def outcome_zh(code: str | None) -> str:

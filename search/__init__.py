@@ -10,23 +10,30 @@ way for indexing and for queries; words and quoted phrases match verbatim on a c
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from core.segment import segmenter_id
 from search.analysis import to_index_doc
 from search.errors import BackendUnavailable, IndexOutdated, QuerySyntaxError, SearchError
 from search.query import SearchQuery, parse_query
-from search.segment import segmenter_id
 from search.types import FacetValue, Hit, SearchBackend, SearchResult
 
 if TYPE_CHECKING:
-    from core.db import Database
     from core.settings import Settings
 
 __all__ = [
-    "BackendUnavailable", "FacetValue", "Hit", "IndexOutdated", "QuerySyntaxError", "SearchBackend",
-    "SearchError", "SearchQuery", "SearchResult", "iter_index_docs", "open_backend", "parse_query",
-    "reindex_from_db", "to_index_doc",
+    "BackendUnavailable",
+    "FacetValue",
+    "Hit",
+    "IndexOutdated",
+    "QuerySyntaxError",
+    "SearchBackend",
+    "SearchError",
+    "SearchQuery",
+    "SearchResult",
+    "open_backend",
+    "parse_query",
+    "to_index_doc",
 ]
 
 _backends: dict[tuple[str, ...], SearchBackend] = {}
@@ -47,7 +54,9 @@ def open_backend(settings: Settings) -> SearchBackend:
             if settings.es_url:
                 from search.es import ElasticsearchBackend
 
-                backend = ElasticsearchBackend(settings.es_url, settings.es_index, api_key=settings.es_api_key)
+                backend = ElasticsearchBackend(
+                    settings.es_url, settings.es_index, api_key=settings.es_api_key
+                )
             else:
                 from search.embedded import EmbeddedBackend
 
@@ -55,25 +64,3 @@ def open_backend(settings: Settings) -> SearchBackend:
             segmenter_id()  # load the dictionary now, not in the first user's search
             _backends[key] = backend
         return backend
-
-
-def iter_index_docs(db: Database, batch: int = 200) -> Iterator[dict[str, Any]]:
-    """Every judgment of the store as an index document, read in batches (constant memory)."""
-    from sqlalchemy import select
-
-    from core.models import Judgment
-
-    last = 0
-    while True:
-        with db.session() as s:
-            rows = s.scalars(select(Judgment).where(Judgment.id > last).order_by(Judgment.id).limit(batch)).all()
-            docs = [to_index_doc(j) for j in rows]
-        if not docs:
-            return
-        yield from docs
-        last = docs[-1]["id"]
-
-
-def reindex_from_db(db: Database, backend: SearchBackend) -> int:
-    """Rebuild the whole index from the store (new index, then an atomic swap). Returns the count."""
-    return backend.rebuild(iter_index_docs(db))

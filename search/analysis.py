@@ -11,8 +11,10 @@ import datetime as dt
 import re
 from typing import Any
 
+from core.normalize import normalize_case_no
+from core.segment import fold, segment_folded
 from core.taxonomy import Outcome, SectionName
-from search.segment import fold, normalise_case_no, segment_folded, spaced_grams
+from search.segment import spaced_grams
 
 
 def _date_iso(value: Any) -> str | None:
@@ -40,16 +42,26 @@ def judgment_parties(judgment: Any) -> list[str]:
     party in an agency role — defendants (as corrected), the applying agency of an enforcement review and
     third parties. An agency user sees a case when one of their agency's names is among them, exactly."""
     record: dict[str, Any] = judgment.record or {}
-    return list(dict.fromkeys([*_list(judgment.defendants or record.get("defendants")),
-                               *_list(record.get("applicants")), *_list(record.get("third_parties"))]))
+    return list(
+        dict.fromkeys(
+            [
+                *_list(judgment.defendants or record.get("defendants")),
+                *_list(record.get("applicants")),
+                *_list(record.get("third_parties")),
+            ]
+        )
+    )
 
 
 def to_index_doc(judgment: Any) -> dict[str, Any]:
     """The document to index for one ``core.models.Judgment`` (or anything with the same attributes)."""
     record: dict[str, Any] = dict(judgment.record or {})
     text: str = record.get("text") or ""
-    reasoning = [(s["start"], s["end"]) for s in record.get("sections") or []
-                 if s.get("name") == SectionName.reasoning.value]
+    reasoning = [
+        (s["start"], s["end"])
+        for s in record.get("sections") or []
+        if s.get("name") == SectionName.reasoning.value
+    ]
     return {
         "id": int(judgment.id),
         "case_no": judgment.case_no or record.get("case_no"),
@@ -115,13 +127,13 @@ def analyse(doc: dict[str, Any]) -> dict[str, Any]:
         "body": _spaced(body),
         "reasoning": _spaced(reasoning),
         "body_chars": spaced_grams(folded, folded=True),
-        "case_no_chars": spaced_grams(normalise_case_no(case_no)),
+        "case_no_chars": spaced_grams(normalize_case_no(case_no)),
         "court_chars": spaced_grams(court),
         # Several names: a gap keeps a phrase from running from one name into the next.
         "defendants_chars": [spaced_grams(a) for a in agencies],
         "plaintiffs_chars": [spaced_grams(p) for p in plaintiffs],
         "cause_of_action_chars": spaced_grams(cause_of_action),
-        "case_no": [normalise_case_no(case_no)] if case_no else [],
+        "case_no": [normalize_case_no(case_no)] if case_no else [],
         "doc_kind": _kw(doc.get("doc_kind")),
         "procedure": _kw(doc.get("procedure")),
         "court": _kw(court),
@@ -131,16 +143,22 @@ def analyse(doc: dict[str, Any]) -> dict[str, Any]:
         "loss_causes": list(dict.fromkeys(_list(doc.get("loss_causes")))),
         "defendants": agencies,
         # Agency scope: every party in an agency role (defendant, applicant, third party).
-        "parties": list(dict.fromkeys(_list(doc.get("parties")) or
-                                      agencies + _list(doc.get("third_parties")))),
+        "parties": list(
+            dict.fromkeys(_list(doc.get("parties")) or agencies + _list(doc.get("third_parties")))
+        ),
         "year": int(date[:4]) if date else case_year(case_no),
         "judgment_date_sort": date,
         "stored": {
-            "case_no": case_no or None, "title": doc.get("title") or None, "court": court or None,
-            "judgment_date": date, "outcome": outcome_member.value if outcome_member else outcome,
-            "action_type": doc.get("action_type"), "field": doc.get("field"),
+            "case_no": case_no or None,
+            "title": doc.get("title") or None,
+            "court": court or None,
+            "judgment_date": date,
+            "outcome": outcome_member.value if outcome_member else outcome,
+            "action_type": doc.get("action_type"),
+            "field": doc.get("field"),
             "loss_causes": list(dict.fromkeys(_list(doc.get("loss_causes")))),
-            "text": text, "reasoning": [spans[0][0], spans[-1][1]] if spans else None,
+            "text": text,
+            "reasoning": [spans[0][0], spans[-1][1]] if spans else None,
         },
     }
 
@@ -151,7 +169,7 @@ _CASE_YEAR = re.compile(r"^[（(](\d{4})[）)]")
 def case_year(case_no: str | None) -> int | None:
     """The year in a case number, （2023）…: the year for 年份 when the text gives no judgment date
     (placeholder dates ××××年××月××日 in published copies)."""
-    m = _CASE_YEAR.match(normalise_case_no(case_no or ""))
+    m = _CASE_YEAR.match(normalize_case_no(case_no or ""))
     return int(m.group(1)) if m and 1980 <= int(m.group(1)) <= 2100 else None
 
 

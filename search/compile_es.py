@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.normalize import normalize_case_no
+from core.segment import segment
 from search.compile_tantivy import CHAR_FIELD, KEYWORD_FIELD, VERBATIM_WEIGHT
 from search.query import And, Match, Node, Not, Or, QueryField, Range, SearchQuery, Text
 from search.schema import BOOSTS, FACET_FIELDS
-from search.segment import normalise_case_no, query_grams, segment
+from search.segment import query_grams
 
 MATCH_ALL: dict[str, Any] = {"match_all": {}}
 
@@ -35,7 +37,7 @@ def _text(node: Text) -> dict[str, Any]:
 def _match(node: Match) -> dict[str, Any]:
     if node.field in KEYWORD_FIELD:
         return _filter({"term": {KEYWORD_FIELD[node.field]: node.value}})
-    value = normalise_case_no(node.value) if node.field is QueryField.case_no else node.value
+    value = normalize_case_no(node.value) if node.field is QueryField.case_no else node.value
     return _filter(verbatim(CHAR_FIELD[node.field], value))
 
 
@@ -73,10 +75,11 @@ def compile_query(query: SearchQuery, restrict_parties: list[str] | None = None)
     q = MATCH_ALL if query.root is None else compile_node(query.root)
     if restrict_parties is None:
         return q
-    allowed = {"terms": {"parties": list(restrict_parties)}} if restrict_parties \
-        else {"match_none": {}}
+    allowed = {"terms": {"parties": list(restrict_parties)}} if restrict_parties else {"match_none": {}}
     return {"bool": {"must": [q], "filter": [allowed]}}
 
 
 def facet_aggs(sizes: dict[str, int]) -> dict[str, Any]:
-    return {name: {"terms": {"field": field, "size": sizes.get(name, 20)}} for name, field in FACET_FIELDS.items()}
+    return {
+        name: {"terms": {"field": field, "size": sizes.get(name, 20)}} for name, field in FACET_FIELDS.items()
+    }

@@ -10,9 +10,11 @@ import tantivy
 from tantivy import Occur
 from tantivy import Query as Q
 
+from core.normalize import normalize_case_no
+from core.segment import segment
 from search.query import And, Match, Node, Not, Or, QueryField, Range, SearchQuery, Text
 from search.schema import BOOSTS
-from search.segment import normalise_case_no, query_grams, segment
+from search.segment import query_grams
 
 CHAR_FIELD = {
     QueryField.case_no: "case_no_chars",
@@ -49,7 +51,9 @@ def _scored_words(schema: Any, text: str) -> list[tuple[Any, Any]]:
     out = []
     for word in dict.fromkeys(segment(text)):
         for field, boost in BOOSTS.items():
-            out.append((Occur.Should, Q.boost_query(Q.term_query(schema, field, word, index_option="freq"), boost)))
+            out.append(
+                (Occur.Should, Q.boost_query(Q.term_query(schema, field, word, index_option="freq"), boost))
+            )
     return out
 
 
@@ -62,7 +66,7 @@ def _match(schema: Any, node: Match) -> Any:
     if node.field in KEYWORD_FIELD:
         q = Q.term_query(schema, KEYWORD_FIELD[node.field], node.value, index_option="basic")
     elif node.field is QueryField.case_no:
-        q = verbatim(schema, CHAR_FIELD[node.field], normalise_case_no(node.value))
+        q = verbatim(schema, CHAR_FIELD[node.field], normalize_case_no(node.value))
     else:
         q = verbatim(schema, CHAR_FIELD[node.field], node.value)
     return Q.const_score_query(q, 0.0)
@@ -91,10 +95,16 @@ def compile_node(schema: Any, node: Node) -> Any:
         case Range():
             return _range(schema, node)
         case Not(node=inner):
-            return Q.boolean_query([(Occur.Must, Q.all_query()), (Occur.MustNot, compile_node(schema, inner))])
+            return Q.boolean_query(
+                [(Occur.Must, Q.all_query()), (Occur.MustNot, compile_node(schema, inner))]
+            )
         case And(nodes=nodes):
-            clauses = [(Occur.MustNot, compile_node(schema, n.node)) if isinstance(n, Not)
-                       else (Occur.Must, compile_node(schema, n)) for n in nodes]
+            clauses = [
+                (Occur.MustNot, compile_node(schema, n.node))
+                if isinstance(n, Not)
+                else (Occur.Must, compile_node(schema, n))
+                for n in nodes
+            ]
             if all(occ == Occur.MustNot for occ, _ in clauses):
                 clauses.append((Occur.Must, Q.all_query()))
             return Q.boolean_query(clauses)
@@ -107,7 +117,7 @@ def compile_query(schema: Any, query: SearchQuery, restrict_parties: list[str] |
     q = Q.all_query() if query.root is None else compile_node(schema, query.root)
     if restrict_parties is None:
         return q
-    allowed = Q.term_set_query(schema, "parties", list(restrict_parties)) if restrict_parties \
-        else Q.empty_query()
+    allowed = (
+        Q.term_set_query(schema, "parties", list(restrict_parties)) if restrict_parties else Q.empty_query()
+    )
     return Q.boolean_query([(Occur.Must, q), (Occur.Must, Q.const_score_query(allowed, 0.0))])
-

@@ -27,6 +27,7 @@ import tantivy
 from tantivy import Occur
 from tantivy import Query as Q
 
+from core.segment import segment, segmenter_id
 from core.taxonomy import ActionType, LossCause, Outcome, Procedure
 from core.taxonomy import Field as EnforcementField
 from search.analysis import analyse
@@ -34,14 +35,18 @@ from search.compile_tantivy import compile_query
 from search.errors import BackendUnavailable, IndexOutdated
 from search.query import SearchQuery
 from search.schema import FACET_FIELDS, SCHEMA_VERSION, tantivy_schema
-from search.segment import segment, segmenter_id
 from search.snippet import hit_from_stored
 from search.types import FacetValue, Hit, SearchResult, SortOrder, search_request
 
 log = logging.getLogger(__name__)
 
-FACET_LABELS = {"procedure": Procedure, "outcome": Outcome, "cause": LossCause, "action_type": ActionType,
-                "field": EnforcementField}
+FACET_LABELS = {
+    "procedure": Procedure,
+    "outcome": Outcome,
+    "cause": LossCause,
+    "action_type": ActionType,
+    "field": EnforcementField,
+}
 FACET_SIZE = {"year": 50}
 WRITER_HEAP = 64_000_000
 REBUILD_HEAP = 768_000_000
@@ -118,8 +123,12 @@ class EmbeddedBackend:
         name = f"tantivy-v{SCHEMA_VERSION}-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}"
         path = self.root / name
         path.mkdir(parents=True)
-        meta = {"dir": name, "schema_version": SCHEMA_VERSION, "segmenter": segmenter_id(),
-                "built_at": dt.datetime.now(dt.UTC).isoformat()}
+        meta = {
+            "dir": name,
+            "schema_version": SCHEMA_VERSION,
+            "segmenter": segmenter_id(),
+            "built_at": dt.datetime.now(dt.UTC).isoformat(),
+        }
         return path, meta
 
     def _open(self) -> tantivy.Index:
@@ -144,8 +153,11 @@ class EmbeddedBackend:
                         "请运行 anjian reindex 重建索引。"
                     )
                 if meta.get("segmenter") != segmenter_id():
-                    log.warning("index built with segmenter %s, now %s: run `anjian reindex`",
-                                meta.get("segmenter"), segmenter_id())
+                    log.warning(
+                        "index built with segmenter %s, now %s: run `anjian reindex`",
+                        meta.get("segmenter"),
+                        segmenter_id(),
+                    )
                 self._index = tantivy.Index.open(str(self.root / meta["dir"]))
                 self._current_key = key
                 self._meta_mtime = self._meta_json_mtime()
@@ -255,8 +267,15 @@ class EmbeddedBackend:
         hits = searcher.search(Q.all_query(), limit=n, count=False).hits
         return {int(v or 0) for v in searcher.fast_field_values("id", [a for _, a in hits])}
 
-    def search(self, query: SearchQuery | str, page: int = 1, size: int = 20, sort: str = "relevance",
-               restrict_parties: list[str] | None = None, facets: bool = True) -> SearchResult:
+    def search(
+        self,
+        query: SearchQuery | str,
+        page: int = 1,
+        size: int = 20,
+        sort: str = "relevance",
+        restrict_parties: list[str] | None = None,
+        facets: bool = True,
+    ) -> SearchResult:
         started = time.perf_counter()
         parsed, page, size, sort = search_request(query, page, size, sort)
         index = self._open()
@@ -264,17 +283,25 @@ class EmbeddedBackend:
         q = compile_query(self.schema, parsed, restrict_parties)
         kwargs: dict[str, Any] = {}
         if sort != SortOrder.relevance:
-            kwargs = {"order_by_field": "judgment_date_sort",
-                      "order": tantivy.Order.Desc if sort == SortOrder.date else tantivy.Order.Asc}
+            kwargs = {
+                "order_by_field": "judgment_date_sort",
+                "order": tantivy.Order.Desc if sort == SortOrder.date else tantivy.Order.Asc,
+            }
         res = searcher.search(q, limit=size, count=True, offset=(page - 1) * size, **kwargs)
         terms = parsed.highlight_terms()
-        hits = [self._hit(searcher, addr, score if sort == SortOrder.relevance else 0.0, terms)
-                for score, addr in res.hits]
+        hits = [
+            self._hit(searcher, addr, score if sort == SortOrder.relevance else 0.0, terms)
+            for score, addr in res.hits
+        ]
         result = SearchResult(total=int(getattr(res, "count", 0) or 0), hits=hits, page=page, size=size)
         if facets:
             # Paging through one result counts its facets once (the key includes the index generation).
-            key = (parsed.text, None if restrict_parties is None else tuple(restrict_parties),
-                   self._current_key, self._meta_mtime)
+            key = (
+                parsed.text,
+                None if restrict_parties is None else tuple(restrict_parties),
+                self._current_key,
+                self._meta_mtime,
+            )
             cached = self._facet_cache.get(key)
             if cached is None:
                 cached = self._facets(searcher, q)
@@ -290,8 +317,10 @@ class EmbeddedBackend:
         return hit_from_stored(doc.get_first("id"), _stored(doc), score, terms)
 
     def _facets(self, searcher: Any, q: Any) -> dict[str, list[FacetValue]]:
-        aggs = {name: {"terms": {"field": field, "size": FACET_SIZE.get(name, 20)}}
-                for name, field in FACET_FIELDS.items()}
+        aggs = {
+            name: {"terms": {"field": field, "size": FACET_SIZE.get(name, 20)}}
+            for name, field in FACET_FIELDS.items()
+        }
         raw = searcher.aggregate(q, aggs)
         return {name: facet_values(name, raw.get(name, {}).get("buckets", [])) for name in FACET_FIELDS}
 
@@ -312,20 +341,32 @@ class EmbeddedBackend:
         terms = key_terms(Counter(segment(basis)), lambda t: searcher.doc_freq("reasoning", t), n_docs)
         clauses: list[tuple[Any, Any]] = []
         for term, weight in terms:
-            clauses.append((Occur.Should, Q.boost_query(Q.term_query(self.schema, "reasoning", term,
-                                                                     index_option="freq"), weight)))
+            clauses.append(
+                (
+                    Occur.Should,
+                    Q.boost_query(Q.term_query(self.schema, "reasoning", term, index_option="freq"), weight),
+                )
+            )
         for name, boost in (("action_type", 3.0), ("field", 2.0), ("loss_causes", 1.5)):
             values = d.get(name) or []
             for value in values if isinstance(values, list) else [values]:
-                clauses.append((Occur.Should, Q.boost_query(
-                    Q.term_query(self.schema, name, value, index_option="basic"), boost)))
+                clauses.append(
+                    (
+                        Occur.Should,
+                        Q.boost_query(Q.term_query(self.schema, name, value, index_option="basic"), boost),
+                    )
+                )
         clauses.append((Occur.MustNot, Q.term_query(self.schema, "id", int(judgment_id))))
         q = Q.boolean_query(clauses)
         res = searcher.search(q, limit=size, count=True)
         shown = [t for t, _ in terms[:8]]
         hits = [self._hit(searcher, addr, score, shown) for score, addr in res.hits]
-        return SearchResult(total=int(getattr(res, "count", 0) or 0), hits=hits, size=size,
-                            took_ms=(time.perf_counter() - started) * 1000)
+        return SearchResult(
+            total=int(getattr(res, "count", 0) or 0),
+            hits=hits,
+            size=size,
+            took_ms=(time.perf_counter() - started) * 1000,
+        )
 
 
 PARALLEL_FROM = 400  # documents; fewer are analysed in this process

@@ -13,13 +13,13 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from core.segment import segment, segmenter_id
 from search.analysis import analyse
 from search.compile_es import compile_query, facet_aggs
 from search.embedded import FACET_SIZE, facet_values, key_terms
 from search.errors import BackendUnavailable, IndexOutdated
 from search.query import SearchQuery
 from search.schema import SCHEMA_VERSION, es_index_body
-from search.segment import segment, segmenter_id
 from search.snippet import hit_from_stored
 from search.types import Hit, SearchResult, SortOrder, search_request
 
@@ -95,8 +95,15 @@ class ElasticsearchBackend:
         with _unavailable_as_search_error():
             return self._ids_impl()
 
-    def search(self, query: SearchQuery | str, page: int = 1, size: int = 20, sort: str = "relevance",
-               restrict_parties: list[str] | None = None, facets: bool = True) -> SearchResult:
+    def search(
+        self,
+        query: SearchQuery | str,
+        page: int = 1,
+        size: int = 20,
+        sort: str = "relevance",
+        restrict_parties: list[str] | None = None,
+        facets: bool = True,
+    ) -> SearchResult:
         with _unavailable_as_search_error():
             return self._search_impl(query, page, size, sort, restrict_parties, facets)
 
@@ -123,7 +130,12 @@ class ElasticsearchBackend:
     def _actions(self, index: str, docs: Iterable[dict]) -> Iterator[dict[str, Any]]:
         for doc in docs:
             fields = analyse(doc)
-            yield {"_op_type": "index", "_index": index, "_id": str(fields["id"]), "_source": _es_fields(fields)}
+            yield {
+                "_op_type": "index",
+                "_index": index,
+                "_id": str(fields["id"]),
+                "_source": _es_fields(fields),
+            }
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -177,11 +189,22 @@ class ElasticsearchBackend:
         from elasticsearch import helpers
 
         self._ensure()
-        return {int(h["_id"]) for h in helpers.scan(self.client, index=self.alias, query={"query": {"match_all": {}}},
-                                                    _source=False, size=1000)}
+        return {
+            int(h["_id"])
+            for h in helpers.scan(
+                self.client, index=self.alias, query={"query": {"match_all": {}}}, _source=False, size=1000
+            )
+        }
 
-    def _search_impl(self, query: SearchQuery | str, page: int = 1, size: int = 20, sort: str = "relevance",
-               restrict_parties: list[str] | None = None, facets: bool = True) -> SearchResult:
+    def _search_impl(
+        self,
+        query: SearchQuery | str,
+        page: int = 1,
+        size: int = 20,
+        sort: str = "relevance",
+        restrict_parties: list[str] | None = None,
+        facets: bool = True,
+    ) -> SearchResult:
         started = time.perf_counter()
         parsed, page, size, sort = search_request(query, page, size, sort)
         self._ensure()
@@ -192,9 +215,16 @@ class ElasticsearchBackend:
         kwargs: dict[str, Any] = {}
         if facets:
             kwargs["aggs"] = facet_aggs(FACET_SIZE)
-        res = self.client.search(index=self.alias, query=compile_query(parsed, restrict_parties), sort=order,
-                                 from_=(page - 1) * size, size=size, track_total_hits=True, source_includes=SOURCE,
-                                 **kwargs)
+        res = self.client.search(
+            index=self.alias,
+            query=compile_query(parsed, restrict_parties),
+            sort=order,
+            from_=(page - 1) * size,
+            size=size,
+            track_total_hits=True,
+            source_includes=SOURCE,
+            **kwargs,
+        )
         terms = parsed.highlight_terms()
         hits = [self._hit(h, terms, sort == SortOrder.relevance) for h in res["hits"]["hits"]]
         result = SearchResult(total=int(res["hits"]["total"]["value"]), hits=hits, page=page, size=size)
@@ -207,13 +237,16 @@ class ElasticsearchBackend:
     @staticmethod
     def _hit(h: dict[str, Any], terms: list[str], scored: bool) -> Hit:
         src = h["_source"]
-        return hit_from_stored(src["id"], src.get("stored") or {}, float(h.get("_score") or 0.0) if scored else 0.0,
-                               terms)
+        return hit_from_stored(
+            src["id"], src.get("stored") or {}, float(h.get("_score") or 0.0) if scored else 0.0, terms
+        )
 
     def _similar_impl(self, judgment_id: int, size: int = 10) -> SearchResult:
         started = time.perf_counter()
         self._ensure()
-        found = self.client.search(index=self.alias, query={"term": {"id": int(judgment_id)}}, size=1, source_includes=SOURCE)
+        found = self.client.search(
+            index=self.alias, query={"term": {"id": int(judgment_id)}}, size=1, source_includes=SOURCE
+        )
         if not found["hits"]["hits"]:
             return SearchResult(total=0, size=size)
         s = found["hits"]["hits"][0]["_source"].get("stored") or {}
@@ -222,9 +255,16 @@ class ElasticsearchBackend:
         basis = text[start:end] if 0 <= start < end else text
         # The same term choice as the embedded engine: tf·idf of the reasoning's words, document
         # frequencies from the index (term vectors computed from _source, with term statistics).
-        tv = self.client.termvectors(index=self.alias, id=str(int(judgment_id)), fields=["reasoning"],
-                                     term_statistics=True, field_statistics=True, positions=False,
-                                     offsets=False, payloads=False)
+        tv = self.client.termvectors(
+            index=self.alias,
+            id=str(int(judgment_id)),
+            fields=["reasoning"],
+            term_statistics=True,
+            field_statistics=True,
+            positions=False,
+            offsets=False,
+            payloads=False,
+        )
         stats = (tv.get("term_vectors") or {}).get("reasoning") or {}
         n_docs = int((stats.get("field_statistics") or {}).get("doc_count") or 1)
         freqs = {t: int(v.get("doc_freq") or 0) for t, v in (stats.get("terms") or {}).items()}
@@ -235,10 +275,21 @@ class ElasticsearchBackend:
             values = s.get(name) or []
             for value in values if isinstance(values, list) else [values]:
                 should.append({"term": {name: {"value": value, "boost": boost}}})
-        query = {"bool": {"should": should, "minimum_should_match": 1,
-                          "must_not": [{"term": {"id": int(judgment_id)}}]}}
-        res = self.client.search(index=self.alias, query=query, size=size, track_total_hits=True, source_includes=SOURCE)
+        query = {
+            "bool": {
+                "should": should,
+                "minimum_should_match": 1,
+                "must_not": [{"term": {"id": int(judgment_id)}}],
+            }
+        }
+        res = self.client.search(
+            index=self.alias, query=query, size=size, track_total_hits=True, source_includes=SOURCE
+        )
         shown = [t for t, _ in terms[:8]]
         hits = [self._hit(h, shown, True) for h in res["hits"]["hits"]]
-        return SearchResult(total=int(res["hits"]["total"]["value"]), hits=hits, size=size,
-                            took_ms=(time.perf_counter() - started) * 1000)
+        return SearchResult(
+            total=int(res["hits"]["total"]["value"]),
+            hits=hits,
+            size=size,
+            took_ms=(time.perf_counter() - started) * 1000,
+        )

@@ -46,7 +46,9 @@ class QualityRow:
 
 def load_corpus(corpus_dir: Path) -> tuple[dict[str, dict], dict[str, dict]]:
     def read(name: str) -> dict[str, dict]:
-        rows = (json.loads(line) for line in (corpus_dir / name).read_text("utf-8").splitlines() if line.strip())
+        rows = (
+            json.loads(line) for line in (corpus_dir / name).read_text("utf-8").splitlines() if line.strip()
+        )
         return {r["id"]: r for r in rows}
 
     return read("judgments.jsonl"), read("labels.jsonl")
@@ -61,30 +63,25 @@ def judgment_rows(judgments: dict[str, dict], labels: dict[str, dict]) -> list[d
     for cid, j in judgments.items():
         rec = parse_text(j["document_text"])
         lab = labels[cid]
-        rows.append({
-            "corpus_id": cid, "case_no": rec.case_no, "doc_kind": rec.doc_kind, "procedure": rec.procedure,
-            "title": rec.title or j.get("title"), "court": rec.court,
-            "judgment_date": dt.date.fromisoformat(rec.judgment_date) if rec.judgment_date else None,
-            "outcome": lab["outcome"], "action_type": lab["action_type"], "field": lab["field"],
-            "loss_causes": list(lab["loss_causes"]), "defendants": list(rec.defendants),
-            "plaintiffs": list(rec.plaintiffs), "record": rec.model_dump(mode="json"),
-        })
+        rows.append(
+            {
+                "corpus_id": cid,
+                "case_no": rec.case_no,
+                "doc_kind": rec.doc_kind,
+                "procedure": rec.procedure,
+                "title": rec.title or j.get("title"),
+                "court": rec.court,
+                "judgment_date": dt.date.fromisoformat(rec.judgment_date) if rec.judgment_date else None,
+                "outcome": lab["outcome"],
+                "action_type": lab["action_type"],
+                "field": lab["field"],
+                "loss_causes": list(lab["loss_causes"]),
+                "defendants": list(rec.defendants),
+                "plaintiffs": list(rec.plaintiffs),
+                "record": rec.model_dump(mode="json"),
+            }
+        )
     return rows
-
-
-def store_corpus(db: Any, judgments: dict[str, dict], labels: dict[str, dict]) -> dict[int, str]:
-    """Insert one ``Judgment`` row per corpus document into ``db``; return judgment id → corpus id."""
-    from core.models import Judgment
-
-    corpus_of = {}
-    with db.session() as s:
-        for row in judgment_rows(judgments, labels):
-            cid = row.pop("corpus_id")
-            j = Judgment(**row)
-            s.add(j)
-            s.flush()
-            corpus_of[j.id] = cid
-    return corpus_of
 
 
 def _compact(text: str) -> str:
@@ -111,8 +108,12 @@ def quality_table(judgments: dict[str, dict], labels: dict[str, dict]) -> list[Q
     cases: list[QualityCase] = []
     add = cases.append
     # Coded labels: every value that occurs, by its Chinese name (and one by its code).
-    for enum, key, name in ((LossCause, "loss_causes", "原因"), (Outcome, "outcome", "结果"),
-                            (ActionType, "action_type", "类型"), (EnforcementField, "field", "领域")):
+    for enum, key, name in (
+        (LossCause, "loss_causes", "原因"),
+        (Outcome, "outcome", "结果"),
+        (ActionType, "action_type", "类型"),
+        (EnforcementField, "field", "领域"),
+    ):
         for member in enum:
             if key == "loss_causes":
                 exp = _by(labels, lambda lab, m=member: m.value in lab["loss_causes"])
@@ -132,7 +133,9 @@ def quality_table(judgments: dict[str, dict], labels: dict[str, dict]) -> list[Q
     evid = _by(labels, lambda lab: "insufficient_evidence" in lab["loss_causes"])
     add(QualityCase("原因:违反法定程序 OR 原因:主要证据不足", proc | evid, "combined"))
     add(QualityCase("结果:败诉 -原因:违反法定程序", lost - proc, "combined"))
-    coercion_lost = _by(labels, lambda lab: lab["action_type"] == "coercion" and lab["outcome"] == "agency_lost")
+    coercion_lost = _by(
+        labels, lambda lab: lab["action_type"] == "coercion" and lab["outcome"] == "agency_lost"
+    )
     add(QualityCase("类型:行政强制 结果：败诉", coercion_lost, "combined"))
     # Years: 年份 is the judgment year, else the case-number year (dates are often masked ××××年××月××日).
     years: dict[str, int] = {}
@@ -146,8 +149,15 @@ def quality_table(judgments: dict[str, dict], labels: dict[str, dict]) -> list[Q
     # Masked dates: a judgment of early 2024 filed in 2023 counts as 2023 here (measured, not hidden).
     add(QualityCase("年份:2023", {c for c, y in years.items() if y == 2023}, "year", 0.9, 0.7))
     dates = {cid: lab["judgment_date"] for cid, lab in labels.items() if lab.get("judgment_date")}
-    add(QualityCase("日期:2016-01-01..2017-06-30", {c for c, d in dates.items() if "2016-01-01" <= d <= "2017-06-30"},
-                    "date", 0.9, 0.9))
+    add(
+        QualityCase(
+            "日期:2016-01-01..2017-06-30",
+            {c for c, d in dates.items() if "2016-01-01" <= d <= "2017-06-30"},
+            "date",
+            0.9,
+            0.9,
+        )
+    )
     # Case numbers: every 12th judgment, quoted and unquoted.
     for i, (_cid, lab) in enumerate(sorted(labels.items())):
         if lab.get("case_no") and i % 12 == 0:
@@ -173,23 +183,44 @@ def quality_table(judgments: dict[str, dict], labels: dict[str, dict]) -> list[Q
                 phrases += 1
     # Plain words a lawyer types; "民政府" and "定程" cut across jieba words (人民政府, 法定程序):
     # a word matches verbatim whatever the segmenter did.
-    for words in ("强制拆除", "催告", "工伤认定", "政府信息公开", "听证", "行政处罚 陈述申辩", "民政府", "定程",
-                  "强制拆除 OR 限期拆除", "工伤 -工伤认定", "罚", "诉"):
+    for words in (
+        "强制拆除",
+        "催告",
+        "工伤认定",
+        "政府信息公开",
+        "听证",
+        "行政处罚 陈述申辩",
+        "民政府",
+        "定程",
+        "强制拆除 OR 限期拆除",
+        "工伤 -工伤认定",
+        "罚",
+        "诉",
+    ):
         if " OR " in words:
             a, b = words.split(" OR ")
             exp = _containing_word(judgments, a) | _containing_word(judgments, b)
         else:
             exp = set(judgments)
             for w in words.split():
-                exp = exp - _containing_word(judgments, w[1:]) if w.startswith("-") \
+                exp = (
+                    exp - _containing_word(judgments, w[1:])
+                    if w.startswith("-")
                     else exp & _containing_word(judgments, w)
+                )
         add(QualityCase(words, exp, "word"))
     # Synonyms and abbreviations (search/synonyms.txt): a plain word finds its synonyms too, a quoted one only
     # itself. Expected sets from the text: every judgment containing the word or one of its synonyms.
     for word in ("强拆", "认定工伤", "信息公开", "人社局", "国土局", "自然资源局", "镇政府", "被告:人社局"):
         if word.startswith("被告:"):
-            exp = _by(labels, lambda lab: any(v in d for d in lab["defendants"]
-                                             for v in ("人社局", "人力资源和社会保障局", "人力资源社会保障局")))
+            exp = _by(
+                labels,
+                lambda lab: any(
+                    v in d
+                    for d in lab["defendants"]
+                    for v in ("人社局", "人力资源和社会保障局", "人力资源社会保障局")
+                ),
+            )
             add(QualityCase(word, exp, "synonym", 0.8, 0.8))  # agency names as the parser reads them
         else:
             add(QualityCase(word, _containing_word(judgments, word), "synonym"))
@@ -202,8 +233,11 @@ def run_table(backend: Any, cases: Iterable[QualityCase], corpus_of: dict[int, s
     """Run every query; ``corpus_of`` maps judgment ids to corpus ids."""
     rows = []
     for case in cases:
-        res = backend.search(case.query, size=200, facets=False) if _takes_facets(backend) \
+        res = (
+            backend.search(case.query, size=200, facets=False)
+            if _takes_facets(backend)
             else backend.search(case.query, size=200)
+        )
         rows.append(QualityRow(case, {corpus_of[h.id] for h in res.hits if h.id in corpus_of}))
     return rows
 
@@ -226,16 +260,19 @@ def summary(rows: list[QualityRow]) -> dict[str, Any]:
         "queries": len(rows),
         "recall": avg(rows, "recall"),
         "precision": avg(rows, "precision"),
-        "by_kind": {k: {"queries": len(v), "recall": avg(v, "recall"), "precision": avg(v, "precision")}
-                    for k, v in sorted(by_kind.items())},
+        "by_kind": {
+            k: {"queries": len(v), "recall": avg(v, "recall"), "precision": avg(v, "precision")}
+            for k, v in sorted(by_kind.items())
+        },
     }
 
 
 # --- behaviour both engines must share (beyond matching) ---------------------------------------------
 
 
-def conformance_failures(backend: Any, corpus_of: dict[int, str], judgments: dict[str, dict],
-                         labels: dict[str, dict]) -> list[str]:
+def conformance_failures(
+    backend: Any, corpus_of: dict[int, str], judgments: dict[str, dict], labels: dict[str, dict]
+) -> list[str]:
     """Run the shared table and the behaviour checks; return what failed (empty: all good)."""
     import html
 
@@ -245,8 +282,10 @@ def conformance_failures(backend: Any, corpus_of: dict[int, str], judgments: dic
     ids_of = {cid: jid for jid, cid in corpus_of.items()}
     for row in run_table(backend, quality_table(judgments, labels), corpus_of):
         if row.recall < row.case.min_recall or row.precision < row.case.min_precision:
-            fails.append(f"{row.case.query}: recall {row.recall:.2f} precision {row.precision:.2f} "
-                         f"(missing {sorted(row.case.expected - row.found)[:5]}, extra {sorted(row.found - row.case.expected)[:5]})")
+            fails.append(
+                f"{row.case.query}: recall {row.recall:.2f} precision {row.precision:.2f} "
+                f"(missing {sorted(row.case.expected - row.found)[:5]}, extra {sorted(row.found - row.case.expected)[:5]})"
+            )
     # Snippets: original text, the word (or its synonym: 强拆) marked, never segmented text.
     res = backend.search("强制拆除", size=20)
     for h in res.hits:
@@ -265,38 +304,56 @@ def conformance_failures(backend: Any, corpus_of: dict[int, str], judgments: dic
     # Date sort: newest first, undated last.
     dated = [h.judgment_date for h in backend.search("类型:行政处罚", size=200, sort="date").hits]
     known = [d for d in dated if d]
-    if known != sorted(known, reverse=True) or (None in dated and any(dated[dated.index(None):])):
+    if known != sorted(known, reverse=True) or (None in dated and any(dated[dated.index(None) :])):
         fails.append(f"date sort not newest-first: {dated[:10]}")
     # Facets: counts of the whole result, coded values with their Chinese name.
     res = backend.search("类型:行政处罚", size=1)
     facet = {f.value: f for f in res.facets.get("action_type", [])}
-    if set(facet) != {"penalty"} or facet["penalty"].count != res.total or facet["penalty"].label != "行政处罚":
+    if (
+        set(facet) != {"penalty"}
+        or facet["penalty"].count != res.total
+        or facet["penalty"].label != "行政处罚"
+    ):
         fails.append(f"action_type facet of 类型:行政处罚: {res.facets.get('action_type')}")
     if sum(f.count for f in res.facets.get("outcome", [])) != res.total:
         fails.append("outcome facet counts do not add up to the total")
     if not res.facets.get("year") or not res.facets.get("court") or not res.facets.get("defendant"):
         fails.append(f"facets missing: {sorted(k for k, v in res.facets.items() if v)}")
+
     # Agency users see only cases in which their agency is a party: as defendant, as the applying agency of
     # an enforcement review, or as a third party — and nobody else's.
     def parties(lab: dict) -> set[str]:
-        return {*lab["defendants"], *([lab["applicant"]] if lab.get("applicant") else []), *lab["third_parties"]}
+        return {
+            *lab["defendants"],
+            *([lab["applicant"]] if lab.get("applicant") else []),
+            *lab["third_parties"],
+        }
 
     some = next(h for h in backend.search("", size=50).hits)
-    names = [next(iter(labels[corpus_of[some.id]]["defendants"]), None),
-             next((lab["applicant"] for lab in labels.values() if lab.get("applicant")), None),
-             next((p for lab in labels.values() for p in lab["third_parties"] if p.endswith("局")), None)]
+    names = [
+        next(iter(labels[corpus_of[some.id]]["defendants"]), None),
+        next((lab["applicant"] for lab in labels.values() if lab.get("applicant")), None),
+        next((p for lab in labels.values() for p in lab["third_parties"] if p.endswith("局")), None),
+    ]
     for role, agency in zip(("defendant", "applicant", "third party"), names, strict=True):
         if not agency:
             continue
         scoped = backend.search("", size=200, restrict_parties=[agency])
         allowed = {ids_of[c] for c, lab in labels.items() if agency in parties(lab)}
-        if not scoped.hits or any(h.id not in allowed for h in scoped.hits) or \
-                {h.id for h in scoped.hits} != allowed:
-            fails.append(f"restrict_parties=[{agency!r}] ({role}): {sorted(h.id for h in scoped.hits)[:5]} "
-                         f"instead of {sorted(allowed)[:5]}")
+        if (
+            not scoped.hits
+            or any(h.id not in allowed for h in scoped.hits)
+            or {h.id for h in scoped.hits} != allowed
+        ):
+            fails.append(
+                f"restrict_parties=[{agency!r}] ({role}): {sorted(h.id for h in scoped.hits)[:5]} "
+                f"instead of {sorted(allowed)[:5]}"
+            )
         others = [n for n in names if n and n != agency]
-        if others and any(h.id in allowed - {ids_of[c] for c, lab in labels.items() if parties(lab) & set(others)}
-                          for h in backend.search("", size=200, restrict_parties=others).hits):
+        if others and any(
+            h.id in allowed - {ids_of[c] for c, lab in labels.items() if parties(lab) & set(others)}
+            for h in backend.search("", size=200, restrict_parties=others).hits
+        ):
             fails.append(f"another agency sees the cases of {agency!r}")
     if backend.search("", size=5, restrict_parties=[]).total != 0:
         fails.append("restrict_parties=[] must show nothing")

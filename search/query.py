@@ -77,18 +77,42 @@ CODED: dict[QueryField, tuple[type[ZhEnum], str]] = {
 }
 # A few everyday words for coded values.
 SYNONYMS: dict[QueryField, dict[str, str]] = {
-    QueryField.outcome: {"行政机关败诉": "agency_lost", "机关败诉": "agency_lost", "输": "agency_lost",
-                         "行政机关胜诉": "agency_won", "机关胜诉": "agency_won", "赢": "agency_won",
-                         "驳回": "dismissed", "发回": "remanded"},
-    QueryField.procedure: {"初审": "first", "第一审": "first", "第二审": "appeal", "上诉": "appeal",
-                           "终审": "appeal", "非诉执行": "enforcement_review", "再审申请": "retrial_review"},
-    QueryField.cause: {"程序违法": "procedure", "证据不足": "insufficient_evidence", "不作为": "inaction",
-                       "适用法律法规错误": "law_application", "越权": "ultra_vires"},
+    QueryField.outcome: {
+        "行政机关败诉": "agency_lost",
+        "机关败诉": "agency_lost",
+        "输": "agency_lost",
+        "行政机关胜诉": "agency_won",
+        "机关胜诉": "agency_won",
+        "赢": "agency_won",
+        "驳回": "dismissed",
+        "发回": "remanded",
+    },
+    QueryField.procedure: {
+        "初审": "first",
+        "第一审": "first",
+        "第二审": "appeal",
+        "上诉": "appeal",
+        "终审": "appeal",
+        "非诉执行": "enforcement_review",
+        "再审申请": "retrial_review",
+    },
+    QueryField.cause: {
+        "程序违法": "procedure",
+        "证据不足": "insufficient_evidence",
+        "不作为": "inaction",
+        "适用法律法规错误": "law_application",
+        "越权": "ultra_vires",
+    },
 }
 # Text fields whose unquoted values are expanded with synonyms (agency names, causes of action).
 SYNONYM_FIELDS = {QueryField.defendant, QueryField.cause_of_action}
-TEXT_FIELDS = {QueryField.case_no, QueryField.court, QueryField.defendant, QueryField.plaintiff,
-               QueryField.cause_of_action}
+TEXT_FIELDS = {
+    QueryField.case_no,
+    QueryField.court,
+    QueryField.defendant,
+    QueryField.plaintiff,
+    QueryField.cause_of_action,
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,7 +279,7 @@ def _lex_field(text: str, m: re.Match[str], toks: list[_Tok]) -> int:
         known = "、".join(k for k in FIELD_NAMES if not k.isascii())
         raise QuerySyntaxError(
             f"不认识的检索字段“{name}”。可用字段：{known}。"
-            f"如果要检索含冒号的原文，请把它放在引号里，例如 \"{name}：…\"。",
+            f'如果要检索含冒号的原文，请把它放在引号里，例如 "{name}：…"。',
             start,
         )
     if i < len(text) and text[i] in QUOTES:
@@ -264,17 +288,26 @@ def _lex_field(text: str, m: re.Match[str], toks: list[_Tok]) -> int:
         return i
     value, i = _read_bare(text, i)
     if not value:
-        raise QuerySyntaxError(f"字段“{name}”后面缺少要检索的内容，例如 {name}:{_example(FIELD_NAMES[name])}。", start)
+        raise QuerySyntaxError(
+            f"字段“{name}”后面缺少要检索的内容，例如 {name}:{_example(FIELD_NAMES[name])}。", start
+        )
     toks.append(_Tok("FIELD", f"{name}\x00{value}", start))
     return i
 
 
 def _example(field: QueryField) -> str:
     examples = {
-        QueryField.case_no: '"（2019）豫0721行初15号"', QueryField.court: "中级人民法院",
-        QueryField.defendant: "自然资源局", QueryField.plaintiff: "张某", QueryField.cause_of_action: "行政处罚",
-        QueryField.procedure: "二审", QueryField.outcome: "败诉", QueryField.cause: "违反法定程序",
-        QueryField.action_type: "行政处罚", QueryField.field: "公安", QueryField.year: "2021..2023",
+        QueryField.case_no: '"（2019）豫0721行初15号"',
+        QueryField.court: "中级人民法院",
+        QueryField.defendant: "自然资源局",
+        QueryField.plaintiff: "张某",
+        QueryField.cause_of_action: "行政处罚",
+        QueryField.procedure: "二审",
+        QueryField.outcome: "败诉",
+        QueryField.cause: "违反法定程序",
+        QueryField.action_type: "行政处罚",
+        QueryField.field: "公安",
+        QueryField.year: "2021..2023",
         QueryField.date: "2021-01-01..2021-06-30",
     }
     return examples[field]
@@ -310,7 +343,8 @@ class _Parser:
             if tok.kind == "RPAREN":
                 if top:
                     raise QuerySyntaxError(
-                        f"第{tok.pos + 1}个字符处多了一个右括号“)”：请删去它，或在前面补上左括号“(”。", tok.pos
+                        f"第{tok.pos + 1}个字符处多了一个右括号“)”：请删去它，或在前面补上左括号“(”。",
+                        tok.pos,
                     )
                 break
             nodes.append(self.or_expr())
@@ -416,7 +450,9 @@ def _parse_code(field: QueryField, enum: type[ZhEnum], label: str, name: str, va
 def _parse_year(text: str, name: str, pos: int) -> int:
     t = text.strip().rstrip("年")
     if not _YEAR.match(t):
-        raise QuerySyntaxError(f"{name}“{text}”不是四位数的年份，例如 {name}:2021 或 {name}:2021..2023。", pos)
+        raise QuerySyntaxError(
+            f"{name}“{text}”不是四位数的年份，例如 {name}:2021 或 {name}:2021..2023。", pos
+        )
     return int(t)
 
 

@@ -33,10 +33,26 @@ FACET_FIELDS: dict[str, str] = {
     "field": "field",
     "defendant": "defendants",
 }
-KEYWORD_FIELDS = ["case_no", "doc_kind", "procedure", "court", "outcome", "action_type", "field", "loss_causes",
-                  "defendants", "parties"]
-CHAR_FIELDS = ["body_chars", "case_no_chars", "court_chars", "defendants_chars", "plaintiffs_chars",
-               "cause_of_action_chars"]
+KEYWORD_FIELDS = [
+    "case_no",
+    "doc_kind",
+    "procedure",
+    "court",
+    "outcome",
+    "action_type",
+    "field",
+    "loss_causes",
+    "defendants",
+    "parties",
+]
+CHAR_FIELDS = [
+    "body_chars",
+    "case_no_chars",
+    "court_chars",
+    "defendants_chars",
+    "plaintiffs_chars",
+    "cause_of_action_chars",
+]
 TOKEN_FIELDS = ["body", "reasoning"]
 # What a hit shows (and similar() needs) is kept, not searched, in one field ``stored``:
 # {case_no, title, court, judgment_date, outcome, action_type, field, loss_causes, text, reasoning: [a, b]}.
@@ -82,15 +98,22 @@ def es_mappings(segmenter: str) -> dict[str, Any]:
     for name in TOKEN_FIELDS:
         props[name] = {"type": "text", "analyzer": "pretokenized", "index_options": "freqs", "norms": True}
     for name in CHAR_FIELDS:
-        props[name] = {"type": "text", "analyzer": "pretokenized", "index_options": "positions",
-                       "position_increment_gap": 100}
+        props[name] = {
+            "type": "text",
+            "analyzer": "pretokenized",
+            "index_options": "positions",
+            "position_increment_gap": 100,
+        }
     for name in KEYWORD_FIELDS:
         props[name] = {"type": "keyword"}
     props["year"] = {"type": "integer"}
     props["judgment_date_sort"] = {"type": "date", "format": "strict_date"}
     props["stored"] = {"type": "object", "enabled": False}  # kept in _source, not indexed
-    return {"dynamic": "strict", "_meta": {"schema_version": SCHEMA_VERSION, "segmenter": segmenter},
-            "properties": props}
+    return {
+        "dynamic": "strict",
+        "_meta": {"schema_version": SCHEMA_VERSION, "segmenter": segmenter},
+        "properties": props,
+    }
 
 
 def es_index_body(segmenter: str) -> dict[str, Any]:

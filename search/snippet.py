@@ -97,7 +97,12 @@ def hit_from_stored(judgment_id: int, stored: dict, score: float, terms: list[st
 
     span = tuple(stored.get("reasoning") or (-1, -1))
     return Hit(
-        id=int(judgment_id), case_no=stored.get("case_no"), title=stored.get("title"), court=stored.get("court"),
-        judgment_date=stored.get("judgment_date"), outcome=stored.get("outcome"), score=round(float(score), 4),
+        id=int(judgment_id),
+        case_no=stored.get("case_no"),
+        title=stored.get("title"),
+        court=stored.get("court"),
+        judgment_date=stored.get("judgment_date"),
+        outcome=stored.get("outcome"),
+        score=round(float(score), 4),
         snippet=make_snippet(stored.get("text") or "", terms, span),  # type: ignore[arg-type]
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from search.segment import fold
+from core.segment import fold
 
 SYNONYMS_PATH = Path(__file__).with_name("synonyms.txt")
 MIN_INNER = 3  # shorter terms (强拆, 社保) expand only as whole words: inside longer words they mislead
@@ -44,7 +44,9 @@ def _index() -> tuple[dict[str, tuple[str, ...]], list[tuple[str, tuple[str, ...
             whole.setdefault(fold(term), group)
             if len(term) >= MIN_INNER:
                 inner.append((fold(term), group))
-    inner.sort(key=lambda item: -len(item[0]))  # the longest term inside a word wins (政府信息公开 over 信息公开)
+    inner.sort(
+        key=lambda item: -len(item[0])
+    )  # the longest term inside a word wins (政府信息公开 over 信息公开)
     return whole, inner
 
 
@@ -59,7 +61,10 @@ def variants(word: str) -> list[str]:
     for term, group in inner:
         at = key.find(term)
         if at >= 0 and len(key) > len(term):
-            out = [word, *(key[:at] + other + key[at + len(term):] for other in group if fold(other) != term)]
+            out = [
+                word,
+                *(key[:at] + other + key[at + len(term) :] for other in group if fold(other) != term),
+            ]
             return list(dict.fromkeys(out))[:MAX_VARIANTS]
     return [word]
 

@@ -23,10 +23,14 @@ def check_window(page: int, size: int) -> None:
     from search.errors import QuerySyntaxError
 
     if (page - 1) * size + size > MAX_WINDOW:
-        raise QuerySyntaxError(f"只能翻看前 {MAX_WINDOW} 条结果（第 {MAX_WINDOW // size} 页以内），请增加检索条件缩小范围。")
+        raise QuerySyntaxError(
+            f"只能翻看前 {MAX_WINDOW} 条结果（第 {MAX_WINDOW // size} 页以内），请增加检索条件缩小范围。"
+        )
 
 
-def search_request(query: SearchQuery | str, page: int, size: int, sort: str) -> tuple[SearchQuery, int, int, str]:
+def search_request(
+    query: SearchQuery | str, page: int, size: int, sort: str
+) -> tuple[SearchQuery, int, int, str]:
     """What both engines do before searching: parse, bound the page, and pick the order (relevance
     needs words to rank by; without them the newest come first)."""
     from search.query import as_query
@@ -82,8 +86,14 @@ class SearchBackend(Protocol):
 
     def delete(self, judgment_ids: list[int]) -> None: ...
 
-    def search(self, query: SearchQuery | str, page: int = 1, size: int = 20, sort: str = "relevance",
-               restrict_parties: list[str] | None = None) -> SearchResult: ...
+    def search(
+        self,
+        query: SearchQuery | str,
+        page: int = 1,
+        size: int = 20,
+        sort: str = "relevance",
+        restrict_parties: list[str] | None = None,
+    ) -> SearchResult: ...
 
     def similar(self, judgment_id: int, size: int = 10) -> SearchResult: ...
 

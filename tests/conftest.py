@@ -39,12 +39,16 @@ def corpus_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def corpus_labels(corpus_dir: Path) -> dict[str, dict]:
-    return {r["id"]: r for r in map(json.loads, (corpus_dir / "labels.jsonl").read_text("utf-8").splitlines())}
+    return {
+        r["id"]: r for r in map(json.loads, (corpus_dir / "labels.jsonl").read_text("utf-8").splitlines())
+    }
 
 
 @pytest.fixture(scope="session")
 def corpus_judgments(corpus_dir: Path) -> dict[str, dict]:
-    return {r["id"]: r for r in map(json.loads, (corpus_dir / "judgments.jsonl").read_text("utf-8").splitlines())}
+    return {
+        r["id"]: r for r in map(json.loads, (corpus_dir / "judgments.jsonl").read_text("utf-8").splitlines())
+    }
 
 
 @pytest.fixture

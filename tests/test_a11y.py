@@ -59,14 +59,23 @@ def page(browser, server: LiveServer) -> Iterator:  # type: ignore[no-untyped-de
 
 def pages(server: LiveServer) -> list[str]:
     store: WebStore = server.store  # type: ignore[attr-defined]
-    return ["/search?q=本院", f"/cases/{store.ids['sea-004']}", "/dashboard", "/collections", "/upload", "/agencies",
-            "/admin/users", "/admin/audit"]
+    return [
+        "/search?q=本院",
+        f"/cases/{store.ids['sea-004']}",
+        "/dashboard",
+        "/collections",
+        "/upload",
+        "/agencies",
+        "/admin/users",
+        "/admin/audit",
+    ]
 
 
 def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})")
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa']}})"
+    )
     assert len(result["passes"]) > 10, "axe-core did not run its checks"
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
@@ -96,9 +105,11 @@ def test_login_page_is_accessible_too(browser, server: LiveServer) -> None:  # t
 def test_first_tab_reaches_a_visible_skip_link_and_focus_is_visible(page, server: LiveServer) -> None:  # type: ignore[no-untyped-def]
     page.goto(server.url + "/search")
     page.keyboard.press("Tab")
-    focused = page.evaluate("() => ({cls: document.activeElement.className, text: document.activeElement.textContent,"
-                            " top: document.activeElement.getBoundingClientRect().top,"
-                            " outline: getComputedStyle(document.activeElement).outlineStyle})")
+    focused = page.evaluate(
+        "() => ({cls: document.activeElement.className, text: document.activeElement.textContent,"
+        " top: document.activeElement.getBoundingClientRect().top,"
+        " outline: getComputedStyle(document.activeElement).outlineStyle})"
+    )
     assert focused["cls"] == "skip-link" and focused["text"] == "跳到主要内容"
     assert focused["top"] >= 0 and focused["outline"] != "none"
     page.keyboard.press("Enter")
@@ -106,8 +117,10 @@ def test_first_tab_reaches_a_visible_skip_link_and_focus_is_visible(page, server
     # every further stop of the keyboard shows a focus ring
     for _ in range(8):
         page.keyboard.press("Tab")
-        style = page.evaluate("() => { const s = getComputedStyle(document.activeElement);"
-                              " return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth]; }")
+        style = page.evaluate(
+            "() => { const s = getComputedStyle(document.activeElement);"
+            " return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth]; }"
+        )
         assert style[1] != "none" and style[2] != "0px", style
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "10-keyboard-focus.png"))

@@ -65,7 +65,9 @@ def test_agency_search_sees_only_own_cases_and_facets(app, store: WebStore) -> N
     assert analyst.get("/api/search", params={"q": f'案号:"{b_case_no}"'}).json()["total"] == 1
 
 
-def test_an_applicant_or_third_party_agency_sees_its_case_everywhere_and_nobody_elses(app, store: WebStore) -> None:
+def test_an_applicant_or_third_party_agency_sees_its_case_everywhere_and_nobody_elses(
+    app, store: WebStore
+) -> None:
     """GIVEN an enforcement review in which an agency is only the applicant, and a case in which another agency is
     only a third party WHEN those agencies and others look THEN one rule holds everywhere: search results,
     facets, export, case, document, page image and collection show the case to its parties only."""
@@ -77,12 +79,19 @@ def test_an_applicant_or_third_party_agency_sees_its_case_everywhere_and_nobody_
         result = c.get("/api/search", params={"q": "", "size": 50}).json()
         assert {h["id"] for h in result["hits"]} == own and result["total"] == 1, username
         assert sum(v["count"] for v in result["facets"]["outcome"]["values"]) == 1
-        rows = list(csv.reader(io.StringIO(c.get("/api/search/export", params={"q": "", "format": "csv"})
-                                           .content.decode("utf-8-sig"))))
+        rows = list(
+            csv.reader(
+                io.StringIO(
+                    c.get("/api/search/export", params={"q": "", "format": "csv"}).content.decode("utf-8-sig")
+                )
+            )
+        )
         assert [int(r[-1]) for r in rows[1:]] == sorted(own)
         for jid in own:
             assert c.get(f"/api/cases/{jid}").status_code == 200
-            basket = c.post("/api/collections/basket", json={"add": [jid]}, headers={"X-CSRF-Token": csrf}).json()
+            basket = c.post(
+                "/api/collections/basket", json={"add": [jid]}, headers={"X-CSRF-Token": csrf}
+            ).json()
             assert [b["id"] for b in basket] == [jid]
         other = ({review, withdrawal} - own).pop()
         assert c.get(f"/api/cases/{other}").status_code == 404
@@ -94,7 +103,9 @@ def test_an_applicant_or_third_party_agency_sees_its_case_everywhere_and_nobody_
     # …and the review is invisible to every other agency, by search, id, document, page image and export
     for username in ("agency_a", "agency_b", "agency_third"):
         c, _ = client_for(app, username)
-        assert review not in {h["id"] for h in c.get("/api/search", params={"q": "", "size": 50}).json()["hits"]}
+        assert review not in {
+            h["id"] for h in c.get("/api/search", params={"q": "", "size": 50}).json()["hits"]
+        }
         assert c.get(f"/api/cases/{review}").status_code == 404
         assert c.get(f"/api/documents/{doc_id}/original").status_code == 404
         assert c.get(f"/api/documents/{doc_id}/pages/1.png").status_code == 404
@@ -119,16 +130,27 @@ def test_agency_cannot_open_another_agencys_case_or_document(app, store: WebStor
 
 def test_agency_exports_statistics_and_collections_hold_only_own_cases(app, store: WebStore) -> None:
     c, csrf = client_for(app, "agency_a")
-    rows = list(csv.reader(io.StringIO(c.get("/api/search/export", params={"q": "本院", "format": "csv"}).content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                c.get("/api/search/export", params={"q": "本院", "format": "csv"}).content.decode("utf-8-sig")
+            )
+        )
+    )
     assert {r[0] for r in rows[1:]} == {store.labels[k]["case_no"] for k in ("sea-004", "sea-050")}
     dash = c.get("/api/stats/dashboard").json()
     assert dash["totals"]["cases"] == 2
     assert {r["label"] for r in dash["ranking"]} == {AGENCY_A}
     # the other agency's case cannot be put in a collection nor exported through one
-    basket = c.post("/api/collections/basket", json={"add": [store.ids["sea-013"]]}, headers={"X-CSRF-Token": csrf})
+    basket = c.post(
+        "/api/collections/basket", json={"add": [store.ids["sea-013"]]}, headers={"X-CSRF-Token": csrf}
+    )
     assert basket.status_code == 200 and basket.json() == []
-    r = c.post("/api/collections/export", json={"ids": [store.ids["sea-013"]], "kind": "collection"},
-               headers={"X-CSRF-Token": csrf})
+    r = c.post(
+        "/api/collections/export",
+        json={"ids": [store.ids["sea-013"]], "kind": "collection"},
+        headers={"X-CSRF-Token": csrf},
+    )
     assert r.status_code == 400 and r.json()["error"]["code"] == "empty_collection"
 
 
@@ -151,11 +173,17 @@ def test_roles_limit_writing(app, store: WebStore) -> None:
     for username in ("viewer1", "agency_a"):
         c, csrf = client_for(app, username)
         assert c.get(f"/api/cases/{jid}").status_code == 200
-        r = c.patch(f"/api/cases/{jid}", json={"field": "outcome", "value": "agency_won", "reason": "x"},
-                    headers={"X-CSRF-Token": csrf})
+        r = c.patch(
+            f"/api/cases/{jid}",
+            json={"field": "outcome", "value": "agency_won", "reason": "x"},
+            headers={"X-CSRF-Token": csrf},
+        )
         assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
-        r = c.post("/api/uploads", files=[("files", ("a.pdf", b"%PDF-1.4", "application/pdf"))],
-                   headers={"X-CSRF-Token": csrf})
+        r = c.post(
+            "/api/uploads",
+            files=[("files", ("a.pdf", b"%PDF-1.4", "application/pdf"))],
+            headers={"X-CSRF-Token": csrf},
+        )
         assert r.status_code == 403
     viewer, _ = client_for(app, "viewer1")
     assert viewer.get("/api/users").status_code == 403
@@ -174,8 +202,12 @@ def test_agency_bulletin_covers_only_own_agency(app, store: WebStore) -> None:
     from docx import Document
 
     c, csrf = client_for(app, "agency_b")
-    r = c.post("/api/collections/export", json={"kind": "bulletin", "period": "2018"}, headers={"X-CSRF-Token": csrf})
+    r = c.post(
+        "/api/collections/export", json={"kind": "bulletin", "period": "2018"}, headers={"X-CSRF-Token": csrf}
+    )
     assert r.status_code == 200, r.text
     doc = Document(io.BytesIO(r.content))
-    text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells])
+    text = "\n".join(
+        [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    )
     assert AGENCY_A not in text and store.labels["sea-004"]["case_no"] not in text

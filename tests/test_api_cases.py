@@ -14,7 +14,7 @@ from sqlalchemy import select
 from test_web_support import WebStore, add_user, build_store, csrf_of, login
 
 from api.app import create_app
-from api.models import AuditEntry
+from core.models import AuditEntry
 
 
 @pytest.fixture(scope="module")
@@ -32,31 +32,52 @@ def client(store: WebStore) -> TestClient:
     return c
 
 
-def test_case_detail_has_sections_fields_and_evidence_offsets_into_the_text(client: TestClient, store: WebStore) -> None:
+def test_case_detail_has_sections_fields_and_evidence_offsets_into_the_text(
+    client: TestClient, store: WebStore
+) -> None:
     data = client.get(f"/api/cases/{store.ids['sea-004']}").json()
     assert data["case_no"] == store.labels["sea-004"]["case_no"]
     assert data["outcome"] == "agency_lost" and data["loss_causes"] == ["insufficient_evidence"]
-    assert [s["zh"] for s in data["sections"]][-2:] == ["判决主文", "尾部"] and ("案号", data["case_no"]) in map(tuple, data["fields"])
+    assert [s["zh"] for s in data["sections"]][-2:] == ["判决主文", "尾部"] and (
+        "案号",
+        data["case_no"],
+    ) in map(tuple, data["fields"])
     text = data["record"]["text"]
     (cause,) = data["causes"]
     (ev,) = cause["evidence"]
-    assert text[ev["start"]:ev["end"]] == ev["text"] == store.labels["sea-004"]["cause_evidence"]["insufficient_evidence"]
+    assert (
+        text[ev["start"] : ev["end"]]
+        == ev["text"]
+        == store.labels["sea-004"]["cause_evidence"]["insufficient_evidence"]
+    )
     # the case page highlights that very sentence inside the 本院认为 section
     page = client.get(f"/cases/{store.ids['sea-004']}").text
-    marked = re.findall(r'<mark class="evidence" data-cause="insufficient_evidence"[^>]*>([^<]*)</mark>', page)
+    marked = re.findall(
+        r'<mark class="evidence" data-cause="insufficient_evidence"[^>]*>([^<]*)</mark>', page
+    )
     assert ev["text"] in "".join(marked)
     assert "本院认为" in page and "主要证据不足" in page
 
 
 def test_correction_is_stored_with_who_and_why_and_wins(client: TestClient, store: WebStore) -> None:
     jid = store.ids["sea-022"]
-    r = client.patch(f"/api/cases/{jid}", json={"field": "loss_causes", "value": ["procedure", "law_application"],
-                                                "reason": "本院认为部分亦指出适用法律错误"})
+    r = client.patch(
+        f"/api/cases/{jid}",
+        json={
+            "field": "loss_causes",
+            "value": ["procedure", "law_application"],
+            "reason": "本院认为部分亦指出适用法律错误",
+        },
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["loss_causes"] == ["procedure", "law_application"]
     last = body["corrections"][-1]
-    assert (last["user"], last["reason"], last["field"]) == ("analyst1", "本院认为部分亦指出适用法律错误", "loss_causes")
+    assert (last["user"], last["reason"], last["field"]) == (
+        "analyst1",
+        "本院认为部分亦指出适用法律错误",
+        "loss_causes",
+    )
     # the kept cause keeps its evidence; the reviewer's new one has none
     kept = {c["cause"]: c for c in body["causes"]}
     assert kept["procedure"]["evidence"] and kept["law_application"]["evidence"] == []
@@ -71,10 +92,15 @@ def test_correction_is_stored_with_who_and_why_and_wins(client: TestClient, stor
 def test_csrf_is_required_for_session_requests(store: WebStore) -> None:
     c = TestClient(create_app(store.settings, db=store.db))
     login(c, "analyst1")
-    r = c.patch(f"/api/cases/{store.ids['sea-001']}", json={"field": "outcome", "value": "agency_lost", "reason": "x"})
+    r = c.patch(
+        f"/api/cases/{store.ids['sea-001']}", json={"field": "outcome", "value": "agency_lost", "reason": "x"}
+    )
     assert r.status_code == 403 and r.json()["error"]["code"] == "csrf"
-    r = c.patch(f"/api/cases/{store.ids['sea-001']}", json={"field": "outcome", "value": "agency_lost", "reason": "x"},
-                headers={"X-CSRF-Token": "forged"})
+    r = c.patch(
+        f"/api/cases/{store.ids['sea-001']}",
+        json={"field": "outcome", "value": "agency_lost", "reason": "x"},
+        headers={"X-CSRF-Token": "forged"},
+    )
     assert r.status_code == 403
     # the login form itself needs the token, too
     fresh = TestClient(create_app(store.settings, db=store.db))
@@ -83,18 +109,22 @@ def test_csrf_is_required_for_session_requests(store: WebStore) -> None:
     assert r.status_code == 403
 
 
-@pytest.mark.parametrize(("method", "url", "body", "status", "code"), [
-    ("get", "/api/cases/999999", None, 404, "not_found"),
-    ("patch", "/api/cases/{id}", {"field": "outcome", "value": "大获全胜"}, 422, "invalid_correction"),
-    ("patch", "/api/cases/{id}", {"field": "court", "value": "x"}, 422, "invalid_correction"),
-    ("get", '/api/search?q="未闭合的引号', None, 400, "query_syntax"),
-    ("get", "/api/search?q=星座:白羊", None, 400, "query_syntax"),
-    ("get", "/api/search?page=0", None, 422, "validation"),
-    ("get", "/api/uploads/424242", None, 404, "not_found"),
-    ("get", "/api/nowhere", None, 404, "not_found"),
-])
-def test_one_error_shape(client: TestClient, store: WebStore, method: str, url: str, body: dict | None,
-                         status: int, code: str) -> None:
+@pytest.mark.parametrize(
+    ("method", "url", "body", "status", "code"),
+    [
+        ("get", "/api/cases/999999", None, 404, "not_found"),
+        ("patch", "/api/cases/{id}", {"field": "outcome", "value": "大获全胜"}, 422, "invalid_correction"),
+        ("patch", "/api/cases/{id}", {"field": "court", "value": "x"}, 422, "invalid_correction"),
+        ("get", '/api/search?q="未闭合的引号', None, 400, "query_syntax"),
+        ("get", "/api/search?q=星座:白羊", None, 400, "query_syntax"),
+        ("get", "/api/search?page=0", None, 422, "validation"),
+        ("get", "/api/uploads/424242", None, 404, "not_found"),
+        ("get", "/api/nowhere", None, 404, "not_found"),
+    ],
+)
+def test_one_error_shape(
+    client: TestClient, store: WebStore, method: str, url: str, body: dict | None, status: int, code: str
+) -> None:
     r = client.request(method.upper(), url.format(id=store.ids["sea-001"]), json=body)
     assert r.status_code == status
     err = r.json()["error"]
@@ -110,13 +140,19 @@ def test_exports_are_spreadsheets_and_are_audited(client: TestClient, store: Web
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][0] == "案号"
-    lost = {store.labels[k]["case_no"] for k, v in store.labels.items() if k in store.ids and v["outcome"] == "agency_lost"}
+    lost = {
+        store.labels[k]["case_no"]
+        for k, v in store.labels.items()
+        if k in store.ids and v["outcome"] == "agency_lost"
+    }
     assert {row[0] for row in rows[1:]} == lost
     with store.db.session() as s:
         assert s.scalars(select(AuditEntry).where(AuditEntry.action == "export")).first() is not None
 
 
-def test_collection_export_is_a_word_document_of_the_chosen_cases(client: TestClient, store: WebStore) -> None:
+def test_collection_export_is_a_word_document_of_the_chosen_cases(
+    client: TestClient, store: WebStore
+) -> None:
     from docx import Document
 
     ids = [store.ids["sea-004"], store.ids["sea-013"]]
@@ -124,8 +160,9 @@ def test_collection_export_is_a_word_document_of_the_chosen_cases(client: TestCl
     r = client.post("/api/collections/export", json={"kind": "collection", "title": "行政败诉典型案例"})
     assert r.status_code == 200, r.text
     doc = Document(io.BytesIO(r.content))
-    text = "\n".join([p.text for p in doc.paragraphs] +
-                     [c.text for t in doc.tables for row in t.rows for c in row.cells])
+    text = "\n".join(
+        [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    )
     assert "行政败诉典型案例" in text
     for key in ("sea-004", "sea-013"):
         assert store.labels[key]["case_no"] in text
@@ -147,8 +184,11 @@ def test_api_token_works_without_a_session_and_needs_no_csrf(store: WebStore) ->
     with store.db.session() as s:
         token = create_token(s, "analyst1", "nightly export")
     c = TestClient(create_app(store.settings, db=store.db))
-    r = c.patch(f"/api/cases/{store.ids['sea-050']}", json={"field": "outcome", "value": "withdrawn", "reason": "确认"},
-                headers={"Authorization": f"Bearer {token}"})
+    r = c.patch(
+        f"/api/cases/{store.ids['sea-050']}",
+        json={"field": "outcome", "value": "withdrawn", "reason": "确认"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert r.status_code == 200
 
 
@@ -172,7 +212,9 @@ def test_bulletin_export_for_a_period(client: TestClient, store: WebStore) -> No
     r = client.post("/api/collections/export", json={"kind": "bulletin", "period": "2018"})
     assert r.status_code == 200, r.text
     doc = Document(io.BytesIO(r.content))
-    text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells])
+    text = "\n".join(
+        [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    )
     assert "2018" in text and store.settings.issuing_body in text
     r = client.post("/api/collections/export", json={"kind": "bulletin"})
     assert r.status_code == 400 and r.json()["error"]["code"] == "period_required"
@@ -191,12 +233,18 @@ def test_dashboard_figures_and_a_bad_period(client: TestClient, store: WebStore)
     assert page.status_code == 200 and "看不懂的统计期间" in page.text
 
 
-@pytest.mark.parametrize(("engine", "shown"), [
-    ("被告<mark>未履行</mark>催告义务", "被告<mark>未履行</mark>催告义务"),
-    ("&lt;script&gt;alert(1)&lt;/script&gt;<mark>拆除</mark>", "&lt;script&gt;alert(1)&lt;/script&gt;<mark>拆除</mark>"),
-    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
-    ("A&amp;B <mark>公司</mark>", "A&amp;B <mark>公司</mark>"),
-])
+@pytest.mark.parametrize(
+    ("engine", "shown"),
+    [
+        ("被告<mark>未履行</mark>催告义务", "被告<mark>未履行</mark>催告义务"),
+        (
+            "&lt;script&gt;alert(1)&lt;/script&gt;<mark>拆除</mark>",
+            "&lt;script&gt;alert(1)&lt;/script&gt;<mark>拆除</mark>",
+        ),
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("A&amp;B <mark>公司</mark>", "A&amp;B <mark>公司</mark>"),
+    ],
+)
 def test_snippets_keep_only_mark_as_markup(engine: str, shown: str) -> None:
     from api.services.search import safe_snippet
 

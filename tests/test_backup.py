@@ -12,12 +12,11 @@ import pytest
 from sqlalchemy import func, select
 
 from core.db import Database
-from core.models import Document, Judgment
-from core.pipeline import Pipeline
+from core.models import Batch, Document, Judgment
 from core.settings import Settings, load_settings
 from core.store import add_correction, iter_judgments, judgment_as_json
+from pipeline.process import Pipeline
 from workers.backup import BackupError, create_backup, read_manifest, restore_backup
-from workers.models import Batch
 
 
 def _judgments(db: Database) -> dict[int, dict]:
@@ -40,7 +39,9 @@ def filled(db: Database, settings: Settings, corpus_dir: Path) -> Database:
     return db
 
 
-def test_restored_store_serves_the_same_judgments(filled: Database, settings: Settings, tmp_path: Path) -> None:
+def test_restored_store_serves_the_same_judgments(
+    filled: Database, settings: Settings, tmp_path: Path
+) -> None:
     """GIVEN a store with 3 judgments, a rejected file, a reviewer's correction and a model file WHEN it is
     backed up while the service keeps writing, and restored elsewhere THEN the restored store shows the
     same judgments with the correction, every original, and the model."""
@@ -73,14 +74,17 @@ def test_restored_store_serves_the_same_judgments(filled: Database, settings: Se
             assert len(paths) == 4
             assert s.scalar(select(func.count()).select_from(Batch)) >= 0
         for rel in paths:
-            assert (restored_settings.originals_dir / rel).read_bytes() == (settings.originals_dir / rel).read_bytes()
+            assert (restored_settings.originals_dir / rel).read_bytes() == (
+                settings.originals_dir / rel
+            ).read_bytes()
         assert (restored_settings.models_dir / "note.json").read_text("utf-8") == '{"trained": "here"}'
     finally:
         restored.dispose()
 
 
-def test_restore_refuses_a_damaged_backup_and_a_non_empty_target(filled: Database, settings: Settings,
-                                                                 tmp_path: Path) -> None:
+def test_restore_refuses_a_damaged_backup_and_a_non_empty_target(
+    filled: Database, settings: Settings, tmp_path: Path
+) -> None:
     archive = tmp_path / "b.tar"
     create_backup(settings, archive)
     # tamper with one original inside the archive
@@ -106,8 +110,9 @@ def test_postgres_store_is_told_to_use_pg_dump(pg_settings: Settings, tmp_path: 
         create_backup(pg_settings, tmp_path / "x.tar")
 
 
-def test_backup_and_restore_commands(filled: Database, settings: Settings, tmp_path: Path,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_backup_and_restore_commands(
+    filled: Database, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from typer.testing import CliRunner
 
     from cli import context

@@ -40,7 +40,9 @@ def page(server: LiveServer) -> Iterator:  # type: ignore[type-arg]
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = launch_chromium(p)
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="zh-CN")
+        context = browser.new_context(
+            viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="zh-CN"
+        )
         pg = context.new_page()
         pg.set_default_timeout(20_000)
         yield pg
@@ -68,14 +70,17 @@ def test_1_login(page, server: LiveServer) -> None:  # type: ignore[no-untyped-d
 
 def test_2_upload_two_pdfs_and_watch_them_finish(page, server: LiveServer, corpus_dir: Path) -> None:  # type: ignore[no-untyped-def]
     page.goto(server.url + "/upload")
-    files = [str(corpus_dir / "pdf" / "text" / f"{cid}.pdf") for cid in UPLOADS] + [str(corpus_dir / "bad" / "encrypted.pdf")]
+    files = [str(corpus_dir / "pdf" / "text" / f"{cid}.pdf") for cid in UPLOADS] + [
+        str(corpus_dir / "bad" / "encrypted.pdf")
+    ]
     page.set_input_files("#file-input", files)
     rows = page.locator("#upload-table tbody tr[data-job]")
     rows.first.wait_for()
     page.wait_for_function(
         "() => { const c = [...document.querySelectorAll('#upload-table tbody tr[data-job] td:nth-child(2)')];"
         " return c.length === 3 && c.every(td => td.className === 'state-done' || td.className === 'state-failed'); }",
-        timeout=180_000)
+        timeout=180_000,
+    )
     shot(page, "02-upload")
     texts = rows.all_inner_texts()
     bad = [t for t in texts if "encrypted.pdf" in t]
@@ -104,7 +109,9 @@ def test_2b_drop_files_on_the_drop_zone(page, server: LiveServer) -> None:  # ty
     row.wait_for()
     page.wait_for_function(
         "() => [...document.querySelectorAll('#upload-table tbody tr[data-job] td:nth-child(2)')]"
-        ".every(td => td.className === 'state-done' || td.className === 'state-failed')", timeout=120_000)
+        ".every(td => td.className === 'state-done' || td.className === 'state-failed')",
+        timeout=120_000,
+    )
     assert "已拒收" in row.inner_text()
 
 
@@ -112,7 +119,9 @@ def test_3_search_with_a_filter(page, server: LiveServer) -> None:  # type: igno
     page.goto(server.url + "/search?q=本院")
     total_all = int(page.locator("#results-title strong").inner_text())
     with page.expect_navigation():
-        page.locator(".facet", has=page.locator("h3", has_text="裁判结果")).get_by_role("link", name="败诉").click()
+        page.locator(".facet", has=page.locator("h3", has_text="裁判结果")).get_by_role(
+            "link", name="败诉"
+        ).click()
     assert page.input_value("#q").endswith("结果:败诉")
     total_lost = int(page.locator("#results-title strong").inner_text())
     assert 0 < total_lost < total_all
@@ -144,8 +153,10 @@ def test_4_open_a_case_and_correct_a_tag(page, server: LiveServer) -> None:  # t
     shot(page, "05-case-corrected")
     page.click(".js-open-original")
     page.select_option(".js-page-select", "2")
-    page.wait_for_function("() => { const i = document.querySelector('.page-image img');"
-                           " return i.src.endsWith('/pages/2.png') && i.complete && i.naturalWidth > 500; }")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.page-image img');"
+        " return i.src.endsWith('/pages/2.png') && i.complete && i.naturalWidth > 500; }"
+    )
     page.locator(".page-image img").first.scroll_into_view_if_needed()
     shot(page, "05b-case-original-page")
 

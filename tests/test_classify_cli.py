@@ -70,8 +70,8 @@ def test_train_writes_the_models_folder(cli_env, corpus_dir: Path) -> None:  # t
 def test_training_reads_reviewers_corrections_from_the_store(cli_env) -> None:  # type: ignore[no-untyped-def]
     """GIVEN a stored judgment a reviewer corrected WHEN `anjian train` collects examples
     THEN the example carries the corrected labels, keyed by the case number."""
-    from core.training import corrected_examples
     from core.store import add_correction, find_judgment
+    from pipeline.training import corrected_examples
 
     if not SAMPLE.exists():
         pytest.skip("sample missing")

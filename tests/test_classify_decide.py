@@ -45,7 +45,9 @@ def test_rules_alone_work_without_a_model(corpus_labels, corpus_judgments) -> No
     assert all(t.source == TagSource.rule for t in c.loss_causes)
 
 
-def test_a_high_rule_threshold_leaves_only_model_tags_with_evidence(shipped, corpus_labels, corpus_judgments) -> None:  # type: ignore[no-untyped-def]
+def test_a_high_rule_threshold_leaves_only_model_tags_with_evidence(
+    shipped, corpus_labels, corpus_judgments
+) -> None:  # type: ignore[no-untyped-def]
     th = Thresholds(cause_threshold=0.0, rule_min_strength=1.1)  # no rule stands alone; the model tags all
     i = lost_ids(corpus_labels)[0]
     c = classify_record(parse(corpus_judgments[i]["document_text"]), shipped, th)
@@ -75,7 +77,12 @@ def test_reviewer_corrections_win(shipped, corpus_labels, corpus_judgments) -> N
 
 
 def test_training_labels_take_the_latest_correction() -> None:
-    label = {"outcome": "agency_lost", "loss_causes": ["procedure"], "action_type": "penalty", "field": "transport"}
+    label = {
+        "outcome": "agency_lost",
+        "loss_causes": ["procedure"],
+        "action_type": "penalty",
+        "field": "transport",
+    }
     fixed = corrected_label(
         label,
         [

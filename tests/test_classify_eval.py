@@ -15,8 +15,16 @@ from classify.types import CauseTag, Classification, Evidence
 from core.taxonomy import LossCause, Outcome
 
 KEYS = {
-    "n", "outcome_accuracy", "outcome_confusion", "causes", "causes_micro_f1", "causes_macro_f1",
-    "macro_over", "action_type_accuracy", "field_accuracy", "evidence_in_reasoning",
+    "n",
+    "outcome_accuracy",
+    "outcome_confusion",
+    "causes",
+    "causes_micro_f1",
+    "causes_macro_f1",
+    "macro_over",
+    "action_type_accuracy",
+    "field_accuracy",
+    "evidence_in_reasoning",
 }
 
 
@@ -44,7 +52,9 @@ def test_shipped_model_scores(items: list[Labelled]) -> None:
 
 def test_a_cause_on_a_judgment_that_is_not_a_loss_is_a_false_positive() -> None:
     ev = [Evidence(text="x", start=0, end=1, section="reasoning")]
-    pred = Classification(outcome=Outcome.agency_lost, loss_causes=[CauseTag(cause=LossCause.procedure, evidence=ev)])
+    pred = Classification(
+        outcome=Outcome.agency_lost, loss_causes=[CauseTag(cause=LossCause.procedure, evidence=ev)]
+    )
     result = score([({"outcome": "agency_won", "loss_causes": []}, pred)])
     assert result["causes"]["procedure"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
     assert result["outcome_confusion"] == {"agency_won": {"agency_lost": 1}}
@@ -54,7 +64,9 @@ def test_a_cause_on_a_judgment_that_is_not_a_loss_is_a_false_positive() -> None:
 def test_cli_prints_exactly_one_json_object(corpus_dir: Path) -> None:
     from cli.main import app
 
-    res = CliRunner().invoke(app, ["eval", "classify", str(corpus_dir), "--json", "--limit", "12", "--no-from-pdf"])
+    res = CliRunner().invoke(
+        app, ["eval", "classify", str(corpus_dir), "--json", "--limit", "12", "--no-from-pdf"]
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert set(data) == KEYS and data["n"] == 12

@@ -17,14 +17,16 @@ from classify import (
 )
 from classify.corpus import parse
 from classify.model import FORMAT_VERSION, TrainingExample, training_hash
-from classify.segment import tokens
 from classify.training import example_from_record
+from core.segment import words as tokens
 
 
 @pytest.fixture(scope="module")
 def examples(corpus_labels: dict[str, dict], corpus_judgments: dict[str, dict]) -> list[TrainingExample]:
     ids = sorted(corpus_labels)[:60]
-    return [example_from_record(i, parse(corpus_judgments[i]["document_text"]), corpus_labels[i]) for i in ids]
+    return [
+        example_from_record(i, parse(corpus_judgments[i]["document_text"]), corpus_labels[i]) for i in ids
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -10,20 +10,70 @@ from core.taxonomy import Outcome
 
 # (the procedure line, the operative orders) → outcome. Texts as courts write them.
 CASES = [
-    ("（2016）冀08行终106号", "驳回上诉，维持原判。", "一审法院依照《中华人民共和国行政诉讼法》第七十条第（一）项的规定，判决：一、撤销被告作出的不予认定工伤决定；二、责令被告于60日内重新作出行政行为。", Outcome.agency_lost),
-    ("（2023）川05行终103号", "驳回上诉，维持原判。", "一审法院依照《中华人民共和国行政诉讼法》第六十九条之规定，判决：驳回原告泸县某某钢模租赁站的诉讼请求。", Outcome.agency_won),
-    ("（2023）京04行终233号", "一、撤销北京市朝阳区人民法院（2023）京0105行初29号行政判决书；\n二、撤销北京市朝阳区人民政府作出的朝政复字〔2022〕796号《行政复议决定书》；\n三、责令北京市朝阳区人民政府于本判决书送达之日起六十日内依法重新作出处理。", "一审法院依照《中华人民共和国行政诉讼法》第六十九条之规定，判决：驳回冯江畔的全部诉讼请求。", Outcome.agency_lost),
+    (
+        "（2016）冀08行终106号",
+        "驳回上诉，维持原判。",
+        "一审法院依照《中华人民共和国行政诉讼法》第七十条第（一）项的规定，判决：一、撤销被告作出的不予认定工伤决定；二、责令被告于60日内重新作出行政行为。",
+        Outcome.agency_lost,
+    ),
+    (
+        "（2023）川05行终103号",
+        "驳回上诉，维持原判。",
+        "一审法院依照《中华人民共和国行政诉讼法》第六十九条之规定，判决：驳回原告泸县某某钢模租赁站的诉讼请求。",
+        Outcome.agency_won,
+    ),
+    (
+        "（2023）京04行终233号",
+        "一、撤销北京市朝阳区人民法院（2023）京0105行初29号行政判决书；\n二、撤销北京市朝阳区人民政府作出的朝政复字〔2022〕796号《行政复议决定书》；\n三、责令北京市朝阳区人民政府于本判决书送达之日起六十日内依法重新作出处理。",
+        "一审法院依照《中华人民共和国行政诉讼法》第六十九条之规定，判决：驳回冯江畔的全部诉讼请求。",
+        Outcome.agency_lost,
+    ),
     ("（2018）鄂行终594号", "驳回上诉，维持原裁定。", "", Outcome.dismissed),
     ("（2018）冀0104行初41号", "驳回原告徐文权的诉讼请求。", "", Outcome.agency_won),
-    ("（2014）辉行初字第199号", "驳回原告河南宏耐高新能源科技有限公司要求撤销被告获嘉县安全生产监督管理局作出的行政处罚决定书的诉讼请求。", "", Outcome.agency_won),
-    ("（2021）冀1024行初42号", "确认被告香河县自然资源和规划局对原告的信息公开申请答复超过法定期限的行为违法。", "", Outcome.agency_lost),
+    (
+        "（2014）辉行初字第199号",
+        "驳回原告河南宏耐高新能源科技有限公司要求撤销被告获嘉县安全生产监督管理局作出的行政处罚决定书的诉讼请求。",
+        "",
+        Outcome.agency_won,
+    ),
+    (
+        "（2021）冀1024行初42号",
+        "确认被告香河县自然资源和规划局对原告的信息公开申请答复超过法定期限的行为违法。",
+        "",
+        Outcome.agency_lost,
+    ),
     ("（2017）粤1322行初34号", "驳回原告的起诉。", "", Outcome.dismissed),
-    ("（2014）曲行初字第198号", "准予原告靳某某撤回对被告曲阜市发展和改革局及第三人山东高速集团有限公司的起诉。", "", Outcome.withdrawn),
+    (
+        "（2014）曲行初字第198号",
+        "准予原告靳某某撤回对被告曲阜市发展和改革局及第三人山东高速集团有限公司的起诉。",
+        "",
+        Outcome.withdrawn,
+    ),
     ("（2017）黑0406行初29号", "本案按撤诉处理。", "", Outcome.withdrawn),
-    ("（2019）豫0502行审943号", "准予强制执行安阳市公安局交通管理支队作出的行政处罚决定。", "", Outcome.not_applicable),
-    ("（2020）皖02行终121号之一", "原行政裁定书第1页第1行（2019）皖02行终121号，现更正为：（2020）皖02行终121号。", "", Outcome.not_applicable),
-    ("（2017）最高法行申7633号", "驳回再审申请人的再审申请。", "一审法院依照《最高人民法院关于适用〈中华人民共和国行政诉讼法〉的解释》之规定，裁定：驳回原告的起诉。", Outcome.dismissed),
-    ("（2023）沪0115行初483号", "一、被告应于本判决生效之日起三十日内支付原告违约金人民币63,000元；\n二、驳回原告的其余诉讼请求。", "", Outcome.agency_lost),
+    (
+        "（2019）豫0502行审943号",
+        "准予强制执行安阳市公安局交通管理支队作出的行政处罚决定。",
+        "",
+        Outcome.not_applicable,
+    ),
+    (
+        "（2020）皖02行终121号之一",
+        "原行政裁定书第1页第1行（2019）皖02行终121号，现更正为：（2020）皖02行终121号。",
+        "",
+        Outcome.not_applicable,
+    ),
+    (
+        "（2017）最高法行申7633号",
+        "驳回再审申请人的再审申请。",
+        "一审法院依照《最高人民法院关于适用〈中华人民共和国行政诉讼法〉的解释》之规定，裁定：驳回原告的起诉。",
+        Outcome.dismissed,
+    ),
+    (
+        "（2023）沪0115行初483号",
+        "一、被告应于本判决生效之日起三十日内支付原告违约金人民币63,000元；\n二、驳回原告的其余诉讼请求。",
+        "",
+        Outcome.agency_lost,
+    ),
     ("（2016）渝01行终1号", "一、撤销一审判决；\n二、发回重审。", "", Outcome.remanded),
 ]
 
@@ -36,7 +86,9 @@ def judgment(case_no: str, operative: str, lower: str) -> str:
 
 
 @pytest.mark.parametrize(("case_no", "operative", "lower", "expected"), CASES)
-def test_outcome_from_real_operative_texts(case_no: str, operative: str, lower: str, expected: Outcome) -> None:
+def test_outcome_from_real_operative_texts(
+    case_no: str, operative: str, lower: str, expected: Outcome
+) -> None:
     assert decide_outcome(minimal_record(judgment(case_no, operative, lower))).outcome == expected
 
 
@@ -54,7 +106,9 @@ def test_ruling_forms(operative: str, forms: list[str]) -> None:
 
 
 def test_withdrawal_after_the_agency_corrected_itself() -> None:
-    text = judgment("（2020）浙0783行初9号", "准许原告撤回起诉。", "诉讼中，被告已自行撤销被诉处罚决定，原告申请撤诉。")
+    text = judgment(
+        "（2020）浙0783行初9号", "准许原告撤回起诉。", "诉讼中，被告已自行撤销被诉处罚决定，原告申请撤诉。"
+    )
     d = decide_outcome(minimal_record(text))
     assert d.outcome == Outcome.withdrawn and d.withdrawn_after_correction is True
 

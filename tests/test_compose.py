@@ -28,8 +28,14 @@ def _compose_cli(args: list[str], env_file: Path) -> subprocess.CompletedProcess
     if exe is None:
         pytest.skip("docker-compose is not installed (apt-get install docker-compose)")
     env = {k: v for k, v in os.environ.items() if k not in SECRETS}
-    return subprocess.run([exe, "--env-file", str(env_file), "-f", str(COMPOSE), *args],
-                          capture_output=True, text=True, env=env, cwd=REPO, timeout=60)
+    return subprocess.run(
+        [exe, "--env-file", str(env_file), "-f", str(COMPOSE), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=60,
+    )
 
 
 def _env_file(tmp_path: Path, **values: str) -> Path:
@@ -63,7 +69,9 @@ def _interpolated(tmp_path: Path) -> dict:
         if isinstance(node, list):
             return [fill(v) for v in node]
         if isinstance(node, str):
-            return re.sub(r"\$\{([A-Z0-9_]+)(?:(:-|:\?)([^}]*))?\}", sub, node.replace("$$", "\0")).replace("\0", "$")
+            return re.sub(r"\$\{([A-Z0-9_]+)(?:(:-|:\?)([^}]*))?\}", sub, node.replace("$$", "\0")).replace(
+                "\0", "$"
+            )
         return node
 
     return fill(yaml.safe_load(COMPOSE.read_text("utf-8")))  # type: ignore[return-value]
@@ -128,8 +136,14 @@ def test_every_variable_is_documented_in_env_example() -> None:
 def test_image_has_the_system_tools_the_pipeline_needs() -> None:
     dockerfile = (REPO / "Dockerfile").read_text("utf-8")
     assert dockerfile.startswith("#") and "FROM python:3.11-slim" in dockerfile
-    for pkg in ("tesseract-ocr", "tesseract-ocr-chi-sim", "qpdf", "poppler-utils", "fonts-noto-cjk",
-                "libreoffice-writer-nogui"):
+    for pkg in (
+        "tesseract-ocr",
+        "tesseract-ocr-chi-sim",
+        "qpdf",
+        "poppler-utils",
+        "fonts-noto-cjk",
+        "libreoffice-writer-nogui",
+    ):
         assert re.search(rf"\s{re.escape(pkg)}(\s|$)", dockerfile), pkg
     assert "USER anjian" in dockerfile  # not root
     ignored = (REPO / ".dockerignore").read_text("utf-8").split()

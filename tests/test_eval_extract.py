@@ -11,13 +11,32 @@ from typer.testing import CliRunner
 from cli.eval_cmds import evaluate, field_correct
 from cli.main import app
 
-FIELDS = {"case_no", "court", "doc_kind", "procedure", "judgment_date", "defendants", "plaintiffs", "agency_head_appeared"}
+FIELDS = {
+    "case_no",
+    "court",
+    "doc_kind",
+    "procedure",
+    "judgment_date",
+    "defendants",
+    "plaintiffs",
+    "agency_head_appeared",
+}
 
 
 def test_eval_extract_json_shape_from_text(corpus_dir: Path) -> None:
     result = CliRunner().invoke(
-        app, ["eval", "extract", str(corpus_dir), "--json", "--from-text", "--ids", "sea-001,sea-007,seafs-008",
-              "--kinds", "text_pdf,docx"],
+        app,
+        [
+            "eval",
+            "extract",
+            str(corpus_dir),
+            "--json",
+            "--from-text",
+            "--ids",
+            "sea-001,sea-007,seafs-008",
+            "--kinds",
+            "text_pdf,docx",
+        ],
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout.strip().splitlines()[-1])
@@ -49,10 +68,14 @@ def test_unknown_kind_is_an_error(corpus_dir: Path) -> None:
 
 def test_eval_extract_reads_the_files_through_the_pipeline(corpus_dir: Path) -> None:
     """The real path: each file read into a throw-away store and scored on what was read from it alone."""
-    ids = [j["id"] for j in map(json.loads, (corpus_dir / "judgments.jsonl").read_text("utf-8").splitlines())
-           if j["files"].get("docx")][:1]
-    result = CliRunner().invoke(app, ["eval", "extract", str(corpus_dir), "--json", "--ids", ids[0],
-                                      "--kinds", "text_pdf,docx"])
+    ids = [
+        j["id"]
+        for j in map(json.loads, (corpus_dir / "judgments.jsonl").read_text("utf-8").splitlines())
+        if j["files"].get("docx")
+    ][:1]
+    result = CliRunner().invoke(
+        app, ["eval", "extract", str(corpus_dir), "--json", "--ids", ids[0], "--kinds", "text_pdf,docx"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout.strip().splitlines()[-1])
     assert data["n"] == {"text_pdf": 1, "docx": 1}
@@ -65,8 +88,9 @@ def test_eval_extract_reads_the_files_through_the_pipeline(corpus_dir: Path) -> 
 @pytest.mark.slow
 @pytest.mark.ocr
 def test_eval_extract_on_one_scan(corpus_dir: Path) -> None:
-    result = CliRunner().invoke(app, ["eval", "extract", str(corpus_dir), "--json", "--ids", "seafs-001",
-                                      "--kinds", "scan_pdf"])
+    result = CliRunner().invoke(
+        app, ["eval", "extract", str(corpus_dir), "--json", "--ids", "seafs-001", "--kinds", "scan_pdf"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout.strip().splitlines()[-1])
     assert data["n"] == {"scan_pdf": 1}

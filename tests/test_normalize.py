@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.normalize import normalize, normalize_case_no, raw_span
+from core.normalize import normalize_case_no
+from ingest.normalize import normalize, raw_span
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,14 @@ from cli.eval_cmds import FIELDS, field_correct
 from ingest import parse_text
 
 THRESHOLDS = {
-    "case_no": 0.99, "court": 0.97, "doc_kind": 0.99, "procedure": 0.99, "judgment_date": 0.99,
-    "defendants": 0.95, "plaintiffs": 0.95, "agency_head_appeared": 0.85,
+    "case_no": 0.99,
+    "court": 0.97,
+    "doc_kind": 0.99,
+    "procedure": 0.99,
+    "judgment_date": 0.99,
+    "defendants": 0.95,
+    "plaintiffs": 0.95,
+    "agency_head_appeared": 0.85,
 }
 
 
@@ -38,8 +44,9 @@ def test_corpus_accuracy(corpus_judgments: dict[str, dict], corpus_labels: dict[
         assert accuracy >= threshold, f"{f}: {accuracy:.3f} < {threshold} (wrong: {failures[f]})"
 
 
-def test_enforcement_reviews_have_applicants_not_defendants(corpus_judgments: dict[str, dict],
-                                                             corpus_labels: dict[str, dict]) -> None:
+def test_enforcement_reviews_have_applicants_not_defendants(
+    corpus_judgments: dict[str, dict], corpus_labels: dict[str, dict]
+) -> None:
     for doc_id, label in corpus_labels.items():
         if label["procedure"] != "enforcement_review":
             continue

@@ -28,7 +28,9 @@ def test_parse_cn_date(text: str, expected: str | None) -> None:
     assert parse_cn_date(text) == expected
 
 
-@pytest.mark.parametrize(("text", "value"), [("七十", 70), ("十五", 15), ("一百零一", 101), ("二十一", 21), ("十", 10)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("七十", 70), ("十五", 15), ("一百零一", 101), ("二十一", 21), ("十", 10)]
+)
 def test_cn_number(text: str, value: int) -> None:
     assert cn_number(text) == value
 
@@ -36,15 +38,42 @@ def test_cn_number(text: str, value: int) -> None:
 @pytest.mark.parametrize(
     ("header", "case_no", "procedure"),
     [
-        ("河北省石家庄市桥西区人民法院\n行政判决书\n（2018）冀0104行初41号\n", "（2018）冀0104行初41号", Procedure.first),
-        ("浙江省高级人民法院\n行政裁定书\n（2019）浙行申520号\n", "（2019）浙行申520号", Procedure.retrial_review),
-        ("浙江省三门县人民法院\n执行裁定书\n（2014）台三行审字第207号\n", "（2014）台三行审字第207号",
-         Procedure.enforcement_review),
-        ("河北省南宫市人民法院\n行政裁定书\n(2014)南行非审字第35号\n", "（2014）南行非审字第35号", Procedure.enforcement_review),
-        ("浙江省高级人民法院\n行政判决书\n(2001)浙行再字第10号\n", "（2001）浙行再字第10号", Procedure.retrial),
-        ("江苏省苏州市中级人民法院\n行政裁定书\n〔2015〕苏中行终字第00402号\n", "（2015）苏中行终字第00402号", Procedure.appeal),
+        (
+            "河北省石家庄市桥西区人民法院\n行政判决书\n（2018）冀0104行初41号\n",
+            "（2018）冀0104行初41号",
+            Procedure.first,
+        ),
+        (
+            "浙江省高级人民法院\n行政裁定书\n（2019）浙行申520号\n",
+            "（2019）浙行申520号",
+            Procedure.retrial_review,
+        ),
+        (
+            "浙江省三门县人民法院\n执行裁定书\n（2014）台三行审字第207号\n",
+            "（2014）台三行审字第207号",
+            Procedure.enforcement_review,
+        ),
+        (
+            "河北省南宫市人民法院\n行政裁定书\n(2014)南行非审字第35号\n",
+            "（2014）南行非审字第35号",
+            Procedure.enforcement_review,
+        ),
+        (
+            "浙江省高级人民法院\n行政判决书\n(2001)浙行再字第10号\n",
+            "（2001）浙行再字第10号",
+            Procedure.retrial,
+        ),
+        (
+            "江苏省苏州市中级人民法院\n行政裁定书\n〔2015〕苏中行终字第00402号\n",
+            "（2015）苏中行终字第00402号",
+            Procedure.appeal,
+        ),
         # OCR: 〔 read as [, the final 号 lost, spaces inserted
-        ("甘肃省×××中级人民法院\n行 政 判 决 书\n[2023] 甘07行终 65\n", "（2023）甘07行终65号", Procedure.appeal),
+        (
+            "甘肃省×××中级人民法院\n行 政 判 决 书\n[2023] 甘07行终 65\n",
+            "（2023）甘07行终65号",
+            Procedure.appeal,
+        ),
     ],
 )
 def test_case_number_and_procedure(header: str, case_no: str, procedure: Procedure) -> None:
@@ -71,8 +100,10 @@ def test_citation_same_law_back_reference_and_paragraphs() -> None:
 
 
 def test_citation_defined_short_name_and_nested_brackets() -> None:
-    s = ("根据《中华人民共和国政府信息公开条例》（以下简称政府信息公开条例）第四条第一款的规定。"
-         "政府信息公开条例第十七条规定。依照《最高人民法院关于执行＜中华人民共和国行政诉讼法＞若干问题的解释》第九十三条之规定")
+    s = (
+        "根据《中华人民共和国政府信息公开条例》（以下简称政府信息公开条例）第四条第一款的规定。"
+        "政府信息公开条例第十七条规定。依照《最高人民法院关于执行＜中华人民共和国行政诉讼法＞若干问题的解释》第九十三条之规定"
+    )
     cites = _cites(s)
     assert ("中华人民共和国政府信息公开条例", 4, 1, None) in cites
     assert ("中华人民共和国政府信息公开条例", 17, None, None) in cites
@@ -92,11 +123,29 @@ def test_citation_spans_quote_the_raw_text() -> None:
         ("上诉人", "（原审被告）", "盘山县自然资源局", Procedure.appeal, "defendant"),
         ("上诉人", "（一审原告）", "杨帮禹", Procedure.appeal, "plaintiff"),
         ("被上诉人", "（原审被告）", "都江堰市人民政府", Procedure.appeal, "defendant"),
-        ("再审申请人", "（一审原告、二审上诉人）", "浙江京桥实业有限公司", Procedure.retrial_review, "plaintiff"),
-        ("被申请人", "（一审被告、二审被上诉人）", "国家税务总局衢州市税务局", Procedure.retrial_review, "defendant"),
+        (
+            "再审申请人",
+            "（一审原告、二审上诉人）",
+            "浙江京桥实业有限公司",
+            Procedure.retrial_review,
+            "plaintiff",
+        ),
+        (
+            "被申请人",
+            "（一审被告、二审被上诉人）",
+            "国家税务总局衢州市税务局",
+            Procedure.retrial_review,
+            "defendant",
+        ),
         ("申请执行人", "", "三门县国土资源局", Procedure.enforcement_review, "applicant"),
         ("被执行人", "", "奚熙健", Procedure.enforcement_review, "respondent"),
-        ("上诉人", "", "承德市人力资源和社会保障局", Procedure.appeal, "defendant"),  # no parenthesis: an agency
+        (
+            "上诉人",
+            "",
+            "承德市人力资源和社会保障局",
+            Procedure.appeal,
+            "defendant",
+        ),  # no parenthesis: an agency
         ("上诉人", "", "孙定宏", Procedure.appeal, "plaintiff"),
         ("原审上诉人", "", "邱x萍", Procedure.retrial, "plaintiff"),
     ],
@@ -117,7 +166,9 @@ def test_doc_kind_enum_values_are_the_taxonomy_codes() -> None:
 def test_sued_action_name_and_number() -> None:
     from ingest.fields_action import find_sued_action
 
-    norm, _ = normalize("被告又于2018年4月25日对第三人作出了永公（消）行罚决字（2018）0024号《行政处罚决定书》，对第三人的违法行为给予了行政处罚。")
+    norm, _ = normalize(
+        "被告又于2018年4月25日对第三人作出了永公（消）行罚决字（2018）0024号《行政处罚决定书》，对第三人的违法行为给予了行政处罚。"
+    )
     action = find_sued_action(norm)
     assert action is not None
     assert action.name == "《行政处罚决定书》"
@@ -127,7 +178,9 @@ def test_sued_action_name_and_number() -> None:
 def test_cause_of_action_from_the_opening_sentence() -> None:
     from ingest.fields_action import find_cause_of_action
 
-    norm, _ = normalize("原告徐文权诉被告河北省国土资源厅（以下简称省国土厅）政府信息公开一案，于2018年2月7日向本院提起行政诉讼。")
+    norm, _ = normalize(
+        "原告徐文权诉被告河北省国土资源厅（以下简称省国土厅）政府信息公开一案，于2018年2月7日向本院提起行政诉讼。"
+    )
     assert find_cause_of_action(norm) == "政府信息公开"
     norm, _ = normalize("案由：商标权无效宣告请求行政纠纷\n")
     assert find_cause_of_action(norm) == "商标权无效宣告请求行政纠纷"
@@ -158,10 +211,12 @@ def test_procedure_from_case_number_codes(case_no: str, procedure: Procedure) ->
     assert find_procedure(case_no, None, "") == procedure
 
 
-_HEAD_DOC = ("某某县人民法院\n行政判决书\n（2020）豫0101行初1号\n原告张三。\n被告某某县自然资源局。\n"
-             "原告张三诉被告某某县自然资源局行政处罚一案，本院依法组成合议庭，公开开庭审理了本案。{A}本案现已审理终结。\n"
-             "本院认为，被诉行为违法。依照《中华人民共和国行政诉讼法》第七十条之规定，判决如下：\n撤销被告作出的处罚决定。\n"
-             "审判长　李四\n二〇二〇年五月六日\n书记员　王五")
+_HEAD_DOC = (
+    "某某县人民法院\n行政判决书\n（2020）豫0101行初1号\n原告张三。\n被告某某县自然资源局。\n"
+    "原告张三诉被告某某县自然资源局行政处罚一案，本院依法组成合议庭，公开开庭审理了本案。{A}本案现已审理终结。\n"
+    "本院认为，被诉行为违法。依照《中华人民共和国行政诉讼法》第七十条之规定，判决如下：\n撤销被告作出的处罚决定。\n"
+    "审判长　李四\n二〇二〇年五月六日\n书记员　王五"
+)
 
 
 @pytest.mark.parametrize(
@@ -171,7 +226,10 @@ _HEAD_DOC = ("某某县人民法院\n行政判决书\n（2020）豫0101行初1�
         ("原告张三，被告某某县自然资源局负责人钱七出庭应诉。", True),
         ("原告张三，被告某某县自然资源局的委托代理人孙八到庭参加诉讼。", False),
         ("原告张三到庭参加诉讼，被告某某县自然资源局经本院合法传唤，无正当理由拒不到庭。", False),
-        ("原告张三的法定代表人赵六，被告某某县自然资源局的委托代理人孙八到庭参加诉讼。", False),  # the plaintiff's head
+        (
+            "原告张三的法定代表人赵六，被告某某县自然资源局的委托代理人孙八到庭参加诉讼。",
+            False,
+        ),  # the plaintiff's head
         ("", None),
     ],
 )
@@ -189,19 +247,27 @@ def test_party_block_with_shared_agent_and_head_line() -> None:
     THEN the later parties are still read and the agency head counts as appeared."""
     from ingest import parse_text
 
-    text = "\n".join([
-        "上海市第二中级人民法院", "行政判决书", "（2022）沪02行终38号",
-        "上诉人（原审原告）唐建忠，男，1958年10月30日出生，汉族，住上海市浦东新区。",
-        "上诉人（原审第三人）唐建平，男，1965年11月23日出生，汉族，住上海市浦东新区。",
-        "上述二名上诉人的共同委托代理人吴雯麒，上海旭灿律师事务所律师。",
-        "被上诉人（原审被告）上海市浦东新区北蔡镇人民政府，住所地上海市浦东新区沪南路1000号。",
-        "法定代表人徐建军，上海市浦东新区北蔡镇人民政府镇长。",
-        "出庭负责人黄祺炜，上海市浦东新区北蔡镇人民政府副镇长。",
-        "原审第三人唐秀娟，女，1954年3月10日出生，汉族，住上海市浦东新区。",
-        "上诉人唐建忠等因房屋征收补偿决定一案，不服上海市浦东新区人民法院（2021）沪0115行初100号行政判决，向本院提起上诉。",
-        "本院认为，上诉理由不能成立。依照《中华人民共和国行政诉讼法》第八十九条第一款第（一）项之规定，判决如下：",
-        "驳回上诉，维持原判。", "本判决为终审判决。", "审判长　王五", "二〇二二年五月六日", "书记员　孙七",
-    ])
+    text = "\n".join(
+        [
+            "上海市第二中级人民法院",
+            "行政判决书",
+            "（2022）沪02行终38号",
+            "上诉人（原审原告）唐建忠，男，1958年10月30日出生，汉族，住上海市浦东新区。",
+            "上诉人（原审第三人）唐建平，男，1965年11月23日出生，汉族，住上海市浦东新区。",
+            "上述二名上诉人的共同委托代理人吴雯麒，上海旭灿律师事务所律师。",
+            "被上诉人（原审被告）上海市浦东新区北蔡镇人民政府，住所地上海市浦东新区沪南路1000号。",
+            "法定代表人徐建军，上海市浦东新区北蔡镇人民政府镇长。",
+            "出庭负责人黄祺炜，上海市浦东新区北蔡镇人民政府副镇长。",
+            "原审第三人唐秀娟，女，1954年3月10日出生，汉族，住上海市浦东新区。",
+            "上诉人唐建忠等因房屋征收补偿决定一案，不服上海市浦东新区人民法院（2021）沪0115行初100号行政判决，向本院提起上诉。",
+            "本院认为，上诉理由不能成立。依照《中华人民共和国行政诉讼法》第八十九条第一款第（一）项之规定，判决如下：",
+            "驳回上诉，维持原判。",
+            "本判决为终审判决。",
+            "审判长　王五",
+            "二〇二二年五月六日",
+            "书记员　孙七",
+        ]
+    )
     record = parse_text(text)
     assert record.plaintiffs == ["唐建忠"]
     assert record.defendants == ["上海市浦东新区北蔡镇人民政府"]
@@ -213,9 +279,11 @@ def test_party_block_with_shared_agent_and_head_line() -> None:
 def test_law_name_with_a_version_in_brackets_survives_ocr_repair() -> None:
     from ingest import parse_text
 
-    text = ("某某县人民法院\n行政判决书\n（2020）豫0101行初1号\n原告张三。\n被告某某县自然资源局。\n"
-            "原告张三诉被告某某县自然资源局行政处罚一案。\n"
-            "本院认为，被诉行为违法。依照《中华人民共和国行政诉讼法（2017修正）》第七十条之规定，判决如下：\n"
-            "撤销被告作出的处罚决定。\n审判长　李四\n二〇二〇年五月六日\n书记员　王五")
+    text = (
+        "某某县人民法院\n行政判决书\n（2020）豫0101行初1号\n原告张三。\n被告某某县自然资源局。\n"
+        "原告张三诉被告某某县自然资源局行政处罚一案。\n"
+        "本院认为，被诉行为违法。依照《中华人民共和国行政诉讼法（2017修正）》第七十条之规定，判决如下：\n"
+        "撤销被告作出的处罚决定。\n审判长　李四\n二〇二〇年五月六日\n书记员　王五"
+    )
     (cite,) = parse_text(text).citations
     assert (cite.law, cite.article) == ("中华人民共和国行政诉讼法（2017修正）", 70)

@@ -54,17 +54,22 @@ def test_sections_are_ordered_non_overlapping_spans(corpus_judgments: dict[str, 
 
 
 def test_every_corpus_judgment_has_reasoning_and_operative(corpus_judgments: dict[str, dict]) -> None:
-    missing = [i for i, d in corpus_judgments.items()
-               if not parse_text(d["document_text"]).section(S.operative)
-               or not parse_text(d["document_text"]).section(S.reasoning)]
+    missing = [
+        i
+        for i, d in corpus_judgments.items()
+        if not parse_text(d["document_text"]).section(S.operative)
+        or not parse_text(d["document_text"]).section(S.reasoning)
+    ]
     assert missing == []
 
 
 def test_offsets_are_into_the_raw_text_with_libreoffice_spacing() -> None:
-    raw = ("河南省 洛阳市 中级人民法院\n行 政 判 决 书\n（ 2019 ）豫 03 行终 15 号\n上诉人（原审原告）张三。\n"
-           "被上诉人（原审被告）洛阳市人民政府。\n上诉人张三因诉洛阳市人民政府行政复议一案，不服一审判决，提起上诉。\n"
-           "本院认为，被诉行为合法。依照《中华人民共和国行政诉讼法》第八十九条第一款第（一）项之规定，判决如下：\n"
-           "驳回上诉，维持原判。\n本判决为终审判决。\n审　判　长　　李　四\n二〇一九年十月三十日\n书　记　员　　王　五")
+    raw = (
+        "河南省 洛阳市 中级人民法院\n行 政 判 决 书\n（ 2019 ）豫 03 行终 15 号\n上诉人（原审原告）张三。\n"
+        "被上诉人（原审被告）洛阳市人民政府。\n上诉人张三因诉洛阳市人民政府行政复议一案，不服一审判决，提起上诉。\n"
+        "本院认为，被诉行为合法。依照《中华人民共和国行政诉讼法》第八十九条第一款第（一）项之规定，判决如下：\n"
+        "驳回上诉，维持原判。\n本判决为终审判决。\n审　判　长　　李　四\n二〇一九年十月三十日\n书　记　员　　王　五"
+    )
     record = parse_text(raw)
     assert record.case_no == "（2019）豫03行终15号"
     assert record.court == "河南省洛阳市中级人民法院"
@@ -137,7 +142,10 @@ def test_appeal_quoting_a_specialised_lower_court() -> None:
     assert "北京知识产权法院认为" in record.section(S.history)  # the lower court's reasoning is history
     assert record.section(S.reasoning).startswith("本院认为")
     assert record.first_instance is not None
-    assert (record.first_instance.court, record.first_instance.case_no) == ("北京知识产权法院", "（2019）京73行初4301号")
+    assert (record.first_instance.court, record.first_instance.case_no) == (
+        "北京知识产权法院",
+        "（2019）京73行初4301号",
+    )
     assert record.first_instance.result == "驳回盈拓公司的诉讼请求"
     assert record.cause_of_action == "商标权无效宣告请求行政纠纷"
     assert record.plaintiffs == ["北京盈拓文化传媒有限公司"] and record.defendants == ["国家知识产权局"]

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from core.db import Database
 from core.models import Document, Judgment
-from core.pipeline import Pipeline
 from core.settings import Settings
 from core.taxonomy import DocumentStatus
+from pipeline.process import Pipeline
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -23,7 +23,9 @@ def _pipeline(db: Database, settings: Settings) -> Pipeline:
     return Pipeline(db, settings, index=False)
 
 
-def test_every_hostile_file_ends_as_the_manifest_says(db: Database, settings: Settings, corpus_dir: Path) -> None:
+def test_every_hostile_file_ends_as_the_manifest_says(
+    db: Database, settings: Settings, corpus_dir: Path
+) -> None:
     """GIVEN the corpus's hostile files WHEN each is ingested THEN status, reason and warning are as listed,
     the original bytes are kept, and a rejected file creates no judgment. Two of them are damaged copies
     of one judgment: the second of those is rightly `linked` to the first."""
@@ -64,7 +66,9 @@ def test_same_bytes_twice_is_a_duplicate_and_one_judgment(db: Database, settings
         assert s.scalar(select(func.count()).select_from(Document)) == 2
 
 
-def test_docx_and_pdf_of_one_judgment_are_linked(any_db: Database, any_settings: Settings, corpus_dir: Path) -> None:
+def test_docx_and_pdf_of_one_judgment_are_linked(
+    any_db: Database, any_settings: Settings, corpus_dir: Path
+) -> None:
     """GIVEN the text PDF and the clerk's DOCX of one judgment THEN the second is linked to the first."""
     pipeline = _pipeline(any_db, any_settings)
     pdf = pipeline.ingest_path(corpus_dir / "pdf" / "text" / "cao-011.pdf")
@@ -83,7 +87,11 @@ def test_redelivered_job_returns_the_earlier_result(db: Database, settings: Sett
     pdf = SAMPLES / "text" / "sea-013.pdf"
     first = pipeline.ingest_path(pdf, ingest_key="job-1")
     again = pipeline.ingest_path(pdf, ingest_key="job-1")
-    assert (again.status, again.document_id, again.judgment_id) == (first.status, first.document_id, first.judgment_id)
+    assert (again.status, again.document_id, again.judgment_id) == (
+        first.status,
+        first.document_id,
+        first.judgment_id,
+    )
 
 
 def test_cli_ingest_json_lines_and_exit_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -109,9 +109,9 @@ def test_whitespace_only_file_is_empty() -> None:
 
 
 def test_limits_come_from_settings(settings) -> None:
-    from ingest.read import ReadLimits
+    from pipeline.process import read_limits
 
-    limits = ReadLimits.from_settings(settings, ocr=False)
+    limits = read_limits(settings, ocr=False)
     assert limits.max_pages == settings.max_pages
     assert limits.max_bytes == settings.max_file_mb * 1024 * 1024
     assert limits.ocr is False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reports import agencies as ag
+from registry import agencies as ag
 
 
 def _registry(s) -> dict[str, int]:

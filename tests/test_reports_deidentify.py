@@ -18,9 +18,16 @@ PARTIES = (
 )
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    ("张三", "张某"), ("李四平", "李某某"), ("欧阳小明", "欧阳某某"), ("徐某", "徐某"), ("阿依古丽·买买提", "阿某"),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("张三", "张某"),
+        ("李四平", "李某某"),
+        ("欧阳小明", "欧阳某某"),
+        ("徐某", "徐某"),
+        ("阿依古丽·买买提", "阿某"),
+    ],
+)
 def test_mask_name(given: str, expected: str) -> None:
     assert mask_name(given) == expected
 
@@ -30,11 +37,27 @@ def test_party_paragraph_is_deidentified() -> None:
     assert set(names) >= {"张三", "李四平", "王五", "欧阳小明"}
     assert "垫江县人力资源和社会保障局" not in names
     out = deidentify(PARTIES, names)
-    for gone in ("张三", "李四平", "王五", "欧阳小明", "靳应禄", "花立新", "510231197005061234", "13812345678", "桂溪街道某路12号",
-                 "1970年5月6日"):
+    for gone in (
+        "张三",
+        "李四平",
+        "王五",
+        "欧阳小明",
+        "靳应禄",
+        "花立新",
+        "510231197005061234",
+        "13812345678",
+        "桂溪街道某路12号",
+        "1970年5月6日",
+    ):
         assert gone not in out
-    for kept in ("原告张某，男", "委托诉讼代理人李某某", "法定代表人王某", "欧阳某某",
-                 "垫江县人力资源和社会保障局，住所地重庆市垫江县桂西大道1号", "重庆市某建筑有限公司"):
+    for kept in (
+        "原告张某，男",
+        "委托诉讼代理人李某某",
+        "法定代表人王某",
+        "欧阳某某",
+        "垫江县人力资源和社会保障局，住所地重庆市垫江县桂西大道1号",
+        "重庆市某建筑有限公司",
+    ):
         assert kept in out
 
 

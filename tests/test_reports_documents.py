@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 from typer.testing import CliRunner
 
-from ingest.normalize import normalize_case_no
+from core.normalize import normalize_case_no
 from reports.bulletin import make_bulletin
 from reports.cases import load_cases
 from reports.collection import CollectionFilter, NothingSelected, collection_entries, make_collection
@@ -29,20 +29,33 @@ needs_office = pytest.mark.skipif(shutil.which("soffice") is None, reason="Libre
 
 
 def _lost_corpus_ids(corpus_labels: dict, n: int, cause: str | None = None) -> list[str]:
-    ids = [k for k, r in corpus_labels.items() if r["outcome"] == "agency_lost" and r["cause_evidence"]
-           and r["judgment_date"] and (cause is None or cause in r["loss_causes"])]
+    ids = [
+        k
+        for k, r in corpus_labels.items()
+        if r["outcome"] == "agency_lost"
+        and r["cause_evidence"]
+        and r["judgment_date"]
+        and (cause is None or cause in r["loss_causes"])
+    ]
     return sorted(ids)[:n]
 
 
 def _png_pages(pdf: Path, tmp: Path, last: int = 2) -> list[Path]:
-    subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", str(last), "-png", str(pdf), str(tmp / "page")],
-                   check=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-f", "1", "-l", str(last), "-png", str(pdf), str(tmp / "page")],
+        check=True,
+        timeout=60,
+    )
     return sorted(tmp.glob("page-*.png"))
 
 
 def _text(pdf: Path, first: int = 1, last: int = 99) -> str:
-    return subprocess.run(["pdftotext", "-f", str(first), "-l", str(last), str(pdf), "-"], capture_output=True,
-                          check=True, timeout=60).stdout.decode("utf-8")
+    return subprocess.run(
+        ["pdftotext", "-f", str(first), "-l", str(last), str(pdf), "-"],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout.decode("utf-8")
 
 
 def test_bulletin_docx_uses_the_configured_fonts_and_official_layout(db, settings, tmp_path: Path) -> None:
@@ -50,7 +63,9 @@ def test_bulletin_docx_uses_the_configured_fonts_and_official_layout(db, setting
     with db.session() as s:
         fixture.registry(s)
         fixture.store(s)
-        r = make_bulletin(s, settings, "2024Q2", tmp_path / "b.docx", today=dt.date(2024, 7, 10), number="甲司通〔2024〕2号")
+        r = make_bulletin(
+            s, settings, "2024Q2", tmp_path / "b.docx", today=dt.date(2024, 7, 10), number="甲司通〔2024〕2号"
+        )
     assert (r.cases, r.losses) == (7, 2)
     doc = Document(str(tmp_path / "b.docx"))
     text = "\n".join(p.text for p in doc.paragraphs)
@@ -88,7 +103,9 @@ def test_collection_entries_are_deidentified_and_quote_the_court(db, corpus_labe
     joined = next(e for e in entries if len(e.case_nos) > 1)
     assert any("行终" in cn for cn in joined.case_nos) and any("行初" in cn for cn in joined.case_nos)
     for e in entries:
-        label = next(corpus_labels[i] for i in ids if normalize_case_no(corpus_labels[i]["case_no"]) in e.case_nos)
+        label = next(
+            corpus_labels[i] for i in ids if normalize_case_no(corpus_labels[i]["case_no"]) in e.case_nos
+        )
         everything = e.title + e.summary + e.result + "".join(q for _, q in e.reasons)
         for p in label["plaintiffs"]:
             if len(p) <= 4 and not re.search(r"[某×xX]|公司", p):
@@ -103,18 +120,30 @@ def test_collection_filters_by_cause_and_year(db, corpus_labels, corpus_dir) -> 
     ids = _lost_corpus_ids(corpus_labels, 40)
     with db.session() as s:
         load_corpus(s, corpus_dir, ids)
-        year = max(int(corpus_labels[i]["judgment_date"][:4]) for i in ids if "procedure" in corpus_labels[i]["loss_causes"])
-        entries = collection_entries(s, CollectionFilter(causes=["procedure"], period=Period.parse(str(year))))
+        year = max(
+            int(corpus_labels[i]["judgment_date"][:4])
+            for i in ids
+            if "procedure" in corpus_labels[i]["loss_causes"]
+        )
+        entries = collection_entries(
+            s, CollectionFilter(causes=["procedure"], period=Period.parse(str(year)))
+        )
         with pytest.raises(NothingSelected):
             collection_entries(s, CollectionFilter(causes=["procedure"], period=Period.parse("1999")))
-    expected = [i for i in ids if "procedure" in corpus_labels[i]["loss_causes"]
-                and corpus_labels[i]["judgment_date"].startswith(str(year))]
+    expected = [
+        i
+        for i in ids
+        if "procedure" in corpus_labels[i]["loss_causes"]
+        and corpus_labels[i]["judgment_date"].startswith(str(year))
+    ]
     assert len(entries) == len(expected) > 0
     assert {e.cause for e in entries} == {"procedure"}  # filed under the cause asked for
 
 
 @needs_office
-def test_collection_pdf_has_cover_toc_with_page_numbers(db, settings, corpus_labels, corpus_dir, tmp_path: Path) -> None:
+def test_collection_pdf_has_cover_toc_with_page_numbers(
+    db, settings, corpus_labels, corpus_dir, tmp_path: Path
+) -> None:
     ids = _lost_corpus_ids(corpus_labels, 4)
     with db.session() as s:
         load_corpus(s, corpus_dir, ids)
@@ -160,21 +189,10 @@ def test_cli_stats_json_and_collection_nothing_matches(cli_env, tmp_path: Path) 
     assert {r["label"]: r["lost"] for r in data["rows"]} == {"甲县河口乡人民政府": 1, "甲县城关镇人民政府": 0}
     res = runner.invoke(app, ["stats", "--by", "agency", "--period", "2024", "-o", str(tmp_path / "s.xlsx")])
     assert res.exit_code == 0 and (tmp_path / "s.xlsx").stat().st_size > 0
-    res = runner.invoke(app, ["collection", "--cause", "ultra_vires", "--year", "2023", "-o", str(tmp_path / "x.docx")])
+    res = runner.invoke(
+        app, ["collection", "--cause", "ultra_vires", "--year", "2023", "-o", str(tmp_path / "x.docx")]
+    )
     assert res.exit_code != 0 and "没有符合条件" in res.output
     assert not (tmp_path / "x.docx").exists()
     res = runner.invoke(app, ["stats", "--period", "去年"])
     assert res.exit_code != 0
-
-
-def test_build_report_for_the_worker_writes_a_stats_table(db, settings, tmp_path: Path) -> None:
-    from reports import build_report
-    from reports.agencies import read_table_file
-
-    with db.session() as s:
-        fixture.registry(s)
-        fixture.store(s)
-    r = build_report(db, settings, kind="stats", output=str(tmp_path / "t.csv"), by="township", period="2024Q2")
-    assert r["definition"] == "concluded" and r["rows"] == 2
-    rows = read_table_file(tmp_path / "t.csv")
-    assert [row["乡镇（街道）"] for row in rows if row.get("乡镇（街道）")] == ["甲县河口乡人民政府", "甲县城关镇人民政府"]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reports.followup import FollowUpError, list_followups, overdue, upsert_followup
-from reports.ledger import import_ledger_rows, parse_outcome
-from reports.workdays import CalendarError, WorkCalendar
+from supervision.followup import FollowUpError, list_followups, overdue, upsert_followup
+from supervision.ledger import import_ledger_rows, parse_outcome
+from supervision.workdays import CalendarError, WorkCalendar
 
 D = dt.date
 
@@ -38,13 +38,20 @@ def test_operator_file_for_a_later_year(tmp_path: Path) -> None:
 
 
 def test_followup_deadlines_and_overdue_list(db) -> None:
-    from reports.agencies import add_agency
+    from registry.agencies import add_agency
 
     cal = WorkCalendar.load()
     with db.session() as s:
         a = add_agency(s, "甲县城关镇人民政府")
-        upsert_followup(s, "(2024)甲0101行初5号", agency_id=a.id, papers_received="2024-09-27",
-                        papers_reported="2024-10-08", judgment_received="2024-09-30", judgment_reported="2024-10-14")
+        upsert_followup(
+            s,
+            "(2024)甲0101行初5号",
+            agency_id=a.id,
+            papers_received="2024-09-27",
+            papers_reported="2024-10-08",
+            judgment_received="2024-09-30",
+            judgment_reported="2024-10-14",
+        )
         upsert_followup(s, "（2024）甲0101行初6号", agency_id=a.id, papers_received=D(2024, 10, 9))
         with pytest.raises(FollowUpError):
             upsert_followup(s, "（2024）甲0101行初7号", papers_received="10/9/2024")
@@ -52,7 +59,9 @@ def test_followup_deadlines_and_overdue_list(db) -> None:
         late = overdue(s, cal, D(2024, 10, 20))
     first = rows[0]["deadlines"]
     assert [(d["what"], d["due"], d["overdue"], d["late_by"]) for d in first] == [
-        ("suit", "2024-10-08", False, 0), ("judgment", "2024-10-12", True, 1)]
+        ("suit", "2024-10-08", False, 0),
+        ("judgment", "2024-10-12", True, 1),
+    ]
     assert [(r["case_no"], r["what"], r["due"], r["reported"], r["late_by"]) for r in late] == [
         ("(2024)甲0101行初5号", "裁判文书报备", "2024-10-12", "2024-10-14", 1),
         # received Wed 10-09: Thu, Fri and the adjusted Saturday 10-12 → due 10-12; late 10-14..10-18 = 5
@@ -65,14 +74,37 @@ def test_ledger_rows_match_judgments_by_normalised_case_number(db) -> None:
     from reports.cases import load_cases
 
     with db.session() as s:
-        s.add(Judgment(case_no="（2024）甲0101行初1号", doc_kind="judgment", procedure="first", outcome="agency_won",
-                       judgment_date=D(2024, 5, 1), loss_causes=[], defendants=["甲县人民政府"], plaintiffs=[],
-                       record={"text": ""}))
+        s.add(
+            Judgment(
+                case_no="（2024）甲0101行初1号",
+                doc_kind="judgment",
+                procedure="first",
+                outcome="agency_won",
+                judgment_date=D(2024, 5, 1),
+                loss_causes=[],
+                defendants=["甲县人民政府"],
+                plaintiffs=[],
+                record={"text": ""},
+            )
+        )
         s.flush()
-        r = import_ledger_rows(s, [
-            {"案号": "(2024)甲0101行初1号", "单位": "甲县人民政府", "收案日期": "2024/1/5", "结果": "胜诉"},
-            {"案号": "（2024）甲0101行初2号", "单位": "甲县人民政府", "收案日期": "2024年2月6日", "结果": ""},
-        ])
+        r = import_ledger_rows(
+            s,
+            [
+                {
+                    "案号": "(2024)甲0101行初1号",
+                    "单位": "甲县人民政府",
+                    "收案日期": "2024/1/5",
+                    "结果": "胜诉",
+                },
+                {
+                    "案号": "（2024）甲0101行初2号",
+                    "单位": "甲县人民政府",
+                    "收案日期": "2024年2月6日",
+                    "结果": "",
+                },
+            ],
+        )
         cases = load_cases(s)
     assert r == {"read": 2, "matched_judgments": 1, "matched_agencies": 0}
     assert len(cases) == 2  # the judgment, and the ledger case still waiting for its judgment
@@ -80,7 +112,15 @@ def test_ledger_rows_match_judgments_by_normalised_case_number(db) -> None:
     assert pending.outcome is None and pending.date == D(2024, 2, 6)
 
 
-@pytest.mark.parametrize(("text", "code"), [("败诉", "agency_lost"), ("驳回起诉", "dismissed"),
-                                            ("驳回诉讼请求", "agency_won"), ("原告撤诉", "withdrawn"), ("", None)])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("败诉", "agency_lost"),
+        ("驳回起诉", "dismissed"),
+        ("驳回诉讼请求", "agency_won"),
+        ("原告撤诉", "withdrawn"),
+        ("", None),
+    ],
+)
 def test_ledger_outcome_words(text: str, code: str | None) -> None:
     assert parse_outcome(text) == code

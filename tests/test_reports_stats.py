@@ -14,7 +14,7 @@ import datetime as dt
 import pytest
 
 from core.models import Judgment
-from reports import agencies as ag
+from registry import agencies as ag
 from reports.cases import JudgmentRow, build_cases, load_cases
 from reports.stats import (
     GroupBy,
@@ -23,33 +23,131 @@ from reports.stats import (
     StatsError,
     competition_ranks,
     compute,
-    stats_report,
 )
+from reports.caseindex import stats_report
 
 D = dt.date
-ZRZY, RS, CG, HK, GOV = "甲县自然资源局", "甲县人力资源和社会保障局", "甲县城关镇人民政府", "甲县河口乡人民政府", "甲县人民政府"
+ZRZY, RS, CG, HK, GOV = (
+    "甲县自然资源局",
+    "甲县人力资源和社会保障局",
+    "甲县城关镇人民政府",
+    "甲县河口乡人民政府",
+    "甲县人民政府",
+)
 
 # id, case_no, procedure, date, outcome, defendants, causes, head, cited, withdrawn_after_correction
 FIXTURE = [
-    (1, "（2024）甲0101行初1号", "first", D(2024, 2, 10), "agency_lost", ["甲县国土资源局"], ["procedure"], True, [], None),
+    (
+        1,
+        "（2024）甲0101行初1号",
+        "first",
+        D(2024, 2, 10),
+        "agency_lost",
+        ["甲县国土资源局"],
+        ["procedure"],
+        True,
+        [],
+        None,
+    ),
     (2, "（2024）甲0101行初2号", "first", D(2024, 1, 15), "agency_won", ["甲县人社局"], [], False, [], None),
-    (3, "(2024)甲01行终5号", "appeal", D(2024, 5, 20), "agency_lost", [RS], ["insufficient_evidence"], None,
-     ["（2024）甲0101行初2号"], None),
+    (
+        3,
+        "(2024)甲01行终5号",
+        "appeal",
+        D(2024, 5, 20),
+        "agency_lost",
+        [RS],
+        ["insufficient_evidence"],
+        None,
+        ["（2024）甲0101行初2号"],
+        None,
+    ),
     (4, "（2024）甲0101行初3号", "first", D(2024, 4, 3), "dismissed", [CG], [], None, [], None),
     (5, "（2024）甲0101行初4号", "first", D(2024, 4, 10), "withdrawn", [CG], [], None, [], True),
-    (6, "（2024）甲0101行初5号", "first", D(2024, 6, 30), "agency_lost", [HK], ["inaction", "procedure"], True, [], None),
-    (7, "（2024）甲0101行审9号", "enforcement_review", D(2024, 5, 1), "not_applicable", [ZRZY], [], None, [], None),
+    (
+        6,
+        "（2024）甲0101行初5号",
+        "first",
+        D(2024, 6, 30),
+        "agency_lost",
+        [HK],
+        ["inaction", "procedure"],
+        True,
+        [],
+        None,
+    ),
+    (
+        7,
+        "（2024）甲0101行审9号",
+        "enforcement_review",
+        D(2024, 5, 1),
+        "not_applicable",
+        [ZRZY],
+        [],
+        None,
+        [],
+        None,
+    ),
     (8, "（2024）甲0101行初6号", "first", D(2024, 5, 5), "agency_won", [ZRZY], [], True, [], None),
-    (9, "（2024）甲0101行初7号", "first", D(2024, 3, 1), "agency_lost", [ZRZY], ["law_application"], None, [], None),
-    (10, "（2024）甲01行终8号", "appeal", D(2024, 6, 10), "remanded", [ZRZY], [], None, ["（2024）甲0101行初7号"], None),
-    (11, "（2023）甲0101行初9号", "first", D(2023, 11, 11), "agency_lost", [CG], ["procedure"], None, [], None),
+    (
+        9,
+        "（2024）甲0101行初7号",
+        "first",
+        D(2024, 3, 1),
+        "agency_lost",
+        [ZRZY],
+        ["law_application"],
+        None,
+        [],
+        None,
+    ),
+    (
+        10,
+        "（2024）甲01行终8号",
+        "appeal",
+        D(2024, 6, 10),
+        "remanded",
+        [ZRZY],
+        [],
+        None,
+        ["（2024）甲0101行初7号"],
+        None,
+    ),
+    (
+        11,
+        "（2023）甲0101行初9号",
+        "first",
+        D(2023, 11, 11),
+        "agency_lost",
+        [CG],
+        ["procedure"],
+        None,
+        [],
+        None,
+    ),
     (12, "（2024）甲0101行初8号", "first", D(2024, 5, 15), "agency_won", [CG, GOV], [], True, [], None),
 ]
 
 
 def rows() -> list[JudgmentRow]:
-    return [JudgmentRow(i, cn, proc, "甲县人民法院", d, out, "penalty", "natural_resources", causes, defs, head, cited, wac)
-            for i, cn, proc, d, out, defs, causes, head, cited, wac in FIXTURE]
+    return [
+        JudgmentRow(
+            i,
+            cn,
+            proc,
+            "甲县人民法院",
+            d,
+            out,
+            "penalty",
+            "natural_resources",
+            causes,
+            defs,
+            head,
+            cited,
+            wac,
+        )
+        for i, cn, proc, d, out, defs, causes, head, cited, wac in FIXTURE
+    ]
 
 
 def registry(session) -> dict[str, int]:
@@ -57,20 +155,37 @@ def registry(session) -> dict[str, int]:
     for name, kind, aliases in (
         (ZRZY, ag.AgencyKind.department, [("甲县国土资源局", ag.AliasKind.former_name)]),
         (RS, ag.AgencyKind.department, [("甲县人社局", ag.AliasKind.abbreviation)]),
-        (CG, ag.AgencyKind.township, []), (HK, ag.AgencyKind.township, []), (GOV, ag.AgencyKind.government, []),
+        (CG, ag.AgencyKind.township, []),
+        (HK, ag.AgencyKind.township, []),
+        (GOV, ag.AgencyKind.government, []),
     ):
-        ids[name] = ag.add_agency(session, name, kind=kind, level=ag.AgencyLevel.county, parent=GOV, aliases=aliases).id
+        ids[name] = ag.add_agency(
+            session, name, kind=kind, level=ag.AgencyLevel.county, parent=GOV, aliases=aliases
+        ).id
     return ids
 
 
 def store(session) -> None:
     for i, cn, proc, d, out, defs, causes, head, cited, wac in FIXTURE:
-        session.add(Judgment(
-            id=i, case_no=cn, doc_kind="judgment", procedure=proc, court="甲县人民法院", judgment_date=d, outcome=out,
-            action_type="penalty", field="natural_resources", loss_causes=causes, defendants=defs, plaintiffs=["张三"],
-            agency_head_appeared=head, record={"text": "", "original_case_nos": cited},
-            classification={"outcome": out, "withdrawn_after_correction": wac},
-        ))
+        session.add(
+            Judgment(
+                id=i,
+                case_no=cn,
+                doc_kind="judgment",
+                procedure=proc,
+                court="甲县人民法院",
+                judgment_date=d,
+                outcome=out,
+                action_type="penalty",
+                field="natural_resources",
+                loss_causes=causes,
+                defendants=defs,
+                plaintiffs=["张三"],
+                agency_head_appeared=head,
+                record={"text": "", "original_case_nos": cited},
+                classification={"outcome": out, "withdrawn_after_correction": wac},
+            )
+        )
     session.flush()
 
 
@@ -89,8 +204,12 @@ def test_appeal_and_first_instance_are_one_case_with_the_outcome_in_effect() -> 
 def test_q2_totals_under_each_loss_rate_definition() -> None:
     cases = build_cases(rows())
     q2 = Period.parse("2024Q2")
-    expected = {"concluded": (2, 6, 0.3333), "merits": (2, 4, 0.5), "merits+corrected": (3, 5, 0.6),
-                "concluded+corrected": (3, 6, 0.5)}
+    expected = {
+        "concluded": (2, 6, 0.3333),
+        "merits": (2, 4, 0.5),
+        "merits+corrected": (3, 5, 0.6),
+        "concluded+corrected": (3, 6, 0.5),
+    }
     for code, (lost, base, rate) in expected.items():
         r = compute(cases, GroupBy.field, q2, LossRateDefinition.parse(code))
         t = r.totals
@@ -138,7 +257,10 @@ def test_restriction_to_one_agency_and_the_cause_breakdown(db) -> None:
     assert [row.label for row in mine.rows] == [CG]
     assert (mine.totals.cases, mine.totals.lost) == (3, 0)
     assert {row.label: (row.figures.lost, row.share_of_losses) for row in causes.rows} == {
-        "主要证据不足": (1, 0.5), "执法不作为": (1, 0.5), "违反法定程序": (1, 0.5)}
+        "主要证据不足": (1, 0.5),
+        "执法不作为": (1, 0.5),
+        "违反法定程序": (1, 0.5),
+    }
 
 
 def test_stats_on_the_store_match_the_pure_count(any_db) -> None:

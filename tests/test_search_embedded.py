@@ -14,14 +14,15 @@ from typer.testing import CliRunner
 from core.db import Database
 from core.models import Judgment
 from core.settings import Settings, load_settings
-from search import open_backend, reindex_from_db, to_index_doc
+from pipeline.corpus import store_corpus
+from pipeline.indexing import reindex_from_db
+from search import open_backend, to_index_doc
 from search.embedded import EmbeddedBackend
 from search.evaluation import (
     conformance_failures,
     load_corpus,
     quality_table,
     run_table,
-    store_corpus,
     summary,
 )
 
@@ -33,7 +34,9 @@ def corpus(corpus_dir: Path) -> tuple[dict, dict]:
 
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory: pytest.TempPathFactory, corpus: tuple[dict, dict]) -> Iterator[tuple]:
-    settings = load_settings(data_dir=tmp_path_factory.mktemp("search") / "data", database_url=None, es_url=None)
+    settings = load_settings(
+        data_dir=tmp_path_factory.mktemp("search") / "data", database_url=None, es_url=None
+    )
     db = Database(settings)
     corpus_of = store_corpus(db, *corpus)
     backend = open_backend(settings)
@@ -50,7 +53,9 @@ def test_both_engines_table_passes_on_the_embedded_engine(indexed: tuple, corpus
     assert conformance_failures(backend, corpus_of, *corpus) == []
 
 
-def test_quality_table_has_enough_real_queries_and_full_recall_on_labels(indexed: tuple, corpus: tuple) -> None:
+def test_quality_table_has_enough_real_queries_and_full_recall_on_labels(
+    indexed: tuple, corpus: tuple
+) -> None:
     _settings, _db, backend, corpus_of = indexed
     table = quality_table(*corpus)
     assert len(table) >= 40
@@ -62,7 +67,7 @@ def test_quality_table_has_enough_real_queries_and_full_recall_on_labels(indexed
 def test_quoted_phrase_matches_verbatim_whatever_the_segmenter_did(indexed: tuple, corpus: tuple) -> None:
     """GIVEN "法定程序" (jieba keeps 违反法定程序 as one word) WHEN searched THEN every judgment whose
     text contains it is found, and a phrase with punctuation only where the punctuation matches."""
-    from search.segment import fold
+    from core.segment import fold
 
     judgments = corpus[0]
     _s, _db, backend, corpus_of = indexed
@@ -122,7 +127,11 @@ def test_cli_search_json_and_syntax_error(indexed: tuple, monkeypatch: pytest.Mo
         assert set(data) == {"total", "hits", "facets"} and data["total"] >= 1
         assert {"id", "case_no", "title", "score", "snippet"} <= set(data["hits"][0])
         assert "<mark>强制拆除</mark>" in data["hits"][0]["snippet"]
-        assert data["facets"]["outcome"][0] == {"value": "agency_lost", "count": data["total"], "label": "败诉"}
+        assert data["facets"]["outcome"][0] == {
+            "value": "agency_lost",
+            "count": data["total"],
+            "label": "败诉",
+        }
         table = runner.invoke(app, ["search", "原因:违反法定程序", "--sort", "date"])
         assert table.exit_code == 0 and "违反法定程序" not in table.stderr
         bad = runner.invoke(app, ["search", '"强制拆除'])
@@ -144,7 +153,9 @@ def test_embedded_index_serves_a_postgresql_store(pg_settings: Settings, corpus:
         assert isinstance(backend, EmbeddedBackend)
         assert reindex_from_db(db, backend) == len(corpus_of)
         hits = backend.search("原因:违反法定程序", size=100).hits
-        assert {corpus_of[h.id] for h in hits} == {c for c, lab in corpus[1].items() if "procedure" in lab["loss_causes"]}
+        assert {corpus_of[h.id] for h in hits} == {
+            c for c, lab in corpus[1].items() if "procedure" in lab["loss_causes"]
+        }
     finally:
         db.dispose()
 
@@ -166,8 +177,9 @@ def test_paging_counts_facets_once_and_a_change_refreshes_them(indexed: tuple) -
         backend.index([doc])
 
 
-def test_a_writer_held_elsewhere_makes_index_wait_then_fail_clearly(indexed: tuple,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_writer_held_elsewhere_makes_index_wait_then_fail_clearly(
+    indexed: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """GIVEN another writer holds the index lock WHEN indexing THEN it waits, then raises BackendUnavailable
     (the pipeline records "not indexed"); searches meanwhile still answer."""
     import search.embedded as embedded

@@ -13,21 +13,25 @@ import pytest
 
 from core.db import Database
 from core.settings import load_settings
-from search import open_backend, reindex_from_db
+from pipeline.corpus import store_corpus
+from pipeline.indexing import reindex_from_db
+from search import open_backend
 from search.evaluation import (
     conformance_failures,
     load_corpus,
     quality_table,
     run_table,
-    store_corpus,
     summary,
 )
 
 ES_URL = os.environ.get("ANJIAN_ES_URL")
 
-live = pytest.mark.skipif(not ES_URL, reason="ELASTICSEARCH TESTS NOT RUN: set ANJIAN_ES_URL to a live Elasticsearch "
-                                             "8.x (e.g. `docker compose up -d elasticsearch`, "
-                                             "ANJIAN_ES_URL=http://127.0.0.1:9200)")
+live = pytest.mark.skipif(
+    not ES_URL,
+    reason="ELASTICSEARCH TESTS NOT RUN: set ANJIAN_ES_URL to a live Elasticsearch "
+    "8.x (e.g. `docker compose up -d elasticsearch`, "
+    "ANJIAN_ES_URL=http://127.0.0.1:9200)",
+)
 
 
 def test_unreachable_server_is_a_search_error_with_a_chinese_message() -> None:
@@ -46,8 +50,9 @@ def es_indexed(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> It
     from search.es import ElasticsearchBackend
 
     alias = f"anjian-test-{uuid.uuid4().hex[:8]}"
-    settings = load_settings(data_dir=tmp_path_factory.mktemp("es") / "data", database_url=None, es_url=ES_URL,
-                             es_index=alias)
+    settings = load_settings(
+        data_dir=tmp_path_factory.mktemp("es") / "data", database_url=None, es_url=ES_URL, es_index=alias
+    )
     db = Database(settings)
     judgments, labels = load_corpus(corpus_dir)
     corpus_of = store_corpus(db, judgments, labels)

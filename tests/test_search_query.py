@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from core.normalize import normalize_case_no
+from core.segment import fold, segment
 from search.errors import QuerySyntaxError
 from search.query import And, Match, Not, Or, QueryField, Range, Text, parse_query
-from search.segment import fold, normalise_case_no, segment
 
 F = QueryField
 
@@ -36,8 +37,10 @@ PARSES = [
     ("年份:2021..", Range(F.year, 2021, None)),
     ("日期:2021-01-01..2021-06-30", Range(F.date, "2021-01-01", "2021-06-30")),
     ("日期:2021年3月5日", Range(F.date, "2021-03-05", "2021-03-05")),
-    ("(法院:郑州 OR 法院:洛阳) 拆除",
-     And((Or((Match(F.court, "郑州"), Match(F.court, "洛阳"))), Text("拆除")))),
+    (
+        "(法院:郑州 OR 法院:洛阳) 拆除",
+        And((Or((Match(F.court, "郑州"), Match(F.court, "洛阳"))), Text("拆除"))),
+    ),
     ("-结果:胜诉", Not(Match(F.outcome, "agency_won"))),
     ("court:北京 outcome:agency_lost", And((Match(F.court, "北京"), Match(F.outcome, "agency_lost")))),
     ("", None),
@@ -97,10 +100,18 @@ def test_fold_keeps_length_so_offsets_stay_valid() -> None:
     assert fold("ＡＢＣ１２") == "abc12"
 
 
-@pytest.mark.parametrize("raw", ["(2019)豫0721行初15号", "（2019）豫0721行初15号", "〔2019〕豫0721行初15号",
-                                 "（２０１９）豫０７２１行初１５号", "( 2019 )豫0721行初15号"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "(2019)豫0721行初15号",
+        "（2019）豫0721行初15号",
+        "〔2019〕豫0721行初15号",
+        "（２０１９）豫０７２１行初１５号",
+        "( 2019 )豫0721行初15号",
+    ],
+)
 def test_case_numbers_normalise_to_one_form(raw: str) -> None:
-    assert normalise_case_no(raw) == "（2019）豫0721行初15号"
+    assert normalize_case_no(raw) == "（2019）豫0721行初15号"
 
 
 def test_elasticsearch_query_is_built_by_pure_functions() -> None:
@@ -117,8 +128,12 @@ def test_elasticsearch_query_is_built_by_pure_functions() -> None:
     assert inner["must_not"][0]["bool"]["must"][0]["match_phrase"]["body_chars"]["query"] == "征收"
     only_not = compile_query(parse_query("-结果:胜诉"))
     assert only_not["bool"]["must"] == [{"match_all": {}}]
-    assert compile_query(parse_query("罚"))["bool"]["must"][0] == {"prefix": {"body_chars": {"value": "罚", "boost": 0.2}}}
-    assert compile_query(parse_query(""), []) == {"bool": {"must": [{"match_all": {}}], "filter": [{"match_none": {}}]}}
+    assert compile_query(parse_query("罚"))["bool"]["must"][0] == {
+        "prefix": {"body_chars": {"value": "罚", "boost": 0.2}}
+    }
+    assert compile_query(parse_query(""), []) == {
+        "bool": {"must": [{"match_all": {}}], "filter": [{"match_none": {}}]}
+    }
 
 
 # Synonyms and abbreviations (search/synonyms.txt), expanded by the shared query builder for both engines.
@@ -130,9 +145,20 @@ SYNONYM_PARSES = [
     ("人社局", Or((Text("人社局"), Text("人力资源和社会保障局"), Text("人力资源社会保障局")))),
     ("国土局", Or((Text("国土局"), Text("国土资源局"), Text("自然资源局"), Text("自然资源和规划局")))),
     # inside a longer word, a term of three or more characters is replaced
-    ("承德市人社局", Or((Text("承德市人社局"), Text("承德市人力资源和社会保障局"), Text("承德市人力资源社会保障局")))),
-    ("被告:人社局", Or((Match(F.defendant, "人社局"), Match(F.defendant, "人力资源和社会保障局"),
-                       Match(F.defendant, "人力资源社会保障局")))),
+    (
+        "承德市人社局",
+        Or((Text("承德市人社局"), Text("承德市人力资源和社会保障局"), Text("承德市人力资源社会保障局"))),
+    ),
+    (
+        "被告:人社局",
+        Or(
+            (
+                Match(F.defendant, "人社局"),
+                Match(F.defendant, "人力资源和社会保障局"),
+                Match(F.defendant, "人力资源社会保障局"),
+            )
+        ),
+    ),
     ("-强拆", Not(Or((Text("强拆"), Text("强制拆除"))))),
     # quoted phrases and quoted values stay verbatim
     ('"强拆"', Text("强拆", quoted=True)),
@@ -157,7 +183,12 @@ def test_synonym_data_is_a_small_list_of_groups_and_highlights_every_variant() -
     assert 20 <= len(data) <= 45 and all(len(g) >= 2 for g in data)
     assert ("强拆", "强制拆除") in data
     assert parse_groups("# 注释\n甲 乙，丙 # 说明\n孤词\n") == [("甲", "乙", "丙")]
-    assert parse_query("人社局 工伤").highlight_terms() == ["人社局", "人力资源和社会保障局", "人力资源社会保障局", "工伤"]
+    assert parse_query("人社局 工伤").highlight_terms() == [
+        "人社局",
+        "人力资源和社会保障局",
+        "人力资源社会保障局",
+        "工伤",
+    ]
 
 
 def test_both_compilers_search_every_synonym_and_a_quoted_phrase_alone() -> None:

@@ -21,7 +21,13 @@ MACHINE = {
     "loss_causes": [
         {
             "cause": "procedure",
-            "evidence": [{"text": "被告在作出处罚决定前未告知原告陈述、申辩的权利，违反法定程序。", "start": 10, "end": 40}],
+            "evidence": [
+                {
+                    "text": "被告在作出处罚决定前未告知原告陈述、申辩的权利，违反法定程序。",
+                    "start": 10,
+                    "end": 40,
+                }
+            ],
             "strength": 0.9,
             "probability": None,
             "source": "rule",
@@ -37,7 +43,12 @@ def _judgment(s) -> Judgment:  # type: ignore[no-untyped-def]
     j = Judgment(
         case_no="（2019）豫0721行初15号",
         doc_kind="judgment",
-        record={"text": "…", "defendants": ["某县公安局"], "plaintiffs": ["张某"], "agency_head_appeared": None},
+        record={
+            "text": "…",
+            "defendants": ["某县公安局"],
+            "plaintiffs": ["张某"],
+            "agency_head_appeared": None,
+        },
         classification=MACHINE,
         loss_causes=[],
         defendants=[],
@@ -52,7 +63,12 @@ def _judgment(s) -> Judgment:  # type: ignore[no-untyped-def]
 def test_machine_tags_are_denormalised(any_db: Database) -> None:
     with any_db.session() as s:
         j = _judgment(s)
-        assert (j.outcome, j.loss_causes, j.action_type, j.field) == ("agency_lost", ["procedure"], "penalty", "public_security")
+        assert (j.outcome, j.loss_causes, j.action_type, j.field) == (
+            "agency_lost",
+            ["procedure"],
+            "penalty",
+            "public_security",
+        )
         assert j.defendants == ["某县公安局"]
 
 
@@ -61,7 +77,14 @@ def test_reviewer_correction_wins_and_keeps_who_and_why(any_db: Database) -> Non
     THEN the effective tags are the reviewer's, the kept cause keeps its evidence, and who/why are stored."""
     with any_db.session() as s:
         j = _judgment(s)
-        add_correction(s, j.id, "loss_causes", ["procedure", "适用法律错误"], user="李科长", reason="判决第三段亦认定适用法律错误")
+        add_correction(
+            s,
+            j.id,
+            "loss_causes",
+            ["procedure", "适用法律错误"],
+            user="李科长",
+            reason="判决第三段亦认定适用法律错误",
+        )
         add_correction(s, j.id, "field", "市场监管", user="李科长")
         jid = j.id
     with any_db.session() as s:

@@ -8,10 +8,10 @@ import pytest
 
 from classify import load_model_for
 from core.db import Database
-from core.pipeline import Pipeline
 from core.settings import Settings
 from core.store import add_correction
-from core.training import TrainingUnavailable, train_from_store
+from pipeline.process import Pipeline
+from pipeline.training import TrainingUnavailable, train_from_store
 from workers.tasks import WorkerContext, retrain
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -45,6 +45,8 @@ def test_training_adds_corrections_to_the_corpus(db: Database, settings: Setting
     assert load_model_for(settings).version == done["version"]
 
 
-def test_the_model_is_written_only_into_the_models_folder(settings: Settings, corpus_dir: Path, tmp_path: Path) -> None:
+def test_the_model_is_written_only_into_the_models_folder(
+    settings: Settings, corpus_dir: Path, tmp_path: Path
+) -> None:
     with pytest.raises(TrainingUnavailable):
         train_from_store(None, settings, corpus_dir, from_pdf=False, target=tmp_path / "elsewhere.json")

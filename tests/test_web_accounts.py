@@ -21,8 +21,8 @@ from sqlalchemy import select
 from test_web_support import login
 
 from api.app import create_app
-from api.models import AuditEntry, User
 from core.db import Database
+from core.models import AuditEntry, User
 from core.settings import Settings, load_settings
 
 
@@ -93,8 +93,11 @@ def test_session_cookie_flags(tmp_path: Path, https_only: bool) -> None:
     app = create_app(make_settings(tmp_path, admin_password="cookie-test-pw", session_https_only=https_only))
     c = TestClient(app, base_url="https://testserver" if https_only else "http://testserver")
     token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)  # type: ignore[union-attr]
-    r = c.post("/login", data={"username": "admin", "password": "cookie-test-pw", "csrf_token": token},
-               follow_redirects=False)
+    r = c.post(
+        "/login",
+        data={"username": "admin", "password": "cookie-test-pw", "csrf_token": token},
+        follow_redirects=False,
+    )
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
     assert ("secure" in cookie) is https_only
@@ -107,7 +110,9 @@ def test_failed_logins_are_audited(tmp_path: Path) -> None:
     r = c.post("/login", data={"username": "admin", "password": "wrong-password", "csrf_token": token})
     assert r.status_code == 401 and "用户名或密码不正确" in r.text
     with app.state.db.session() as s:
-        assert [e.username for e in s.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed"))] == ["admin"]
+        assert [
+            e.username for e in s.scalars(select(AuditEntry).where(AuditEntry.action == "login_failed"))
+        ] == ["admin"]
 
 
 @pytest.fixture
@@ -138,7 +143,9 @@ def test_user_and_token_commands(tmp_path: Path, run_cli) -> None:  # type: igno
     assert r.exit_code == 1 and "至少 8 个字符" in r.stderr
     r = run_cli("user", "add", "li", "--role", "agency", "--password-stdin", stdin="li-password-1\n")
     assert r.exit_code == 1 and "--agency" in r.stderr
-    r = run_cli("user", "add", "li", "--role", "agency", "--agency", "77", "--password-stdin", stdin="li-password-1\n")
+    r = run_cli(
+        "user", "add", "li", "--role", "agency", "--agency", "77", "--password-stdin", stdin="li-password-1\n"
+    )
     assert r.exit_code == 1 and "单位名录中没有编号为“77”的单位" in r.stderr
     r = run_cli("user", "passwd", "zhang", "--password-stdin", stdin="new-password-2\n")
     assert r.exit_code == 0, r.output
@@ -147,16 +154,26 @@ def test_user_and_token_commands(tmp_path: Path, run_cli) -> None:  # type: igno
     token = r.stdout.strip()
     app = create_app(make_settings(tmp_path))
     me = TestClient(app).get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).json()
-    assert me == {"username": "zhang", "role": "viewer", "role_zh": "只读用户", "agency_id": None, "active": True}
+    assert me == {
+        "username": "zhang",
+        "role": "viewer",
+        "role_zh": "只读用户",
+        "agency_id": None,
+        "active": True,
+    }
     login(TestClient(app), "zhang", "new-password-2")
     listing = run_cli("user", "list")
     assert "zhang" in listing.stdout and "只读用户" in listing.stdout
     r = run_cli("user", "disable", "zhang")
     assert r.exit_code == 0 and "已停用账号 zhang" in r.stdout
-    assert TestClient(app).get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert (
+        TestClient(app).get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    )
     assert "停用" in run_cli("user", "list").stdout
     assert run_cli("user", "enable", "zhang").exit_code == 0
-    assert TestClient(app).get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert (
+        TestClient(app).get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    )
     assert run_cli("user", "disable", "nobody").exit_code == 1
 
 
@@ -165,8 +182,13 @@ def test_serve_starts_without_keyboard_and_answers_healthz(tmp_path: Path) -> No
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, "ANJIAN_DATA_DIR": str(tmp_path / "data")}
-    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "serve", "--port", str(port)], env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -189,8 +211,11 @@ def test_accounts_and_audit_on_postgresql(pg_settings: Settings) -> None:
     app = create_app(settings)
     c = TestClient(app)
     csrf = login(c, "admin", "postgres-admin-pw")
-    r = c.post("/api/users", json={"username": "wang", "password": "wang-password", "role": "viewer"},
-               headers={"X-CSRF-Token": csrf})
+    r = c.post(
+        "/api/users",
+        json={"username": "wang", "password": "wang-password", "role": "viewer"},
+        headers={"X-CSRF-Token": csrf},
+    )
     assert r.status_code == 201, r.text
     with app.state.db.session() as s:
         entries = {(e.action, e.username) for e in s.scalars(select(AuditEntry))}
@@ -203,10 +228,21 @@ def test_login_never_redirects_off_site_and_pages_carry_security_headers(tmp_pat
     c = TestClient(app)
     page = c.get("/login")
     assert "script-src 'self'" in page.headers["content-security-policy"]
-    assert page.headers["x-frame-options"] == "SAMEORIGIN" and page.headers["x-content-type-options"] == "nosniff"
+    assert (
+        page.headers["x-frame-options"] == "SAMEORIGIN"
+        and page.headers["x-content-type-options"] == "nosniff"
+    )
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-    r = c.post("/login", data={"username": "admin", "password": "redirect-test-pw", "csrf_token": token,
-                               "next": "//evil.example/steal"}, follow_redirects=False)
+    r = c.post(
+        "/login",
+        data={
+            "username": "admin",
+            "password": "redirect-test-pw",
+            "csrf_token": token,
+            "next": "//evil.example/steal",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/search"
     # the session is renewed at login: the pre-login CSRF token no longer works
     r = c.post("/api/collections/basket", json={"add": []}, headers={"X-CSRF-Token": token})
@@ -219,7 +255,7 @@ def test_admin_manages_users_on_the_users_page_with_csrf_and_audit(tmp_path: Pat
     user's session and API token stop working), every change is in the audit log under the administrator's
     name, and nobody else can reach the page."""
     from api.services.accounts import create_token
-    from reports.agencies import add_agency
+    from registry.agencies import add_agency
 
     app = create_app(make_settings(tmp_path, admin_password="admin-users-page"))
     with app.state.db.session() as s:
@@ -235,8 +271,11 @@ def test_admin_manages_users_on_the_users_page_with_csrf_and_audit(tmp_path: Pat
     def can_login(username: str, password: str) -> bool:
         c = TestClient(app)
         token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)  # type: ignore[union-attr]
-        r = c.post("/login", data={"username": username, "password": password, "csrf_token": token},
-                   follow_redirects=False)
+        r = c.post(
+            "/login",
+            data={"username": username, "password": password, "csrf_token": token},
+            follow_redirects=False,
+        )
         return r.status_code == 303
 
     def post(url: str, **data: str) -> str:
@@ -245,17 +284,32 @@ def test_admin_manages_users_on_the_users_page_with_csrf_and_audit(tmp_path: Pat
         return admin.get("/admin/users").text
 
     # without the form's CSRF token: refused
-    r = admin.post("/admin/users", data={"username": "li", "role": "analyst", "password": "x" * 12, "password2": "x" * 12})
+    r = admin.post(
+        "/admin/users",
+        data={"username": "li", "role": "analyst", "password": "x" * 12, "password2": "x" * 12},
+    )
     assert r.status_code == 403
-    assert "两次输入的密码不一致" in post("/admin/users", username="li", role="analyst", password="li-password-1",
-                                       password2="li-password-2")
-    assert "单位用户必须指定所属单位" in post("/admin/users", username="zhao", role="agency", password="zhao-password",
-                                         password2="zhao-password")
-    assert "已创建账号“zhao”（单位用户）" in post("/admin/users", username="zhao", role="agency", password="zhao-password",
-                                             password2="zhao-password", agency_id=str(agency_id))
-    text = post("/admin/users", username="li", role="analyst", password="li-password-1", password2="li-password-1")
+    assert "两次输入的密码不一致" in post(
+        "/admin/users", username="li", role="analyst", password="li-password-1", password2="li-password-2"
+    )
+    assert "单位用户必须指定所属单位" in post(
+        "/admin/users", username="zhao", role="agency", password="zhao-password", password2="zhao-password"
+    )
+    assert "已创建账号“zhao”（单位用户）" in post(
+        "/admin/users",
+        username="zhao",
+        role="agency",
+        password="zhao-password",
+        password2="zhao-password",
+        agency_id=str(agency_id),
+    )
+    text = post(
+        "/admin/users", username="li", role="analyst", password="li-password-1", password2="li-password-1"
+    )
     assert "已创建账号“li”（分析员）" in text
-    assert "已存在" in post("/admin/users", username="li", role="viewer", password="li-password-9", password2="li-password-9")
+    assert "已存在" in post(
+        "/admin/users", username="li", role="viewer", password="li-password-9", password2="li-password-9"
+    )
     with app.state.db.session() as s:
         zhao = s.scalar(select(User).where(User.username == "zhao"))
         assert zhao is not None and zhao.role == "agency" and zhao.agency_id == str(agency_id)
@@ -265,8 +319,19 @@ def test_admin_manages_users_on_the_users_page_with_csrf_and_audit(tmp_path: Pat
     # nobody but an administrator reaches the page or its forms
     assert li.get("/admin/users").status_code == 403
     assert 'href="/admin/users"' not in li.get("/search").text
-    assert li.post("/admin/users", data={"csrf_token": li_csrf, "username": "x1", "role": "admin", "password": "p" * 12,
-                                         "password2": "p" * 12}).status_code == 403
+    assert (
+        li.post(
+            "/admin/users",
+            data={
+                "csrf_token": li_csrf,
+                "username": "x1",
+                "role": "admin",
+                "password": "p" * 12,
+                "password2": "p" * 12,
+            },
+        ).status_code
+        == 403
+    )
     # reset a password: the old one stops working
     assert "已重置“li”的密码" in post("/admin/users/li/password", password="li-new-password")
     assert "密码至少" in post("/admin/users/li/password", password="short")
@@ -276,7 +341,9 @@ def test_admin_manages_users_on_the_users_page_with_csrf_and_audit(tmp_path: Pat
     # disable: the open session, the API token and a new login all fail; the administrator cannot disable themselves
     assert "已停用账号“li”" in post("/admin/users/li/active", active="0")
     assert li.get("/api/auth/me").status_code == 401
-    assert TestClient(app).get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert (
+        TestClient(app).get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    )
     assert not can_login("li", "li-new-password")
     assert "不能停用自己" in post("/admin/users/admin/active", active="0")
     # …and the JSON API does the same for scripts: re-enable
@@ -284,9 +351,16 @@ def test_admin_manages_users_on_the_users_page_with_csrf_and_audit(tmp_path: Pat
     assert r.status_code == 200 and r.json()["active"] is True
     assert can_login("li", "li-new-password")
     with app.state.db.session() as s:
-        entries = [(e.action, e.username, e.target) for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))]
-    for expected in (("user_add", "admin", "zhao"), ("user_add", "admin", "li"), ("user_passwd", "admin", "li"),
-                     ("user_disable", "admin", "li"), ("user_enable", "admin", "li")):
+        entries = [
+            (e.action, e.username, e.target) for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        ]
+    for expected in (
+        ("user_add", "admin", "zhao"),
+        ("user_add", "admin", "li"),
+        ("user_passwd", "admin", "li"),
+        ("user_disable", "admin", "li"),
+        ("user_enable", "admin", "li"),
+    ):
         assert expected in entries
     audit_page = admin.get("/admin/audit").text
     assert "停用账号" in audit_page and "重置密码" in audit_page and "新增账号" in audit_page

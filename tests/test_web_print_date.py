@@ -9,7 +9,9 @@ from ingest.parse import parse_text
 from ingest.read import read_document
 
 
-def test_masked_signature_date_falls_back_to_the_print_header(corpus_dir: Path, corpus_judgments: dict) -> None:
+def test_masked_signature_date_falls_back_to_the_print_header(
+    corpus_dir: Path, corpus_judgments: dict
+) -> None:
     """GIVEN a 裁判文书网 print-out (simu-004) whose signature block reads ××××年××月××日
     WHEN it is read and parsed THEN the page header's 发布日期 dates it, marked as web metadata,
     while the body text keeps no trace of the header."""

@@ -1,5 +1,5 @@
 """Shared helpers of the web tests (no tests here): a small store of real corpus judgments, ingested from
-their text PDFs through core.pipeline, with the corpus labels applied as the machine's classification so
+their text PDFs through pipeline.process, with the corpus labels applied as the machine's classification so
 that outcomes, loss causes and evidence offsets are known; accounts; a signed-in TestClient.
 """
 
@@ -18,9 +18,9 @@ from fastapi.testclient import TestClient
 
 from core.db import Database
 from core.models import Judgment
-from core.pipeline import Pipeline
 from core.settings import Settings, load_settings
 from core.store import refresh_judgment
+from pipeline.process import Pipeline
 
 # Two cases of 承德市人社局 (a loss and a withdrawal; in the withdrawal 隆化县财政局 is a third party), cases of
 # three other agencies, and an enforcement review applied for by 枣庄市市中区自然资源局 (an applicant only).
@@ -47,9 +47,23 @@ def classification_from_label(label: dict[str, Any], text: str) -> dict[str, Any
         quote = label["cause_evidence"].get(code) or ""
         start = text.find(quote) if quote else -1
         evidence = [{"text": quote, "start": start, "end": start + len(quote)}] if start >= 0 else []
-        causes.append({"cause": code, "evidence": evidence, "strength": 1.0, "probability": None, "source": "rule", "rules": []})
-    return {"outcome": label["outcome"], "ruling_forms": label["ruling_forms"], "loss_causes": causes,
-            "action_type": label["action_type"], "field": label["field"]}
+        causes.append(
+            {
+                "cause": code,
+                "evidence": evidence,
+                "strength": 1.0,
+                "probability": None,
+                "source": "rule",
+                "rules": [],
+            }
+        )
+    return {
+        "outcome": label["outcome"],
+        "ruling_forms": label["ruling_forms"],
+        "loss_causes": causes,
+        "action_type": label["action_type"],
+        "field": label["field"],
+    }
 
 
 _TEMPLATE: dict[str, Any] = {}
@@ -58,7 +72,9 @@ _TEMPLATE: dict[str, Any] = {}
 def build_store(data_dir: Path, corpus_dir: Path, **overrides: Any) -> WebStore:
     """A store in data_dir: the first call of the test run ingests the judgments into a template directory,
     later calls copy it (every test module still gets its own database, originals and index)."""
-    labels = {r["id"]: r for r in map(json.loads, (corpus_dir / "labels.jsonl").read_text("utf-8").splitlines())}
+    labels = {
+        r["id"]: r for r in map(json.loads, (corpus_dir / "labels.jsonl").read_text("utf-8").splitlines())
+    }
     if "dir" not in _TEMPLATE:
         root = Path(tempfile.mkdtemp(prefix="anjian-web-template-"))
         atexit.register(shutil.rmtree, root, ignore_errors=True)
@@ -68,8 +84,13 @@ def build_store(data_dir: Path, corpus_dir: Path, **overrides: Any) -> WebStore:
         _TEMPLATE.update({"dir": template, "ids": built.ids, "agency_ids": built.agency_ids})
     shutil.copytree(_TEMPLATE["dir"], data_dir, dirs_exist_ok=True)
     settings = load_settings(data_dir=data_dir, database_url=None, es_url=None, broker_url=None, **overrides)
-    return WebStore(settings, Database(settings), ids=dict(_TEMPLATE["ids"]), labels=labels,
-                    agency_ids=dict(_TEMPLATE["agency_ids"]))
+    return WebStore(
+        settings,
+        Database(settings),
+        ids=dict(_TEMPLATE["ids"]),
+        labels=labels,
+        agency_ids=dict(_TEMPLATE["agency_ids"]),
+    )
 
 
 def _ingest(data_dir: Path, corpus_dir: Path, labels: dict[str, dict[str, Any]]) -> WebStore:
@@ -88,7 +109,7 @@ def _ingest(data_dir: Path, corpus_dir: Path, labels: dict[str, dict[str, Any]])
             j.classification = classification_from_label(labels[cid], j.record["text"])
             refresh_judgment(j)
     pipeline.index_judgments(list(store.ids.values()))
-    from reports import agencies
+    from registry import agencies
 
     with db.session() as s:
         for name in (AGENCY_A, AGENCY_B, AGENCY_APPLICANT, AGENCY_THIRD_PARTY):
@@ -113,16 +134,25 @@ def csrf_of(html: str) -> str:
 def login(client: TestClient, username: str, password: str = PASSWORD) -> str:
     """Sign in through the login form; returns the session's CSRF token for later unsafe requests."""
     token = csrf_of(client.get("/login").text)
-    r = client.post("/login", data={"username": username, "password": password, "csrf_token": token, "next": "/search"},
-                    follow_redirects=False)
+    r = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token, "next": "/search"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
     return csrf_of(client.get("/search").text)
 
 
 # -- a live server and a real browser (tests/test_browser.py, tests/test_a11y.py) ----------------------
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 
 
@@ -147,7 +177,9 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         app = create_app(store.settings, db=store.db, background_worker=background_worker)
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> LiveServer:

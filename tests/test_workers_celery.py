@@ -18,10 +18,10 @@ import pytest
 from sqlalchemy import func, select
 
 from core.db import Database
-from core.models import Document, Judgment
+from core.models import Document, Job, Judgment
 from core.settings import Settings
-from workers import batch_status, submit_files
-from workers.models import Job
+from workers.dispatch import submit_files
+from workers.jobs import batch_status
 
 pytestmark = pytest.mark.redis
 
@@ -69,9 +69,25 @@ class Worker:
     def __init__(self, env: dict[str, str], name: str, log: Path, queues: str = "default,ocr"):
         self.log = log.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "worker", "-Q", queues, "-c", "2", "-n", f"{name}@%h",
-             "-l", "WARNING"],
-            env=env, cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "cli.main",
+                "worker",
+                "-Q",
+                queues,
+                "-c",
+                "2",
+                "-n",
+                f"{name}@%h",
+                "-l",
+                "WARNING",
+            ],
+            env=env,
+            cwd=REPO,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
@@ -152,7 +168,9 @@ def test_batch_survives_a_killed_worker_and_a_poison_file(stack, corpus_dir: Pat
         assert s.scalar(select(func.count()).select_from(Job).where(Job.attempts > 1)) >= 1  # someone resumed
 
 
-def test_a_file_that_runs_too_long_fails_alone_with_its_reason(stack, corpus_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_that_runs_too_long_fails_alone_with_its_reason(
+    stack, corpus_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     """GIVEN an OCR worker whose time limit is shorter than one scan takes, and a default worker WHEN a scan
     and 3 text PDFs are submitted THEN the scan fails with reason timeout, and the text PDFs are stored."""
     settings, db, env = stack
@@ -168,7 +186,9 @@ def test_a_file_that_runs_too_long_fails_alone_with_its_reason(stack, corpus_dir
         default.kill(signal.SIGTERM)
     assert final["finished"], (final["counts"], (tmp_path / "ocr.log").read_text()[-3000:])
     by_name = {f["filename"]: f for f in final["files"]}
-    assert (by_name[scan.name]["state"], by_name[scan.name]["reason"]) == ("failed", "timeout"), by_name[scan.name]
+    assert (by_name[scan.name]["state"], by_name[scan.name]["reason"]) == ("failed", "timeout"), by_name[
+        scan.name
+    ]
     assert "超时" in by_name[scan.name]["message"]
     assert all(by_name[p.name]["status"] == "stored" for p in texts)
 

@@ -17,12 +17,12 @@ import pytest
 from sqlalchemy import func, select, update
 
 from core.db import Database
-from core.models import Document, Judgment
+from core.models import Document, Job, Judgment
 from core.settings import Settings
-from workers import batch_status, submit_files
 from workers import jobs as jobs_mod
+from workers.dispatch import submit_files
 from workers.embedded import EmbeddedRunner, start_embedded
-from workers.models import Job
+from workers.jobs import batch_status
 from workers.tasks import TransientJobError, WorkerContext, run_ingest_job
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,7 +40,9 @@ def _ctx(db: Database, settings: Settings, **w: object) -> WorkerContext:
     return WorkerContext(settings.model_copy(update=w), db)
 
 
-def test_upload_returns_at_once_with_every_file_queued(db: Database, settings: Settings, corpus_dir: Path) -> None:
+def test_upload_returns_at_once_with_every_file_queued(
+    db: Database, settings: Settings, corpus_dir: Path
+) -> None:
     """GIVEN 4 text PDFs and a scan WHEN submitted THEN the call returns quickly, each original is kept,
     every file is a queued job, and only the scan is routed to the OCR queue."""
     scan = sorted((corpus_dir / "pdf" / "scan").glob("*.pdf"))[0]
@@ -59,7 +61,9 @@ def test_upload_returns_at_once_with_every_file_queued(db: Database, settings: S
             assert (settings.originals_dir / j.stored_path).read_bytes() == p.read_bytes()
 
 
-def test_runner_ingests_a_batch_with_a_hostile_file(db: Database, settings: Settings, corpus_dir: Path) -> None:
+def test_runner_ingests_a_batch_with_a_hostile_file(
+    db: Database, settings: Settings, corpus_dir: Path
+) -> None:
     """GIVEN 4 real judgments and a truncated PDF WHEN the in-process runner works THEN the judgments are
     stored once each, the hostile file is done-and-rejected with its reason, and nothing is left running."""
     paths = [*_text_pdfs(corpus_dir, 4), corpus_dir / "bad" / "truncated.pdf"]
@@ -94,8 +98,14 @@ def test_restart_resumes_work_of_a_killed_process(settings: Settings, corpus_dir
     env = {**os.environ, "ANJIAN_DATA_DIR": str(settings.data_dir), "OMP_THREAD_LIMIT": "1"}
     env.pop("ANJIAN_DATABASE_URL", None)
     env.pop("ANJIAN_BROKER_URL", None)
-    proc = subprocess.Popen([sys.executable, "-m", "cli.main", "worker"], env=env, cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "worker"],
+        env=env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -123,7 +133,9 @@ def test_restart_resumes_work_of_a_killed_process(settings: Settings, corpus_dir
     db.dispose()
 
 
-def test_a_file_that_keeps_killing_workers_fails_alone(db: Database, settings: Settings, corpus_dir: Path) -> None:
+def test_a_file_that_keeps_killing_workers_fails_alone(
+    db: Database, settings: Settings, corpus_dir: Path
+) -> None:
     """GIVEN a job whose workers died (lease expired) max_attempts times WHEN it is claimed again THEN it is
     recorded as failed with reason worker_lost instead of being retried forever; its neighbour is ingested."""
     paths = _text_pdfs(corpus_dir, 2)
@@ -151,7 +163,9 @@ def test_missing_original_is_a_recorded_failure(db: Database, settings: Settings
     assert after["state"] == "failed" and "原件" in after["message"]
 
 
-def test_transient_error_puts_the_job_back_with_backoff(db: Database, settings: Settings, corpus_dir: Path) -> None:
+def test_transient_error_puts_the_job_back_with_backoff(
+    db: Database, settings: Settings, corpus_dir: Path
+) -> None:
     """GIVEN the store is briefly unreachable during ingestion WHEN the task runs THEN the job is queued
     again, not before the backoff delay, and a later run stores the file once."""
     from sqlalchemy.exc import OperationalError
@@ -196,15 +210,18 @@ def test_only_one_worker_can_claim_a_job(any_db: Database, any_settings: Setting
     assert batch_status(any_db, batch_id)["counts"]["done"] == 1
 
 
-def test_runner_until_idle_is_what_submit_wait_uses(db: Database, settings: Settings, corpus_dir: Path) -> None:
+def test_runner_until_idle_is_what_submit_wait_uses(
+    db: Database, settings: Settings, corpus_dir: Path
+) -> None:
     batch_id = submit_files(db, settings, [("empty.pdf", b""), ("blank.txt", b"   ")])
     assert EmbeddedRunner(_ctx(db, settings), maintenance=False).run_until_idle(timeout=60)
     status = batch_status(db, batch_id)
     assert status["finished"] and {f["reason"] for f in status["files"]} == {"empty"}
 
 
-def test_submit_wait_jobs_and_batch_commands(settings: Settings, corpus_dir: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_submit_wait_jobs_and_batch_commands(
+    settings: Settings, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``anjian submit --wait`` on the embedded default processes the files in-process and reports each."""
     import json
 
@@ -223,11 +240,14 @@ def test_submit_wait_jobs_and_batch_commands(settings: Settings, corpus_dir: Pat
     try:
         done = runner.invoke(app, ["submit", *files, "--wait", "--json", "--user", "李四"])
         assert done.exit_code == 0, done.output
-        status = json.loads(done.stdout[done.stdout.index("{"):])
+        status = json.loads(done.stdout[done.stdout.index("{") :])
         assert status["counts"]["done"] == 2 and status["user"] == "李四"
-        assert [(f["status"], f["reason"]) for f in status["files"]] == [("stored", None), ("rejected", "encrypted")]
+        assert [(f["status"], f["reason"]) for f in status["files"]] == [
+            ("stored", None),
+            ("rejected", "encrypted"),
+        ]
         listed = runner.invoke(app, ["jobs", "--json"])
-        assert json.loads(listed.stdout[listed.stdout.index("["):])[0]["counts"]["done"] == 2
+        assert json.loads(listed.stdout[listed.stdout.index("[") :])[0]["counts"]["done"] == 2
         shown = runner.invoke(app, ["batch", str(status["id"])], env={"COLUMNS": "200"})
         assert "已完成" in shown.stdout and "encrypted" in shown.stdout
         missing = runner.invoke(app, ["batch", "999"])
@@ -238,17 +258,20 @@ def test_submit_wait_jobs_and_batch_commands(settings: Settings, corpus_dir: Pat
         context.database.cache_clear()
 
 
-def test_worker_killed_after_storing_does_not_store_twice(db: Database, settings: Settings, corpus_dir: Path) -> None:
+def test_worker_killed_after_storing_does_not_store_twice(
+    db: Database, settings: Settings, corpus_dir: Path
+) -> None:
     """GIVEN a worker that stored the judgment and died before marking its job done WHEN the job is swept
     and run again THEN the earlier document is the result: one document, one judgment."""
-    from core.pipeline import Pipeline
+    from pipeline.process import Pipeline
 
     batch_id = submit_files(db, settings, _files(_text_pdfs(corpus_dir, 1)))
     job_id = batch_status(db, batch_id)["files"][0]["job_id"]
     claimed = jobs_mod.claim(db, job_id, "doomed", lease_s=-1)
     assert claimed is not None
     first = Pipeline(db, settings, index=False).ingest_path(
-        settings.originals_dir / claimed.stored_path, filename=claimed.filename, ingest_key=f"job-{job_id}")
+        settings.originals_dir / claimed.stored_path, filename=claimed.filename, ingest_key=f"job-{job_id}"
+    )
     assert jobs_mod.sweep(db) == [job_id]  # lease expired
     again = run_ingest_job(_ctx(db, settings), job_id)
     assert again is not None and again["document_id"] == first.document_id

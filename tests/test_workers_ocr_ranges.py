@@ -9,11 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from core.db import Database
-from core.models import Document, Judgment
+from core.models import Document, Job, Judgment, OcrPageRow
 from core.settings import Settings
 from workers import jobs as jobs_mod
-from workers import submit_files
-from workers.models import Job, OcrPageRow
+from workers.dispatch import submit_files
 from workers.ocr_ranges import page_from_json, page_to_json, plan_ranges
 from workers.tasks import WorkerContext, ocr_page_range, run_ingest_job
 
@@ -127,7 +126,9 @@ def test_page_json_round_trip() -> None:
 
 @pytest.mark.redis
 @pytest.mark.ocr
-def test_celery_ocr_workers_share_a_long_scan(pg_settings: Settings, tmp_path: Path, corpus_dir: Path) -> None:
+def test_celery_ocr_workers_share_a_long_scan(
+    pg_settings: Settings, tmp_path: Path, corpus_dir: Path
+) -> None:
     """GIVEN a real Celery worker with two OCR processes on Redis and PostgreSQL WHEN a 5-page scan is
     uploaded with ranges of 2 pages THEN the range tasks run on the ocr queue beside the ingest job, the
     file is stored once, and each page is recognised and stored once."""
@@ -144,14 +145,36 @@ def test_celery_ocr_workers_share_a_long_scan(pg_settings: Settings, tmp_path: P
     client.flushdb()
     settings = pg_settings.model_copy(update={"broker_url": url})
     db = Database(settings)
-    env = {**os.environ, "ANJIAN_DATA_DIR": str(settings.data_dir), "ANJIAN_DATABASE_URL": str(settings.database_url),
-           "ANJIAN_BROKER_URL": url, "ANJIAN_OCR_RANGE_PAGES": "2", "ANJIAN_OCR_RANGE_THRESHOLD": "4",
-           "OMP_THREAD_LIMIT": "1"}
+    env = {
+        **os.environ,
+        "ANJIAN_DATA_DIR": str(settings.data_dir),
+        "ANJIAN_DATABASE_URL": str(settings.database_url),
+        "ANJIAN_BROKER_URL": url,
+        "ANJIAN_OCR_RANGE_PAGES": "2",
+        "ANJIAN_OCR_RANGE_THRESHOLD": "4",
+        "OMP_THREAD_LIMIT": "1",
+    }
     env.pop("ANJIAN_ES_URL", None)
     log = (tmp_path / "worker.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "worker", "-Q", "ocr", "-c", "2", "-n", "ocr-ranges@%h", "-l", "INFO"],
-        env=env, cwd=Path(__file__).resolve().parent.parent, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "cli.main",
+            "worker",
+            "-Q",
+            "ocr",
+            "-c",
+            "2",
+            "-n",
+            "ocr-ranges@%h",
+            "-l",
+            "INFO",
+        ],
+        env=env,
+        cwd=Path(__file__).resolve().parent.parent,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:

@@ -7,10 +7,9 @@ from pathlib import Path
 from sqlalchemy import delete, select
 
 from core.db import Database
-from core.models import Document, Judgment
-from core.pipeline import Pipeline
+from core.models import Document, Judgment, MaintenanceRun
 from core.settings import Settings
-from workers.models import MaintenanceRun
+from pipeline.process import Pipeline
 from workers.tasks import WorkerContext, build_report, check_index, retrain
 
 
@@ -46,8 +45,10 @@ def test_retraining_waits_for_new_corrections(db: Database, settings: Settings) 
 
 
 def test_report_is_written_inside_the_reports_folder(db: Database, settings: Settings) -> None:
-    out = build_report(WorkerContext(settings, db), {"kind": "bulletin", "quarter": "2024Q2",
-                                                     "filename": "../../etc/2024Q2通报.docx"})
+    out = build_report(
+        WorkerContext(settings, db),
+        {"kind": "bulletin", "quarter": "2024Q2", "filename": "../../etc/2024Q2通报.docx"},
+    )
     path = Path(out["path"])
     assert out["ok"] and path.parent == settings.data_dir / "reports" and path.name == "2024Q2通报.docx"
     assert path.stat().st_size > 0

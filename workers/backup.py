@@ -42,8 +42,10 @@ def _sha256_file(path: Path) -> str:
 def _sqlite_path(settings: Settings) -> Path:
     url = settings.resolved_database_url
     if not url.startswith("sqlite:///"):
-        raise BackupError("当前使用 PostgreSQL：请用 pg_dump 备份数据库（见 docs/operations.md），"
-                          "anjian backup 只备份内置 SQLite 存储。")
+        raise BackupError(
+            "当前使用 PostgreSQL：请用 pg_dump 备份数据库（见 docs/operations.md），"
+            "anjian backup 只备份内置 SQLite 存储。"
+        )
     return Path(url.removeprefix("sqlite:///"))
 
 
@@ -91,7 +93,9 @@ def create_backup(settings: Settings, dest: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="anjian-backup-") as tmp:
         snap = Path(tmp) / DB_NAME
         counts, heads = _snapshot_db(db_path, snap)
-        entries: list[dict[str, Any]] = [{"path": DB_NAME, "size": snap.stat().st_size, "sha256": _sha256_file(snap)}]
+        entries: list[dict[str, Any]] = [
+            {"path": DB_NAME, "size": snap.stat().st_size, "sha256": _sha256_file(snap)}
+        ]
         partial = dest.with_name(dest.name + ".partial")
         compress = dest.name.endswith((".gz", ".tgz"))
         with tarfile.open(partial, "w:gz") if compress else tarfile.open(partial, "w") as tar:
@@ -133,7 +137,9 @@ def read_manifest(archive: Path) -> dict[str, Any]:
     except (tarfile.TarError, KeyError, OSError, json.JSONDecodeError) as exc:
         raise BackupError(f"{archive} 不是有效的 anjian 备份：{exc}") from exc
     if manifest.get("format") != FORMAT or int(manifest.get("format_version", 0)) > FORMAT_VERSION:
-        raise BackupError(f"{archive} 的备份格式不受支持：{manifest.get('format')} v{manifest.get('format_version')}")
+        raise BackupError(
+            f"{archive} 的备份格式不受支持：{manifest.get('format')} v{manifest.get('format_version')}"
+        )
     return manifest
 
 
@@ -143,15 +149,23 @@ def restore_backup(archive: Path, data_dir: Path, *, force: bool = False) -> dic
     manifest = read_manifest(archive)
     occupied = data_dir.exists() and any(data_dir.iterdir())
     if occupied and not force:
-        raise BackupError(f"目标目录 {data_dir} 不是空的；确认覆盖请加 --force（原数据会移到 {data_dir}.old-…）")
-    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=data_dir.parent if data_dir.parent.exists() else None))
+        raise BackupError(
+            f"目标目录 {data_dir} 不是空的；确认覆盖请加 --force（原数据会移到 {data_dir}.old-…）"
+        )
+    staging = Path(
+        tempfile.mkdtemp(prefix=".restore-", dir=data_dir.parent if data_dir.parent.exists() else None)
+    )
     try:
         with tarfile.open(archive) as tar:
             tar.extractall(staging, filter="data")  # refuses absolute paths, .. and device files
         (staging / "MANIFEST.json").unlink(missing_ok=True)
         for entry in manifest["files"]:
             path = staging / entry["path"]
-            if not path.is_file() or path.stat().st_size != entry["size"] or _sha256_file(path) != entry["sha256"]:
+            if (
+                not path.is_file()
+                or path.stat().st_size != entry["size"]
+                or _sha256_file(path) != entry["sha256"]
+            ):
                 raise BackupError(f"备份文件损坏：{entry['path']} 与清单不符，未做任何恢复。")
         if occupied:
             aside = data_dir.with_name(f"{data_dir.name}.old-{dt.datetime.now():%Y%m%d%H%M%S}")

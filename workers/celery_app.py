@@ -20,7 +20,7 @@ from kombu import Exchange, Queue
 from core.db import Database
 from core.settings import Settings, load_settings
 from workers import tasks
-from workers.dispatch import INGEST_TASK, declare_queues, send_ingest
+from workers.messages import INGEST_TASK, declare_queues, send_ingest
 from workers.ocr_ranges import OCR_RANGE_TASK
 
 log = logging.getLogger(__name__)
@@ -33,14 +33,23 @@ def time_limit_for(w: Settings, queues: list[str]) -> float:
     return w.ocr_time_limit_s if "ocr" in queues else w.ingest_time_limit_s
 
 
-def make_celery(broker_url: str | None, result_backend: str | None = None,
-                queues: list[str] | None = None, *, settings: Settings | None = None) -> Celery:
+def make_celery(
+    broker_url: str | None,
+    result_backend: str | None = None,
+    queues: list[str] | None = None,
+    *,
+    settings: Settings | None = None,
+) -> Celery:
     """The app; ``queues``: those this worker serves (their time limit applies), default all.
     Time limits and retry knobs come from ``settings`` (default: read from the environment)."""
     w = settings or load_settings()
     limit = time_limit_for(w, list(queues or QUEUES))
-    app = Celery("anjian", broker=broker_url or "redis://127.0.0.1:6379/0",
-                 backend=result_backend or broker_url, set_as_current=False)
+    app = Celery(
+        "anjian",
+        broker=broker_url or "redis://127.0.0.1:6379/0",
+        backend=result_backend or broker_url,
+        set_as_current=False,
+    )
     app.conf.update(
         task_serializer="json",
         result_serializer="json",
@@ -63,8 +72,12 @@ def make_celery(broker_url: str | None, result_backend: str | None = None,
         task_track_started=False,
         broker_connection_retry_on_startup=True,
         # an upload must not hang when Redis is down: fail fast, the jobs stay queued for the sweeper
-        task_publish_retry_policy={"max_retries": 1, "interval_start": 0.2, "interval_step": 0.5,
-                                   "interval_max": 1.0},
+        task_publish_retry_policy={
+            "max_retries": 1,
+            "interval_start": 0.2,
+            "interval_step": 0.5,
+            "interval_max": 1.0,
+        },
         broker_transport_options={"visibility_timeout": 3600},
         worker_max_tasks_per_child=200,  # bounds memory growth of long OCR runs
         timezone="Asia/Shanghai",

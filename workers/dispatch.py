@@ -14,10 +14,9 @@ from typing import Any
 from core.db import Database
 from core.settings import Settings
 from workers import jobs
+from workers.messages import declare_queues, send_ingest
 
 log = logging.getLogger(__name__)
-
-INGEST_TASK = "anjian.ingest_job"
 
 
 @lru_cache(maxsize=4)
@@ -30,23 +29,6 @@ def _producer(broker_url: str, result_backend: str | None) -> Any:
 def producer(settings: Settings) -> Any:
     assert settings.broker_url
     return _producer(settings.broker_url, settings.result_backend)
-
-
-def send_ingest(app: Any, job_id: int, queue: str) -> None:
-    """One message per job, on the job's queue. Time limits are the worker's (``anjian worker`` sets
-    them from ANJIAN_INGEST_TIME_LIMIT_S / ANJIAN_OCR_TIME_LIMIT_S by the queues it serves)."""
-    app.send_task(INGEST_TASK, args=[job_id], queue=queue)
-
-
-def declare_queues(app: Any) -> None:
-    """(Re)declare the queues and their bindings. With the Redis transport a message published to an
-    exchange that has lost its bindings (Redis restarted without its data) is silently dropped, and a
-    long-lived producer believes it declared them already; declaring is one cheap SADD per queue."""
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, interval_start=0.2, interval_step=0.5, interval_max=1.0)
-        channel = conn.default_channel
-        for queue in app.conf.task_queues or ():
-            queue.bind(channel).declare()
 
 
 def enqueue_jobs(db: Database, settings: Settings, job_ids: list[int]) -> int:
@@ -68,8 +50,9 @@ def enqueue_jobs(db: Database, settings: Settings, job_ids: list[int]) -> int:
             send_ingest(app, job_id, queues.get(job_id, "default"))
             sent.append(job_id)
     except Exception:  # noqa: BLE001 - the sweeper re-sends what did not go out
-        log.warning("broker unreachable: %d jobs stay queued for the sweeper", len(job_ids) - len(sent),
-                    exc_info=True)
+        log.warning(
+            "broker unreachable: %d jobs stay queued for the sweeper", len(job_ids) - len(sent), exc_info=True
+        )
     jobs.mark_enqueued(db, sent)
     return len(sent)
 
@@ -80,3 +63,13 @@ def send_task(settings: Settings, name: str, args: list[Any] | None = None, queu
         return False
     producer(settings).send_task(name, args=args or [], queue=queue)
     return True
+
+
+def submit_files(
+    db: Database, settings: Settings, files: list[tuple[str, bytes]], user: str | None = None
+) -> int:
+    """Keep every original, create a batch with one job per file in one transaction, then — after the
+    commit — queue the jobs. Returns at once with the batch id."""
+    batch_id, job_ids = jobs.create_batch(db, settings, files, user=user)
+    enqueue_jobs(db, settings, job_ids)
+    return batch_id

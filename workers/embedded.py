@@ -16,9 +16,9 @@ import weakref
 from sqlalchemy import select
 
 from core.db import Database
+from core.models import MaintenanceRun
 from core.settings import Settings
 from workers import jobs, tasks
-from workers.models import MaintenanceRun
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class EmbeddedRunner:
     def _running_count(self) -> int:
         from sqlalchemy import func
 
-        from workers.models import Job, JobState
+        from core.models import Job, JobState
 
         with self.ctx.db.session() as s:
             return int(s.scalar(select(func.count(Job.id)).where(Job.state == JobState.running.value)) or 0)
@@ -150,8 +150,10 @@ class EmbeddedRunner:
             return
         with self.ctx.db.session() as s:
             last = s.scalar(
-                select(MaintenanceRun.created_at).where(MaintenanceRun.task == "check_index")
-                .order_by(MaintenanceRun.id.desc()).limit(1)
+                select(MaintenanceRun.created_at)
+                .where(MaintenanceRun.task == "check_index")
+                .order_by(MaintenanceRun.id.desc())
+                .limit(1)
             )
         if last is not None:
             if last.tzinfo is None:
@@ -168,7 +170,10 @@ class EmbeddedRunner:
 
 
 def start_embedded(
-    db: Database, settings: Settings, *, threads: int | None = None,
+    db: Database,
+    settings: Settings,
+    *,
+    threads: int | None = None,
     maintenance: bool = True,
 ) -> EmbeddedRunner:
     """Start the in-process worker (what ``anjian serve`` does when no broker is configured)."""

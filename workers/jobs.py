@@ -19,9 +19,9 @@ from sqlalchemy import CursorResult, Executable, and_, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.db import Database
-from core.pipeline import keep_original, sha256_of
+from core.models import Batch, Job, JobKind, JobState, Queue
 from core.settings import Settings
-from workers.models import Batch, Job, JobKind, JobState, Queue
+from pipeline.process import keep_original, sha256_of
 from workers.routing import needs_ocr
 
 _PROCESS_TOKEN = uuid.uuid4().hex[:8]
@@ -72,9 +72,17 @@ def create_batch(
         s.flush()
         jobs = [
             Job(
-                batch_id=batch.id, kind=JobKind.ingest.value, queue=q.value, filename=name[:500],
-                stored_path=stored, sha256=digest, size=size, state=JobState.queued.value,
-                attempts=0, progress=0.0, warnings=[],
+                batch_id=batch.id,
+                kind=JobKind.ingest.value,
+                queue=q.value,
+                filename=name[:500],
+                stored_path=stored,
+                sha256=digest,
+                size=size,
+                state=JobState.queued.value,
+                attempts=0,
+                progress=0.0,
+                warnings=[],
             )
             for name, stored, digest, size, q in prepared
         ]
@@ -134,10 +142,15 @@ def recent_batches(db: Database, limit: int = 20) -> list[dict[str, Any]]:
         out = []
         for b in batches:
             counts = Counter(s.scalars(select(Job.state).where(Job.batch_id == b.id)).all())
-            out.append({
-                "id": b.id, "user": b.user, "created_at": b.created_at.isoformat() if b.created_at else None,
-                "total": sum(counts.values()), "counts": {st.value: counts.get(st.value, 0) for st in JobState},
-            })
+            out.append(
+                {
+                    "id": b.id,
+                    "user": b.user,
+                    "created_at": b.created_at.isoformat() if b.created_at else None,
+                    "total": sum(counts.values()),
+                    "counts": {st.value: counts.get(st.value, 0) for st in JobState},
+                }
+            )
         return out
 
 
@@ -158,10 +171,15 @@ def claim(db: Database, job_id: int, worker_id: str, lease_s: float) -> ClaimedJ
             update(Job)
             .where(Job.id == job_id, _claimable(now))
             .values(
-                state=JobState.running.value, worker_id=worker_id, attempts=Job.attempts + 1,
-                heartbeat_at=now, lease_expires=now + dt.timedelta(seconds=lease_s), started_at=now,
-                progress=0.1, not_before=None,
-            )
+                state=JobState.running.value,
+                worker_id=worker_id,
+                attempts=Job.attempts + 1,
+                heartbeat_at=now,
+                lease_expires=now + dt.timedelta(seconds=lease_s),
+                started_at=now,
+                progress=0.1,
+                not_before=None,
+            ),
         )
         if n != 1:
             return None
@@ -188,7 +206,7 @@ def renew_lease(db: Database, job_id: int, worker_id: str, lease_s: float) -> bo
             s,
             update(Job)
             .where(Job.id == job_id, Job.worker_id == worker_id, Job.state == JobState.running.value)
-            .values(heartbeat_at=now, lease_expires=now + dt.timedelta(seconds=lease_s))
+            .values(heartbeat_at=now, lease_expires=now + dt.timedelta(seconds=lease_s)),
         )
         return n == 1
 
@@ -200,7 +218,11 @@ def _owned(job_id: int, worker_id: str) -> Any:
 def set_progress(db: Database, job_id: int, worker_id: str | None, value: float) -> bool:
     """Raise a running job's progress (never lowers it: pages read after pages OCR'd in ranges).
     ``worker_id`` None: from a helper (an OCR range task) that does not hold the job's lease."""
-    held = _owned(job_id, worker_id) if worker_id else and_(Job.id == job_id, Job.state == JobState.running.value)
+    held = (
+        _owned(job_id, worker_id)
+        if worker_id
+        else and_(Job.id == job_id, Job.state == JobState.running.value)
+    )
     with db.session() as s:
         n = _updated(s, update(Job).where(held, Job.progress < value).values(progress=round(value, 4)))
         return n == 1
@@ -211,26 +233,43 @@ def finish(db: Database, job_id: int, worker_id: str, outcome: dict[str, Any]) -
     with db.session() as s:
         n = _updated(
             s,
-            update(Job).where(_owned(job_id, worker_id)).values(
-                state=JobState.done.value, finished_at=utcnow(), lease_expires=None, progress=1.0,
-                status=outcome.get("status"), reason=outcome.get("reason"), message=outcome.get("message"),
-                warnings=list(outcome.get("warnings") or []), judgment_id=outcome.get("judgment_id"),
+            update(Job)
+            .where(_owned(job_id, worker_id))
+            .values(
+                state=JobState.done.value,
+                finished_at=utcnow(),
+                lease_expires=None,
+                progress=1.0,
+                status=outcome.get("status"),
+                reason=outcome.get("reason"),
+                message=outcome.get("message"),
+                warnings=list(outcome.get("warnings") or []),
+                judgment_id=outcome.get("judgment_id"),
                 document_id=outcome.get("document_id"),
-            )
+            ),
         )
         return n == 1
 
 
 def fail(db: Database, job_id: int, worker_id: str | None, reason: str, message: str) -> bool:
     """A permanent failure, recorded with its reason. ``worker_id=None``: whoever holds it (the sweeper)."""
-    cond = _owned(job_id, worker_id) if worker_id else and_(Job.id == job_id, Job.state != JobState.done.value)
+    cond = (
+        _owned(job_id, worker_id) if worker_id else and_(Job.id == job_id, Job.state != JobState.done.value)
+    )
     with db.session() as s:
         n = _updated(
             s,
-            update(Job).where(cond).values(
-                state=JobState.failed.value, finished_at=utcnow(), lease_expires=None, progress=1.0,
-                status="failed", reason=reason[:40], message=message,
-            )
+            update(Job)
+            .where(cond)
+            .values(
+                state=JobState.failed.value,
+                finished_at=utcnow(),
+                lease_expires=None,
+                progress=1.0,
+                status="failed",
+                reason=reason[:40],
+                message=message,
+            ),
         )
         return n == 1
 
@@ -241,10 +280,16 @@ def release(db: Database, job_id: int, worker_id: str, delay_s: float, message: 
     with db.session() as s:
         n = _updated(
             s,
-            update(Job).where(_owned(job_id, worker_id)).values(
-                state=JobState.queued.value, worker_id=None, lease_expires=None, progress=0.0,
-                not_before=now + dt.timedelta(seconds=delay_s), message=message,
-            )
+            update(Job)
+            .where(_owned(job_id, worker_id))
+            .values(
+                state=JobState.queued.value,
+                worker_id=None,
+                lease_expires=None,
+                progress=0.0,
+                not_before=now + dt.timedelta(seconds=delay_s),
+                message=message,
+            ),
         )
         return n == 1
 
@@ -281,10 +326,15 @@ def sweep(db: Database, *, local_dead: bool = True) -> list[int]:
             where = cond if (local_dead and _local_dead(holder)) else and_(cond, Job.lease_expires < now)
             n = _updated(
                 s,
-                update(Job).where(where).values(
-                    state=JobState.queued.value, worker_id=None, lease_expires=None, progress=0.0,
+                update(Job)
+                .where(where)
+                .values(
+                    state=JobState.queued.value,
+                    worker_id=None,
+                    lease_expires=None,
+                    progress=0.0,
                     message="处理进程中断，已重新排队",
-                )
+                ),
             )
             if n == 1:
                 requeued.append(job_id)
@@ -297,12 +347,14 @@ def stale_queued(db: Database, older_than_s: float) -> list[tuple[int, str]]:
     stale = now - dt.timedelta(seconds=older_than_s)
     with db.session() as s:
         rows = s.execute(
-            select(Job.id, Job.queue).where(
+            select(Job.id, Job.queue)
+            .where(
                 Job.state == JobState.queued.value,
                 or_(Job.enqueued_at.is_(None), Job.enqueued_at < stale),
                 Job.created_at < now - dt.timedelta(seconds=min(older_than_s, 30.0)),
                 or_(Job.not_before.is_(None), Job.not_before <= now),
-            ).order_by(Job.id)
+            )
+            .order_by(Job.id)
         ).all()
     return [(int(i), str(q)) for i, q in rows]
 

@@ -24,9 +24,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.db import Database
+from core.models import Job, JobState, OcrPageRow
 from ingest.layout import Line, Page
 from ingest.ocr import OcrPage
-from workers.models import Job, JobState, OcrPageRow
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,11 @@ def page_to_json(ocr: OcrPage) -> dict[str, Any]:
 def page_from_json(data: dict[str, Any]) -> OcrPage:
     p = data["page"]
     lines = [Line(**ln) for ln in p.get("lines") or []]
-    return OcrPage(Page(int(p["number"]), float(p["width"]), float(p["height"]), lines),
-                   float(data["quality"]), bool(data["blank"]))
+    return OcrPage(
+        Page(int(p["number"]), float(p["width"]), float(p["height"]), lines),
+        float(data["quality"]),
+        bool(data["blank"]),
+    )
 
 
 def plan_ranges(n_pages: int, size: int) -> list[tuple[int, int]]:
@@ -61,21 +64,35 @@ def plan_ranges(n_pages: int, size: int) -> list[tuple[int, int]]:
 
 def cached_numbers(db: Database, sha256: str, fp: str) -> set[int]:
     with db.session() as s:
-        return set(s.scalars(select(OcrPageRow.page).where(
-            OcrPageRow.sha256 == sha256, OcrPageRow.fingerprint == fp)).all())
+        return set(
+            s.scalars(
+                select(OcrPageRow.page).where(OcrPageRow.sha256 == sha256, OcrPageRow.fingerprint == fp)
+            ).all()
+        )
 
 
 def store_page(db: Database, sha256: str, fp: str, ocr: OcrPage) -> bool:
     """Insert one recognised page; False when it was already there (another worker was first)."""
     try:
         with db.session() as s:
-            exists = s.scalars(select(OcrPageRow.id).where(
-                OcrPageRow.sha256 == sha256, OcrPageRow.page == ocr.page.number, OcrPageRow.fingerprint == fp
-            )).first()
+            exists = s.scalars(
+                select(OcrPageRow.id).where(
+                    OcrPageRow.sha256 == sha256,
+                    OcrPageRow.page == ocr.page.number,
+                    OcrPageRow.fingerprint == fp,
+                )
+            ).first()
             if exists is not None:
                 return False
-            s.add(OcrPageRow(sha256=sha256, page=ocr.page.number, fingerprint=fp, quality=ocr.quality,
-                             result=page_to_json(ocr)))
+            s.add(
+                OcrPageRow(
+                    sha256=sha256,
+                    page=ocr.page.number,
+                    fingerprint=fp,
+                    quality=ocr.quality,
+                    result=page_to_json(ocr),
+                )
+            )
         return True
     except IntegrityError:
         return False
@@ -84,8 +101,11 @@ def store_page(db: Database, sha256: str, fp: str, ocr: OcrPage) -> bool:
 def cache_for(db: Database, sha256: str, fp: str) -> Callable[[int], OcrPage | None]:
     """The reader's ``ocr_cache``: stored pages of this original, loaded once."""
     with db.session() as s:
-        rows = s.execute(select(OcrPageRow.page, OcrPageRow.result).where(
-            OcrPageRow.sha256 == sha256, OcrPageRow.fingerprint == fp)).all()
+        rows = s.execute(
+            select(OcrPageRow.page, OcrPageRow.result).where(
+                OcrPageRow.sha256 == sha256, OcrPageRow.fingerprint == fp
+            )
+        ).all()
         pages = {int(n): page_from_json(r) for n, r in rows}
     return pages.get
 
@@ -103,7 +123,12 @@ def pdf_page_count(data: bytes, limits: Any) -> tuple[bytes, int] | None:
 
 
 def ocr_range(
-    db: Database, data: bytes, sha256: str, limits: Any, first: int, last: int,
+    db: Database,
+    data: bytes,
+    sha256: str,
+    limits: Any,
+    first: int,
+    last: int,
     on_page: Callable[[], None] | None = None,
 ) -> int:
     """Recognise pages first..last (1-based, inclusive) not yet stored; returns how many it stored.
@@ -157,7 +182,11 @@ def run_ocr_range(ctx: Any, job_id: int, first: int, last: int) -> dict[str, Any
 
 
 def prepare_pages(
-    ctx: Any, sha256: str, data: bytes, *, send_ranges: Callable[[list[tuple[int, int]]], None] | None,
+    ctx: Any,
+    sha256: str,
+    data: bytes,
+    *,
+    send_ranges: Callable[[list[tuple[int, int]]], None] | None,
     progress: Callable[[int, int], None] | None,
 ) -> Callable[[int], OcrPage | None] | None:
     """Before a scan is read: fill the page table range by range (sending ranges to other workers when

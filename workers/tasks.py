@@ -19,11 +19,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.db import Database
-from core.models import Correction, Judgment
-from core.pipeline import Pipeline
+from core.models import Correction, Job, Judgment, MaintenanceRun
 from core.settings import Settings
+from pipeline.process import Pipeline
 from workers import jobs
-from workers.models import Job, MaintenanceRun
 
 log = logging.getLogger(__name__)
 
@@ -266,9 +265,11 @@ def build_report(ctx: WorkerContext, params: dict[str, Any]) -> dict[str, Any]:
             from reports.stats import Period
 
             f = CollectionFilter(
-                causes=list(params.get("causes") or []), fields=list(params.get("fields") or []),
+                causes=list(params.get("causes") or []),
+                fields=list(params.get("fields") or []),
                 period=Period.parse(str(params.get("period") or "all")),
-                agency_ids=params.get("agency_ids"), judgment_ids=[int(i) for i in params.get("judgment_ids") or []],
+                agency_ids=params.get("agency_ids"),
+                judgment_ids=[int(i) for i in params.get("judgment_ids") or []],
             )
             cres = make_collection(s, ctx.settings, f, out)
             return {"ok": True, "path": str(out), "cases": cres.cases}
@@ -295,8 +296,13 @@ def check_index(ctx: WorkerContext, chunk: int = 200) -> dict[str, Any]:
             failed += len(part)
     if extra:
         backend.delete(extra)
-    details = {"stored": len(stored), "indexed": len(indexed), "missing": len(missing),
-               "extra": len(extra), "failed": failed}
+    details = {
+        "stored": len(stored),
+        "indexed": len(indexed),
+        "missing": len(missing),
+        "extra": len(extra),
+        "failed": failed,
+    }
     _record_run(ctx, "check_index", failed == 0, details)
     log.info("index check: %s", details)
     return details
@@ -307,13 +313,15 @@ def retrain(ctx: WorkerContext) -> dict[str, Any]:
     with ctx.db.session() as s:
         newest = s.scalar(select(func.max(Correction.id))) or 0
         last = s.scalars(
-            select(MaintenanceRun).where(MaintenanceRun.task == "retrain", MaintenanceRun.ok.is_(True))
-            .order_by(MaintenanceRun.id.desc()).limit(1)
+            select(MaintenanceRun)
+            .where(MaintenanceRun.task == "retrain", MaintenanceRun.ok.is_(True))
+            .order_by(MaintenanceRun.id.desc())
+            .limit(1)
         ).first()
         seen = int((last.details or {}).get("max_correction_id", 0)) if last else 0
     if newest <= seen:
         return {"retrained": False, "message": "没有新的人工更正"}
-    from core.training import TrainingUnavailable, train_from_store
+    from pipeline.training import TrainingUnavailable, train_from_store
 
     try:
         out = train_from_store(ctx.db, ctx.settings, ctx.settings.training_corpus)

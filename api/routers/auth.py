@@ -6,17 +6,22 @@ from fastapi import APIRouter, Request
 
 from api.deps import AdminDep, CsrfDep, SessionDep, UserDep, client_ip
 from api.errors import NotFound
-from api.models import Role
 from api.schemas import LoginRequest, TokenOut, UserCreate, UserOut, UserUpdate
 from api.services import accounts
+from core.models import Role
 
 router = APIRouter(prefix="/api", tags=["auth"], dependencies=[CsrfDep])
 
 
 def user_out(u) -> UserOut:  # type: ignore[no-untyped-def]
     role = Role.parse(u.role)
-    return UserOut(username=u.username, role=u.role, role_zh=role.zh if role else None, agency_id=u.agency_id,
-                   active=u.active)
+    return UserOut(
+        username=u.username,
+        role=u.role,
+        role_zh=role.zh if role else None,
+        agency_id=u.agency_id,
+        active=u.active,
+    )
 
 
 @router.post("/auth/login", response_model=UserOut)
@@ -51,8 +56,9 @@ def list_users(_: AdminDep, s: SessionDep) -> list[UserOut]:
 
 @router.post("/users", response_model=UserOut, status_code=201)
 def add_user(body: UserCreate, scope: AdminDep, s: SessionDep, request: Request) -> UserOut:
-    user = accounts.create_user(s, body.username, body.password, body.role, body.agency_id, by=scope.username,
-                                ip=client_ip(request))
+    user = accounts.create_user(
+        s, body.username, body.password, body.role, body.agency_id, by=scope.username, ip=client_ip(request)
+    )
     return user_out(user)
 
 
@@ -62,8 +68,11 @@ def update_user(username: str, body: UserUpdate, scope: AdminDep, s: SessionDep,
     ip = client_ip(request)
     if body.password is not None:
         accounts.set_password(s, username, body.password, by=scope.username, ip=ip)
-    user = accounts.set_active(s, username, body.active, by=scope.username, ip=ip) if body.active is not None \
+    user = (
+        accounts.set_active(s, username, body.active, by=scope.username, ip=ip)
+        if body.active is not None
         else next((u for u in accounts.list_users(s) if u.username == username), None)
+    )
     if user is None:
         raise NotFound(f"找不到用户“{username}”")
     return user_out(user)

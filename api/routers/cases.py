@@ -20,10 +20,13 @@ def get_case(judgment_id: int, scope: ScopeDep, s: SessionDep) -> dict[str, Any]
 
 
 @router.patch("/cases/{judgment_id}", response_model=CaseDetail)
-def correct_case(judgment_id: int, body: CaseUpdate, request: Request, scope: ScopeDep, db: DbDep,
-                 settings: SettingsDep) -> dict[str, Any]:
+def correct_case(
+    judgment_id: int, body: CaseUpdate, request: Request, scope: ScopeDep, db: DbDep, settings: SettingsDep
+) -> dict[str, Any]:
     """Correct (or accept: send the current value) one tag or field; stored with who and why."""
-    return cases.correct(db, settings, scope, judgment_id, body.field, body.value, body.reason, ip=client_ip(request))
+    return cases.correct(
+        db, settings, scope, judgment_id, body.field, body.value, body.reason, ip=client_ip(request)
+    )
 
 
 @router.get("/cases/{judgment_id}/similar", response_model=list[CaseSummary])
@@ -39,7 +42,10 @@ def original(document_id: int, scope: ScopeDep, s: SessionDep, settings: Setting
 
 
 @router.get("/documents/{document_id}/pages/{page}.png")
-def page_image(document_id: int, page: int, scope: ScopeDep, s: SessionDep, settings: SettingsDep) -> Response:
+def page_image(
+    document_id: int, page: int, scope: ScopeDep, s: SessionDep, settings: SettingsDep
+) -> Response:
     _, path = cases.visible_document(s, settings, scope, document_id)
-    return Response(cases.page_png(path, page), media_type="image/png",
-                    headers={"Cache-Control": "private, max-age=3600"})
+    return Response(
+        cases.page_png(path, page), media_type="image/png", headers={"Cache-Control": "private, max-age=3600"}
+    )

@@ -25,7 +25,9 @@ def get_basket(request: Request, scope: ScopeDep, s: SessionDep) -> list[dict[st
 
 
 @router.post("/collections/basket", response_model=list[CaseSummary])
-def update_basket(body: BasketUpdate, request: Request, scope: ScopeDep, s: SessionDep) -> list[dict[str, Any]]:
+def update_basket(
+    body: BasketUpdate, request: Request, scope: ScopeDep, s: SessionDep
+) -> list[dict[str, Any]]:
     ids = [] if body.clear else basket(request)
     ids = [i for i in collections.clean_ids(ids + body.add) if i not in set(body.remove)]
     chosen = collections.preview(s, scope, ids)
@@ -34,9 +36,13 @@ def update_basket(body: BasketUpdate, request: Request, scope: ScopeDep, s: Sess
 
 
 @router.post("/collections/export")
-def export(body: CollectionRequest, request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep) -> Response:
+def export(
+    body: CollectionRequest, request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep
+) -> Response:
     ids = body.ids or basket(request)
-    name, media, data = collections.export(s, settings, scope, ids, body.kind, body.title, body.format,
-                                          body.period, ip=client_ip(request))
-    return Response(data, media_type=media,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+    name, media, data = collections.export(
+        s, settings, scope, ids, body.kind, body.title, body.format, body.period, ip=client_ip(request)
+    )
+    return Response(
+        data, media_type=media, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
+    )

@@ -18,23 +18,41 @@ router = APIRouter(prefix="/api", tags=["search"])
 
 
 @router.get("/search", response_model=SearchResponse)
-def run_search(scope: ScopeDep, s: SessionDep, settings: SettingsDep, q: str = "",
-               page: Annotated[int, Query(ge=1)] = 1, size: Annotated[int, Query(ge=1, le=200)] = 20,
-               sort: str = "relevance") -> dict[str, Any]:
+def run_search(
+    scope: ScopeDep,
+    s: SessionDep,
+    settings: SettingsDep,
+    q: str = "",
+    page: Annotated[int, Query(ge=1)] = 1,
+    size: Annotated[int, Query(ge=1, le=200)] = 20,
+    sort: str = "relevance",
+) -> dict[str, Any]:
     return search.run_search(s, settings, scope, q, page, size, sort)
 
 
 @router.get("/search/export")
-def export(request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep, q: str = "",
-           format: str = "xlsx") -> Response:
+def export(
+    request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep, q: str = "", format: str = "xlsx"
+) -> Response:
     if format not in ("csv", "xlsx"):
         raise ApiError("导出格式只能是 csv 或 xlsx", code="invalid_format")
     rows = search.export_rows(s, settings, scope, q)
-    audit(s, "export", user=scope.username, target="search", ip=client_ip(request),
-          detail={"query": q, "format": format, "rows": len(rows)})
+    audit(
+        s,
+        "export",
+        user=scope.username,
+        target="search",
+        ip=client_ip(request),
+        detail={"query": q, "format": format, "rows": len(rows)},
+    )
     if format == "csv":
         data, media = search.to_csv(rows), "text/csv; charset=utf-8"
     else:
-        data, media = search.to_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        data, media = (
+            search.to_xlsx(rows),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     name = quote(f"检索结果.{format}")
-    return Response(data, media_type=media, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+    return Response(
+        data, media_type=media, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"}
+    )

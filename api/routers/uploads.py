@@ -14,8 +14,9 @@ router = APIRouter(prefix="/api", tags=["uploads"], dependencies=[CsrfDep])
 
 
 @router.post("/uploads", response_model=UploadResponse, status_code=202)
-async def upload(files: list[UploadFile], request: Request, scope: ScopeDep, db: DbDep,
-                 settings: SettingsDep) -> UploadResponse:
+async def upload(
+    files: list[UploadFile], request: Request, scope: ScopeDep, db: DbDep, settings: SettingsDep
+) -> UploadResponse:
     limit = settings.max_file_mb * 1024 * 1024
     items = [(f.filename or "unnamed", await f.read(limit + 1)) for f in files]
     batch_id = uploads.submit(db, settings, scope, items, ip=client_ip(request))

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.errors import ApiError, Conflict, NotFound, Unauthorized
-from api.models import ApiToken, AuditEntry, Role, User
 from api.security import MIN_PASSWORD_LEN, hash_password, new_api_token, token_digest, verify_password
 from core.db import Database
+from core.models import ApiToken, AuditEntry, Role, User
 from core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,17 +26,38 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def audit(s: Session, action: str, *, user: str | None, target: str | None = None,
-          detail: dict[str, Any] | None = None, ip: str | None = None) -> None:
-    s.add(AuditEntry(action=action, username=user, target=(target or "")[:300] or None, detail=detail or {}, ip=ip))
+def audit(
+    s: Session,
+    action: str,
+    *,
+    user: str | None,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> None:
+    s.add(
+        AuditEntry(
+            action=action, username=user, target=(target or "")[:300] or None, detail=detail or {}, ip=ip
+        )
+    )
 
 
-def create_user(s: Session, username: str, password: str, role: str, agency_id: str | None = None, *,
-                by: str | None = None, ip: str | None = None) -> User:
+def create_user(
+    s: Session,
+    username: str,
+    password: str,
+    role: str,
+    agency_id: str | None = None,
+    *,
+    by: str | None = None,
+    ip: str | None = None,
+) -> User:
     """A new account; ``by`` is the administrator who created it (None: the command line or first start)."""
     parsed = Role.parse(role)
     if parsed is None:
-        raise ApiError(f"未知角色“{role}”；可选：{'、'.join(f'{r.value}（{r.zh}）' for r in Role)}", code="invalid_role")
+        raise ApiError(
+            f"未知角色“{role}”；可选：{'、'.join(f'{r.value}（{r.zh}）' for r in Role)}", code="invalid_role"
+        )
     if not _NAME_RE.match(username):
         raise ApiError("用户名须为 2–100 个字母、数字或 . _ - @", code="invalid_username")
     if len(password) < MIN_PASSWORD_LEN:
@@ -44,26 +65,41 @@ def create_user(s: Session, username: str, password: str, role: str, agency_id: 
     if parsed == Role.agency and not agency_id:
         raise ApiError("单位用户必须指定所属单位（--agency）", code="agency_required")
     if parsed == Role.agency and not _agency_known(s, agency_id or ""):
-        raise ApiError(f"单位名录中没有编号为“{agency_id}”的单位（anjian agencies list 可查看编号）", code="unknown_agency")
+        raise ApiError(
+            f"单位名录中没有编号为“{agency_id}”的单位（anjian agencies list 可查看编号）",
+            code="unknown_agency",
+        )
     if s.scalar(select(User).where(User.username == username)) is not None:
         raise Conflict(f"用户“{username}”已存在")
-    user = User(username=username, password_hash=hash_password(password), role=parsed.value,
-                agency_id=agency_id if parsed == Role.agency else None, active=True)
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=parsed.value,
+        agency_id=agency_id if parsed == Role.agency else None,
+        active=True,
+    )
     s.add(user)
     s.flush()
-    audit(s, "user_add", user=by, target=username, detail={"role": parsed.value, "agency_id": user.agency_id}, ip=ip)
+    audit(
+        s,
+        "user_add",
+        user=by,
+        target=username,
+        detail={"role": parsed.value, "agency_id": user.agency_id},
+        ip=ip,
+    )
     return user
 
 
 def _agency_known(s: Session, agency_id: str) -> bool:
-    try:
-        from reports.agencies import agency_names
-    except ImportError:
-        return True  # no registry installed: the id is taken as the agency's name
+    from registry.agencies import agency_names
+
     return agency_id.isdigit() and bool(agency_names(s, int(agency_id)))
 
 
-def set_password(s: Session, username: str, password: str, *, by: str | None = None, ip: str | None = None) -> None:
+def set_password(
+    s: Session, username: str, password: str, *, by: str | None = None, ip: str | None = None
+) -> None:
     user = s.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFound(f"找不到用户“{username}”")
@@ -82,8 +118,9 @@ def set_active(s: Session, username: str, active: bool, *, by: str | None, ip: s
     if not active and by is not None and username == by:
         raise ApiError("不能停用自己正在使用的账号", code="self_disable")
     if not active and user.role == Role.admin.value and user.active:
-        admins = s.scalar(select(func.count()).select_from(User).where(User.role == Role.admin.value,
-                                                                        User.active.is_(True)))
+        admins = s.scalar(
+            select(func.count()).select_from(User).where(User.role == Role.admin.value, User.active.is_(True))
+        )
         if (admins or 0) <= 1:
             raise ApiError("这是唯一启用的管理员账号，不能停用", code="last_admin")
     if user.active != active:
@@ -94,19 +131,24 @@ def set_active(s: Session, username: str, active: bool, *, by: str | None, ip: s
 
 def users_overview(s: Session) -> list[dict[str, Any]]:
     """Accounts for the 用户 page: role and agency in Chinese, state, last login."""
-    names: dict[str, str] = {}
-    try:
-        from reports.agencies import list_agencies
+    from registry.agencies import list_agencies
 
-        names = {str(a["id"]): a["name"] for a in list_agencies(s)}
-    except ImportError:
-        pass
+    names = {str(a["id"]): a["name"] for a in list_agencies(s)}
     out = []
     for u in list_users(s):
         role = Role.parse(u.role)
-        out.append({"username": u.username, "role": u.role, "role_zh": role.zh if role else u.role,
-                    "agency_id": u.agency_id, "agency_name": names.get(u.agency_id or "", u.agency_id or ""),
-                    "active": u.active, "last_login_at": u.last_login_at, "created_at": u.created_at})
+        out.append(
+            {
+                "username": u.username,
+                "role": u.role,
+                "role_zh": role.zh if role else u.role,
+                "agency_id": u.agency_id,
+                "agency_name": names.get(u.agency_id or "", u.agency_id or ""),
+                "active": u.active,
+                "last_login_at": u.last_login_at,
+                "created_at": u.created_at,
+            }
+        )
     return out
 
 
@@ -158,7 +200,9 @@ def create_token(s: Session, username: str, name: str = "script") -> str:
 
 
 def user_for_token(s: Session, token: str) -> User | None:
-    row = s.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token), ApiToken.revoked.is_(False)))
+    row = s.scalar(
+        select(ApiToken).where(ApiToken.token_hash == token_digest(token), ApiToken.revoked.is_(False))
+    )
     if row is None:
         return None
     user = s.get(User, row.user_id)
@@ -170,8 +214,15 @@ def user_for_token(s: Session, token: str) -> User | None:
 
 # The audit log's actions in Chinese (the 审计 page).
 AUDIT_ACTIONS_ZH = {
-    "login": "登录", "login_failed": "登录失败", "upload": "上传", "correction": "更正标注", "export": "导出",
-    "token_create": "创建 API 令牌", "user_add": "新增账号", "user_passwd": "重置密码", "user_disable": "停用账号",
+    "login": "登录",
+    "login_failed": "登录失败",
+    "upload": "上传",
+    "correction": "更正标注",
+    "export": "导出",
+    "token_create": "创建 API 令牌",
+    "user_add": "新增账号",
+    "user_passwd": "重置密码",
+    "user_disable": "停用账号",
     "user_enable": "启用账号",
 }
 

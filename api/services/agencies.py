@@ -1,4 +1,4 @@
-"""The agency registry (reports.agencies) for the 单位 page and the API."""
+"""The agency registry (registry.agencies) for the 单位 page and the API."""
 
 from __future__ import annotations
 
@@ -7,19 +7,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.access import Scope
-from api.errors import ApiError, Forbidden, NotAvailable
-
-
-def _registry() -> Any:
-    try:
-        from reports import agencies
-    except ImportError as exc:
-        raise NotAvailable("单位名录功能即将上线（统计模块尚未安装）") from exc
-    return agencies
+from api.errors import ApiError, Forbidden
+from registry import agencies as reg
 
 
 def overview(s: Session, scope: Scope) -> dict[str, Any]:
-    reg = _registry()
     agencies = reg.list_agencies(s)
     if scope.restricted:
         agencies = [a for a in agencies if str(a["id"]) == (scope.agency_id or "")]
@@ -30,7 +22,6 @@ def overview(s: Session, scope: Scope) -> dict[str, Any]:
 def add_agency(s: Session, scope: Scope, name: str, aliases: list[str]) -> dict[str, Any]:
     if not scope.is_admin and scope.role.value != "analyst":
         raise Forbidden("仅管理员或分析员可以维护单位名录")
-    reg = _registry()
     name = name.strip()
     if not name:
         raise ApiError("请填写单位全称", code="agency_name_required")
@@ -47,7 +38,6 @@ def add_agency(s: Session, scope: Scope, name: str, aliases: list[str]) -> dict[
 def resolve(s: Session, scope: Scope, name: str, agency_id: int | None) -> None:
     if not scope.is_admin and scope.role.value != "analyst":
         raise Forbidden("仅管理员或分析员可以维护单位名录")
-    reg = _registry()
     try:
         reg.resolve_unmatched(s, name, agency_id)
     except reg.RegistryError as exc:
@@ -58,5 +48,5 @@ def scan(s: Session, scope: Scope) -> int:
     """Match every stored defendant name against the registry; misses join the review list."""
     if not scope.is_admin and scope.role.value != "analyst":
         raise Forbidden("仅管理员或分析员可以维护单位名录")
-    matches = _registry().scan_judgment_defendants(s)
+    matches = reg.scan_judgment_defendants(s)
     return sum(1 for m in matches.values() if m.agency_id is None)

@@ -21,6 +21,8 @@ from core.models import Document, Judgment
 from core.settings import Settings
 from core.store import add_correction, effective_classification, judgment_as_json
 from core.taxonomy import ActionType, DocKind, Field, LossCause, Outcome, Procedure, SectionName
+from pipeline.indexing import index_judgments
+from search import open_backend
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +60,24 @@ def display_title(j: Judgment) -> str:
 
 def summary(j: Judgment) -> dict[str, Any]:
     return {
-        "id": j.id, "case_no": j.case_no, "title": j.title, "display_title": display_title(j), "court": j.court,
+        "id": j.id,
+        "case_no": j.case_no,
+        "title": j.title,
+        "display_title": display_title(j),
+        "court": j.court,
         "judgment_date": j.judgment_date.isoformat() if j.judgment_date else None,
-        "procedure": j.procedure, "procedure_zh": zh(Procedure, j.procedure),
-        "outcome": j.outcome, "outcome_zh": zh(Outcome, j.outcome),
-        "action_type": j.action_type, "action_type_zh": zh(ActionType, j.action_type),
-        "field": j.field, "field_zh": zh(Field, j.field),
+        "procedure": j.procedure,
+        "procedure_zh": zh(Procedure, j.procedure),
+        "outcome": j.outcome,
+        "outcome_zh": zh(Outcome, j.outcome),
+        "action_type": j.action_type,
+        "action_type_zh": zh(ActionType, j.action_type),
+        "field": j.field,
+        "field_zh": zh(Field, j.field),
         "loss_causes": list(j.loss_causes or []),
         "loss_causes_zh": [zh(LossCause, c) for c in (j.loss_causes or [])],
-        "defendants": list(j.defendants or []), "plaintiffs": list(j.plaintiffs or []),
+        "defendants": list(j.defendants or []),
+        "plaintiffs": list(j.plaintiffs or []),
     }
 
 
@@ -79,8 +90,10 @@ def _marked(text: str, start: int, end: int, spans: list[tuple[int, int, str]]) 
             continue
         out.append(html.escape(text[pos:a]))
         label = html.escape(zh(LossCause, cause) or cause)
-        out.append(f'<mark class="evidence" data-cause="{html.escape(cause)}" title="证据：{label}">'
-                   f"{html.escape(text[a:b])}</mark>")
+        out.append(
+            f'<mark class="evidence" data-cause="{html.escape(cause)}" title="证据：{label}">'
+            f"{html.escape(text[a:b])}</mark>"
+        )
         pos = b
     out.append(html.escape(text[pos:end]))
     return "".join(out)
@@ -105,8 +118,13 @@ def sections_html(record: dict[str, Any], tags: dict[str, Any]) -> list[dict[str
     out = []
     for sec in sections:
         name = sec["name"]
-        out.append({"name": name, "zh": zh(SectionName, name) or name,
-                    "html": _marked(text, sec["start"], sec["end"], spans)})
+        out.append(
+            {
+                "name": name,
+                "zh": zh(SectionName, name) or name,
+                "html": _marked(text, sec["start"], sec["end"], spans),
+            }
+        )
     return out
 
 
@@ -115,11 +133,15 @@ def record_fields(j: Judgment) -> list[tuple[str, str]]:
     sued = r.get("sued_action") or {}
     head = j.agency_head_appeared
     rows = [
-        ("案号", j.case_no), ("法院", j.court), ("文书种类", zh(DocKind, j.doc_kind)),
+        ("案号", j.case_no),
+        ("法院", j.court),
+        ("文书种类", zh(DocKind, j.doc_kind)),
         ("审级", zh(Procedure, j.procedure)),
         ("裁判日期", j.judgment_date.isoformat() if j.judgment_date else None),
-        ("原告", "、".join(j.plaintiffs or [])), ("被告", "、".join(j.defendants or [])),
-        ("第三人", "、".join(r.get("third_parties") or [])), ("案由", r.get("cause_of_action")),
+        ("原告", "、".join(j.plaintiffs or [])),
+        ("被告", "、".join(j.defendants or [])),
+        ("第三人", "、".join(r.get("third_parties") or [])),
+        ("案由", r.get("cause_of_action")),
         ("被诉行政行为", " ".join(x for x in (sued.get("name"), sued.get("number")) if x)),
         ("负责人出庭", {True: "是", False: "否"}.get(head) if head is not None else "文书未载明"),
         ("引用法条", "；".join(dict.fromkeys(c.get("text", "") for c in (r.get("citations") or [])))[:400]),
@@ -135,47 +157,85 @@ def case_detail(s: Session, scope: Scope, judgment_id: int) -> dict[str, Any]:
     data["tags"] = tags
     data["fields"] = record_fields(j)
     data["sections"] = sections_html(j.record or {}, tags)
-    data["causes"] = [
-        {"cause": t["cause"], "zh": zh(LossCause, t["cause"]), "source": t.get("source"),
-         "probability": t.get("probability"),
-         "evidence": [{"text": e.get("text"), "start": e.get("start"), "end": e.get("end")} for e in t.get("evidence", [])]}
-        for t in tags.get("loss_causes", [])
-    ] if j.outcome == "agency_lost" else []
+    data["causes"] = (
+        [
+            {
+                "cause": t["cause"],
+                "zh": zh(LossCause, t["cause"]),
+                "source": t.get("source"),
+                "probability": t.get("probability"),
+                "evidence": [
+                    {"text": e.get("text"), "start": e.get("start"), "end": e.get("end")}
+                    for e in t.get("evidence", [])
+                ],
+            }
+            for t in tags.get("loss_causes", [])
+        ]
+        if j.outcome == "agency_lost"
+        else []
+    )
     data["corrections"] = [
-        {"field": c.field, "value": c.value, "previous": c.previous, "user": c.user, "reason": c.reason,
-         "at": c.created_at.isoformat() if c.created_at else None}
+        {
+            "field": c.field,
+            "value": c.value,
+            "previous": c.previous,
+            "user": c.user,
+            "reason": c.reason,
+            "at": c.created_at.isoformat() if c.created_at else None,
+        }
         for c in j.corrections
     ]
     data["documents"] = [
-        {"id": d.id, "filename": d.filename, "file_kind": d.file_kind, "status": d.status,
-         "pages": len(d.pages or []), "is_pdf": d.stored_path.lower().endswith(".pdf")}
+        {
+            "id": d.id,
+            "filename": d.filename,
+            "file_kind": d.file_kind,
+            "status": d.status,
+            "pages": len(d.pages or []),
+            "is_pdf": d.stored_path.lower().endswith(".pdf"),
+        }
         for d in j.documents
     ]
     return data
 
 
-def correct(db: Database, settings: Settings, scope: Scope, judgment_id: int, field: str, value: Any,
-            reason: str | None, ip: str | None = None) -> dict[str, Any]:
+def correct(
+    db: Database,
+    settings: Settings,
+    scope: Scope,
+    judgment_id: int,
+    field: str,
+    value: Any,
+    reason: str | None,
+    ip: str | None = None,
+) -> dict[str, Any]:
     """Store a reviewer's correction (who, why), log it, and re-index the case after the commit."""
     if not scope.can_write:
         raise Forbidden("您的账号不能更正标注")
     with db.session() as s:
         get_visible(s, scope, judgment_id)
         c = add_correction(s, judgment_id, field, value, user=scope.username, reason=reason)
-        audit(s, "correction", user=scope.username, target=str(judgment_id),
-              detail={"field": field, "value": c.value, "previous": c.previous, "reason": reason}, ip=ip)
+        audit(
+            s,
+            "correction",
+            user=scope.username,
+            target=str(judgment_id),
+            detail={"field": field, "value": c.value, "previous": c.previous, "reason": reason},
+            ip=ip,
+        )
     reindex(db, settings, [judgment_id])
     with db.session() as s:
         return case_detail(s, scope, judgment_id)
 
 
 def reindex(db: Database, settings: Settings, judgment_ids: list[int]) -> None:
+    """Index corrected judgments again; on failure the store stays the truth and `anjian reindex` repairs."""
     try:
-        from core.pipeline import Pipeline
-
-        Pipeline(db, settings, classify=False).index_judgments(judgment_ids)
+        backend = open_backend(settings)
     except Exception:  # noqa: BLE001 - the store is the truth; `anjian reindex` repairs the index
         log.exception("re-indexing %s after a correction failed", judgment_ids)
+        return
+    index_judgments(db, backend, judgment_ids)
 
 
 def visible_document(s: Session, settings: Settings, scope: Scope, document_id: int) -> tuple[Document, Path]:
@@ -215,7 +275,9 @@ def pdf_page_count(path: Path) -> int:
         pdf.close()
 
 
-def similar_cases(s: Session, settings: Settings, scope: Scope, judgment_id: int, size: int = 6) -> list[dict[str, Any]]:
+def similar_cases(
+    s: Session, settings: Settings, scope: Scope, judgment_id: int, size: int = 6
+) -> list[dict[str, Any]]:
     j = get_visible(s, scope, judgment_id)
     ids: list[int] = []
     try:
@@ -224,8 +286,11 @@ def similar_cases(s: Session, settings: Settings, scope: Scope, judgment_id: int
         result = open_backend(settings).similar(judgment_id, size=size * 3)
         ids = [h.id for h in result.hits if h.id != judgment_id]
     except Exception:  # noqa: BLE001 - no search engine yet: same action type and field
-        rows = s.scalars(select(Judgment.id).where(Judgment.id != j.id, Judgment.action_type == j.action_type,
-                                                   Judgment.field == j.field).limit(size * 5))
+        rows = s.scalars(
+            select(Judgment.id)
+            .where(Judgment.id != j.id, Judgment.action_type == j.action_type, Judgment.field == j.field)
+            .limit(size * 5)
+        )
         ids = list(rows)
     out = []
     for jid in ids:

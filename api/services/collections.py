@@ -17,7 +17,10 @@ from api.services.cases import get_visible, summary
 from core.settings import Settings
 
 MAX_CASES = 100
-MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
+MEDIA = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
 
 
 def clean_ids(ids: list[int]) -> list[int]:
@@ -34,8 +37,17 @@ def preview(s: Session, scope: Scope, ids: list[int]) -> list[dict[str, Any]]:
     return out
 
 
-def export(s: Session, settings: Settings, scope: Scope, ids: list[int], kind: str, title: str,
-           fmt: str = "docx", period: str | None = None, ip: str | None = None) -> tuple[str, str, bytes]:
+def export(
+    s: Session,
+    settings: Settings,
+    scope: Scope,
+    ids: list[int],
+    kind: str,
+    title: str,
+    fmt: str = "docx",
+    period: str | None = None,
+    ip: str | None = None,
+) -> tuple[str, str, bytes]:
     """(filename, media type, bytes) of the collection of the chosen cases (kind 'collection') or the bulletin
     of a period (kind 'bulletin'), built by the reports package; an agency user's bulletin covers their agency."""
     if fmt not in MEDIA:
@@ -48,8 +60,13 @@ def export(s: Session, settings: Settings, scope: Scope, ids: list[int], kind: s
                 raise ApiError("汇编中还没有案件：请先从检索结果或案件页加入案件", code="empty_collection")
             from reports.collection import CollectionFilter, make_collection
 
-            result = make_collection(s, settings, CollectionFilter(judgment_ids=chosen), out, title=title or None)
-            name, detail = f"{title or '典型案例汇编'}-{dt.date.today():%Y%m%d}.{fmt}", {"ids": chosen, "cases": result.cases}
+            result = make_collection(
+                s, settings, CollectionFilter(judgment_ids=chosen), out, title=title or None
+            )
+            name, detail = (
+                f"{title or '典型案例汇编'}-{dt.date.today():%Y%m%d}.{fmt}",
+                {"ids": chosen, "cases": result.cases},
+            )
         elif kind == "bulletin":
             if not period:
                 raise ApiError("请填写通报期间，例如 2024Q2", code="period_required")
@@ -64,5 +81,7 @@ def export(s: Session, settings: Settings, scope: Scope, ids: list[int], kind: s
         else:
             raise ApiError(f"未知的导出类型“{kind}”", code="invalid_kind")
         data = out.read_bytes()
-    audit(s, "export", user=scope.username, target=kind, ip=ip, detail={**detail, "format": fmt, "title": title})
+    audit(
+        s, "export", user=scope.username, target=kind, ip=ip, detail={**detail, "format": fmt, "title": title}
+    )
     return name, MEDIA[fmt], data

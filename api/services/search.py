@@ -22,12 +22,24 @@ from core.taxonomy import ActionType, Field, LossCause, Outcome, Procedure
 MAX_EXPORT = 2000
 # Facet key → the query field a click adds, and its Chinese heading.
 FACETS: dict[str, tuple[str, str]] = {
-    "outcome": ("结果", "裁判结果"), "cause": ("原因", "败诉原因"), "loss_cause": ("原因", "败诉原因"),
-    "action_type": ("类型", "行政行为类型"), "field": ("领域", "执法领域"), "procedure": ("审级", "审级"),
-    "year": ("年份", "年份"), "court": ("法院", "法院"), "defendant": ("被告", "被告单位"),
+    "outcome": ("结果", "裁判结果"),
+    "cause": ("原因", "败诉原因"),
+    "loss_cause": ("原因", "败诉原因"),
+    "action_type": ("类型", "行政行为类型"),
+    "field": ("领域", "执法领域"),
+    "procedure": ("审级", "审级"),
+    "year": ("年份", "年份"),
+    "court": ("法院", "法院"),
+    "defendant": ("被告", "被告单位"),
 }
-_ENUMS = {"outcome": Outcome, "cause": LossCause, "loss_cause": LossCause, "action_type": ActionType,
-          "field": Field, "procedure": Procedure}
+_ENUMS = {
+    "outcome": Outcome,
+    "cause": LossCause,
+    "loss_cause": LossCause,
+    "action_type": ActionType,
+    "field": Field,
+    "procedure": Procedure,
+}
 
 
 def _plain(obj: Any) -> Any:
@@ -52,18 +64,30 @@ def _label(key: str, value: str, label: str | None) -> str:
     return (zh(enum, value) or value) if enum else value
 
 
-def run_search(s: Session, settings: Settings, scope: Scope, q: str, page: int = 1, size: int = 20,
-               sort: str = "relevance") -> dict[str, Any]:
+def run_search(
+    s: Session,
+    settings: Settings,
+    scope: Scope,
+    q: str,
+    page: int = 1,
+    size: int = 20,
+    sort: str = "relevance",
+) -> dict[str, Any]:
     """{total, page, size, hits [{id, case_no, title, score, snippet, ...}], facets {key: [{value, count, label, filter}]}}."""
     page, size = max(1, page), max(1, min(size, 200))
     from search import open_backend
 
     restrict = list(scope.agency_names) if scope.agency_names is not None else None
-    result = _plain(open_backend(settings).search(q, page=page, size=size, sort=sort, restrict_parties=restrict))
+    result = _plain(
+        open_backend(settings).search(q, page=page, size=size, sort=sort, restrict_parties=restrict)
+    )
     hits = [_plain(h) for h in result.get("hits", [])]
     if scope.restricted:  # defence in depth: never show a case outside the agency, whatever the engine did
-        visible = {j.id for j in s.scalars(select(Judgment).where(Judgment.id.in_([h["id"] for h in hits])))
-                   if can_see(scope, j)}
+        visible = {
+            j.id
+            for j in s.scalars(select(Judgment).where(Judgment.id.in_([h["id"] for h in hits])))
+            if can_see(scope, j)
+        }
         hits = [h for h in hits if h["id"] in visible]
     by_id = {j.id: j for j in s.scalars(select(Judgment).where(Judgment.id.in_([h["id"] for h in hits])))}
     for h in hits:
@@ -76,19 +100,45 @@ def run_search(s: Session, settings: Settings, scope: Scope, q: str, page: int =
         items = [_plain(v) for v in values]
         facets[key] = {
             "title": FACETS.get(key, (key, key))[1],
-            "values": [{"value": v["value"], "count": v["count"], "label": _label(key, str(v["value"]), v.get("label")),
-                        "filter": facet_filter(key, _label(key, str(v["value"]), v.get("label")) if key in _ENUMS
-                                               else str(v["value"]))} for v in items if v.get("count")],
+            "values": [
+                {
+                    "value": v["value"],
+                    "count": v["count"],
+                    "label": _label(key, str(v["value"]), v.get("label")),
+                    "filter": facet_filter(
+                        key,
+                        _label(key, str(v["value"]), v.get("label")) if key in _ENUMS else str(v["value"]),
+                    ),
+                }
+                for v in items
+                if v.get("count")
+            ],
         }
-    return {"query": q, "total": result.get("total", 0), "page": page, "size": size, "sort": sort,
-            "hits": hits, "facets": facets}
+    return {
+        "query": q,
+        "total": result.get("total", 0),
+        "page": page,
+        "size": size,
+        "sort": sort,
+        "hits": hits,
+        "facets": facets,
+    }
 
 
 # -- export ------------------------------------------------------------------------------------------
-EXPORT_COLUMNS = [("case_no", "案号"), ("title", "标题"), ("court", "法院"), ("judgment_date", "裁判日期"),
-                  ("procedure_zh", "审级"), ("defendants", "被告"), ("outcome_zh", "裁判结果"),
-                  ("loss_causes_zh", "败诉原因"), ("action_type_zh", "行政行为类型"), ("field_zh", "执法领域"),
-                  ("id", "编号")]
+EXPORT_COLUMNS = [
+    ("case_no", "案号"),
+    ("title", "标题"),
+    ("court", "法院"),
+    ("judgment_date", "裁判日期"),
+    ("procedure_zh", "审级"),
+    ("defendants", "被告"),
+    ("outcome_zh", "裁判结果"),
+    ("loss_causes_zh", "败诉原因"),
+    ("action_type_zh", "行政行为类型"),
+    ("field_zh", "执法领域"),
+    ("id", "编号"),
+]
 
 
 def export_rows(s: Session, settings: Settings, scope: Scope, q: str) -> list[list[str]]:
@@ -97,8 +147,14 @@ def export_rows(s: Session, settings: Settings, scope: Scope, q: str) -> list[li
     while len(rows) < MAX_EXPORT:
         result = run_search(s, settings, scope, q, page=page, size=200, sort="date")
         for h in result["hits"]:
-            rows.append(["、".join(str(x) for x in v if x) if isinstance(v := h.get(k), list) else ("" if v is None else str(v))
-                         for k, _ in EXPORT_COLUMNS])
+            rows.append(
+                [
+                    "、".join(str(x) for x in v if x)
+                    if isinstance(v := h.get(k), list)
+                    else ("" if v is None else str(v))
+                    for k, _ in EXPORT_COLUMNS
+                ]
+            )
         if page * 200 >= result["total"] or not result["hits"]:
             break
         page += 1

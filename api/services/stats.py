@@ -1,4 +1,4 @@
-"""Dashboard figures from the reports package's statistics (reports.stats.stats_report): the same cases,
+"""Dashboard figures from the reports package's statistics (reports.caseindex.stats_report): the same cases,
 loss-rate definition and agency matching as the bulletins. An agency user's figures cover their agency
 only (agency_ids); everyone else may pick one registry agency."""
 
@@ -27,33 +27,51 @@ def _rows(report: Any, limit: int | None = None) -> list[dict[str, Any]]:
     return rows[:limit] if limit else rows
 
 
-def dashboard(s: Session, scope: Scope, *, period: str | None = None, trend: str = "year",
-              agency_id: int | None = None, definition: str | None = None) -> dict[str, Any]:
+def dashboard(
+    s: Session,
+    scope: Scope,
+    *,
+    period: str | None = None,
+    trend: str = "year",
+    agency_id: int | None = None,
+    definition: str | None = None,
+) -> dict[str, Any]:
     """{filters, definition_zh, totals, by_period, ranking, lost_by_field, lost_by_action_type, lost_by_cause}."""
-    from reports.stats import stats_report
+    from reports.caseindex import stats_report
 
     trend = trend if trend in TRENDS else "year"
     ids = _agency_ids(scope, agency_id)
     common: dict[str, Any] = {"period": period or None, "definition": definition, "agency_ids": ids}
     by_agency = stats_report(s, by="agency", **common)
     out = {
-        "filters": {"period": period or "", "trend": trend, "agency_id": agency_id, "period_zh": by_agency.period.zh},
+        "filters": {
+            "period": period or "",
+            "trend": trend,
+            "agency_id": agency_id,
+            "period_zh": by_agency.period.zh,
+        },
         "definition_zh": by_agency.definition.zh,
         "totals": by_agency.totals.to_json(),
         "previous_totals": by_agency.previous_totals.to_json() if by_agency.previous_totals else None,
         "ranking": _rows(by_agency, 20),
         "by_period": _rows(stats_report(s, by=trend, **common)),
     }
-    for key, by in (("lost_by_field", "field"), ("lost_by_action_type", "action_type"), ("lost_by_cause", "cause")):
+    for key, by in (
+        ("lost_by_field", "field"),
+        ("lost_by_action_type", "action_type"),
+        ("lost_by_cause", "cause"),
+    ):
         rows = _rows(stats_report(s, by=by, **common))
-        out[key] = sorted(({"code": r["key"], "label": r["label"], "count": r["lost"]} for r in rows if r["lost"]),
-                          key=lambda r: -r["count"])
+        out[key] = sorted(
+            ({"code": r["key"], "label": r["label"], "count": r["lost"]} for r in rows if r["lost"]),
+            key=lambda r: -r["count"],
+        )
     return out
 
 
 def agency_choices(s: Session, scope: Scope) -> list[dict[str, Any]]:
     if scope.restricted:
         return []
-    from reports.agencies import list_agencies
+    from registry.agencies import list_agencies
 
     return [{"id": a["id"], "name": a["name"]} for a in list_agencies(s)]

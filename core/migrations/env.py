@@ -5,11 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-import api.models  # noqa: F401  (web accounts, migration 0004)
-import core.models  # noqa: F401  (registers the tables)
-import reports.models  # noqa: F401  (reports area tables, branch 0003)
-import workers.models  # noqa: F401  (batches, jobs: migration branch "workers")
-from core.models import Base
+from core.models import Base  # every table of every area is registered there
 
 target_metadata = Base.metadata
 config = context.config

@@ -4,6 +4,7 @@ Revision ID: 0002_jobs
 Revises: 0001
 Create Date: 2026-11-28 00:40:00
 """
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql

@@ -5,6 +5,7 @@ Revision ID: 0003b
 Revises: 0003
 Create Date: 2026-11-28 01:00:00
 """
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -37,8 +38,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_report_cases_date", "report_cases", ["date"])
-    op.create_index("ix_report_cases_stats", "report_cases",
-                    ["date", "outcome", "withdrawn_after_correction", "agency_head_appeared"])
+    op.create_index(
+        "ix_report_cases_stats",
+        "report_cases",
+        ["date", "outcome", "withdrawn_after_correction", "agency_head_appeared"],
+    )
     op.create_table(
         "report_case_agencies",
         sa.Column("id", sa.Integer(), nullable=False),

@@ -3,6 +3,7 @@
 Revision ID: 0004
 Revises: 0001
 """
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql

@@ -4,6 +4,7 @@ Revision ID: 0005_ocr_pages
 Revises: 0002_jobs
 Create Date: 2026-11-28 02:30:00
 """
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql

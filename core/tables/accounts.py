@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.models import Base, JsonType
+from core.tables.judgments import Base, JsonType
 from core.taxonomy import ZhEnum
 
 
@@ -58,4 +58,3 @@ class AuditEntry(Base):
     target: Mapped[str | None] = mapped_column(String(300))
     detail: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
     ip: Mapped[str | None] = mapped_column(String(64))
-

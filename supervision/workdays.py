@@ -1,7 +1,7 @@
 """Working days: China's official holidays and adjusted working days (调休).
 
 ``chinesecalendar`` knows 2004–2026. Later years come from an operator-loaded CSV file
-(``date,kind,name`` with kind 休 / holiday or 班 / workday), by default ``reports/data/holidays_extra.csv``
+(``date,kind,name`` with kind 休 / holiday or 班 / workday), by default ``supervision/data/holidays_extra.csv``
 and ``<data_dir>/holidays.csv``. A date in a year nobody knows falls back to Monday–Friday and is reported
 as approximate.
 """
@@ -42,7 +42,12 @@ class WorkCalendar:
     def add_file(self, path: Path) -> None:
         with path.open(encoding="utf-8-sig", newline="") as f:
             for i, row in enumerate(csv.reader(f), start=1):
-                if not row or not row[0].strip() or row[0].strip().startswith("#") or row[0].strip() == "date":
+                if (
+                    not row
+                    or not row[0].strip()
+                    or row[0].strip().startswith("#")
+                    or row[0].strip() == "date"
+                ):
                     continue
                 try:
                     d = dt.date.fromisoformat(row[0].strip())

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.models import Base, JsonType
+from core.tables.judgments import Base, JsonType
 
 
 class JobState(StrEnum):

@@ -17,8 +17,8 @@ from classify.corpus import labelled_items
 from classify.training import corrected_label, example_from_record
 from core.db import Database
 from core.models import Correction, Judgment
+from core.normalize import normalize_case_no
 from core.settings import Settings
-from ingest.normalize import normalize_case_no
 from ingest.record import JudgmentRecord
 
 
@@ -78,7 +78,9 @@ def train_from_store(
         path = SHIPPED_MODEL
     else:
         path = target or model_file_for(settings)
-        allowed = [settings.models_dir.resolve()] + ([settings.model_path.parent.resolve()] if settings.model_path else [])
+        allowed = [settings.models_dir.resolve()] + (
+            [settings.model_path.parent.resolve()] if settings.model_path else []
+        )
         if not any(path.resolve().is_relative_to(d) for d in allowed):
             raise TrainingUnavailable(f"模型只能写入模型目录 {settings.models_dir}")
     by_case = corpus_examples(corpus_dir, from_pdf=from_pdf)

@@ -29,12 +29,19 @@ from core.settings import Settings
 from core.store import refresh_judgment
 from core.taxonomy import DocumentStatus, RejectReason
 from ingest.errors import Rejected
-from ingest.record import FileKind, JudgmentRecord, ReadDocument
+from ingest.record import FileKind, JudgmentRecord, ReadDocument, ReadLimits
+from pipeline.indexing import index_judgments
 
 log = logging.getLogger(__name__)
 
 # A judgment read from several documents keeps the record of the best one.
-_KIND_RANK = {FileKind.text_pdf: 3, FileKind.docx: 3, FileKind.html: 2, FileKind.text: 2, FileKind.scan_pdf: 1}
+_KIND_RANK = {
+    FileKind.text_pdf: 3,
+    FileKind.docx: 3,
+    FileKind.html: 2,
+    FileKind.text: 2,
+    FileKind.scan_pdf: 1,
+}
 
 
 @dataclass
@@ -91,11 +98,30 @@ def judgment_title(record: JudgmentRecord) -> str:
     parties = "、".join(record.plaintiffs[:2]) or "、".join(record.applicants[:1])
     against = "、".join(record.defendants[:2]) or "、".join(record.respondents[:1])
     cause = (record.cause_of_action or "").removesuffix("一案")
-    stage = record.procedure.zh if record.procedure and record.procedure.value in ("first", "appeal", "retrial") else ""
+    stage = (
+        record.procedure.zh
+        if record.procedure and record.procedure.value in ("first", "appeal", "retrial")
+        else ""
+    )
     kind = f"行政{record.doc_kind.zh}" if record.doc_kind else "行政裁判文书"
     if parties and against:
         return f"{parties}诉{against}{cause}{stage}{kind}"
     return f"{record.court or ''}{record.case_no or ''}{kind}"
+
+
+def read_limits(settings: Settings, **overrides: Any) -> ReadLimits:
+    """The reading limits configured in :class:`core.settings.Settings` (``ANJIAN_MAX_PAGES`` …)."""
+    values: dict[str, Any] = {
+        "max_pages": settings.max_pages,
+        "max_bytes": settings.max_file_mb * 1024 * 1024,
+        "parse_timeout_s": settings.parse_timeout_s,
+        "ocr_timeout_s": settings.ocr_timeout_s,
+        "ocr_lang": settings.ocr_lang,
+        "ocr_dpi": settings.ocr_dpi,
+        "ocr_threads": settings.ocr_threads,
+    }
+    values.update(overrides)
+    return ReadLimits(**values)
 
 
 class Pipeline:
@@ -111,12 +137,12 @@ class Pipeline:
         self._backend: Any = None
 
     # -- the stages that are library calls ------------------------------------------------------
-    def read_limits(self) -> Any:
-        from ingest.read import ReadLimits
+    def read_limits(self) -> ReadLimits:
+        return read_limits(self.settings)
 
-        return ReadLimits.from_settings(self.settings)
-
-    def read(self, data: bytes, filename: str, *, ocr_cache: Any = None, progress: Any = None) -> ReadDocument:
+    def read(
+        self, data: bytes, filename: str, *, ocr_cache: Any = None, progress: Any = None
+    ) -> ReadDocument:
         from ingest.read import read_bytes
 
         return read_bytes(data, filename, self.read_limits(), ocr_cache=ocr_cache, progress=progress)
@@ -149,8 +175,13 @@ class Pipeline:
 
     # -- the whole file -----------------------------------------------------------------------
     def ingest_path(
-        self, path: Path, *, filename: str | None = None, ingest_key: str | None = None,
-        ocr_cache: Any = None, progress: Any = None,
+        self,
+        path: Path,
+        *,
+        filename: str | None = None,
+        ingest_key: str | None = None,
+        ocr_cache: Any = None,
+        progress: Any = None,
     ) -> IngestResult:
         path = Path(path)
         try:
@@ -158,13 +189,23 @@ class Pipeline:
         except OSError as exc:
             raise FileNotFoundError(f"无法读取文件 {path}: {exc}") from exc
         return self.ingest_bytes(
-            data, filename or path.name, shown_path=str(path), ingest_key=ingest_key,
-            ocr_cache=ocr_cache, progress=progress,
+            data,
+            filename or path.name,
+            shown_path=str(path),
+            ingest_key=ingest_key,
+            ocr_cache=ocr_cache,
+            progress=progress,
         )
 
     def ingest_bytes(
-        self, data: bytes, filename: str, *, shown_path: str | None = None, ingest_key: str | None = None,
-        ocr_cache: Any = None, progress: Any = None,
+        self,
+        data: bytes,
+        filename: str,
+        *,
+        shown_path: str | None = None,
+        ingest_key: str | None = None,
+        ocr_cache: Any = None,
+        progress: Any = None,
     ) -> IngestResult:
         """``ocr_cache``/``progress``: passed to the reader (see ``ingest.pdf_read.read_pdf``)."""
         shown = shown_path or filename
@@ -185,7 +226,17 @@ class Pipeline:
         except Rejected as rej:
             return self._store_rejection(shown, digest, filename, stored_path, len(data), ingest_key, rej)
         classification = self.classify(record)
-        store_args = (shown, digest, filename, stored_path, len(data), ingest_key, read, record, classification)
+        store_args = (
+            shown,
+            digest,
+            filename,
+            stored_path,
+            len(data),
+            ingest_key,
+            read,
+            record,
+            classification,
+        )
         try:
             result = self._store_judgment(*store_args)
         except IntegrityError:
@@ -223,8 +274,12 @@ class Pipeline:
                 doc.message = f"与已入库文件（文档 {original.id}）内容相同，未重复入库"
                 s.flush()
                 return IngestResult(
-                    shown, DocumentStatus.duplicate, message=doc.message,
-                    judgment_id=doc.judgment_id, document_id=doc.id, file_kind=doc.file_kind,
+                    shown,
+                    DocumentStatus.duplicate,
+                    message=doc.message,
+                    judgment_id=doc.judgment_id,
+                    document_id=doc.id,
+                    file_kind=doc.file_kind,
                 )
         return None
 
@@ -232,15 +287,27 @@ class Pipeline:
         self, s: Session, digest: str, filename: str, stored_path: str, size: int, ingest_key: str | None
     ) -> Document:
         doc = Document(
-            sha256=digest, filename=filename[:500], stored_path=stored_path, size=size,
-            status=DocumentStatus.rejected.value, warnings=[], pages=[], ingest_key=ingest_key,
+            sha256=digest,
+            filename=filename[:500],
+            stored_path=stored_path,
+            size=size,
+            status=DocumentStatus.rejected.value,
+            warnings=[],
+            pages=[],
+            ingest_key=ingest_key,
         )
         s.add(doc)
         return doc
 
     def _store_rejection(
-        self, shown: str, digest: str, filename: str, stored_path: str, size: int,
-        ingest_key: str | None, rej: Rejected,
+        self,
+        shown: str,
+        digest: str,
+        filename: str,
+        stored_path: str,
+        size: int,
+        ingest_key: str | None,
+        rej: Rejected,
     ) -> IngestResult:
         with self.db.session() as s:
             doc = self._new_document(s, digest, filename, stored_path, size, ingest_key)
@@ -250,13 +317,25 @@ class Pipeline:
             s.flush()
             doc_id = doc.id
         return IngestResult(
-            shown, DocumentStatus.rejected, reason=rej.reason, warnings=list(rej.warnings),
-            message=rej.message, document_id=doc_id,
+            shown,
+            DocumentStatus.rejected,
+            reason=rej.reason,
+            warnings=list(rej.warnings),
+            message=rej.message,
+            document_id=doc_id,
         )
 
     def _store_judgment(
-        self, shown: str, digest: str, filename: str, stored_path: str, size: int, ingest_key: str | None,
-        read: ReadDocument, record: JudgmentRecord, classification: Classification | None,
+        self,
+        shown: str,
+        digest: str,
+        filename: str,
+        stored_path: str,
+        size: int,
+        ingest_key: str | None,
+        read: ReadDocument,
+        record: JudgmentRecord,
+        classification: Classification | None,
     ) -> IngestResult:
         with self.db.session() as s:
             doc = self._new_document(s, digest, filename, stored_path, size, ingest_key)
@@ -279,7 +358,9 @@ class Pipeline:
                 self._set_record(judgment, record, classification)
             else:
                 status = DocumentStatus.linked
-                primary = s.get(Document, judgment.primary_document_id) if judgment.primary_document_id else None
+                primary = (
+                    s.get(Document, judgment.primary_document_id) if judgment.primary_document_id else None
+                )
                 if primary is None or _KIND_RANK.get(read.kind, 0) > _KIND_RANK.get(
                     FileKind(primary.file_kind) if primary.file_kind else FileKind.scan_pdf, 0
                 ):
@@ -299,13 +380,22 @@ class Pipeline:
             )
             doc.message = message
             result = IngestResult(
-                shown, status, warnings=list(read.warnings), message=message, judgment_id=judgment.id,
-                document_id=doc.id, file_kind=read.kind.value, record=record, classification=classification,
+                shown,
+                status,
+                warnings=list(read.warnings),
+                message=message,
+                judgment_id=judgment.id,
+                document_id=doc.id,
+                file_kind=read.kind.value,
+                record=record,
+                classification=classification,
             )
         return result
 
     @staticmethod
-    def _set_record(judgment: Judgment, record: JudgmentRecord, classification: Classification | None) -> None:
+    def _set_record(
+        judgment: Judgment, record: JudgmentRecord, classification: Classification | None
+    ) -> None:
         judgment.record = record.model_dump(mode="json")
         judgment.classification = classification.model_dump(mode="json") if classification else None
         judgment.case_no = record.case_no
@@ -324,9 +414,14 @@ class Pipeline:
             if doc is None:
                 return None
             return IngestResult(
-                shown, DocumentStatus[doc.status], reason=RejectReason[doc.reason] if doc.reason else None,
-                warnings=list(doc.warnings or []), message=doc.message, judgment_id=doc.judgment_id,
-                document_id=doc.id, file_kind=doc.file_kind,
+                shown,
+                DocumentStatus[doc.status],
+                reason=RejectReason[doc.reason] if doc.reason else None,
+                warnings=list(doc.warnings or []),
+                message=doc.message,
+                judgment_id=doc.judgment_id,
+                document_id=doc.id,
+                file_kind=doc.file_kind,
             )
 
     # -- after the commit -----------------------------------------------------------------------
@@ -338,16 +433,4 @@ class Pipeline:
         return self._backend
 
     def index_judgments(self, judgment_ids: list[int]) -> bool:
-        """Index committed judgments. On failure the judgment stays stored (the store is the truth),
-        the caller reports the warning ``not_indexed`` and the nightly check or `anjian reindex` repairs it."""
-        try:
-            from search import to_index_doc
-
-            with self.db.session() as s:
-                rows = s.scalars(select(Judgment).where(Judgment.id.in_(judgment_ids))).all()
-                docs = [to_index_doc(j) for j in rows]
-            self.search_backend().index(docs)
-            return True
-        except Exception:
-            log.exception("indexing judgments %s failed; run `anjian reindex`", judgment_ids)
-            return False
+        return index_judgments(self.db, self.search_backend(), judgment_ids)

@@ -13,12 +13,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.models import Judgment
+from core.models import Judgment, LedgerEntry
+from core.normalize import normalize_case_no
 from core.taxonomy import Outcome
-from ingest.normalize import normalize_case_no
-from reports.agencies import RegistryError, RegistryIndex, guess_kind, read_table_file
-from reports.cases import AgencyRef, Case
-from reports.models import Agency, LedgerEntry
+from registry.agencies import RegistryError, RegistryIndex, read_table_file
 
 # Header names seen in ledgers → our field.
 HEADERS = {
@@ -83,8 +81,11 @@ def import_ledger_rows(session: Session, rows: Iterable[dict[str, str]], source:
             raise RegistryError(f"第 {i} 行：{exc}") from exc
         norm = normalize_case_no(case_no)
         agency_name = _pick(row, "agency").strip() or None
-        entry = session.scalar(select(LedgerEntry).where(LedgerEntry.case_no_norm == norm,
-                                                         LedgerEntry.agency_name == agency_name))
+        entry = session.scalar(
+            select(LedgerEntry).where(
+                LedgerEntry.case_no_norm == norm, LedgerEntry.agency_name == agency_name
+            )
+        )
         if entry is None:
             entry = LedgerEntry(case_no=case_no, case_no_norm=norm, agency_name=agency_name, extra={})
             session.add(entry)
@@ -108,7 +109,9 @@ def import_ledger_file(session: Session, path: Path) -> dict[str, int]:
 def match_ledger(session: Session) -> int:
     """Link ledger rows to judgments with the same normalised case number; returns how many are linked."""
     by_no: dict[str, int] = {}
-    for jid, cn in session.execute(select(Judgment.id, Judgment.case_no).where(Judgment.case_no.is_not(None))):
+    for jid, cn in session.execute(
+        select(Judgment.id, Judgment.case_no).where(Judgment.case_no.is_not(None))
+    ):
         by_no.setdefault(normalize_case_no(cn or ""), jid)
     n = 0
     for e in session.scalars(select(LedgerEntry)):
@@ -117,41 +120,16 @@ def match_ledger(session: Session) -> int:
     return n
 
 
-def pending_ledger_cases(session: Session, known_case_nos: set[str]) -> list[Case]:
-    """Ledger rows whose case has no judgment yet, as cases (outcome from the ledger, else pending)."""
-    if session.scalar(select(LedgerEntry.id).limit(1)) is None:
-        return []
-    from reports.cases import norm_case_no
-
-    known = {norm_case_no(c) for c in known_case_nos}
-    agencies = {a.id: a for a in session.scalars(select(Agency))}
-    grouped: dict[str, list[LedgerEntry]] = {}
-    for e in session.scalars(select(LedgerEntry).order_by(LedgerEntry.id)):
-        if e.case_no_norm not in known:
-            grouped.setdefault(e.case_no_norm, []).append(e)
-    out = []
-    for norm, es in grouped.items():
-        refs = []
-        for e in es:
-            if e.agency_id and e.agency_id in agencies:
-                a = agencies[e.agency_id]
-                refs.append(AgencyRef(f"a:{a.id}", a.name, a.kind, a.ours, a.id, a.level))
-            elif e.agency_name:
-                refs.append(AgencyRef(f"n:{e.agency_name}", e.agency_name, guess_kind(e.agency_name).value, False))
-        first = es[0]
-        outcome = first.outcome if first.outcome != "remanded" else None
-        out.append(Case(
-            key=norm, judgment_ids=[], case_nos=[first.case_no],
-            date=first.concluded_date if outcome else (first.received_date or first.concluded_date),
-            outcome=outcome, court=None, action_type=None, field=None, loss_causes=[],
-            withdrawn_after_correction=False, agency_head_appeared=None,
-            defendants=[e.agency_name for e in es if e.agency_name], agencies=refs,
-        ))
-    return out
-
-
 def list_ledger(session: Session) -> list[dict]:
-    return [{"id": e.id, "case_no": e.case_no, "agency": e.agency_name, "agency_id": e.agency_id,
-             "received_date": e.received_date.isoformat() if e.received_date else None,
-             "outcome": e.outcome, "judgment_id": e.judgment_id}
-            for e in session.scalars(select(LedgerEntry).order_by(LedgerEntry.id))]
+    return [
+        {
+            "id": e.id,
+            "case_no": e.case_no,
+            "agency": e.agency_name,
+            "agency_id": e.agency_id,
+            "received_date": e.received_date.isoformat() if e.received_date else None,
+            "outcome": e.outcome,
+            "judgment_id": e.judgment_id,
+        }
+        for e in session.scalars(select(LedgerEntry).order_by(LedgerEntry.id))
+    ]

@@ -19,10 +19,10 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.models import Agency, AgencyAlias, UnmatchedDefendant
+from core.normalize import normalize_name
+from core.spreadsheet import zh_label
 from core.taxonomy import Field
-from ingest.normalize import normalize_name
-from reports.models import Agency, AgencyAlias, UnmatchedDefendant
-from reports.tables import zh_label
 
 FUZZY_THRESHOLD = 0.88  # below: the name waits on the review list
 SAMPLE_REGISTRY = Path(__file__).parent / "data" / "sample_agencies.csv"
@@ -36,7 +36,12 @@ class AgencyKind(StrEnum):
 
     @property
     def zh(self) -> str:
-        return {"township": "乡镇（街道）", "department": "政府部门", "government": "人民政府", "other": "其他"}[self.value]
+        return {
+            "township": "乡镇（街道）",
+            "department": "政府部门",
+            "government": "人民政府",
+            "other": "其他",
+        }[self.value]
 
 
 class AgencyLevel(StrEnum):
@@ -48,7 +53,13 @@ class AgencyLevel(StrEnum):
 
     @property
     def zh(self) -> str:
-        return {"township": "乡镇级", "county": "县级", "city": "市级", "province": "省级", "national": "国家级"}[self.value]
+        return {
+            "township": "乡镇级",
+            "county": "县级",
+            "city": "市级",
+            "province": "省级",
+            "national": "国家级",
+        }[self.value]
 
 
 class AliasKind(StrEnum):
@@ -160,8 +171,9 @@ def agency_names(session: Session, agency_id: int | str) -> list[str]:
     return [agency.name, *[a.alias for a in agency.aliases if a.alias != agency.name]]
 
 
-def match_defendant(session: Session, name: str, *, record_unmatched: bool = False,
-                    index: RegistryIndex | None = None) -> tuple[int | None, float]:
+def match_defendant(
+    session: Session, name: str, *, record_unmatched: bool = False, index: RegistryIndex | None = None
+) -> tuple[int | None, float]:
     """(agency id or None, confidence 0..1) for a defendant name; optionally queue a miss for review."""
     m = (index or RegistryIndex.load(session)).match(name)
     if m.agency_id is None and record_unmatched:
@@ -171,9 +183,11 @@ def match_defendant(session: Session, name: str, *, record_unmatched: bool = Fal
 
 def note_unmatched(session: Session, name: str, m: Match, index: RegistryIndex | None = None) -> None:
     row = session.scalar(select(UnmatchedDefendant).where(UnmatchedDefendant.name == name))
-    cand = (index.names.get(m.candidate) if index and m.candidate else None)
+    cand = index.names.get(m.candidate) if index and m.candidate else None
     if row is None:
-        session.add(UnmatchedDefendant(name=name, candidate_id=cand, confidence=m.confidence, seen=1, status="open"))
+        session.add(
+            UnmatchedDefendant(name=name, candidate_id=cand, confidence=m.confidence, seen=1, status="open")
+        )
     else:
         row.seen += 1
         row.confidence, row.candidate_id = m.confidence, cand
@@ -200,17 +214,31 @@ def scan_judgment_defendants(session: Session) -> dict[str, Match]:
 
 
 def unmatched(session: Session, status: str = "open") -> list[dict]:
-    rows = session.scalars(select(UnmatchedDefendant).where(UnmatchedDefendant.status == status)
-                           .order_by(UnmatchedDefendant.seen.desc(), UnmatchedDefendant.name))
+    rows = session.scalars(
+        select(UnmatchedDefendant)
+        .where(UnmatchedDefendant.status == status)
+        .order_by(UnmatchedDefendant.seen.desc(), UnmatchedDefendant.name)
+    )
     out = []
     for r in rows:
         cand = session.get(Agency, r.candidate_id) if r.candidate_id else None
-        out.append({"id": r.id, "name": r.name, "candidate": cand.name if cand else None,
-                    "candidate_id": r.candidate_id, "confidence": r.confidence, "seen": r.seen, "status": r.status})
+        out.append(
+            {
+                "id": r.id,
+                "name": r.name,
+                "candidate": cand.name if cand else None,
+                "candidate_id": r.candidate_id,
+                "confidence": r.confidence,
+                "seen": r.seen,
+                "status": r.status,
+            }
+        )
     return out
 
 
-def resolve_unmatched(session: Session, name: str, agency_id: int | None, kind: AliasKind = AliasKind.other) -> None:
+def resolve_unmatched(
+    session: Session, name: str, agency_id: int | None, kind: AliasKind = AliasKind.other
+) -> None:
     """A reviewer's answer: the name is an alias of ``agency_id`` (or, with None, not ours: ignored)."""
     row = session.scalar(select(UnmatchedDefendant).where(UnmatchedDefendant.name == name))
     if agency_id is not None:
@@ -221,9 +249,17 @@ def resolve_unmatched(session: Session, name: str, agency_id: int | None, kind: 
         row.status = "resolved" if agency_id is not None else "ignored"
 
 
-def add_agency(session: Session, name: str, *, kind: AgencyKind | None = None, level: AgencyLevel | None = None,
-               parent: str | None = None, field: Field | None = None, ours: bool = True,
-               aliases: Iterable[tuple[str, AliasKind]] = ()) -> Agency:
+def add_agency(
+    session: Session,
+    name: str,
+    *,
+    kind: AgencyKind | None = None,
+    level: AgencyLevel | None = None,
+    parent: str | None = None,
+    field: Field | None = None,
+    ours: bool = True,
+    aliases: Iterable[tuple[str, AliasKind]] = (),
+) -> Agency:
     name = normalize_name(name)
     if not name:
         raise RegistryError("单位名称不能为空")
@@ -242,15 +278,26 @@ def add_agency(session: Session, name: str, *, kind: AgencyKind | None = None, l
     return agency
 
 
-def add_alias(session: Session, agency_id: int, alias: str, kind: AliasKind = AliasKind.abbreviation,
-              valid_from: dt.date | None = None, valid_to: dt.date | None = None) -> None:
+def add_alias(
+    session: Session,
+    agency_id: int,
+    alias: str,
+    kind: AliasKind = AliasKind.abbreviation,
+    valid_from: dt.date | None = None,
+    valid_to: dt.date | None = None,
+) -> None:
     alias = normalize_name(alias)
     if not alias:
         return
-    exists = session.scalar(select(AgencyAlias).where(AgencyAlias.agency_id == agency_id, AgencyAlias.alias == alias))
+    exists = session.scalar(
+        select(AgencyAlias).where(AgencyAlias.agency_id == agency_id, AgencyAlias.alias == alias)
+    )
     if exists is None:
-        session.add(AgencyAlias(agency_id=agency_id, alias=alias, kind=kind.value, valid_from=valid_from,
-                                valid_to=valid_to))
+        session.add(
+            AgencyAlias(
+                agency_id=agency_id, alias=alias, kind=kind.value, valid_from=valid_from, valid_to=valid_to
+            )
+        )
         session.flush()
 
 
@@ -263,10 +310,18 @@ def list_agencies(session: Session, *, ours_only: bool = False) -> list[dict]:
 
 def agency_as_dict(a: Agency) -> dict:
     return {
-        "id": a.id, "name": a.name, "kind": a.kind, "kind_zh": AgencyKind(a.kind).zh, "level": a.level,
-        "parent": a.parent, "field": a.field, "ours": a.ours,
-        "aliases": [{"alias": x.alias, "kind": x.kind, "valid_from": _iso(x.valid_from), "valid_to": _iso(x.valid_to)}
-                    for x in a.aliases],
+        "id": a.id,
+        "name": a.name,
+        "kind": a.kind,
+        "kind_zh": AgencyKind(a.kind).zh,
+        "level": a.level,
+        "parent": a.parent,
+        "field": a.field,
+        "ours": a.ours,
+        "aliases": [
+            {"alias": x.alias, "kind": x.kind, "valid_from": _iso(x.valid_from), "valid_to": _iso(x.valid_to)}
+            for x in a.aliases
+        ],
     }
 
 
@@ -277,9 +332,11 @@ def _iso(d: dt.date | None) -> str | None:
 # ---------------------------------------------------------------- CSV / XLSX
 
 COLUMNS = ["单位全称", "类型", "层级", "所属政府", "执法领域", "本县单位", "简称", "曾用名"]
-_KIND_BY_ZH = {k.zh: k for k in AgencyKind} | {k.value: k for k in AgencyKind} | {"乡镇": AgencyKind.township,
-                                                                                   "街道": AgencyKind.township,
-                                                                                   "部门": AgencyKind.department}
+_KIND_BY_ZH = (
+    {k.zh: k for k in AgencyKind}
+    | {k.value: k for k in AgencyKind}
+    | {"乡镇": AgencyKind.township, "街道": AgencyKind.township, "部门": AgencyKind.department}
+)
 _LEVEL_BY_ZH = {k.zh: k for k in AgencyLevel} | {k.value: k for k in AgencyLevel}
 _YES = {"是", "1", "true", "yes", "y", "√", "本县"}
 
@@ -307,7 +364,9 @@ def import_rows(session: Session, rows: Iterable[dict[str, str]]) -> int:
         kind_cell = (row.get("类型") or "").strip()
         kind = _KIND_BY_ZH.get(kind_cell) if kind_cell else None
         if kind_cell and kind is None:
-            raise RegistryError(f"第 {i} 行：不认识的类型「{kind_cell}」（可填：乡镇（街道）、政府部门、人民政府、其他）")
+            raise RegistryError(
+                f"第 {i} 行：不认识的类型「{kind_cell}」（可填：乡镇（街道）、政府部门、人民政府、其他）"
+            )
         level_cell = (row.get("层级") or "").strip()
         level = _LEVEL_BY_ZH.get(level_cell) if level_cell else None
         field_cell = (row.get("执法领域") or "").strip()
@@ -315,8 +374,15 @@ def import_rows(session: Session, rows: Iterable[dict[str, str]]) -> int:
         if field_cell and fld is None:
             raise RegistryError(f"第 {i} 行：不认识的执法领域「{field_cell}」")
         ours = (row.get("本县单位") or "是").strip().lower() in _YES
-        agency = add_agency(session, name, kind=kind, level=level, parent=(row.get("所属政府") or "").strip() or None,
-                            field=fld, ours=ours)  # type: ignore[arg-type]
+        agency = add_agency(
+            session,
+            name,
+            kind=kind,
+            level=level,
+            parent=(row.get("所属政府") or "").strip() or None,
+            field=fld,
+            ours=ours,
+        )  # type: ignore[arg-type]
         for alias in _split_names(row.get("简称") or ""):
             add_alias(session, agency.id, alias, AliasKind.abbreviation)
         for former, until in _former(row.get("曾用名") or ""):
@@ -353,7 +419,10 @@ def read_table_file(path: Path) -> list[dict[str, str]]:
             continue
     else:
         raise RegistryError(f"{path.name} 的编码无法识别（请存为 UTF-8）")
-    return [{(k or "").strip(): (v or "").strip() for k, v in r.items()} for r in csv.DictReader(io.StringIO(text))]
+    return [
+        {(k or "").strip(): (v or "").strip() for k, v in r.items()}
+        for r in csv.DictReader(io.StringIO(text))
+    ]
 
 
 def _cell(v: object) -> str:
@@ -374,15 +443,28 @@ def export_rows(session: Session) -> list[list[str]]:
     rows = []
     for a in session.scalars(select(Agency).order_by(Agency.id)):
         abbr = "、".join(x.alias for x in a.aliases if x.kind != AliasKind.former_name)
-        former = "、".join(x.alias + (f"@{x.valid_to.isoformat()}" if x.valid_to else "")
-                          for x in a.aliases if x.kind == AliasKind.former_name)
-        rows.append([a.name, AgencyKind(a.kind).zh, AgencyLevel(a.level).zh if a.level else "", a.parent or "",
-                     zh_label(Field, a.field) if a.field else "", "是" if a.ours else "否", abbr, former])
+        former = "、".join(
+            x.alias + (f"@{x.valid_to.isoformat()}" if x.valid_to else "")
+            for x in a.aliases
+            if x.kind == AliasKind.former_name
+        )
+        rows.append(
+            [
+                a.name,
+                AgencyKind(a.kind).zh,
+                AgencyLevel(a.level).zh if a.level else "",
+                a.parent or "",
+                zh_label(Field, a.field) if a.field else "",
+                "是" if a.ours else "否",
+                abbr,
+                former,
+            ]
+        )
     return rows
 
 
 def export_file(session: Session, path: Path) -> int:
-    from reports.tables import Table, write_table
+    from core.spreadsheet import Table, write_table
 
     rows = export_rows(session)
     write_table(Table(title="行政机关名录", columns=COLUMNS, rows=rows), path)

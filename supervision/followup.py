@@ -13,10 +13,9 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.models import Judgment
-from ingest.normalize import normalize_case_no
-from reports.models import Agency, FollowUp
-from reports.workdays import WorkCalendar
+from core.models import Agency, FollowUp, Judgment
+from core.normalize import normalize_case_no
+from supervision.workdays import WorkCalendar
 
 SUIT_DAYS = 3
 JUDGMENT_DAYS = 5
@@ -30,7 +29,9 @@ class FollowUpStatus(StrEnum):
 
     @property
     def zh(self) -> str:
-        return {"open": "跟踪中", "analysed": "已提交分析", "rectified": "已整改", "closed": "已办结"}[self.value]
+        return {"open": "跟踪中", "analysed": "已提交分析", "rectified": "已整改", "closed": "已办结"}[
+            self.value
+        ]
 
 
 class FollowUpError(Exception):
@@ -62,23 +63,39 @@ def deadlines(f: FollowUp, cal: WorkCalendar, today: dt.date) -> list[Deadline]:
         due = cal.add_workdays(received, days)
         ref = reported or today
         late = cal.workdays_between(due, ref) if ref > due else 0
-        out.append(Deadline(what, zh, received, due, reported, late > 0, late, cal.unknown_years != before
-                            or not cal.covers(due.year)))
+        out.append(
+            Deadline(
+                what,
+                zh,
+                received,
+                due,
+                reported,
+                late > 0,
+                late,
+                cal.unknown_years != before or not cal.covers(due.year),
+            )
+        )
     return out
 
 
-def upsert_followup(session: Session, case_no: str, *, agency_id: int | None = None, **values: object) -> FollowUp:
+def upsert_followup(
+    session: Session, case_no: str, *, agency_id: int | None = None, **values: object
+) -> FollowUp:
     """Create or update the follow-up of (case, agency). Dates as date or ISO text; ``status`` a code."""
     norm = normalize_case_no(case_no)
     if not norm:
         raise FollowUpError("案号不能为空")
     if agency_id is not None and session.get(Agency, agency_id) is None:
         raise FollowUpError(f"没有编号为 {agency_id} 的单位")
-    f = session.scalar(select(FollowUp).where(FollowUp.case_no_norm == norm, FollowUp.agency_id == agency_id)
-                       if agency_id is not None else
-                       select(FollowUp).where(FollowUp.case_no_norm == norm, FollowUp.agency_id.is_(None)))
+    f = session.scalar(
+        select(FollowUp).where(FollowUp.case_no_norm == norm, FollowUp.agency_id == agency_id)
+        if agency_id is not None
+        else select(FollowUp).where(FollowUp.case_no_norm == norm, FollowUp.agency_id.is_(None))
+    )
     if f is None:
-        f = FollowUp(case_no=case_no, case_no_norm=norm, agency_id=agency_id, status=FollowUpStatus.open.value)
+        f = FollowUp(
+            case_no=case_no, case_no_norm=norm, agency_id=agency_id, status=FollowUpStatus.open.value
+        )
         session.add(f)
     for key, v in values.items():
         if v is None:
@@ -104,13 +121,23 @@ def upsert_followup(session: Session, case_no: str, *, agency_id: int | None = N
 
 def followup_as_dict(f: FollowUp, cal: WorkCalendar, today: dt.date, agency_name: str | None = None) -> dict:
     return {
-        "id": f.id, "case_no": f.case_no, "judgment_id": f.judgment_id, "agency_id": f.agency_id,
-        "agency": agency_name, "status": f.status, "status_zh": FollowUpStatus(f.status).zh,
-        "papers_received": _iso(f.papers_received), "papers_reported": _iso(f.papers_reported),
-        "judgment_received": _iso(f.judgment_received), "judgment_reported": _iso(f.judgment_reported),
-        "analysis": f.analysis, "rectification": f.rectification,
-        "deadlines": [{**asdict(d), "received": _iso(d.received), "due": _iso(d.due), "reported": _iso(d.reported)}
-                      for d in deadlines(f, cal, today)],
+        "id": f.id,
+        "case_no": f.case_no,
+        "judgment_id": f.judgment_id,
+        "agency_id": f.agency_id,
+        "agency": agency_name,
+        "status": f.status,
+        "status_zh": FollowUpStatus(f.status).zh,
+        "papers_received": _iso(f.papers_received),
+        "papers_reported": _iso(f.papers_reported),
+        "judgment_received": _iso(f.judgment_received),
+        "judgment_reported": _iso(f.judgment_reported),
+        "analysis": f.analysis,
+        "rectification": f.rectification,
+        "deadlines": [
+            {**asdict(d), "received": _iso(d.received), "due": _iso(d.due), "reported": _iso(d.reported)}
+            for d in deadlines(f, cal, today)
+        ],
     }
 
 
@@ -118,8 +145,14 @@ def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def list_followups(session: Session, cal: WorkCalendar, today: dt.date, *, agency_ids: list[int] | None = None,
-                   overdue_only: bool = False) -> list[dict]:
+def list_followups(
+    session: Session,
+    cal: WorkCalendar,
+    today: dt.date,
+    *,
+    agency_ids: list[int] | None = None,
+    overdue_only: bool = False,
+) -> list[dict]:
     q = select(FollowUp, Agency.name).outerjoin(Agency, Agency.id == FollowUp.agency_id).order_by(FollowUp.id)
     if agency_ids is not None:
         q = q.where(FollowUp.agency_id.in_(agency_ids))
@@ -132,8 +165,15 @@ def list_followups(session: Session, cal: WorkCalendar, today: dt.date, *, agenc
     return out
 
 
-def overdue(session: Session, cal: WorkCalendar, today: dt.date, *, agency_ids: list[int] | None = None,
-            since: dt.date | None = None, until: dt.date | None = None) -> list[dict]:
+def overdue(
+    session: Session,
+    cal: WorkCalendar,
+    today: dt.date,
+    *,
+    agency_ids: list[int] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> list[dict]:
     """One row per late report: agency, case, what, received, due, reported, working days late."""
     rows = []
     for f in list_followups(session, cal, today, agency_ids=agency_ids, overdue_only=True):
@@ -141,7 +181,16 @@ def overdue(session: Session, cal: WorkCalendar, today: dt.date, *, agency_ids: 
             due = dt.date.fromisoformat(d["due"])
             if not d["overdue"] or (since and due < since) or (until and due >= until):
                 continue
-            rows.append({"agency": f["agency"] or "（未登记单位）", "case_no": f["case_no"], "what": d["what_zh"],
-                         "received": d["received"], "due": d["due"], "reported": d["reported"],
-                         "late_by": d["late_by"], "approximate": d["approximate"]})
+            rows.append(
+                {
+                    "agency": f["agency"] or "（未登记单位）",
+                    "case_no": f["case_no"],
+                    "what": d["what_zh"],
+                    "received": d["received"],
+                    "due": d["due"],
+                    "reported": d["reported"],
+                    "late_by": d["late_by"],
+                    "approximate": d["approximate"],
+                }
+            )
     return rows
