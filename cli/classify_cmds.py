@@ -62,103 +62,103 @@ def print_classification(c: Classification, title: str) -> None:
             out.print(f"    [dim]（{where}，第 {e.start}–{e.end} 字）[/dim]")
 
 
+def train_cmd(
+    corpus: Annotated[
+        Path | None,
+        typer.Option("--corpus", help="带标注的语料目录 / labelled corpus (default ../shared/corpus)"),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--out", help="模型文件 / artefact path (in the models folder)")
+    ] = None,
+    shipped: Annotated[
+        bool, typer.Option("--shipped", help="写入随软件发布的模型 / write the packaged artefact")
+    ] = False,
+    corrections: Annotated[bool, typer.Option(help="加入审核人员的更正 / add reviewers' corrections")] = True,
+    from_pdf: Annotated[
+        bool, typer.Option(help="从文本PDF读取 / read each judgment from its text PDF")
+    ] = True,
+) -> None:
+    """训练败诉原因、行为类型和执法领域模型 / Train the classifier from the corpus and corrections."""
+    from pipeline.training import TrainingUnavailable, train_from_store
+
+    cfg = settings()
+    corpus_dir = (
+        corpus
+        or cfg.training_corpus
+        or (DEFAULT_CORPUS if (DEFAULT_CORPUS / "labels.jsonl").exists() else None)
+    )
+    db = None
+    if corrections:
+        try:
+            db = database()
+        except Exception as exc:  # no store yet: train from the corpus alone
+            err.print(f"[yellow]未读取审核更正（{exc}）[/yellow]")
+    try:
+        done = train_from_store(db, cfg, corpus_dir, from_pdf=from_pdf, target=output, shipped=shipped)
+    except TrainingUnavailable as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    err.print(
+        f"已训练 {done['examples']} 个样本（其中审核更正 {done['corrected']} 篇），{done['cause_heads']} 个败诉原因模型，"
+        f"用时 {done['seconds']} 秒 → {done['path']}（{done['version']}）"
+    )
+
+
+def classify_cmd(
+    case: Annotated[str, typer.Argument(help="案号或编号 / case number or judgment id")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """判断败诉与否及败诉原因（附本院认为原文）/ Classify one stored judgment, with evidence."""
+    from core.store import StoreError, find_judgment
+
+    cfg = settings()
+    try:
+        model = load_model_for(cfg)
+    except ClassifyError as exc:
+        err.print(f"[red]模型不可用：{exc}[/red]")
+        raise typer.Exit(2) from exc
+    try:
+        with database().session() as s:
+            j = find_judgment(s, case)
+            record = JudgmentRecord.model_validate(j.record)
+            corrections = [{"field": c.field, "value": c.value} for c in j.corrections]
+            title = f"{j.case_no or ''} {j.title or ''}".strip()
+    except StoreError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    result = apply_corrections(classify_record(record, model, thresholds_for(cfg)), corrections)
+    if as_json:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        print_classification(result, title)
+
+
+def eval_classify(
+    corpus_dir: Annotated[Path, typer.Argument(help="语料目录（shared/corpus 格式）/ corpus folder")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象")] = False,
+    cv: Annotated[int, typer.Option("--cv", help="K 折交叉验证（0：用发布的模型）/ K-fold CV")] = 0,
+    limit: Annotated[int | None, typer.Option("--limit", help="只评测前 N 篇")] = None,
+    from_pdf: Annotated[bool, typer.Option(help="从文本PDF读取（如用户上传）/ read the text PDFs")] = True,
+) -> None:
+    """在带标注的语料上评测分类 / Evaluate outcome, causes, action type and field."""
+    if not (corpus_dir / "labels.jsonl").exists():
+        raise typer.BadParameter(f"{corpus_dir} 中没有 labels.jsonl")
+    cfg = settings()
+    items = [Labelled(i.id, r, i.label) for i, r in labelled_items(corpus_dir, limit, from_pdf)]
+    if cv and cv > 1:
+        result = cross_validate(items, cv, train_model, thresholds_for(cfg))
+    else:
+        result = evaluate(items, load_model_for(cfg), thresholds_for(cfg))
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    else:
+        _print_scores(result)
+
+
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    @app.command("train")
-    def train_cmd(
-        corpus: Annotated[
-            Path | None,
-            typer.Option("--corpus", help="带标注的语料目录 / labelled corpus (default ../shared/corpus)"),
-        ] = None,
-        output: Annotated[
-            Path | None, typer.Option("--out", help="模型文件 / artefact path (in the models folder)")
-        ] = None,
-        shipped: Annotated[
-            bool, typer.Option("--shipped", help="写入随软件发布的模型 / write the packaged artefact")
-        ] = False,
-        corrections: Annotated[
-            bool, typer.Option(help="加入审核人员的更正 / add reviewers' corrections")
-        ] = True,
-        from_pdf: Annotated[
-            bool, typer.Option(help="从文本PDF读取 / read each judgment from its text PDF")
-        ] = True,
-    ) -> None:
-        """训练败诉原因、行为类型和执法领域模型 / Train the classifier from the corpus and corrections."""
-        from pipeline.training import TrainingUnavailable, train_from_store
-
-        cfg = settings()
-        corpus_dir = (
-            corpus
-            or cfg.training_corpus
-            or (DEFAULT_CORPUS if (DEFAULT_CORPUS / "labels.jsonl").exists() else None)
-        )
-        db = None
-        if corrections:
-            try:
-                db = database()
-            except Exception as exc:  # no store yet: train from the corpus alone
-                err.print(f"[yellow]未读取审核更正（{exc}）[/yellow]")
-        try:
-            done = train_from_store(db, cfg, corpus_dir, from_pdf=from_pdf, target=output, shipped=shipped)
-        except TrainingUnavailable as exc:
-            err.print(f"[red]{exc}[/red]")
-            raise typer.Exit(2) from exc
-        err.print(
-            f"已训练 {done['examples']} 个样本（其中审核更正 {done['corrected']} 篇），{done['cause_heads']} 个败诉原因模型，"
-            f"用时 {done['seconds']} 秒 → {done['path']}（{done['version']}）"
-        )
-
-    @app.command("classify")
-    def classify_cmd(
-        case: Annotated[str, typer.Argument(help="案号或编号 / case number or judgment id")],
-        as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
-    ) -> None:
-        """判断败诉与否及败诉原因（附本院认为原文）/ Classify one stored judgment, with evidence."""
-        from core.store import StoreError, find_judgment
-
-        cfg = settings()
-        try:
-            model = load_model_for(cfg)
-        except ClassifyError as exc:
-            err.print(f"[red]模型不可用：{exc}[/red]")
-            raise typer.Exit(2) from exc
-        try:
-            with database().session() as s:
-                j = find_judgment(s, case)
-                record = JudgmentRecord.model_validate(j.record)
-                corrections = [{"field": c.field, "value": c.value} for c in j.corrections]
-                title = f"{j.case_no or ''} {j.title or ''}".strip()
-        except StoreError as exc:
-            err.print(f"[red]{exc}[/red]")
-            raise typer.Exit(1) from exc
-        result = apply_corrections(classify_record(record, model, thresholds_for(cfg)), corrections)
-        if as_json:
-            sys.stdout.write(result.model_dump_json(indent=2) + "\n")
-        else:
-            print_classification(result, title)
-
-    @eval_app.command("classify")
-    def eval_classify(
-        corpus_dir: Annotated[Path, typer.Argument(help="语料目录（shared/corpus 格式）/ corpus folder")],
-        as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象")] = False,
-        cv: Annotated[int, typer.Option("--cv", help="K 折交叉验证（0：用发布的模型）/ K-fold CV")] = 0,
-        limit: Annotated[int | None, typer.Option("--limit", help="只评测前 N 篇")] = None,
-        from_pdf: Annotated[
-            bool, typer.Option(help="从文本PDF读取（如用户上传）/ read the text PDFs")
-        ] = True,
-    ) -> None:
-        """在带标注的语料上评测分类 / Evaluate outcome, causes, action type and field."""
-        if not (corpus_dir / "labels.jsonl").exists():
-            raise typer.BadParameter(f"{corpus_dir} 中没有 labels.jsonl")
-        cfg = settings()
-        items = [Labelled(i.id, r, i.label) for i, r in labelled_items(corpus_dir, limit, from_pdf)]
-        if cv and cv > 1:
-            result = cross_validate(items, cv, train_model, thresholds_for(cfg))
-        else:
-            result = evaluate(items, load_model_for(cfg), thresholds_for(cfg))
-        if as_json:
-            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
-        else:
-            _print_scores(result)
+    app.command("train")(train_cmd)
+    app.command("classify")(classify_cmd)
+    eval_app.command("classify")(eval_classify)
 
 
 def _print_scores(result: dict[str, Any]) -> None:

@@ -176,47 +176,48 @@ def _print_table(result: dict[str, Any]) -> None:
             console.print(f"  {r['file']}: {r['reason']}")
 
 
+def extract_cmd(
+    corpus_dir: Annotated[
+        Path, typer.Argument(help="语料目录（含 judgments.jsonl、labels.jsonl）/ corpus folder")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="输出一个 JSON 对象 / print one JSON object")
+    ] = False,
+    kinds: Annotated[str, typer.Option(help="文件种类，逗号分隔 / file kinds")] = ",".join(KINDS),
+    limit: Annotated[int | None, typer.Option(help="只评前 N 篇 / first N judgments")] = None,
+    ids: Annotated[str | None, typer.Option(help="只评这些编号，逗号分隔 / only these ids")] = None,
+    from_text: Annotated[
+        bool,
+        typer.Option(
+            "--from-text",
+            help="不读文件，解析 judgments.jsonl 的 document_text / parse document_text instead",
+        ),
+    ] = False,
+) -> None:
+    """字段抽取评测：每个文件单独读入临时库并与标注比对。Field accuracy per kind of file."""
+    corpus_dir = corpus_dir.resolve()
+    if not (corpus_dir / "judgments.jsonl").exists() or not (corpus_dir / "labels.jsonl").exists():
+        typer.echo(f"找不到 judgments.jsonl / labels.jsonl：{corpus_dir}", err=True)
+        raise typer.Exit(2)
+    kind_list = [k.strip() for k in kinds.split(",") if k.strip()]
+    unknown = set(kind_list) - set(KINDS)
+    if unknown:
+        typer.echo(f"未知文件种类 unknown kinds: {', '.join(sorted(unknown))}", err=True)
+        raise typer.Exit(2)
+    id_set = {i.strip() for i in ids.split(",") if i.strip()} if ids else None
+
+    def progress(rel: str) -> None:
+        print(f"… {rel}", file=sys.stderr, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="anjian-eval-") as tmp:
+        reader = document_text_reader(corpus_dir) if from_text else pipeline_reader(Path(tmp))
+        result = evaluate(corpus_dir, reader, kinds=kind_list, limit=limit, ids=id_set, progress=progress)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        _print_table(result)
+
+
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     """Add ``anjian eval extract``."""
-
-    @eval_app.command("extract")
-    def extract_cmd(
-        corpus_dir: Annotated[
-            Path, typer.Argument(help="语料目录（含 judgments.jsonl、labels.jsonl）/ corpus folder")
-        ],
-        as_json: Annotated[
-            bool, typer.Option("--json", help="输出一个 JSON 对象 / print one JSON object")
-        ] = False,
-        kinds: Annotated[str, typer.Option(help="文件种类，逗号分隔 / file kinds")] = ",".join(KINDS),
-        limit: Annotated[int | None, typer.Option(help="只评前 N 篇 / first N judgments")] = None,
-        ids: Annotated[str | None, typer.Option(help="只评这些编号，逗号分隔 / only these ids")] = None,
-        from_text: Annotated[
-            bool,
-            typer.Option(
-                "--from-text",
-                help="不读文件，解析 judgments.jsonl 的 document_text / parse document_text instead",
-            ),
-        ] = False,
-    ) -> None:
-        """字段抽取评测：每个文件单独读入临时库并与标注比对。Field accuracy per kind of file."""
-        corpus_dir = corpus_dir.resolve()
-        if not (corpus_dir / "judgments.jsonl").exists() or not (corpus_dir / "labels.jsonl").exists():
-            typer.echo(f"找不到 judgments.jsonl / labels.jsonl：{corpus_dir}", err=True)
-            raise typer.Exit(2)
-        kind_list = [k.strip() for k in kinds.split(",") if k.strip()]
-        unknown = set(kind_list) - set(KINDS)
-        if unknown:
-            typer.echo(f"未知文件种类 unknown kinds: {', '.join(sorted(unknown))}", err=True)
-            raise typer.Exit(2)
-        id_set = {i.strip() for i in ids.split(",") if i.strip()} if ids else None
-
-        def progress(rel: str) -> None:
-            print(f"… {rel}", file=sys.stderr, flush=True)
-
-        with tempfile.TemporaryDirectory(prefix="anjian-eval-") as tmp:
-            reader = document_text_reader(corpus_dir) if from_text else pipeline_reader(Path(tmp))
-            result = evaluate(corpus_dir, reader, kinds=kind_list, limit=limit, ids=id_set, progress=progress)
-        if as_json:
-            typer.echo(json.dumps(result, ensure_ascii=False))
-        else:
-            _print_table(result)
+    eval_app.command("extract")(extract_cmd)

@@ -78,87 +78,88 @@ def summary_table(results: list[IngestResult]) -> Table:
     return table
 
 
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="文件或文件夹（递归）/ files or folders")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="每个文件输出一行 JSON / one JSON line per file")
+    ] = False,
+) -> None:
+    """导入裁判文书（PDF、扫描件、DOCX）/ Ingest judgment files."""
+    files = collect_files(paths)
+    pipeline = Pipeline(database(), settings())
+    results = ingest_files(pipeline, files, as_json=as_json)
+    err.print(summary_table(results))
+    for r in results:
+        if r.status == DocumentStatus.rejected:
+            err.print(f"[yellow]拒收[/yellow] {r.path}：{r.message}")
+
+
+def show(
+    case: Annotated[str, typer.Argument(help="案号或编号 / case number or id")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """显示一份裁判文书 / Print one judgment."""
+    with database().session() as s:
+        try:
+            j = find_judgment(s, case)
+        except StoreError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+        data = judgment_as_json(j)
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    print_judgment(data)
+
+
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="jsonl")] = "jsonl",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="输出文件；缺省为标准输出")] = None,
+) -> None:
+    """导出全部裁判文书 / Export all judgments."""
+    if fmt != "jsonl":
+        raise typer.BadParameter("目前支持 --format jsonl")
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    n = 0
+    with database().session() as s:
+        for j in iter_judgments(s):
+            out.write(json.dumps(judgment_as_json(j), ensure_ascii=False) + "\n")
+            n += 1
+    if output:
+        out.close()
+    err.print(f"导出 {n} 份裁判文书")
+
+
+def correct(
+    case: Annotated[str, typer.Argument(help="案号或编号")],
+    field: Annotated[str, typer.Argument(help="outcome | loss_causes | action_type | field | defendants …")],
+    value: Annotated[str, typer.Argument(help="新值；列表用逗号分隔，如 procedure,违反法定程序")],
+    user: Annotated[str, typer.Option("--user", help="更正人")] = "cli",
+    reason: Annotated[str | None, typer.Option("--reason", help="更正理由")] = None,
+) -> None:
+    """更正标签或字段（人工更正优先于机器）/ Correct a tag or field; a reviewer's word wins."""
+    parsed: object = value
+    if field in ("loss_causes", "ruling_forms", "defendants", "plaintiffs"):
+        parsed = [v for v in value.replace("，", ",").split(",") if v.strip()]
+    elif field == "agency_head_appeared":
+        parsed = {"true": True, "是": True, "false": False, "否": False}.get(value.lower())
+    with database().session() as s:
+        try:
+            j = find_judgment(s, case)
+            add_correction(s, j.id, field, parsed, user=user, reason=reason)
+        except StoreError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+        judgment_id = j.id
+    index_judgments(database(), open_backend(settings()), [judgment_id])
+    err.print(f"已更正 {case} 的 {field}")
+
+
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
-    @app.command()
-    def ingest(
-        paths: Annotated[list[Path], typer.Argument(help="文件或文件夹（递归）/ files or folders")],
-        as_json: Annotated[
-            bool, typer.Option("--json", help="每个文件输出一行 JSON / one JSON line per file")
-        ] = False,
-    ) -> None:
-        """导入裁判文书（PDF、扫描件、DOCX）/ Ingest judgment files."""
-        files = collect_files(paths)
-        pipeline = Pipeline(database(), settings())
-        results = ingest_files(pipeline, files, as_json=as_json)
-        err.print(summary_table(results))
-        for r in results:
-            if r.status == DocumentStatus.rejected:
-                err.print(f"[yellow]拒收[/yellow] {r.path}：{r.message}")
-
-    @app.command()
-    def show(
-        case: Annotated[str, typer.Argument(help="案号或编号 / case number or id")],
-        as_json: Annotated[bool, typer.Option("--json")] = False,
-    ) -> None:
-        """显示一份裁判文书 / Print one judgment."""
-        with database().session() as s:
-            try:
-                j = find_judgment(s, case)
-            except StoreError as exc:
-                err.print(f"[red]{exc}[/red]")
-                raise typer.Exit(1) from exc
-            data = judgment_as_json(j)
-        if as_json:
-            print(json.dumps(data, ensure_ascii=False, indent=2))
-            return
-        print_judgment(data)
-
-    @app.command()
-    def export(
-        fmt: Annotated[str, typer.Option("--format", help="jsonl")] = "jsonl",
-        output: Annotated[
-            Path | None, typer.Option("-o", "--output", help="输出文件；缺省为标准输出")
-        ] = None,
-    ) -> None:
-        """导出全部裁判文书 / Export all judgments."""
-        if fmt != "jsonl":
-            raise typer.BadParameter("目前支持 --format jsonl")
-        out = output.open("w", encoding="utf-8") if output else sys.stdout
-        n = 0
-        with database().session() as s:
-            for j in iter_judgments(s):
-                out.write(json.dumps(judgment_as_json(j), ensure_ascii=False) + "\n")
-                n += 1
-        if output:
-            out.close()
-        err.print(f"导出 {n} 份裁判文书")
-
-    @app.command()
-    def correct(
-        case: Annotated[str, typer.Argument(help="案号或编号")],
-        field: Annotated[
-            str, typer.Argument(help="outcome | loss_causes | action_type | field | defendants …")
-        ],
-        value: Annotated[str, typer.Argument(help="新值；列表用逗号分隔，如 procedure,违反法定程序")],
-        user: Annotated[str, typer.Option("--user", help="更正人")] = "cli",
-        reason: Annotated[str | None, typer.Option("--reason", help="更正理由")] = None,
-    ) -> None:
-        """更正标签或字段（人工更正优先于机器）/ Correct a tag or field; a reviewer's word wins."""
-        parsed: object = value
-        if field in ("loss_causes", "ruling_forms", "defendants", "plaintiffs"):
-            parsed = [v for v in value.replace("，", ",").split(",") if v.strip()]
-        elif field == "agency_head_appeared":
-            parsed = {"true": True, "是": True, "false": False, "否": False}.get(value.lower())
-        with database().session() as s:
-            try:
-                j = find_judgment(s, case)
-                add_correction(s, j.id, field, parsed, user=user, reason=reason)
-            except StoreError as exc:
-                err.print(f"[red]{exc}[/red]")
-                raise typer.Exit(1) from exc
-            judgment_id = j.id
-        index_judgments(database(), open_backend(settings()), [judgment_id])
-        err.print(f"已更正 {case} 的 {field}")
+    app.command()(ingest)
+    app.command()(show)
+    app.command()(export)
+    app.command()(correct)
 
 
 def _zh(enum: type[ZhEnum], code: str | None) -> str | None:

@@ -54,7 +54,339 @@ def _dump(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def register(app: typer.Typer, eval_app: typer.Typer) -> None:  # noqa: C901  (one command per function)
+def stats_cmd(
+    by: Annotated[str, typer.Option("--by", help=BY_HELP)] = "agency",
+    period: Annotated[
+        str | None, typer.Option("--period", help="2024、2024Q2 或 2024-05；缺省为全部期间")
+    ] = None,
+    definition: Annotated[str, typer.Option("--definition", help=DEF_HELP)] = "concluded",
+    ours: Annotated[bool, typer.Option("--ours", help="只统计名录中的本县单位")] = False,
+    agency: Annotated[
+        list[int] | None, typer.Option("--agency", help="只统计这些单位（编号，可多次）")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="另存为 .csv 或 .xlsx")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """发案量、败诉率、负责人出庭率与排名 / Loss-rate statistics and rankings."""
+    from core.spreadsheet import write_table
+    from reports.caseindex import stats_report
+    from reports.stats import GroupBy, StatsError
+
+    try:
+        group_by = GroupBy(by)
+    except ValueError as exc:
+        raise _fail(f"--by 只能是：{BY_HELP}") from exc
+    try:
+        with database().session() as s:
+            report = stats_report(
+                s, by=group_by, period=period, definition=definition, agency_ids=agency, ours_only=ours
+            )
+    except StatsError as exc:
+        raise _fail(str(exc)) from exc
+    table = report.to_table()
+    if output:
+        try:
+            write_table(table, output)
+        except ValueError as exc:
+            raise _fail(str(exc)) from exc
+        err.print(f"已导出 {output}")
+    if as_json:
+        _dump(report.to_json())
+        return
+    _print_table(table.title, table.columns, table.rows, table.note)
+    for k in report.key_targets:
+        kind = "乡镇（街道）" if k.kind == "township" else "部门"
+        out.print(f"重点监督对象（{kind}）：{'、'.join(k.names)}（败诉 {k.losses} 件）")
+
+
+def bulletin_cmd(
+    quarter: Annotated[str, typer.Option("--quarter", help="季度，例如 2024Q2")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件：.docx 或 .pdf")],
+    definition: Annotated[str, typer.Option("--definition", help=DEF_HELP)] = "concluded",
+    ours: Annotated[bool, typer.Option("--ours", help="只统计名录中的本县单位")] = False,
+    number: Annotated[str | None, typer.Option("--number", help="发文字号，例如 垫司通〔2024〕3号")] = None,
+) -> None:
+    """生成季度通报（DOCX / PDF）/ Quarterly bulletin."""
+    from reports.bulletin import make_bulletin
+    from reports.officialdoc import RenderError
+    from reports.stats import StatsError
+
+    try:
+        with database().session() as s:
+            r = make_bulletin(
+                s, settings(), quarter, output, definition=definition, ours_only=ours, number=number
+            )
+    except (RenderError, StatsError) as exc:
+        raise _fail(str(exc)) from exc
+    err.print(f"已生成 {r.path}：{r.period} 发案 {r.cases} 件，败诉 {r.losses} 件")
+
+
+def collection_cmd(
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件：.docx 或 .pdf")],
+    cause: Annotated[list[str] | None, typer.Option("--cause", help="败诉原因（代码或中文，可多次）")] = None,
+    field: Annotated[list[str] | None, typer.Option("--field", help="执法领域（代码或中文，可多次）")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="裁判日期所在年度")] = None,
+    period: Annotated[
+        str | None, typer.Option("--period", help="期间，例如 2024Q2（与 --year 二选一）")
+    ] = None,
+    agency: Annotated[list[int] | None, typer.Option("--agency", help="单位编号（可多次）")] = None,
+    ids: Annotated[list[int] | None, typer.Option("--id", help="人工选定的裁判文书编号（可多次）")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="汇编标题")] = None,
+) -> None:
+    """生成典型案例汇编（DOCX / PDF）/ Typical warning-case collection."""
+    from core.taxonomy import Field, LossCause
+    from reports.collection import CollectionFilter, NothingSelected, make_collection
+    from reports.officialdoc import RenderError
+    from reports.stats import Period, StatsError
+
+    causes, fields = [], []
+    for c in cause or []:
+        code = LossCause.parse(c)
+        if code is None:
+            raise _fail(f"不认识的败诉原因「{c}」：可选 {', '.join(x.value for x in LossCause)}")
+        causes.append(code.value)
+    for f in field or []:
+        field_code = Field.parse(f)
+        if field_code is None:
+            raise _fail(f"不认识的执法领域「{f}」")
+        fields.append(field_code.value)
+    try:
+        p = Period.parse(str(year) if year else period)
+    except StatsError as exc:
+        raise _fail(str(exc)) from exc
+    flt = CollectionFilter(causes=causes, fields=fields, period=p, agency_ids=agency, judgment_ids=ids or [])
+    try:
+        with database().session() as s:
+            r = make_collection(s, settings(), flt, output, title=title)
+    except NothingSelected as exc:
+        raise _fail(str(exc)) from exc
+    except RenderError as exc:
+        raise _fail(str(exc)) from exc
+    err.print(f"已生成 {r.path}：{r.cases} 个案例")
+
+
+def agencies_import(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help=".csv 或 .xlsx（列：单位全称、类型、层级、所属政府、执法领域、本县单位、简称、曾用名）"
+        ),
+    ],
+) -> None:
+    """导入单位名录（已有的单位按全称更新）。"""
+    from registry.agencies import import_file
+
+    n = _import(import_file, path)
+    err.print(f"已导入 {n} 个单位")
+
+
+def agencies_sample() -> None:
+    """导入演示用单位名录（registry/data/sample_agencies.csv）。"""
+    from registry.agencies import load_sample_registry
+
+    with database().session() as s:
+        n = load_sample_registry(s)
+    err.print(f"已导入演示名录 {n} 个单位")
+
+
+def agencies_export(path: Annotated[Path, typer.Argument(help=".csv 或 .xlsx")]) -> None:
+    """导出单位名录。"""
+    from registry.agencies import export_file
+
+    try:
+        with database().session() as s:
+            n = export_file(s, path)
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    err.print(f"已导出 {n} 个单位到 {path}")
+
+
+def agencies_list(
+    ours: Annotated[bool, typer.Option("--ours", help="只列本县单位")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """列出名录中的单位。"""
+    from registry.agencies import list_agencies
+
+    with database().session() as s:
+        rows = list_agencies(s, ours_only=ours)
+    if as_json:
+        _dump(rows)
+        return
+    _print_table(
+        f"单位名录（{len(rows)} 个）",
+        ["编号", "单位全称", "类型", "本县", "别名"],
+        [
+            [
+                r["id"],
+                r["name"],
+                r["kind_zh"],
+                "是" if r["ours"] else "否",
+                "、".join(a["alias"] for a in r["aliases"]),
+            ]
+            for r in rows
+        ],
+    )
+
+
+def agencies_unmatched(
+    scan: Annotated[bool, typer.Option("--scan", help="先把所有裁判文书的被告与名录匹配一遍")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """列出未能匹配到名录的被告名称（待人工确认）。"""
+    from registry.agencies import scan_judgment_defendants, unmatched
+
+    with database().session() as s:
+        if scan:
+            matches = scan_judgment_defendants(s)
+            err.print(
+                f"已匹配 {sum(m.agency_id is not None for m in matches.values())}/{len(matches)} 个被告名称"
+            )
+        rows = unmatched(s)
+    if as_json:
+        _dump(rows)
+        return
+    _print_table(
+        f"待匹配的被告名称（{len(rows)} 个）",
+        ["名称", "最接近的单位", "相似度", "出现次数"],
+        [[r["name"], r["candidate"] or "", f"{r['confidence']:.2f}", r["seen"]] for r in rows],
+    )
+
+
+def agencies_resolve(
+    name: Annotated[str, typer.Argument(help="待匹配的被告名称")],
+    agency: Annotated[
+        int | None, typer.Option("--agency", help="它是哪个单位（编号）；不填表示不是本名录单位")
+    ] = None,
+) -> None:
+    """确认一个被告名称属于哪个单位（作为别名保存）。"""
+    from registry.agencies import RegistryError, resolve_unmatched
+
+    try:
+        with database().session() as s:
+            resolve_unmatched(s, name, agency)
+    except RegistryError as exc:
+        raise _fail(str(exc)) from exc
+    err.print("已保存")
+
+
+def ledger_import(
+    path: Annotated[Path, typer.Argument(help=".csv 或 .xlsx（列：案号、单位、收案日期、结案日期、结果）")],
+) -> None:
+    """导入案件台账，并按案号与裁判文书关联。"""
+    from supervision.ledger import import_ledger_file
+
+    r = _import(import_ledger_file, path)
+    err.print(
+        f"读入 {r['read']} 行；与裁判文书关联 {r['matched_judgments']} 件；匹配到名录单位 {r['matched_agencies']} 行"
+    )
+
+
+def ledger_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """列出台账。"""
+    from supervision.ledger import list_ledger
+
+    with database().session() as s:
+        rows = list_ledger(s)
+    if as_json:
+        _dump(rows)
+        return
+    _print_table(
+        f"案件台账（{len(rows)} 行）",
+        ["案号", "单位", "收案日期", "结果", "裁判文书"],
+        [
+            [r["case_no"], r["agency"], r["received_date"], r["outcome"], r["judgment_id"] or "未到"]
+            for r in rows
+        ],
+    )
+
+
+def followup_set(
+    case_no: Annotated[str, typer.Argument(help="案号")],
+    agency: Annotated[int | None, typer.Option("--agency", help="单位编号")] = None,
+    papers_received: Annotated[str | None, typer.Option(help="收到起诉状副本日期 2024-05-20")] = None,
+    papers_reported: Annotated[str | None, typer.Option(help="应诉报备日期")] = None,
+    judgment_received: Annotated[str | None, typer.Option(help="收到裁判文书日期")] = None,
+    judgment_reported: Annotated[str | None, typer.Option(help="裁判文书报备日期")] = None,
+    analysis: Annotated[str | None, typer.Option(help="败诉原因书面分析")] = None,
+    rectification: Annotated[str | None, typer.Option(help="整改措施")] = None,
+    status: Annotated[str | None, typer.Option(help="open / analysed / rectified / closed")] = None,
+) -> None:
+    """登记或更新一个案件的报备与整改情况。"""
+    from supervision.followup import FollowUpError, followup_as_dict, upsert_followup
+
+    try:
+        with database().session() as s:
+            f = upsert_followup(
+                s,
+                case_no,
+                agency_id=agency,
+                papers_received=papers_received,
+                papers_reported=papers_reported,
+                judgment_received=judgment_received,
+                judgment_reported=judgment_reported,
+                analysis=analysis,
+                rectification=rectification,
+                status=status,
+            )
+            data = followup_as_dict(f, _calendar(), dt.date.today())
+    except FollowUpError as exc:
+        raise _fail(str(exc)) from exc
+    for d in data["deadlines"]:
+        state = f"[red]逾期 {d['late_by']} 个工作日[/red]" if d["overdue"] else "按期"
+        err.print(f"{d['what_zh']}：应于 {d['due']} 前报送，{state}")
+
+
+def followup_list(
+    overdue_only: Annotated[bool, typer.Option("--overdue", help="只列逾期未报或迟报的")] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="另存为 .csv 或 .xlsx")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """列出报备跟踪情况（含应报日期与逾期）。"""
+    from supervision.followup import list_followups
+
+    with database().session() as s:
+        rows = list_followups(s, _calendar(), dt.date.today(), overdue_only=overdue_only)
+    if as_json:
+        _dump(rows)
+        return
+    table_rows = []
+    for r in rows:
+        for d in r["deadlines"] or [
+            {"what_zh": "—", "due": "", "reported": "", "overdue": False, "late_by": 0}
+        ]:
+            table_rows.append(
+                [
+                    r["case_no"],
+                    r["agency"] or "",
+                    d["what_zh"],
+                    d["due"],
+                    d["reported"] or "未报",
+                    f"逾期{d['late_by']}个工作日" if d["overdue"] else "",
+                    r["status_zh"],
+                ]
+            )
+    columns = ["案号", "单位", "事项", "应报日期", "报送日期", "逾期", "状态"]
+    if output:
+        from core.spreadsheet import Table, write_table
+
+        try:
+            write_table(
+                Table(
+                    title="应诉及裁判文书报备跟踪",
+                    columns=columns,
+                    rows=table_rows,
+                    note="应诉材料收到后3个工作日内、裁判文书收到后5个工作日内报送（法定节假日及调休按国务院安排）",
+                ),
+                output,
+            )
+        except ValueError as exc:
+            raise _fail(str(exc)) from exc
+        err.print(f"已导出 {output}")
+    _print_table(f"报备跟踪（{len(rows)} 件）", columns, table_rows)
+
+
+def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     agencies_app = typer.Typer(
         help="单位名录：导入、导出、查看、待匹配名称 / Agency registry.", no_args_is_help=True
     )
@@ -63,356 +395,19 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:  # noqa: C901  (o
     app.add_typer(agencies_app, name="agencies")
     app.add_typer(ledger_app, name="ledger")
     app.add_typer(followup_app, name="followup")
-
-    @app.command("stats")
-    def stats_cmd(
-        by: Annotated[str, typer.Option("--by", help=BY_HELP)] = "agency",
-        period: Annotated[
-            str | None, typer.Option("--period", help="2024、2024Q2 或 2024-05；缺省为全部期间")
-        ] = None,
-        definition: Annotated[str, typer.Option("--definition", help=DEF_HELP)] = "concluded",
-        ours: Annotated[bool, typer.Option("--ours", help="只统计名录中的本县单位")] = False,
-        agency: Annotated[
-            list[int] | None, typer.Option("--agency", help="只统计这些单位（编号，可多次）")
-        ] = None,
-        output: Annotated[Path | None, typer.Option("-o", "--output", help="另存为 .csv 或 .xlsx")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
-    ) -> None:
-        """发案量、败诉率、负责人出庭率与排名 / Loss-rate statistics and rankings."""
-        from core.spreadsheet import write_table
-        from reports.caseindex import stats_report
-        from reports.stats import GroupBy, StatsError
-
-        try:
-            group_by = GroupBy(by)
-        except ValueError as exc:
-            raise _fail(f"--by 只能是：{BY_HELP}") from exc
-        try:
-            with database().session() as s:
-                report = stats_report(
-                    s, by=group_by, period=period, definition=definition, agency_ids=agency, ours_only=ours
-                )
-        except StatsError as exc:
-            raise _fail(str(exc)) from exc
-        table = report.to_table()
-        if output:
-            try:
-                write_table(table, output)
-            except ValueError as exc:
-                raise _fail(str(exc)) from exc
-            err.print(f"已导出 {output}")
-        if as_json:
-            _dump(report.to_json())
-            return
-        _print_table(table.title, table.columns, table.rows, table.note)
-        for k in report.key_targets:
-            kind = "乡镇（街道）" if k.kind == "township" else "部门"
-            out.print(f"重点监督对象（{kind}）：{'、'.join(k.names)}（败诉 {k.losses} 件）")
-
-    @app.command("bulletin")
-    def bulletin_cmd(
-        quarter: Annotated[str, typer.Option("--quarter", help="季度，例如 2024Q2")],
-        output: Annotated[Path, typer.Option("-o", "--output", help="输出文件：.docx 或 .pdf")],
-        definition: Annotated[str, typer.Option("--definition", help=DEF_HELP)] = "concluded",
-        ours: Annotated[bool, typer.Option("--ours", help="只统计名录中的本县单位")] = False,
-        number: Annotated[
-            str | None, typer.Option("--number", help="发文字号，例如 垫司通〔2024〕3号")
-        ] = None,
-    ) -> None:
-        """生成季度通报（DOCX / PDF）/ Quarterly bulletin."""
-        from reports.bulletin import make_bulletin
-        from reports.officialdoc import RenderError
-        from reports.stats import StatsError
-
-        try:
-            with database().session() as s:
-                r = make_bulletin(
-                    s, settings(), quarter, output, definition=definition, ours_only=ours, number=number
-                )
-        except (RenderError, StatsError) as exc:
-            raise _fail(str(exc)) from exc
-        err.print(f"已生成 {r.path}：{r.period} 发案 {r.cases} 件，败诉 {r.losses} 件")
-
-    @app.command("collection")
-    def collection_cmd(
-        output: Annotated[Path, typer.Option("-o", "--output", help="输出文件：.docx 或 .pdf")],
-        cause: Annotated[
-            list[str] | None, typer.Option("--cause", help="败诉原因（代码或中文，可多次）")
-        ] = None,
-        field: Annotated[
-            list[str] | None, typer.Option("--field", help="执法领域（代码或中文，可多次）")
-        ] = None,
-        year: Annotated[int | None, typer.Option("--year", help="裁判日期所在年度")] = None,
-        period: Annotated[
-            str | None, typer.Option("--period", help="期间，例如 2024Q2（与 --year 二选一）")
-        ] = None,
-        agency: Annotated[list[int] | None, typer.Option("--agency", help="单位编号（可多次）")] = None,
-        ids: Annotated[
-            list[int] | None, typer.Option("--id", help="人工选定的裁判文书编号（可多次）")
-        ] = None,
-        title: Annotated[str | None, typer.Option("--title", help="汇编标题")] = None,
-    ) -> None:
-        """生成典型案例汇编（DOCX / PDF）/ Typical warning-case collection."""
-        from core.taxonomy import Field, LossCause
-        from reports.collection import CollectionFilter, NothingSelected, make_collection
-        from reports.officialdoc import RenderError
-        from reports.stats import Period, StatsError
-
-        causes, fields = [], []
-        for c in cause or []:
-            code = LossCause.parse(c)
-            if code is None:
-                raise _fail(f"不认识的败诉原因「{c}」：可选 {', '.join(x.value for x in LossCause)}")
-            causes.append(code.value)
-        for f in field or []:
-            field_code = Field.parse(f)
-            if field_code is None:
-                raise _fail(f"不认识的执法领域「{f}」")
-            fields.append(field_code.value)
-        try:
-            p = Period.parse(str(year) if year else period)
-        except StatsError as exc:
-            raise _fail(str(exc)) from exc
-        flt = CollectionFilter(
-            causes=causes, fields=fields, period=p, agency_ids=agency, judgment_ids=ids or []
-        )
-        try:
-            with database().session() as s:
-                r = make_collection(s, settings(), flt, output, title=title)
-        except NothingSelected as exc:
-            raise _fail(str(exc)) from exc
-        except RenderError as exc:
-            raise _fail(str(exc)) from exc
-        err.print(f"已生成 {r.path}：{r.cases} 个案例")
-
-    # ------------------------------------------------------------ agencies
-
-    @agencies_app.command("import")
-    def agencies_import(
-        path: Annotated[
-            Path,
-            typer.Argument(
-                help=".csv 或 .xlsx（列：单位全称、类型、层级、所属政府、执法领域、本县单位、简称、曾用名）"
-            ),
-        ],
-    ) -> None:
-        """导入单位名录（已有的单位按全称更新）。"""
-        from registry.agencies import import_file
-
-        n = _import(import_file, path)
-        err.print(f"已导入 {n} 个单位")
-
-    @agencies_app.command("load-sample")
-    def agencies_sample() -> None:
-        """导入演示用单位名录（registry/data/sample_agencies.csv）。"""
-        from registry.agencies import load_sample_registry
-
-        with database().session() as s:
-            n = load_sample_registry(s)
-        err.print(f"已导入演示名录 {n} 个单位")
-
-    @agencies_app.command("export")
-    def agencies_export(path: Annotated[Path, typer.Argument(help=".csv 或 .xlsx")]) -> None:
-        """导出单位名录。"""
-        from registry.agencies import export_file
-
-        try:
-            with database().session() as s:
-                n = export_file(s, path)
-        except ValueError as exc:
-            raise _fail(str(exc)) from exc
-        err.print(f"已导出 {n} 个单位到 {path}")
-
-    @agencies_app.command("list")
-    def agencies_list(
-        ours: Annotated[bool, typer.Option("--ours", help="只列本县单位")] = False,
-        as_json: Annotated[bool, typer.Option("--json")] = False,
-    ) -> None:
-        """列出名录中的单位。"""
-        from registry.agencies import list_agencies
-
-        with database().session() as s:
-            rows = list_agencies(s, ours_only=ours)
-        if as_json:
-            _dump(rows)
-            return
-        _print_table(
-            f"单位名录（{len(rows)} 个）",
-            ["编号", "单位全称", "类型", "本县", "别名"],
-            [
-                [
-                    r["id"],
-                    r["name"],
-                    r["kind_zh"],
-                    "是" if r["ours"] else "否",
-                    "、".join(a["alias"] for a in r["aliases"]),
-                ]
-                for r in rows
-            ],
-        )
-
-    @agencies_app.command("unmatched")
-    def agencies_unmatched(
-        scan: Annotated[bool, typer.Option("--scan", help="先把所有裁判文书的被告与名录匹配一遍")] = False,
-        as_json: Annotated[bool, typer.Option("--json")] = False,
-    ) -> None:
-        """列出未能匹配到名录的被告名称（待人工确认）。"""
-        from registry.agencies import scan_judgment_defendants, unmatched
-
-        with database().session() as s:
-            if scan:
-                matches = scan_judgment_defendants(s)
-                err.print(
-                    f"已匹配 {sum(m.agency_id is not None for m in matches.values())}/{len(matches)} 个被告名称"
-                )
-            rows = unmatched(s)
-        if as_json:
-            _dump(rows)
-            return
-        _print_table(
-            f"待匹配的被告名称（{len(rows)} 个）",
-            ["名称", "最接近的单位", "相似度", "出现次数"],
-            [[r["name"], r["candidate"] or "", f"{r['confidence']:.2f}", r["seen"]] for r in rows],
-        )
-
-    @agencies_app.command("resolve")
-    def agencies_resolve(
-        name: Annotated[str, typer.Argument(help="待匹配的被告名称")],
-        agency: Annotated[
-            int | None, typer.Option("--agency", help="它是哪个单位（编号）；不填表示不是本名录单位")
-        ] = None,
-    ) -> None:
-        """确认一个被告名称属于哪个单位（作为别名保存）。"""
-        from registry.agencies import RegistryError, resolve_unmatched
-
-        try:
-            with database().session() as s:
-                resolve_unmatched(s, name, agency)
-        except RegistryError as exc:
-            raise _fail(str(exc)) from exc
-        err.print("已保存")
-
-    # ------------------------------------------------------------ ledger
-
-    @ledger_app.command("import")
-    def ledger_import(
-        path: Annotated[
-            Path, typer.Argument(help=".csv 或 .xlsx（列：案号、单位、收案日期、结案日期、结果）")
-        ],
-    ) -> None:
-        """导入案件台账，并按案号与裁判文书关联。"""
-        from supervision.ledger import import_ledger_file
-
-        r = _import(import_ledger_file, path)
-        err.print(
-            f"读入 {r['read']} 行；与裁判文书关联 {r['matched_judgments']} 件；匹配到名录单位 {r['matched_agencies']} 行"
-        )
-
-    @ledger_app.command("list")
-    def ledger_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-        """列出台账。"""
-        from supervision.ledger import list_ledger
-
-        with database().session() as s:
-            rows = list_ledger(s)
-        if as_json:
-            _dump(rows)
-            return
-        _print_table(
-            f"案件台账（{len(rows)} 行）",
-            ["案号", "单位", "收案日期", "结果", "裁判文书"],
-            [
-                [r["case_no"], r["agency"], r["received_date"], r["outcome"], r["judgment_id"] or "未到"]
-                for r in rows
-            ],
-        )
-
-    # ------------------------------------------------------------ follow-up
-
-    @followup_app.command("set")
-    def followup_set(
-        case_no: Annotated[str, typer.Argument(help="案号")],
-        agency: Annotated[int | None, typer.Option("--agency", help="单位编号")] = None,
-        papers_received: Annotated[str | None, typer.Option(help="收到起诉状副本日期 2024-05-20")] = None,
-        papers_reported: Annotated[str | None, typer.Option(help="应诉报备日期")] = None,
-        judgment_received: Annotated[str | None, typer.Option(help="收到裁判文书日期")] = None,
-        judgment_reported: Annotated[str | None, typer.Option(help="裁判文书报备日期")] = None,
-        analysis: Annotated[str | None, typer.Option(help="败诉原因书面分析")] = None,
-        rectification: Annotated[str | None, typer.Option(help="整改措施")] = None,
-        status: Annotated[str | None, typer.Option(help="open / analysed / rectified / closed")] = None,
-    ) -> None:
-        """登记或更新一个案件的报备与整改情况。"""
-        from supervision.followup import FollowUpError, followup_as_dict, upsert_followup
-
-        try:
-            with database().session() as s:
-                f = upsert_followup(
-                    s,
-                    case_no,
-                    agency_id=agency,
-                    papers_received=papers_received,
-                    papers_reported=papers_reported,
-                    judgment_received=judgment_received,
-                    judgment_reported=judgment_reported,
-                    analysis=analysis,
-                    rectification=rectification,
-                    status=status,
-                )
-                data = followup_as_dict(f, _calendar(), dt.date.today())
-        except FollowUpError as exc:
-            raise _fail(str(exc)) from exc
-        for d in data["deadlines"]:
-            state = f"[red]逾期 {d['late_by']} 个工作日[/red]" if d["overdue"] else "按期"
-            err.print(f"{d['what_zh']}：应于 {d['due']} 前报送，{state}")
-
-    @followup_app.command("list")
-    def followup_list(
-        overdue_only: Annotated[bool, typer.Option("--overdue", help="只列逾期未报或迟报的")] = False,
-        output: Annotated[Path | None, typer.Option("-o", "--output", help="另存为 .csv 或 .xlsx")] = None,
-        as_json: Annotated[bool, typer.Option("--json")] = False,
-    ) -> None:
-        """列出报备跟踪情况（含应报日期与逾期）。"""
-        from supervision.followup import list_followups
-
-        with database().session() as s:
-            rows = list_followups(s, _calendar(), dt.date.today(), overdue_only=overdue_only)
-        if as_json:
-            _dump(rows)
-            return
-        table_rows = []
-        for r in rows:
-            for d in r["deadlines"] or [
-                {"what_zh": "—", "due": "", "reported": "", "overdue": False, "late_by": 0}
-            ]:
-                table_rows.append(
-                    [
-                        r["case_no"],
-                        r["agency"] or "",
-                        d["what_zh"],
-                        d["due"],
-                        d["reported"] or "未报",
-                        f"逾期{d['late_by']}个工作日" if d["overdue"] else "",
-                        r["status_zh"],
-                    ]
-                )
-        columns = ["案号", "单位", "事项", "应报日期", "报送日期", "逾期", "状态"]
-        if output:
-            from core.spreadsheet import Table, write_table
-
-            try:
-                write_table(
-                    Table(
-                        title="应诉及裁判文书报备跟踪",
-                        columns=columns,
-                        rows=table_rows,
-                        note="应诉材料收到后3个工作日内、裁判文书收到后5个工作日内报送（法定节假日及调休按国务院安排）",
-                    ),
-                    output,
-                )
-            except ValueError as exc:
-                raise _fail(str(exc)) from exc
-            err.print(f"已导出 {output}")
-        _print_table(f"报备跟踪（{len(rows)} 件）", columns, table_rows)
+    app.command("stats")(stats_cmd)
+    app.command("bulletin")(bulletin_cmd)
+    app.command("collection")(collection_cmd)
+    agencies_app.command("import")(agencies_import)
+    agencies_app.command("load-sample")(agencies_sample)
+    agencies_app.command("export")(agencies_export)
+    agencies_app.command("list")(agencies_list)
+    agencies_app.command("unmatched")(agencies_unmatched)
+    agencies_app.command("resolve")(agencies_resolve)
+    ledger_app.command("import")(ledger_import)
+    ledger_app.command("list")(ledger_list)
+    followup_app.command("set")(followup_set)
+    followup_app.command("list")(followup_list)
 
 
 def _calendar():  # type: ignore[no-untyped-def]

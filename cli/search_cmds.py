@@ -70,125 +70,125 @@ def search_json(result) -> dict:  # type: ignore[no-untyped-def]
     }
 
 
+def search_cmd(
+    query: Annotated[str, typer.Argument(help='检索式，例如 "强制拆除 原因:违反法定程序 年份:2021..2023"')],
+    page: Annotated[int, typer.Option("--page", min=1, help="第几页")] = 1,
+    size: Annotated[int, typer.Option("--size", min=1, max=200, help="每页条数")] = 20,
+    sort: Annotated[
+        str, typer.Option("--sort", help="relevance（相关度）或 date（日期，新的在前）")
+    ] = "relevance",
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """检索裁判文书 / Search judgments (words, OR, -exclude, "phrase", 字段:值)."""
+    from search import open_backend
+    from search.errors import QuerySyntaxError, SearchError
+
+    if sort not in ("relevance", "date", "date_asc"):
+        raise typer.BadParameter("--sort 只能是 relevance 或 date")
+    try:
+        result = open_backend(settings()).search(query, page=page, size=size, sort=sort)
+    except QuerySyntaxError as exc:
+        if as_json:
+            sys.stdout.write(
+                json.dumps({"error": {"code": "query_syntax", "message": exc.message_zh}}, ensure_ascii=False)
+                + "\n"
+            )
+        else:
+            err.print(f"[red]检索式有误：[/red]{escape(exc.message_zh)}")
+        raise typer.Exit(2) from None
+    except SearchError as exc:
+        err.print(f"[red]{escape(exc.message_zh)}[/red]")
+        raise typer.Exit(1) from None
+    if as_json:
+        sys.stdout.write(json.dumps(search_json(result), ensure_ascii=False, indent=1) + "\n")
+        return
+    _print_result(result, page, size)
+
+
+def reindex_cmd(
+    check: Annotated[bool, typer.Option("--check", help="只比较索引与数据库，不重建")] = False,
+) -> None:
+    """从数据库重建检索索引（新建后原子切换）/ Rebuild the search index from the database."""
+    from pipeline.indexing import reindex_from_db
+    from search import open_backend
+
+    backend = open_backend(settings())
+    db = database()
+    if check:
+        _check(backend, db)
+        return
+    started = time.perf_counter()
+    n = reindex_from_db(db, backend)
+    err.print(f"已重建检索索引：{n} 份裁判文书，用时 {time.perf_counter() - started:.1f} 秒。")
+
+
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     register_eval(eval_app)
+    app.command("search")(search_cmd)
+    app.command("reindex")(reindex_cmd)
 
-    @app.command("search")
-    def search_cmd(
-        query: Annotated[
-            str, typer.Argument(help='检索式，例如 "强制拆除 原因:违反法定程序 年份:2021..2023"')
-        ],
-        page: Annotated[int, typer.Option("--page", min=1, help="第几页")] = 1,
-        size: Annotated[int, typer.Option("--size", min=1, max=200, help="每页条数")] = 20,
-        sort: Annotated[
-            str, typer.Option("--sort", help="relevance（相关度）或 date（日期，新的在前）")
-        ] = "relevance",
-        as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
-    ) -> None:
-        """检索裁判文书 / Search judgments (words, OR, -exclude, "phrase", 字段:值)."""
-        from search import open_backend
-        from search.errors import QuerySyntaxError, SearchError
 
-        if sort not in ("relevance", "date", "date_asc"):
-            raise typer.BadParameter("--sort 只能是 relevance 或 date")
-        try:
-            result = open_backend(settings()).search(query, page=page, size=size, sort=sort)
-        except QuerySyntaxError as exc:
-            if as_json:
-                sys.stdout.write(
-                    json.dumps(
-                        {"error": {"code": "query_syntax", "message": exc.message_zh}}, ensure_ascii=False
-                    )
-                    + "\n"
-                )
-            else:
-                err.print(f"[red]检索式有误：[/red]{escape(exc.message_zh)}")
-            raise typer.Exit(2) from None
-        except SearchError as exc:
-            err.print(f"[red]{escape(exc.message_zh)}[/red]")
-            raise typer.Exit(1) from None
-        if as_json:
-            sys.stdout.write(json.dumps(search_json(result), ensure_ascii=False, indent=1) + "\n")
-            return
-        _print_result(result, page, size)
+def eval_search(
+    corpus: Annotated[
+        Path, typer.Argument(help="带标注的语料目录（judgments.jsonl + labels.jsonl）")
+    ] = DEFAULT_CORPUS,
+    engine: Annotated[
+        str, typer.Option("--engine", help="embedded 或 es（用 ANJIAN_ES_URL，临时别名）")
+    ] = "embedded",
+    verbose: Annotated[bool, typer.Option("--verbose", help="逐条列出每个检索式")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="输出一个 JSON 对象（缺省亦为 JSON）/ one JSON object")
+    ] = True,
+) -> None:
+    """检索质量：由标注写出的检索式，每条应找到的裁判文书，查全率与查准率 / Search recall and precision."""
+    import os
+    import tempfile
+    import uuid
 
-    @app.command("reindex")
-    def reindex_cmd(
-        check: Annotated[bool, typer.Option("--check", help="只比较索引与数据库，不重建")] = False,
-    ) -> None:
-        """从数据库重建检索索引（新建后原子切换）/ Rebuild the search index from the database."""
-        from pipeline.indexing import reindex_from_db
-        from search import open_backend
+    from core.db import Database
+    from core.settings import load_settings
+    from pipeline.corpus import store_corpus
+    from pipeline.indexing import reindex_from_db
+    from search import open_backend
+    from search.evaluation import load_corpus, quality_table, run_table, summary
 
-        backend = open_backend(settings())
-        db = database()
-        if check:
-            _check(backend, db)
-            return
-        started = time.perf_counter()
-        n = reindex_from_db(db, backend)
-        err.print(f"已重建检索索引：{n} 份裁判文书，用时 {time.perf_counter() - started:.1f} 秒。")
+    judgments, labels = load_corpus(corpus)
+    with tempfile.TemporaryDirectory(prefix="anjian-eval-search-") as tmp:
+        overrides: dict = {"data_dir": Path(tmp) / "data", "database_url": None, "es_url": None}
+        if engine == "es":
+            if not os.environ.get("ANJIAN_ES_URL"):
+                raise typer.BadParameter("--engine es 需要设置 ANJIAN_ES_URL")
+            overrides.update(
+                es_url=os.environ["ANJIAN_ES_URL"], es_index=f"anjian-eval-{uuid.uuid4().hex[:8]}"
+            )
+        cfg = load_settings(**overrides)
+        db = Database(cfg)
+        corpus_of = store_corpus(db, judgments, labels)
+        backend = open_backend(cfg)
+        reindex_from_db(db, backend)
+        rows = run_table(backend, quality_table(judgments, labels), corpus_of)
+        if engine == "es":
+            backend.drop_all()  # type: ignore[attr-defined]
+        db.dispose()
+    result = summary(rows)
+    result["engine"] = engine
+    if verbose:
+        result["rows"] = [
+            {
+                "query": r.case.query,
+                "kind": r.case.kind,
+                "expected": len(r.case.expected),
+                "found": len(r.found),
+                "recall": round(r.recall, 3),
+                "precision": round(r.precision, 3),
+            }
+            for r in rows
+        ]
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
 
 
 def register_eval(eval_app: typer.Typer) -> None:
-    @eval_app.command("search")
-    def eval_search(
-        corpus: Annotated[
-            Path, typer.Argument(help="带标注的语料目录（judgments.jsonl + labels.jsonl）")
-        ] = DEFAULT_CORPUS,
-        engine: Annotated[
-            str, typer.Option("--engine", help="embedded 或 es（用 ANJIAN_ES_URL，临时别名）")
-        ] = "embedded",
-        verbose: Annotated[bool, typer.Option("--verbose", help="逐条列出每个检索式")] = False,
-        as_json: Annotated[
-            bool, typer.Option("--json", help="输出一个 JSON 对象（缺省亦为 JSON）/ one JSON object")
-        ] = True,
-    ) -> None:
-        """检索质量：由标注写出的检索式，每条应找到的裁判文书，查全率与查准率 / Search recall and precision."""
-        import os
-        import tempfile
-        import uuid
-
-        from core.db import Database
-        from core.settings import load_settings
-        from pipeline.corpus import store_corpus
-        from pipeline.indexing import reindex_from_db
-        from search import open_backend
-        from search.evaluation import load_corpus, quality_table, run_table, summary
-
-        judgments, labels = load_corpus(corpus)
-        with tempfile.TemporaryDirectory(prefix="anjian-eval-search-") as tmp:
-            overrides: dict = {"data_dir": Path(tmp) / "data", "database_url": None, "es_url": None}
-            if engine == "es":
-                if not os.environ.get("ANJIAN_ES_URL"):
-                    raise typer.BadParameter("--engine es 需要设置 ANJIAN_ES_URL")
-                overrides.update(
-                    es_url=os.environ["ANJIAN_ES_URL"], es_index=f"anjian-eval-{uuid.uuid4().hex[:8]}"
-                )
-            cfg = load_settings(**overrides)
-            db = Database(cfg)
-            corpus_of = store_corpus(db, judgments, labels)
-            backend = open_backend(cfg)
-            reindex_from_db(db, backend)
-            rows = run_table(backend, quality_table(judgments, labels), corpus_of)
-            if engine == "es":
-                backend.drop_all()  # type: ignore[attr-defined]
-            db.dispose()
-        result = summary(rows)
-        result["engine"] = engine
-        if verbose:
-            result["rows"] = [
-                {
-                    "query": r.case.query,
-                    "kind": r.case.kind,
-                    "expected": len(r.case.expected),
-                    "found": len(r.found),
-                    "recall": round(r.recall, 3),
-                    "precision": round(r.precision, 3),
-                }
-                for r in rows
-            ]
-        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+    eval_app.command("search")(eval_search)
 
 
 def _check(backend, db) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,1 @@
+"""The agency registry: agencies, aliases, matching defendant names to agencies."""
