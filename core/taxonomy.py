@@ -35,6 +35,7 @@ class DocKind(ZhEnum):
     ruling = ("ruling", "裁定书")
     mediation = ("mediation", "调解书")
     decision = ("decision", "决定书")
+    reconsideration_decision = ("reconsideration_decision", "行政复议决定书")
     other = ("other", "其他")
 
 

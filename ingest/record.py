@@ -105,6 +105,16 @@ class JudgmentRecord(BaseModel):
     # "signature": the date under the signature block; "web_metadata": a web copy's 裁判日期/发布日期 line,
     # used only when the printed date is masked (××××年××月××日) or missing.
     judgment_date_source: str | None = None
+    # 立案/受理: the date the court docketed the first-instance suit (an appeal gives the first instance's);
+    # source: "docketed" (本院于…立案), "accepted" (…受理后), "filed" (于…向本院提起行政诉讼), "first_instance".
+    filing_date: str | None = None
+    filing_date_source: str | None = None
+    # A publication date printed by the source (a web print-out's 发布日期): never a judgment date.
+    published_date: str | None = None
+    published_date_source: str | None = None
+    # defendant name → role, where a defendant is not an ordinary one: "reconsideration_body" (复议机关 sued
+    # because it upheld the act, 行政诉讼法第二十六条第二款).
+    defendant_roles: dict[str, str] = {}
     plaintiffs: list[str] = []
     defendants: list[str] = []
     third_parties: list[str] = []
