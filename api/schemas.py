@@ -12,10 +12,6 @@ class ErrorBody(BaseModel):
     message: str
 
 
-class ErrorResponse(BaseModel):
-    error: ErrorBody
-
-
 # -- cases ---------------------------------------------------------------------------------------
 class CaseSummary(BaseModel):
     id: int

@@ -87,14 +87,6 @@ def regions() -> Regions | None:
     return Regions(rows)
 
 
-def _split_places(place: str) -> list[str]:
-    """湖南省激浦县 → [湖南省, 激浦县]; a misread unit character (兴文具) stays in the last token."""
-    tokens = re.findall(
-        rf"[^{_UNIT_END}]+?(?:自治区|自治州|自治县|自治旗|[{_UNIT_END}])|[^{_UNIT_END}]+$", place
-    )
-    return [t for t in tokens if t]
-
-
 def repair_court(court: str | None, text: str = "") -> str | None:
     """Correct one misread character per place token of a court name (and a misread court type)."""
     reg = regions()

@@ -63,8 +63,3 @@ def text_plausibility(text: str) -> float:
     score = min(1.0, common / 0.45) * min(1.0, han_share / 0.5)
     score *= max(0.0, 1.0 - 5 * junk) * max(0.0, 1.0 - 2 * max(0.0, latin - 0.1)) * mixed
     return round(max(0.0, min(1.0, score)), 3)
-
-
-def is_garbled(text: str, min_score: float = 0.5) -> bool:
-    """Text that exists but is not plausible Chinese: fall back to OCR of the rendered page."""
-    return bool(text.strip()) and text_plausibility(text) < min_score

@@ -148,13 +148,6 @@ def ensure_fresh(session: Session) -> bool:
     return True
 
 
-def invalidate(session: Session) -> None:
-    """Force a rebuild at the next statistics call (after a change the fingerprint cannot see)."""
-    row = session.get(ReportState, STATE_KEY)
-    if row is not None:
-        session.delete(row)
-
-
 def indexed_cases(session: Session) -> list[Case]:
     """The cases from the table (fresh), as reports.cases.Case objects for the documents."""
     ensure_fresh(session)

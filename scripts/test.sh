@@ -18,6 +18,12 @@ if ! (command -v redis-cli >/dev/null && redis-cli -h 127.0.0.1 -p 6379 ping >/d
   fi
 fi
 
+# The house rules before the tests: formatting, lint, types (mypy with check_untyped_defs, see
+# docs/architecture.md), then the whole suite (the import-graph test is part of it).
+.venv/bin/ruff format --check --quiet .
+.venv/bin/ruff check --quiet .
+.venv/bin/mypy core ingest classify search pipeline registry supervision reports workers api cli
+
 export OMP_THREAD_LIMIT=1
 # -m: slow benchmarks-size tests are left to `anjian eval` / bench/; everything else runs.
 .venv/bin/python -m pytest -m "not slow" -p no:cacheprovider "$@"

@@ -15,6 +15,7 @@ import pytest
 
 from core.models import Judgment
 from registry import agencies as ag
+from reports.caseindex import stats_report
 from reports.cases import JudgmentRow, build_cases, load_cases
 from reports.stats import (
     GroupBy,
@@ -24,7 +25,6 @@ from reports.stats import (
     competition_ranks,
     compute,
 )
-from reports.caseindex import stats_report
 
 D = dt.date
 ZRZY, RS, CG, HK, GOV = (
