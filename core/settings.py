@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -45,6 +46,10 @@ class Settings(BaseSettings):
     )
     ocr_threads: int = Field(
         1, description="OMP_THREAD_LIMIT for Tesseract (1 is fastest per page on 2 cores)."
+    )
+    pdf_reader: Literal["pdfium", "pdfplumber"] = Field(
+        "pdfium",
+        description="Text-layer reader: pdfium (fast; hands a file to pdfplumber by itself when needed) or pdfplumber.",
     )
 
     # --- classification -----------------------------------------------------------------

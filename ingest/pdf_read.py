@@ -101,7 +101,10 @@ def _add(warnings: list[str], code: str) -> None:
 def _text_layer(data: bytes, limits: ReadLimits) -> list[RawPage]:
     try:
         return run_limited(
-            extract_lines, (data,), timeout_s=limits.parse_timeout_s, memory_mb=limits.max_memory_mb
+            extract_lines,
+            (data, limits.pdf_reader),
+            timeout_s=limits.parse_timeout_s,
+            memory_mb=limits.max_memory_mb,
         )
     except SandboxTimeout as exc:
         raise Rejected(

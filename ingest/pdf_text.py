@@ -83,8 +83,23 @@ class RawPage:
     has_image: bool
 
 
-def extract_lines(data: bytes) -> list[RawPage]:
-    """Every page's text lines from the text layer (pdfplumber). Runs inside the sandbox."""
+def extract_lines(data: bytes, reader: str = "pdfium") -> list[RawPage]:
+    """Every page's text lines from the text layer. Runs inside the sandbox.
+
+    ``reader`` "pdfium" (the default, :mod:`ingest.pdfium_text`) hands the file to pdfplumber, the reference
+    reader, when pdfium sees something only pdfplumber reads faithfully; "pdfplumber" always uses it."""
+    if reader == "pdfium":
+        from ingest.pdfium_text import NeedsReferenceReader, read_pages
+
+        try:
+            return [RawPage(page, n_glyphs, 0, has_image) for page, n_glyphs, has_image in read_pages(data)]
+        except NeedsReferenceReader:
+            pass
+    return extract_lines_pdfplumber(data)
+
+
+def extract_lines_pdfplumber(data: bytes) -> list[RawPage]:
+    """Every page's text lines from the text layer, read by pdfplumber (the reference reader)."""
     import pdfplumber
 
     out: list[RawPage] = []

@@ -155,3 +155,4 @@ class ReadLimits:
     ocr: bool = True  # False: never OCR; pages that need it stay empty (warning ocr_skipped)
     max_memory_mb: int = 2048  # address-space cap of the parsing child process
     min_text_quality: float = 0.5  # below this plausibility a text layer is treated as garbage
+    pdf_reader: str = "pdfium"  # "pdfium" (fast, falls back to pdfplumber by itself) or "pdfplumber"

@@ -119,6 +119,7 @@ def read_limits(settings: Settings, **overrides: Any) -> ReadLimits:
         "ocr_lang": settings.ocr_lang,
         "ocr_dpi": settings.ocr_dpi,
         "ocr_threads": settings.ocr_threads,
+        "pdf_reader": settings.pdf_reader,
     }
     values.update(overrides)
     return ReadLimits(**values)
