@@ -32,7 +32,7 @@ from core.taxonomy import ActionType, LossCause, Outcome, Procedure
 from core.taxonomy import Field as EnforcementField
 from search.analysis import analyse
 from search.compile_tantivy import compile_query
-from search.errors import BackendUnavailable, IndexOutdated
+from search.errors import BackendUnavailable, IndexOutdated, segmenter_changed
 from search.query import SearchQuery
 from search.schema import FACET_FIELDS, SCHEMA_VERSION, tantivy_schema
 from search.snippet import hit_from_stored
@@ -153,11 +153,7 @@ class EmbeddedBackend:
                         "请运行 anjian reindex 重建索引。"
                     )
                 if meta.get("segmenter") != segmenter_id():
-                    log.warning(
-                        "index built with segmenter %s, now %s: run `anjian reindex`",
-                        meta.get("segmenter"),
-                        segmenter_id(),
-                    )
+                    raise IndexOutdated(segmenter_changed(meta.get("segmenter")))
                 self._index = tantivy.Index.open(str(self.root / meta["dir"]))
                 self._current_key = key
                 self._meta_mtime = self._meta_json_mtime()
@@ -288,9 +284,10 @@ class EmbeddedBackend:
                 "order": tantivy.Order.Desc if sort == SortOrder.date else tantivy.Order.Asc,
             }
         res = searcher.search(q, limit=size, count=True, offset=(page - 1) * size, **kwargs)
-        terms = parsed.highlight_terms()
+        terms = parsed.mark_terms()
+        causes = [] if parsed.highlight_terms() else parsed.filtered_causes()
         hits = [
-            self._hit(searcher, addr, score if sort == SortOrder.relevance else 0.0, terms)
+            self._hit(searcher, addr, score if sort == SortOrder.relevance else 0.0, terms, causes)
             for score, addr in res.hits
         ]
         result = SearchResult(total=int(getattr(res, "count", 0) or 0), hits=hits, page=page, size=size)
@@ -312,9 +309,11 @@ class EmbeddedBackend:
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
-    def _hit(self, searcher: Any, addr: Any, score: float, terms: list[str]) -> Hit:
+    def _hit(
+        self, searcher: Any, addr: Any, score: float, terms: list[str], causes: list[str] | None = None
+    ) -> Hit:
         doc = searcher.doc(addr)
-        return hit_from_stored(doc.get_first("id"), _stored(doc), score, terms)
+        return hit_from_stored(doc.get_first("id"), _stored(doc), score, terms, causes)
 
     def _facets(self, searcher: Any, q: Any) -> dict[str, list[FacetValue]]:
         aggs = {

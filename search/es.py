@@ -225,8 +225,9 @@ class ElasticsearchBackend:
             source_includes=SOURCE,
             **kwargs,
         )
-        terms = parsed.highlight_terms()
-        hits = [self._hit(h, terms, sort == SortOrder.relevance) for h in res["hits"]["hits"]]
+        terms = parsed.mark_terms()
+        causes = [] if parsed.highlight_terms() else parsed.filtered_causes()
+        hits = [self._hit(h, terms, sort == SortOrder.relevance, causes) for h in res["hits"]["hits"]]
         result = SearchResult(total=int(res["hits"]["total"]["value"]), hits=hits, page=page, size=size)
         if facets:
             aggs = res.get("aggregations", {})
@@ -235,10 +236,10 @@ class ElasticsearchBackend:
         return result
 
     @staticmethod
-    def _hit(h: dict[str, Any], terms: list[str], scored: bool) -> Hit:
+    def _hit(h: dict[str, Any], terms: list[str], scored: bool, causes: list[str] | None = None) -> Hit:
         src = h["_source"]
         return hit_from_stored(
-            src["id"], src.get("stored") or {}, float(h.get("_score") or 0.0) if scored else 0.0, terms
+            src["id"], src.get("stored") or {}, float(h.get("_score") or 0.0) if scored else 0.0, terms, causes
         )
 
     def _similar_impl(self, judgment_id: int, size: int = 10) -> SearchResult:

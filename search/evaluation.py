@@ -28,12 +28,18 @@ class QualityCase:
     kind: str  # label | case_no | court | defendant | phrase | word | combined
     min_recall: float = 1.0  # what the test demands (lower where the parser's reading of the text matters)
     min_precision: float = 1.0
+    first: str | None = None  # this judgment must be the first hit (a case number typed bare)
 
 
 @dataclass
 class QualityRow:
     case: QualityCase
     found: set[str] = field(default_factory=set)
+    top: str | None = None  # corpus id of the first hit
+
+    @property
+    def first_ok(self) -> bool:
+        return self.case.first is None or self.top == self.case.first
 
     @property
     def recall(self) -> float:
@@ -63,6 +69,13 @@ def judgment_rows(judgments: dict[str, dict], labels: dict[str, dict]) -> list[d
     for cid, j in judgments.items():
         rec = parse_text(j["document_text"])
         lab = labels[cid]
+        # The labelled evidence sentence of each cause, located in the text, as a classifier would quote it.
+        tags = []
+        for cause in lab["loss_causes"]:
+            quote = (lab.get("cause_evidence") or {}).get(cause) or ""
+            at = rec.text.find(quote) if quote else -1
+            evidence = [{"text": quote, "start": at, "end": at + len(quote)}] if at >= 0 else []
+            tags.append({"cause": cause, "evidence": evidence})
         rows.append(
             {
                 "corpus_id": cid,
@@ -79,6 +92,7 @@ def judgment_rows(judgments: dict[str, dict], labels: dict[str, dict]) -> list[d
                 "defendants": list(rec.defendants),
                 "plaintiffs": list(rec.plaintiffs),
                 "record": rec.model_dump(mode="json"),
+                "classification": {"outcome": lab["outcome"], "loss_causes": tags},
             }
         )
     return rows
@@ -226,7 +240,151 @@ def quality_table(judgments: dict[str, dict], labels: dict[str, dict]) -> list[Q
             add(QualityCase(word, _containing_word(judgments, word), "synonym"))
     add(QualityCase('"强拆"', _containing(judgments, "强拆"), "synonym"))
     add(QualityCase('"国土局"', _containing(judgments, "国土局"), "synonym"))
+    cases += statute_cases(judgments)
+    cases += operator_cases(judgments)
+    cases += case_number_cases(labels)
+    cases += party_cases(judgments, labels)
     return cases
+
+
+def _cited(judgments: dict[str, dict]) -> dict[str, list[tuple[str, int | None, int | None, int | None]]]:
+    """Corpus id → its citations (law key, article, paragraph, item) as ingestion reads them (#10's parser)."""
+    from ingest.parse import parse_text
+    from search.statutes import law_key
+
+    return {
+        cid: [
+            (law_key(c.law), c.article, c.paragraph, c.item)
+            for c in parse_text(j["document_text"]).citations
+        ]
+        for cid, j in judgments.items()
+    }
+
+
+def statute_cases(judgments: dict[str, dict]) -> list[QualityCase]:
+    """Statute queries typed as lawyers type them — law name with or without 中华人民共和国 and 《》, Chinese or
+    Arabic numerals, 项 with or without brackets, quoted or not, 法条: or free text — for the most cited norms
+    of the corpus. Expected: every judgment whose citations (read at ingestion) include that norm."""
+    from search.statutes import cn_numeral
+
+    cited = _cited(judgments)
+    articles: dict[tuple[str, int], int] = {}
+    items: dict[tuple[str, int, int], int] = {}
+    for cits in cited.values():
+        for law, art, _para, item in set(cits):
+            if art is not None and law:
+                articles[(law, art)] = articles.get((law, art), 0) + 1
+                if item is not None:
+                    items[(law, art, item)] = items.get((law, art, item), 0) + 1
+    out: list[QualityCase] = []
+    styles = (
+        lambda law, a: f"{law}第{cn_numeral(a)}条",
+        lambda law, a: f'"{law}第{cn_numeral(a)}条"',
+        lambda law, a: f"法条:{law}第{a}条",
+        lambda law, a: f"《中华人民共和国{law}》第{cn_numeral(a)}条",
+    )
+    top = sorted(articles.items(), key=lambda kv: (-kv[1], kv[0]))[:8]
+    for k, ((law, art), _n) in enumerate(top):
+        exp = {cid for cid, cits in cited.items() if any(c[0] == law and c[1] == art for c in cits)}
+        out.append(QualityCase(styles[k % len(styles)](law, art), exp, "statute"))
+    for (law, art, item), _n in sorted(items.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
+        exp = {
+            cid for cid, cits in cited.items() if any(c[0] == law and c[1] == art and c[3] == item for c in cits)
+        }
+        out.append(QualityCase(f"{law}第{cn_numeral(art)}条第{cn_numeral(item)}项", exp, "statute"))
+    if top:
+        (law, art), _n = top[0]
+        any_law = {cid for cid, cits in cited.items() if any(c[1] == art for c in cits)}
+        out.append(QualityCase(f"第{art}条", any_law, "statute"))
+        with_law = {cid for cid, cits in cited.items() if any(c[0] == law for c in cits)}
+        out.append(QualityCase(f"法条:{law}", with_law, "statute"))
+    return out
+
+
+def operator_cases(judgments: dict[str, dict]) -> list[QualityCase]:
+    """Operators in any case and ``|``: the same sets as their upper-case forms."""
+
+    def has(w: str) -> set[str]:
+        return _containing_word(judgments, w)
+
+    return [
+        QualityCase("强制拆除 or 限期拆除", has("强制拆除") | has("限期拆除"), "operator"),
+        QualityCase("催告|听证", has("催告") | has("听证"), "operator"),
+        QualityCase("催告 | 听证", has("催告") | has("听证"), "operator"),
+        QualityCase("行政处罚 and 听证", has("行政处罚") & has("听证"), "operator"),
+        QualityCase("行政处罚 AND 听证", has("行政处罚") & has("听证"), "operator"),
+        QualityCase("工伤 not 工伤认定", has("工伤") - has("工伤认定"), "operator"),
+        QualityCase("工伤 NOT 工伤认定", has("工伤") - has("工伤认定"), "operator"),
+        QualityCase("(催告 Or 听证) 拆除", (has("催告") | has("听证")) & has("拆除"), "operator"),
+    ]
+
+
+def case_number_cases(labels: dict[str, dict]) -> list[QualityCase]:
+    """Case numbers typed bare in free text — no 案号:, brackets 〔〕, [] or none — must find their judgment
+    first; 案号: without the old 字第 finds the old number."""
+    out: list[QualityCase] = []
+    styles = (
+        lambda y, rest: f"{y}{rest}",
+        lambda y, rest: f"〔{y}〕{rest}",
+        lambda y, rest: f"({y}){rest}",
+        lambda y, rest: f"[{y}]{rest}",
+    )
+    numbered = [(cid, lab["case_no"]) for cid, lab in sorted(labels.items()) if lab.get("case_no")]
+    k = 0
+    for i, (cid, case_no) in enumerate(numbered):
+        m = re.match(r"^（(\d{4})）(.+)$", case_no)
+        if not m or i % 6:
+            continue
+        exp = {c for c, lab in labels.items() if lab.get("case_no") == case_no}
+        query = styles[k % len(styles)](m.group(1), m.group(2))
+        k += 1
+        out.append(QualityCase(query, exp, "case_no_bare", 1.0, 0.0, first=cid))
+    old = [(cid, case_no) for cid, case_no in numbered if "字第" in case_no]
+    for cid, case_no in old[:4]:
+        exp = {c for c, lab in labels.items() if lab.get("case_no") == case_no}
+        out.append(QualityCase(f"案号:{case_no.replace('字第', '')}", exp, "case_no", first=cid))
+    return out
+
+
+def party_cases(judgments: dict[str, dict], labels: dict[str, dict]) -> list[QualityCase]:
+    """当事人: over every party role — plaintiff, defendant, third party, the applying agency and the 被执行人
+    of an enforcement review."""
+    from ingest.parse import parse_text
+
+    out: list[QualityCase] = []
+
+    def roles(lab: dict) -> list[str]:
+        return [
+            *lab["plaintiffs"],
+            *lab["defendants"],
+            *lab["third_parties"],
+            *([lab["applicant"]] if lab.get("applicant") else []),
+        ]
+
+    picked: list[str] = []
+    for _cid, lab in sorted(labels.items()):
+        for role in ("plaintiffs", "third_parties", "applicant"):
+            value = lab.get(role)
+            name = value if isinstance(value, str) else (value[0] if value else None)
+            if name and len(name) >= 3 and "×" not in name and "某" not in name and name not in picked:
+                picked.append(name)
+                break
+        if len(picked) >= 6:
+            break
+    for name in picked:
+        exp = {cid for cid, lab in labels.items() if any(name in p for p in roles(lab))}
+        out.append(QualityCase(f'当事人:"{name}"', exp, "party", 0.8, 0.8))
+    # The 被执行人 of enforcement reviews (not in the labels): the respondents ingestion reads, found by name.
+    respondents = 0
+    for _cid, j in sorted(judgments.items()):
+        if respondents >= 3 or labels[_cid]["procedure"] != "enforcement_review":
+            continue
+        rec = parse_text(j["document_text"])
+        for name in rec.respondents[:1]:
+            if len(name) >= 2 and "×" not in name:
+                out.append(QualityCase(f"当事人:{name}", _containing(judgments, name), "party", 1.0, 0.5))
+                respondents += 1
+    return out
 
 
 def run_table(backend: Any, cases: Iterable[QualityCase], corpus_of: dict[int, str]) -> list[QualityRow]:
@@ -238,7 +396,8 @@ def run_table(backend: Any, cases: Iterable[QualityCase], corpus_of: dict[int, s
             if _takes_facets(backend)
             else backend.search(case.query, size=200)
         )
-        rows.append(QualityRow(case, {corpus_of[h.id] for h in res.hits if h.id in corpus_of}))
+        top = corpus_of.get(res.hits[0].id) if res.hits else None
+        rows.append(QualityRow(case, {corpus_of[h.id] for h in res.hits if h.id in corpus_of}, top))
     return rows
 
 
@@ -256,10 +415,12 @@ def summary(rows: list[QualityRow]) -> dict[str, Any]:
     def avg(rs: list[QualityRow], attr: str) -> float:
         return round(sum(getattr(r, attr) for r in rs) / len(rs), 3) if rs else 0.0
 
+    firsts = [r for r in rows if r.case.first is not None]
     return {
         "queries": len(rows),
         "recall": avg(rows, "recall"),
         "precision": avg(rows, "precision"),
+        "found_first": round(sum(r.first_ok for r in firsts) / len(firsts), 3) if firsts else None,
         "by_kind": {
             k: {"queries": len(v), "recall": avg(v, "recall"), "precision": avg(v, "precision")}
             for k, v in sorted(by_kind.items())
@@ -281,6 +442,8 @@ def conformance_failures(
     fails: list[str] = []
     ids_of = {cid: jid for jid, cid in corpus_of.items()}
     for row in run_table(backend, quality_table(judgments, labels), corpus_of):
+        if not row.first_ok:
+            fails.append(f"{row.case.query}: first hit {row.top}, not {row.case.first}")
         if row.recall < row.case.min_recall or row.precision < row.case.min_precision:
             fails.append(
                 f"{row.case.query}: recall {row.recall:.2f} precision {row.precision:.2f} "

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 3  # 3: keyword field ``parties`` (agency scope)
+SCHEMA_VERSION = 4  # 3: keyword field ``parties`` (agency scope); 4: statutes, parties_chars, case numbers without 字第
 
 # Keyword fields used for filters and facets: facet name → index field.
 FACET_FIELDS: dict[str, str] = {
@@ -52,8 +52,11 @@ CHAR_FIELDS = [
     "defendants_chars",
     "plaintiffs_chars",
     "cause_of_action_chars",
+    "parties_chars",
 ]
 TOKEN_FIELDS = ["body", "reasoning"]
+# Cited norms (search.statutes.doc_keys): whitespace-separated tokens with frequencies (cited thrice > once).
+STATUTE_FIELD = "statutes"
 # What a hit shows (and similar() needs) is kept, not searched, in one field ``stored``:
 # {case_no, title, court, judgment_date, outcome, action_type, field, loss_causes, text, reasoning: [a, b]}.
 BOOSTS = {"body": 1.0, "reasoning": 2.0}
@@ -67,7 +70,7 @@ def tantivy_schema() -> Any:
 
     sb = tantivy.SchemaBuilder()
     sb.add_integer_field("id", stored=True, indexed=True, fast=True)
-    for name in TOKEN_FIELDS:
+    for name in [*TOKEN_FIELDS, STATUTE_FIELD]:
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
     for name in CHAR_FIELDS:
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
@@ -97,6 +100,7 @@ def es_mappings(segmenter: str) -> dict[str, Any]:
     props: dict[str, Any] = {"id": {"type": "long"}}
     for name in TOKEN_FIELDS:
         props[name] = {"type": "text", "analyzer": "pretokenized", "index_options": "freqs", "norms": True}
+    props[STATUTE_FIELD] = {"type": "text", "analyzer": "whitespace", "index_options": "freqs", "norms": False}
     for name in CHAR_FIELDS:
         props[name] = {
             "type": "text",
