@@ -122,9 +122,41 @@ def reindex_cmd(
     err.print(f"已重建检索索引：{n} 份裁判文书，用时 {time.perf_counter() - started:.1f} 秒。")
 
 
+def similar_cmd(
+    judgment_id: Annotated[int, typer.Argument(help="案件编号（裁判文书 ID）")],
+    size: Annotated[int, typer.Option("--size", min=1, max=100, help="返回几件类案")] = 10,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="输出 JSON（与 anjian search --json 相同的结构）")
+    ] = False,
+) -> None:
+    """类案：与这件案件相似的案件 / Similar cases of one judgment."""
+    from pipeline.feedback import not_similar_ids
+    from search import open_backend
+    from search.errors import SearchError
+
+    try:
+        with database().session() as s:
+            exclude = sorted(not_similar_ids(s, judgment_id))
+        result = open_backend(settings()).similar(judgment_id, size=size, exclude=exclude)
+    except SearchError as exc:
+        err.print(f"[red]{escape(exc.message_zh)}[/red]")
+        raise typer.Exit(1) from None
+    if result.total == 0 and not result.hits:
+        if as_json:
+            sys.stdout.write(json.dumps(search_json(result), ensure_ascii=False, indent=1) + "\n")
+            return
+        err.print(f"找不到编号为 {judgment_id} 的案件，或它没有类案。")
+        raise typer.Exit(1)
+    if as_json:
+        sys.stdout.write(json.dumps(search_json(result), ensure_ascii=False, indent=1) + "\n")
+        return
+    _print_result(result, 1, size)
+
+
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     register_eval(eval_app)
     app.command("search")(search_cmd)
+    app.command("similar")(similar_cmd)
     app.command("reindex")(reindex_cmd)
 
 
@@ -187,8 +219,71 @@ def eval_search(
     sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
 
 
+def _classified(judgments: dict[str, dict], labels: dict[str, dict]) -> dict[str, dict]:
+    """The labels with outcome, action type, field and loss causes replaced by what the classifier decides (the
+    shipped model), so 类案 are measured on machine labels, as they are used."""
+    from classify import classify_record, load_model
+    from ingest.parse import parse_text
+
+    model = load_model()
+    out = {}
+    for cid, j in judgments.items():
+        c = classify_record(parse_text(j["document_text"]), model)
+        out[cid] = {
+            **labels[cid],
+            "outcome": c.outcome.value,
+            "action_type": c.action_type.value if c.action_type else None,
+            "field": c.field.value if c.field else None,
+            "loss_causes": c.cause_codes(),
+            "cause_evidence": {t.cause.value: t.evidence[0].text for t in c.loss_causes if t.evidence},
+        }
+    return out
+
+
+def eval_similar(
+    corpus: Annotated[
+        Path, typer.Argument(help="带标注的语料目录（judgments.jsonl + labels.jsonl）")
+    ] = DEFAULT_CORPUS,
+    labels_as_classified: Annotated[
+        bool,
+        typer.Option("--labels", help="用标注代替机器分类结果（只衡量检索，不衡量分类器）"),
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", help="逐件列出")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象（缺省亦为 JSON）")] = True,
+) -> None:
+    """类案质量：precision@5（同一行为类型；程序性裁定对实体判决不算）与 nDCG@10（类型、领域、败诉原因分级）。"""
+    import tempfile
+
+    from core.db import Database
+    from core.settings import load_settings
+    from pipeline.corpus import store_corpus
+    from pipeline.indexing import reindex_from_db
+    from search import open_backend
+    from search.evaluation import load_corpus, similar_summary, similar_table
+
+    judgments, labels = load_corpus(corpus)
+    stored = labels if labels_as_classified else _classified(judgments, labels)
+    with tempfile.TemporaryDirectory(prefix="anjian-eval-similar-") as tmp:
+        cfg = load_settings(data_dir=Path(tmp) / "data", database_url=None, es_url=None)
+        db = Database(cfg)
+        corpus_of = store_corpus(db, judgments, stored)
+        backend = open_backend(cfg)
+        reindex_from_db(db, backend)
+        rows = similar_table(backend, corpus_of, labels)  # relevance always from the labels
+        db.dispose()
+    result: dict = {
+        "engine": "embedded",
+        "stored_labels": "labels" if labels_as_classified else "classifier",
+        **similar_summary(rows),
+    }
+    if verbose:
+        result["rows"] = rows
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+
+
 def register_eval(eval_app: typer.Typer) -> None:
     eval_app.command("search")(eval_search)
+    eval_app.command("similar")(eval_similar)
 
 
 def _check(backend, db) -> None:  # type: ignore[no-untyped-def]

@@ -55,7 +55,12 @@ def _cite(node: Cite) -> dict[str, Any]:
 
 
 def _case_no(node: CaseNo) -> dict[str, Any]:
-    return {"constant_score": {"filter": verbatim(CHAR_FIELD[QueryField.case_no], node.value), "boost": CASE_NO_WEIGHT}}
+    return {
+        "constant_score": {
+            "filter": verbatim(CHAR_FIELD[QueryField.case_no], node.value),
+            "boost": CASE_NO_WEIGHT,
+        }
+    }
 
 
 def _range(node: Range) -> dict[str, Any]:

@@ -16,7 +16,8 @@ from typing import Any
 from core.segment import segment, segmenter_id
 from search.analysis import analyse
 from search.compile_es import compile_query, facet_aggs
-from search.embedded import FACET_SIZE, facet_values, key_terms
+from search.embedded import FACET_SIZE, facet_values
+from search.similar import key_terms
 from search.errors import BackendUnavailable, IndexOutdated
 from search.query import SearchQuery
 from search.schema import SCHEMA_VERSION, es_index_body
@@ -239,7 +240,11 @@ class ElasticsearchBackend:
     def _hit(h: dict[str, Any], terms: list[str], scored: bool, causes: list[str] | None = None) -> Hit:
         src = h["_source"]
         return hit_from_stored(
-            src["id"], src.get("stored") or {}, float(h.get("_score") or 0.0) if scored else 0.0, terms, causes
+            src["id"],
+            src.get("stored") or {},
+            float(h.get("_score") or 0.0) if scored else 0.0,
+            terms,
+            causes,
         )
 
     def _similar_impl(self, judgment_id: int, size: int = 10) -> SearchResult:

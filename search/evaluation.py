@@ -254,8 +254,7 @@ def _cited(judgments: dict[str, dict]) -> dict[str, list[tuple[str, int | None, 
 
     return {
         cid: [
-            (law_key(c.law), c.article, c.paragraph, c.item)
-            for c in parse_text(j["document_text"]).citations
+            (law_key(c.law), c.article, c.paragraph, c.item) for c in parse_text(j["document_text"]).citations
         ]
         for cid, j in judgments.items()
     }
@@ -289,7 +288,9 @@ def statute_cases(judgments: dict[str, dict]) -> list[QualityCase]:
         out.append(QualityCase(styles[k % len(styles)](law, art), exp, "statute"))
     for (law, art, item), _n in sorted(items.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
         exp = {
-            cid for cid, cits in cited.items() if any(c[0] == law and c[1] == art and c[3] == item for c in cits)
+            cid
+            for cid, cits in cited.items()
+            if any(c[0] == law and c[1] == art and c[3] == item for c in cits)
         }
         out.append(QualityCase(f"{law}第{cn_numeral(art)}条第{cn_numeral(item)}项", exp, "statute"))
     if top:
@@ -543,3 +544,79 @@ def conformance_failures(
     if backend.count() != len(judgments) or backend.ids() != set(corpus_of):
         fails.append(f"count/ids: {backend.count()} vs {len(judgments)}")
     return fails
+
+
+# --- similar cases (类案) ------------------------------------------------------------------------------
+
+MERITS = {"agency_lost", "agency_won"}
+
+
+def similar_relevance(query: dict, hit: dict) -> tuple[bool, int]:
+    """Binary and graded relevance of a 类案 hit, from the labels: relevant when the labelled action type is the
+    query's and a procedural ruling (dismissed, withdrawn, enforcement review…) is not offered for a merits
+    judgment; grade 1 + same field + (both lost) a shared loss cause."""
+    if query["action_type"] != hit["action_type"]:
+        return False, 0
+    if query["outcome"] in MERITS and hit["outcome"] not in MERITS:
+        return False, 0
+    grade = 1 + int(query["field"] == hit["field"])
+    if query["outcome"] == "agency_lost" and set(query["loss_causes"]) & set(hit["loss_causes"]):
+        grade += 1
+    return True, grade
+
+
+def _dcg(grades: list[int]) -> float:
+    import math
+
+    return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades))
+
+
+def similar_table(
+    backend: Any, corpus_of: dict[int, str], labels: dict[str, dict], k_precision: int = 5, k_ndcg: int = 10
+) -> list[dict[str, Any]]:
+    """For every labelled judgment: its 类案 (``backend.similar``), precision@5 (binary) and nDCG@10 (graded;
+    the ideal ranking is taken over every other labelled judgment)."""
+    ids_of = {cid: jid for jid, cid in corpus_of.items()}
+    rows = []
+    for cid, lab in sorted(labels.items()):
+        if cid not in ids_of:
+            continue
+        res = backend.similar(ids_of[cid], size=k_ndcg)
+        hits = [corpus_of[h.id] for h in res.hits if h.id in corpus_of]
+        judged = [similar_relevance(lab, labels[h]) for h in hits]
+        ideal = sorted(
+            (similar_relevance(lab, other)[1] for o, other in labels.items() if o != cid), reverse=True
+        )[:k_ndcg]
+        best = _dcg(ideal)
+        top = judged[:k_precision]
+        rows.append(
+            {
+                "query": cid,
+                "outcome": lab["outcome"],
+                "precision_at_5": sum(r for r, _ in top) / k_precision,
+                "ndcg_at_10": _dcg([g for _, g in judged[:k_ndcg]]) / best if best else None,
+                "hits": hits,
+            }
+        )
+    return rows
+
+
+def similar_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    def avg(rs: list[dict[str, Any]], key: str) -> float | None:
+        values = [r[key] for r in rs if r[key] is not None]
+        return round(sum(values) / len(values), 3) if values else None
+
+    groups = {
+        "all": rows,
+        "lost": [r for r in rows if r["outcome"] == "agency_lost"],
+        "merits": [r for r in rows if r["outcome"] in MERITS],
+        "procedural": [r for r in rows if r["outcome"] not in MERITS],
+    }
+    return {
+        name: {
+            "queries": len(rs),
+            "precision_at_5": avg(rs, "precision_at_5"),
+            "ndcg_at_10": avg(rs, "ndcg_at_10"),
+        }
+        for name, rs in groups.items()
+    }

@@ -455,7 +455,11 @@ class _Parser:
         tok = self.take()
         if tok.kind == "NOT":
             nxt = self.peek()
-            if nxt is None or nxt.kind in ("OR", "RPAREN", "AND") or (nxt.kind == "NOT" and tok.value in _MINUS):
+            if (
+                nxt is None
+                or nxt.kind in ("OR", "RPAREN", "AND")
+                or (nxt.kind == "NOT" and tok.value in _MINUS)
+            ):
                 what = "减号“-”" if tok.value in _MINUS else f"“{tok.value}”（排除）"
                 raise QuerySyntaxError(f"第{tok.pos + 1}个字符处的{what}后面缺少要排除的词。", tok.pos)
             return Not(self.unary())
