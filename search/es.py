@@ -17,10 +17,10 @@ from core.segment import segment, segmenter_id
 from search.analysis import analyse
 from search.compile_es import compile_query, facet_aggs
 from search.embedded import FACET_SIZE, facet_values
-from search.similar import key_terms
 from search.errors import BackendUnavailable, IndexOutdated
 from search.query import SearchQuery
 from search.schema import SCHEMA_VERSION, es_index_body
+from search.similar import key_terms
 from search.snippet import hit_from_stored
 from search.types import Hit, SearchResult, SortOrder, search_request
 
