@@ -128,6 +128,8 @@ def es_mappings(segmenter: str) -> dict[str, Any]:
     return {
         "dynamic": "strict",
         "_meta": {"schema_version": SCHEMA_VERSION, "segmenter": segmenter},
+        # Only what a hit displays is kept: the analysed fields (bigrams, words) are indexed, not stored.
+        "_source": {"includes": ["id", "stored"]},
         "properties": props,
     }
 
