@@ -197,3 +197,11 @@ def test_similar_uses_an_artificial_document_and_excludes_itself_and_marked_case
     assert q["bool"]["must_not"] == [{"terms": {"id": [3, 9]}}]
     assert {"term": {"statutes": {"value": "工伤保险条例|14", "boost": 0.6}}} in q["bool"]["should"]
     assert q["bool"]["minimum_should_match"] == 1
+
+
+def test_compose_keeps_the_disk_flood_stage_protection_and_documents_max_map_count() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docker-compose.yml").read_text("utf-8")
+    assert "threshold_enabled" not in text  # the disk watermarks stay on (ES's default)
+    assert "vm.max_map_count=262144" in text
