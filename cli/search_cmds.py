@@ -67,6 +67,7 @@ def search_json(result) -> dict:  # type: ignore[no-untyped-def]
             k: [{"value": f.value, "count": f.count, **({"label": f.label} if f.label else {})} for f in v]
             for k, v in result.facets.items()
         },
+        "suggestions": list(getattr(result, "suggestions", []) or []),
     }
 
 
@@ -182,7 +183,14 @@ def eval_search(
     from pipeline.corpus import store_corpus
     from pipeline.indexing import reindex_from_db
     from search import open_backend
-    from search.evaluation import load_corpus, quality_table, run_table, summary
+    from search.evaluation import (
+        load_corpus,
+        quality_table,
+        run_table,
+        snippet_evidence,
+        summary,
+        typo_suggestions,
+    )
 
     judgments, labels = load_corpus(corpus)
     with tempfile.TemporaryDirectory(prefix="anjian-eval-search-") as tmp:
@@ -199,11 +207,15 @@ def eval_search(
         backend = open_backend(cfg)
         reindex_from_db(db, backend)
         rows = run_table(backend, quality_table(judgments, labels), corpus_of)
+        evidence = snippet_evidence(backend, corpus_of, labels)
+        typos = typo_suggestions(backend)
         if engine == "es":
             backend.drop_all()  # type: ignore[attr-defined]
         db.dispose()
     result = summary(rows)
     result["engine"] = engine
+    result["filter_snippets_with_evidence"] = evidence
+    result["did_you_mean"] = typos
     if verbose:
         result["rows"] = [
             {
@@ -315,6 +327,8 @@ def _print_result(result, page: int, size: int) -> None:  # type: ignore[no-unty
         head = "\n".join(escape(x) for x in (h.case_no or "", h.court or "", h.judgment_date or "") if x)
         table.add_row(str(h.id), head, _snippet_markup(h.snippet))
     out.print(table)
+    if not result.hits and getattr(result, "suggestions", None):
+        out.print("您是不是要找：" + "  ".join(f"[bold]{escape(x)}[/bold]" for x in result.suggestions))
     for name, values in result.facets.items():
         if values:
             shown = "  ".join(f"{escape(v.label or v.value)}({v.count})" for v in values[:8])

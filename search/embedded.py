@@ -30,7 +30,7 @@ from core.segment import segmenter_id
 from core.taxonomy import ActionType, LossCause, Outcome, Procedure
 from core.taxonomy import Field as EnforcementField
 from search.analysis import analyse
-from search.compile_tantivy import compile_query
+from search.compile_tantivy import compile_query, verbatim
 from search.errors import BackendUnavailable, IndexOutdated, segmenter_changed
 from search.query import SearchQuery
 from search.schema import ACT_FIELD, FACET_FIELDS, GIST_FIELD, SCHEMA_VERSION, STATUTE_FIELD, tantivy_schema
@@ -47,6 +47,7 @@ from search.similar import (
     statute_articles,
 )
 from search.snippet import hit_from_stored
+from search.suggest import suggest
 from search.types import FacetValue, Hit, SearchResult, SortOrder, search_request
 
 log = logging.getLogger(__name__)
@@ -302,6 +303,8 @@ class EmbeddedBackend:
             for score, addr in res.hits
         ]
         result = SearchResult(total=int(getattr(res, "count", 0) or 0), hits=hits, page=page, size=size)
+        if result.total == 0 and parsed.highlight_terms():
+            result.suggestions = suggest(parsed, lambda w: self._verbatim_count(searcher, w))
         if facets:
             # Paging through one result counts its facets once (the key includes the index generation).
             key = (
@@ -319,6 +322,9 @@ class EmbeddedBackend:
             result.facets = {name: list(values) for name, values in cached.items()}
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
+
+    def _verbatim_count(self, searcher: Any, word: str) -> int:
+        return int(searcher.search(verbatim(self.schema, "body_chars", word), limit=1, count=True).count or 0)
 
     def _hit(
         self, searcher: Any, addr: Any, score: float, terms: list[str], causes: list[str] | None = None

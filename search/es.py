@@ -35,7 +35,7 @@ from typing import Any
 
 from core.segment import segmenter_id
 from search.analysis import analyse
-from search.compile_es import compile_query, facet_aggs
+from search.compile_es import compile_query, facet_aggs, verbatim
 from search.embedded import FACET_SIZE, facet_values
 from search.errors import BackendUnavailable, IndexOutdated, QuerySyntaxError, SearchError, segmenter_changed
 from search.query import SearchQuery
@@ -53,6 +53,7 @@ from search.similar import (
     statute_articles,
 )
 from search.snippet import hit_from_stored
+from search.suggest import suggest
 from search.types import Hit, SearchResult, SortOrder, search_request
 
 log = logging.getLogger(__name__)
@@ -517,6 +518,11 @@ class ElasticsearchBackend:
         causes = [] if parsed.highlight_terms() else parsed.filtered_causes()
         hits = [self._hit(h, terms, sort == SortOrder.relevance, causes) for h in res["hits"]["hits"]]
         result = SearchResult(total=int(res["hits"]["total"]["value"]), hits=hits, page=page, size=size)
+        if result.total == 0 and parsed.highlight_terms():
+            result.suggestions = suggest(
+                parsed,
+                lambda w: int(self.client.count(index=self.alias, query=verbatim("body_chars", w))["count"]),
+            )
         if facets:
             aggs = res.get("aggregations", {})
             result.facets = {name: facet_values(name, body.get("buckets", [])) for name, body in aggs.items()}

@@ -620,3 +620,55 @@ def similar_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         }
         for name, rs in groups.items()
     }
+
+
+# --- snippets of filter-only queries and "did you mean" --------------------------------------------------
+
+
+def snippet_evidence(backend: Any, corpus_of: dict[int, str], labels: dict[str, dict]) -> dict[str, Any]:
+    """For every lost case with a labelled evidence sentence: does the snippet of ``原因:<its cause>`` show (and
+    mark) that sentence? Measures the mechanism (the stored evidence is the label's here)."""
+    import html
+
+    shown = total = 0
+    for cid, lab in sorted(labels.items()):
+        for cause, quote in (lab.get("cause_evidence") or {}).items():
+            member = LossCause.parse(cause)
+            if member is None or not quote:
+                continue
+            res = backend.search(f"原因:{member.zh}", size=200)
+            hit = next((h for h in res.hits if corpus_of.get(h.id) == cid), None)
+            if hit is None:
+                continue
+            total += 1
+            marked = re.findall(r"<mark>(.*?)</mark>", hit.snippet)
+            head = _compact(quote)[:12]
+            shown += any(head in _compact(html.unescape(m)) for m in marked)
+            break  # one cause per case
+    return {"cases": total, "evidence_marked": shown, "rate": round(shown / total, 3) if total else None}
+
+
+TYPOS = {
+    # Typed with one wrong character (homophones a pinyin IME gives): the right word must be suggested.
+    "违返法定程序": "违反法定程序",
+    "行政处伐": "行政处罚",
+    "强制拆楚": "强制拆除",
+    "工伤认锭": "工伤认定",
+    "信息工开": "信息公开",
+}
+
+
+def typo_suggestions(backend: Any) -> dict[str, Any]:
+    """Zero-result queries with a typo: is the corrected query among the suggestions?"""
+    rows = []
+    for typo, right in TYPOS.items():
+        res = backend.search(typo, size=1)
+        rows.append(
+            {
+                "query": typo,
+                "total": res.total,
+                "suggestions": res.suggestions,
+                "ok": right in res.suggestions,
+            }
+        )
+    return {"queries": len(rows), "corrected": sum(r["ok"] for r in rows), "rows": rows}

@@ -88,6 +88,9 @@ def make_snippet(
     else:
         w0 = 0
     w1 = min(len(text), w0 + WIDTH)
+    if focus is not None and 0 <= focus[0] < len(text):
+        # The evidence sentence is what the filter asked about: marked like a hit (terms inside it merge).
+        spans = sorted([s for s in spans if not (focus[0] <= s[0] < focus[1])] + [(focus[0], focus[1], -1)])
     parts: list[str] = []
     pos = w0
     for start, end, _k in spans:
