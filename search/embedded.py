@@ -386,7 +386,7 @@ class EmbeddedBackend:
         candidates = []
         for score, addr in res.hits:
             doc = searcher.doc(addr)
-            candidates.append((int(doc.get_first("id")), float(score), _stored(doc)))
+            candidates.append((int(doc.get_first("id") or 0), float(score), _stored(doc)))
         ranked = rerank(d, candidates, size, skip)
         shown = [t for t, _ in terms[:8]]
         hits = [hit_from_stored(jid, stored, score, shown) for jid, score, stored in ranked]

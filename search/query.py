@@ -312,6 +312,8 @@ def _read_bare(text: str, i: int, pipe_ends: bool = True) -> tuple[str, int]:
 
 
 _FIELD_RE = re.compile(r"([\w]+)\s*[:：]")
+# (2019)豫0721行初15号 typed with ASCII brackets is a case number, not a group.
+_CASE_PAREN = re.compile(r"\((?:19|20)\d{2}\)[^\s()]")
 
 
 def _lex(text: str) -> list[_Tok]:
@@ -321,7 +323,7 @@ def _lex(text: str) -> list[_Tok]:
         c = text[i]
         if c.isspace():
             i += 1
-        elif c == "(":
+        elif c == "(" and not _CASE_PAREN.match(text, i):
             toks.append(_Tok("LPAREN", c, i))
             i += 1
         elif c == ")":
@@ -436,18 +438,14 @@ class _Parser:
     def or_expr(self) -> Node:
         first = self.peek()
         if first is not None and first.kind == "OR":
-            raise QuerySyntaxError(
-                f"“{first.value}”（或）前面缺少检索词，例如：强制拆除 OR 限期拆除。", first.pos
-            )
+            raise QuerySyntaxError(f"“{first.value}”前面缺少检索词，例如：强制拆除 OR 限期拆除。", first.pos)
         nodes = [self.unary()]
         while (tok := self.peek()) is not None and tok.kind == "OR":
             self.take()
             while (nxt := self.peek()) is not None and nxt.kind == "AND":
                 self.take()
             if nxt is None or nxt.kind in ("OR", "RPAREN"):
-                raise QuerySyntaxError(
-                    f"“{tok.value}”（或）后面缺少检索词，例如：强制拆除 OR 限期拆除。", tok.pos
-                )
+                raise QuerySyntaxError(f"“{tok.value}”后面缺少检索词，例如：强制拆除 OR 限期拆除。", tok.pos)
             nodes.append(self.unary())
         return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
 
