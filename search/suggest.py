@@ -39,8 +39,10 @@ def _legal_vocabulary() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _general_vocabulary() -> dict[int, tuple[str, ...]]:
-    """jieba's dictionary by word length (2–8 characters, frequent words), most frequent first."""
+def _general_vocabulary() -> dict[tuple[int, int, str], tuple[str, ...]]:
+    """jieba's dictionary (2–8 Chinese characters, frequent words, most frequent first) bucketed by
+    (length, 0, first character) and (length, -1, last character): a one-character typo keeps at least one of
+    them, so a lookup reads two small buckets instead of the whole dictionary."""
     try:
         import jieba
 
@@ -48,15 +50,20 @@ def _general_vocabulary() -> dict[int, tuple[str, ...]]:
         lines = path.read_text("utf-8").splitlines()
     except (ImportError, OSError):  # pragma: no cover - depends on the environment
         return {}
-    by_len: dict[int, list[tuple[int, str]]] = {}
+    words: list[tuple[int, str]] = []
     for line in lines:
         parts = line.split()
         if len(parts) < 2 or not parts[1].isdigit() or int(parts[1]) < GENERAL_MIN_FREQ:
             continue
         word = parts[0]
         if 2 <= len(word) <= 8 and all("\u4e00" <= c <= "\u9fff" for c in word):
-            by_len.setdefault(len(word), []).append((int(parts[1]), word))
-    return {n: tuple(w for _, w in sorted(ws, reverse=True)) for n, ws in by_len.items()}
+            words.append((int(parts[1]), word))
+    words.sort(reverse=True)
+    buckets: dict[tuple[int, int, str], list[str]] = {}
+    for _, w in words:
+        buckets.setdefault((len(w), 0, w[0]), []).append(w)
+        buckets.setdefault((len(w), -1, w[-1]), []).append(w)
+    return {k: tuple(v) for k, v in buckets.items()}
 
 
 def within_one_edit(a: str, b: str) -> bool:
@@ -85,7 +92,9 @@ def candidates(term: str) -> Iterator[str]:
             yield w
     general = _general_vocabulary()
     for n in (len(key), len(key) - 1, len(key) + 1):
-        for w in general.get(n, ()) if n >= 2 else ():
+        if n < 2:
+            continue
+        for w in (*general.get((n, 0, key[0]), ()), *general.get((n, -1, key[-1]), ())):
             if w not in seen and within_one_edit(key, w):
                 seen.add(w)
                 yield w
