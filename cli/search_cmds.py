@@ -260,11 +260,16 @@ def eval_similar(
         bool,
         typer.Option("--labels", help="用标注代替机器分类结果（只衡量检索，不衡量分类器）"),
     ] = False,
+    engine: Annotated[
+        str, typer.Option("--engine", help="embedded 或 es（用 ANJIAN_ES_URL，临时别名）")
+    ] = "embedded",
     verbose: Annotated[bool, typer.Option("--verbose", help="逐件列出")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象（缺省亦为 JSON）")] = True,
 ) -> None:
     """类案质量：precision@5（同一行为类型；程序性裁定对实体判决不算）与 nDCG@10（类型、领域、败诉原因分级）。"""
+    import os
     import tempfile
+    import uuid
 
     from core.db import Database
     from core.settings import load_settings
@@ -276,15 +281,24 @@ def eval_similar(
     judgments, labels = load_corpus(corpus)
     stored = labels if labels_as_classified else _classified(judgments, labels)
     with tempfile.TemporaryDirectory(prefix="anjian-eval-similar-") as tmp:
-        cfg = load_settings(data_dir=Path(tmp) / "data", database_url=None, es_url=None)
+        overrides: dict = {"data_dir": Path(tmp) / "data", "database_url": None, "es_url": None}
+        if engine == "es":
+            if not os.environ.get("ANJIAN_ES_URL"):
+                raise typer.BadParameter("--engine es 需要设置 ANJIAN_ES_URL")
+            overrides.update(
+                es_url=os.environ["ANJIAN_ES_URL"], es_index=f"anjian-eval-{uuid.uuid4().hex[:8]}"
+            )
+        cfg = load_settings(**overrides)
         db = Database(cfg)
         corpus_of = store_corpus(db, judgments, stored)
         backend = open_backend(cfg)
         reindex_from_db(db, backend)
         rows = similar_table(backend, corpus_of, labels)  # relevance always from the labels
+        if engine == "es":
+            backend.drop_all()  # type: ignore[attr-defined]
         db.dispose()
     result: dict = {
-        "engine": "embedded",
+        "engine": engine,
         "stored_labels": "labels" if labels_as_classified else "classifier",
         **similar_summary(rows),
     }

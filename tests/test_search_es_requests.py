@@ -205,3 +205,33 @@ def test_compose_keeps_the_disk_flood_stage_protection_and_documents_max_map_cou
     text = (Path(__file__).resolve().parent.parent / "docker-compose.yml").read_text("utf-8")
     assert "threshold_enabled" not in text  # the disk watermarks stay on (ES's default)
     assert "vm.max_map_count=262144" in text
+
+
+def test_every_analysed_field_is_in_the_strict_mapping() -> None:
+    """The mapping is ``dynamic: strict``: a field analyse() emits but the mapping lacks would reject every
+    document of a rebuild."""
+    from search.analysis import analyse
+
+    doc = {
+        "id": 1,
+        "case_no": "（2014）郑行初字第15号",
+        "text": "原告诉称……本院认为，依照《中华人民共和国行政诉讼法》第七十条第（一）项之规定。",
+        "reasoning_spans": [(6, 40)],
+        "gist_sections": [(0, 6, "claims")],
+        "gist_spans": [(0, 6)],
+        "citations": [{"law": "中华人民共和国行政诉讼法", "article": 70, "paragraph": None, "item": 1}],
+        "plaintiffs": ["张某"],
+        "defendants": ["某县人民政府"],
+        "respondents": ["李某"],
+        "judgment_date": "2014-05-06",
+        "outcome": "agency_lost",
+        "loss_causes": ["procedure"],
+        "evidence": {"procedure": [6, 40]},
+        "sued_action": "《强制拆除决定书》",
+        "cause_of_action": "行政强制",
+    }
+    fields = analyse(doc)
+    mapped = set(es_mappings("seg")["properties"])
+    assert set(fields) <= mapped, set(fields) - mapped
+    assert "行政诉讼法|70|i1" in fields["statutes"].split()
+    assert fields["stored"]["statutes"] == ["行政诉讼法|70"]
