@@ -104,6 +104,7 @@ class SearchResponse(BaseModel):
     sort: str
     hits: list[SearchHit]
     facets: dict[str, Facet]
+    suggestions: list[str] = []  # 您是不是要找: corrected queries when nothing was found
 
 
 # -- uploads -------------------------------------------------------------------------------------

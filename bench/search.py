@@ -41,7 +41,7 @@ def corpus_pools(
 
     layouts: list[list[tuple[str, int]]] = []
     paragraphs: dict[str, list[str]] = {name: [] for name in SECTION_ORDER}
-    values: dict[str, list] = {"court": [], "defendants": [], "plaintiffs": []}
+    values: dict[str, list] = {"court": [], "defendants": [], "plaintiffs": [], "citations": []}
     for line in (corpus_dir / "judgments.jsonl").read_text("utf-8").splitlines():
         text = json.loads(line)["document_text"]
         rec = parse_text(text)
@@ -56,6 +56,10 @@ def corpus_pools(
             values["court"].append(rec.court)
         values["defendants"].extend(rec.defendants)
         values["plaintiffs"].extend(rec.plaintiffs)
+        values["citations"].extend(
+            {"law": c.law, "article": c.article, "paragraph": c.paragraph, "item": c.item}
+            for c in rec.citations
+        )
     return layouts, {k: v for k, v in paragraphs.items() if v}, values
 
 
@@ -96,6 +100,18 @@ def generate(n: int, corpus_dir: Path, seed: int = 7) -> Iterator[dict]:
             "cause_of_action": None,
             "text": text,
             "reasoning_spans": [(a, b) for name, a, b in sections if name == SectionName.reasoning.value],
+            "gist_sections": [
+                (a, b, name)
+                for name, a, b in sections
+                if name in (SectionName.claims.value, SectionName.findings.value)
+            ],
+            "gist_spans": [
+                (a, b)
+                for name, a, b in sections
+                if name in (SectionName.claims.value, SectionName.findings.value)
+            ],
+            # Real citations of the corpus (the text is recombined, so these are drawn from the same pool).
+            "citations": rng.sample(values["citations"], min(len(values["citations"]), rng.randint(2, 6))),
         }
 
 
@@ -133,6 +149,17 @@ WORDS = [
 ]
 
 
+STATUTES = [
+    "行政诉讼法第七十条",
+    "行政诉讼法第六十九条",
+    "行政诉讼法第70条第一项",
+    "《中华人民共和国行政诉讼法》第八十九条第一款第（一）项",
+    "工伤保险条例第十四条",
+    "法条:行政强制法",
+    "第34条",
+]
+
+
 def query_mix(n: int, paragraphs: list[str], courts: list[str], seed: int = 11) -> list[str]:
     """A fixed mix: words, two words, phrases, filters, combinations, OR, exclusion, case numbers, browse."""
     rng = random.Random(seed)
@@ -152,6 +179,9 @@ def query_mix(n: int, paragraphs: list[str], courts: list[str], seed: int = 11) 
         "case_no",
         "court",
         "browse",
+        "statute",
+        "case_bare",
+        "or_lower",
     ]
     for i in range(n):
         kind = kinds[i % len(kinds)]
@@ -185,6 +215,13 @@ def query_mix(n: int, paragraphs: list[str], courts: list[str], seed: int = 11) 
             q = f"案号:{rng.choice(PROVINCES)}"  # partial case-number match: many hits
         elif kind == "court":
             q = f'法院:"{rng.choice(courts)}" {rng.choice(WORDS)}'
+        elif kind == "statute":
+            q = rng.choice(STATUTES) + rng.choice(["", " 结果:败诉", f" {rng.choice(WORDS)}"])
+        elif kind == "case_bare":  # a generated number typed without brackets (see generate())
+            q = f"{rng.randint(2012, 2025)}{rng.choice(PROVINCES)}{rng.randint(1, 99):02d}{rng.randint(1, 99):02d}行初{rng.randint(1, 100000)}号"
+        elif kind == "or_lower":
+            a, b = rng.sample(WORDS, 2)
+            q = f"{a} or {b}"
         else:
             q = ""
         out.append(q)

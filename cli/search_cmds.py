@@ -67,6 +67,7 @@ def search_json(result) -> dict:  # type: ignore[no-untyped-def]
             k: [{"value": f.value, "count": f.count, **({"label": f.label} if f.label else {})} for f in v]
             for k, v in result.facets.items()
         },
+        "suggestions": list(getattr(result, "suggestions", []) or []),
     }
 
 
@@ -122,9 +123,41 @@ def reindex_cmd(
     err.print(f"已重建检索索引：{n} 份裁判文书，用时 {time.perf_counter() - started:.1f} 秒。")
 
 
+def similar_cmd(
+    judgment_id: Annotated[int, typer.Argument(help="案件编号（裁判文书 ID）")],
+    size: Annotated[int, typer.Option("--size", min=1, max=100, help="返回几件类案")] = 10,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="输出 JSON（与 anjian search --json 相同的结构）")
+    ] = False,
+) -> None:
+    """类案：与这件案件相似的案件 / Similar cases of one judgment."""
+    from pipeline.feedback import not_similar_ids
+    from search import open_backend
+    from search.errors import SearchError
+
+    try:
+        with database().session() as s:
+            exclude = sorted(not_similar_ids(s, judgment_id))
+        result = open_backend(settings()).similar(judgment_id, size=size, exclude=exclude)
+    except SearchError as exc:
+        err.print(f"[red]{escape(exc.message_zh)}[/red]")
+        raise typer.Exit(1) from None
+    if result.total == 0 and not result.hits:
+        if as_json:
+            sys.stdout.write(json.dumps(search_json(result), ensure_ascii=False, indent=1) + "\n")
+            return
+        err.print(f"找不到编号为 {judgment_id} 的案件，或它没有类案。")
+        raise typer.Exit(1)
+    if as_json:
+        sys.stdout.write(json.dumps(search_json(result), ensure_ascii=False, indent=1) + "\n")
+        return
+    _print_result(result, 1, size)
+
+
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     register_eval(eval_app)
     app.command("search")(search_cmd)
+    app.command("similar")(similar_cmd)
     app.command("reindex")(reindex_cmd)
 
 
@@ -150,7 +183,14 @@ def eval_search(
     from pipeline.corpus import store_corpus
     from pipeline.indexing import reindex_from_db
     from search import open_backend
-    from search.evaluation import load_corpus, quality_table, run_table, summary
+    from search.evaluation import (
+        load_corpus,
+        quality_table,
+        run_table,
+        snippet_evidence,
+        summary,
+        typo_suggestions,
+    )
 
     judgments, labels = load_corpus(corpus)
     with tempfile.TemporaryDirectory(prefix="anjian-eval-search-") as tmp:
@@ -167,11 +207,15 @@ def eval_search(
         backend = open_backend(cfg)
         reindex_from_db(db, backend)
         rows = run_table(backend, quality_table(judgments, labels), corpus_of)
+        evidence = snippet_evidence(backend, corpus_of, labels)
+        typos = typo_suggestions(backend)
         if engine == "es":
             backend.drop_all()  # type: ignore[attr-defined]
         db.dispose()
     result = summary(rows)
     result["engine"] = engine
+    result["filter_snippets_with_evidence"] = evidence
+    result["did_you_mean"] = typos
     if verbose:
         result["rows"] = [
             {
@@ -187,8 +231,85 @@ def eval_search(
     sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
 
 
+def _classified(judgments: dict[str, dict], labels: dict[str, dict]) -> dict[str, dict]:
+    """The labels with outcome, action type, field and loss causes replaced by what the classifier decides (the
+    shipped model), so 类案 are measured on machine labels, as they are used."""
+    from classify import classify_record, load_model
+    from ingest.parse import parse_text
+
+    model = load_model()
+    out = {}
+    for cid, j in judgments.items():
+        c = classify_record(parse_text(j["document_text"]), model)
+        out[cid] = {
+            **labels[cid],
+            "outcome": c.outcome.value,
+            "action_type": c.action_type.value if c.action_type else None,
+            "field": c.field.value if c.field else None,
+            "loss_causes": c.cause_codes(),
+            "cause_evidence": {t.cause.value: t.evidence[0].text for t in c.loss_causes if t.evidence},
+        }
+    return out
+
+
+def eval_similar(
+    corpus: Annotated[
+        Path, typer.Argument(help="带标注的语料目录（judgments.jsonl + labels.jsonl）")
+    ] = DEFAULT_CORPUS,
+    labels_as_classified: Annotated[
+        bool,
+        typer.Option("--labels", help="用标注代替机器分类结果（只衡量检索，不衡量分类器）"),
+    ] = False,
+    engine: Annotated[
+        str, typer.Option("--engine", help="embedded 或 es（用 ANJIAN_ES_URL，临时别名）")
+    ] = "embedded",
+    verbose: Annotated[bool, typer.Option("--verbose", help="逐件列出")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象（缺省亦为 JSON）")] = True,
+) -> None:
+    """类案质量：precision@5（同一行为类型；程序性裁定对实体判决不算）与 nDCG@10（类型、领域、败诉原因分级）。"""
+    import os
+    import tempfile
+    import uuid
+
+    from core.db import Database
+    from core.settings import load_settings
+    from pipeline.corpus import store_corpus
+    from pipeline.indexing import reindex_from_db
+    from search import open_backend
+    from search.evaluation import load_corpus, similar_summary, similar_table
+
+    judgments, labels = load_corpus(corpus)
+    stored = labels if labels_as_classified else _classified(judgments, labels)
+    with tempfile.TemporaryDirectory(prefix="anjian-eval-similar-") as tmp:
+        overrides: dict = {"data_dir": Path(tmp) / "data", "database_url": None, "es_url": None}
+        if engine == "es":
+            if not os.environ.get("ANJIAN_ES_URL"):
+                raise typer.BadParameter("--engine es 需要设置 ANJIAN_ES_URL")
+            overrides.update(
+                es_url=os.environ["ANJIAN_ES_URL"], es_index=f"anjian-eval-{uuid.uuid4().hex[:8]}"
+            )
+        cfg = load_settings(**overrides)
+        db = Database(cfg)
+        corpus_of = store_corpus(db, judgments, stored)
+        backend = open_backend(cfg)
+        reindex_from_db(db, backend)
+        rows = similar_table(backend, corpus_of, labels)  # relevance always from the labels
+        if engine == "es":
+            backend.drop_all()  # type: ignore[attr-defined]
+        db.dispose()
+    result: dict = {
+        "engine": engine,
+        "stored_labels": "labels" if labels_as_classified else "classifier",
+        **similar_summary(rows),
+    }
+    if verbose:
+        result["rows"] = rows
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+
+
 def register_eval(eval_app: typer.Typer) -> None:
     eval_app.command("search")(eval_search)
+    eval_app.command("similar")(eval_similar)
 
 
 def _check(backend, db) -> None:  # type: ignore[no-untyped-def]
@@ -220,6 +341,8 @@ def _print_result(result, page: int, size: int) -> None:  # type: ignore[no-unty
         head = "\n".join(escape(x) for x in (h.case_no or "", h.court or "", h.judgment_date or "") if x)
         table.add_row(str(h.id), head, _snippet_markup(h.snippet))
     out.print(table)
+    if not result.hits and getattr(result, "suggestions", None):
+        out.print("您是不是要找：" + "  ".join(f"[bold]{escape(x)}[/bold]" for x in result.suggestions))
     for name, values in result.facets.items():
         if values:
             shown = "  ".join(f"{escape(v.label or v.value)}({v.count})" for v in values[:8])

@@ -6,6 +6,7 @@ the supervision workflow; jobs and batches.
 
 from core.tables.accounts import ApiToken, AuditEntry, Role, User
 from core.tables.casebook import CaseUnit, CaseUnitAgency, CaseUnitCause, ReportState
+from core.tables.feedback import SimilarFeedback
 from core.tables.jobs import Batch, Job, JobKind, JobState, MaintenanceRun, OcrPageRow, Queue
 from core.tables.judgments import Base, Correction, Document, JsonType, Judgment
 from core.tables.registry import Agency, AgencyAlias, UnmatchedDefendant
@@ -35,6 +36,7 @@ __all__ = [
     "Queue",
     "ReportState",
     "Role",
+    "SimilarFeedback",
     "UnmatchedDefendant",
     "User",
 ]

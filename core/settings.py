@@ -71,6 +71,14 @@ class Settings(BaseSettings):
     es_url: str | None = Field(None, description="Elasticsearch URL; unset: the embedded index in data_dir.")
     es_index: str = Field("anjian-judgments", description="Alias name of the live Elasticsearch index.")
     es_api_key: str | None = Field(None, description="Elasticsearch API key, if the cluster wants one.")
+    es_username: str | None = Field(
+        None, description="Elasticsearch basic-auth user (instead of an API key)."
+    )
+    es_password: str | None = Field(None, description="Password of es_username.")
+    es_ca_file: Path | None = Field(
+        None, description="CA certificate (PEM) that signed the Elasticsearch server's HTTPS certificate."
+    )
+    es_timeout_s: float = Field(30.0, description="Elasticsearch request timeout in seconds.")
 
     # --- background work ----------------------------------------------------------------
     broker_url: str | None = Field(

@@ -119,3 +119,33 @@ def _is_norm(name: str) -> bool:
     return bool(
         re.search(r"(法|条例|规定|办法|解释|规则|细则|决定|意见|通知|批复|答复|纪要|标准|规范)$", name)
     )
+
+
+def parse_typed_citation(typed: str) -> list[Citation]:
+    """A citation as a user types it in a search box: 行政诉讼法第七十条, 《中华人民共和国行政诉讼法》第70条第一款,
+    第七十条第（一）项 (no law: ``law`` is ""), or a law name alone (行政诉讼法 → article None). The same
+    reading as :func:`find_citations`; [] when the text is not wholly a citation."""
+    from ingest.normalize import normalize
+
+    s = typed.strip()
+    if not s:
+        return []
+    if s.startswith("《"):
+        law_end = s.find("》")
+        if law_end < 0:
+            return []
+        law, rest = s[1:law_end], s[law_end + 1 :]
+    else:
+        cut = s.find("第")
+        law, rest = (s, "") if cut < 0 else (s[:cut], s[cut:])
+    law = law.strip()
+    if not rest:
+        return [Citation(law=_clean_law(law), text=s, start=0, end=len(s))] if _is_norm(law) else []
+    placeholder = "某法" if not law else law
+    wrapped = f"《{placeholder}》{rest}"
+    norm, offsets = normalize(wrapped)
+    found = find_citations(wrapped, norm, offsets)
+    if not found or found[-1].end < len(wrapped.rstrip("的规定之")) or any(c.article is None for c in found):
+        return []
+    law_name = _clean_law(law) if law else ""
+    return [c.model_copy(update={"law": law_name, "text": s}) for c in found]

@@ -45,7 +45,14 @@ def open_backend(settings: Settings) -> SearchBackend:
 
     One backend object per engine and location per process (opening an index costs a little)."""
     if settings.es_url:
-        key: tuple[str, ...] = ("es", settings.es_url, settings.es_index, settings.es_api_key or "")
+        key: tuple[str, ...] = (
+            "es",
+            settings.es_url,
+            settings.es_index,
+            settings.es_api_key or "",
+            settings.es_username or "",
+            str(settings.es_ca_file or ""),
+        )
     else:
         key = ("embedded", str(settings.index_dir.resolve()))
     with _backends_lock:
@@ -55,7 +62,13 @@ def open_backend(settings: Settings) -> SearchBackend:
                 from search.es import ElasticsearchBackend
 
                 backend = ElasticsearchBackend(
-                    settings.es_url, settings.es_index, api_key=settings.es_api_key
+                    settings.es_url,
+                    settings.es_index,
+                    api_key=settings.es_api_key,
+                    username=settings.es_username,
+                    password=settings.es_password,
+                    ca_file=str(settings.es_ca_file) if settings.es_ca_file else None,
+                    request_timeout=settings.es_timeout_s,
                 )
             else:
                 from search.embedded import EmbeddedBackend

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.normalize import normalize_case_no
 from core.segment import segment
-from search.compile_tantivy import CHAR_FIELD, KEYWORD_FIELD, VERBATIM_WEIGHT
-from search.query import And, Match, Node, Not, Or, QueryField, Range, SearchQuery, Text
-from search.schema import BOOSTS, FACET_FIELDS
+from search.compile_tantivy import (
+    CASE_NO_WEIGHT,
+    CHAR_FIELD,
+    CITE_WEIGHT,
+    KEYWORD_FIELD,
+    PHRASE_WEIGHT,
+    VERBATIM_WEIGHT,
+    case_no_value,
+)
+from search.query import And, CaseNo, Cite, Match, Node, Not, Or, QueryField, Range, SearchQuery, Text
+from search.schema import BOOSTS, FACET_FIELDS, STATUTE_FIELD
 from search.segment import query_grams
 
 MATCH_ALL: dict[str, Any] = {"match_all": {}}
@@ -29,6 +36,8 @@ def _filter(q: dict[str, Any]) -> dict[str, Any]:
 
 
 def _text(node: Text) -> dict[str, Any]:
+    if node.quoted:  # scored by the phrase itself
+        return verbatim("body_chars", node.value, PHRASE_WEIGHT)
     words = " ".join(dict.fromkeys(segment(node.value)))
     should = [{"match": {f: {"query": words, "boost": b}}} for f, b in BOOSTS.items()] if words else []
     return {"bool": {"must": [verbatim("body_chars", node.value, VERBATIM_WEIGHT)], "should": should}}
@@ -37,8 +46,21 @@ def _text(node: Text) -> dict[str, Any]:
 def _match(node: Match) -> dict[str, Any]:
     if node.field in KEYWORD_FIELD:
         return _filter({"term": {KEYWORD_FIELD[node.field]: node.value}})
-    value = normalize_case_no(node.value) if node.field is QueryField.case_no else node.value
+    value = case_no_value(node.value) if node.field is QueryField.case_no else node.value
     return _filter(verbatim(CHAR_FIELD[node.field], value))
+
+
+def _cite(node: Cite) -> dict[str, Any]:
+    return {"term": {STATUTE_FIELD: {"value": node.key, "boost": CITE_WEIGHT}}}
+
+
+def _case_no(node: CaseNo) -> dict[str, Any]:
+    return {
+        "constant_score": {
+            "filter": verbatim(CHAR_FIELD[QueryField.case_no], node.value),
+            "boost": CASE_NO_WEIGHT,
+        }
+    }
 
 
 def _range(node: Range) -> dict[str, Any]:
@@ -56,6 +78,10 @@ def compile_node(node: Node) -> dict[str, Any]:
     match node:
         case Text():
             return _text(node)
+        case Cite():
+            return _cite(node)
+        case CaseNo():
+            return _case_no(node)
         case Match():
             return _match(node)
         case Range():

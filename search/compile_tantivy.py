@@ -10,10 +10,23 @@ import tantivy
 from tantivy import Occur
 from tantivy import Query as Q
 
-from core.normalize import normalize_case_no
 from core.segment import segment
-from search.query import And, Match, Node, Not, Or, QueryField, Range, SearchQuery, Text
-from search.schema import BOOSTS
+from search.query import (
+    And,
+    CaseNo,
+    Cite,
+    Match,
+    Node,
+    Not,
+    Or,
+    QueryField,
+    Range,
+    SearchQuery,
+    Text,
+    canonical_case_no,
+    case_no_key,
+)
+from search.schema import BOOSTS, STATUTE_FIELD
 from search.segment import query_grams
 
 CHAR_FIELD = {
@@ -22,6 +35,7 @@ CHAR_FIELD = {
     QueryField.defendant: "defendants_chars",
     QueryField.plaintiff: "plaintiffs_chars",
     QueryField.cause_of_action: "cause_of_action_chars",
+    QueryField.party: "parties_chars",
 }
 KEYWORD_FIELD = {
     QueryField.procedure: "procedure",
@@ -30,7 +44,15 @@ KEYWORD_FIELD = {
     QueryField.action_type: "action_type",
     QueryField.field: "field",
 }
-VERBATIM_WEIGHT = 0.2  # the character phrase decides what matches; jieba words decide the order
+VERBATIM_WEIGHT = 0.2  # unquoted: the character phrase decides what matches; jieba words decide the order
+PHRASE_WEIGHT = 3.0  # quoted: the phrase itself is the score (BM25 of its occurrences)
+CASE_NO_WEIGHT = 20.0  # a case number typed in free text: its own judgment before those citing it
+CITE_WEIGHT = 2.0  # a cited norm: judgments citing it more often first
+
+
+def case_no_value(value: str) -> str:
+    """The case-number key a ``案号:`` value is compared by (any bracket or none, 字第 optional)."""
+    return canonical_case_no(value) or case_no_key(value)
 
 
 def verbatim(schema: Any, field: str, text: str) -> Any:
@@ -58,15 +80,27 @@ def _scored_words(schema: Any, text: str) -> list[tuple[Any, Any]]:
 
 
 def _text(schema: Any, node: Text) -> Any:
+    if node.quoted:  # scored by the phrase, not by the words a fragment cut mid-word would produce
+        return Q.boost_query(verbatim(schema, "body_chars", node.value), PHRASE_WEIGHT)
     must = Q.boost_query(verbatim(schema, "body_chars", node.value), VERBATIM_WEIGHT)
     return Q.boolean_query([(Occur.Must, must), *_scored_words(schema, node.value)])
+
+
+def _cite(schema: Any, node: Cite) -> Any:
+    return Q.boost_query(Q.term_query(schema, STATUTE_FIELD, node.key, index_option="freq"), CITE_WEIGHT)
+
+
+def _case_no(schema: Any, node: CaseNo) -> Any:
+    return Q.boost_query(
+        Q.const_score_query(verbatim(schema, CHAR_FIELD[QueryField.case_no], node.value), 1.0), CASE_NO_WEIGHT
+    )
 
 
 def _match(schema: Any, node: Match) -> Any:
     if node.field in KEYWORD_FIELD:
         q = Q.term_query(schema, KEYWORD_FIELD[node.field], node.value, index_option="basic")
     elif node.field is QueryField.case_no:
-        q = verbatim(schema, CHAR_FIELD[node.field], normalize_case_no(node.value))
+        q = verbatim(schema, CHAR_FIELD[node.field], case_no_value(node.value))
     else:
         q = verbatim(schema, CHAR_FIELD[node.field], node.value)
     return Q.const_score_query(q, 0.0)
@@ -90,6 +124,10 @@ def compile_node(schema: Any, node: Node) -> Any:
     match node:
         case Text():
             return _text(schema, node)
+        case Cite():
+            return _cite(schema, node)
+        case CaseNo():
+            return _case_no(schema, node)
         case Match():
             return _match(schema, node)
         case Range():

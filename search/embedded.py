@@ -12,13 +12,12 @@ import datetime as dt
 import itertools
 import json
 import logging
-import math
 import multiprocessing
 import os
 import shutil
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,15 +26,28 @@ import tantivy
 from tantivy import Occur
 from tantivy import Query as Q
 
-from core.segment import segment, segmenter_id
+from core.segment import segmenter_id
 from core.taxonomy import ActionType, LossCause, Outcome, Procedure
 from core.taxonomy import Field as EnforcementField
 from search.analysis import analyse
-from search.compile_tantivy import compile_query
-from search.errors import BackendUnavailable, IndexOutdated
+from search.compile_tantivy import compile_query, verbatim
+from search.errors import BackendUnavailable, IndexOutdated, segmenter_changed
 from search.query import SearchQuery
-from search.schema import FACET_FIELDS, SCHEMA_VERSION, tantivy_schema
+from search.schema import ACT_FIELD, FACET_FIELDS, GIST_FIELD, SCHEMA_VERSION, STATUTE_FIELD, tantivy_schema
+from search.similar import (
+    ACT_TERMS,
+    ACT_WEIGHT,
+    CANDIDATES,
+    KEY_TERMS,
+    STATUTE_WEIGHT,
+    act_words,
+    basis_words,
+    key_terms,
+    rerank,
+    statute_articles,
+)
 from search.snippet import hit_from_stored
+from search.suggest import suggest
 from search.types import FacetValue, Hit, SearchResult, SortOrder, search_request
 
 log = logging.getLogger(__name__)
@@ -153,11 +165,7 @@ class EmbeddedBackend:
                         "请运行 anjian reindex 重建索引。"
                     )
                 if meta.get("segmenter") != segmenter_id():
-                    log.warning(
-                        "index built with segmenter %s, now %s: run `anjian reindex`",
-                        meta.get("segmenter"),
-                        segmenter_id(),
-                    )
+                    raise IndexOutdated(segmenter_changed(meta.get("segmenter")))
                 self._index = tantivy.Index.open(str(self.root / meta["dir"]))
                 self._current_key = key
                 self._meta_mtime = self._meta_json_mtime()
@@ -288,12 +296,15 @@ class EmbeddedBackend:
                 "order": tantivy.Order.Desc if sort == SortOrder.date else tantivy.Order.Asc,
             }
         res = searcher.search(q, limit=size, count=True, offset=(page - 1) * size, **kwargs)
-        terms = parsed.highlight_terms()
+        terms = parsed.mark_terms()
+        causes = [] if parsed.highlight_terms() else parsed.filtered_causes()
         hits = [
-            self._hit(searcher, addr, score if sort == SortOrder.relevance else 0.0, terms)
+            self._hit(searcher, addr, score if sort == SortOrder.relevance else 0.0, terms, causes)
             for score, addr in res.hits
         ]
         result = SearchResult(total=int(getattr(res, "count", 0) or 0), hits=hits, page=page, size=size)
+        if result.total == 0 and parsed.highlight_terms():
+            result.suggestions = suggest(parsed, lambda w: self._verbatim_count(searcher, w))
         if facets:
             # Paging through one result counts its facets once (the key includes the index generation).
             key = (
@@ -312,9 +323,14 @@ class EmbeddedBackend:
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
-    def _hit(self, searcher: Any, addr: Any, score: float, terms: list[str]) -> Hit:
+    def _verbatim_count(self, searcher: Any, word: str) -> int:
+        return int(searcher.search(verbatim(self.schema, "body_chars", word), limit=1, count=True).count or 0)
+
+    def _hit(
+        self, searcher: Any, addr: Any, score: float, terms: list[str], causes: list[str] | None = None
+    ) -> Hit:
         doc = searcher.doc(addr)
-        return hit_from_stored(doc.get_first("id"), _stored(doc), score, terms)
+        return hit_from_stored(doc.get_first("id"), _stored(doc), score, terms, causes)
 
     def _facets(self, searcher: Any, q: Any) -> dict[str, list[FacetValue]]:
         aggs = {
@@ -326,46 +342,56 @@ class EmbeddedBackend:
 
     # --- similar cases (类案) ------------------------------------------------------------------------
 
-    def similar(self, judgment_id: int, size: int = 10) -> SearchResult:
+    def similar(self, judgment_id: int, size: int = 10, exclude: Iterable[int] | None = None) -> SearchResult:
+        """类案 of one judgment (see :mod:`search.similar`); ``exclude``: ids marked "not similar"."""
         started = time.perf_counter()
+        size = max(1, min(int(size), 100))
         index = self._open()
         searcher = index.searcher()
         found = searcher.search(Q.term_query(self.schema, "id", int(judgment_id)), limit=1).hits
         if not found:
             return SearchResult(total=0, size=size)
         d = _stored(searcher.doc(found[0][1]))
-        text = d.get("text") or ""
-        start, end = d.get("reasoning") or (-1, -1)
-        basis = text[start:end] if 0 <= start < end else text
         n_docs = max(1, searcher.num_docs)
-        terms = key_terms(Counter(segment(basis)), lambda t: searcher.doc_freq("reasoning", t), n_docs)
-        clauses: list[tuple[Any, Any]] = []
-        for term, weight in terms:
+        terms = key_terms(basis_words(d), lambda t: searcher.doc_freq(GIST_FIELD, t), n_docs, limit=KEY_TERMS)
+        clauses: list[tuple[Any, Any]] = [
+            (Occur.Should, Q.boost_query(Q.term_query(self.schema, GIST_FIELD, t, index_option="freq"), w))
+            for t, w in terms
+        ]
+        act = key_terms(act_words(d), lambda t: searcher.doc_freq(ACT_FIELD, t), n_docs, limit=ACT_TERMS)
+        for t, w in act:
             clauses.append(
                 (
                     Occur.Should,
-                    Q.boost_query(Q.term_query(self.schema, "reasoning", term, index_option="freq"), weight),
+                    Q.boost_query(
+                        Q.term_query(self.schema, ACT_FIELD, t, index_option="freq"), w * ACT_WEIGHT
+                    ),
                 )
             )
-        for name, boost in (("action_type", 3.0), ("field", 2.0), ("loss_causes", 1.5)):
-            values = d.get(name) or []
-            for value in values if isinstance(values, list) else [values]:
-                clauses.append(
-                    (
-                        Occur.Should,
-                        Q.boost_query(Q.term_query(self.schema, name, value, index_option="basic"), boost),
-                    )
+        for key in statute_articles(d):
+            clauses.append(
+                (
+                    Occur.Should,
+                    Q.boost_query(
+                        Q.term_query(self.schema, STATUTE_FIELD, key, index_option="freq"), STATUTE_WEIGHT
+                    ),
                 )
-        clauses.append((Occur.MustNot, Q.term_query(self.schema, "id", int(judgment_id))))
-        q = Q.boolean_query(clauses)
-        res = searcher.search(q, limit=size, count=True)
+            )
+        skip = {int(judgment_id), *(int(i) for i in exclude or [])}
+        for jid in skip:
+            clauses.append((Occur.MustNot, Q.term_query(self.schema, "id", jid)))
+        if not clauses or all(occ == Occur.MustNot for occ, _ in clauses):
+            return SearchResult(total=0, size=size)
+        res = searcher.search(Q.boolean_query(clauses), limit=CANDIDATES + len(skip), count=True)
+        candidates = []
+        for score, addr in res.hits:
+            doc = searcher.doc(addr)
+            candidates.append((int(doc.get_first("id") or 0), float(score), _stored(doc)))
+        ranked = rerank(d, candidates, size, skip)
         shown = [t for t, _ in terms[:8]]
-        hits = [self._hit(searcher, addr, score, shown) for score, addr in res.hits]
+        hits = [hit_from_stored(jid, stored, score, shown) for jid, score, stored in ranked]
         return SearchResult(
-            total=int(getattr(res, "count", 0) or 0),
-            hits=hits,
-            size=size,
-            took_ms=(time.perf_counter() - started) * 1000,
+            total=len(hits), hits=hits, size=size, took_ms=(time.perf_counter() - started) * 1000
         )
 
 
@@ -388,23 +414,3 @@ def analysed(docs: Iterable[dict], workers: int) -> Iterator[dict[str, Any]]:
 def _stored(doc: Any) -> dict[str, Any]:
     raw = doc.get_first("stored")
     return json.loads(bytes(raw).decode("utf-8")) if raw else {}
-
-
-def key_terms(tf: Counter[str], doc_freq: Any, n_docs: int, limit: int = 25) -> list[tuple[str, float]]:
-    """The reasoning's most telling words (both engines): tf·idf over words of ≥ 2 characters seen in
-    ≥ 2 judgments; weights scaled so that the best word has 1."""
-    scored = []
-    for term, freq in tf.items():
-        if len(term) < 2 or term.isdigit():
-            continue
-        df = doc_freq(term)
-        if df < 2:
-            continue
-        idf = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
-        scored.append((term, (1 + math.log(freq)) * idf))
-    scored.sort(key=lambda x: -x[1])
-    top = scored[:limit]
-    if not top:
-        return []
-    best = top[0][1]
-    return [(t, round(max(0.1, w / best), 3)) for t, w in top]

@@ -25,3 +25,13 @@ class IndexOutdated(SearchError):
 
 class BackendUnavailable(SearchError):
     """The search engine cannot be reached (Elasticsearch down, index locked for too long)."""
+
+
+def segmenter_changed(recorded: object) -> str:
+    """The message when the index was segmented otherwise than this process would segment queries."""
+    from core.segment import segmenter_id
+
+    return (
+        f"检索索引的分词器（{recorded}）与当前分词器（{segmenter_id()}）不同，词语对不上，"
+        "请运行 anjian reindex 重建索引。"
+    )

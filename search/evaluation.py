@@ -28,12 +28,18 @@ class QualityCase:
     kind: str  # label | case_no | court | defendant | phrase | word | combined
     min_recall: float = 1.0  # what the test demands (lower where the parser's reading of the text matters)
     min_precision: float = 1.0
+    first: str | None = None  # this judgment must be the first hit (a case number typed bare)
 
 
 @dataclass
 class QualityRow:
     case: QualityCase
     found: set[str] = field(default_factory=set)
+    top: str | None = None  # corpus id of the first hit
+
+    @property
+    def first_ok(self) -> bool:
+        return self.case.first is None or self.top == self.case.first
 
     @property
     def recall(self) -> float:
@@ -63,6 +69,13 @@ def judgment_rows(judgments: dict[str, dict], labels: dict[str, dict]) -> list[d
     for cid, j in judgments.items():
         rec = parse_text(j["document_text"])
         lab = labels[cid]
+        # The labelled evidence sentence of each cause, located in the text, as a classifier would quote it.
+        tags = []
+        for cause in lab["loss_causes"]:
+            quote = (lab.get("cause_evidence") or {}).get(cause) or ""
+            at = rec.text.find(quote) if quote else -1
+            evidence = [{"text": quote, "start": at, "end": at + len(quote)}] if at >= 0 else []
+            tags.append({"cause": cause, "evidence": evidence})
         rows.append(
             {
                 "corpus_id": cid,
@@ -79,6 +92,7 @@ def judgment_rows(judgments: dict[str, dict], labels: dict[str, dict]) -> list[d
                 "defendants": list(rec.defendants),
                 "plaintiffs": list(rec.plaintiffs),
                 "record": rec.model_dump(mode="json"),
+                "classification": {"outcome": lab["outcome"], "loss_causes": tags},
             }
         )
     return rows
@@ -226,7 +240,152 @@ def quality_table(judgments: dict[str, dict], labels: dict[str, dict]) -> list[Q
             add(QualityCase(word, _containing_word(judgments, word), "synonym"))
     add(QualityCase('"强拆"', _containing(judgments, "强拆"), "synonym"))
     add(QualityCase('"国土局"', _containing(judgments, "国土局"), "synonym"))
+    cases += statute_cases(judgments)
+    cases += operator_cases(judgments)
+    cases += case_number_cases(labels)
+    cases += party_cases(judgments, labels)
     return cases
+
+
+def _cited(judgments: dict[str, dict]) -> dict[str, list[tuple[str, int | None, int | None, int | None]]]:
+    """Corpus id → its citations (law key, article, paragraph, item) as ingestion reads them (#10's parser)."""
+    from ingest.parse import parse_text
+    from search.statutes import law_key
+
+    return {
+        cid: [
+            (law_key(c.law), c.article, c.paragraph, c.item) for c in parse_text(j["document_text"]).citations
+        ]
+        for cid, j in judgments.items()
+    }
+
+
+def statute_cases(judgments: dict[str, dict]) -> list[QualityCase]:
+    """Statute queries typed as lawyers type them — law name with or without 中华人民共和国 and 《》, Chinese or
+    Arabic numerals, 项 with or without brackets, quoted or not, 法条: or free text — for the most cited norms
+    of the corpus. Expected: every judgment whose citations (read at ingestion) include that norm."""
+    from search.statutes import cn_numeral
+
+    cited = _cited(judgments)
+    articles: dict[tuple[str, int], int] = {}
+    items: dict[tuple[str, int, int], int] = {}
+    for cits in cited.values():
+        for law, art, _para, item in set(cits):
+            if art is not None and law:
+                articles[(law, art)] = articles.get((law, art), 0) + 1
+                if item is not None:
+                    items[(law, art, item)] = items.get((law, art, item), 0) + 1
+    out: list[QualityCase] = []
+    styles = (
+        lambda law, a: f"{law}第{cn_numeral(a)}条",
+        lambda law, a: f'"{law}第{cn_numeral(a)}条"',
+        lambda law, a: f"法条:{law}第{a}条",
+        lambda law, a: f"《中华人民共和国{law}》第{cn_numeral(a)}条",
+    )
+    top = sorted(articles.items(), key=lambda kv: (-kv[1], kv[0]))[:8]
+    for k, ((law, art), _n) in enumerate(top):
+        exp = {cid for cid, cits in cited.items() if any(c[0] == law and c[1] == art for c in cits)}
+        out.append(QualityCase(styles[k % len(styles)](law, art), exp, "statute"))
+    for (law, art, item), _n in sorted(items.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
+        exp = {
+            cid
+            for cid, cits in cited.items()
+            if any(c[0] == law and c[1] == art and c[3] == item for c in cits)
+        }
+        out.append(QualityCase(f"{law}第{cn_numeral(art)}条第{cn_numeral(item)}项", exp, "statute"))
+    if top:
+        (law, art), _n = top[0]
+        any_law = {cid for cid, cits in cited.items() if any(c[1] == art for c in cits)}
+        out.append(QualityCase(f"第{art}条", any_law, "statute"))
+        with_law = {cid for cid, cits in cited.items() if any(c[0] == law for c in cits)}
+        out.append(QualityCase(f"法条:{law}", with_law, "statute"))
+    return out
+
+
+def operator_cases(judgments: dict[str, dict]) -> list[QualityCase]:
+    """Operators in any case and ``|``: the same sets as their upper-case forms."""
+
+    def has(w: str) -> set[str]:
+        return _containing_word(judgments, w)
+
+    return [
+        QualityCase("强制拆除 or 限期拆除", has("强制拆除") | has("限期拆除"), "operator"),
+        QualityCase("催告|听证", has("催告") | has("听证"), "operator"),
+        QualityCase("催告 | 听证", has("催告") | has("听证"), "operator"),
+        QualityCase("行政处罚 and 听证", has("行政处罚") & has("听证"), "operator"),
+        QualityCase("行政处罚 AND 听证", has("行政处罚") & has("听证"), "operator"),
+        QualityCase("工伤 not 工伤认定", has("工伤") - has("工伤认定"), "operator"),
+        QualityCase("工伤 NOT 工伤认定", has("工伤") - has("工伤认定"), "operator"),
+        QualityCase("(催告 Or 听证) 拆除", (has("催告") | has("听证")) & has("拆除"), "operator"),
+    ]
+
+
+def case_number_cases(labels: dict[str, dict]) -> list[QualityCase]:
+    """Case numbers typed bare in free text — no 案号:, brackets 〔〕, [] or none — must find their judgment
+    first; 案号: without the old 字第 finds the old number."""
+    out: list[QualityCase] = []
+    styles = (
+        lambda y, rest: f"{y}{rest}",
+        lambda y, rest: f"〔{y}〕{rest}",
+        lambda y, rest: f"({y}){rest}",
+        lambda y, rest: f"[{y}]{rest}",
+    )
+    numbered = [(cid, lab["case_no"]) for cid, lab in sorted(labels.items()) if lab.get("case_no")]
+    k = 0
+    for i, (cid, case_no) in enumerate(numbered):
+        m = re.match(r"^（(\d{4})）(.+)$", case_no)
+        if not m or i % 6:
+            continue
+        exp = {c for c, lab in labels.items() if lab.get("case_no") == case_no}
+        query = styles[k % len(styles)](m.group(1), m.group(2))
+        k += 1
+        out.append(QualityCase(query, exp, "case_no_bare", 1.0, 0.0, first=cid))
+    old = [(cid, case_no) for cid, case_no in numbered if "字第" in case_no]
+    for cid, case_no in old[:4]:
+        exp = {c for c, lab in labels.items() if lab.get("case_no") == case_no}
+        out.append(QualityCase(f"案号:{case_no.replace('字第', '')}", exp, "case_no", first=cid))
+    return out
+
+
+def party_cases(judgments: dict[str, dict], labels: dict[str, dict]) -> list[QualityCase]:
+    """当事人: over every party role — plaintiff, defendant, third party, the applying agency and the 被执行人
+    of an enforcement review."""
+    from ingest.parse import parse_text
+
+    out: list[QualityCase] = []
+
+    def roles(lab: dict) -> list[str]:
+        return [
+            *lab["plaintiffs"],
+            *lab["defendants"],
+            *lab["third_parties"],
+            *([lab["applicant"]] if lab.get("applicant") else []),
+        ]
+
+    picked: list[str] = []
+    for _cid, lab in sorted(labels.items()):
+        for role in ("plaintiffs", "third_parties", "applicant"):
+            value = lab.get(role)
+            name = value if isinstance(value, str) else (value[0] if value else None)
+            if name and len(name) >= 3 and "×" not in name and "某" not in name and name not in picked:
+                picked.append(name)
+                break
+        if len(picked) >= 6:
+            break
+    for name in picked:
+        exp = {cid for cid, lab in labels.items() if any(name in p for p in roles(lab))}
+        out.append(QualityCase(f'当事人:"{name}"', exp, "party", 0.8, 0.8))
+    # The 被执行人 of enforcement reviews (not in the labels): the respondents ingestion reads, found by name.
+    respondents = 0
+    for _cid, j in sorted(judgments.items()):
+        if respondents >= 3 or labels[_cid]["procedure"] != "enforcement_review":
+            continue
+        rec = parse_text(j["document_text"])
+        for name in rec.respondents[:1]:
+            if len(name) >= 2 and "×" not in name:
+                out.append(QualityCase(f"当事人:{name}", _containing(judgments, name), "party", 1.0, 0.5))
+                respondents += 1
+    return out
 
 
 def run_table(backend: Any, cases: Iterable[QualityCase], corpus_of: dict[int, str]) -> list[QualityRow]:
@@ -238,7 +397,8 @@ def run_table(backend: Any, cases: Iterable[QualityCase], corpus_of: dict[int, s
             if _takes_facets(backend)
             else backend.search(case.query, size=200)
         )
-        rows.append(QualityRow(case, {corpus_of[h.id] for h in res.hits if h.id in corpus_of}))
+        top = corpus_of.get(res.hits[0].id) if res.hits else None
+        rows.append(QualityRow(case, {corpus_of[h.id] for h in res.hits if h.id in corpus_of}, top))
     return rows
 
 
@@ -256,10 +416,12 @@ def summary(rows: list[QualityRow]) -> dict[str, Any]:
     def avg(rs: list[QualityRow], attr: str) -> float:
         return round(sum(getattr(r, attr) for r in rs) / len(rs), 3) if rs else 0.0
 
+    firsts = [r for r in rows if r.case.first is not None]
     return {
         "queries": len(rows),
         "recall": avg(rows, "recall"),
         "precision": avg(rows, "precision"),
+        "found_first": round(sum(r.first_ok for r in firsts) / len(firsts), 3) if firsts else None,
         "by_kind": {
             k: {"queries": len(v), "recall": avg(v, "recall"), "precision": avg(v, "precision")}
             for k, v in sorted(by_kind.items())
@@ -281,6 +443,8 @@ def conformance_failures(
     fails: list[str] = []
     ids_of = {cid: jid for jid, cid in corpus_of.items()}
     for row in run_table(backend, quality_table(judgments, labels), corpus_of):
+        if not row.first_ok:
+            fails.append(f"{row.case.query}: first hit {row.top}, not {row.case.first}")
         if row.recall < row.case.min_recall or row.precision < row.case.min_precision:
             fails.append(
                 f"{row.case.query}: recall {row.recall:.2f} precision {row.precision:.2f} "
@@ -380,3 +544,131 @@ def conformance_failures(
     if backend.count() != len(judgments) or backend.ids() != set(corpus_of):
         fails.append(f"count/ids: {backend.count()} vs {len(judgments)}")
     return fails
+
+
+# --- similar cases (类案) ------------------------------------------------------------------------------
+
+MERITS = {"agency_lost", "agency_won"}
+
+
+def similar_relevance(query: dict, hit: dict) -> tuple[bool, int]:
+    """Binary and graded relevance of a 类案 hit, from the labels: relevant when the labelled action type is the
+    query's and a procedural ruling (dismissed, withdrawn, enforcement review…) is not offered for a merits
+    judgment; grade 1 + same field + (both lost) a shared loss cause."""
+    if query["action_type"] != hit["action_type"]:
+        return False, 0
+    if query["outcome"] in MERITS and hit["outcome"] not in MERITS:
+        return False, 0
+    grade = 1 + int(query["field"] == hit["field"])
+    if query["outcome"] == "agency_lost" and set(query["loss_causes"]) & set(hit["loss_causes"]):
+        grade += 1
+    return True, grade
+
+
+def _dcg(grades: list[int]) -> float:
+    import math
+
+    return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades))
+
+
+def similar_table(
+    backend: Any, corpus_of: dict[int, str], labels: dict[str, dict], k_precision: int = 5, k_ndcg: int = 10
+) -> list[dict[str, Any]]:
+    """For every labelled judgment: its 类案 (``backend.similar``), precision@5 (binary) and nDCG@10 (graded;
+    the ideal ranking is taken over every other labelled judgment)."""
+    ids_of = {cid: jid for jid, cid in corpus_of.items()}
+    rows = []
+    for cid, lab in sorted(labels.items()):
+        if cid not in ids_of:
+            continue
+        res = backend.similar(ids_of[cid], size=k_ndcg)
+        hits = [corpus_of[h.id] for h in res.hits if h.id in corpus_of]
+        judged = [similar_relevance(lab, labels[h]) for h in hits]
+        ideal = sorted(
+            (similar_relevance(lab, other)[1] for o, other in labels.items() if o != cid), reverse=True
+        )[:k_ndcg]
+        best = _dcg(ideal)
+        top = judged[:k_precision]
+        rows.append(
+            {
+                "query": cid,
+                "outcome": lab["outcome"],
+                "precision_at_5": sum(r for r, _ in top) / k_precision,
+                "ndcg_at_10": _dcg([g for _, g in judged[:k_ndcg]]) / best if best else None,
+                "hits": hits,
+            }
+        )
+    return rows
+
+
+def similar_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    def avg(rs: list[dict[str, Any]], key: str) -> float | None:
+        values = [r[key] for r in rs if r[key] is not None]
+        return round(sum(values) / len(values), 3) if values else None
+
+    groups = {
+        "all": rows,
+        "lost": [r for r in rows if r["outcome"] == "agency_lost"],
+        "merits": [r for r in rows if r["outcome"] in MERITS],
+        "procedural": [r for r in rows if r["outcome"] not in MERITS],
+    }
+    return {
+        name: {
+            "queries": len(rs),
+            "precision_at_5": avg(rs, "precision_at_5"),
+            "ndcg_at_10": avg(rs, "ndcg_at_10"),
+        }
+        for name, rs in groups.items()
+    }
+
+
+# --- snippets of filter-only queries and "did you mean" --------------------------------------------------
+
+
+def snippet_evidence(backend: Any, corpus_of: dict[int, str], labels: dict[str, dict]) -> dict[str, Any]:
+    """For every lost case with a labelled evidence sentence: does the snippet of ``原因:<its cause>`` show (and
+    mark) that sentence? Measures the mechanism (the stored evidence is the label's here)."""
+    import html
+
+    shown = total = 0
+    for cid, lab in sorted(labels.items()):
+        for cause, quote in (lab.get("cause_evidence") or {}).items():
+            member = LossCause.parse(cause)
+            if member is None or not quote:
+                continue
+            res = backend.search(f"原因:{member.zh}", size=200)
+            hit = next((h for h in res.hits if corpus_of.get(h.id) == cid), None)
+            if hit is None:
+                continue
+            total += 1
+            marked = re.findall(r"<mark>(.*?)</mark>", hit.snippet)
+            head = _compact(quote)[:12]
+            shown += any(head in _compact(html.unescape(m)) for m in marked)
+            break  # one cause per case
+    return {"cases": total, "evidence_marked": shown, "rate": round(shown / total, 3) if total else None}
+
+
+TYPOS = {
+    # Typed with one wrong character (homophones a pinyin IME gives): the right word must be suggested.
+    "违返法定程序": "违反法定程序",
+    "行政处伐": "行政处罚",
+    "强制拆楚": "强制拆除",
+    "工伤认锭": "工伤认定",
+    "信息工开": "信息公开",
+}
+
+
+def typo_suggestions(backend: Any) -> dict[str, Any]:
+    """Zero-result queries with a typo: is the corrected query among the suggestions?"""
+    rows = []
+    for typo, right in TYPOS.items():
+        res = backend.search(typo, size=1)
+        rows.append(
+            {
+                "query": typo,
+                "total": res.total,
+                "suggestions": res.suggestions,
+                "ok": right in res.suggestions,
+            }
+        )
+    return {"queries": len(rows), "corrected": sum(r["ok"] for r in rows), "rows": rows}

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.normalize import normalize_case_no
 from core.taxonomy import ActionType, LossCause, Outcome, Procedure, ZhEnum
 from core.taxonomy import Field as EnforcementField
 from search.errors import QuerySyntaxError
@@ -43,6 +44,8 @@ class QueryField(StrEnum):
     field = "field"
     year = "year"
     date = "date"
+    party = "party"  # every party role: plaintiffs, defendants, third parties, applicants, respondents
+    statute = "statute"  # a cited norm: 法条:行政诉讼法第七十条
 
 
 FIELD_NAMES: dict[str, QueryField] = {
@@ -63,6 +66,9 @@ FIELD_NAMES: dict[str, QueryField] = {
     "年度": QueryField.year,
     "日期": QueryField.date,
     "裁判日期": QueryField.date,
+    "当事人": QueryField.party,
+    "法条": QueryField.statute,
+    "法律依据": QueryField.statute,
 }
 # English names are accepted too (the codes used in the API and the facets).
 FIELD_NAMES.update({f.value: f for f in QueryField})
@@ -112,7 +118,10 @@ TEXT_FIELDS = {
     QueryField.defendant,
     QueryField.plaintiff,
     QueryField.cause_of_action,
+    QueryField.party,
 }
+# Operators, in any case; ``|`` is OR too.
+OPERATORS = {"or": "OR", "and": "AND", "not": "NOT", "|": "OR", "||": "OR", "&&": "AND"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -126,6 +135,23 @@ class Text:
 
     value: str
     quoted: bool = False
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A cited norm (:func:`ingest.citations.parse_typed_citation`): ``key`` is the token of the ``statutes``
+    field (:func:`search.statutes.query_key`); ``marks`` are the texts a snippet marks (law name, article as
+    written in Chinese or Arabic numerals)."""
+
+    key: str
+    marks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CaseNo:
+    """A case number typed in free text, in any bracket style or none: ranks its own judgment first."""
+
+    value: str  # canonical: （2019）豫0721行初15号
 
 
 @dataclass(frozen=True)
@@ -160,7 +186,7 @@ class Or:
     nodes: tuple[Node, ...]
 
 
-Node = Text | Match | Range | Not | And | Or
+Node = Text | Cite | CaseNo | Match | Range | Not | And | Or
 
 
 @dataclass(frozen=True)
@@ -177,6 +203,51 @@ class SearchQuery:
         def walk(node: Node | None, negated: bool) -> None:
             match node:
                 case Text(value=v) if not negated:
+                    out.append(v)
+                case Cite(marks=ms) if not negated:
+                    out.extend(ms)
+                case CaseNo(value=v) if not negated:
+                    out.append(v)
+                case Not(node=n):
+                    walk(n, not negated)
+                case And(nodes=ns) | Or(nodes=ns):
+                    for n in ns:
+                        walk(n, negated)
+
+        walk(self.root, False)
+        return out
+
+    def mark_terms(self) -> list[str]:
+        """What a snippet marks: the text terms, the cited norms as written, and the values of text fields
+        (被告:… marks the agency's name)."""
+        out: list[str] = []
+
+        def walk(node: Node | None, negated: bool) -> None:
+            match node:
+                case Text(value=v) if not negated:
+                    out.append(v)
+                case Cite(marks=ms) if not negated:
+                    out.extend(ms)
+                case CaseNo(value=v) if not negated:
+                    out.append(v)
+                case Match(field=f, value=v) if not negated and f in TEXT_FIELDS:
+                    out.append(v)
+                case Not(node=n):
+                    walk(n, not negated)
+                case And(nodes=ns) | Or(nodes=ns):
+                    for n in ns:
+                        walk(n, negated)
+
+        walk(self.root, False)
+        return list(dict.fromkeys(out))
+
+    def filtered_causes(self) -> list[str]:
+        """Loss causes asked for (原因:…), positive only: a filter-only snippet shows their evidence."""
+        out: list[str] = []
+
+        def walk(node: Node | None, negated: bool) -> None:
+            match node:
+                case Match(field=QueryField.cause, value=v) if not negated:
                     out.append(v)
                 case Not(node=n):
                     walk(n, not negated)
@@ -221,13 +292,14 @@ def _read_quoted(text: str, i: int) -> tuple[str, int]:
     return text[i + 1 : j], j + 1
 
 
-def _read_bare(text: str, i: int) -> tuple[str, int]:
-    """A bare run of non-space characters; an unmatched ')' ends it (it closes a group)."""
+def _read_bare(text: str, i: int, pipe_ends: bool = True) -> tuple[str, int]:
+    """A bare run of non-space characters; an unmatched ')' ends it (it closes a group), and so does ``|``
+    (OR) except in a field value, where it separates alternatives (类型:行政处罚|行政强制)."""
     depth = 0
     j = i
     while j < len(text) and not text[j].isspace():
         c = text[j]
-        if c in QUOTES:
+        if c in QUOTES or (c == "|" and depth == 0 and pipe_ends):
             break
         if c == "(":
             depth += 1
@@ -240,6 +312,8 @@ def _read_bare(text: str, i: int) -> tuple[str, int]:
 
 
 _FIELD_RE = re.compile(r"([\w]+)\s*[:：]")
+# (2019)豫0721行初15号 typed with ASCII brackets is a case number, not a group.
+_CASE_PAREN = re.compile(r"\((?:19|20)\d{2}\)[^\s()]")
 
 
 def _lex(text: str) -> list[_Tok]:
@@ -249,12 +323,18 @@ def _lex(text: str) -> list[_Tok]:
         c = text[i]
         if c.isspace():
             i += 1
-        elif c == "(":
+        elif c == "(" and not _CASE_PAREN.match(text, i):
             toks.append(_Tok("LPAREN", c, i))
             i += 1
         elif c == ")":
             toks.append(_Tok("RPAREN", c, i))
             i += 1
+        elif c == "|":
+            j = i
+            while j < n and text[j] == "|":
+                j += 1
+            toks.append(_Tok("OR", text[i:j], i))
+            i = j
         elif c in _MINUS and i + 1 < n and not text[i + 1].isspace():
             toks.append(_Tok("NOT", c, i))
             i += 1
@@ -268,7 +348,7 @@ def _lex(text: str) -> list[_Tok]:
                 i = _lex_field(text, m, toks)
                 continue
             word, i2 = _read_bare(text, i)
-            toks.append(_Tok("OR" if word == "OR" else "WORD", word, i))
+            toks.append(_Tok(OPERATORS.get(word.lower(), "WORD"), word, i))
             i = i2
     return toks
 
@@ -286,7 +366,7 @@ def _lex_field(text: str, m: re.Match[str], toks: list[_Tok]) -> int:
         value, i = _read_quoted(text, i)
         toks.append(_Tok("FIELD", f"{name}\x00{value}", start, quoted=True))
         return i
-    value, i = _read_bare(text, i)
+    value, i = _read_bare(text, i, pipe_ends=False)
     if not value:
         raise QuerySyntaxError(
             f"字段“{name}”后面缺少要检索的内容，例如 {name}:{_example(FIELD_NAMES[name])}。", start
@@ -347,6 +427,9 @@ class _Parser:
                         tok.pos,
                     )
                 break
+            if tok.kind == "AND":  # the default between terms
+                self.take()
+                continue
             nodes.append(self.or_expr())
         if not nodes:
             return None
@@ -355,13 +438,14 @@ class _Parser:
     def or_expr(self) -> Node:
         first = self.peek()
         if first is not None and first.kind == "OR":
-            raise QuerySyntaxError("“OR”前面缺少检索词，例如：强制拆除 OR 限期拆除。", first.pos)
+            raise QuerySyntaxError(f"“{first.value}”前面缺少检索词，例如：强制拆除 OR 限期拆除。", first.pos)
         nodes = [self.unary()]
         while (tok := self.peek()) is not None and tok.kind == "OR":
             self.take()
-            nxt = self.peek()
+            while (nxt := self.peek()) is not None and nxt.kind == "AND":
+                self.take()
             if nxt is None or nxt.kind in ("OR", "RPAREN"):
-                raise QuerySyntaxError("“OR”后面缺少检索词，例如：强制拆除 OR 限期拆除。", tok.pos)
+                raise QuerySyntaxError(f"“{tok.value}”后面缺少检索词，例如：强制拆除 OR 限期拆除。", tok.pos)
             nodes.append(self.unary())
         return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
 
@@ -369,8 +453,13 @@ class _Parser:
         tok = self.take()
         if tok.kind == "NOT":
             nxt = self.peek()
-            if nxt is None or nxt.kind in ("OR", "RPAREN", "NOT"):
-                raise QuerySyntaxError(f"第{tok.pos + 1}个字符处的减号“-”后面缺少要排除的词。", tok.pos)
+            if (
+                nxt is None
+                or nxt.kind in ("OR", "RPAREN", "AND")
+                or (nxt.kind == "NOT" and tok.value in _MINUS)
+            ):
+                what = "减号“-”" if tok.value in _MINUS else f"“{tok.value}”（排除）"
+                raise QuerySyntaxError(f"第{tok.pos + 1}个字符处的{what}后面缺少要排除的词。", tok.pos)
             return Not(self.unary())
         return self.atom(tok)
 
@@ -402,9 +491,48 @@ def _text_node(value: str, quoted: bool, pos: int) -> Node:
             raise QuerySyntaxError(f"第{pos + 1}个字符处的引号里没有可检索的文字。", pos)
         # A lone punctuation mark: ignore it (e.g. a stray "，").
         return And(())
-    if quoted:
-        return Text(value.strip(), quoted)
-    return _any_of([Text(v) for v in variants(value)])
+    cited = _citation_node(value, law_alone=False)
+    if cited is not None:  # 行政诉讼法第七十条, quoted or not: the judgments that cite it
+        return cited
+    text: Node = Text(value.strip(), quoted) if quoted else _any_of([Text(v) for v in variants(value)])
+    case_no = canonical_case_no(value)
+    if case_no is not None:  # a case number in any bracket style or none: its judgment first
+        return Or((CaseNo(case_no), text))
+    return text
+
+
+def _citation_node(value: str, law_alone: bool) -> Node | None:
+    """A typed citation read by the one citation parser (ingest.citations), or None."""
+    from ingest.citations import parse_typed_citation
+    from search.statutes import marks, query_key
+
+    if "第" not in value and not law_alone:
+        return None
+    found = parse_typed_citation(value)
+    if not found or (not law_alone and any(c.article is None for c in found)):
+        return None
+    nodes = tuple(dict.fromkeys(Cite(query_key(c), marks(c)) for c in found))
+    return nodes[0] if len(nodes) == 1 else And(nodes)
+
+
+_BARE_CASE_NO = re.compile(
+    r"^[（(〔\[［【﹝]?((?:19|20)\d{2})[）)〕\]］】﹞]?"
+    r"([\u4e00-\u9fff]{0,4}\d{0,6}[\u4e00-\u9fff]{0,4}?[行执][\u4e00-\u9fff]{0,3}?)(?:字第|字|第)?(\d{1,6})号?$"
+)
+
+
+def canonical_case_no(text: str) -> str | None:
+    """A case number typed in any bracket style or none (2019豫0721行初15号, 〔2019〕…, [2019]…, with or
+    without 字第 and 号) → the key :func:`case_no_key` gives the indexed one; None when it is not one."""
+    m = _BARE_CASE_NO.match(normalize_case_no(text.strip()))
+    if not m:
+        return None
+    return f"（{m.group(1)}）{m.group(2)}{m.group(3)}号"
+
+
+def case_no_key(case_no: str) -> str:
+    """What case-number matching compares: normalised, 字第 dropped (（2014）郑行初字第15号 = （2014）郑行初15号)."""
+    return normalize_case_no(case_no).replace("字第", "")
 
 
 def _any_of(nodes: list[Text] | list[Match]) -> Node:
@@ -429,6 +557,15 @@ def _field_node(field: QueryField, name: str, value: str, pos: int, quoted: bool
         return _range(field, name, value, pos, _parse_year)
     if field is QueryField.date:
         return _range(field, name, value, pos, _parse_date)
+    if field is QueryField.statute:
+        cited = _citation_node(value, law_alone=True)
+        if cited is None:
+            raise QuerySyntaxError(
+                f"法条“{value}”无法识别，请写成 法律名称加条款，例如 法条:行政诉讼法第七十条第一项"
+                "（也可只写法律名称，或只写第70条）。",
+                pos,
+            )
+        return cited
     if not any(c.isalnum() for c in value):
         raise QuerySyntaxError(f"字段“{name}”的值“{value}”里没有可检索的文字。", pos)
     if field in SYNONYM_FIELDS and not quoted:

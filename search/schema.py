@@ -20,7 +20,9 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_VERSION = 3  # 3: keyword field ``parties`` (agency scope)
+SCHEMA_VERSION = (
+    4  # 3: keyword field ``parties`` (agency scope); 4: statutes, parties_chars, case numbers without 字第
+)
 
 # Keyword fields used for filters and facets: facet name → index field.
 FACET_FIELDS: dict[str, str] = {
@@ -52,8 +54,14 @@ CHAR_FIELDS = [
     "defendants_chars",
     "plaintiffs_chars",
     "cause_of_action_chars",
+    "parties_chars",
 ]
 TOKEN_FIELDS = ["body", "reasoning"]
+# 类案: words of the claims, findings and reasoning, plus the sued act and cause of action (twice).
+GIST_FIELD = "gist"
+ACT_FIELD = "act"  # what is sued and asked for: the claims, the sued act, the cause of action
+# Cited norms (search.statutes.doc_keys): whitespace-separated tokens with frequencies (cited thrice > once).
+STATUTE_FIELD = "statutes"
 # What a hit shows (and similar() needs) is kept, not searched, in one field ``stored``:
 # {case_no, title, court, judgment_date, outcome, action_type, field, loss_causes, text, reasoning: [a, b]}.
 BOOSTS = {"body": 1.0, "reasoning": 2.0}
@@ -67,7 +75,7 @@ def tantivy_schema() -> Any:
 
     sb = tantivy.SchemaBuilder()
     sb.add_integer_field("id", stored=True, indexed=True, fast=True)
-    for name in TOKEN_FIELDS:
+    for name in [*TOKEN_FIELDS, GIST_FIELD, ACT_FIELD, STATUTE_FIELD]:
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="freq")
     for name in CHAR_FIELDS:
         sb.add_text_field(name, tokenizer_name="whitespace", index_option="position")
@@ -97,6 +105,14 @@ def es_mappings(segmenter: str) -> dict[str, Any]:
     props: dict[str, Any] = {"id": {"type": "long"}}
     for name in TOKEN_FIELDS:
         props[name] = {"type": "text", "analyzer": "pretokenized", "index_options": "freqs", "norms": True}
+    for name in (GIST_FIELD, ACT_FIELD):
+        props[name] = {"type": "text", "analyzer": "pretokenized", "index_options": "freqs", "norms": True}
+    props[STATUTE_FIELD] = {
+        "type": "text",
+        "analyzer": "whitespace",
+        "index_options": "freqs",
+        "norms": False,
+    }
     for name in CHAR_FIELDS:
         props[name] = {
             "type": "text",
@@ -112,6 +128,8 @@ def es_mappings(segmenter: str) -> dict[str, Any]:
     return {
         "dynamic": "strict",
         "_meta": {"schema_version": SCHEMA_VERSION, "segmenter": segmenter},
+        # Only what a hit displays is kept: the analysed fields (bigrams, words) are indexed, not stored.
+        "_source": {"includes": ["id", "stored"]},
         "properties": props,
     }
 

@@ -65,18 +65,32 @@ def _best_window(spans: list[tuple[int, int, int]], text_len: int, prefer: tuple
     return min(best, max(0, text_len - WIDTH))
 
 
-def make_snippet(text: str, terms: list[str], reasoning: tuple[int, int] = (-1, -1)) -> str:
-    """HTML: a window of ``text`` around the best cluster of ``terms``, hits in <mark>."""
+def make_snippet(
+    text: str,
+    terms: list[str],
+    reasoning: tuple[int, int] = (-1, -1),
+    focus: tuple[int, int] | None = None,
+) -> str:
+    """HTML: a window of ``text`` around the best cluster of ``terms``, hits in <mark>. ``focus`` (the
+    evidence sentence of a loss cause asked for by a filter-only query) wins over the clusters."""
     if not text:
         return ""
     spans = _spans(text, [t for t in terms if t])
-    if spans:
+    if focus is not None and 0 <= focus[0] < len(text):
+        # The evidence sentence, from its start (a little context before it when it is short).
+        length = focus[1] - focus[0]
+        w0 = max(0, focus[0] - max(0, (WIDTH - length) // 4)) if length < WIDTH else focus[0]
+        w0 = min(w0, max(0, len(text) - WIDTH)) if length < WIDTH else w0
+    elif spans:
         w0 = _best_window(spans, len(text), reasoning)
     elif reasoning[0] >= 0:
         w0 = reasoning[0]
     else:
         w0 = 0
     w1 = min(len(text), w0 + WIDTH)
+    if focus is not None and 0 <= focus[0] < len(text):
+        # The evidence sentence is what the filter asked about: marked like a hit (terms inside it merge).
+        spans = sorted([s for s in spans if not (focus[0] <= s[0] < focus[1])] + [(focus[0], focus[1], -1)])
     parts: list[str] = []
     pos = w0
     for start, end, _k in spans:
@@ -91,11 +105,25 @@ def make_snippet(text: str, terms: list[str], reasoning: tuple[int, int] = (-1, 
     return ("…" if w0 > 0 else "") + body + ("…" if w1 < len(text) else "")
 
 
-def hit_from_stored(judgment_id: int, stored: dict, score: float, terms: list[str]):  # type: ignore[no-untyped-def]
-    """A search hit from the ``stored`` field of the index (see search.schema)."""
+def evidence_focus(stored: dict, causes: list[str]) -> tuple[int, int] | None:
+    """The stored evidence span of the first asked-for cause the judgment has (else of any cause asked)."""
+    evidence = stored.get("evidence") or {}
+    for cause in causes:
+        span = evidence.get(cause)
+        if span:
+            return int(span[0]), int(span[1])
+    return None
+
+
+def hit_from_stored(  # type: ignore[no-untyped-def]
+    judgment_id: int, stored: dict, score: float, terms: list[str], causes: list[str] | None = None
+):
+    """A search hit from the ``stored`` field of the index (see search.schema). ``causes``: the loss causes a
+    query without words filters by — the snippet is then the classifier's evidence sentence."""
     from search.types import Hit
 
     span = tuple(stored.get("reasoning") or (-1, -1))
+    focus = evidence_focus(stored, causes) if causes else None
     return Hit(
         id=int(judgment_id),
         case_no=stored.get("case_no"),
@@ -104,5 +132,5 @@ def hit_from_stored(judgment_id: int, stored: dict, score: float, terms: list[st
         judgment_date=stored.get("judgment_date"),
         outcome=stored.get("outcome"),
         score=round(float(score), 4),
-        snippet=make_snippet(stored.get("text") or "", terms, span),  # type: ignore[arg-type]
+        snippet=make_snippet(stored.get("text") or "", terms, span, focus),  # type: ignore[arg-type]
     )

@@ -72,6 +72,7 @@ class SearchResult:
     page: int = 1
     size: int = 20
     took_ms: float = 0.0
+    suggestions: list[str] = field(default_factory=list)  # 您是不是要找: corrected queries, on zero results
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -95,7 +96,9 @@ class SearchBackend(Protocol):
         restrict_parties: list[str] | None = None,
     ) -> SearchResult: ...
 
-    def similar(self, judgment_id: int, size: int = 10) -> SearchResult: ...
+    def similar(
+        self, judgment_id: int, size: int = 10, exclude: Iterable[int] | None = None
+    ) -> SearchResult: ...  # 类案; ``exclude``: ids marked "not similar" (pipeline.feedback)
 
     def rebuild(self, docs: Iterable[dict]) -> int: ...
 

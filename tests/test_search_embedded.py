@@ -124,7 +124,7 @@ def test_cli_search_json_and_syntax_error(indexed: tuple, monkeypatch: pytest.Mo
         res = runner.invoke(app, ["search", "强制拆除 结果:败诉", "--json", "--size", "3"])
         assert res.exit_code == 0, res.output
         data = json.loads(res.stdout)
-        assert set(data) == {"total", "hits", "facets"} and data["total"] >= 1
+        assert set(data) == {"total", "hits", "facets", "suggestions"} and data["total"] >= 1
         assert {"id", "case_no", "title", "score", "snippet"} <= set(data["hits"][0])
         assert "<mark>强制拆除</mark>" in data["hits"][0]["snippet"]
         assert data["facets"]["outcome"][0] == {
@@ -138,6 +138,19 @@ def test_cli_search_json_and_syntax_error(indexed: tuple, monkeypatch: pytest.Mo
         assert bad.exit_code == 2 and "引号没有配对" in bad.output
         check = runner.invoke(app, ["reindex", "--check"])
         assert check.exit_code == 0, check.output
+        # 类案 on the command line: the same hit shape as `anjian search --json`, --size respected.
+        some = data["hits"][0]["id"]
+        sim = runner.invoke(app, ["similar", str(some), "--size", "4", "--json"])
+        assert sim.exit_code == 0, sim.output
+        similar = json.loads(sim.stdout)
+        assert set(similar) == set(data) and 0 < len(similar["hits"]) <= 4
+        assert set(similar["hits"][0]) == set(data["hits"][0]) and some not in {
+            h["id"] for h in similar["hits"]
+        }
+        missing = runner.invoke(app, ["similar", "999999"])
+        assert missing.exit_code == 1 and "找不到" in missing.output
+        typo = json.loads(runner.invoke(app, ["search", "违返法定程序", "--json"]).stdout)
+        assert typo["total"] == 0 and typo["suggestions"] == ["违反法定程序"]
     finally:
         context.settings.cache_clear()
         context.database.cache_clear()

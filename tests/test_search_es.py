@@ -96,10 +96,77 @@ def test_upsert_and_delete(es_indexed: tuple) -> None:
     with db.session() as s:
         doc = to_index_doc(s.get(Judgment, 1))
     doc["text"] += "\n附：测试专用词甲乙丙丁戊。"
-    backend.index([doc])
+    backend.index([doc])  # no refresh per document: searchable after the (batched) refresh
+    backend.refresh()
     assert [h.id for h in backend.search("甲乙丙丁戊").hits] == [1]
     backend.delete([1])
+    backend.refresh()
     assert backend.count() == len(corpus_of) - 1
     with db.session() as s:
         backend.index([to_index_doc(s.get(Judgment, 1))])
+    backend.refresh()
     assert backend.count() == len(corpus_of)
+
+
+@live
+@pytest.mark.elasticsearch
+def test_two_processes_creating_the_first_index_leave_one_index_with_its_write_alias() -> None:
+    """GIVEN no index WHEN two backends create the first one at the same moment THEN one index, the alias on
+    it as write index, and both can write."""
+    import threading
+
+    from search.es import ElasticsearchBackend
+
+    alias = f"anjian-race-{uuid.uuid4().hex[:8]}"
+    a, b = ElasticsearchBackend(ES_URL or "", alias), ElasticsearchBackend(ES_URL or "", alias)
+    try:
+        threads = [threading.Thread(target=x.count) for x in (a, b)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        aliases = a.client.indices.get_alias(name=alias).body
+        assert len(aliases) == 1
+        (body,) = aliases.values()
+        assert body["aliases"][alias].get("is_write_index") is True
+        a.index([{"id": 1, "text": "甲乙丙", "reasoning_spans": []}])
+        a.refresh()
+        assert b.count() == 1
+    finally:
+        a.drop_all()
+
+
+@live
+@pytest.mark.elasticsearch
+def test_source_is_trimmed_and_similar_takes_a_size_and_exclusions(es_indexed: tuple) -> None:
+    _settings, _db, backend, corpus_of, *_ = es_indexed
+    jid = next(iter(corpus_of))
+    doc = backend.client.get(index=backend.alias, id=str(jid)).body
+    assert set(doc["_source"]) <= {"id", "stored"}
+    first = backend.similar(jid, size=3)
+    assert 0 < len(first.hits) <= 3 and all(h.id != jid for h in first.hits)
+    again = backend.similar(jid, size=3, exclude=[first.hits[0].id])
+    assert first.hits[0].id not in {h.id for h in again.hits}
+
+
+@live
+@pytest.mark.elasticsearch
+def test_an_index_of_another_segmenter_is_refused_and_errors_keep_the_one_shape() -> None:
+    from search.errors import IndexOutdated, SearchError
+    from search.es import ElasticsearchBackend, index_request
+
+    alias = f"anjian-seg-{uuid.uuid4().hex[:8]}"
+    backend = ElasticsearchBackend(ES_URL or "", alias)
+    try:
+        backend.client.indices.create(
+            index=f"{alias}-v0-x", **index_request("another-segmenter", alias=alias)
+        )
+        with pytest.raises(IndexOutdated) as info:
+            backend.search("强制拆除")
+        assert "分词器" in info.value.message_zh
+        gone = ElasticsearchBackend(ES_URL or "", f"anjian-missing-{uuid.uuid4().hex[:8]}")
+        gone._checked = True  # skip creation: the alias does not exist → 404
+        with pytest.raises(SearchError):
+            gone.search("强制拆除")
+    finally:
+        backend.drop_all()

@@ -121,8 +121,8 @@ def test_elasticsearch_query_is_built_by_pure_functions() -> None:
     q = compile_query(parse_query('"强制拆除" -征收 原因:违反法定程序 年份:2021..2023'), ["某县自然资源局"])
     inner, allowed = q["bool"]["must"][0]["bool"], q["bool"]["filter"][0]
     assert allowed == {"terms": {"parties": ["某县自然资源局"]}}
-    phrase = inner["must"][0]["bool"]["must"][0]["match_phrase"]["body_chars"]
-    assert phrase["query"] == "强制 制拆 拆除" and phrase["slop"] == 0
+    phrase = inner["must"][0]["match_phrase"]["body_chars"]  # a quoted phrase is scored by the phrase alone
+    assert phrase["query"] == "强制 制拆 拆除" and phrase["slop"] == 0 and phrase["boost"] == 3.0
     assert {"bool": {"filter": [{"term": {"loss_causes": "procedure"}}]}} in inner["must"]
     assert {"bool": {"filter": [{"range": {"year": {"gte": 2021, "lte": 2023}}}]}} in inner["must"]
     assert inner["must_not"][0]["bool"]["must"][0]["match_phrase"]["body_chars"]["query"] == "征收"

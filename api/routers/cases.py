@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from api.deps import CsrfDep, DbDep, ScopeDep, SessionDep, SettingsDep, client_ip
@@ -30,8 +30,14 @@ def correct_case(
 
 
 @router.get("/cases/{judgment_id}/similar", response_model=list[CaseSummary])
-def similar(judgment_id: int, scope: ScopeDep, s: SessionDep, settings: SettingsDep) -> list[dict[str, Any]]:
-    return cases.similar_cases(s, settings, scope, judgment_id)
+def similar(
+    judgment_id: int,
+    scope: ScopeDep,
+    s: SessionDep,
+    settings: SettingsDep,
+    size: Annotated[int, Query(ge=1, le=50)] = 6,
+) -> list[dict[str, Any]]:
+    return cases.similar_cases(s, settings, scope, judgment_id, size=size)
 
 
 @router.get("/documents/{document_id}/original")

@@ -6,9 +6,9 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
-from api.deps import ScopeDep, SessionDep, SettingsDep, client_ip
+from api.deps import CsrfDep, ScopeDep, SessionDep, SettingsDep, client_ip
 from api.errors import ApiError
 from api.schemas import SearchResponse
 from api.services import search
@@ -56,3 +56,17 @@ def export(
     return Response(
         data, media_type=media, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"}
     )
+
+
+@router.post(
+    "/cases/{judgment_id}/similar/{other_id}/not-similar", dependencies=[CsrfDep], response_model=None
+)
+def not_similar(
+    judgment_id: int, other_id: int, request: Request, scope: ScopeDep, s: SessionDep
+) -> dict[str, Any] | RedirectResponse:
+    """Mark a suggested 类案 "not similar": recorded, and the pair is not offered again. From the case page's
+    form it goes back to the case; from the API it answers JSON."""
+    new = search.mark_not_similar(s, scope, judgment_id, other_id, ip=client_ip(request))
+    if "form" in request.headers.get("content-type", ""):
+        return RedirectResponse(f"/cases/{judgment_id}#similar-title", status_code=303)
+    return {"judgment_id": judgment_id, "other_id": other_id, "recorded": new}

@@ -278,12 +278,15 @@ def pdf_page_count(path: Path) -> int:
 def similar_cases(
     s: Session, settings: Settings, scope: Scope, judgment_id: int, size: int = 6
 ) -> list[dict[str, Any]]:
+    """类案 the caller may see; cases marked "not similar" (pipeline.feedback) are never offered."""
+    from pipeline.feedback import not_similar_ids
+
     j = get_visible(s, scope, judgment_id)
+    size = max(1, min(int(size), 50))
+    exclude = not_similar_ids(s, judgment_id)
     ids: list[int] = []
     try:
-        from search import open_backend
-
-        result = open_backend(settings).similar(judgment_id, size=size * 3)
+        result = open_backend(settings).similar(judgment_id, size=size * 3, exclude=sorted(exclude))
         ids = [h.id for h in result.hits if h.id != judgment_id]
     except Exception:  # noqa: BLE001 - no search engine yet: same action type and field
         rows = s.scalars(
@@ -291,7 +294,7 @@ def similar_cases(
             .where(Judgment.id != j.id, Judgment.action_type == j.action_type, Judgment.field == j.field)
             .limit(size * 5)
         )
-        ids = list(rows)
+        ids = [i for i in rows if i not in exclude]
     out = []
     for jid in ids:
         other = s.get(Judgment, jid)

@@ -122,7 +122,36 @@ def run_search(
         "sort": sort,
         "hits": hits,
         "facets": facets,
+        "suggestions": list(result.get("suggestions") or []),
     }
+
+
+def mark_not_similar(
+    s: Session, scope: Scope, judgment_id: int, other_id: int, ip: str | None = None
+) -> bool:
+    """Record "``other_id`` is not a 类案 of ``judgment_id``" (both must be visible to the caller)."""
+    from api.errors import ApiError
+    from api.services.accounts import audit
+    from api.services.cases import get_visible
+    from pipeline.feedback import FeedbackError
+    from pipeline.feedback import mark_not_similar as record
+
+    get_visible(s, scope, judgment_id)
+    get_visible(s, scope, other_id)
+    try:
+        new = record(s, judgment_id, other_id, scope.username or "")
+    except FeedbackError as exc:
+        raise ApiError(exc.message_zh, code="invalid_feedback", status=422) from exc
+    if new:
+        audit(
+            s,
+            "not_similar",
+            user=scope.username,
+            target=f"case:{judgment_id}",
+            ip=ip,
+            detail={"other_id": other_id},
+        )
+    return new
 
 
 # -- export ------------------------------------------------------------------------------------------
