@@ -70,6 +70,27 @@ class IngestResult:
         }
 
 
+@dataclass(frozen=True)
+class Received:
+    """A file whose original is kept and which is not a copy of one already stored."""
+
+    shown: str
+    digest: str
+    filename: str
+    stored_path: str
+    size: int
+    ingest_key: str | None
+
+
+@dataclass
+class Analysed:
+    """What the pure stages made of one file."""
+
+    read: ReadDocument
+    record: JudgmentRecord
+    classification: Classification | None
+
+
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -209,6 +230,20 @@ class Pipeline:
         progress: Any = None,
     ) -> IngestResult:
         """``ocr_cache``/``progress``: passed to the reader (see ``ingest.pdf_read.read_pdf``)."""
+        received = self.receive(data, filename, shown_path=shown_path, ingest_key=ingest_key)
+        if isinstance(received, IngestResult):
+            return received
+        try:
+            analysed = self.analyse(data, filename, ocr_cache=ocr_cache, progress=progress)
+        except Rejected as rej:
+            return self.reject(received, rej)
+        return self.commit(received, analysed)
+
+    def receive(
+        self, data: bytes, filename: str, *, shown_path: str | None = None, ingest_key: str | None = None
+    ) -> Received | IngestResult:
+        """Keep the original and look for an earlier copy: the file as received, or its final result
+        when it was seen before (the same job, the same bytes)."""
         shown = shown_path or filename
         if ingest_key is not None:
             earlier = self._result_for_key(ingest_key, shown)
@@ -216,40 +251,50 @@ class Pipeline:
                 return earlier
         digest = sha256_of(data)
         stored_path = keep_original(self.settings, data, digest, filename)
-
         duplicate = self._duplicate_of_stored(shown, digest, filename, stored_path, len(data), ingest_key)
         if duplicate is not None:
             return duplicate
+        return Received(shown, digest, filename, stored_path, len(data), ingest_key)
 
-        try:
-            read = self.read(data, filename, ocr_cache=ocr_cache, progress=progress)
-            record = self.understand(read)
-        except Rejected as rej:
-            return self._store_rejection(shown, digest, filename, stored_path, len(data), ingest_key, rej)
-        classification = self.classify(record)
+    def analyse(self, data: bytes, filename: str, *, ocr_cache: Any = None, progress: Any = None) -> Analysed:
+        """The pure stages: read, understand, classify (raises ``Rejected``). No database, no disk."""
+        read = self.read(data, filename, ocr_cache=ocr_cache, progress=progress)
+        record = self.understand(read)
+        return Analysed(read, record, self.classify(record))
+
+    def reject(self, received: Received, rej: Rejected) -> IngestResult:
+        r = received
+        return self._store_rejection(r.shown, r.digest, r.filename, r.stored_path, r.size, r.ingest_key, rej)
+
+    def commit(self, received: Received, analysed: Analysed, *, index: bool | None = None) -> IngestResult:
+        """Store what was read (one transaction), then index it unless ``index`` is False (a batch
+        indexes its judgments together)."""
+        r = received
         store_args = (
-            shown,
-            digest,
-            filename,
-            stored_path,
-            len(data),
-            ingest_key,
-            read,
-            record,
-            classification,
+            r.shown,
+            r.digest,
+            r.filename,
+            r.stored_path,
+            r.size,
+            r.ingest_key,
+            analysed.read,
+            analysed.record,
+            analysed.classification,
         )
         try:
             result = self._store_judgment(*store_args)
         except IntegrityError:
             # Another worker committed the same job, the same bytes or the same judgment a moment ago:
             # look again, then this file is a duplicate, or linked to that judgment.
-            earlier = self._result_for_key(ingest_key, shown) if ingest_key is not None else None
+            earlier = self._result_for_key(r.ingest_key, r.shown) if r.ingest_key is not None else None
             result = (
                 earlier
-                or self._duplicate_of_stored(shown, digest, filename, stored_path, len(data), ingest_key)
+                or self._duplicate_of_stored(
+                    r.shown, r.digest, r.filename, r.stored_path, r.size, r.ingest_key
+                )
                 or self._store_judgment(*store_args)
             )
-        if self._index and result.judgment_id is not None:
+        if (self._index if index is None else index) and result.judgment_id is not None:
             if not self.index_judgments([result.judgment_id]):
                 result.warnings.append("not_indexed")
         return result
