@@ -204,6 +204,7 @@ class Pipeline:
         ingest_key: str | None = None,
         ocr_cache: Any = None,
         progress: Any = None,
+        index: bool | None = None,
     ) -> IngestResult:
         path = Path(path)
         try:
@@ -217,6 +218,7 @@ class Pipeline:
             ingest_key=ingest_key,
             ocr_cache=ocr_cache,
             progress=progress,
+            index=index,
         )
 
     def ingest_bytes(
@@ -228,8 +230,10 @@ class Pipeline:
         ingest_key: str | None = None,
         ocr_cache: Any = None,
         progress: Any = None,
+        index: bool | None = None,
     ) -> IngestResult:
-        """``ocr_cache``/``progress``: passed to the reader (see ``ingest.pdf_read.read_pdf``)."""
+        """``ocr_cache``/``progress``: passed to the reader (see ``ingest.pdf_read.read_pdf``);
+        ``index=False``: the caller indexes the stored judgment itself (a batch, in one commit)."""
         received = self.receive(data, filename, shown_path=shown_path, ingest_key=ingest_key)
         if isinstance(received, IngestResult):
             return received
@@ -237,7 +241,7 @@ class Pipeline:
             analysed = self.analyse(data, filename, ocr_cache=ocr_cache, progress=progress)
         except Rejected as rej:
             return self.reject(received, rej)
-        return self.commit(received, analysed)
+        return self.commit(received, analysed, index=index)
 
     def receive(
         self, data: bytes, filename: str, *, shown_path: str | None = None, ingest_key: str | None = None

@@ -145,3 +145,44 @@ def test_a_judgment_committed_meanwhile_by_another_worker_is_linked(
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(Judgment)) == 1
         assert s.scalar(select(func.count()).select_from(Document)) == 2
+
+
+def test_cli_ingest_indexes_the_batch_together_and_keeps_input_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder is stored file by file but indexed in one commit per batch: every stored judgment is
+    searchable when the command ends, and the JSON lines keep the order of the files."""
+    from cli import context, ingest_cmds
+    from cli.main import app
+    from pipeline.process import Pipeline
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, name in enumerate(["sea-022", "sea-001"]):
+        shutil.copy(SAMPLES / "text" / f"{name}.pdf", folder / f"{i}.pdf")
+    shutil.copy(SAMPLES / "bad" / "encrypted.pdf", folder / "2.pdf")
+    calls: list[list[int]] = []
+    real = Pipeline.index_judgments
+
+    def counting(self: Pipeline, ids: list[int]) -> bool:
+        calls.append(list(ids))
+        return real(self, ids)
+
+    monkeypatch.setattr(Pipeline, "index_judgments", counting)
+    monkeypatch.setattr(ingest_cmds, "INDEX_BATCH_SECONDS", 3600.0)
+    monkeypatch.setenv("ANJIAN_DATA_DIR", str(tmp_path / "data"))
+    context.settings.cache_clear()
+    context.database.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["ingest", str(folder), "--json"])
+        lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+        assert [Path(x["path"]).name for x in lines] == ["0.pdf", "1.pdf", "2.pdf"]
+        stored = [x["judgment_id"] for x in lines if x["status"] == "stored"]
+        assert len(stored) == 2 and calls == [stored]
+        assert not any("not_indexed" in x["warnings"] for x in lines)
+        found = CliRunner().invoke(app, ["search", "行政", "--json"])
+        assert found.exit_code == 0, found.output
+        assert {h["id"] for h in json.loads(found.stdout)["hits"]} >= set(stored)
+    finally:
+        context.settings.cache_clear()
+        context.database.cache_clear()
