@@ -5,26 +5,18 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from classify import (
-    ClassifyError,
-    apply_corrections,
-    classify_record,
-    load_model_for,
-    thresholds_for,
-    train_model,
-)
-from classify.corpus import labelled_items
-from classify.evaluate import Labelled, cross_validate, evaluate
-from classify.types import Classification
 from cli.context import database, settings
 from core.taxonomy import SectionName
 from ingest.record import JudgmentRecord
+
+if TYPE_CHECKING:
+    from classify.types import Classification
 
 out = Console()
 err = Console(stderr=True)
@@ -109,6 +101,7 @@ def classify_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """判断败诉与否及败诉原因（附本院认为原文）/ Classify one stored judgment, with evidence."""
+    from classify import ClassifyError, apply_corrections, classify_record, load_model_for, thresholds_for
     from core.store import StoreError, find_judgment
 
     cfg = settings()
@@ -141,6 +134,11 @@ def eval_classify(
     from_pdf: Annotated[bool, typer.Option(help="从文本PDF读取（如用户上传）/ read the text PDFs")] = True,
 ) -> None:
     """在带标注的语料上评测分类 / Evaluate outcome, causes, action type and field."""
+    # classify (scikit-learn, numpy) is imported by the commands that run it, not on every CLI start
+    from classify import load_model_for, thresholds_for, train_model
+    from classify.corpus import labelled_items
+    from classify.evaluate import Labelled, cross_validate, evaluate
+
     if not (corpus_dir / "labels.jsonl").exists():
         raise typer.BadParameter(f"{corpus_dir} 中没有 labels.jsonl")
     cfg = settings()
