@@ -60,14 +60,10 @@ def parse_text(text: str, furniture: Sequence[str] = ()) -> JudgmentRecord:
     record.case_no, _ = fields.find_case_no(norm)
     record.court = fields_places.repair_court(fields.find_court(norm), norm)
     record.case_no = fields.repair_case_no_province(record.case_no, record.court)
+    record.court = fields.repair_court_by_code(record.court, record.case_no)
     record.doc_kind = fields.find_doc_kind(record.title, norm)
     record.procedure = fields.find_procedure(record.case_no, record.title, norm)
-    record.judgment_date = _plausible_date(fields.find_date(norm), record.case_no)
-    record.judgment_date_source = "signature" if record.judgment_date else None
-    if record.judgment_date is None:
-        web = fields.find_web_date("\n".join(furniture) + "\n" + norm[:800])
-        record.judgment_date = _plausible_date(web, record.case_no)
-        record.judgment_date_source = "web_metadata" if record.judgment_date else None
+    _fill_dates(record, norm, furniture)
     record.judges, record.clerk = fields.find_signatures(norm)
     parties.fill_parties(record, norm, offsets)
     _repair_agency_places(record, norm)
@@ -76,6 +72,23 @@ def parse_text(text: str, furniture: Sequence[str] = ()) -> JudgmentRecord:
     record.sued_action = fields_action.find_sued_action(norm)
     _fill_history(record, norm)
     return record
+
+
+def _fill_dates(record: JudgmentRecord, norm: str, furniture: Sequence[str]) -> None:
+    """The signature date; a web copy's 裁判日期 only when the document prints no date at all (a masked
+    ××××年××月××日 stays null); its 发布日期 is a publication date and only ever ``published_date``;
+    the filing date from the trial history."""
+    year = re.match(r"（(\d{4})）", record.case_no or "")
+    signed = fields.find_date(norm, int(year.group(1)) if year else None)
+    record.judgment_date = _plausible_date(signed, record.case_no)
+    record.judgment_date_source = "signature" if record.judgment_date else None
+    meta = "\n".join(furniture) + "\n" + norm[:800]
+    if record.judgment_date is None and not signed and not fields.signature_date_masked(norm):
+        record.judgment_date = _plausible_date(fields.find_web_date(meta, "裁判日期"), record.case_no)
+        record.judgment_date_source = "web_metadata" if record.judgment_date else None
+    record.published_date = fields.find_web_date(meta, "发布日期")
+    record.published_date_source = "web_metadata" if record.published_date else None
+    record.filing_date, record.filing_date_source = fields.find_filing_date(norm, record.procedure)
 
 
 def norm_section(record: JudgmentRecord, norm: str, name: SectionName) -> str:

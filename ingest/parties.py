@@ -63,7 +63,7 @@ _AGENCY_RE = re.compile(
     r"执法|中心|部|署|所|队|处|街道|镇|乡|院|会|站|总局|分署|监督|检察|稽查)$"
 )
 _NON_AGENCY_RE = re.compile(
-    r"(公司|厂|店|合作社|村民委员会|居民委员会|村委会|经营部|商行|个体|商店|门市|工作室|研究所有限|酒店|"
+    r"(公司|厂|店|合作社|村民委员会|居民委员会|村委会|经营部|(?<!工)商行|个体|商店|门市|工作室|研究所有限|酒店|"
     r"宾馆|农场|养殖场|学校|医院|诊所|事务所|合伙|协会|站$)"
 )
 _PERSON_RE = re.compile(r"^[\u4e00-\u9fa5][\u4e00-\u9fa5×xX某*＊]{1,3}\d?$")
@@ -72,9 +72,17 @@ _NOT_A_NAME_RE = re.compile(
 )
 
 
+_COURT_NAME_RE = re.compile(r"(法院|法庭)$")
+
+
 def looks_like_agency(name: str) -> bool:
-    if _PERSON_RE.match(name) and not _AGENCY_RE.search(name):
+    """An administrative body's name (a court, a person or a business is not one)."""
+    if _COURT_NAME_RE.search(name):
         return False
+    if _PERSON_RE.match(name) and (
+        not _AGENCY_RE.search(name) or len(name) <= 3 and name[-1] in "会部院所处站队委"
+    ):
+        return False  # 张国会, 李建部: a person's name that ends like an agency word
     if _NON_AGENCY_RE.search(name) and not re.search(r"(人民政府|局|委员会办公室)$", name):
         return False
     return bool(_AGENCY_RE.search(name))
@@ -180,7 +188,8 @@ _MARKER_RE = re.compile(
     rf"(?P<role>{_ROLE_ALT})(?P<paren>[（(][^）)]{{1,20}}[）)])?[:：]?|(?P<conn>因诉|因与|因认为|诉(?![称讼])|不服|与)"
 )
 _SEGMENT_END_RE = re.compile(
-    r"一案|因(?![诉与])|。|；|作出的|提起|向本院|于\d|等\d*[一二三四五六七八九十]*人|的(?!士)"
+    r"一案|案(?:件)?过程中|因(?![诉与])|。|；|作出的|提起|向本院|于\d|等\d*[一二三四五六七八九十]*人|的(?!士)|"
+    r"要求|请求|认为|主张|诉请|申请(?!人)|提交|递交|提出|不履行|未履行|对(?=被告|被上诉人|被申请人|第三人)"
 )
 _ALIAS_PAREN_RE = re.compile(r"^[（(](以下|下)?简称[^）)]*[）)]")
 _AGENCY_END_RE = re.compile(
@@ -228,23 +237,54 @@ def _names_in_segment(seg: str) -> list[str]:
     return names
 
 
+_OPENING_RE = re.compile(
+    r"一案|案(?:件)?过程中|提起(行政)?(赔偿)?诉讼|向本院提出|申请强制执行|申请执行|收到[^。]{0,40}起诉状|收到起诉人"
+)
+_CASE_END_RE = re.compile(r"一案|案(?:件)?过程中|案件?中(?=[，,])")
+
+
 def _opening_sentence(record: JudgmentRecord, norm: str, offsets: list[int]) -> str:
+    """The sentence that names the parties: ``原告X诉被告Y…一案``, ``本院在审理原告X诉被告Y…案过程中``,
+    ``本院收到起诉人X的行政起诉状`` …, cut after the case (what follows is procedure, not parties)."""
     history = _section_norm(record, norm, offsets, SectionName.history)
     text = history or norm
     for sentence in re.split(r"[。\n]", text):
-        if re.search(r"一案|提起(行政)?(赔偿)?诉讼|向本院提出|申请强制执行|申请执行", sentence):
+        if _OPENING_RE.search(sentence):
+            end = _CASE_END_RE.search(sentence)
+            if end and _MARKER_RE.search(sentence[: end.start()]):
+                tail = sentence[end.end() :]
+                lower = re.match(r"[，,]?(不服[^，。]*)", tail)  # the lower court's judgment under appeal
+                return sentence[: end.end()] + ("，" + lower.group(1) if lower else "")
             return sentence
     return ""
+
+
+_ROLE_WORD_IN_ALIAS_RE = re.compile(rf"([（(](?:以下|下)?简称[:：]?[“\"]?)((?:{_ROLE_ALT})[^）)]*)([）)])")
+_NAMED_AS_RE = re.compile(r"以([^，。；以]{2,40}?)为(被告|被申请人|第三人)")
 
 
 def _from_opening(sentence: str, procedure: Procedure | None) -> dict[str, list[str]]:
     """Parties named in the history's opening sentence, when there are no party lines."""
     out: dict[str, list[str]] = {PLAINTIFF: [], DEFENDANT: [], THIRD: [], APPLICANT: [], RESPONDENT: []}
+    # a short name that is itself a role word (原告X（以下简称原告）) is not a new party: mask it
+    sentence = _ROLE_WORD_IN_ALIAS_RE.sub(
+        lambda m: m.group(1) + "＿" * len(m.group(2)) + m.group(3), sentence
+    )
+    for m in _NAMED_AS_RE.finditer(sentence):  # 起诉人X以Y为被告
+        role = {"被告": DEFENDANT, "被申请人": DEFENDANT, "第三人": THIRD}[m.group(2)]
+        for name in _names_in_segment(m.group(1)):
+            if role == THIRD or looks_like_agency(name):
+                _add(out[role], name)
+        sentence = sentence[: m.start()] + "，" * (m.end() - m.start()) + sentence[m.end() :]
     markers = list(_MARKER_RE.finditer(sentence))
     first_start = markers[0].start() if markers else len(sentence)
     subject = re.sub(r"^(本院|经审理|经审查)[^，]*?对", "", sentence[:first_start])
     subject = re.split(r"申请|于\d|因|不服|向本院", subject)[0]
-    if 2 <= len(subject) <= 40 and not re.search(r"[，。]|^本院", subject):
+    if (
+        2 <= len(subject) <= 40
+        and not re.search(r"[，。]|^本院|^[\d一二三四五六七八九十]+[.．、]", subject)
+        and not _COURT_NAME_RE.search(subject)
+    ):
         role = (
             APPLICANT
             if procedure == Procedure.enforcement_review and looks_like_agency(subject)
@@ -271,11 +311,79 @@ def _from_opening(sentence: str, procedure: Procedure | None) -> dict[str, list[
     return out
 
 
+# Causes of action whose first word is also an agency's last word (政府信息公开, 中心城区房屋征收, 管理处罚):
+# an agency word fused into one of these is not where the agency's name ends.
+_CAUSE_HEAD_RE = re.compile(
+    r"政府信息|政府采购|政务|局务|中心城区|处罚|处理|处分|处置|所有权|所得税|会计|会议|委托|部分"
+)
+
+
+_MARKED_RE = re.compile(
+    r"(?:^|[，。、；\n])(?:被告|原审被告|一审被告|被上诉人（原审被告）|上诉人（原审被告）)"
+    r"([^，。；：、\n（(的]{2,40}?)(?:的(?:委托|诉讼)*代理人|的法定代表人|的负责人|委托(?:诉讼)?代理人|辩称|答辩称|述称)",
+    re.M,
+)
+
+
+def _marked_elsewhere(norm: str, role: str) -> list[str]:
+    """Defendants the text role-marks outside the party block: a body sued jointly (often the
+    reconsideration body) named only as 被告Y的委托代理人… in the attendance sentence or 被告Y辩称."""
+    names: list[str] = []
+    for m in _MARKED_RE.finditer(norm):
+        name = _agency_prefix(m.group(1))
+        if looks_like_agency(name) and len(name) >= 5:
+            _add(names, name)
+    return names
+
+
+_ORDER_PARTY_RE = {
+    PLAINTIFF: re.compile(
+        r"(?<![被])原告([^，。；：、\n（(的]{2,40}?)(?:的(?:全部)?(?:诉讼请求|起诉)|负担|承担)"
+    ),
+    DEFENDANT: re.compile(
+        r"(?:撤销|责令|判令)被告([^，。；：、\n（(的]{2,40}?)(?:作出|于\d|对|在|重新|履行|的)"
+    ),
+}
+
+
+def _marked_in_orders(operative: str, role: str) -> list[str]:
+    """驳回原告X的诉讼请求 / 由原告X负担 / 撤销被告Y作出的…: parties named only in the orders."""
+    names: list[str] = []
+    for m in _ORDER_PARTY_RE[role].finditer(operative):
+        name = m.group(1)
+        if role == DEFENDANT and not looks_like_agency(name):
+            continue
+        _add(names, name)
+    return names
+
+
+def _is_short_form(name: str, known: str) -> bool:
+    """市人社局 is a short form of 某某市人力资源和社会保障局, 浦东公安分局 of 上海市公安局浦东分局:
+    every character of it is in the full name."""
+    return name == known or set(name) <= set(known)
+
+
+_CHALLENGED_RE = re.compile(
+    r"(?:撤销|确认|判令|责令|要求|请求)([\u4e00-\u9fa5]{4,40}?)(?:作出的|作出|于\d|的|不履行|未履行)"
+)
+
+
+def _agency_whose_act_is_challenged(sentence: str) -> list[str]:
+    for m in _CHALLENGED_RE.finditer(sentence):
+        name = _agency_prefix(re.sub(r"^(?:依法)?(?:撤销|确认|判令|责令)", "", m.group(1)))
+        if looks_like_agency(name):
+            return [name]
+    return []
+
+
 def _agency_prefix(name: str) -> str:
-    """``攸县人力资源和社会保障局劳动和社会保障行政管理`` → ``攸县人力资源和社会保障局``."""
+    """``攸县人力资源和社会保障局劳动和社会保障行政管理`` → ``攸县人力资源和社会保障局``;
+    ``常山县人民政府政府信息公开`` → ``常山县人民政府``."""
+    heads = [(h.start(), h.end()) for h in _CAUSE_HEAD_RE.finditer(name)]
     cut = None
     for m in _AGENCY_END_RE.finditer(name):
-        cut = m.end()
+        if not any(a < m.end() < b for a, b in heads):
+            cut = m.end()
     return name[:cut] if cut else name
 
 
@@ -291,6 +399,19 @@ def fill_parties(record: JudgmentRecord, norm: str, offsets: list[int]) -> None:
         for role in (PLAINTIFF, DEFENDANT, APPLICANT):
             if not found[role]:
                 found[role] = opening[role]
+    for name in _marked_elsewhere(norm, DEFENDANT):  # 被告Y的委托代理人… / 被告Y辩称
+        name = record.aliases.get(name, name)
+        known_names = [record.aliases.get(k, k) for k in found[DEFENDANT]]
+        if not any(_is_short_form(name, known) for known in known_names):
+            _add(found[DEFENDANT], name)
+    if not found[DEFENDANT] and found[PLAINTIFF]:  # 起诉人X的起诉状，请求撤销Y作出的…
+        found[DEFENDANT] = _agency_whose_act_is_challenged(_opening_sentence(record, norm, offsets))
+    for role in (
+        PLAINTIFF,
+        DEFENDANT,
+    ):  # a head of labelled fields (IP courts): the operative part names them
+        if not found[role]:
+            found[role] = _marked_in_orders(record.section(SectionName.operative), role)
     if not found[THIRD]:  # re-joined texts name a third party only where it states its view
         for m in re.finditer(
             r"^(?:原审|一审)?第三人([^，。；：\n（(]{2,40}?)(?:述称|辩称|陈述称|答辩称|陈述意见称)",
@@ -505,7 +626,7 @@ def operative_orders(operative: str) -> list[str]:
 
 
 _FIRST_RULING_RE = re.compile(
-    r"(?P<court>[\u4e00-\u9fa5×]{2,40}?法院)(?:于[^，。]{4,14}日)?(?:作出(?:的)?)?(?P<case>[（(〔\[［]\s*(?:19|20)\d{2}[^，。；\n]{2,30}?号)"
+    r"(?P<court>[\u4e00-\u9fa5×]{2,40}?法院)(?:[（(](?:以下|下)?简称[^）)]{1,10}[）)])?(?:于[^，。]{4,14}日)?(?:作出(?:的)?)?(?P<case>[（(〔\[［]\s*(?:19|20)\d{2}[^，。；\n]{2,30}?号)"
 )
 
 

@@ -1,0 +1,354 @@
+"""Records from the shapes courts write that the dev corpus barely has (issue 12).
+
+Every judgment here is written for the test: a header, an opening in one of the shapes a court uses,
+a reasoning line and a signature block. Names, places and numbers are made up; the shapes are real.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from core.taxonomy import Procedure
+from ingest.fields import find_case_no, find_date, find_filing_date
+from ingest.parse import parse_text
+from ingest.parties import looks_like_agency
+
+_REASONING = "本院认为，{r}\n依照《中华人民共和国行政诉讼法》第{a}条之规定，{k}如下：\n{o}\n"
+_SIGNATURE = "审判长　陈立明\n审判员　吴小燕\n二〇二三年六月十二日\n书记员　王芳"
+
+
+def judgment(
+    body: str,
+    *,
+    court: str = "浙江省临海市人民法院",
+    title: str = "行政判决书",
+    case_no: str = "（2023）浙1082行初57号",
+    order: str = "驳回原告的诉讼请求。",
+    signature: str = _SIGNATURE,
+) -> str:
+    kind = "裁定" if "裁定" in title else "判决"
+    tail = _REASONING.format(r="被诉行为证据确凿。", a="六十九", k=kind, o=order)
+    return f"{court}\n{title}\n{case_no}\n{body}\n{tail}{signature}"
+
+
+# --- openings without 一案 -------------------------------------------------------------------------
+
+
+def test_refusal_to_docket_names_the_filers_and_the_agency_sued() -> None:
+    """GIVEN a 不予立案 ruling that opens with a date and 本院收到起诉人…的行政起诉状
+    THEN the filers are the plaintiffs and the agency they sue is the defendant."""
+    text = judgment(
+        "2023年5月8日，本院收到起诉人周建国、周建民的行政起诉状，起诉人以临海市自然资源和规划局为被告，"
+        "请求撤销临自然资规罚〔2023〕12号行政处罚决定。",
+        title="行政裁定书",
+        order="对周建国、周建民的起诉，本院不予立案。",
+    )
+    record = parse_text(text)
+    assert record.plaintiffs == ["周建国", "周建民"]
+    assert record.defendants == ["临海市自然资源和规划局"]
+
+
+def test_refusal_to_docket_without_a_named_defendant_takes_the_agency_whose_act_is_challenged() -> None:
+    text = judgment(
+        "本院于2023年4月3日收到起诉人林小平提交的起诉状，请求撤销三门县市场监督管理局作出的行政处罚决定。",
+        title="行政裁定书",
+        order="对林小平的起诉，本院不予立案。",
+    )
+    record = parse_text(text)
+    assert record.plaintiffs == ["林小平"]
+    assert record.defendants == ["三门县市场监督管理局"]
+
+
+def test_withdrawal_ruling_opening_in_the_course_of_the_trial() -> None:
+    """GIVEN a 撤诉 ruling: 本院在审理原告〈name〉诉被告〈agency〉〈claim〉案过程中…"""
+    text = judgment(
+        "本院在审理原告李秀英诉被告宁海县市场监督管理局行政处罚案过程中，原告李秀英于2023年6月2日"
+        "向本院提出撤诉申请。",
+        title="行政裁定书",
+        order="准许原告李秀英撤回起诉。",
+    )
+    record = parse_text(text)
+    assert record.plaintiffs == ["李秀英"]
+    assert record.defendants == ["宁海县市场监督管理局"]
+
+
+# --- the opening sentence split rightly -------------------------------------------------------------
+
+
+def test_short_names_that_are_role_words_do_not_start_new_parties() -> None:
+    text = judgment(
+        "原告王建军（以下简称原告）诉被告江山市人民政府（以下简称被告）土地行政征收一案，本院于2022年3月1日"
+        "立案后，依法组成合议庭，公开开庭审理了本案。"
+    )
+    record = parse_text(text)
+    assert record.plaintiffs == ["王建军"]
+    assert record.defendants == ["江山市人民政府"]
+
+
+def test_procedural_clause_after_the_case_is_not_read_as_parties() -> None:
+    text = judgment(
+        "原告赵丽娟诉被告衢州市柯城区住房和城乡建设局房屋登记一案，本院受理后依法向被告送达了起诉状副本，"
+        "被告在法定期限内提交了答辩状及证据，本院依法组成合议庭公开开庭审理了本案。"
+    )
+    record = parse_text(text)
+    assert record.plaintiffs == ["赵丽娟"]
+    assert record.defendants == ["衢州市柯城区住房和城乡建设局"]
+
+
+def test_a_name_followed_directly_by_a_verb_is_cut_at_the_verb() -> None:
+    text = judgment(
+        "原告孙志刚要求确认被告龙游县湖镇镇人民政府强制拆除房屋行为违法一案，本院受理后依法审理。"
+    )
+    record = parse_text(text)
+    assert record.plaintiffs == ["孙志刚"]
+    assert record.defendants == ["龙游县湖镇镇人民政府"]
+
+
+@pytest.mark.parametrize(
+    ("claim", "agency"),
+    [
+        ("政府信息公开", "常山县人民政府"),
+        ("局务公开", "常山县财政局"),
+        ("中心城区房屋征收补偿", "常山县住房和城乡建设局"),
+    ],
+)
+def test_a_cause_of_action_starting_with_an_agency_word_is_not_fused_to_the_agency(
+    claim: str, agency: str
+) -> None:
+    record = parse_text(judgment(f"原告钱玉兰诉被告{agency}{claim}一案，本院于2023年1月5日立案后依法审理。"))
+    assert record.defendants == [agency]
+
+
+# --- courts are never parties ----------------------------------------------------------------------
+
+
+def test_the_lower_court_is_not_a_defendant_of_the_appeal() -> None:
+    text = judgment(
+        "上诉人郑海涛因诉被上诉人开化县公安局治安管理处罚一案，不服浙江省开化县人民法院（以下简称一审法院）"
+        "（2022）浙0824行初33号行政判决，向本院提起上诉。本院依法组成合议庭审理了本案。",
+        court="浙江省衢州市中级人民法院",
+        case_no="（2023）浙08行终12号",
+        order="驳回上诉，维持原判。",
+    )
+    record = parse_text(text)
+    assert record.procedure == Procedure.appeal
+    assert record.plaintiffs == ["郑海涛"]
+    assert record.defendants == ["开化县公安局"]
+    assert record.first_instance is not None
+    assert record.first_instance.court == "浙江省开化县人民法院"
+    assert record.first_instance.case_no == "（2022）浙0824行初33号"
+
+
+@pytest.mark.parametrize("name", ["浙江省开化县人民法院", "开化县人民法院华埠人民法庭", "一审法院"])
+def test_a_court_is_never_an_agency(name: str) -> None:
+    assert not looks_like_agency(name)
+
+
+# --- parties role-marked only later ------------------------------------------------------------------
+
+
+def test_second_defendant_marked_only_in_the_attendance_sentence_and_its_defence() -> None:
+    """GIVEN a reconsideration body sued jointly, named in the party block only by the first defendant
+    THEN it is read from 被告〈agency〉的委托代理人… and 被告〈agency〉辩称."""
+    text = judgment(
+        "原告徐志军，男，1975年3月2日出生，汉族，住临海市古城街道。\n"
+        "被告临海市人力资源和社会保障局，住所地临海市东方大道。\n"
+        "法定代表人陈一鸣，局长。\n"
+        "原告徐志军不服被告临海市人力资源和社会保障局工伤认定及复议一案，本院于2023年2月1日立案后，"
+        "依法组成合议庭，公开开庭审理了本案。原告徐志军，被告临海市人力资源和社会保障局的委托代理人张明、"
+        "被告临海市人民政府的委托代理人李华到庭参加诉讼。\n"
+        "原告徐志军诉称，被诉决定认定事实错误。\n"
+        "被告临海市人力资源和社会保障局辩称，被诉决定合法。\n"
+        "被告临海市人民政府辩称，复议程序合法。"
+    )
+    record = parse_text(text)
+    assert record.plaintiffs == ["徐志军"]
+    assert record.defendants == ["临海市人力资源和社会保障局", "临海市人民政府"]
+
+
+def test_a_plaintiff_whose_name_ends_like_an_agency_word_is_not_a_defendant() -> None:
+    for name in ("张国会", "李建部", "王仁所"):
+        assert not looks_like_agency(name), name
+
+
+# --- 工商 bodies are agencies -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "国家工商行政管理总局商标评审委员会",
+        "永嘉县工商行政管理局桥头工商所",
+        "温州市工商行政管理局经济检查支队",
+    ],
+)
+def test_commerce_administration_bodies_are_agencies(name: str) -> None:
+    assert looks_like_agency(name)
+
+
+def test_a_trading_firm_is_still_not_an_agency() -> None:
+    assert not looks_like_agency("永嘉县桥头镇兴旺商行")
+
+
+def test_commerce_bureau_defendant_from_a_party_line() -> None:
+    text = judgment(
+        "原告温州市瓯海兴达鞋业有限公司，住所地温州市瓯海区。\n"
+        "被告温州市工商行政管理局经济检查支队，住所地温州市鹿城区。\n"
+        "原告温州市瓯海兴达鞋业有限公司不服被告行政处罚一案，本院受理后依法审理。",
+        court="浙江省温州市鹿城区人民法院",
+        case_no="（2016）浙0302行初120号",
+    )
+    record = parse_text(text)
+    assert record.defendants == ["温州市工商行政管理局经济检查支队"]
+    assert record.plaintiffs == ["温州市瓯海兴达鞋业有限公司"]
+
+
+# --- case numbers ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "（2O19）浙0302行初88号",  # letter O for zero
+        "（2Ｏ19）浙0302行初88号",  # full-width O
+        "（二〇19）浙0302行初88号",
+        "（2019浙0302行初88号",  # closing bracket lost
+        "2019）浙0302行初88号",  # opening bracket lost
+        "\\2019）浙0302行初88号",  # opening bracket read as a backslash
+        "（2019）·浙0302行初88号",  # a speck before the province
+    ],
+)
+def test_case_number_line_with_a_typo_is_still_read(line: str) -> None:
+    head = f"浙江省温州市鹿城区人民法院\n行政判决书\n{line}\n原告张某。"
+    assert find_case_no(head)[0] == "（2019）浙0302行初88号"
+
+
+def test_fallback_never_takes_an_agency_document_number_for_the_case_number() -> None:
+    norm = "原告张某不服被告作出的温鹿政罚〔2018〕15号行政处罚决定，向本院提起诉讼。"
+    assert find_case_no(norm)[0] is None
+
+
+def test_fallback_takes_a_court_case_number_from_the_body() -> None:
+    norm = "原告张某不服温政复〔2018〕3号复议决定一案，本院作出（2018）浙0302行初9号行政判决。"
+    assert find_case_no(norm)[0] == "（2018）浙0302行初9号"
+
+
+# --- the court repaired from the case number's division code ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("read_as", "expected"),
+    [
+        ("浙江省温州市麓械区人民法院", "浙江省温州市鹿城区人民法院"),  # two characters misread
+        ("浙江省温州市鹿城城区人民法院", "浙江省温州市鹿城区人民法院"),  # a stray character
+        ("温州市鹿成区人民法院", "温州市鹿城区人民法院"),  # the province not written
+    ],
+)
+def test_scan_misreads_of_the_court_are_repaired_from_the_division_code(read_as: str, expected: str) -> None:
+    record = parse_text(
+        judgment(
+            "原告张某诉被告温州市鹿城区人民政府行政强制一案，本院依法审理。",
+            court=read_as,
+            case_no="（2019）浙0302行初88号",
+        )
+    )
+    assert record.court == expected
+
+
+def test_intermediate_court_repaired_from_the_two_digit_code() -> None:
+    record = parse_text(
+        judgment(
+            "上诉人张某因诉被上诉人芜湖市人民政府行政复议一案，不服芜湖市镜湖区人民法院（2019）皖0202行初5号"
+            "行政判决，向本院提起上诉。",
+            court="安徽省羌湖市中级人民法院",
+            case_no="（2020）皖02行终121号",
+            order="驳回上诉，维持原判。",
+        )
+    )
+    assert record.court == "安徽省芜湖市中级人民法院"
+
+
+def test_a_court_whose_code_maps_to_no_division_is_left_as_written() -> None:
+    record = parse_text(
+        judgment(
+            "原告张某诉被告某某局行政处罚一案。", court="上海铁路运输法院", case_no="（2019）沪7101行初88号"
+        )
+    )
+    assert record.court == "上海铁路运输法院"
+
+
+def test_a_correct_court_is_never_changed_by_the_code() -> None:
+    # renamed districts keep their old code: the name as written wins when it is a real division
+    record = parse_text(
+        judgment(
+            "原告张某诉被告某某局行政处罚一案。",
+            court="浙江省临海市人民法院",
+            case_no="（2019）浙1082行初5号",
+        )
+    )
+    assert record.court == "浙江省临海市人民法院"
+
+
+# --- dates -----------------------------------------------------------------------------------------
+
+
+def test_masked_signature_date_is_null_and_the_publication_date_kept_apart() -> None:
+    text = judgment(
+        "原告张某诉被告某某县公安局治安行政处罚一案，本院依法审理。",
+        signature="审判长　×××\n××××年××月××日\n书记员　×××",
+    )
+    record = parse_text(text, ["中国裁判文书网", "发布日期：2022-03-31"])
+    assert record.judgment_date is None
+    assert (record.published_date, record.published_date_source) == ("2022-03-31", "web_metadata")
+
+
+def test_a_seal_over_the_year_losing_its_first_digit_is_completed_from_the_case_year() -> None:
+    norm = "本院认为，被诉行为合法。\n审判长　陈立明\n〇一九年三月五日\n书记员　王芳"
+    assert find_date(norm, case_year=2019) == "2019-03-05"
+    assert find_date(norm) is None  # without the case year the date is unknown
+
+
+@pytest.mark.parametrize(
+    ("sentence", "procedure", "expected"),
+    [
+        (
+            "原告张某诉被告某某局行政处罚一案，本院于2023年1月5日立案后，依法组成合议庭。",
+            Procedure.first,
+            ("2023-01-05", "docketed"),
+        ),
+        (
+            "原告张某诉被告某某局行政处罚一案，本院于二〇二三年一月五日受理后，依法组成合议庭。",
+            Procedure.first,
+            ("2023-01-05", "accepted"),
+        ),
+        (
+            "原告张某不服该决定，于2022年12月20日，向本院提起行政诉讼。",
+            Procedure.first,
+            ("2022-12-20", "filed"),
+        ),
+        ("本院受理时间：2019年4月4日", Procedure.first, ("2019-04-04", "docketed")),
+        # an appeal: its own docket is not the filing date; the first instance's is
+        (
+            "上诉人张某因行政处罚一案，不服一审判决，向本院提起上诉。本院于2023年5月6日立案后依法审理。",
+            Procedure.appeal,
+            (None, None),
+        ),
+        (
+            "原审原告张某于2022年11月2日向一审法院提起行政诉讼，请求撤销被诉决定。",
+            Procedure.appeal,
+            ("2022-11-02", "first_instance"),
+        ),
+        ("一审法院于2022年11月3日立案受理。", Procedure.appeal, ("2022-11-03", "first_instance")),
+        # an agency's docket is not the court's
+        ("被告于2022年3月1日立案调查，并于同日受理。", Procedure.first, (None, None)),
+    ],
+)
+def test_filing_date(sentence: str, procedure: Procedure, expected: tuple[str | None, str | None]) -> None:
+    assert find_filing_date(sentence, procedure) == expected
+
+
+def test_filing_date_is_on_the_record() -> None:
+    record = parse_text(
+        judgment("原告张某诉被告某某县公安局治安行政处罚一案，本院于2023年1月5日立案后依法审理。")
+    )
+    assert (record.filing_date, record.filing_date_source) == ("2023-01-05", "docketed")
