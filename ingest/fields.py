@@ -171,6 +171,24 @@ def repair_case_no_province(case_no: str | None, court: str | None) -> str | Non
     return case_no[: m.start(1)] + _PROVINCE_ABBR[province] + case_no[m.end(1) :]
 
 
+def repair_old_style_place(case_no: str | None, court: str | None) -> str | None:
+    """An old-style number's one-character place (（2013）溆行初字第52号) that OCR misread into a character
+    the basic court's name does not contain (小行初字): the first character of the court's county."""
+    m = re.match(r"^（\d{4}）([\u4e00-\u9fa5])(?=行[\u4e00-\u9fa5]{0,4}字第\d+号)", case_no or "")
+    if not m or not court or m.group(1) in court or m.group(1) in _VALID_ABBR:
+        return case_no
+    if not court.endswith("人民法院") or re.search(r"中级|高级|铁路|海事|知识产权", court):
+        return case_no
+    from ingest.fields_places import regions
+
+    reg = regions()
+    counties = [a for _, _, a in reg.counties if len(a) >= 2 and a in court] if reg else []
+    if len(counties) != 1:
+        return case_no
+    assert case_no is not None
+    return case_no[: m.start(1)] + counties[0][0] + case_no[m.end(1) :]
+
+
 @lru_cache(maxsize=1)
 def province_codes() -> dict[str, str]:
     """Case-number province abbreviation → the province's two-digit division code (浙 → 33)."""
@@ -250,6 +268,12 @@ SIGN_ROLE_RE = re.compile(
 )
 
 
+_CN_DIGITS = "〇○零O0-9一二三四五六七八九十"
+_DATE_WITHOUT_DAY_MARK_RE = re.compile(
+    rf"二[{_CN_DIGITS}]{{3}}年[{_CN_DIGITS}]{{1,3}}月[{_CN_DIGITS}]{{1,3}}"
+)
+
+
 def find_date(norm: str, case_year: int | None = None) -> str | None:
     """The date of the signature block (the last standalone date line), ISO or None for placeholders.
 
@@ -260,6 +284,8 @@ def find_date(norm: str, case_year: int | None = None) -> str | None:
     candidates: list[str | None] = []
     for line in tail.split("\n"):
         s = re.sub(r"[-—–_－~]+", "一", line.strip())  # OCR reads 一 as a dash
+        if _DATE_WITHOUT_DAY_MARK_RE.fullmatch(s):
+            s += "日"  # the seal hid the last character: 二〇一六年三月十五
         if len(s) > 20 or not re.search(r"年.{1,4}月.{1,5}日$", s):
             continue
         s = _seal_zeros(s)

@@ -61,6 +61,7 @@ def parse_text(text: str, furniture: Sequence[str] = ()) -> JudgmentRecord:
     record.court = fields_places.repair_court(fields.find_court(norm), norm)
     record.case_no = fields.repair_case_no_province(record.case_no, record.court)
     record.court = fields.repair_court_by_code(record.court, record.case_no)
+    record.case_no = fields.repair_old_style_place(record.case_no, record.court)
     record.doc_kind = fields.find_doc_kind(record.title, norm)
     record.procedure = fields.find_procedure(record.case_no, record.title, norm)
     _fill_dates(record, norm, furniture)

@@ -168,7 +168,8 @@ def _from_party_lines(text: str, procedure: Procedure | None) -> dict[str, list[
         names += [
             p
             for p in re.split(r"[，,]", rest)[1:]
-            if re.fullmatch(r"[^\s。；]{2,30}(人民政府|局|委员会|中心|办公室)。?", p)
+            if re.fullmatch(r"[^\s。；]{4,30}", p.rstrip("。"))
+            and looks_like_agency(p.rstrip("。"))
             and not re.match(r"(住|法定|负责|委托|系|现|原|曾)", p)
             and not re.search(r"[（）():：]", p)
         ]
@@ -424,15 +425,16 @@ def fill_parties(record: JudgmentRecord, norm: str, offsets: list[int]) -> None:
     def full(name: str) -> str:
         return resolve.get(name, name)
 
-    record.plaintiffs = _dedupe(
-        [consensus_name(full(n), norm, _ROLE_CONTEXT[PLAINTIFF]) for n in found[PLAINTIFF]]
-    )
-    record.defendants = _dedupe(
-        [consensus_name(full(n), norm, _ROLE_CONTEXT[DEFENDANT]) for n in found[DEFENDANT]]
-    )
-    record.third_parties = _dedupe(
-        [consensus_name(full(n), norm, _ROLE_CONTEXT[THIRD]) for n in found[THIRD]]
-    )
+    listed = {full(n) for names in found.values() for n in names}
+
+    def voted(name: str, role: str) -> str:
+        """The OCR vote, never turning one listed party into another (co-plaintiffs 张小明, 张小朋)."""
+        best = consensus_name(name, norm, _ROLE_CONTEXT[role])
+        return name if best != name and best in listed else best
+
+    record.plaintiffs = _dedupe([voted(full(n), PLAINTIFF) for n in found[PLAINTIFF]])
+    record.defendants = _administrative_bodies(_dedupe([voted(full(n), DEFENDANT) for n in found[DEFENDANT]]))
+    record.third_parties = _dedupe([voted(full(n), THIRD) for n in found[THIRD]])
     record.applicants = _dedupe([full(n) for n in found[APPLICANT]])
     record.respondents = _dedupe([full(n) for n in found[RESPONDENT]])
     if record.procedure == Procedure.enforcement_review and record.defendants and not record.applicants:
@@ -441,6 +443,18 @@ def fill_parties(record: JudgmentRecord, norm: str, offsets: list[int]) -> None:
     if span is not None:
         start, end = raw_span(offsets, span[0], span[1], len(record.text))
         record.agency_head_evidence = Span(start=start, end=end)
+
+
+_NOT_A_BODY_RE = re.compile(r"(公司|厂|店|合作社|经营部|门市|个体)$")
+
+
+def _administrative_bodies(defendants: list[str]) -> list[str]:
+    """Defendants are administrative bodies: beside one, a person or a business named as a co-defendant
+    is a reading error (an authorised organisation such as a 居民委员会 stays)."""
+    bodies = [d for d in defendants if looks_like_agency(d)]
+    if not bodies:
+        return defendants
+    return [d for d in defendants if d in bodies or not (_PERSON_RE.match(d) or _NOT_A_BODY_RE.search(d))]
 
 
 def _section_norm_text(record: JudgmentRecord, name: SectionName) -> str:
@@ -534,6 +548,7 @@ def agency_head(norm: str, record: JudgmentRecord) -> tuple[bool | None, tuple[i
     for m in HEAD_LINE_RE.finditer(norm):
         if _owner_is_defendant(norm, m.start(), record):
             return True, (m.start(), m.end())
+    heads = _head_agents(norm, record)
     verdict: bool | None = None
     evidence: tuple[int, int] | None = None
     for m in APPEARANCE_SENTENCE_RE.finditer(norm):
@@ -546,7 +561,7 @@ def agency_head(norm: str, record: JudgmentRecord) -> tuple[bool | None, tuple[i
             side = said if said is not None else side
             if not side:
                 continue
-            head = HEAD_RE.search(clause)
+            head = HEAD_RE.search(clause) or next((h for h in heads if h in clause), None)
             if head and not re.search(r"(未|没有|拒不)(到庭|出庭)", clause):
                 return True, (m.start() + offset, m.start() + offset + len(clause))
             if head and re.search(r"(未|没有|拒不)(到庭|出庭)", clause):
@@ -558,6 +573,28 @@ def agency_head(norm: str, record: JudgmentRecord) -> tuple[bool | None, tuple[i
         if verdict is not None:
             return verdict, evidence
     return None, None
+
+
+_AGENT_LINE_RE = re.compile(
+    r"^(?:委托(?:诉讼)?代理人|诉讼代理人|出庭人员)[:：]?\s*([\u4e00-\u9fa5×某]{2,4})[，,]([^\n]{0,80})$", re.M
+)
+_AGENT_HEAD_TITLE_RE = re.compile(
+    r"(?<![科股室办组])副?(?:局长|县长|区长|市长|镇长|乡长|厅长|处长|大队长|支队长|所长|部长|主席|院长|关长|署长|主任)"
+    r"(?!科员|医师|助理)"
+)
+
+
+def _head_agents(norm: str, record: JudgmentRecord) -> list[str]:
+    """Entrusted agents of a defendant whose title, written after the name in the party block, makes
+    them a head or deputy head of it (委托代理人刘伟，该局副局长): by the taxonomy the head appeared."""
+    out = []
+    for m in _AGENT_LINE_RE.finditer(norm):
+        title = m.group(2)
+        if re.search(r"律师|法律顾问|办公室主任|科长|股长|科员", title):
+            continue
+        if _AGENT_HEAD_TITLE_RE.search(title) and _owner_is_defendant(norm, m.start(), record):
+            out.append(m.group(1))
+    return out
 
 
 def _clauses(sentence: str) -> list[tuple[str, int]]:
@@ -652,6 +689,21 @@ def first_instance(record: JudgmentRecord, norm: str) -> FirstInstance | None:
     )
     if results:
         result = results[-1].group(3).strip("；;。 ")
+    if (
+        case_no is None
+    ):  # 不服一审行政判决 names no court; the case number cited elsewhere is the first instance's
+        case_no = next((cn for cn in record.original_case_nos if re.search(r"行(?:赔)?初", cn)), None)
+    if court is None:
+        lower = re.search(
+            r"不服([\u4e00-\u9fa5]{4,40}?(?:人民法院|法院))(?:[（(（]|作出|于\d|\d{4}|[（(]\s*(?:19|20))",
+            norm,
+        )
+        court = lower.group(1) if lower and lower.group(1) != record.court else None
+    if court:
+        from ingest.fields import repair_court_by_code
+        from ingest.fields_places import repair_court
+
+        court = repair_court_by_code(repair_court(court, norm), case_no)
     if not (court or case_no or result):
         return None
     return FirstInstance(court=court, case_no=case_no, result=result)

@@ -352,3 +352,76 @@ def test_filing_date_is_on_the_record() -> None:
         judgment("原告张某诉被告某某县公安局治安行政处罚一案，本院于2023年1月5日立案后依法审理。")
     )
     assert (record.filing_date, record.filing_date_source) == ("2023-01-05", "docketed")
+
+
+# --- smaller shapes ------------------------------------------------------------------------------------
+
+_BLOCK = (
+    "原告张小明，男，1980年1月1日出生，汉族，住临海市。\n"
+    "被告临海市综合行政执法局，住所地临海市。\n"
+    "法定代表人陈一鸣，局长。\n"
+    "{agent}\n"
+    "原告张小明诉被告临海市综合行政执法局行政强制一案，本院于2023年2月1日立案后依法公开开庭审理了本案。"
+    "原告张小明，被告临海市综合行政执法局的委托代理人刘伟到庭参加诉讼。"
+)
+
+
+@pytest.mark.parametrize(
+    ("agent", "appeared"),
+    [
+        ("委托代理人刘伟，该局副局长。", True),
+        ("委托代理人刘伟，男，该局党组成员、副局长。", True),
+        ("委托代理人刘伟，该局法制科科长。", False),
+        ("委托代理人刘伟，浙江某某律师事务所律师。", False),
+        ("委托代理人刘伟，该局四级主任科员。", False),
+    ],
+)
+def test_an_agent_whose_title_makes_them_a_deputy_head_counts_as_the_head(agent: str, appeared: bool) -> None:
+    record = parse_text(judgment(_BLOCK.format(agent=agent)))
+    assert record.agency_head_appeared is appeared
+
+
+def test_two_agencies_on_one_party_line() -> None:
+    text = judgment(
+        "原告张小明，住临海市。\n被告临海市公安局，临海市公安局交通警察大队。\n"
+        "原告张小明不服被告行政处罚一案，本院受理后依法审理。"
+    )
+    assert parse_text(text).defendants == ["临海市公安局", "临海市公安局交通警察大队"]
+
+
+def test_a_business_listed_beside_an_agency_is_not_a_defendant() -> None:
+    text = judgment(
+        "原告张小明，住临海市。\n被告临海市自然资源和规划局、临海市宏达房地产开发有限公司。\n"
+        "原告张小明不服被告土地登记一案，本院受理后依法审理。"
+    )
+    assert parse_text(text).defendants == ["临海市自然资源和规划局"]
+
+
+def test_the_ocr_vote_never_merges_two_co_plaintiffs() -> None:
+    """Co-plaintiffs whose names differ in one character, each named several times, stay two people."""
+    text = judgment(
+        "原告张小明，住临海市。\n原告张小朋，住临海市。\n被告临海市人民政府。\n"
+        "原告张小明、张小朋诉被告临海市人民政府行政征收一案，本院受理后依法审理。"
+        "原告张小朋诉称，原告张小朋的房屋被征收。原告张小朋认为补偿过低。原告张小明诉称同上。"
+    )
+    assert parse_text(text).plaintiffs == ["张小明", "张小朋"]
+
+
+def test_a_signature_date_whose_last_character_the_seal_hid() -> None:
+    norm = "本院认为，被诉行为合法。\n审判长　陈立明\n二〇一六年三月十五\n书记员　王芳"
+    assert find_date(norm) == "2016-03-15"
+
+
+@pytest.mark.parametrize(
+    ("case_no", "court", "expected"),
+    [
+        ("（2013）小行初字第52号", "湖南省溆浦县人民法院", "（2013）溆行初字第52号"),  # 溆 misread
+        ("（2013）溆行初字第52号", "湖南省溆浦县人民法院", "（2013）溆行初字第52号"),
+        ("（2014）辉行初字第199号", "辉县市人民法院", "（2014）辉行初字第199号"),
+        ("（2014）新中行终字第5号", "河南省新乡市中级人民法院", "（2014）新中行终字第5号"),
+    ],
+)
+def test_old_style_place_character_repaired_from_the_court(case_no: str, court: str, expected: str) -> None:
+    from ingest.fields import repair_old_style_place
+
+    assert repair_old_style_place(case_no, court) == expected
