@@ -225,8 +225,11 @@ def _names_in_segment(seg: str) -> list[str]:
         piece = seg[: nxt.start()] if nxt else seg
         seg = seg[nxt.end() :] if nxt else ""
         prefix = _agency_prefix(piece)
+        person = _PERSON_BEFORE_CAUSE_RE.match(piece)
         if looks_like_agency(prefix):
             names.append(prefix)
+        elif person and not _PERSON_RE.fullmatch(piece):
+            names.append(person.group(1))  # 郑二治安行政处罚纠纷 → 郑二
         elif _NOT_A_NAME_RE.search(piece):
             pass
         elif _PERSON_RE.match(piece) or re.fullmatch(
@@ -242,6 +245,14 @@ _OPENING_RE = re.compile(
     r"一案|案(?:件)?过程中|提起(行政)?(赔偿)?诉讼|向本院提出|申请强制执行|申请执行|收到[^。]{0,40}起诉状|收到起诉人"
 )
 _CASE_END_RE = re.compile(r"一案|案(?:件)?过程中|案件?中(?=[，,])")
+
+
+# A person's name run into the cause of action that follows it (被执行人王阿三土地行政处罚一案).
+_PERSON_BEFORE_CAUSE_RE = re.compile(
+    r"^([\u4e00-\u9fa5][\u4e00-\u9fa5×某]{1,2}?)(?=治安|行政|土地|工伤|房屋|劳动|社会|城建|城乡|规划|资源|公安|户籍|"
+    r"婚姻|登记|许可|处罚|强制|征收|拆迁|拆除|信息公开|政府信息|林业|农业|交通|道路|环境|卫生|食品|药品|市场|工商|"
+    r"税务|教育|民政|水利|财政|商标|专利|计划生育|社会抚养费|抚恤|纠纷)"
+)
 
 
 def _opening_sentence(record: JudgmentRecord, norm: str, offsets: list[int]) -> str:

@@ -425,3 +425,69 @@ def test_old_style_place_character_repaired_from_the_court(case_no: str, court: 
     from ingest.fields import repair_old_style_place
 
     assert repair_old_style_place(case_no, court) == expected
+
+
+# --- openings without a party block, one per procedure ----------------------------------------------
+
+_SHAPES = [
+    (
+        "再审申请人赵大勇因诉被申请人浙江省人民政府、台州市人民政府土地行政复议一案，不服浙江省高级人民法院"
+        "（2022）浙行终100号行政判决，向本院申请再审。",
+        {"court": "中华人民共和国最高人民法院", "case_no": "（2023）最高法行申1234号", "title": "行政裁定书"},
+        (["赵大勇"], ["浙江省人民政府", "台州市人民政府"], []),
+    ),
+    (
+        "本院在审理原告陈美华诉被告临海市人民政府房屋征收补偿决定一案中，发现本案不属于本院管辖，依法应当移送。",
+        {"title": "行政裁定书"},
+        (["陈美华"], ["临海市人民政府"], []),
+    ),
+    (
+        "原告甲某公司、王小二、李三不服被告临海市市场监督管理局行政处罚决定，于2023年2月3日向本院提起行政诉讼。",
+        {},
+        (["甲某公司", "王小二", "李三"], ["临海市市场监督管理局"], []),
+    ),
+    (
+        "原告周一与被告临海市公安局、第三人郑二治安行政处罚纠纷一案，本院于2023年1月10日立案后依法审理。",
+        {},
+        (["周一"], ["临海市公安局"], ["郑二"]),
+    ),
+    (
+        "上诉人临海市人力资源和社会保障局因与被上诉人浙江某某建设有限公司、原审第三人李四工伤认定一案，"
+        "不服临海市人民法院（2022）浙1082行初99号行政判决，向本院提起上诉。",
+        {"court": "浙江省台州市中级人民法院", "case_no": "（2023）浙10行终30号"},
+        (["浙江某某建设有限公司"], ["临海市人力资源和社会保障局"], ["李四"]),
+    ),
+    (
+        "原告方六诉被告临海市人民政府、第三人临海市自然资源和规划局土地行政登记一案，本院于2023年3月1日立案。",
+        {},
+        (["方六"], ["临海市人民政府"], ["临海市自然资源和规划局"]),
+    ),
+    (
+        "起诉人吴七不服临海市公安局作出的行政处罚决定，向本院提起行政诉讼。",
+        {"title": "行政裁定书"},
+        (["吴七"], ["临海市公安局"], []),
+    ),
+    (
+        "原告吴某某诉被告临海市古城街道办事处、临海市综合行政执法局强制拆除一案，本院依法审理。",
+        {},
+        (["吴某某"], ["临海市古城街道办事处", "临海市综合行政执法局"], []),
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "header", "parties"), _SHAPES)
+def test_parties_from_openings_without_a_party_block(
+    body: str, header: dict, parties: tuple[list[str], list[str], list[str]]
+) -> None:
+    record = parse_text(judgment(body, **header))
+    assert (record.plaintiffs, record.defendants, record.third_parties) == parties
+
+
+def test_enforcement_review_opening_names_applicant_and_respondent() -> None:
+    body = "申请执行人临海市自然资源和规划局申请强制执行被执行人王阿三土地行政处罚一案，本院受理后依法进行了审查。"
+    record = parse_text(judgment(body, title="行政裁定书", case_no="（2023）浙1082行审12号"))
+    assert (record.applicants, record.respondents, record.defendants) == (
+        ["临海市自然资源和规划局"],
+        ["王阿三"],
+        [],
+    )
