@@ -562,7 +562,10 @@ def agency_head(norm: str, record: JudgmentRecord) -> tuple[bool | None, tuple[i
     heads = _head_agents(norm, record)
     verdict: bool | None = None
     evidence: tuple[int, int] | None = None
+    reasoning = norm.find("本院认为")
     for m in APPEARANCE_SENTENCE_RE.finditer(norm):
+        if verdict is not None and 0 <= reasoning < m.start():
+            break  # the court's reasoning recites duties (负责人应当出庭应诉), it does not report attendance
         sentence = m.group(0)
         if re.search(r"(未|拒不|没有)(到庭|出庭)$", sentence) and not re.search(r"[，,]", sentence):
             continue
@@ -581,9 +584,8 @@ def agency_head(norm: str, record: JudgmentRecord) -> tuple[bool | None, tuple[i
                 verdict, evidence = False, (m.start() + offset, m.start() + offset + len(clause))
             if re.search(r"(委托|诉讼)?代理人|工作人员", clause) and verdict is None:
                 verdict, evidence = False, (m.start() + offset, m.start() + offset + len(clause))
-        if verdict is not None:
-            return verdict, evidence
-    return None, None
+    # a later sentence may still say the head appeared (…负责人钱七出庭应诉): only then is it False
+    return (verdict, evidence) if verdict is not None else (None, None)
 
 
 _AGENT_LINE_RE = re.compile(
@@ -611,8 +613,8 @@ def _head_agents(norm: str, record: JudgmentRecord) -> list[str]:
 def _clauses(sentence: str) -> list[tuple[str, int]]:
     out = []
     pos = 0
-    for part in re.split(r"([，,；]|、(?=被告|被上诉人|第三人|原告|上诉人|原审))", sentence):
-        if part and part not in ("，", ",", "；", "、"):
+    for part in re.split(r"([，,；]|[、和及与](?=被告|被上诉人|第三人|原告|上诉人|原审))", sentence):
+        if part and part not in ("，", ",", "；", "、", "和", "及", "与"):
             out.append((part, pos))
         pos += len(part)
     return out

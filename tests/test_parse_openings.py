@@ -491,3 +491,23 @@ def test_enforcement_review_opening_names_applicant_and_respondent() -> None:
         ["王阿三"],
         [],
     )
+
+
+@pytest.mark.parametrize(
+    ("appearance", "appeared"),
+    [
+        ("原告张三和被告某某县自然资源局的委托代理人孙八、郑九到庭参加了诉讼。", False),
+        (
+            "原告张三，被告某某县自然资源局的委托诉讼代理人孙八到庭参加诉讼。被告某某县自然资源局负责人钱七出庭应诉。",
+            True,
+        ),
+        ("原告张三，被告某某县自然资源局的委托代理人孙八到庭参加诉讼。", False),
+    ],
+)
+def test_attendance_told_over_two_sentences_or_joined_by_he(appearance: str, appeared: bool) -> None:
+    from tests.test_parse_fields import _HEAD_DOC
+
+    text = _HEAD_DOC.replace("{A}", appearance).replace(
+        "本院认为，被诉行为违法。", "本院认为，行政机关负责人应当出庭应诉。"
+    )
+    assert parse_text(text).agency_head_appeared is appeared
