@@ -450,6 +450,7 @@ def fill_parties(record: JudgmentRecord, norm: str, offsets: list[int]) -> None:
     record.respondents = _dedupe([full(n) for n in found[RESPONDENT]])
     if record.procedure == Procedure.enforcement_review and record.defendants and not record.applicants:
         record.applicants, record.defendants = record.defendants, []
+    record.defendant_roles = reconsideration_bodies(record, norm)
     record.agency_head_appeared, span = agency_head(norm, record)
     if span is not None:
         start, end = raw_span(offsets, span[0], span[1], len(record.text))
@@ -466,6 +467,35 @@ def _administrative_bodies(defendants: list[str]) -> list[str]:
     if not bodies:
         return defendants
     return [d for d in defendants if d in bodies or not (_PERSON_RE.match(d) or _NOT_A_BODY_RE.search(d))]
+
+
+_UPHELD_RE = re.compile(r"维持|驳回[^，。；]{0,12}复议申请|复议申请[^，。；]{0,8}驳回")
+
+
+def reconsideration_bodies(record: JudgmentRecord, norm: str) -> dict[str, str]:
+    """Co-defendants sued only because they upheld the act on reconsideration (复议维持, 行政诉讼法第二十六条
+    第二款): the defendant the text says received the 复议 application or made a 复议决定 that 维持 the act
+    or 驳回 the application — never the only defendant, and never every defendant."""
+    if len(record.defendants) < 2:
+        return {}
+    roles: dict[str, str] = {}
+    sentences = re.split(r"[。\n]", norm)
+    for d in record.defendants:
+        forms = {d} | {short for short, full in record.aliases.items() if full == d}
+        for sentence in sentences:
+            if "复议" not in sentence or not any(f in sentence for f in forms):
+                continue
+            applied = any(
+                re.search(rf"向(?:被告)?{re.escape(f)}(?:提出|申请)(?:行政)?复议", sentence) for f in forms
+            )
+            decided = _UPHELD_RE.search(sentence) and any(
+                re.search(rf"{re.escape(f)}[^，。；]{{0,30}}(?:作出|作)[^，。；]{{0,30}}复议决定", sentence)
+                for f in forms
+            )
+            if applied or decided:
+                roles[d] = "reconsideration_body"
+                break
+    return roles if len(roles) < len(record.defendants) else {}
 
 
 def _section_norm_text(record: JudgmentRecord, name: SectionName) -> str:

@@ -511,3 +511,35 @@ def test_attendance_told_over_two_sentences_or_joined_by_he(appearance: str, app
         "本院认为，被诉行为违法。", "本院认为，行政机关负责人应当出庭应诉。"
     )
     assert parse_text(text).agency_head_appeared is appeared
+
+
+# --- the reconsideration body sued jointly ---------------------------------------------------------------
+
+_JOINT = (
+    "原告徐志军，住临海市。\n被告临海市市场监督管理局，住所地临海市。\n被告临海市人民政府，住所地临海市。\n"
+    "原告徐志军不服被告临海市市场监督管理局行政处罚及被告临海市人民政府行政复议一案，本院受理后依法审理。\n"
+    "经审理查明，2022年5月6日，临海市市场监督管理局作出临市监罚〔2022〕9号行政处罚决定。原告不服，"
+    "{review}"
+)
+
+
+@pytest.mark.parametrize(
+    "review",
+    [
+        "向临海市人民政府申请行政复议。临海市人民政府于2022年8月1日作出临政复决〔2022〕33号行政复议决定，维持该处罚决定。",
+        "于2022年6月1日向被告临海市人民政府提出复议申请。",
+        "申请复议后，临海市人民政府作出行政复议决定，驳回原告的复议申请。",
+    ],
+)
+def test_the_body_that_upheld_the_act_on_reconsideration_is_marked(review: str) -> None:
+    record = parse_text(judgment(_JOINT.format(review=review)))
+    assert record.defendants == ["临海市市场监督管理局", "临海市人民政府"]
+    assert record.defendant_roles == {"临海市人民政府": "reconsideration_body"}
+
+
+def test_a_sole_defendant_is_never_a_reconsideration_body() -> None:
+    text = judgment(
+        "原告徐志军不服被告临海市人民政府行政复议决定一案，本院受理后依法审理。临海市人民政府作出行政复议决定，"
+        "维持原行政行为。"
+    )
+    assert parse_text(text).defendant_roles == {}
