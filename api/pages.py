@@ -178,14 +178,18 @@ def dashboard_page(
     request: Request,
     scope: ScopeDep,
     s: SessionDep,
+    settings: SettingsDep,
     period: str = "",
+    period_from: str = "",
+    period_to: str = "",
     trend: str = "year",
     agency_id: str = "",
 ) -> HTMLResponse:
     chosen = int(agency_id) if agency_id.isdigit() else None
     error, data = None, None
+    wanted = f"{period_from.strip()}..{period_to.strip()}" if period_from.strip() else period.strip()
     try:
-        data = stats.dashboard(s, scope, period=period.strip(), trend=trend, agency_id=chosen)
+        data = stats.dashboard(s, scope, period=wanted, trend=trend, agency_id=chosen, settings=settings)
     except Exception as exc:  # noqa: BLE001 - a bad period is shown on the page
         err = to_api_error(exc)
         if err.status >= 500 or err.status == 403:
@@ -200,6 +204,8 @@ def dashboard_page(
         data_json=data_json,
         error=error,
         period=period,
+        period_from=period_from,
+        period_to=period_to,
         trend=trend,
         agency_id=chosen,
         agencies=stats.agency_choices(s, scope),

@@ -205,7 +205,9 @@ def parse_speed(corpus: Path, against: str | None, rounds: int) -> dict:
     trees = {"this tree": REPO}
     tmp = tempfile.TemporaryDirectory(prefix="anjian-bench-")
     if against:
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", against], check=True, capture_output=True)
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", against], check=True, capture_output=True
+        )
         subprocess.run(["tar", "-x", "-C", tmp.name], input=archive.stdout, check=True)
         trees[against] = Path(tmp.name)
     rates: dict[str, list[float]] = {name: [] for name in trees}

@@ -54,11 +54,15 @@ def _dump(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+PERIOD_HELP = "2024、2024Q2、2024-05，或范围 2022..2024、2022Q1..2023Q4、2022..（至今）；缺省为全部期间"
+SINCE_HELP = "某期间以来，例如 2022（即 --period 2022..）"
+
+
 def stats_cmd(
     by: Annotated[str, typer.Option("--by", help=BY_HELP)] = "agency",
-    period: Annotated[
-        str | None, typer.Option("--period", help="2024、2024Q2 或 2024-05；缺省为全部期间")
-    ] = None,
+    then: Annotated[str | None, typer.Option("--then", help="再按第二个维度分组（同 --by 的取值）")] = None,
+    period: Annotated[str | None, typer.Option("--period", help=PERIOD_HELP)] = None,
+    since: Annotated[str | None, typer.Option("--since", help=SINCE_HELP)] = None,
     definition: Annotated[str, typer.Option("--definition", help=DEF_HELP)] = "concluded",
     ours: Annotated[bool, typer.Option("--ours", help="只统计名录中的本县单位")] = False,
     agency: Annotated[
@@ -70,16 +74,26 @@ def stats_cmd(
     """发案量、败诉率、负责人出庭率与排名 / Loss-rate statistics and rankings."""
     from core.spreadsheet import write_table
     from reports.caseindex import stats_report
-    from reports.stats import GroupBy, StatsError
+    from reports.stats import GroupBy, RankingRules, StatsError
 
     try:
         group_by = GroupBy(by)
+        then_by = GroupBy(then) if then else None
     except ValueError as exc:
-        raise _fail(f"--by 只能是：{BY_HELP}") from exc
+        raise _fail(f"--by / --then 只能是：{BY_HELP}") from exc
     try:
+        rules = RankingRules.from_settings(settings())
         with database().session() as s:
             report = stats_report(
-                s, by=group_by, period=period, definition=definition, agency_ids=agency, ours_only=ours
+                s,
+                by=group_by,
+                then=then_by,
+                period=period,
+                since=since,
+                definition=definition,
+                agency_ids=agency,
+                ours_only=ours,
+                rules=rules,
             )
     except StatsError as exc:
         raise _fail(str(exc)) from exc
@@ -100,21 +114,33 @@ def stats_cmd(
 
 
 def bulletin_cmd(
-    quarter: Annotated[str, typer.Option("--quarter", help="季度，例如 2024Q2")],
     output: Annotated[Path, typer.Option("-o", "--output", help="输出文件：.docx 或 .pdf")],
+    quarter: Annotated[str | None, typer.Option("--quarter", help="季度，例如 2024Q2")] = None,
+    period: Annotated[str | None, typer.Option("--period", help=PERIOD_HELP)] = None,
+    since: Annotated[str | None, typer.Option("--since", help=SINCE_HELP)] = None,
     definition: Annotated[str, typer.Option("--definition", help=DEF_HELP)] = "concluded",
     ours: Annotated[bool, typer.Option("--ours", help="只统计名录中的本县单位")] = False,
     number: Annotated[str | None, typer.Option("--number", help="发文字号，例如 垫司通〔2024〕3号")] = None,
 ) -> None:
-    """生成季度通报（DOCX / PDF）/ Quarterly bulletin."""
+    """生成季度（或任一期间）通报（DOCX / PDF）/ Quarterly bulletin."""
     from reports.bulletin import make_bulletin
     from reports.officialdoc import RenderError
     from reports.stats import StatsError
 
+    if not (quarter or period or since):
+        raise _fail("请用 --quarter 2024Q2、--period 2022..2024 或 --since 2022 指定通报期间")
     try:
         with database().session() as s:
             r = make_bulletin(
-                s, settings(), quarter, output, definition=definition, ours_only=ours, number=number
+                s,
+                settings(),
+                quarter,
+                output,
+                period=period,
+                since=since,
+                definition=definition,
+                ours_only=ours,
+                number=number,
             )
     except (RenderError, StatsError) as exc:
         raise _fail(str(exc)) from exc
@@ -127,8 +153,10 @@ def collection_cmd(
     field: Annotated[list[str] | None, typer.Option("--field", help="执法领域（代码或中文，可多次）")] = None,
     year: Annotated[int | None, typer.Option("--year", help="裁判日期所在年度")] = None,
     period: Annotated[
-        str | None, typer.Option("--period", help="期间，例如 2024Q2（与 --year 二选一）")
+        str | None,
+        typer.Option("--period", help="期间，例如 2024Q2 或范围 2022..2024（与 --year 二选一）"),
     ] = None,
+    since: Annotated[str | None, typer.Option("--since", help=SINCE_HELP)] = None,
     agency: Annotated[list[int] | None, typer.Option("--agency", help="单位编号（可多次）")] = None,
     ids: Annotated[list[int] | None, typer.Option("--id", help="人工选定的裁判文书编号（可多次）")] = None,
     title: Annotated[str | None, typer.Option("--title", help="汇编标题")] = None,
@@ -137,7 +165,7 @@ def collection_cmd(
     from core.taxonomy import Field, LossCause
     from reports.collection import CollectionFilter, NothingSelected, make_collection
     from reports.officialdoc import RenderError
-    from reports.stats import Period, StatsError
+    from reports.stats import Period, StatsError, parse_period
 
     causes, fields = [], []
     for c in cause or []:
@@ -151,7 +179,9 @@ def collection_cmd(
             raise _fail(f"不认识的执法领域「{f}」")
         fields.append(field_code.value)
     try:
-        p = Period.parse(str(year) if year else period)
+        if year and (period or since):
+            raise StatsError("--year 与 --period/--since 只能选一个")
+        p = Period.parse(str(year)) if year else parse_period(period, since)
     except StatsError as exc:
         raise _fail(str(exc)) from exc
     flt = CollectionFilter(causes=causes, fields=fields, period=p, agency_ids=agency, judgment_ids=ids or [])
@@ -163,6 +193,43 @@ def collection_cmd(
     except RenderError as exc:
         raise _fail(str(exc)) from exc
     err.print(f"已生成 {r.path}：{r.cases} 个案例")
+
+
+def benchmarks_load(
+    path: Annotated[
+        Path, typer.Argument(help=".csv 或 .xlsx（列：层级、地区、年度、案件数、败诉数、败诉率）")
+    ],
+) -> None:
+    """导入对标数据（全省、全市等的发案量与败诉率），通报与统计中放在本县败诉率旁边。"""
+    from reports.benchmarks import BenchmarkError, load_benchmarks
+
+    if not path.exists():
+        raise _fail(f"找不到 {path}")
+    try:
+        with database().session() as s:
+            n = load_benchmarks(s, path)
+    except BenchmarkError as exc:
+        raise _fail(str(exc)) from exc
+    err.print(f"已导入对标数据 {n} 行")
+
+
+def benchmarks_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """列出对标数据。"""
+    from reports.benchmarks import list_benchmarks
+
+    with database().session() as s:
+        rows = list_benchmarks(s)
+    if as_json:
+        _dump(rows)
+        return
+    _print_table(
+        f"对标数据（{len(rows)} 行）",
+        ["层级", "地区", "年度", "案件数", "败诉数", "败诉率"],
+        [
+            [r["level"], r["region"], r["year"], r["cases"], r["losses"], f"{r['rate'] * 100:.1f}%"]
+            for r in rows
+        ],
+    )
 
 
 def agencies_import(
@@ -395,6 +462,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     app.add_typer(agencies_app, name="agencies")
     app.add_typer(ledger_app, name="ledger")
     app.add_typer(followup_app, name="followup")
+    benchmarks_app = typer.Typer(help="对标数据：导入、查看 / Benchmark figures.", no_args_is_help=True)
+    app.add_typer(benchmarks_app, name="benchmarks")
+    benchmarks_app.command("load")(benchmarks_load)
+    benchmarks_app.command("list")(benchmarks_list)
     app.command("stats")(stats_cmd)
     app.command("bulletin")(bulletin_cmd)
     app.command("collection")(collection_cmd)

@@ -5,7 +5,14 @@ the supervision workflow; jobs and batches.
 """
 
 from core.tables.accounts import ApiToken, AuditEntry, Role, User
-from core.tables.casebook import CaseUnit, CaseUnitAgency, CaseUnitCause, ReportState
+from core.tables.casebook import (
+    Benchmark,
+    CaseReconsideration,
+    CaseUnit,
+    CaseUnitAgency,
+    CaseUnitCause,
+    ReportState,
+)
 from core.tables.feedback import SimilarFeedback
 from core.tables.jobs import Batch, Job, JobKind, JobState, MaintenanceRun, OcrPageRow, Queue
 from core.tables.judgments import Base, Correction, Document, JsonType, Judgment
@@ -19,6 +26,8 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Batch",
+    "Benchmark",
+    "CaseReconsideration",
     "CaseUnit",
     "CaseUnitAgency",
     "CaseUnitCause",

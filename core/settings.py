@@ -117,6 +117,13 @@ class Settings(BaseSettings):
     )
     font_title: str = Field("方正小标宋简体", description="Title font name in generated DOCX.")
     font_heading: str = Field("黑体", description="Heading font name in generated DOCX.")
+    ranking_flags: str = Field(
+        "县:2,市:3",
+        description="Top-N flags shown as columns of a year's agency ranking, 'name:N' comma-separated (县前2名, 市前3名).",
+    )
+    ranking_min_concluded: int = Field(
+        3, ge=0, description="Loss rates on fewer concluded suits than this are neither ranked nor flagged."
+    )
     holidays_file: Path | None = Field(
         None,
         description="CSV of official holidays/adjusted working days for years chinesecalendar does not know.",

@@ -16,11 +16,22 @@ from sqlalchemy.orm import Session
 from core.normalize import normalize_case_no
 from core.spreadsheet import zh_label
 from core.taxonomy import Field, LossCause
-from reports.caseindex import indexed_cases
-from reports.cases import Case
+from reports.caseindex import indexed_cases, indexed_reconsiderations
+from reports.cases import Case, Reconsideration
 from reports.charts import bar_chart, trend_chart
 from reports.officialdoc import Fonts, OfficialDocument, RenderError, docx_to_pdf
-from reports.stats import GroupBy, LossRateDefinition, Period, compute, figures, restrict
+from reports.stats import (
+    DATE_RULE_ZH,
+    RECONSIDERATION_RULE_ZH,
+    GroupBy,
+    LossRateDefinition,
+    Period,
+    RankingRules,
+    compute,
+    parse_period,
+    restrict,
+    tally,
+)
 
 
 @dataclass
@@ -52,28 +63,39 @@ def bulletin_data(
     *,
     agency_ids: list[int] | None = None,
     ours_only: bool = False,
+    reconsiderations: list[Reconsideration] | None = None,
+    rules: RankingRules | None = None,
+    benchmarks: list[dict] | None = None,
 ) -> dict:
     """Everything the bulletin prints, as plain data."""
+    rules = rules or RankingRules()
     scoped = restrict(cases, agency_ids=agency_ids, ours_only=ours_only)
-    by_agency = compute(scoped, GroupBy.agency, period, d)
-    by_cause = compute(scoped, GroupBy.cause, period, d)
-    by_field = compute(scoped, GroupBy.field, period, d)
-    trend_periods = [period]
-    while len(trend_periods) < 6 and (p := trend_periods[0].previous()) is not None:
-        trend_periods.insert(0, p)
+    by_agency = compute(
+        scoped, GroupBy.agency, period, d, reconsiderations=reconsiderations or [], rules=rules
+    )
+    by_cause = compute(scoped, GroupBy.cause, period, d, rules=rules)
+    by_field = compute(scoped, GroupBy.field, period, d, rules=rules)
+    trend_periods = _trend_periods(period)
     trend = []
     for p in trend_periods:
-        f = figures([c for c in scoped if p.contains(c.date)], d)
+        f = tally(scoped, [GroupBy.field], p, d).totals
         trend.append(
             {"period": p.code, "label": p.zh.replace("年第", "年\n第"), "lost": f.lost, "rate": f.loss_rate}
         )
-    losses = [c for c in scoped if period.contains(c.date) and d.is_loss(c)]
+    losses = [c for c in scoped if c.decided and period.contains(c.date) and d.is_loss(c)]
     losses.sort(key=lambda c: (c.date or dt.date.min, c.key))
     return {
         "period": period.code,
         "period_zh": period.zh,
         "definition": d.code,
         "definition_zh": d.zh,
+        "date_rule_zh": DATE_RULE_ZH,
+        "ranking_rule_zh": rules.zh,
+        "reconsideration_rule_zh": RECONSIDERATION_RULE_ZH,
+        "flag_labels": rules.labels,
+        "flagged": period.kind == "year",
+        "undated": by_agency.undated.to_json(),
+        "benchmarks": benchmark_lines(by_agency.totals.loss_rate, benchmarks or []),
         "totals": by_agency.totals.to_json(),
         "previous_totals": by_agency.previous_totals.to_json() if by_agency.previous_totals else None,
         "previous_period_zh": by_agency.previous_period.zh if by_agency.previous_period else None,
@@ -106,6 +128,52 @@ def bulletin_data(
     }
 
 
+def _trend_periods(period: Period) -> list[Period]:
+    """The last six periods up to this one (a range: its quarters, at most the last twelve)."""
+    if period.kind == "range":
+        from reports.stats import period_of
+
+        end = min(period.end, dt.date.today().replace(day=1) + dt.timedelta(days=31)) - dt.timedelta(days=1)
+        p = period_of(end, "quarter")
+        out = [p]
+        while len(out) < 12 and (q := out[0].previous()) is not None and q.start >= period.start:
+            out.insert(0, q)
+        return out
+    out = [period]
+    while len(out) < 6 and (q := out[0].previous()) is not None:
+        out.insert(0, q)
+    return out
+
+
+LEVEL_ZH = {"province": "全省", "city": "全市", "county": "全县"}
+
+
+def benchmark_lines(rate: float | None, rows: list[dict]) -> list[dict]:
+    """对标: the county's loss rate beside each operator-supplied rate (province, city), with the gap."""
+    out = []
+    for b in rows:
+        gap = None if rate is None or b.get("rate") is None else round(rate - b["rate"], 4)
+        out.append({**b, "level_zh": LEVEL_ZH.get(b.get("level", ""), b.get("level", "")), "gap": gap})
+    return out
+
+
+def benchmark_sentence(rate: float | None, lines: list[dict]) -> str:
+    parts = []
+    for b in lines:
+        if b.get("rate") is None:
+            continue
+        where = f"{b['level_zh']}（{b['region']}，{b['year']}年）" if b.get("region") else b["level_zh"]
+        if b["gap"] is None:
+            parts.append(f"{where}败诉率{_pct(b['rate'])}")
+        else:
+            rel = "高于" if b["gap"] > 0.0005 else ("低于" if b["gap"] < -0.0005 else "持平于")
+            gap = f"{abs(b['gap']) * 100:.1f}个百分点" if rel != "持平于" else ""
+            parts.append(f"{where}败诉率{_pct(b['rate'])}，本县{rel}{where}{gap}")
+    if not parts:
+        return ""
+    return f"对标：本县败诉率{_pct(rate)}；" + "；".join(parts) + "。"
+
+
 def render_bulletin(
     data: dict,
     fonts: Fonts,
@@ -133,9 +201,23 @@ def render_bulletin(
         f"败诉率{_pct(t['loss_rate'])}，{_change(t['loss_rate'], pt['loss_rate'] if pt else None)}。"
         f"行政机关负责人出庭应诉率{_pct(t['head_rate'])}（出庭情况可查明的{t['head_known']}件中，负责人出庭"
         f"{t['head_appeared']}件）。"
+        + (f"行政复议机关纠错{t['reconsideration_corrections']}件（不计入发案量和败诉率）。")
     )
-    doc.para(f"统计口径：{data['definition_zh']}。", bold_lead="说明：")
+    u = data.get("undated") or {}
+    if u.get("cases") or u.get("concluded"):
+        doc.para(
+            f"另有日期不详案件{u['cases']}件（发案日期不详，无法确定是否属于本期），其中审结日期不详{u['concluded']}件，"
+            "未计入本期数字，列为「日期不详」。"
+        )
+    if line := benchmark_sentence(t["loss_rate"], data.get("benchmarks") or []):
+        doc.para(line)
+    doc.para(
+        f"统计口径：{data['definition_zh']}。日期规则：{data.get('date_rule_zh', DATE_RULE_ZH)}。"
+        f"排名规则：{data.get('ranking_rule_zh', '')}。{data.get('reconsideration_rule_zh', '')}。",
+        bold_lead="说明：",
+    )
     doc.heading("二、败诉率排名")
+    flags = data.get("flag_labels", [])
     rows = [
         [
             r["rank"] or "",
@@ -144,16 +226,22 @@ def render_bulletin(
             r["concluded"],
             r["lost"],
             _pct(r["loss_rate"]),
-            _pct(r["head_rate"]),
-            "★" if r["top3"] else "",
+            r.get("lost_as_reconsideration_body", 0),
+            r.get("reconsideration_corrections", 0),
+            *["★" if r.get("flags", {}).get(f) else "" for f in flags],
         ]
         for r in data["ranking"]
     ]
+    if u.get("cases") or u.get("concluded"):
+        rows.append(
+            ["", "日期不详", u["cases"], u["concluded"], u["lost"], _pct(u.get("loss_rate")), "", ""]
+            + [""] * len(flags)
+        )
     if rows:
         doc.table(
-            ["排名", "单位", "发案", "审结", "败诉", "败诉率", "负责人出庭率", "前三"],
+            ["排名", "单位", "发案", "审结", "败诉", "败诉率", "复议机关败诉", "复议纠错", *flags],
             rows,
-            [11, 50, 13, 13, 13, 21, 24, 11],
+            [10.0, 42, 11, 11, 11, 17, 16, 14] + [14.0] * len(flags),
         )
     else:
         doc.para("本期无案件。")
@@ -241,34 +329,55 @@ def render_bulletin(
 def make_bulletin(
     session: Session,
     settings: object,
-    quarter: str,
+    quarter: str | None,
     out: Path,
     *,
+    period: str | None = None,
+    since: str | None = None,
     definition: str | None = None,
     agency_ids: list[int] | None = None,
     ours_only: bool = False,
     number: str | None = None,
     today: dt.date | None = None,
 ) -> BulletinResult:
-    """Build the bulletin of one quarter to ``out`` (.docx, or .pdf via LibreOffice)."""
+    """Build the bulletin of one quarter (``quarter``), or of any period or range (``period``/``since``) to
+    ``out`` (.docx, or .pdf via LibreOffice)."""
     from supervision.followup import overdue
     from supervision.workdays import WorkCalendar
 
-    period = Period.parse(quarter)
-    if period.kind not in ("quarter", "year", "month"):
-        raise RenderError("通报需要一个期间，例如 2024Q2")
+    if quarter and (period or since):
+        raise RenderError("--quarter 与 --period/--since 只能选一个")
+    p = Period.parse(quarter) if quarter else parse_period(period, since)
+    if p.kind not in ("quarter", "year", "month", "range"):
+        raise RenderError("通报需要一个期间，例如 --quarter 2024Q2 或 --period 2022..2024")
     today = today or dt.date.today()
     d = LossRateDefinition.parse(definition)
     cal = WorkCalendar.load(
         [getattr(settings, "holidays_file", None), Path(getattr(settings, "data_dir", ".")) / "holidays.csv"]
     )
-    late = overdue(session, cal, today, agency_ids=agency_ids, since=period.start, until=period.end)
-    data = bulletin_data(indexed_cases(session), period, d, late, agency_ids=agency_ids, ours_only=ours_only)
+    late = overdue(
+        session, cal, today, agency_ids=agency_ids, since=p.start, until=min(p.end, dt.date(9999, 1, 1))
+    )
+    from reports.benchmarks import benchmarks_for
+
+    data = bulletin_data(
+        indexed_cases(session),
+        p,
+        d,
+        late,
+        agency_ids=agency_ids,
+        ours_only=ours_only,
+        reconsiderations=indexed_reconsiderations(session),
+        rules=RankingRules.from_settings(settings),
+        benchmarks=benchmarks_for(session, p),
+    )
     fonts = Fonts.from_settings(settings)
     issuing = getattr(settings, "issuing_body", "××县司法局")
-    number = number or f"{period.zh}通报"
-    _render_to(out, lambda p: render_bulletin(data, fonts, issuing, p, number=number, date=today), fonts)
-    return BulletinResult(out, period.code, data["totals"]["cases"], data["totals"]["lost"])
+    number = number or f"{p.zh}通报"
+    _render_to(
+        out, lambda path: render_bulletin(data, fonts, issuing, path, number=number, date=today), fonts
+    )
+    return BulletinResult(out, p.code, data["totals"]["cases"], data["totals"]["lost"])
 
 
 def _render_to(out: Path, render, fonts: Fonts | None = None) -> None:  # type: ignore[no-untyped-def]

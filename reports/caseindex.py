@@ -11,14 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, delete, false, func, insert, or_, select, text, true
+from sqlalchemy.orm import Session, aliased
 
 from core.models import (
     Agency,
     AgencyAlias,
+    CaseReconsideration,
     CaseUnit,
     CaseUnitAgency,
     CaseUnitCause,
@@ -27,18 +29,29 @@ from core.models import (
     LedgerEntry,
     ReportState,
 )
-from reports.cases import CONCLUDED, AgencyRef, Case, load_cases
+from reports.cases import (
+    CONCLUDED,
+    RECONSIDERATION_BODY,
+    AgencyRef,
+    Case,
+    Reconsideration,
+    load_all,
+)
 from reports.stats import (
+    UNDATED,
     Figures,
     GroupBy,
     GroupRow,
     LossRateDefinition,
     Period,
+    RankingRules,
     RateBase,
+    StatsError,
     StatsReport,
     finish_report,
     label_for,
-    period_of,
+    parse_period,
+    place,
 )
 
 STATE_KEY = "case_index_fingerprint"
@@ -72,9 +85,13 @@ def fingerprint(session: Session) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
-def rebuild(session: Session, cases: list[Case] | None = None) -> int:
+def rebuild(
+    session: Session, cases: list[Case] | None = None, reconsiderations: list[Reconsideration] | None = None
+) -> int:
     """Recompute every case and replace the table; returns the number of cases."""
-    cases = load_cases(session) if cases is None else cases
+    if cases is None:
+        cases, reconsiderations = load_all(session)
+    session.execute(delete(CaseReconsideration))
     session.execute(delete(CaseUnitCause))
     session.execute(delete(CaseUnitAgency))
     session.execute(delete(CaseUnit))
@@ -96,6 +113,11 @@ def rebuild(session: Session, cases: list[Case] | None = None) -> int:
                 "agency_head_appeared": c.agency_head_appeared,
                 "loss_causes": c.loss_causes,
                 "defendants": c.defendants,
+                "filed": c.filed,
+                "filed_year": c.filed_year,
+                "filed_source": c.filed_source,
+                "decided_year": c.decided_year,
+                "date_source": c.date_source,
             }
         )
         agencies += [
@@ -107,11 +129,35 @@ def rebuild(session: Session, cases: list[Case] | None = None) -> int:
                 "level": a.level,
                 "ours": a.ours,
                 "agency_id": a.agency_id,
+                "role": a.role,
             }
             for a in c.agencies
         ]
         causes += [{"case_id": i, "cause": x} for x in dict.fromkeys(c.loss_causes)]
-    for table, rows in ((CaseUnit, units), (CaseUnitAgency, agencies), (CaseUnitCause, causes)):
+    recs = [
+        {
+            "judgment_id": r.judgment_id,
+            "date": r.date,
+            "year": r.year,
+            "outcome": r.outcome,
+            "corrected": r.corrected,
+            "key": a.key[:220],
+            "name": a.name[:200],
+            "kind": a.kind,
+            "level": a.level,
+            "ours": a.ours,
+            "agency_id": a.agency_id,
+        }
+        for r in reconsiderations or []
+        for a in (r.agencies or [AgencyRef("", "", "other", False)])
+    ]
+    tables = (
+        (CaseUnit, units),
+        (CaseUnitAgency, agencies),
+        (CaseUnitCause, causes),
+        (CaseReconsideration, recs),
+    )
+    for table, rows in tables:
         for k in range(0, len(rows), 5000):
             session.execute(insert(table.__table__), rows[k : k + 5000])  # type: ignore[arg-type]
     _set_state(session, fingerprint(session))
@@ -161,9 +207,10 @@ def indexed_cases(session: Session) -> list[Case]:
             CaseUnitAgency.ours,
             CaseUnitAgency.agency_id,
             CaseUnitAgency.level,
+            CaseUnitAgency.role,
         ).order_by(CaseUnitAgency.id)
     ):
-        refs.setdefault(r[0], []).append(AgencyRef(r[1], r[2], r[3], r[4], r[5], r[6]))
+        refs.setdefault(r[0], []).append(AgencyRef(r[1], r[2], r[3], r[4], r[5], r[6], r[7]))
     out = []
     for u in session.scalars(select(CaseUnit).order_by(CaseUnit.id)):
         out.append(
@@ -182,12 +229,40 @@ def indexed_cases(session: Session) -> list[Case]:
                 defendants=list(u.defendants or []),
                 agencies=refs.get(u.id, []),
                 effective_judgment_id=u.effective_judgment_id,
+                filed=u.filed,
+                filed_source=u.filed_source,
+                filed_year=u.filed_year,
+                decided_year=u.decided_year,
+                date_source=u.date_source,
             )
         )
     return out
 
 
+def indexed_reconsiderations(session: Session) -> list[Reconsideration]:
+    """The reconsideration decisions from the table (fresh), one per decision with its agencies."""
+    ensure_fresh(session)
+    out: dict[int, Reconsideration] = {}
+    for r in session.scalars(select(CaseReconsideration).order_by(CaseReconsideration.id)):
+        item = out.setdefault(
+            r.judgment_id, Reconsideration(r.judgment_id, None, r.date, r.year, r.outcome, [])
+        )
+        if r.key:
+            item.agencies.append(AgencyRef(r.key, r.name, r.kind, r.ours, r.agency_id, r.level))
+    return list(out.values())
+
+
 # ---------------------------------------------------------------- SQL aggregates
+#
+# Each table is counted twice: the filing measure (发案量: cases placed by their filing date) and the decision
+# measure (审结、胜诉、败诉… placed by the date of the decision in effect). The placement rule is the pure
+# reports.stats.place, written here as SQL conditions; a date grouping is folded from (day, year) groups by
+# place itself, so both paths agree by construction.
+
+_MEASURES = {
+    "filed": (CaseUnit.filed, CaseUnit.filed_year),
+    "decided": (CaseUnit.date, CaseUnit.decided_year),
+}
 
 
 def _is_loss(d: LossRateDefinition):  # type: ignore[no-untyped-def]
@@ -197,149 +272,278 @@ def _is_loss(d: LossRateDefinition):  # type: ignore[no-untyped-def]
     return lost
 
 
-def _figure_columns(d: LossRateDefinition) -> list:  # type: ignore[type-arg]
+def _n(cond):  # type: ignore[no-untyped-def]
+    return func.sum(case((cond, 1), else_=0))
+
+
+def _conditions(measure: str, d: LossRateDefinition) -> list[Any]:
+    """What each figure column counts (the filing measure: every case; the decision measure: 审结, 胜诉 …)."""
+    if measure == "filed":
+        return [true()]
     is_loss = _is_loss(d)
     in_base: Any
     if d.base == RateBase.concluded:
         in_base = CaseUnit.outcome.in_(CONCLUDED)
     else:
         in_base = or_(CaseUnit.outcome.in_(["agency_lost", "agency_won"]), is_loss)
-
-    def n(cond):  # type: ignore[no-untyped-def]
-        return func.sum(case((cond, 1), else_=0))
-
     return [
-        func.count(CaseUnit.id),
-        n(CaseUnit.outcome.in_(CONCLUDED)),
-        n(CaseUnit.outcome == "agency_won"),
-        n(is_loss),
-        n(CaseUnit.outcome == "dismissed"),
-        n(CaseUnit.outcome == "withdrawn"),
-        n(in_base),
-        n(CaseUnit.agency_head_appeared.is_not(None)),
-        n(CaseUnit.agency_head_appeared.is_(True)),
+        CaseUnit.outcome.in_(CONCLUDED),
+        CaseUnit.outcome == "agency_won",
+        is_loss,
+        CaseUnit.outcome == "dismissed",
+        CaseUnit.outcome == "withdrawn",
+        in_base,
+        CaseUnit.agency_head_appeared.is_not(None),
+        CaseUnit.agency_head_appeared.is_(True),
     ]
 
 
-def _figures(row: Iterable[Any]) -> Figures:
+def _columns(measure: str, d: LossRateDefinition, under: Any = None) -> list[Any]:
+    conds = _conditions(measure, d)
+    if under is not None:
+        conds = [and_(under, c) for c in conds]
+    return [_n(c) for c in conds]
+
+
+def _figures(measure: str, row: Iterable[Any]) -> Figures:
     vals = [int(v or 0) for v in row]
+    if measure == "filed":
+        return Figures(cases=vals[0])
     return Figures(
-        cases=vals[0],
-        concluded=vals[1],
-        won=vals[2],
-        lost=vals[3],
-        dismissed=vals[4],
-        withdrawn=vals[5],
-        base=vals[6],
-        head_known=vals[7],
-        head_appeared=vals[8],
+        concluded=vals[0],
+        won=vals[1],
+        lost=vals[2],
+        dismissed=vals[3],
+        withdrawn=vals[4],
+        base=vals[5],
+        head_known=vals[6],
+        head_appeared=vals[7],
     )
 
 
-def _where(period: Period, agency_ids: list[int] | None, ours_only: bool) -> list:  # type: ignore[type-arg]
-    conds = []
-    if period.kind != "all":
-        conds += [CaseUnit.date >= period.start, CaseUnit.date < period.end]
-    conds += _agency_scope(agency_ids, ours_only, on_case=True)
-    return conds
+def placement(exact: Any, year: Any, period: Period, series: str | None) -> tuple[Any, Any]:
+    """SQL conditions (placed in the period, 日期不详) equal to reports.stats.place."""
+    if series is None and period.kind == "all":
+        return true(), false()
+    in_exact = exact.is_not(None) if period.kind == "all" else and_(exact >= period.start, exact < period.end)
+    inside_lo, inside_hi, over_lo, over_hi = period.years()
+    whole_years = series == "year" if series else period.year_aligned
+    overlapping = year.between(over_lo, over_hi)
+    if whole_years and inside_lo <= inside_hi:
+        in_year = and_(exact.is_(None), year.between(inside_lo, inside_hi))
+        undated = and_(
+            exact.is_(None),
+            or_(year.is_(None), and_(overlapping, ~year.between(inside_lo, inside_hi))),
+        )
+        return or_(in_exact, in_year), undated
+    return in_exact, and_(exact.is_(None), or_(year.is_(None), overlapping))
 
 
-def _agency_scope(agency_ids: list[int] | None, ours_only: bool, *, on_case: bool) -> list:  # type: ignore[type-arg]
+def _conds(measure: str, period: Period, series: str | None) -> tuple[Any, Any]:
+    placed, undated = placement(*_MEASURES[measure], period, series)
+    if measure == "decided":
+        return and_(CaseUnit.outcome.is_not(None), placed), and_(CaseUnit.outcome.is_not(None), undated)
+    return placed, undated
+
+
+def _agency_scope(agency_ids: list[int] | None, ours_only: bool, table: Any = CaseUnitAgency) -> list:  # type: ignore[type-arg]
     conds = []
     if agency_ids is not None:
-        conds.append(CaseUnitAgency.agency_id.in_(agency_ids or [-1]))
+        conds.append(table.agency_id.in_(agency_ids or [-1]))
     if ours_only:
-        conds.append(CaseUnitAgency.ours.is_(True))
-    if on_case and conds:
-        return [CaseUnit.id.in_(select(CaseUnitAgency.case_id).where(*conds))]
+        conds.append(table.ours.is_(True))
     return conds
+
+
+def _case_scope(agency_ids: list[int] | None, ours_only: bool) -> list:  # type: ignore[type-arg]
+    conds = _agency_scope(agency_ids, ours_only)
+    return [CaseUnit.id.in_(select(CaseUnitAgency.case_id).where(*conds))] if conds else []
+
+
+def _agency_kind(by: GroupBy, t: Any) -> list:  # type: ignore[type-arg]
+    if by == GroupBy.township:
+        return [t.kind == "township"]
+    if by == GroupBy.department:
+        return [t.kind == "department", or_(t.level.is_(None), t.level == "county")]
+    return []
+
+
+class _Dim:
+    """One grouping as SQL: the key columns, joins and conditions it adds."""
+
+    def __init__(self, by: GroupBy, i: int, measure: str, d: LossRateDefinition, scope: list) -> None:  # type: ignore[type-arg]
+        self.by = by
+        self.joins: list[tuple[Any, Any]] = []
+        self.where: list[Any] = []
+        self.cols: list[Any]
+        t: Any
+        if by.agencies:
+            t = aliased(CaseUnitAgency, name=f"a{i}")
+            self.joins.append((t, t.case_id == CaseUnit.id))
+            self.where += [t.role.is_(None), *_agency_kind(by, t), *scope_on(t, scope)]
+            self.cols = [t.key, t.name]
+        elif by == GroupBy.cause:
+            t = aliased(CaseUnitCause, name=f"c{i}")
+            self.joins.append((t, t.case_id == CaseUnit.id))
+            self.where.append(_is_loss(d))
+            self.cols = [t.cause]
+        elif by.series:
+            self.cols = list(_MEASURES[measure])
+        else:
+            self.cols = [
+                {GroupBy.field: CaseUnit.field, GroupBy.action_type: CaseUnit.action_type}.get(
+                    by, CaseUnit.court
+                )
+            ]
+
+    def key(self, vals: list[Any], period: Period) -> tuple[str, str] | None:
+        if self.by.agencies:
+            return vals[0], vals[1]
+        if self.by.series:
+            day = (
+                vals[0]
+                if vals[0] is None or isinstance(vals[0], dt.date)
+                else dt.date.fromisoformat(str(vals[0]))
+            )
+            at = place(day, vals[1], period, self.by.value)
+            return None if at is None or at == UNDATED else (at, label_for(self.by, at))
+        return (vals[0] or ""), label_for(self.by, vals[0])
+
+
+def scope_on(t: Any, scope: list) -> list:  # type: ignore[type-arg]
+    """The caller's agency restriction applied to a joined agency row (their co-defendants disappear)."""
+    agency_ids, ours_only = scope
+    return _agency_scope(agency_ids, ours_only, t)
+
+
+@dataclass
+class _Scope:
+    agency_ids: list[int] | None
+    ours_only: bool
+
+    @property
+    def pair(self) -> list:  # type: ignore[type-arg]
+        return [self.agency_ids, self.ours_only]
+
+    @property
+    def on_case(self) -> list:  # type: ignore[type-arg]
+        return _case_scope(self.agency_ids, self.ours_only)
 
 
 def totals(
+    session: Session, period: Period, d: LossRateDefinition, scope: _Scope, series: str | None = None
+) -> tuple[Figures, Figures]:
+    """(placed in the period, 日期不详) over the whole scope."""
+    placed, undated = Figures(), Figures()
+    for measure in _MEASURES:
+        ok, unknown = _conds(measure, period, series)
+        cols = _columns(measure, d, ok) + _columns(measure, d, unknown)
+        q = select(*cols).select_from(CaseUnit).where(or_(ok, unknown), *scope.on_case)
+        row = session.execute(q).one()
+        half = len(cols) // 2
+        placed.merge(_figures(measure, row[:half]))
+        undated.merge(_figures(measure, row[half:]))
+    return placed, undated
+
+
+def cells(
     session: Session,
+    dims: list[GroupBy],
     period: Period,
     d: LossRateDefinition,
-    agency_ids: list[int] | None = None,
-    ours_only: bool = False,
-) -> Figures:
-    return _figures(
-        session.execute(select(*_figure_columns(d)).where(*_where(period, agency_ids, ours_only))).one()
-    )
+    scope: _Scope,
+) -> tuple[dict[tuple[str, ...], Figures], dict[tuple[int, str], str]]:
+    """Figures per combination of keys of the groupings (one or two), both measures."""
+    series = next((x.value for x in dims if x.series), None)
+    out: dict[tuple[str, ...], Figures] = {}
+    labels: dict[tuple[int, str], str] = {}
+    for measure in _MEASURES:
+        ok, _ = _conds(measure, period, series)
+        ds = [_Dim(by, i, measure, d, scope.pair) for i, by in enumerate(dims)]
+        keycols = [c for x in ds for c in x.cols]
+        q = select(*keycols, *_columns(measure, d)).select_from(CaseUnit)
+        for x in ds:
+            for t, on in x.joins:
+                q = q.join(t, on)
+        q = q.where(ok, *scope.on_case, *[w for x in ds for w in x.where]).group_by(*keycols)
+        for row in session.execute(q):
+            vals, rest = list(row[: len(keycols)]), row[len(keycols) :]
+            key, pos = [], 0
+            for i, x in enumerate(ds):
+                k = x.key(vals[pos : pos + len(x.cols)], period)
+                pos += len(x.cols)
+                if k is None:
+                    break
+                key.append(k[0])
+                labels.setdefault((i, k[0]), k[1])
+            else:
+                f = out.setdefault(tuple(key), Figures())
+                f.merge(_figures(measure, rest))
+    return out, labels
 
 
-def agency_groups(
-    session: Session,
-    period: Period,
-    d: LossRateDefinition,
-    agency_ids: list[int] | None = None,
-    ours_only: bool = False,
-) -> dict[GroupBy, dict[str, GroupRow]]:
-    """One query, three groupings: every agency, the townships, the county departments."""
-    q = (
-        select(
-            CaseUnitAgency.key,
-            CaseUnitAgency.name,
-            CaseUnitAgency.kind,
-            CaseUnitAgency.level,
-            *_figure_columns(d),
-        )
-        .join(CaseUnitAgency, CaseUnitAgency.case_id == CaseUnit.id)
-        .where(*_where(period, agency_ids, ours_only), *_agency_scope(agency_ids, ours_only, on_case=False))
-        .group_by(CaseUnitAgency.key, CaseUnitAgency.name, CaseUnitAgency.kind, CaseUnitAgency.level)
-    )
-    out: dict[GroupBy, dict[str, GroupRow]] = {
-        GroupBy.agency: {},
-        GroupBy.township: {},
-        GroupBy.department: {},
-    }
-    for key, name, kind, level, *rest in session.execute(q):
-        row = GroupRow(key, name, _figures(rest))
-        out[GroupBy.agency][key] = row
-        if kind == "township":
-            out[GroupBy.township][key] = row
-        elif kind == "department" and level in (None, "county"):
-            out[GroupBy.department][key] = row
-    return out
+def _one_way(
+    session: Session, by: GroupBy, period: Period, d: LossRateDefinition, scope: _Scope
+) -> dict[str, GroupRow]:
+    found, labels = cells(session, [by], period, d, scope)
+    rows = {k[0]: GroupRow(k[0], labels[(0, k[0])], f) for k, f in found.items()}
+    if by.agencies:
+        _reconsideration_columns(session, by, period, d, scope, rows)
+    return rows
 
 
-def groups(
+def _reconsideration_columns(
     session: Session,
     by: GroupBy,
     period: Period,
     d: LossRateDefinition,
-    agency_ids: list[int] | None = None,
-    ours_only: bool = False,
-) -> dict[str, GroupRow]:
-    cols = _figure_columns(d)
-    where = _where(period, agency_ids, ours_only)
-    if by in (GroupBy.agency, GroupBy.township, GroupBy.department):
-        return agency_groups(session, period, d, agency_ids, ours_only)[by]
-    if by == GroupBy.cause:
-        q = (
-            select(CaseUnitCause.cause, *cols)
-            .join(CaseUnitCause, CaseUnitCause.case_id == CaseUnit.id)
-            .where(*where, _is_loss(d))
-            .group_by(CaseUnitCause.cause)
+    scope: _Scope,
+    rows: dict[str, GroupRow],
+) -> None:
+    """作为复议机关败诉 (suits lost as the 复议机关 co-defendant) and 复议纠错 per agency."""
+    ok, _ = _conds("decided", period, None)
+    t = aliased(CaseUnitAgency, name="rb")
+    q = (
+        select(t.key, t.name, func.count(CaseUnit.id))
+        .select_from(CaseUnit)
+        .join(t, t.case_id == CaseUnit.id)
+        .where(
+            ok, _is_loss(d), t.role == RECONSIDERATION_BODY, *_agency_kind(by, t), *scope_on(t, scope.pair)
         )
-        return {k: GroupRow(k, label_for(by, k), _figures(rest)) for k, *rest in session.execute(q)}
-    if by in (GroupBy.field, GroupBy.action_type, GroupBy.court):
-        col = {
-            GroupBy.field: CaseUnit.field,
-            GroupBy.action_type: CaseUnit.action_type,
-            GroupBy.court: CaseUnit.court,
-        }[by]
-        q = select(col, *cols).where(*where).group_by(col)
-        return {
-            (k or ""): GroupRow(k or "", label_for(by, k), _figures(rest)) for k, *rest in session.execute(q)
-        }
-    # month / quarter / year: group by day in SQL, fold the days into periods here
-    q = select(CaseUnit.date, *cols).where(*where, CaseUnit.date.is_not(None)).group_by(CaseUnit.date)
-    out: dict[str, GroupRow] = {}
-    for day, *rest in session.execute(q):
-        p = period_of(day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)), by.value)
-        row = out.setdefault(p.code, GroupRow(p.code, p.zh, Figures()))
-        row.figures.merge(_figures(rest))
-    return out
+        .where(*scope.on_case)
+        .group_by(t.key, t.name)
+    )
+    for key, name, n in session.execute(q):
+        rows.setdefault(key, GroupRow(key, name, Figures())).figures.lost_as_reconsideration_body += int(n)
+    r = CaseReconsideration
+    placed, _ = placement(r.date, r.year, period, None)
+    q2 = (
+        select(r.key, r.name, func.count(func.distinct(r.judgment_id)))
+        .where(
+            placed,
+            r.corrected.is_(True),
+            r.key != "",
+            *_agency_kind(by, r),
+            *_agency_scope(scope.agency_ids, scope.ours_only, r),
+        )
+        .group_by(r.key, r.name)
+    )
+    for key, name, n in session.execute(q2):
+        rows.setdefault(key, GroupRow(key, name, Figures())).figures.reconsideration_corrections += int(n)
+
+
+def _reconsideration_totals(session: Session, period: Period, scope: _Scope) -> tuple[int, int]:
+    r = CaseReconsideration
+    placed, undated = placement(r.date, r.year, period, None)
+    conds = [r.corrected.is_(True)]
+    if scope.agency_ids is not None or scope.ours_only:
+        conds += _agency_scope(scope.agency_ids, scope.ours_only, r)
+    q = select(
+        func.count(func.distinct(case((placed, r.judgment_id), else_=None))),
+        func.count(func.distinct(case((undated, r.judgment_id), else_=None))),
+    ).where(*conds)
+    a, b = session.execute(q).one()
+    return int(a or 0), int(b or 0)
 
 
 def sql_report(
@@ -350,23 +554,51 @@ def sql_report(
     *,
     agency_ids: list[int] | None = None,
     ours_only: bool = False,
+    then: GroupBy | None = None,
+    rules: RankingRules | None = None,
 ) -> StatsReport:
     """The same StatsReport as reports.stats.compute, from SQL aggregates over the case table."""
-    prev_p = period.previous() if by not in (GroupBy.month, GroupBy.quarter, GroupBy.year) else None
-    now_totals = totals(session, period, d, agency_ids, ours_only)
-    series = by in (GroupBy.month, GroupBy.quarter, GroupBy.year)  # a trend table: no key targets
-    by_agency = (
-        {GroupBy.agency: {}, GroupBy.township: {}, GroupBy.department: {}}
-        if series
-        else agency_groups(session, period, d, agency_ids, ours_only)
-    )
-    now_groups = by_agency[by] if by in by_agency else groups(session, by, period, d, agency_ids, ours_only)
-    prev_totals = totals(session, prev_p, d, agency_ids, ours_only) if prev_p else None
-    prev_groups = groups(session, by, prev_p, d, agency_ids, ours_only) if prev_p else {}
-    township, department = by_agency[GroupBy.township], by_agency[GroupBy.department]
-    scope = "ours" if ours_only else ("agencies" if agency_ids is not None else "all")
+    if then == by:
+        raise StatsError("--then 须与 --by 不同")
+    scope = _Scope(agency_ids, ours_only)
+    series = by.series or bool(then and then.series)
+    series_kind = by.value if by.series else (then.value if then and then.series else None)
+    prev_p = period.previous() if not series else None
+    now_totals, undated = totals(session, period, d, scope, series_kind)
+    groups = _one_way(session, by, period, d, scope)
+    if by.agencies or not series:
+        placed_rc, undated_rc = _reconsideration_totals(session, period, scope)
+        if by.agencies:
+            now_totals.reconsideration_corrections += placed_rc
+            undated.reconsideration_corrections += undated_rc
+    if then:
+        found, labels = cells(session, [by, then], period, d, scope)
+        for key, f in found.items():
+            row = groups.setdefault(key[0], GroupRow(key[0], labels[(0, key[0])], Figures()))
+            row.children.append(GroupRow(key[1], labels[(1, key[1])], f))
+    prev_totals = totals(session, prev_p, d, scope)[0] if prev_p else None
+    prev_groups = _one_way(session, by, prev_p, d, scope) if prev_p else {}
+    if prev_totals is not None and by.agencies:
+        prev_totals.reconsideration_corrections += _reconsideration_totals(session, prev_p, scope)[0]  # type: ignore[arg-type]
+    no_targets = series
+    township = {} if no_targets else _one_way(session, GroupBy.township, period, d, scope)
+    department = {} if no_targets else _one_way(session, GroupBy.department, period, d, scope)
+    scope_code = "ours" if ours_only else ("agencies" if agency_ids is not None else "all")
     return finish_report(
-        by, period, prev_p, d, now_totals, prev_totals, now_groups, prev_groups, township, department, scope
+        by,
+        period,
+        prev_p,
+        d,
+        now_totals,
+        prev_totals,
+        groups,
+        prev_groups,
+        township,
+        department,
+        scope_code,
+        then=then,
+        undated=undated,
+        rules=rules,
     )
 
 
@@ -375,14 +607,29 @@ def stats_report(
     *,
     by: GroupBy | str = GroupBy.agency,
     period: Period | str | None = None,
+    since: str | None = None,
     definition: LossRateDefinition | str | None = None,
     agency_ids: list[int] | None = None,
     ours_only: bool = False,
+    then: GroupBy | str | None = None,
+    rules: RankingRules | None = None,
 ) -> StatsReport:
     """Service function (CLI, API): the report from the case table (rebuilt first when stale), as SQL
     aggregates. ``agency_ids`` restricts to those agencies (an agency user sees only their own)."""
-    by = GroupBy(by) if not isinstance(by, GroupBy) else by
-    p = period if isinstance(period, Period) else Period.parse(period)
+    by = _group_by(by)
+    then_by = _group_by(then) if then else None
+    p = period if isinstance(period, Period) else parse_period(period, since)
     d = definition if isinstance(definition, LossRateDefinition) else LossRateDefinition.parse(definition)
     ensure_fresh(session)
-    return sql_report(session, by, p, d, agency_ids=agency_ids, ours_only=ours_only)
+    return sql_report(
+        session, by, p, d, agency_ids=agency_ids, ours_only=ours_only, then=then_by, rules=rules
+    )
+
+
+def _group_by(v: GroupBy | str) -> GroupBy:
+    if isinstance(v, GroupBy):
+        return v
+    try:
+        return GroupBy(v)
+    except ValueError as exc:
+        raise StatsError(f"不能按「{v}」分组：可选 {'、'.join(x.value for x in GroupBy)}") from exc

@@ -1,8 +1,11 @@
-"""Cases as the statistics see them: a first-instance judgment and its appeal/retrial are ONE case.
+"""Cases as the statistics see them: a first-instance judgment and its appeal/retrial are ONE case (a suit).
 
 ``build_cases`` is pure: judgment rows (plain dataclasses) in, linked cases out, each with the outcome in
-effect (the latest decisive document). Enforcement reviews (非诉执行审查) are dropped: the agency is not a
-defendant there. ``load_rows`` is the query at the edge.
+effect (the latest decisive document) and its dates by rule: 发案 by the filing date (ledger 收案日期, else the
+judgment's ``filing_date``, else the first-instance case number's year, 推定), 审结/败诉 by the date of the
+decision in effect (else its case number's year, 推定). Enforcement reviews (非诉执行审查) are dropped: the
+agency is not a defendant there; 行政复议决定 are not suits either and become :class:`Reconsideration` rows
+(``build_reconsiderations``). ``load_rows`` is the query at the edge.
 """
 
 from __future__ import annotations
@@ -18,12 +21,16 @@ from sqlalchemy.orm import Session
 
 from core.models import Agency, Judgment, LedgerEntry
 from core.normalize import normalize_case_no
+from core.taxonomy import RECONSIDERATION_CORRECTIONS
 from registry.agencies import AgencyKind, RegistryIndex, guess_kind
 
 DECISIVE = {"agency_lost", "agency_won", "dismissed", "withdrawn", "remanded"}
 CONCLUDED = {"agency_lost", "agency_won", "dismissed", "withdrawn"}
 PROCEDURE_RANK = {"first": 0, "other": 0, None: 0, "appeal": 1, "retrial_review": 2, "retrial": 3}
 _ENFORCEMENT_NO = re.compile(r"行审|非诉|执审")
+_YEAR = re.compile(r"[（(〔\[]\s*((?:19|20)\d{2})\s*[）)〕\]]")
+RECONSIDERATION_BODY = "reconsideration_body"
+RECONSIDERATION_KIND = "reconsideration_decision"
 _LOWER_FOR = {"appeal": ("行初",), "retrial": ("行初", "行终"), "retrial_review": ("行初", "行终")}
 
 
@@ -46,6 +53,16 @@ class JudgmentRow:
         default_factory=list
     )  # record.original_case_nos + first_instance.case_no
     withdrawn_after_correction: bool | None = None
+    doc_kind: str | None = None  # record.doc_kind (else the column)
+    filing_date: dt.date | None = None  # record.filing_date
+    defendant_roles: dict[str, str] = dc_field(default_factory=dict)  # record.defendant_roles
+    respondents: list[str] = dc_field(default_factory=list)  # record.respondents (复议: 被申请人)
+
+
+def case_no_year(case_no: str | None) -> int | None:
+    """The year in a case number's brackets: （2024）甲0101行初1号 → 2024, 温政复决〔2023〕12号 → 2023."""
+    m = _YEAR.search(case_no or "")
+    return int(m[1]) if m else None
 
 
 @dataclass
@@ -56,6 +73,7 @@ class AgencyRef:
     ours: bool
     agency_id: int | None = None
     level: str | None = None  # AgencyLevel code when the registry knows it
+    role: str | None = None  # None: the original agency; "reconsideration_body": 复议机关 as co-defendant
 
     @property
     def county_department(self) -> bool:
@@ -78,10 +96,40 @@ class Case:
     defendants: list[str]
     agencies: list[AgencyRef] = dc_field(default_factory=list)
     effective_judgment_id: int | None = None
+    filed: dt.date | None = None  # 发案 date: ledger 收案日期, else the judgment's filing date
+    filed_source: str | None = None  # ledger / judgment / case_no (推定: year only) / None
+    filed_year: int | None = None  # filed.year, else the first-instance case number's year (推定)
+    decided_year: int | None = None  # date.year, else the effective case number's year (推定)
+    date_source: str | None = None  # judgment / ledger / case_no (推定) / None (pending)
 
     @property
     def concluded(self) -> bool:
         return self.outcome in CONCLUDED
+
+    @property
+    def decided(self) -> bool:
+        """A decision is in effect (concluded, or remanded): it needs a decision date."""
+        return self.outcome is not None
+
+
+@dataclass
+class Reconsideration:
+    """One 行政复议决定 as the statistics see it: never a suit; 复议纠错 when the outcome corrects the agency."""
+
+    judgment_id: int
+    case_no: str | None
+    date: dt.date | None
+    year: int | None  # date.year, else the decision number's year (推定)
+    outcome: str | None
+    agencies: list[AgencyRef]
+
+    @property
+    def corrected(self) -> bool:
+        return self.outcome in RECONSIDERATION_CORRECTIONS
+
+
+def is_reconsideration(row: JudgmentRow) -> bool:
+    return row.doc_kind == RECONSIDERATION_KIND
 
 
 def is_enforcement(row: JudgmentRow) -> bool:
@@ -134,7 +182,7 @@ def effective_row(rows: Sequence[JudgmentRow]) -> JudgmentRow | None:
 
 def build_cases(rows: Iterable[JudgmentRow], agency_of: dict[str, AgencyRef] | None = None) -> list[Case]:
     """Link judgments into cases and pick the outcome in effect. ``agency_of`` maps defendant names."""
-    rows = [r for r in rows if not is_enforcement(r)]
+    rows = [r for r in rows if not is_enforcement(r) and not is_reconsideration(r)]
     links = _Links()
     key_of: dict[int, str] = {}
     for r in rows:
@@ -164,13 +212,12 @@ def _case(root: str, rs: list[JudgmentRow], agency_of: dict[str, AgencyRef]) -> 
     defendants = list(dict.fromkeys(d for r in rs for d in r.defendants))
     heads = [r.agency_head_appeared for r in rs if r.agency_head_appeared is not None]
     head = True if any(heads) else (False if heads else None)
-    seen: set[str] = set()
-    agencies = []
-    for d in defendants:
-        ref = agency_of.get(d) or AgencyRef(f"n:{d}", d, guess_kind(d).value, False)
-        if ref.key not in seen:
-            seen.add(ref.key)
-            agencies.append(ref)
+    roles = {name: role for r in rs for name, role in r.defendant_roles.items()}
+    agencies = _refs(defendants, agency_of, roles)
+    first = next((r for r in rs if r.filing_date), None)
+    fi_year = case_no_year(root) or next((y for r in rs if (y := case_no_year(r.case_no))), None)
+    date = eff.judgment_date or max((r.judgment_date for r in rs if r.judgment_date), default=None)
+    guess_decided = case_no_year(eff.case_no) if outcome else None
     return Case(
         key=root,
         judgment_ids=[r.id for r in rs],
@@ -186,7 +233,47 @@ def _case(root: str, rs: list[JudgmentRow], agency_of: dict[str, AgencyRef]) -> 
         defendants=defendants,
         agencies=agencies,
         effective_judgment_id=eff.id,
+        filed=first.filing_date if first else None,
+        filed_source="judgment" if first else ("case_no" if fi_year else None),
+        filed_year=first.filing_date.year if first and first.filing_date else fi_year,
+        decided_year=date.year if date and outcome else guess_decided,
+        date_source=("judgment" if date else ("case_no" if guess_decided else None)) if outcome else None,
     )
+
+
+def _refs(names: Iterable[str], agency_of: dict[str, AgencyRef], roles: dict[str, str]) -> list[AgencyRef]:
+    """One ref per agency (aliases merged); an agency is original when any of its names is not a 复议机关."""
+    out: dict[str, AgencyRef] = {}
+    for d in names:
+        ref = agency_of.get(d) or AgencyRef(f"n:{d}", d, guess_kind(d).value, False)
+        role = roles.get(d) if roles.get(d) == RECONSIDERATION_BODY else None
+        if ref.key not in out:
+            out[ref.key] = AgencyRef(**{**ref.__dict__, "role": role})
+        elif role is None:
+            out[ref.key].role = None
+    return list(out.values())
+
+
+def build_reconsiderations(
+    rows: Iterable[JudgmentRow], agency_of: dict[str, AgencyRef] | None = None
+) -> list[Reconsideration]:
+    """The 行政复议决定 among the rows, each with the agencies whose act was reviewed (被申请人)."""
+    out = []
+    for r in rows:
+        if not is_reconsideration(r):
+            continue
+        names = r.respondents or r.defendants
+        out.append(
+            Reconsideration(
+                r.id,
+                r.case_no,
+                r.judgment_date,
+                r.judgment_date.year if r.judgment_date else case_no_year(r.case_no),
+                r.outcome,
+                _refs(names, agency_of or {}, {}),
+            )
+        )
+    return out
 
 
 # ---------------------------------------------------------------- the query at the edge
@@ -210,9 +297,16 @@ def load_rows(session: Session) -> list[JudgmentRow]:
         j.record["original_case_nos"],
         j.record["first_instance"]["case_no"],
         j.classification["withdrawn_after_correction"],
+        j.doc_kind,
+        j.record["doc_kind"],
+        j.record["filing_date"],
+        j.record["defendant_roles"],
+        j.record["respondents"],
     )
     out = []
-    for id_, cn, proc, court, date, outcome, at, fld, causes, defs, head, orig, fi, wac in session.execute(q):
+    for row in session.execute(q):
+        id_, cn, proc, court, date, outcome, at, fld, causes, defs, head, orig, fi, wac = row[:14]
+        kind_col, kind, filing, roles, resp = row[14:]
         cited = [c for c in (orig or []) if isinstance(c, str)]
         if isinstance(fi, str):
             cited.append(fi)
@@ -231,9 +325,22 @@ def load_rows(session: Session) -> list[JudgmentRow]:
                 head,
                 cited,
                 bool(wac) if wac in (True, False, 0, 1) else None,
+                kind if isinstance(kind, str) else kind_col,
+                _date(filing),
+                {k: v for k, v in roles.items() if isinstance(v, str)} if isinstance(roles, dict) else {},
+                [x for x in resp if isinstance(x, str)] if isinstance(resp, list) else [],
             )
         )
     return out
+
+
+def _date(v: object) -> dt.date | None:
+    if isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v)[:10]) if isinstance(v, str) and v else None
+    except ValueError:
+        return None
 
 
 def agency_refs(session: Session, names: Iterable[str]) -> dict[str, AgencyRef]:
@@ -252,12 +359,43 @@ def agency_refs(session: Session, names: Iterable[str]) -> dict[str, AgencyRef]:
 
 
 def load_cases(session: Session, *, with_ledger: bool = True) -> list[Case]:
+    return load_all(session, with_ledger=with_ledger)[0]
+
+
+def load_all(session: Session, *, with_ledger: bool = True) -> tuple[list[Case], list[Reconsideration]]:
+    """The suits (ledger 收案日期 applied, pending ledger rows added) and the reconsideration decisions."""
     rows = load_rows(session)
-    names = {d for r in rows for d in r.defendants}
-    cases = build_cases(rows, agency_refs(session, names))
+    names = {d for r in rows for d in [*r.defendants, *r.respondents]}
+    refs = agency_refs(session, names)
+    cases = build_cases(rows, refs)
     if with_ledger:
+        apply_ledger_filing(cases, _ledger_received(session))
         cases.extend(pending_ledger_cases(session, {cn for c in cases for cn in c.case_nos}))
-    return cases
+    return cases, build_reconsiderations(rows, refs)
+
+
+def _ledger_received(session: Session) -> dict[str, dt.date]:
+    out: dict[str, dt.date] = {}
+    for norm, received in session.execute(
+        select(LedgerEntry.case_no_norm, LedgerEntry.received_date).where(
+            LedgerEntry.received_date.is_not(None)
+        )
+    ):
+        if received is not None:
+            out.setdefault(norm, received)
+    return out
+
+
+def apply_ledger_filing(cases: Iterable[Case], received: dict[str, dt.date]) -> None:
+    """A ledger's 收案日期 is the filing date of the suit whose first case number it carries (it wins)."""
+    if not received:
+        return
+    for c in cases:
+        for cn in [c.key, *c.case_nos]:
+            d = received.get(normalize_case_no(cn)) if cn and not cn.startswith("#") else None
+            if d:
+                c.filed, c.filed_source, c.filed_year = d, "ledger", d.year
+                break
 
 
 def pending_ledger_cases(session: Session, known_case_nos: set[str]) -> list[Case]:
@@ -284,12 +422,14 @@ def pending_ledger_cases(session: Session, known_case_nos: set[str]) -> list[Cas
                 )
         first = es[0]
         outcome = first.outcome if first.outcome != "remanded" else None
+        decided = first.concluded_date if outcome else None
+        guess = case_no_year(first.case_no)
         out.append(
             Case(
                 key=norm,
                 judgment_ids=[],
                 case_nos=[first.case_no],
-                date=first.concluded_date if outcome else (first.received_date or first.concluded_date),
+                date=decided,
                 outcome=outcome,
                 court=None,
                 action_type=None,
@@ -299,6 +439,11 @@ def pending_ledger_cases(session: Session, known_case_nos: set[str]) -> list[Cas
                 agency_head_appeared=None,
                 defendants=[e.agency_name for e in es if e.agency_name],
                 agencies=refs,
+                filed=first.received_date,
+                filed_source="ledger" if first.received_date else ("case_no" if guess else None),
+                filed_year=first.received_date.year if first.received_date else guess,
+                decided_year=(decided.year if decided else guess) if outcome else None,
+                date_source=("ledger" if decided else ("case_no" if guess else None)) if outcome else None,
             )
         )
     return out

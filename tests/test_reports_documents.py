@@ -66,9 +66,13 @@ def test_bulletin_docx_uses_the_configured_fonts_and_official_layout(db, setting
         r = make_bulletin(
             s, settings, "2024Q2", tmp_path / "b.docx", today=dt.date(2024, 7, 10), number="甲司通〔2024〕2号"
         )
-    assert (r.cases, r.losses) == (7, 2)
+    assert (r.cases, r.losses) == (2, 2)  # 发案 by filing date: 2 suits filed in Q2; 2 losses decided in Q2
     doc = Document(str(tmp_path / "b.docx"))
     text = "\n".join(p.text for p in doc.paragraphs)
+    assert "日期规则：发案按法院立案（收案）日期计" in text and "审结不足3件的单位不排名" in text
+    assert "另有日期不详案件1件" in text  # 行初8号: no filing date, a 2024 case number
+    header = [c.text for c in doc.tables[0].rows[0].cells]
+    assert header[-2:] == ["县前2名", "市前3名"] and "复议纠错" in header
     assert "甲县司法局" in text and "甲司通〔2024〕2号" in text and "2024年7月10日" in text
     assert "败诉率33.3%" in text and "负责人出庭应诉率75.0%" in text
     assert "重点监督对象" in text and "甲县河口乡人民政府" in text
@@ -186,7 +190,12 @@ def test_cli_stats_json_and_collection_nothing_matches(cli_env, tmp_path: Path) 
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert data["definition"] == "concluded" and "败诉率＝" in data["definition_zh"]
-    assert {r["label"]: r["lost"] for r in data["rows"]} == {"甲县河口乡人民政府": 1, "甲县城关镇人民政府": 0}
+    assert {r["label"]: (r["cases"], r["lost"]) for r in data["rows"]} == {
+        "甲县河口乡人民政府": (0, 1),  # filed in Q1, lost in Q2
+        "甲县城关镇人民政府": (1, 0),
+        "日期不详": (1, 0),  # 行初8号: no filing date, only its 2024 case number
+    }
+    assert "发案按法院立案" in data["date_rule_zh"] and data["grand_totals"]["cases"] == 3
     res = runner.invoke(app, ["stats", "--by", "agency", "--period", "2024", "-o", str(tmp_path / "s.xlsx")])
     assert res.exit_code == 0 and (tmp_path / "s.xlsx").stat().st_size > 0
     res = runner.invoke(

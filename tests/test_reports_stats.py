@@ -4,7 +4,9 @@ Q2 2024, counted by hand (cases, not documents; the enforcement review never cou
   (2024)甲01行终5号 (appeal of 行初2号, first instance won) → ONE case, lost, 人社局, 2024-05-20
   行初3号 dismissed 城关镇 · 行初4号 withdrawn after correction 城关镇 · 行初5号 lost 河口乡
   行初6号 won 自然资源局 · 行初7号+行终8号 remanded (pending) 自然资源局 · 行初8号 won 城关镇 + 县政府
-  → 7 cases, 6 concluded, 2 won, 2 lost, 1 dismissed, 1 withdrawn; heads known 4, appeared 3.
+  → decided in Q2: 6 concluded, 2 won, 2 lost, 1 dismissed, 1 withdrawn; heads known 4, appeared 3.
+发案 by filing date (FILED below): filed in Q2 only 行初4号 and 行初6号 (2 cases); 行初5号 was filed in Q1 and
+decided in Q2; 行初8号 has no filing date (推定 2024 from its case number: counted in 2024, 日期不详 in a quarter).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from reports.stats import (
     GroupBy,
     LossRateDefinition,
     Period,
+    RankingRules,
     StatsError,
     competition_ranks,
     compute,
@@ -129,6 +132,23 @@ FIXTURE = [
 ]
 
 
+# filing dates (record.filing_date); 行初8号 (id 12) has none
+FILED = {
+    1: D(2024, 1, 5),
+    2: D(2023, 12, 20),
+    3: D(2023, 12, 20),  # the appeal gives the first instance's filing date
+    4: D(2024, 1, 20),
+    5: D(2024, 4, 1),
+    6: D(2024, 3, 20),
+    7: D(2024, 4, 1),
+    8: D(2024, 4, 2),
+    9: D(2024, 1, 10),
+    10: D(2024, 1, 10),
+    11: D(2023, 8, 1),
+}
+ONE = RankingRules(min_concluded=1)
+
+
 def rows() -> list[JudgmentRow]:
     return [
         JudgmentRow(
@@ -145,6 +165,8 @@ def rows() -> list[JudgmentRow]:
             head,
             cited,
             wac,
+            "judgment",
+            FILED.get(i),
         )
         for i, cn, proc, d, out, defs, causes, head, cited, wac in FIXTURE
     ]
@@ -182,7 +204,11 @@ def store(session) -> None:
                 defendants=defs,
                 plaintiffs=["张三"],
                 agency_head_appeared=head,
-                record={"text": "", "original_case_nos": cited},
+                record={
+                    "text": "",
+                    "original_case_nos": cited,
+                    "filing_date": FILED[i].isoformat() if i in FILED else None,
+                },
                 classification={"outcome": out, "withdrawn_after_correction": wac},
             )
         )
@@ -213,7 +239,8 @@ def test_q2_totals_under_each_loss_rate_definition() -> None:
     for code, (lost, base, rate) in expected.items():
         r = compute(cases, GroupBy.field, q2, LossRateDefinition.parse(code))
         t = r.totals
-        assert (t.cases, t.concluded, t.won, t.dismissed, t.withdrawn) == (7, 6, 2, 1, 1)
+        assert (t.cases, t.concluded, t.won, t.dismissed, t.withdrawn) == (2, 6, 2, 1, 1)
+        assert r.undated.cases == 1  # 行初8号: no filing date, 2024 only by its case number
         assert (t.lost, t.base, t.loss_rate) == (lost, base, rate), code
         assert code in r.to_json()["definition"] and "败诉率＝" in r.to_table().note
     assert (t.head_known, t.head_appeared, t.head_rate) == (4, 3, 0.75)
@@ -222,7 +249,8 @@ def test_q2_totals_under_each_loss_rate_definition() -> None:
 def test_trend_against_the_previous_quarter() -> None:
     r = compute(build_cases(rows()), GroupBy.field, Period.parse("2024Q2"), LossRateDefinition())
     assert r.previous_period == Period.parse("2024Q1")
-    assert (r.previous_totals.cases, r.previous_totals.lost) == (1, 1)  # only 行初1号 is dated in Q1
+    # filed in Q1: 行初1号, 3号, 5号, 7号; decided in Q1: only 行初1号
+    assert (r.previous_totals.cases, r.previous_totals.lost) == (4, 1)
     assert r.rows[0].rate_change == pytest.approx(0.3333 - 1.0)
 
 
@@ -230,15 +258,18 @@ def test_rankings_with_ties_top3_and_key_targets(db) -> None:
     with db.session() as s:
         registry(s)
         store(s)
-        r = stats_report(s, by="agency", period="2024")
-    ranked = [(row.label, row.rank, row.figures.lost, row.figures.concluded, row.top3) for row in r.rows]
+        r = stats_report(s, by="agency", period="2024", rules=ONE)
+    ranked = [
+        (row.label, row.rank, row.figures.lost, row.figures.concluded, row.flags["市前3名"]) for row in r.rows
+    ]
     assert ranked == [
-        (RS, 1, 1, 1, True),  # 人社局 matched through its abbreviation 甲县人社局
         (HK, 1, 1, 1, True),
+        (RS, 1, 1, 1, True),  # 人社局 matched through its abbreviation 甲县人社局 (filed in 2023: 0 cases)
         (ZRZY, 3, 1, 2, True),  # 国土资源局 (former name) counts for 自然资源局
         (CG, 4, 0, 3, False),
         (GOV, 4, 0, 1, False),
     ]
+    assert [row.flags["县前2名"] for row in r.rows] == [True, True, False, False, False]
     targets = {k.kind: (k.names, k.losses) for k in r.key_targets}
     # 人社局 and 自然资源局 both lost 1 case: the tie is broken by the loss rate (1/1 against 1/2)
     assert targets == {"township": ([HK], 1), "department": ([RS], 1)}
@@ -255,7 +286,7 @@ def test_restriction_to_one_agency_and_the_cause_breakdown(db) -> None:
         mine = stats_report(s, by="agency", period="2024", agency_ids=[ids[CG]])
         causes = stats_report(s, by="cause", period="2024Q2")
     assert [row.label for row in mine.rows] == [CG]
-    assert (mine.totals.cases, mine.totals.lost) == (3, 0)
+    assert (mine.totals.cases, mine.totals.lost) == (3, 0)  # 行初3号, 4号 filed 2024; 行初8号 推定 2024
     assert {row.label: (row.figures.lost, row.share_of_losses) for row in causes.rows} == {
         "主要证据不足": (1, 0.5),
         "执法不作为": (1, 0.5),

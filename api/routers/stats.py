@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter
+from fastapi.responses import Response
 
-from api.deps import ScopeDep, SessionDep
+from api.deps import ScopeDep, SessionDep, SettingsDep
 from api.services import stats
 
 router = APIRouter(prefix="/api", tags=["stats"])
@@ -16,11 +18,71 @@ router = APIRouter(prefix="/api", tags=["stats"])
 def dashboard(
     scope: ScopeDep,
     s: SessionDep,
+    settings: SettingsDep,
     period: str = "",
+    since: str = "",
     trend: str = "year",
     agency_id: int | None = None,
     definition: str | None = None,
 ) -> dict[str, Any]:
-    """Totals, trend, agency ranking and breakdowns of losses. ``period``: 2024, 2024Q2, 2024-05 or empty (all);
-    ``trend``: year/quarter/month; ``definition``: the loss-rate base (concluded or merits)."""
-    return stats.dashboard(s, scope, period=period, trend=trend, agency_id=agency_id, definition=definition)
+    """Totals, trend, agency ranking and breakdowns of losses. ``period``: 2024, 2024Q2, 2024-05, a range
+    2022..2024 / 2022Q1..2023Q4 / 2022.. or empty (all); ``since``: 2022 = 2022..; ``trend``: year/quarter/month;
+    ``definition``: the loss-rate base (concluded or merits)."""
+    return stats.dashboard(
+        s,
+        scope,
+        period=period,
+        since=since,
+        trend=trend,
+        agency_id=agency_id,
+        definition=definition,
+        settings=settings,
+    )
+
+
+@router.get("/stats/table", response_model=None)
+def table(
+    scope: ScopeDep,
+    s: SessionDep,
+    settings: SettingsDep,
+    by: str = "agency",
+    then: str = "",
+    period: str = "",
+    since: str = "",
+    agency_id: int | None = None,
+    definition: str | None = None,
+    format: str = "json",
+) -> dict[str, Any] | Response:
+    """One table, one or two groupings (``by`` then ``then``: agency, township, department, field, action_type,
+    cause, court, month, quarter, year), with the 日期不详 row and every rule; ``format`` json, xlsx or csv."""
+    report = stats.table(
+        s,
+        scope,
+        by=by,
+        then=then,
+        period=period,
+        since=since,
+        agency_id=agency_id,
+        definition=definition,
+        settings=settings,
+    )
+    if format not in ("xlsx", "csv"):
+        return report.to_json()
+    import tempfile
+    from pathlib import Path
+
+    from core.spreadsheet import write_table
+
+    with tempfile.TemporaryDirectory(prefix="anjian-table-") as tmp:
+        path = Path(tmp) / f"stats.{format}"
+        write_table(report.to_table(), path)
+        data = path.read_bytes()
+    media = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if format == "xlsx"
+        else "text/csv"
+    )
+    name = f"统计_{report.period.code}_{by}{'_' + then if then else ''}.{format}"
+    return Response(
+        data, media_type=media, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
+    )

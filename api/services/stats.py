@@ -27,34 +27,84 @@ def _rows(report: Any, limit: int | None = None) -> list[dict[str, Any]]:
     return rows[:limit] if limit else rows
 
 
+def _rules(settings: Any) -> Any:
+    from reports.stats import RankingRules
+
+    return RankingRules.from_settings(settings) if settings is not None else RankingRules()
+
+
+def table(
+    s: Session,
+    scope: Scope,
+    *,
+    by: str = "agency",
+    then: str | None = None,
+    period: str | None = None,
+    since: str | None = None,
+    agency_id: int | None = None,
+    definition: str | None = None,
+    settings: Any = None,
+) -> Any:
+    """One statistics table (one or two groupings) as reports.stats.StatsReport, for JSON or a spreadsheet."""
+    from reports.caseindex import stats_report
+
+    return stats_report(
+        s,
+        by=by,
+        then=then or None,
+        period=period or None,
+        since=since or None,
+        definition=definition,
+        agency_ids=_agency_ids(scope, agency_id),
+        rules=_rules(settings),
+    )
+
+
 def dashboard(
     s: Session,
     scope: Scope,
     *,
     period: str | None = None,
+    since: str | None = None,
     trend: str = "year",
     agency_id: int | None = None,
     definition: str | None = None,
+    settings: Any = None,
 ) -> dict[str, Any]:
-    """{filters, definition_zh, totals, by_period, ranking, lost_by_field, lost_by_action_type, lost_by_cause}."""
+    """{filters, definition_zh, rules_zh, totals, undated, benchmarks, by_period, ranking, lost_by_field,
+    lost_by_action_type, lost_by_cause}."""
+    from reports.benchmarks import benchmarks_for
+    from reports.bulletin import benchmark_lines
     from reports.caseindex import stats_report
+    from reports.stats import parse_period
 
     trend = trend if trend in TRENDS else "year"
     ids = _agency_ids(scope, agency_id)
-    common: dict[str, Any] = {"period": period or None, "definition": definition, "agency_ids": ids}
+    p = parse_period(period or None, since or None)
+    common: dict[str, Any] = {
+        "period": p,
+        "definition": definition,
+        "agency_ids": ids,
+        "rules": _rules(settings),
+    }
     by_agency = stats_report(s, by="agency", **common)
     out = {
         "filters": {
             "period": period or "",
+            "since": since or "",
             "trend": trend,
             "agency_id": agency_id,
             "period_zh": by_agency.period.zh,
         },
         "definition_zh": by_agency.definition.zh,
+        "rules_zh": by_agency.rules_zh,
+        "flag_labels": by_agency.rules.labels,
+        "undated": by_agency.undated.to_json(),
+        "benchmarks": benchmark_lines(by_agency.totals.loss_rate, benchmarks_for(s, p)),
         "totals": by_agency.totals.to_json(),
         "previous_totals": by_agency.previous_totals.to_json() if by_agency.previous_totals else None,
         "ranking": _rows(by_agency, 20),
-        "by_period": _rows(stats_report(s, by=trend, **common)),
+        "by_period": [r.to_json() for r in stats_report(s, by=trend, **common).all_rows],
     }
     for key, by in (
         ("lost_by_field", "field"),

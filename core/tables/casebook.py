@@ -8,11 +8,13 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -47,6 +49,14 @@ class CaseUnit(Base):
     agency_head_appeared: Mapped[bool | None] = mapped_column(Boolean)
     loss_causes: Mapped[list[Any]] = mapped_column(JsonType, default=list)
     defendants: Mapped[list[Any]] = mapped_column(JsonType, default=list)
+    # 发案 by rule (0009_figures): the filing date (ledger 收案日期, else the judgment's filing_date) and its
+    # source; filed_year is that date's year, else the first-instance case number's year (推定).
+    filed: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    filed_year: Mapped[int | None] = mapped_column(Integer, index=True)
+    filed_source: Mapped[str | None] = mapped_column(String(30))
+    # 审结/败诉: ``date`` is the decision in effect; decided_year its year, else the case number's (推定).
+    decided_year: Mapped[int | None] = mapped_column(Integer, index=True)
+    date_source: Mapped[str | None] = mapped_column(String(30))
 
 
 class CaseUnitAgency(Base):
@@ -60,6 +70,7 @@ class CaseUnitAgency(Base):
     level: Mapped[str | None] = mapped_column(String(20))
     ours: Mapped[bool] = mapped_column(Boolean, default=False)
     agency_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    role: Mapped[str | None] = mapped_column(String(30))  # "reconsideration_body" (复议机关共同被告)
 
 
 class CaseUnitCause(Base):
@@ -77,3 +88,39 @@ class ReportState(Base):
 
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class CaseReconsideration(Base):
+    """One 行政复议决定 against one agency (复议纠错 when ``corrected``): never a suit, counted apart."""
+
+    __tablename__ = "report_reconsiderations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    judgment_id: Mapped[int] = mapped_column(Integer)
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    year: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    corrected: Mapped[bool] = mapped_column(Boolean, default=False)
+    key: Mapped[str] = mapped_column(String(220), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str | None] = mapped_column(String(20))
+    ours: Mapped[bool] = mapped_column(Boolean, default=False)
+    agency_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class Benchmark(Base):
+    """对标数据: an operator-supplied figure of a province, city or county for one year."""
+
+    __tablename__ = "report_benchmarks"
+    __table_args__ = (
+        UniqueConstraint("level", "region", "year", name="uq_report_benchmarks_level_region_year"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    level: Mapped[str] = mapped_column(String(20))  # province / city / county
+    region: Mapped[str] = mapped_column(String(100))
+    year: Mapped[int] = mapped_column(Integer)
+    cases: Mapped[int | None] = mapped_column(Integer)
+    losses: Mapped[int | None] = mapped_column(Integer)
+    rate: Mapped[float | None] = mapped_column(Float)
