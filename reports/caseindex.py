@@ -452,9 +452,10 @@ def cells(
     period: Period,
     d: LossRateDefinition,
     scope: _Scope,
+    series: str | None = None,
 ) -> tuple[dict[tuple[str, ...], Figures], dict[tuple[int, str], str]]:
     """Figures per combination of keys of the groupings (one or two), both measures."""
-    series = next((x.value for x in dims if x.series), None)
+    series = series or next((x.value for x in dims if x.series), None)
     out: dict[tuple[str, ...], Figures] = {}
     labels: dict[tuple[int, str], str] = {}
     for measure in _MEASURES:
@@ -483,9 +484,14 @@ def cells(
 
 
 def _one_way(
-    session: Session, by: GroupBy, period: Period, d: LossRateDefinition, scope: _Scope
+    session: Session,
+    by: GroupBy,
+    period: Period,
+    d: LossRateDefinition,
+    scope: _Scope,
+    series: str | None = None,
 ) -> dict[str, GroupRow]:
-    found, labels = cells(session, [by], period, d, scope)
+    found, labels = cells(session, [by], period, d, scope, series)
     rows = {k[0]: GroupRow(k[0], labels[(0, k[0])], f) for k, f in found.items()}
     if by.agencies:
         _reconsideration_columns(session, by, period, d, scope, rows)
@@ -565,7 +571,7 @@ def sql_report(
     series_kind = by.value if by.series else (then.value if then and then.series else None)
     prev_p = period.previous() if not series else None
     now_totals, undated = totals(session, period, d, scope, series_kind)
-    groups = _one_way(session, by, period, d, scope)
+    groups = _one_way(session, by, period, d, scope, series_kind)
     if by.agencies or not series:
         placed_rc, undated_rc = _reconsideration_totals(session, period, scope)
         if by.agencies:

@@ -489,9 +489,11 @@ def tally(
     period: Period,
     d: LossRateDefinition,
     reconsiderations: Iterable[Reconsideration] = (),
+    series: str | None = None,
 ) -> Tally:
-    """Place each case's filing (发案) and decision (审结/败诉) by rule, then count per grouping (pure)."""
-    series = next((x.value for x in dims if x.series), None)
+    """Place each case's filing (发案) and decision (审结/败诉) by rule, then count per grouping (pure).
+    ``series``: place by that date grouping's granularity (a two-way table's primary rows)."""
+    series = series or next((x.value for x in dims if x.series), None)
     t = Tally()
     for c in cases:
         for measure in ("filed", "decided"):
@@ -861,9 +863,10 @@ def compute(
     scoped = restrict(cases, agency_ids=agency_ids, ours_only=ours_only)
     recs = restrict_reconsiderations(reconsiderations, agency_ids=agency_ids, ours_only=ours_only)
     dims = [by] + ([then] if then else [])
-    series = by.series or bool(then and then.series)
+    series_kind = next((x.value for x in dims if x.series), None)
+    series = series_kind is not None
     prev_p = period.previous() if not series else None
-    now = tally(scoped, [by], period, d, recs)
+    now = tally(scoped, [by], period, d, recs, series=series_kind)
     if then:
         groups = rows_of(tally(scoped, dims, period, d), dims, rows_of(now, [by]))
     else:

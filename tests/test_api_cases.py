@@ -255,3 +255,20 @@ def test_search_page_explains_a_malformed_query_instead_of_failing(client: TestC
     page = client.get("/search", params={"q": '"未闭合的引号'})
     assert page.status_code == 200
     assert re.search(r'class="alert alert-error" role="alert">[^<]*[\u4e00-\u9fff]', page.text)
+
+
+def test_stats_table_two_way_ranges_and_xlsx(client: TestClient) -> None:
+    """GIVEN the corpus WHEN /api/stats/table is asked for agency × cause since 2015 THEN each agency row
+    carries its causes, the rules and 日期不详 add up; the same table downloads as XLSX."""
+    data = client.get("/api/stats/table", params={"by": "agency", "then": "cause", "since": "2015"}).json()
+    assert data["then"] == "cause" and data["period"] == "2015.." and "发案按法院立案" in data["rules_zh"]
+    lost_rows = [r for r in data["rows"] if r["lost"] and r["key"] != "undated"]
+    assert lost_rows and all(sum(c["lost"] for c in r.get("children", [])) >= r["lost"] for r in lost_rows)
+    quarters = client.get("/api/stats/table", params={"by": "quarter", "period": "2015..2025"}).json()
+    assert sum(r["cases"] for r in quarters["rows"]) == quarters["grand_totals"]["cases"]
+    r = client.get("/api/stats/table", params={"by": "field", "then": "year", "format": "xlsx"})
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    bad = client.get("/api/stats/table", params={"by": "agency", "then": "agency"})
+    assert bad.status_code == 400 and "不同" in bad.json()["error"]["message"]
+    page = client.get("/dashboard", params={"period_from": "2015", "period_to": ""})
+    assert page.status_code == 200 and "2015年以来" in page.text and "县前2名" in page.text
