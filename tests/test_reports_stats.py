@@ -250,6 +250,7 @@ def test_trend_against_the_previous_quarter() -> None:
     r = compute(build_cases(rows()), GroupBy.field, Period.parse("2024Q2"), LossRateDefinition())
     assert r.previous_period == Period.parse("2024Q1")
     # filed in Q1: 行初1号, 3号, 5号, 7号; decided in Q1: only 行初1号
+    assert r.previous_totals is not None
     assert (r.previous_totals.cases, r.previous_totals.lost) == (4, 1)
     assert r.rows[0].rate_change == pytest.approx(0.3333 - 1.0)
 
