@@ -11,6 +11,7 @@ from core.tables.casebook import (
     CaseUnit,
     CaseUnitAgency,
     CaseUnitCause,
+    CaseUnitNorm,
     ReportState,
 )
 from core.tables.feedback import SimilarFeedback
@@ -31,6 +32,7 @@ __all__ = [
     "CaseUnit",
     "CaseUnitAgency",
     "CaseUnitCause",
+    "CaseUnitNorm",
     "Correction",
     "Document",
     "FollowUp",

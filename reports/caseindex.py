@@ -24,6 +24,7 @@ from core.models import (
     CaseUnit,
     CaseUnitAgency,
     CaseUnitCause,
+    CaseUnitNorm,
     Correction,
     Judgment,
     LedgerEntry,
@@ -92,10 +93,11 @@ def rebuild(
     if cases is None:
         cases, reconsiderations = load_all(session)
     session.execute(delete(CaseReconsideration))
+    session.execute(delete(CaseUnitNorm))
     session.execute(delete(CaseUnitCause))
     session.execute(delete(CaseUnitAgency))
     session.execute(delete(CaseUnit))
-    units, agencies, causes = [], [], []
+    units, agencies, causes, norms = [], [], [], []
     for i, c in enumerate(cases, start=1):
         units.append(
             {
@@ -134,6 +136,7 @@ def rebuild(
             for a in c.agencies
         ]
         causes += [{"case_id": i, "cause": x} for x in dict.fromkeys(c.loss_causes)]
+        norms += [{"case_id": i, "norm": x[:200]} for x in dict.fromkeys(c.norms)]
     recs = [
         {
             "judgment_id": r.judgment_id,
@@ -155,6 +158,7 @@ def rebuild(
         (CaseUnit, units),
         (CaseUnitAgency, agencies),
         (CaseUnitCause, causes),
+        (CaseUnitNorm, norms),
         (CaseReconsideration, recs),
     )
     for table, rows in tables:
@@ -211,6 +215,11 @@ def indexed_cases(session: Session) -> list[Case]:
         ).order_by(CaseUnitAgency.id)
     ):
         refs.setdefault(r[0], []).append(AgencyRef(r[1], r[2], r[3], r[4], r[5], r[6], r[7]))
+    norms: dict[int, list[str]] = {}
+    for case_id, norm in session.execute(
+        select(CaseUnitNorm.case_id, CaseUnitNorm.norm).order_by(CaseUnitNorm.id)
+    ):
+        norms.setdefault(case_id, []).append(norm)
     out = []
     for u in session.scalars(select(CaseUnit).order_by(CaseUnit.id)):
         out.append(
@@ -234,6 +243,7 @@ def indexed_cases(session: Session) -> list[Case]:
                 filed_year=u.filed_year,
                 decided_year=u.decided_year,
                 date_source=u.date_source,
+                norms=norms.get(u.id, []),
             )
         )
     return out
@@ -387,6 +397,11 @@ class _Dim:
             self.joins.append((t, t.case_id == CaseUnit.id))
             self.where.append(_is_loss(d))
             self.cols = [t.cause]
+        elif by == GroupBy.norm:
+            t = aliased(CaseUnitNorm, name=f"n{i}")
+            self.joins.append((t, t.case_id == CaseUnit.id))
+            self.where.append(_is_loss(d))
+            self.cols = [t.norm]
         elif by.series:
             self.cols = list(_MEASURES[measure])
         else:
@@ -399,6 +414,8 @@ class _Dim:
     def key(self, vals: list[Any], period: Period) -> tuple[str, str] | None:
         if self.by.agencies:
             return vals[0], vals[1]
+        if self.by == GroupBy.norm:
+            return vals[0], vals[0]
         if self.by.series:
             day = (
                 vals[0]

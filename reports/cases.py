@@ -57,6 +57,41 @@ class JudgmentRow:
     filing_date: dt.date | None = None  # record.filing_date
     defendant_roles: dict[str, str] = dc_field(default_factory=dict)  # record.defendant_roles
     respondents: list[str] = dc_field(default_factory=list)  # record.respondents (复议: 被申请人)
+    norms: list[str] = dc_field(default_factory=list)  # breached_norms(record.citations)
+
+
+# Procedural norms a court cites to decide, not norms the agency breached: the litigation law and the court's
+# own interpretations of it.
+_PROCEDURAL_LAW = re.compile(r"行政诉讼法|最高人民法院关于|民事诉讼法")
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _article_zh(n: int) -> str:
+    """12 → 十二, 105 → 一百零五 (articles are written in Chinese numerals in norms)."""
+    if n <= 0 or n >= 1000:
+        return str(n)
+    h, t, u = n // 100, n // 10 % 10, n % 10
+    out = f"{_CN_DIGITS[h]}百" if h else ""
+    if t:
+        out += ("" if t == 1 and not h else _CN_DIGITS[t]) + "十"
+    elif h and u:
+        out += "零"
+    return out + (_CN_DIGITS[u] if u else "")
+
+
+def breached_norms(citations: Iterable[object]) -> list[str]:
+    """《法律》第N条 of the citations that are not procedural (record.citations: law, article, …), in order."""
+    out: list[str] = []
+    for c in citations:
+        if not isinstance(c, dict):
+            continue
+        law, article = str(c.get("law") or "").strip("《》 "), c.get("article")
+        if not law or _PROCEDURAL_LAW.search(law):
+            continue
+        label = f"《{law}》" + (f"第{_article_zh(article)}条" if isinstance(article, int) else "")
+        if label not in out:
+            out.append(label)
+    return out
 
 
 def case_no_year(case_no: str | None) -> int | None:
@@ -101,6 +136,7 @@ class Case:
     filed_year: int | None = None  # filed.year, else the first-instance case number's year (推定)
     decided_year: int | None = None  # date.year, else the effective case number's year (推定)
     date_source: str | None = None  # judgment / ledger / case_no (推定) / None (pending)
+    norms: list[str] = dc_field(default_factory=list)  # norms found breached (lost suits only)
 
     @property
     def concluded(self) -> bool:
@@ -237,6 +273,9 @@ def _case(root: str, rs: list[JudgmentRow], agency_of: dict[str, AgencyRef]) -> 
         filed_source="judgment" if first else ("case_no" if fi_year else None),
         filed_year=first.filing_date.year if first and first.filing_date else fi_year,
         decided_year=date.year if date and outcome else guess_decided,
+        norms=(list(eff.norms) or [n for r in rs if r.outcome == "agency_lost" for n in r.norms])
+        if outcome == "agency_lost"
+        else [],
         date_source=("judgment" if date else ("case_no" if guess_decided else None)) if outcome else None,
     )
 
@@ -302,11 +341,12 @@ def load_rows(session: Session) -> list[JudgmentRow]:
         j.record["filing_date"],
         j.record["defendant_roles"],
         j.record["respondents"],
+        j.record["citations"],
     )
     out = []
     for row in session.execute(q):
         id_, cn, proc, court, date, outcome, at, fld, causes, defs, head, orig, fi, wac = row[:14]
-        kind_col, kind, filing, roles, resp = row[14:]
+        kind_col, kind, filing, roles, resp, cites = row[14:]
         cited = [c for c in (orig or []) if isinstance(c, str)]
         if isinstance(fi, str):
             cited.append(fi)
@@ -329,6 +369,7 @@ def load_rows(session: Session) -> list[JudgmentRow]:
                 _date(filing),
                 {k: v for k, v in roles.items() if isinstance(v, str)} if isinstance(roles, dict) else {},
                 [x for x in resp if isinstance(x, str)] if isinstance(resp, list) else [],
+                breached_norms(cites) if isinstance(cites, list) else [],
             )
         )
     return out

@@ -361,10 +361,12 @@ class GroupBy(StrEnum):
     month = "month"
     quarter = "quarter"
     year = "year"
+    norm = "norm"
 
     @property
     def zh(self) -> str:
         return {
+            "norm": "违反的法律规范",
             "agency": "单位",
             "township": "乡镇（街道）",
             "department": "县级部门",
@@ -384,6 +386,11 @@ class GroupBy(StrEnum):
     @property
     def agencies(self) -> bool:
         return self in (GroupBy.agency, GroupBy.township, GroupBy.department)
+
+    @property
+    def loss_only(self) -> bool:
+        """Groupings of lost suits only (a cause or a norm breached is known only where the agency lost)."""
+        return self in (GroupBy.cause, GroupBy.norm)
 
 
 def label_for(by: GroupBy, key: str | None) -> str:
@@ -426,6 +433,8 @@ def static_keys(by: GroupBy, c: Case) -> list[tuple[str, str]]:
         return [(x, label_for(by, x)) for x in dict.fromkeys(c.loss_causes)]
     if by == GroupBy.court:
         return [(c.court or "", label_for(by, c.court))]
+    if by == GroupBy.norm:
+        return [(x, x) for x in dict.fromkeys(c.norms)]
     raise ValueError(by)
 
 
@@ -509,7 +518,7 @@ def tally(
                 _add(t.undated, c, measure, d)
                 continue
             _add(t.totals, c, measure, d)
-            if GroupBy.cause in dims and not d.is_loss(c):
+            if any(x.loss_only for x in dims) and not d.is_loss(c):
                 continue
             per_dim = [[(at, label_for(x, at))] if x.series else static_keys(x, c) for x in dims]
             for combo in product(*per_dim):
@@ -690,7 +699,7 @@ class StatsReport:
     def rules_zh(self) -> str:
         """Every rule the table was computed with, printed under it."""
         parts = [self.definition.zh, DATE_RULE_ZH]
-        if not self.by.series and self.by != GroupBy.cause:
+        if not self.by.series and not self.by.loss_only:
             parts.append(self.rules.zh)
         if self.by.agencies:
             parts.append(RECONSIDERATION_RULE_ZH)
@@ -731,7 +740,7 @@ class StatsReport:
     def to_table(self) -> Table:
         first = [self.by.zh] + ([self.then.zh] if self.then else [])
         flags = self.rules.labels
-        if self.by == GroupBy.cause and not self.then:
+        if self.by.loss_only and not self.then:
             cols = [self.by.zh, "败诉案件数", "占败诉案件比例"]
             rows = [[r.label, r.figures.lost, _pct(r.share_of_losses)] for r in self.all_rows]
         else:
@@ -920,7 +929,7 @@ def finish_report(
     for r in rows:
         r.previous = prev_groups[r.key].figures if r.key in prev_groups else (Figures() if prev_p else None)
         r.children.sort(key=lambda c: (-c.figures.lost, -c.figures.cases, c.label))
-    if by == GroupBy.cause:
+    if by.loss_only:
         for r in rows:
             r.share_of_losses = round(r.figures.lost / totals.lost, 4) if totals.lost else None
         rows = rank_rows(rows, by_rate=False, rules=rules)

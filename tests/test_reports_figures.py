@@ -420,3 +420,43 @@ def test_cli_since_then_and_bulletin_period(cli_env, tmp_path: Path) -> None:
     f.write_text("level,region,year,cases,losses,rate\nprovince,甲省,2024,100,10,0.1\n", "utf-8")
     res = runner.invoke(app, ["benchmarks", "load", str(f)])
     assert res.exit_code == 0 and "1 行" in res.output
+
+
+# ---------------------------------------------------------------- statute-level table
+
+
+def test_breached_norms_leave_out_the_litigation_law_and_count_per_agency(any_db) -> None:
+    """GIVEN two lost suits citing 《行政处罚法》第四十四条 (and the litigation law, which only decides) WHEN
+    --by agency --then norm THEN the norm is counted per agency, the litigation law never."""
+    from reports.cases import breached_norms
+
+    cites = [
+        {"law": "中华人民共和国行政处罚法", "article": 44},
+        {"law": "中华人民共和国行政诉讼法", "article": 70},
+        {"law": "最高人民法院关于适用《中华人民共和国行政诉讼法》的解释", "article": 1},
+        {"law": "中华人民共和国行政处罚法", "article": 105},
+    ]
+    assert breached_norms(cites) == [
+        "《中华人民共和国行政处罚法》第四十四条",
+        "《中华人民共和国行政处罚法》第一百零五条",
+    ]
+    with any_db.session() as s:
+        fixture.registry(s)
+        fixture.store(s)
+        for jid in (1, 6, 8):  # 1 and 6 lost, 8 won (a won suit breaches nothing)
+            j = s.get(Judgment, jid)
+            j.record = {**j.record, "citations": cites[:2]}
+        s.flush()
+        ensure_fresh(s)
+        report = stats_report(s, by="agency", then="norm", period="2024", rules=ONE)
+        overall = stats_report(s, by="norm", period="2024")
+        cases, _ = load_all(s)
+    per = {r.label: {c.label: c.figures.lost for c in r.children} for r in report.rows if r.children}
+    assert per == {
+        fixture.ZRZY: {"《中华人民共和国行政处罚法》第四十四条": 1},
+        fixture.HK: {"《中华人民共和国行政处罚法》第四十四条": 1},
+    }
+    assert [(r.label, r.figures.lost) for r in overall.rows] == [
+        ("《中华人民共和国行政处罚法》第四十四条", 2)
+    ]
+    assert overall.to_json() == compute(cases, GroupBy.norm, Period.parse("2024"), CONCLUDED).to_json()

@@ -81,6 +81,16 @@ class CaseUnitCause(Base):
     cause: Mapped[str] = mapped_column(String(40), index=True)
 
 
+class CaseUnitNorm(Base):
+    """A norm the court found breached in a lost case (《法律》第N条, from the citations of the judgment)."""
+
+    __tablename__ = "report_case_norms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("report_cases.id", ondelete="CASCADE"), index=True)
+    norm: Mapped[str] = mapped_column(String(200), index=True)
+
+
 class ReportState(Base):
     """Key/value bookkeeping of the reports area (the fingerprint the case table was built from)."""
 

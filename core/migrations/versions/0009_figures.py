@@ -1,5 +1,5 @@
 """reports: figures by rule — filing and decision dates with their sources on the case table, the role of a
-case's agency (reconsideration body), reconsideration decisions per agency (复议纠错), and 对标数据
+case's agency (reconsideration body), the norms found breached (report_case_norms), reconsideration decisions per agency (复议纠错), and 对标数据
 (report_benchmarks).
 
 Revision ID: 0009_figures
@@ -46,6 +46,16 @@ def upgrade() -> None:
     )
     op.create_index("ix_report_reconsiderations_key", "report_reconsiderations", ["key"])
     op.create_table(
+        "report_case_norms",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("norm", sa.String(length=200), nullable=False),
+        sa.ForeignKeyConstraint(["case_id"], ["report_cases.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_report_case_norms_case_id", "report_case_norms", ["case_id"])
+    op.create_index("ix_report_case_norms_norm", "report_case_norms", ["norm"])
+    op.create_table(
         "report_benchmarks",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("level", sa.String(length=20), nullable=False),
@@ -61,6 +71,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("report_benchmarks")
+    op.drop_table("report_case_norms")
     op.drop_table("report_reconsiderations")
     with op.batch_alter_table("report_case_agencies") as t:
         t.drop_column("role")
