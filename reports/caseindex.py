@@ -49,6 +49,7 @@ from reports.stats import (
     RateBase,
     StatsError,
     StatsReport,
+    agency_in,
     finish_report,
     label_for,
     parse_period,
@@ -335,9 +336,14 @@ def placement(exact: Any, year: Any, period: Period, series: str | None) -> tupl
     """SQL conditions (placed in the period, 日期不详) equal to reports.stats.place."""
     if series is None and period.kind == "all":
         return true(), false()
-    in_exact = exact.is_not(None) if period.kind == "all" else and_(exact >= period.start, exact < period.end)
     inside_lo, inside_hi, over_lo, over_hi = period.years()
     whole_years = series == "year" if series else period.year_aligned
+    if whole_years and period.year_aligned:
+        # whole years: a date is placed by its year (the year column is the date's year, else the 推定 one)
+        if period.kind == "all":
+            return year.is_not(None), year.is_(None)
+        return year.between(inside_lo, inside_hi), year.is_(None)
+    in_exact = exact.is_not(None) if period.kind == "all" else and_(exact >= period.start, exact < period.end)
     overlapping = year.between(over_lo, over_hi)
     if whole_years and inside_lo <= inside_hi:
         in_year = and_(exact.is_(None), year.between(inside_lo, inside_hi))
@@ -447,20 +453,140 @@ class _Scope:
         return _case_scope(self.agency_ids, self.ours_only)
 
 
+class _Cols:
+    """Figure columns under conditions, read back by name (several periods and measures in one query)."""
+
+    def __init__(self, d: LossRateDefinition) -> None:
+        self.d = d
+        self.cols: list[Any] = []
+        self.slots: dict[str, tuple[int, int, str]] = {}
+
+    def add(self, name: str, measure: str, under: Any) -> None:
+        cols = _columns(measure, self.d, under)
+        self.slots[name] = (len(self.cols), len(cols), measure)
+        self.cols += cols
+
+    def count(self, name: str, under: Any) -> None:
+        self.slots[name] = (len(self.cols), 1, "count")
+        self.cols.append(_n(under))
+
+    def figures(self, row: Any, *names: str) -> Figures:
+        f = Figures()
+        for name in names:
+            start, n, measure = self.slots[name]
+            f.merge(_figures(measure, row[start : start + n]))
+        return f
+
+    def value(self, row: Any, name: str) -> int:
+        start, _, _ = self.slots[name]
+        return int(row[start] or 0)
+
+
 def totals(
-    session: Session, period: Period, d: LossRateDefinition, scope: _Scope, series: str | None = None
-) -> tuple[Figures, Figures]:
-    """(placed in the period, 日期不详) over the whole scope."""
-    placed, undated = Figures(), Figures()
-    for measure in _MEASURES:
-        ok, unknown = _conds(measure, period, series)
-        cols = _columns(measure, d, ok) + _columns(measure, d, unknown)
-        q = select(*cols).select_from(CaseUnit).where(or_(ok, unknown), *scope.on_case)
-        row = session.execute(q).one()
-        half = len(cols) // 2
-        placed.merge(_figures(measure, row[:half]))
-        undated.merge(_figures(measure, row[half:]))
-    return placed, undated
+    session: Session,
+    period: Period,
+    d: LossRateDefinition,
+    scope: _Scope,
+    series: str | None = None,
+    prev: Period | None = None,
+) -> tuple[Figures, Figures, Figures | None]:
+    """(placed in the period, 日期不详, placed in the previous period) over the whole scope, one query."""
+    cols, anywhere = _Cols(d), []
+    for tag, p in (("now", period), ("prev", prev)):
+        if p is None:
+            continue
+        for measure in _MEASURES:
+            ok, unknown = _conds(measure, p, series)
+            cols.add(f"{tag}:{measure}", measure, ok)
+            anywhere.append(ok)
+            if tag == "now":
+                cols.add(f"undated:{measure}", measure, unknown)
+                anywhere.append(unknown)
+    q = select(*cols.cols).select_from(CaseUnit).where(or_(*anywhere), *scope.on_case)
+    row = session.execute(q).one()
+    return (
+        cols.figures(row, "now:filed", "now:decided"),
+        cols.figures(row, "undated:filed", "undated:decided"),
+        cols.figures(row, "prev:filed", "prev:decided") if prev else None,
+    )
+
+
+def agency_rows(
+    session: Session, period: Period, d: LossRateDefinition, scope: _Scope, prev: Period | None = None
+) -> dict[str, dict[GroupBy, dict[str, GroupRow]]]:
+    """One query, three groupings (every agency, the townships, the county departments), this period and the
+    previous one: original-act figures and 作为复议机关败诉 (suits lost as the 复议机关 co-defendant)."""
+    t = CaseUnitAgency
+    original, body = t.role.is_(None), t.role == RECONSIDERATION_BODY
+    cols, anywhere = _Cols(d), []
+    tags = [("now", period)] + ([("prev", prev)] if prev else [])
+    for tag, p in tags:
+        filed_ok, _ = _conds("filed", p, None)
+        decided_ok, _ = _conds("decided", p, None)
+        hit = or_(and_(original, or_(filed_ok, decided_ok)), and_(body, decided_ok, _is_loss(d)))
+        cols.add(f"{tag}:filed", "filed", and_(original, filed_ok))
+        cols.add(f"{tag}:decided", "decided", and_(original, decided_ok))
+        cols.count(f"{tag}:body", and_(body, decided_ok, _is_loss(d)))
+        cols.count(f"{tag}:hit", hit)
+        anywhere.append(hit)
+    q = (
+        select(t.key, t.name, t.kind, t.level, *cols.cols)
+        .select_from(CaseUnit)
+        .join(t, t.case_id == CaseUnit.id)
+        .where(or_(*anywhere), *scope_on(t, scope.pair), *scope.on_case)
+        .group_by(t.key, t.name, t.kind, t.level)
+    )
+    out: dict[str, dict[GroupBy, dict[str, GroupRow]]] = {
+        tag: {GroupBy.agency: {}, GroupBy.township: {}, GroupBy.department: {}} for tag, _ in tags
+    }
+    for key, name, kind, level, *rest in session.execute(q):
+        ref = AgencyRef(key, name, kind, False, None, level)
+        for tag, _ in tags:
+            if not cols.value(rest, f"{tag}:hit"):
+                continue
+            f = cols.figures(rest, f"{tag}:filed", f"{tag}:decided")
+            f.lost_as_reconsideration_body = cols.value(rest, f"{tag}:body")
+            for by in (GroupBy.agency, GroupBy.township, GroupBy.department):
+                if agency_in(by, ref):
+                    out[tag][by][key] = GroupRow(key, name, Figures(**f.__dict__))
+    for tag, p in tags:
+        for by in (GroupBy.agency, GroupBy.township, GroupBy.department):
+            _reconsideration_column(session, by, p, scope, out[tag][by])
+    return out
+
+
+def field_rows(
+    session: Session,
+    by: GroupBy,
+    period: Period,
+    d: LossRateDefinition,
+    scope: _Scope,
+    prev: Period | None = None,
+) -> dict[str, dict[str, GroupRow]]:
+    """A grouping that is neither an agency nor a date, this period and the previous one, one query."""
+    x = _Dim(by, 0, "filed", d, scope.pair)
+    cols, anywhere = _Cols(d), []
+    tags = [("now", period)] + ([("prev", prev)] if prev else [])
+    for tag, p in tags:
+        filed_ok, _ = _conds("filed", p, None)
+        decided_ok, _ = _conds("decided", p, None)
+        cols.add(f"{tag}:filed", "filed", filed_ok)
+        cols.add(f"{tag}:decided", "decided", decided_ok)
+        cols.count(f"{tag}:hit", or_(filed_ok, decided_ok))
+        anywhere += [filed_ok, decided_ok]
+    q = select(*x.cols, *cols.cols).select_from(CaseUnit)
+    for j, on in x.joins:
+        q = q.join(j, on)
+    q = q.where(or_(*anywhere), *x.where, *scope.on_case).group_by(*x.cols)
+    out: dict[str, dict[str, GroupRow]] = {tag: {} for tag, _ in tags}
+    for row in session.execute(q):
+        k = x.key(list(row[: len(x.cols)]), period)
+        assert k is not None
+        rest = row[len(x.cols) :]
+        for tag, _ in tags:
+            if cols.value(rest, f"{tag}:hit"):
+                out[tag][k[0]] = GroupRow(k[0], k[1], cols.figures(rest, f"{tag}:filed", f"{tag}:decided"))
+    return out
 
 
 def cells(
@@ -508,39 +634,34 @@ def _one_way(
     scope: _Scope,
     series: str | None = None,
 ) -> dict[str, GroupRow]:
+    """One grouping placed by a date grouping's granularity (a date-grouped table)."""
     found, labels = cells(session, [by], period, d, scope, series)
     rows = {k[0]: GroupRow(k[0], labels[(0, k[0])], f) for k, f in found.items()}
     if by.agencies:
-        _reconsideration_columns(session, by, period, d, scope, rows)
+        t = CaseUnitAgency
+        ok, _ = _conds("decided", period, series)
+        q = (
+            select(t.key, t.name, t.kind, t.level, func.count(CaseUnit.id))
+            .select_from(CaseUnit)
+            .join(t, t.case_id == CaseUnit.id)
+            .where(ok, _is_loss(d), t.role == RECONSIDERATION_BODY, *scope_on(t, scope.pair), *scope.on_case)
+            .group_by(t.key, t.name, t.kind, t.level)
+        )
+        for key, name, kind, level, n in session.execute(q):
+            if agency_in(by, AgencyRef(key, name, kind, False, None, level)):
+                rows.setdefault(
+                    key, GroupRow(key, name, Figures())
+                ).figures.lost_as_reconsideration_body += int(n)
     return rows
 
 
-def _reconsideration_columns(
-    session: Session,
-    by: GroupBy,
-    period: Period,
-    d: LossRateDefinition,
-    scope: _Scope,
-    rows: dict[str, GroupRow],
+def _reconsideration_column(
+    session: Session, by: GroupBy, period: Period, scope: _Scope, rows: dict[str, GroupRow]
 ) -> None:
-    """作为复议机关败诉 (suits lost as the 复议机关 co-defendant) and 复议纠错 per agency."""
-    ok, _ = _conds("decided", period, None)
-    t = aliased(CaseUnitAgency, name="rb")
-    q = (
-        select(t.key, t.name, func.count(CaseUnit.id))
-        .select_from(CaseUnit)
-        .join(t, t.case_id == CaseUnit.id)
-        .where(
-            ok, _is_loss(d), t.role == RECONSIDERATION_BODY, *_agency_kind(by, t), *scope_on(t, scope.pair)
-        )
-        .where(*scope.on_case)
-        .group_by(t.key, t.name)
-    )
-    for key, name, n in session.execute(q):
-        rows.setdefault(key, GroupRow(key, name, Figures())).figures.lost_as_reconsideration_body += int(n)
+    """复议纠错 per agency (the small table of reconsideration decisions)."""
     r = CaseReconsideration
     placed, _ = placement(r.date, r.year, period, None)
-    q2 = (
+    q = (
         select(r.key, r.name, func.count(func.distinct(r.judgment_id)))
         .where(
             placed,
@@ -551,7 +672,7 @@ def _reconsideration_columns(
         )
         .group_by(r.key, r.name)
     )
-    for key, name, n in session.execute(q2):
+    for key, name, n in session.execute(q):
         rows.setdefault(key, GroupRow(key, name, Figures())).figures.reconsideration_corrections += int(n)
 
 
@@ -584,28 +705,36 @@ def sql_report(
     if then == by:
         raise StatsError("--then 须与 --by 不同")
     scope = _Scope(agency_ids, ours_only)
-    series = by.series or bool(then and then.series)
     series_kind = by.value if by.series else (then.value if then and then.series else None)
+    series = series_kind is not None
     prev_p = period.previous() if not series else None
-    now_totals, undated = totals(session, period, d, scope, series_kind)
-    groups = _one_way(session, by, period, d, scope, series_kind)
-    if by.agencies or not series:
-        placed_rc, undated_rc = _reconsideration_totals(session, period, scope)
+    now_totals, undated, prev_totals = totals(session, period, d, scope, series_kind, prev_p)
+    by_agency: dict[str, dict[GroupBy, dict[str, GroupRow]]] = {}
+    if not series or by.agencies:
+        by_agency = agency_rows(session, period, d, scope, prev_p if by.agencies else None)
+    prev_groups: dict[str, GroupRow] = {}
+    if series:
+        groups = _one_way(session, by, period, d, scope, series_kind)
         if by.agencies:
-            now_totals.reconsideration_corrections += placed_rc
-            undated.reconsideration_corrections += undated_rc
+            _reconsideration_column(session, by, period, scope, groups)
+    elif by.agencies:
+        groups, prev_groups = by_agency["now"][by], by_agency.get("prev", {}).get(by, {})
+    else:
+        found = field_rows(session, by, period, d, scope, prev_p)
+        groups, prev_groups = found["now"], found.get("prev", {})
+    if by.agencies:
+        placed_rc, undated_rc = _reconsideration_totals(session, period, scope)
+        now_totals.reconsideration_corrections += placed_rc
+        undated.reconsideration_corrections += undated_rc
+        if prev_totals is not None and prev_p is not None:
+            prev_totals.reconsideration_corrections += _reconsideration_totals(session, prev_p, scope)[0]
     if then:
-        found, labels = cells(session, [by, then], period, d, scope)
-        for key, f in found.items():
+        found2, labels = cells(session, [by, then], period, d, scope)
+        for key, f in found2.items():
             row = groups.setdefault(key[0], GroupRow(key[0], labels[(0, key[0])], Figures()))
             row.children.append(GroupRow(key[1], labels[(1, key[1])], f))
-    prev_totals = totals(session, prev_p, d, scope)[0] if prev_p else None
-    prev_groups = _one_way(session, by, prev_p, d, scope) if prev_p else {}
-    if prev_totals is not None and by.agencies:
-        prev_totals.reconsideration_corrections += _reconsideration_totals(session, prev_p, scope)[0]  # type: ignore[arg-type]
-    no_targets = series
-    township = {} if no_targets else _one_way(session, GroupBy.township, period, d, scope)
-    department = {} if no_targets else _one_way(session, GroupBy.department, period, d, scope)
+    township = {} if series else by_agency["now"][GroupBy.township]
+    department = {} if series else by_agency["now"][GroupBy.department]
     scope_code = "ours" if ours_only else ("agencies" if agency_ids is not None else "all")
     return finish_report(
         by,
