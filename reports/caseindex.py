@@ -57,11 +57,15 @@ from reports.stats import (
 )
 
 STATE_KEY = "case_index_fingerprint"
+# Bumped when what a rebuild writes changes (2: dates by rule, roles, norms, reconsiderations — 0009_figures),
+# so a table built by an older version is rebuilt once.
+CASEBOOK_VERSION = 2
 
 
 def fingerprint(session: Session) -> str:
     """What the case table depends on: judgments, corrections, the registry and the ledger."""
     parts: list[Any] = [
+        CASEBOOK_VERSION,
         session.execute(
             select(func.count(Judgment.id), func.max(Judgment.id), func.max(Judgment.updated_at))
         ).one(),
@@ -85,6 +89,17 @@ def fingerprint(session: Session) -> str:
         ).all(),
     ]
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+_COPIED = (
+    "filed",
+    "filed_year",
+    "date",
+    "decided_year",
+    "outcome",
+    "withdrawn_after_correction",
+    "agency_head_appeared",
+)
 
 
 def rebuild(
@@ -133,6 +148,7 @@ def rebuild(
                 "ours": a.ours,
                 "agency_id": a.agency_id,
                 "role": a.role,
+                **{k: units[-1][k] for k in _COPIED},
             }
             for a in c.agencies
         ]
@@ -270,16 +286,19 @@ def indexed_reconsiderations(session: Session) -> list[Reconsideration]:
 # reports.stats.place, written here as SQL conditions; a date grouping is folded from (day, year) groups by
 # place itself, so both paths agree by construction.
 
-_MEASURES = {
-    "filed": (CaseUnit.filed, CaseUnit.filed_year),
-    "decided": (CaseUnit.date, CaseUnit.decided_year),
-}
+# The agency rows carry copies of their case's date and outcome columns, so that the agency groupings read
+# one narrow table without a join; ``src`` is the table the figure columns are read from.
+_MEASURES = ("filed", "decided")
 
 
-def _is_loss(d: LossRateDefinition):  # type: ignore[no-untyped-def]
-    lost = CaseUnit.outcome == "agency_lost"
+def _measure(measure: str, src: Any = CaseUnit) -> tuple[Any, Any]:
+    return (src.filed, src.filed_year) if measure == "filed" else (src.date, src.decided_year)
+
+
+def _is_loss(d: LossRateDefinition, src: Any = CaseUnit):  # type: ignore[no-untyped-def]
+    lost = src.outcome == "agency_lost"
     if d.corrected_withdrawal_is_loss:
-        return or_(lost, and_(CaseUnit.outcome == "withdrawn", CaseUnit.withdrawn_after_correction.is_(True)))
+        return or_(lost, and_(src.outcome == "withdrawn", src.withdrawn_after_correction.is_(True)))
     return lost
 
 
@@ -287,30 +306,30 @@ def _n(cond):  # type: ignore[no-untyped-def]
     return func.sum(case((cond, 1), else_=0))
 
 
-def _conditions(measure: str, d: LossRateDefinition) -> list[Any]:
+def _conditions(measure: str, d: LossRateDefinition, src: Any = CaseUnit) -> list[Any]:
     """What each figure column counts (the filing measure: every case; the decision measure: 审结, 胜诉 …)."""
     if measure == "filed":
         return [true()]
-    is_loss = _is_loss(d)
+    is_loss = _is_loss(d, src)
     in_base: Any
     if d.base == RateBase.concluded:
-        in_base = CaseUnit.outcome.in_(CONCLUDED)
+        in_base = src.outcome.in_(CONCLUDED)
     else:
-        in_base = or_(CaseUnit.outcome.in_(["agency_lost", "agency_won"]), is_loss)
+        in_base = or_(src.outcome.in_(["agency_lost", "agency_won"]), is_loss)
     return [
-        CaseUnit.outcome.in_(CONCLUDED),
-        CaseUnit.outcome == "agency_won",
+        src.outcome.in_(CONCLUDED),
+        src.outcome == "agency_won",
         is_loss,
-        CaseUnit.outcome == "dismissed",
-        CaseUnit.outcome == "withdrawn",
+        src.outcome == "dismissed",
+        src.outcome == "withdrawn",
         in_base,
-        CaseUnit.agency_head_appeared.is_not(None),
-        CaseUnit.agency_head_appeared.is_(True),
+        src.agency_head_appeared.is_not(None),
+        src.agency_head_appeared.is_(True),
     ]
 
 
-def _columns(measure: str, d: LossRateDefinition, under: Any = None) -> list[Any]:
-    conds = _conditions(measure, d)
+def _columns(measure: str, d: LossRateDefinition, under: Any = None, src: Any = CaseUnit) -> list[Any]:
+    conds = _conditions(measure, d, src)
     if under is not None:
         conds = [and_(under, c) for c in conds]
     return [_n(c) for c in conds]
@@ -355,10 +374,10 @@ def placement(exact: Any, year: Any, period: Period, series: str | None) -> tupl
     return in_exact, and_(exact.is_(None), or_(year.is_(None), overlapping))
 
 
-def _conds(measure: str, period: Period, series: str | None) -> tuple[Any, Any]:
-    placed, undated = placement(*_MEASURES[measure], period, series)
+def _conds(measure: str, period: Period, series: str | None, src: Any = CaseUnit) -> tuple[Any, Any]:
+    placed, undated = placement(*_measure(measure, src), period, series)
     if measure == "decided":
-        return and_(CaseUnit.outcome.is_not(None), placed), and_(CaseUnit.outcome.is_not(None), undated)
+        return and_(src.outcome.is_not(None), placed), and_(src.outcome.is_not(None), undated)
     return placed, undated
 
 
@@ -409,7 +428,7 @@ class _Dim:
             self.where.append(_is_loss(d))
             self.cols = [t.norm]
         elif by.series:
-            self.cols = list(_MEASURES[measure])
+            self.cols = list(_measure(measure))
         else:
             self.cols = [
                 {GroupBy.field: CaseUnit.field, GroupBy.action_type: CaseUnit.action_type}.get(
@@ -456,13 +475,13 @@ class _Scope:
 class _Cols:
     """Figure columns under conditions, read back by name (several periods and measures in one query)."""
 
-    def __init__(self, d: LossRateDefinition) -> None:
-        self.d = d
+    def __init__(self, d: LossRateDefinition, src: Any = CaseUnit) -> None:
+        self.d, self.src = d, src
         self.cols: list[Any] = []
         self.slots: dict[str, tuple[int, int, str]] = {}
 
     def add(self, name: str, measure: str, under: Any) -> None:
-        cols = _columns(measure, self.d, under)
+        cols = _columns(measure, self.d, under, self.src)
         self.slots[name] = (len(self.cols), len(cols), measure)
         self.cols += cols
 
@@ -518,22 +537,20 @@ def agency_rows(
     previous one: original-act figures and 作为复议机关败诉 (suits lost as the 复议机关 co-defendant)."""
     t = CaseUnitAgency
     original, body = t.role.is_(None), t.role == RECONSIDERATION_BODY
-    cols, anywhere = _Cols(d), []
+    cols, anywhere = _Cols(d, t), []
     tags = [("now", period)] + ([("prev", prev)] if prev else [])
     for tag, p in tags:
-        filed_ok, _ = _conds("filed", p, None)
-        decided_ok, _ = _conds("decided", p, None)
-        hit = or_(and_(original, or_(filed_ok, decided_ok)), and_(body, decided_ok, _is_loss(d)))
+        filed_ok, _ = _conds("filed", p, None, t)
+        decided_ok, _ = _conds("decided", p, None, t)
+        hit = or_(and_(original, or_(filed_ok, decided_ok)), and_(body, decided_ok, _is_loss(d, t)))
         cols.add(f"{tag}:filed", "filed", and_(original, filed_ok))
         cols.add(f"{tag}:decided", "decided", and_(original, decided_ok))
-        cols.count(f"{tag}:body", and_(body, decided_ok, _is_loss(d)))
+        cols.count(f"{tag}:body", and_(body, decided_ok, _is_loss(d, t)))
         cols.count(f"{tag}:hit", hit)
         anywhere.append(hit)
     q = (
         select(t.key, t.name, t.kind, t.level, *cols.cols)
-        .select_from(CaseUnit)
-        .join(t, t.case_id == CaseUnit.id)
-        .where(or_(*anywhere), *scope_on(t, scope.pair), *scope.on_case)
+        .where(or_(*anywhere), *scope_on(t, scope.pair))
         .group_by(t.key, t.name, t.kind, t.level)
     )
     out: dict[str, dict[GroupBy, dict[str, GroupRow]]] = {
@@ -639,12 +656,10 @@ def _one_way(
     rows = {k[0]: GroupRow(k[0], labels[(0, k[0])], f) for k, f in found.items()}
     if by.agencies:
         t = CaseUnitAgency
-        ok, _ = _conds("decided", period, series)
+        ok, _ = _conds("decided", period, series, t)
         q = (
-            select(t.key, t.name, t.kind, t.level, func.count(CaseUnit.id))
-            .select_from(CaseUnit)
-            .join(t, t.case_id == CaseUnit.id)
-            .where(ok, _is_loss(d), t.role == RECONSIDERATION_BODY, *scope_on(t, scope.pair), *scope.on_case)
+            select(t.key, t.name, t.kind, t.level, func.count(t.id))
+            .where(ok, _is_loss(d, t), t.role == RECONSIDERATION_BODY, *scope_on(t, scope.pair))
             .group_by(t.key, t.name, t.kind, t.level)
         )
         for key, name, kind, level, n in session.execute(q):

@@ -15,6 +15,16 @@ down_revision = "0003b"
 branch_labels = None
 depends_on = None
 
+FIGURES = (
+    "date",
+    "outcome",
+    "withdrawn_after_correction",
+    "agency_head_appeared",
+    "filed",
+    "filed_year",
+    "decided_year",
+)
+
 
 def upgrade() -> None:
     with op.batch_alter_table("report_cases") as t:
@@ -23,11 +33,31 @@ def upgrade() -> None:
         t.add_column(sa.Column("filed_source", sa.String(length=30), nullable=True))
         t.add_column(sa.Column("decided_year", sa.Integer(), nullable=True))
         t.add_column(sa.Column("date_source", sa.String(length=30), nullable=True))
-    op.create_index("ix_report_cases_filed", "report_cases", ["filed"])
-    op.create_index("ix_report_cases_filed_year", "report_cases", ["filed_year"])
-    op.create_index("ix_report_cases_decided_year", "report_cases", ["decided_year"])
+    # covering indexes of the figures replace the date indexes of 0003b
+    op.drop_index("ix_report_cases_stats", "report_cases")
+    op.drop_index("ix_report_cases_date", "report_cases")
+    op.create_index("ix_report_cases_stats", "report_cases", list(FIGURES))
+    for name, first in (
+        ("ix_report_cases_figures", "filed_year"),
+        ("ix_report_cases_decided", "decided_year"),
+        ("ix_report_cases_filed", "filed"),
+    ):
+        op.create_index(name, "report_cases", [first, *(c for c in FIGURES if c != first)])
     with op.batch_alter_table("report_case_agencies") as t:
         t.add_column(sa.Column("role", sa.String(length=30), nullable=True))
+        # copies of the case's figure columns: agency groupings read one table
+        t.add_column(sa.Column("filed", sa.Date(), nullable=True))
+        t.add_column(sa.Column("filed_year", sa.Integer(), nullable=True))
+        t.add_column(sa.Column("date", sa.Date(), nullable=True))
+        t.add_column(sa.Column("decided_year", sa.Integer(), nullable=True))
+        t.add_column(sa.Column("outcome", sa.String(length=30), nullable=True))
+        t.add_column(sa.Column("withdrawn_after_correction", sa.Boolean(), nullable=True))
+        t.add_column(sa.Column("agency_head_appeared", sa.Boolean(), nullable=True))
+    op.create_index(
+        "ix_report_case_agencies_figures",
+        "report_case_agencies",
+        ["key", "name", "kind", "level", "role", "agency_id", "ours", *FIGURES],
+    )
     op.create_table(
         "report_reconsiderations",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -73,11 +103,28 @@ def downgrade() -> None:
     op.drop_table("report_benchmarks")
     op.drop_table("report_case_norms")
     op.drop_table("report_reconsiderations")
+    op.drop_index("ix_report_case_agencies_figures", "report_case_agencies")
     with op.batch_alter_table("report_case_agencies") as t:
-        t.drop_column("role")
-    op.drop_index("ix_report_cases_decided_year", "report_cases")
-    op.drop_index("ix_report_cases_filed_year", "report_cases")
-    op.drop_index("ix_report_cases_filed", "report_cases")
+        for c in (
+            "agency_head_appeared",
+            "withdrawn_after_correction",
+            "outcome",
+            "decided_year",
+            "date",
+            "filed_year",
+            "filed",
+            "role",
+        ):
+            t.drop_column(c)
+    for name in ("ix_report_cases_filed", "ix_report_cases_decided", "ix_report_cases_figures"):
+        op.drop_index(name, "report_cases")
+    op.drop_index("ix_report_cases_stats", "report_cases")
+    op.create_index("ix_report_cases_date", "report_cases", ["date"])
+    op.create_index(
+        "ix_report_cases_stats",
+        "report_cases",
+        ["date", "outcome", "withdrawn_after_correction", "agency_head_appeared"],
+    )
     with op.batch_alter_table("report_cases") as t:
         for c in ("date_source", "decided_year", "filed_source", "filed_year", "filed"):
             t.drop_column(c)
