@@ -45,7 +45,6 @@ from reports.stats import (
     GroupRow,
     LossRateDefinition,
     Period,
-    Profile,
     RankingRules,
     RateBase,
     StatsError,
@@ -502,57 +501,6 @@ class _Cols:
         return int(row[start] or 0)
 
 
-_TAGS = ("now", "prev", "undated")
-
-
-def _bucket(
-    measure: str, periods: list[tuple[str, Period]], series: str | None, src: Any, undated: bool
-) -> Any:
-    """Which period a case's date of one measure falls in (``now``/``prev``/``undated``, else NULL), computed
-    once per row; the figures are then counted by GROUP BY of that bucket and the case's profile."""
-    whens = []
-    for tag, p in periods:
-        ok, unknown = _conds(measure, p, series, src)
-        whens.append((ok, _TAGS.index(tag)))
-        if tag == "now" and undated:
-            whens.append((unknown, _TAGS.index("undated")))
-    return case(*whens, else_=None)
-
-
-def _profiles(
-    session: Session,
-    keys: list[Any],
-    src: Any,
-    periods: list[tuple[str, Period]],
-    d: LossRateDefinition,
-    where: list[Any],
-    *,
-    series: str | None = None,
-    undated: bool = False,
-    joins: list[tuple[Any, Any]] = (),  # type: ignore[assignment]
-) -> dict[tuple[Any, ...], dict[str, Figures]]:
-    """Figures per key and bucket: one scan, buckets computed once per row, cases grouped by profile."""
-    fb = _bucket("filed", periods, series, src, undated)
-    db = _bucket("decided", periods, series, src, undated)
-    profile = [src.outcome, src.withdrawn_after_correction, src.agency_head_appeared]
-    q = select(*keys, fb, db, *profile, func.count()).select_from(src)
-    for t, on in joins:
-        q = q.join(t, on)
-    q = q.where(*where).group_by(*keys, fb, db, *profile)
-    out: dict[tuple[Any, ...], dict[str, Figures]] = {}
-    nk = len(keys)
-    for row in session.execute(q):
-        k, (f_at, d_at, outcome, wac, head, n) = tuple(row[:nk]), row[nk:]
-        if f_at is None and d_at is None:
-            continue
-        per = out.setdefault(k, {})
-        if f_at is not None:
-            per.setdefault(_TAGS[f_at], Figures()).add_filed(None, int(n))  # type: ignore[arg-type]
-        if d_at is not None:
-            per.setdefault(_TAGS[d_at], Figures()).add_decided(Profile(outcome, bool(wac), head), d, int(n))
-    return out
-
-
 def totals(
     session: Session,
     period: Period,
@@ -562,51 +510,63 @@ def totals(
     prev: Period | None = None,
 ) -> tuple[Figures, Figures, Figures | None]:
     """(placed in the period, 日期不详, placed in the previous period) over the whole scope, one query."""
-    periods = [("now", period)] + ([("prev", prev)] if prev else [])
-    found = _profiles(session, [], CaseUnit, periods, d, scope.on_case, series=series, undated=True).get(
-        (), {}
-    )
+    cols, anywhere = _Cols(d), []
+    for tag, p in (("now", period), ("prev", prev)):
+        if p is None:
+            continue
+        for measure in _MEASURES:
+            ok, unknown = _conds(measure, p, series)
+            cols.add(f"{tag}:{measure}", measure, ok)
+            anywhere.append(ok)
+            if tag == "now":
+                cols.add(f"undated:{measure}", measure, unknown)
+                anywhere.append(unknown)
+    q = select(*cols.cols).select_from(CaseUnit).where(or_(*anywhere), *scope.on_case)
+    row = session.execute(q).one()
     return (
-        found.get("now", Figures()),
-        found.get("undated", Figures()),
-        found.get("prev", Figures()) if prev else None,
+        cols.figures(row, "now:filed", "now:decided"),
+        cols.figures(row, "undated:filed", "undated:decided"),
+        cols.figures(row, "prev:filed", "prev:decided") if prev else None,
     )
 
 
 def agency_rows(
     session: Session, period: Period, d: LossRateDefinition, scope: _Scope, prev: Period | None = None
 ) -> dict[str, dict[GroupBy, dict[str, GroupRow]]]:
-    """One scan, three groupings (every agency, the townships, the county departments), this period and the
+    """One query, three groupings (every agency, the townships, the county departments), this period and the
     previous one: original-act figures and 作为复议机关败诉 (suits lost as the 复议机关 co-defendant)."""
     t = CaseUnitAgency
-    periods = [("now", period)] + ([("prev", prev)] if prev else [])
-    found = _profiles(
-        session, [t.key, t.name, t.kind, t.level, t.role], t, periods, d, scope_on(t, scope.pair)
+    original, body = t.role.is_(None), t.role == RECONSIDERATION_BODY
+    cols, anywhere = _Cols(d, t), []
+    tags = [("now", period)] + ([("prev", prev)] if prev else [])
+    for tag, p in tags:
+        filed_ok, _ = _conds("filed", p, None, t)
+        decided_ok, _ = _conds("decided", p, None, t)
+        hit = or_(and_(original, or_(filed_ok, decided_ok)), and_(body, decided_ok, _is_loss(d, t)))
+        cols.add(f"{tag}:filed", "filed", and_(original, filed_ok))
+        cols.add(f"{tag}:decided", "decided", and_(original, decided_ok))
+        cols.count(f"{tag}:body", and_(body, decided_ok, _is_loss(d, t)))
+        cols.count(f"{tag}:hit", hit)
+        anywhere.append(hit)
+    q = (
+        select(t.key, t.name, t.kind, t.level, *cols.cols)
+        .where(or_(*anywhere), *scope_on(t, scope.pair))
+        .group_by(t.key, t.name, t.kind, t.level)
     )
     out: dict[str, dict[GroupBy, dict[str, GroupRow]]] = {
-        tag: {GroupBy.agency: {}, GroupBy.township: {}, GroupBy.department: {}} for tag, _ in periods
+        tag: {GroupBy.agency: {}, GroupBy.township: {}, GroupBy.department: {}} for tag, _ in tags
     }
-    merged: dict[str, dict[str, tuple[AgencyRef, Figures]]] = {tag: {} for tag, _ in periods}
-    for (key, name, kind, level, role), per in found.items():
+    for key, name, kind, level, *rest in session.execute(q):
         ref = AgencyRef(key, name, kind, False, None, level)
-        for tag, f in per.items():
-            if role == RECONSIDERATION_BODY:
-                if not f.lost:
-                    continue
-                f = Figures(lost_as_reconsideration_body=f.lost)
-            elif role is not None:
+        for tag, _ in tags:
+            if not cols.value(rest, f"{tag}:hit"):
                 continue
-            slot = merged[tag].get(key)
-            if slot is None:
-                merged[tag][key] = (ref, f)
-            else:
-                slot[1].merge(f)
-    for tag, _ in periods:
-        for key, (ref, f) in merged[tag].items():
+            f = cols.figures(rest, f"{tag}:filed", f"{tag}:decided")
+            f.lost_as_reconsideration_body = cols.value(rest, f"{tag}:body")
             for by in (GroupBy.agency, GroupBy.township, GroupBy.department):
                 if agency_in(by, ref):
-                    out[tag][by][key] = GroupRow(key, ref.name, Figures(**f.__dict__))
-    for tag, p in periods:
+                    out[tag][by][key] = GroupRow(key, name, Figures(**f.__dict__))
+    for tag, p in tags:
         for by in (GroupBy.agency, GroupBy.township, GroupBy.department):
             _reconsideration_column(session, by, p, scope, out[tag][by])
     return out
@@ -620,20 +580,29 @@ def field_rows(
     scope: _Scope,
     prev: Period | None = None,
 ) -> dict[str, dict[str, GroupRow]]:
-    """A grouping that is neither an agency nor a date, this period and the previous one, one scan."""
+    """A grouping that is neither an agency nor a date, this period and the previous one, one query."""
     x = _Dim(by, 0, "filed", d, scope.pair)
-    periods = [("now", period)] + ([("prev", prev)] if prev else [])
-    found = _profiles(session, x.cols, CaseUnit, periods, d, [*x.where, *scope.on_case], joins=x.joins)
-    out: dict[str, dict[str, GroupRow]] = {tag: {} for tag, _ in periods}
-    for vals, per in found.items():
-        k = x.key(list(vals), period)
+    cols, anywhere = _Cols(d), []
+    tags = [("now", period)] + ([("prev", prev)] if prev else [])
+    for tag, p in tags:
+        filed_ok, _ = _conds("filed", p, None)
+        decided_ok, _ = _conds("decided", p, None)
+        cols.add(f"{tag}:filed", "filed", filed_ok)
+        cols.add(f"{tag}:decided", "decided", decided_ok)
+        cols.count(f"{tag}:hit", or_(filed_ok, decided_ok))
+        anywhere += [filed_ok, decided_ok]
+    q = select(*x.cols, *cols.cols).select_from(CaseUnit)
+    for j, on in x.joins:
+        q = q.join(j, on)
+    q = q.where(or_(*anywhere), *x.where, *scope.on_case).group_by(*x.cols)
+    out: dict[str, dict[str, GroupRow]] = {tag: {} for tag, _ in tags}
+    for row in session.execute(q):
+        k = x.key(list(row[: len(x.cols)]), period)
         assert k is not None
-        for tag, f in per.items():
-            row = out[tag].get(k[0])
-            if row is None:
-                out[tag][k[0]] = GroupRow(k[0], k[1], f)
-            else:
-                row.figures.merge(f)
+        rest = row[len(x.cols) :]
+        for tag, _ in tags:
+            if cols.value(rest, f"{tag}:hit"):
+                out[tag][k[0]] = GroupRow(k[0], k[1], cols.figures(rest, f"{tag}:filed", f"{tag}:decided"))
     return out
 
 
