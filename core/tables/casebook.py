@@ -50,6 +50,7 @@ class CaseUnit(Base):
         Index("ix_report_cases_figures", "filed_year", *_without("filed_year")),
         Index("ix_report_cases_decided", "decided_year", *_without("decided_year")),
         Index("ix_report_cases_filed", "filed", *_without("filed")),
+        Index("ix_report_cases_groups", "field", "action_type", "court", *_FIGURE_COLUMNS),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

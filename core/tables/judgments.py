@@ -45,8 +45,8 @@ class Judgment(Base):
     primary_document_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
-    )
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), index=True
+    )  # indexed (0009_figures): the statistics' freshness check reads max(updated_at)
 
     documents: Mapped[list[Document]] = relationship(back_populates="judgment", order_by="Document.id")
     corrections: Mapped[list[Correction]] = relationship(

@@ -43,6 +43,9 @@ def upgrade() -> None:
         ("ix_report_cases_filed", "filed"),
     ):
         op.create_index(name, "report_cases", [first, *(c for c in FIGURES if c != first)])
+    op.create_index("ix_report_cases_groups", "report_cases", ["field", "action_type", "court", *FIGURES])
+    # the freshness check of the case table reads max(updated_at) of the judgments
+    op.create_index("ix_judgments_updated_at", "judgments", ["updated_at"])
     with op.batch_alter_table("report_case_agencies") as t:
         t.add_column(sa.Column("role", sa.String(length=30), nullable=True))
         # copies of the case's figure columns: agency groupings read one table
@@ -116,6 +119,8 @@ def downgrade() -> None:
             "role",
         ):
             t.drop_column(c)
+    op.drop_index("ix_judgments_updated_at", "judgments")
+    op.drop_index("ix_report_cases_groups", "report_cases")
     for name in ("ix_report_cases_filed", "ix_report_cases_decided", "ix_report_cases_figures"):
         op.drop_index(name, "report_cases")
     op.drop_index("ix_report_cases_stats", "report_cases")
