@@ -92,6 +92,8 @@ def fingerprint(session: Session) -> str:
 
 
 _COPIED = (
+    "filed_ym",
+    "decided_ym",
     "filed",
     "filed_year",
     "date",
@@ -136,6 +138,8 @@ def rebuild(
                 "filed_source": c.filed_source,
                 "decided_year": c.decided_year,
                 "date_source": c.date_source,
+                "filed_ym": _ym(c.filed),
+                "decided_ym": _ym(c.date) if c.decided else None,
             }
         )
         agencies += [
@@ -403,33 +407,55 @@ def _agency_kind(by: GroupBy, t: Any) -> list:  # type: ignore[type-arg]
     return []
 
 
-class _Dim:
-    """One grouping as SQL: the key columns, joins and conditions it adds."""
+def _ym(d: dt.date | None) -> int | None:
+    """A month as one integer (year·12 + month − 1): date groupings fold months, not days."""
+    return d.year * 12 + d.month - 1 if d else None
 
-    def __init__(self, by: GroupBy, i: int, measure: str, d: LossRateDefinition, scope: list) -> None:  # type: ignore[type-arg]
+
+def _month_cols(measure: str, src: Any) -> list[Any]:
+    return [src.filed_ym, src.filed_year] if measure == "filed" else [src.decided_ym, src.decided_year]
+
+
+class _Dim:
+    """One grouping as SQL: the key columns, joins and conditions it adds to a query over ``base``
+    (report_cases, or the agency rows when the first grouping is an agency one: they carry the figure columns)."""
+
+    def __init__(
+        self,
+        by: GroupBy,
+        i: int,
+        measure: str,
+        d: LossRateDefinition,
+        scope: list,
+        base: Any,
+        base_id: Any,  # type: ignore[type-arg]
+    ) -> None:
         self.by = by
         self.joins: list[tuple[Any, Any]] = []
         self.where: list[Any] = []
         self.cols: list[Any]
         t: Any
         if by.agencies:
-            t = aliased(CaseUnitAgency, name=f"a{i}")
-            self.joins.append((t, t.case_id == CaseUnit.id))
+            t = base if i == 0 and base is not CaseUnit else aliased(CaseUnitAgency, name=f"a{i}")
+            if t is not base:
+                self.joins.append((t, t.case_id == base_id))
             self.where += [t.role.is_(None), *_agency_kind(by, t), *scope_on(t, scope)]
             self.cols = [t.key, t.name]
         elif by == GroupBy.cause:
             t = aliased(CaseUnitCause, name=f"c{i}")
-            self.joins.append((t, t.case_id == CaseUnit.id))
-            self.where.append(_is_loss(d))
+            self.joins.append((t, t.case_id == base_id))
+            self.where.append(_is_loss(d, base))
             self.cols = [t.cause]
         elif by == GroupBy.norm:
             t = aliased(CaseUnitNorm, name=f"n{i}")
-            self.joins.append((t, t.case_id == CaseUnit.id))
-            self.where.append(_is_loss(d))
+            self.joins.append((t, t.case_id == base_id))
+            self.where.append(_is_loss(d, base))
             self.cols = [t.norm]
         elif by.series:
-            self.cols = list(_measure(measure))
+            self.cols = _month_cols(measure, base)
         else:
+            if base is not CaseUnit:
+                self.joins.append((CaseUnit, CaseUnit.id == base_id))
             self.cols = [
                 {GroupBy.field: CaseUnit.field, GroupBy.action_type: CaseUnit.action_type}.get(
                     by, CaseUnit.court
@@ -442,12 +468,9 @@ class _Dim:
         if self.by == GroupBy.norm:
             return vals[0], vals[0]
         if self.by.series:
-            day = (
-                vals[0]
-                if vals[0] is None or isinstance(vals[0], dt.date)
-                else dt.date.fromisoformat(str(vals[0]))
-            )
-            at = place(day, vals[1], period, self.by.value)
+            ym = vals[0]
+            month = dt.date(int(ym) // 12, int(ym) % 12 + 1, 1) if ym is not None else None
+            at = place(month, vals[1], period, self.by.value)
             return None if at is None or at == UNDATED else (at, label_for(self.by, at))
         return (vals[0] or ""), label_for(self.by, vals[0])
 
@@ -581,7 +604,7 @@ def field_rows(
     prev: Period | None = None,
 ) -> dict[str, dict[str, GroupRow]]:
     """A grouping that is neither an agency nor a date, this period and the previous one, one query."""
-    x = _Dim(by, 0, "filed", d, scope.pair)
+    x = _Dim(by, 0, "filed", d, scope.pair, CaseUnit, CaseUnit.id)
     cols, anywhere = _Cols(d), []
     tags = [("now", period)] + ([("prev", prev)] if prev else [])
     for tag, p in tags:
@@ -614,19 +637,32 @@ def cells(
     scope: _Scope,
     series: str | None = None,
 ) -> tuple[dict[tuple[str, ...], Figures], dict[tuple[int, str], str]]:
-    """Figures per combination of keys of the groupings (one or two), both measures."""
+    """Figures per combination of keys of the groupings (one or two), both measures: one query when no
+    grouping is a date (both measures side by side), else one per measure (the date differs)."""
     series = series or next((x.value for x in dims if x.series), None)
+    base: Any = aliased(CaseUnitAgency, name="a0") if dims[0].agencies else CaseUnit
+    base_id = CaseUnit.id if base is CaseUnit else base.case_id
+    case_scope = scope.on_case if base is CaseUnit else []
     out: dict[tuple[str, ...], Figures] = {}
     labels: dict[tuple[int, str], str] = {}
-    for measure in _MEASURES:
-        ok, _ = _conds(measure, period, series)
-        ds = [_Dim(by, i, measure, d, scope.pair) for i, by in enumerate(dims)]
+    with_date = any(x.series for x in dims)
+    for measures in [(m,) for m in _MEASURES] if with_date else [_MEASURES]:
+        ds = [_Dim(by, i, measures[0], d, scope.pair, base, base_id) for i, by in enumerate(dims)]
         keycols = [c for x in ds for c in x.cols]
-        q = select(*keycols, *_columns(measure, d)).select_from(CaseUnit)
+        cols, anywhere = _Cols(d, base), []
+        for m in measures:
+            ok, _ = _conds(m, period, series, base)
+            cols.add(m, m, ok)
+            cols.count(f"{m}:hit", ok)
+            anywhere.append(ok)
+        q = select(*keycols, *cols.cols).select_from(base)
+        seen: set[Any] = set()
         for x in ds:
             for t, on in x.joins:
-                q = q.join(t, on)
-        q = q.where(ok, *scope.on_case, *[w for x in ds for w in x.where]).group_by(*keycols)
+                if t not in seen:
+                    seen.add(t)
+                    q = q.join(t, on)
+        q = q.where(or_(*anywhere), *case_scope, *[w for x in ds for w in x.where]).group_by(*keycols)
         for row in session.execute(q):
             vals, rest = list(row[: len(keycols)]), row[len(keycols) :]
             key, pos = [], 0
@@ -639,7 +675,9 @@ def cells(
                 labels.setdefault((i, k[0]), k[1])
             else:
                 f = out.setdefault(tuple(key), Figures())
-                f.merge(_figures(measure, rest))
+                for m in measures:
+                    if cols.value(rest, f"{m}:hit"):
+                        f.merge(cols.figures(rest, m))
     return out, labels
 
 

@@ -28,6 +28,8 @@ _FIGURE_COLUMNS = (
     "filed",
     "filed_year",
     "decided_year",
+    "filed_ym",
+    "decided_ym",
 )
 
 
@@ -75,6 +77,9 @@ class CaseUnit(Base):
     # 审结/败诉: ``date`` is the decision in effect; decided_year its year, else the case number's (推定).
     decided_year: Mapped[int | None] = mapped_column(Integer)
     date_source: Mapped[str | None] = mapped_column(String(30))
+    # the months of both dates as year·12 + month − 1 (date groupings fold months, not days)
+    filed_ym: Mapped[int | None] = mapped_column(Integer)
+    decided_ym: Mapped[int | None] = mapped_column(Integer)
 
 
 class CaseUnitAgency(Base):
@@ -111,6 +116,8 @@ class CaseUnitAgency(Base):
     outcome: Mapped[str | None] = mapped_column(String(30))
     withdrawn_after_correction: Mapped[bool] = mapped_column(Boolean, default=False)
     agency_head_appeared: Mapped[bool | None] = mapped_column(Boolean)
+    filed_ym: Mapped[int | None] = mapped_column(Integer)
+    decided_ym: Mapped[int | None] = mapped_column(Integer)
 
 
 class CaseUnitCause(Base):

@@ -23,6 +23,8 @@ FIGURES = (
     "filed",
     "filed_year",
     "decided_year",
+    "filed_ym",
+    "decided_ym",
 )
 
 
@@ -33,6 +35,8 @@ def upgrade() -> None:
         t.add_column(sa.Column("filed_source", sa.String(length=30), nullable=True))
         t.add_column(sa.Column("decided_year", sa.Integer(), nullable=True))
         t.add_column(sa.Column("date_source", sa.String(length=30), nullable=True))
+        t.add_column(sa.Column("filed_ym", sa.Integer(), nullable=True))
+        t.add_column(sa.Column("decided_ym", sa.Integer(), nullable=True))
     # covering indexes of the figures replace the date indexes of 0003b
     op.drop_index("ix_report_cases_stats", "report_cases")
     op.drop_index("ix_report_cases_date", "report_cases")
@@ -56,6 +60,8 @@ def upgrade() -> None:
         t.add_column(sa.Column("outcome", sa.String(length=30), nullable=True))
         t.add_column(sa.Column("withdrawn_after_correction", sa.Boolean(), nullable=True))
         t.add_column(sa.Column("agency_head_appeared", sa.Boolean(), nullable=True))
+        t.add_column(sa.Column("filed_ym", sa.Integer(), nullable=True))
+        t.add_column(sa.Column("decided_ym", sa.Integer(), nullable=True))
     op.create_index(
         "ix_report_case_agencies_figures",
         "report_case_agencies",
@@ -109,6 +115,8 @@ def downgrade() -> None:
     op.drop_index("ix_report_case_agencies_figures", "report_case_agencies")
     with op.batch_alter_table("report_case_agencies") as t:
         for c in (
+            "decided_ym",
+            "filed_ym",
             "agency_head_appeared",
             "withdrawn_after_correction",
             "outcome",
@@ -131,5 +139,13 @@ def downgrade() -> None:
         ["date", "outcome", "withdrawn_after_correction", "agency_head_appeared"],
     )
     with op.batch_alter_table("report_cases") as t:
-        for c in ("date_source", "decided_year", "filed_source", "filed_year", "filed"):
+        for c in (
+            "decided_ym",
+            "filed_ym",
+            "date_source",
+            "decided_year",
+            "filed_source",
+            "filed_year",
+            "filed",
+        ):
             t.drop_column(c)
