@@ -92,6 +92,9 @@ def fingerprint(session: Session) -> str:
 
 
 _COPIED = (
+    "field",
+    "action_type",
+    "court",
     "filed_ym",
     "decided_ym",
     "filed",
@@ -454,12 +457,8 @@ class _Dim:
         elif by.series:
             self.cols = _month_cols(measure, base)
         else:
-            if base is not CaseUnit:
-                self.joins.append((CaseUnit, CaseUnit.id == base_id))
             self.cols = [
-                {GroupBy.field: CaseUnit.field, GroupBy.action_type: CaseUnit.action_type}.get(
-                    by, CaseUnit.court
-                )
+                {GroupBy.field: base.field, GroupBy.action_type: base.action_type}.get(by, base.court)
             ]
 
     def key(self, vals: list[Any], period: Period) -> tuple[str, str] | None:
@@ -783,6 +782,13 @@ def sql_report(
             prev_totals.reconsideration_corrections += _reconsideration_totals(session, prev_p, scope)[0]
     if then:
         found2, labels = cells(session, [by, then], period, d, scope)
+        if not by.agencies and (then.series or then in (GroupBy.field, GroupBy.action_type, GroupBy.court)):
+            # every case of a row is in exactly one cell of a single-valued second grouping: the row's
+            # figures are the sum of its cells (no second scan)
+            groups = {}
+            for key, f in found2.items():
+                row = groups.setdefault(key[0], GroupRow(key[0], labels[(0, key[0])], Figures()))
+                row.figures.merge(f)
         for key, f in found2.items():
             row = groups.setdefault(key[0], GroupRow(key[0], labels[(0, key[0])], Figures()))
             row.children.append(GroupRow(key[1], labels[(1, key[1])], f))

@@ -310,6 +310,8 @@ def _recount(cases, by: GroupBy, then: GroupBy, key1: str, key2: str, period: Pe
         (GroupBy.agency, GroupBy.quarter),
         (GroupBy.field, GroupBy.agency),
         (GroupBy.court, GroupBy.action_type),
+        (GroupBy.field, GroupBy.quarter),
+        (GroupBy.cause, GroupBy.department),
     ],
 )
 def test_then_tables_equal_a_recount_from_the_case_list(any_db, by: GroupBy, then: GroupBy) -> None:

@@ -96,6 +96,8 @@ class CaseUnitAgency(Base):
             "agency_id",
             "ours",
             *_FIGURE_COLUMNS,
+            "field",
+            "action_type",
         ),
     )
 
@@ -118,6 +120,9 @@ class CaseUnitAgency(Base):
     agency_head_appeared: Mapped[bool | None] = mapped_column(Boolean)
     filed_ym: Mapped[int | None] = mapped_column(Integer)
     decided_ym: Mapped[int | None] = mapped_column(Integer)
+    field: Mapped[str | None] = mapped_column(String(40))
+    action_type: Mapped[str | None] = mapped_column(String(40))
+    court: Mapped[str | None] = mapped_column(String(200))
 
 
 class CaseUnitCause(Base):

@@ -62,10 +62,13 @@ def upgrade() -> None:
         t.add_column(sa.Column("agency_head_appeared", sa.Boolean(), nullable=True))
         t.add_column(sa.Column("filed_ym", sa.Integer(), nullable=True))
         t.add_column(sa.Column("decided_ym", sa.Integer(), nullable=True))
+        t.add_column(sa.Column("field", sa.String(length=40), nullable=True))
+        t.add_column(sa.Column("action_type", sa.String(length=40), nullable=True))
+        t.add_column(sa.Column("court", sa.String(length=200), nullable=True))
     op.create_index(
         "ix_report_case_agencies_figures",
         "report_case_agencies",
-        ["key", "name", "kind", "level", "role", "agency_id", "ours", *FIGURES],
+        ["key", "name", "kind", "level", "role", "agency_id", "ours", *FIGURES, "field", "action_type"],
     )
     op.create_table(
         "report_reconsiderations",
@@ -115,6 +118,9 @@ def downgrade() -> None:
     op.drop_index("ix_report_case_agencies_figures", "report_case_agencies")
     with op.batch_alter_table("report_case_agencies") as t:
         for c in (
+            "court",
+            "action_type",
+            "field",
             "decided_ym",
             "filed_ym",
             "agency_head_appeared",
