@@ -530,26 +530,41 @@ def totals(
     scope: _Scope,
     series: str | None = None,
     prev: Period | None = None,
+    placed: bool = True,
 ) -> tuple[Figures, Figures, Figures | None]:
-    """(placed in the period, 日期不详, placed in the previous period) over the whole scope, one query."""
+    """(placed in the period, 日期不详, placed in the previous period) over the whole scope, one query;
+    ``placed=False``: only 日期不详 (the caller sums its rows)."""
     cols, anywhere = _Cols(d), []
     for tag, p in (("now", period), ("prev", prev)):
         if p is None:
             continue
         for measure in _MEASURES:
             ok, unknown = _conds(measure, p, series)
-            cols.add(f"{tag}:{measure}", measure, ok)
-            anywhere.append(ok)
+            if placed:
+                cols.add(f"{tag}:{measure}", measure, ok)
+                anywhere.append(ok)
             if tag == "now":
                 cols.add(f"undated:{measure}", measure, unknown)
                 anywhere.append(unknown)
     q = select(*cols.cols).select_from(CaseUnit).where(or_(*anywhere), *scope.on_case)
     row = session.execute(q).one()
     return (
-        cols.figures(row, "now:filed", "now:decided"),
+        cols.figures(row, "now:filed", "now:decided") if placed else Figures(),
         cols.figures(row, "undated:filed", "undated:decided"),
-        cols.figures(row, "prev:filed", "prev:decided") if prev else None,
+        cols.figures(row, "prev:filed", "prev:decided") if prev and placed else None,
     )
+
+
+def _single(by: GroupBy) -> bool:
+    """A grouping that puts every case in exactly one row (a date, a field, an action type, a court)."""
+    return by.series or by in (GroupBy.field, GroupBy.action_type, GroupBy.court)
+
+
+def _sum(rows: dict[str, GroupRow]) -> Figures:
+    f = Figures()
+    for r in rows.values():
+        f.merge(r.figures)
+    return f
 
 
 def agency_rows(
@@ -760,12 +775,18 @@ def sql_report(
     series_kind = by.value if by.series else (then.value if then and then.series else None)
     series = series_kind is not None
     prev_p = period.previous() if not series else None
-    now_totals, undated, prev_totals = totals(session, period, d, scope, series_kind, prev_p)
+    # a single-valued first grouping: the totals are the sum of its rows, only 日期不详 is counted apart
+    summed = _single(by)
+    now_totals, undated, prev_totals = totals(session, period, d, scope, series_kind, prev_p, not summed)
+    children_sum = series and then is not None and not by.agencies and _single(then)
     by_agency: dict[str, dict[GroupBy, dict[str, GroupRow]]] = {}
     if not series or by.agencies:
         by_agency = agency_rows(session, period, d, scope, prev_p if by.agencies else None)
     prev_groups: dict[str, GroupRow] = {}
-    if series:
+    groups: dict[str, GroupRow] = {}
+    if children_sum:
+        pass  # the rows are the sums of their cells, below
+    elif series:
         groups = _one_way(session, by, period, d, scope, series_kind)
         if by.agencies:
             _reconsideration_column(session, by, period, scope, groups)
@@ -782,16 +803,18 @@ def sql_report(
             prev_totals.reconsideration_corrections += _reconsideration_totals(session, prev_p, scope)[0]
     if then:
         found2, labels = cells(session, [by, then], period, d, scope)
-        if not by.agencies and (then.series or then in (GroupBy.field, GroupBy.action_type, GroupBy.court)):
+        if children_sum:
             # every case of a row is in exactly one cell of a single-valued second grouping: the row's
             # figures are the sum of its cells (no second scan)
-            groups = {}
             for key, f in found2.items():
                 row = groups.setdefault(key[0], GroupRow(key[0], labels[(0, key[0])], Figures()))
                 row.figures.merge(f)
         for key, f in found2.items():
             row = groups.setdefault(key[0], GroupRow(key[0], labels[(0, key[0])], Figures()))
             row.children.append(GroupRow(key[1], labels[(1, key[1])], f))
+    if summed:
+        now_totals = _sum(groups)
+        prev_totals = _sum(prev_groups) if prev_p else None
     township = {} if series else by_agency["now"][GroupBy.township]
     department = {} if series else by_agency["now"][GroupBy.department]
     scope_code = "ours" if ours_only else ("agencies" if agency_ids is not None else "all")
