@@ -109,7 +109,8 @@ def test_ledger_rows_match_judgments_by_normalised_case_number(db) -> None:
     assert r == {"read": 2, "matched_judgments": 1, "matched_agencies": 0}
     assert len(cases) == 2  # the judgment, and the ledger case still waiting for its judgment
     pending = next(c for c in cases if not c.judgment_ids)
-    assert pending.outcome is None and pending.date == D(2024, 2, 6)
+    # 发案 by the ledger's 收案日期; a pending suit has no decision date (issue 16)
+    assert pending.outcome is None and pending.filed == D(2024, 2, 6) and pending.date is None
 
 
 @pytest.mark.parametrize(
