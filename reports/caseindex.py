@@ -45,6 +45,7 @@ from reports.stats import (
     GroupRow,
     LossRateDefinition,
     Period,
+    Profile,
     RankingRules,
     RateBase,
     StatsError,
@@ -523,6 +524,52 @@ class _Cols:
         return int(row[start] or 0)
 
 
+def _by_profile(
+    session: Session,
+    keys: list[Any],
+    src: Any,
+    tags: list[tuple[str, str, Any]],
+    d: LossRateDefinition,
+    where: list[Any],
+) -> dict[tuple[Any, ...], dict[str, tuple[int, list[tuple[Profile, int]]]]]:
+    """Counts per key, tag (name, measure, placement condition) and case profile (outcome, correction, head):
+    one placement test per row and tag, grouped by plain columns in index order (no per-figure sums)."""
+    profile = [src.outcome, src.withdrawn_after_correction, src.agency_head_appeared]
+    q = (
+        select(*keys, *profile, *[_n(cond) for _, _, cond in tags])
+        .select_from(src)
+        .where(*where)
+        .group_by(*keys, *profile)
+    )
+    out: dict[tuple[Any, ...], dict[str, tuple[int, list[tuple[Profile, int]]]]] = {}
+    nk = len(keys)
+    for row in session.execute(q):
+        k = tuple(row[:nk])
+        outcome, wac, head = row[nk : nk + 3]
+        prof = Profile(outcome, bool(wac), head)
+        for (name, _measure, _), n in zip(tags, row[nk + 3 :], strict=True):
+            n = int(n or 0)
+            if n:
+                total, profiles = out.setdefault(k, {}).get(name, (0, []))
+                profiles.append((prof, n))
+                out[k][name] = (total + n, profiles)
+    return out
+
+
+def _fig(
+    measure: str, counted: tuple[int, list[tuple[Profile, int]]] | None, d: LossRateDefinition
+) -> Figures:
+    f = Figures()
+    if counted is None:
+        return f
+    if measure == "filed":
+        f.cases = counted[0]
+    else:
+        for prof, n in counted[1]:
+            f.add_decided(prof, d, n)
+    return f
+
+
 def totals(
     session: Session,
     period: Period,
@@ -534,24 +581,27 @@ def totals(
 ) -> tuple[Figures, Figures, Figures | None]:
     """(placed in the period, 日期不详, placed in the previous period) over the whole scope, one query;
     ``placed=False``: only 日期不详 (the caller sums its rows)."""
-    cols, anywhere = _Cols(d), []
+    tags: list[tuple[str, str, Any]] = []
     for tag, p in (("now", period), ("prev", prev)):
         if p is None:
             continue
         for measure in _MEASURES:
             ok, unknown = _conds(measure, p, series)
             if placed:
-                cols.add(f"{tag}:{measure}", measure, ok)
-                anywhere.append(ok)
+                tags.append((f"{tag}:{measure}", measure, ok))
             if tag == "now":
-                cols.add(f"undated:{measure}", measure, unknown)
-                anywhere.append(unknown)
-    q = select(*cols.cols).select_from(CaseUnit).where(or_(*anywhere), *scope.on_case)
-    row = session.execute(q).one()
+                tags.append((f"undated:{measure}", measure, unknown))
+    found = _by_profile(session, [], CaseUnit, tags, d, scope.on_case).get((), {})
+
+    def figs(tag: str) -> Figures:
+        f = _fig("filed", found.get(f"{tag}:filed"), d)
+        f.merge(_fig("decided", found.get(f"{tag}:decided"), d))
+        return f
+
     return (
-        cols.figures(row, "now:filed", "now:decided") if placed else Figures(),
-        cols.figures(row, "undated:filed", "undated:decided"),
-        cols.figures(row, "prev:filed", "prev:decided") if prev and placed else None,
+        figs("now") if placed else Figures(),
+        figs("undated"),
+        figs("prev") if prev and placed else None,
     )
 
 
@@ -573,37 +623,45 @@ def agency_rows(
     """One query, three groupings (every agency, the townships, the county departments), this period and the
     previous one: original-act figures and 作为复议机关败诉 (suits lost as the 复议机关 co-defendant)."""
     t = CaseUnitAgency
-    original, body = t.role.is_(None), t.role == RECONSIDERATION_BODY
-    cols, anywhere = _Cols(d, t), []
-    tags = [("now", period)] + ([("prev", prev)] if prev else [])
-    for tag, p in tags:
-        filed_ok, _ = _conds("filed", p, None, t)
-        decided_ok, _ = _conds("decided", p, None, t)
-        hit = or_(and_(original, or_(filed_ok, decided_ok)), and_(body, decided_ok, _is_loss(d, t)))
-        cols.add(f"{tag}:filed", "filed", and_(original, filed_ok))
-        cols.add(f"{tag}:decided", "decided", and_(original, decided_ok))
-        cols.count(f"{tag}:body", and_(body, decided_ok, _is_loss(d, t)))
-        cols.count(f"{tag}:hit", hit)
-        anywhere.append(hit)
-    q = (
-        select(t.key, t.name, t.kind, t.level, *cols.cols)
-        .where(or_(*anywhere), *scope_on(t, scope.pair))
-        .group_by(t.key, t.name, t.kind, t.level)
+    periods = [("now", period)] + ([("prev", prev)] if prev else [])
+    tags: list[tuple[str, str, Any]] = []
+    for tag, p in periods:
+        for measure in _MEASURES:
+            tags.append((f"{tag}:{measure}", measure, _conds(measure, p, None, t)[0]))
+    found = _by_profile(
+        session, [t.key, t.name, t.kind, t.level, t.role], t, tags, d, scope_on(t, scope.pair)
     )
     out: dict[str, dict[GroupBy, dict[str, GroupRow]]] = {
-        tag: {GroupBy.agency: {}, GroupBy.township: {}, GroupBy.department: {}} for tag, _ in tags
+        tag: {GroupBy.agency: {}, GroupBy.township: {}, GroupBy.department: {}} for tag, _ in periods
     }
-    for key, name, kind, level, *rest in session.execute(q):
+    merged: dict[str, dict[str, tuple[AgencyRef, Figures]]] = {tag: {} for tag, _ in periods}
+    for (key, name, kind, level, role), per in found.items():
         ref = AgencyRef(key, name, kind, False, None, level)
-        for tag, _ in tags:
-            if not cols.value(rest, f"{tag}:hit"):
+        for tag, _ in periods:
+            filed, decided = per.get(f"{tag}:filed"), per.get(f"{tag}:decided")
+            if role is None:
+                if filed is None and decided is None:
+                    continue
+                f = _fig("filed", filed, d)
+                f.merge(_fig("decided", decided, d))
+            elif role == RECONSIDERATION_BODY:
+                lost = _fig("decided", decided, d).lost
+                if not lost:
+                    continue
+                f = Figures(lost_as_reconsideration_body=lost)
+            else:
                 continue
-            f = cols.figures(rest, f"{tag}:filed", f"{tag}:decided")
-            f.lost_as_reconsideration_body = cols.value(rest, f"{tag}:body")
+            slot = merged[tag].get(key)
+            if slot is None:
+                merged[tag][key] = (ref, f)
+            else:
+                slot[1].merge(f)
+    for tag, _ in periods:
+        for key, (ref, f) in merged[tag].items():
             for by in (GroupBy.agency, GroupBy.township, GroupBy.department):
                 if agency_in(by, ref):
-                    out[tag][by][key] = GroupRow(key, name, Figures(**f.__dict__))
-    for tag, p in tags:
+                    out[tag][by][key] = GroupRow(key, ref.name, Figures(**f.__dict__))
+    for tag, p in periods:
         for by in (GroupBy.agency, GroupBy.township, GroupBy.department):
             _reconsideration_column(session, by, p, scope, out[tag][by])
     return out

@@ -18,7 +18,7 @@ from itertools import product
 from core.spreadsheet import Table, zh_label
 from core.taxonomy import ActionType, Field, LossCause, Outcome
 from registry.agencies import AgencyKind
-from reports.cases import RECONSIDERATION_BODY, AgencyRef, Case, Reconsideration
+from reports.cases import CONCLUDED, RECONSIDERATION_BODY, AgencyRef, Case, Reconsideration
 
 
 class StatsError(Exception):
@@ -255,18 +255,32 @@ class LossRateDefinition:
         )
         return f"败诉率＝败诉案件数÷{denom}；{wac}；一审与二审、再审为同一案件，按生效结果计一次；非诉执行审查案件不计入"
 
-    def is_loss(self, c: Case) -> bool:
+    def is_loss(self, c: Case | Profile) -> bool:
         return c.outcome == "agency_lost" or (
             self.corrected_withdrawal_is_loss and c.withdrawn_after_correction
         )
 
-    def in_base(self, c: Case) -> bool:
+    def in_base(self, c: Case | Profile) -> bool:
         if self.base == RateBase.concluded:
             return c.outcome in ("agency_lost", "agency_won", "dismissed", "withdrawn")
         return c.outcome in ("agency_lost", "agency_won") or self.is_loss(c)
 
 
 # ---------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the decision figures read of a case (SQL groups cases by it and counts them)."""
+
+    outcome: str | None
+    withdrawn_after_correction: bool
+    agency_head_appeared: bool | None
+
+    @property
+    def concluded(self) -> bool:
+        return self.outcome in CONCLUDED
+
 
 _COUNTS = (
     "cases",
@@ -314,20 +328,21 @@ class Figures:
         self.add_filed(c)
         self.add_decided(c, d)
 
-    def add_filed(self, c: Case) -> None:
-        self.cases += 1
+    def add_filed(self, c: Case, n: int = 1) -> None:
+        self.cases += n
 
-    def add_decided(self, c: Case, d: LossRateDefinition) -> None:
+    def add_decided(self, c: Case | Profile, d: LossRateDefinition, n: int = 1) -> None:
+        """One decided case (or ``n`` cases of one profile: outcome, correction, head appearance)."""
         if c.concluded:
-            self.concluded += 1
-        self.won += c.outcome == "agency_won"
-        self.dismissed += c.outcome == "dismissed"
-        self.withdrawn += c.outcome == "withdrawn"
-        self.lost += d.is_loss(c)
-        self.base += d.in_base(c)
+            self.concluded += n
+        self.won += n * (c.outcome == "agency_won")
+        self.dismissed += n * (c.outcome == "dismissed")
+        self.withdrawn += n * (c.outcome == "withdrawn")
+        self.lost += n * d.is_loss(c)
+        self.base += n * d.in_base(c)
         if c.agency_head_appeared is not None:
-            self.head_known += 1
-            self.head_appeared += c.agency_head_appeared
+            self.head_known += n
+            self.head_appeared += n * c.agency_head_appeared
 
     def merge(self, other: Figures) -> None:
         for k in _COUNTS:

@@ -33,6 +33,9 @@ _FIGURE_COLUMNS = (
 )
 
 
+_PROFILE = ("outcome", "withdrawn_after_correction", "agency_head_appeared")
+
+
 def _without(name: str) -> tuple[str, ...]:
     return tuple(c for c in _FIGURE_COLUMNS if c != name)
 
@@ -53,6 +56,8 @@ class CaseUnit(Base):
         Index("ix_report_cases_decided", "decided_year", *_without("decided_year")),
         Index("ix_report_cases_filed", "filed", *_without("filed")),
         Index("ix_report_cases_groups", "field", "action_type", "court", *_FIGURE_COLUMNS),
+        # GROUP BY the case profile streams in this order
+        Index("ix_report_cases_profile", *_PROFILE, *(c for c in _FIGURE_COLUMNS if c not in _PROFILE)),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -93,9 +98,10 @@ class CaseUnitAgency(Base):
             "kind",
             "level",
             "role",
+            *_PROFILE,
             "agency_id",
             "ours",
-            *_FIGURE_COLUMNS,
+            *(c for c in _FIGURE_COLUMNS if c not in _PROFILE),
             "field",
             "action_type",
         ),

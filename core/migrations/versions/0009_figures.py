@@ -26,6 +26,7 @@ FIGURES = (
     "filed_ym",
     "decided_ym",
 )
+PROFILE = ("outcome", "withdrawn_after_correction", "agency_head_appeared")
 
 
 def upgrade() -> None:
@@ -48,6 +49,9 @@ def upgrade() -> None:
     ):
         op.create_index(name, "report_cases", [first, *(c for c in FIGURES if c != first)])
     op.create_index("ix_report_cases_groups", "report_cases", ["field", "action_type", "court", *FIGURES])
+    op.create_index(
+        "ix_report_cases_profile", "report_cases", [*PROFILE, *(c for c in FIGURES if c not in PROFILE)]
+    )
     # the freshness check of the case table reads max(updated_at) of the judgments
     op.create_index("ix_judgments_updated_at", "judgments", ["updated_at"])
     with op.batch_alter_table("report_case_agencies") as t:
@@ -68,7 +72,19 @@ def upgrade() -> None:
     op.create_index(
         "ix_report_case_agencies_figures",
         "report_case_agencies",
-        ["key", "name", "kind", "level", "role", "agency_id", "ours", *FIGURES, "field", "action_type"],
+        [
+            "key",
+            "name",
+            "kind",
+            "level",
+            "role",
+            *PROFILE,
+            "agency_id",
+            "ours",
+            *(c for c in FIGURES if c not in PROFILE),
+            "field",
+            "action_type",
+        ],
     )
     op.create_table(
         "report_reconsiderations",
@@ -134,6 +150,7 @@ def downgrade() -> None:
         ):
             t.drop_column(c)
     op.drop_index("ix_judgments_updated_at", "judgments")
+    op.drop_index("ix_report_cases_profile", "report_cases")
     op.drop_index("ix_report_cases_groups", "report_cases")
     for name in ("ix_report_cases_filed", "ix_report_cases_decided", "ix_report_cases_figures"):
         op.drop_index(name, "report_cases")
