@@ -531,16 +531,15 @@ def _by_profile(
     tags: list[tuple[str, str, Any]],
     d: LossRateDefinition,
     where: list[Any],
+    joins: list[tuple[Any, Any]] | None = None,
 ) -> dict[tuple[Any, ...], dict[str, tuple[int, list[tuple[Profile, int]]]]]:
     """Counts per key, tag (name, measure, placement condition) and case profile (outcome, correction, head):
     one placement test per row and tag, grouped by plain columns in index order (no per-figure sums)."""
     profile = [src.outcome, src.withdrawn_after_correction, src.agency_head_appeared]
-    q = (
-        select(*keys, *profile, *[_n(cond) for _, _, cond in tags])
-        .select_from(src)
-        .where(*where)
-        .group_by(*keys, *profile)
-    )
+    q = select(*keys, *profile, *[_n(cond) for _, _, cond in tags]).select_from(src)
+    for t, on in joins or []:
+        q = q.join(t, on)
+    q = q.where(*where).group_by(*keys, *profile)
     out: dict[tuple[Any, ...], dict[str, tuple[int, list[tuple[Profile, int]]]]] = {}
     nk = len(keys)
     for row in session.execute(q):
@@ -701,6 +700,16 @@ def field_rows(
     return out
 
 
+def _joins(ds: list[_Dim]) -> list[tuple[Any, Any]]:
+    out, seen = [], set()
+    for x in ds:
+        for t, on in x.joins:
+            if t not in seen:
+                seen.add(t)
+                out.append((t, on))
+    return out
+
+
 def cells(
     session: Session,
     dims: list[GroupBy],
@@ -721,25 +730,13 @@ def cells(
     for measures in [(m,) for m in _MEASURES] if with_date else [_MEASURES]:
         ds = [_Dim(by, i, measures[0], d, scope.pair, base, base_id) for i, by in enumerate(dims)]
         keycols = [c for x in ds for c in x.cols]
-        cols, anywhere = _Cols(d, base), []
-        for m in measures:
-            ok, _ = _conds(m, period, series, base)
-            cols.add(m, m, ok)
-            cols.count(f"{m}:hit", ok)
-            anywhere.append(ok)
-        q = select(*keycols, *cols.cols).select_from(base)
-        seen: set[Any] = set()
-        for x in ds:
-            for t, on in x.joins:
-                if t not in seen:
-                    seen.add(t)
-                    q = q.join(t, on)
-        q = q.where(or_(*anywhere), *case_scope, *[w for x in ds for w in x.where]).group_by(*keycols)
-        for row in session.execute(q):
-            vals, rest = list(row[: len(keycols)]), row[len(keycols) :]
+        tags = [(m, m, _conds(m, period, series, base)[0]) for m in measures]
+        where = [or_(*[c for _, _, c in tags]), *case_scope, *[w for x in ds for w in x.where]]
+        found = _by_profile(session, keycols, base, tags, d, where, joins=_joins(ds))
+        for vals, per in found.items():
             key, pos = [], 0
             for i, x in enumerate(ds):
-                k = x.key(vals[pos : pos + len(x.cols)], period)
+                k = x.key(list(vals[pos : pos + len(x.cols)]), period)
                 pos += len(x.cols)
                 if k is None:
                     break
@@ -748,8 +745,8 @@ def cells(
             else:
                 f = out.setdefault(tuple(key), Figures())
                 for m in measures:
-                    if cols.value(rest, f"{m}:hit"):
-                        f.merge(cols.figures(rest, m))
+                    if m in per:
+                        f.merge(_fig(m, per[m], d))
     return out, labels
 
 
