@@ -730,13 +730,36 @@ def cells(
     for measures in [(m,) for m in _MEASURES] if with_date else [_MEASURES]:
         ds = [_Dim(by, i, measures[0], d, scope.pair, base, base_id) for i, by in enumerate(dims)]
         keycols = [c for x in ds for c in x.cols]
-        tags = [(m, m, _conds(m, period, series, base)[0]) for m in measures]
-        where = [or_(*[c for _, _, c in tags]), *case_scope, *[w for x in ds for w in x.where]]
-        found = _by_profile(session, keycols, base, tags, d, where, joins=_joins(ds))
-        for vals, per in found.items():
+        if not with_date:
+            # no date grouping: few groups, count by case profile (one placement test per row)
+            tags = [(m, m, _conds(m, period, series, base)[0]) for m in measures]
+            where = [or_(*[c for _, _, c in tags]), *case_scope, *[w for x in ds for w in x.where]]
+            found = _by_profile(session, keycols, base, tags, d, where, joins=_joins(ds))
+            rows = [
+                (list(vals), {m: _fig(m, per.get(m), d) for m in measures if m in per})
+                for vals, per in found.items()
+            ]
+        else:
+            # months × profiles would be many groups: conditional sums per (key, month)
+            cols, anywhere = _Cols(d, base), []
+            for m in measures:
+                ok, _ = _conds(m, period, series, base)
+                cols.add(m, m, ok)
+                cols.count(f"{m}:hit", ok)
+                anywhere.append(ok)
+            q = select(*keycols, *cols.cols).select_from(base)
+            for t, on in _joins(ds):
+                q = q.join(t, on)
+            q = q.where(or_(*anywhere), *case_scope, *[w for x in ds for w in x.where]).group_by(*keycols)
+            rows = []
+            for row in session.execute(q):
+                rest = row[len(keycols) :]
+                figs = {m: cols.figures(rest, m) for m in measures if cols.value(rest, f"{m}:hit")}
+                rows.append((list(row[: len(keycols)]), figs))
+        for vals, figs in rows:
             key, pos = [], 0
             for i, x in enumerate(ds):
-                k = x.key(list(vals[pos : pos + len(x.cols)]), period)
+                k = x.key(vals[pos : pos + len(x.cols)], period)
                 pos += len(x.cols)
                 if k is None:
                     break
@@ -744,9 +767,8 @@ def cells(
                 labels.setdefault((i, k[0]), k[1])
             else:
                 f = out.setdefault(tuple(key), Figures())
-                for m in measures:
-                    if m in per:
-                        f.merge(_fig(m, per[m], d))
+                for fig in figs.values():
+                    f.merge(fig)
     return out, labels
 
 
