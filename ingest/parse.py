@@ -13,6 +13,7 @@ import ingest.fields as fields
 import ingest.fields_action as fields_action
 import ingest.fields_places as fields_places
 import ingest.parties as parties
+import ingest.reconsideration as reconsideration
 from core.taxonomy import RejectReason, SectionName
 from ingest.errors import Rejected
 from ingest.normalize import normalize, reflow
@@ -40,7 +41,7 @@ def is_judgment(text: str) -> bool:
         bool(_DOC_WORD_RE.search(norm)),
     ]
     has_roles = len(set(_ROLE_WORD_RE.findall(norm))) >= 2
-    return has_roles and sum(signals) >= 2
+    return has_roles and sum(signals) >= 2 or reconsideration.is_reconsideration_decision(norm)
 
 
 def parse_text(text: str, furniture: Sequence[str] = ()) -> JudgmentRecord:
@@ -51,9 +52,13 @@ def parse_text(text: str, furniture: Sequence[str] = ()) -> JudgmentRecord:
     if not text or not text.strip():
         raise Rejected(RejectReason.blank, "文件没有可读的文字内容。")
     if not is_judgment(text):
-        raise Rejected(RejectReason.not_judgment, "未识别到法院名称、案号或裁判用语，不是裁判文书。")
+        raise Rejected(
+            RejectReason.not_judgment, "未识别到法院名称、案号或裁判用语，不是裁判文书或行政复议决定书。"
+        )
     norm, offsets = reflow(*normalize(text))
     norm = repair_ocr(norm)
+    if reconsideration.is_reconsideration_decision(norm):
+        return reconsideration.parse_reconsideration(text, norm, offsets)
     sections = find_sections(text, norm, offsets)
     record = JudgmentRecord(text=text, sections=sections)
     record.title = fields.find_title(norm)
