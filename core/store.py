@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -124,7 +125,7 @@ def _validate_correction(field: str, value: Any) -> Any:
         if bad:
             raise InvalidCorrection(f"未知的败诉原因：{'、'.join(bad)}")
         return list(dict.fromkeys(p.value for p in parsed if p is not None))
-    member = enum.parse(str(value)) if enum is not None else None
+    member: StrEnum | None = enum.parse(str(value)) if enum is not None else None
     if member is None and field == "outcome":  # a 行政复议决定书's decision
         member = ReconsiderationOutcome.parse(str(value))
     if member is None:
