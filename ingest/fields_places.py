@@ -35,11 +35,18 @@ class Regions:
         self.counties = {(p, c, a) for p, c, a in rows if a}
         self.all_names = self.provinces | {c for _, c in self.cities} | {a for _, _, a in self.counties}
         # province short forms used in court names: 内蒙古自治区 is written in full, 北京市 too
+        self._names_in: dict[tuple[str | None, str | None], set[str]] = {}
         self.by_length: dict[int, set[str]] = {}
         for name in self.all_names:
             self.by_length.setdefault(len(name), set()).add(name)
 
     def names_in(self, province: str | None, city: str | None = None) -> set[str]:
+        key = (province, city)
+        if key not in self._names_in:
+            self._names_in[key] = self._names_in_uncached(province, city)
+        return self._names_in[key]
+
+    def _names_in_uncached(self, province: str | None, city: str | None) -> set[str]:
         if province is None:
             return self.all_names
         if city is not None:

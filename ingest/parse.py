@@ -29,10 +29,12 @@ _ROLE_WORD_RE = re.compile(
 )
 
 
-def is_judgment(text: str) -> bool:
+def is_judgment(text: str, norm: str | None = None) -> bool:
     """A court document: parties in court roles and at least two of a court in the header, a case
-    number, a judgment's title and a judgment's wording (one of them may be lost to OCR)."""
-    norm, _ = normalize(text[:200_000])
+    number, a judgment's title and a judgment's wording (one of them may be lost to OCR); or a
+    行政复议决定书. ``norm``: the text already normalised, when the caller has it."""
+    if norm is None:
+        norm, _ = normalize(text[:200_000])
     case_no, _ = fields.find_case_no(norm)
     signals = [
         bool(_COURT_WORD_RE.search(norm[:800])),
@@ -51,11 +53,12 @@ def parse_text(text: str, furniture: Sequence[str] = ()) -> JudgmentRecord:
     裁判日期/发布日期 there dates a judgment whose printed date is masked."""
     if not text or not text.strip():
         raise Rejected(RejectReason.blank, "文件没有可读的文字内容。")
-    if not is_judgment(text):
+    normalised = normalize(text)
+    if not is_judgment(text, normalised[0][:200_000]):
         raise Rejected(
             RejectReason.not_judgment, "未识别到法院名称、案号或裁判用语，不是裁判文书或行政复议决定书。"
         )
-    norm, offsets = reflow(*normalize(text))
+    norm, offsets = reflow(*normalised)
     norm = repair_ocr(norm)
     if reconsideration.is_reconsideration_decision(norm):
         return reconsideration.parse_reconsideration(text, norm, offsets)

@@ -565,7 +565,6 @@ _HEAD_TITLES = (
     r"院长|副院长|关长|书记|副书记|署长|副署长|总经理"
 )
 HEAD_RE = re.compile(rf"(负责人|法定代表人|(?<![委托代理])(?:{_HEAD_TITLES}))")
-APPEARANCE_SENTENCE_RE = re.compile(r"[^。\n]*(到庭|出庭|应诉)[^。\n]*")
 PARTY_MARK_RE = re.compile(
     r"^(法定代表人|负责人|主要负责人)[^\n]{0,40}?[（(](未到庭|到庭|出庭|未出庭)[）)]", re.M
 )
@@ -593,10 +592,9 @@ def agency_head(norm: str, record: JudgmentRecord) -> tuple[bool | None, tuple[i
     verdict: bool | None = None
     evidence: tuple[int, int] | None = None
     reasoning = norm.find("本院认为")
-    for m in APPEARANCE_SENTENCE_RE.finditer(norm):
-        if verdict is not None and 0 <= reasoning < m.start():
+    for sentence_start, sentence in _appearance_sentences(norm):
+        if verdict is not None and 0 <= reasoning < sentence_start:
             break  # the court's reasoning recites duties (负责人应当出庭应诉), it does not report attendance
-        sentence = m.group(0)
         if re.search(r"(未|拒不|没有)(到庭|出庭)$", sentence) and not re.search(r"[，,]", sentence):
             continue
         side: bool | None = None  # a clause naming no party continues the previous party's clause
@@ -607,13 +605,13 @@ def agency_head(norm: str, record: JudgmentRecord) -> tuple[bool | None, tuple[i
                 continue
             head = HEAD_RE.search(clause) or next((h for h in heads if h in clause), None)
             if head and not re.search(r"(未|没有|拒不)(到庭|出庭)", clause):
-                return True, (m.start() + offset, m.start() + offset + len(clause))
+                return True, (sentence_start + offset, sentence_start + offset + len(clause))
             if head and re.search(r"(未|没有|拒不)(到庭|出庭)", clause):
-                return False, (m.start() + offset, m.start() + offset + len(clause))
+                return False, (sentence_start + offset, sentence_start + offset + len(clause))
             if re.search(r"(未|没有|拒不|无正当理由不)(到庭|出庭|派员)", clause) and verdict is None:
-                verdict, evidence = False, (m.start() + offset, m.start() + offset + len(clause))
+                verdict, evidence = False, (sentence_start + offset, sentence_start + offset + len(clause))
             if re.search(r"(委托|诉讼)?代理人|工作人员", clause) and verdict is None:
-                verdict, evidence = False, (m.start() + offset, m.start() + offset + len(clause))
+                verdict, evidence = False, (sentence_start + offset, sentence_start + offset + len(clause))
     # a later sentence may still say the head appeared (…负责人钱七出庭应诉): only then is it False
     return (verdict, evidence) if verdict is not None else (None, None)
 
@@ -637,6 +635,22 @@ def _head_agents(norm: str, record: JudgmentRecord) -> list[str]:
             continue
         if _AGENT_HEAD_TITLE_RE.search(title) and _owner_is_defendant(norm, m.start(), record):
             out.append(m.group(1))
+    return out
+
+
+def _appearance_sentences(norm: str) -> list[tuple[int, str]]:
+    """(offset, sentence) of every sentence saying who 到庭/出庭/应诉: the keyword found first, then its
+    sentence's bounds (linear time, where a regex spanning the sentence backtracks at every start)."""
+    out: list[tuple[int, str]] = []
+    last_end = -1
+    for m in re.finditer(r"到庭|出庭|应诉", norm):
+        if m.start() < last_end:
+            continue
+        start = max(norm.rfind("。", 0, m.start()), norm.rfind("\n", 0, m.start())) + 1
+        ends = [e for e in (norm.find("。", m.end()), norm.find("\n", m.end())) if e >= 0]
+        end = min(ends) if ends else len(norm)
+        out.append((start, norm[start:end]))
+        last_end = end
     return out
 
 
