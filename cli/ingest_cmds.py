@@ -46,9 +46,12 @@ INDEX_BATCH_FILES = 50
 INDEX_BATCH_SECONDS = 3.0
 
 
-def ingest_files(pipeline: Pipeline, files: list[Path], *, as_json: bool) -> list[IngestResult]:
+def ingest_files(
+    pipeline: Pipeline, files: list[Path], *, as_json: bool, jobs: int = 1
+) -> list[IngestResult]:
     """Every file gets exactly one result, in input order; stored judgments are indexed in batches
-    and a file's JSON line is written once its batch is indexed (with ``not_indexed`` if that failed)."""
+    and a file's JSON line is written once its batch is indexed (with ``not_indexed`` if that failed).
+    ``jobs`` > 1: the pure stages run in that many worker processes (``pipeline.batch``)."""
     results: list[IngestResult] = []
     waiting: list[IngestResult] = []
     batch_started = time.monotonic()
@@ -77,23 +80,29 @@ def ingest_files(pipeline: Pipeline, files: list[Path], *, as_json: bool) -> lis
         disable=not err.is_terminal and as_json,
     ) as progress:
         task = progress.add_task("", total=len(files))
+
+        def done(result: IngestResult) -> None:
+            results.append(result)
+            waiting.append(result)
+            if len(waiting) >= INDEX_BATCH_FILES or time.monotonic() - batch_started >= INDEX_BATCH_SECONDS:
+                flush()
+            progress.update(task, description=Path(result.path).name[:40])
+            progress.advance(task)
+
         try:
-            for f in files:
-                progress.update(task, description=f.name[:40])
-                try:
-                    result = pipeline.ingest_path(f, index=False)
-                except FileNotFoundError as exc:
-                    result = IngestResult(
-                        str(f), DocumentStatus.rejected, reason=RejectReason.corrupt, message=str(exc)
-                    )
-                results.append(result)
-                waiting.append(result)
-                if (
-                    len(waiting) >= INDEX_BATCH_FILES
-                    or time.monotonic() - batch_started >= INDEX_BATCH_SECONDS
-                ):
-                    flush()
-                progress.advance(task)
+            if jobs > 1 and len(files) > 1:
+                from pipeline.batch import ingest_batch
+
+                ingest_batch(pipeline, files, jobs=min(jobs, len(files)), on_result=done)
+            else:
+                for f in files:
+                    try:
+                        result = pipeline.ingest_path(f, index=False)
+                    except FileNotFoundError as exc:
+                        result = IngestResult(
+                            str(f), DocumentStatus.rejected, reason=RejectReason.corrupt, message=str(exc)
+                        )
+                    done(result)
         finally:
             flush()  # what was stored before an interruption is still indexed and reported
     return results
@@ -115,11 +124,21 @@ def ingest(
     as_json: Annotated[
         bool, typer.Option("--json", help="每个文件输出一行 JSON / one JSON line per file")
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="并行进程数，缺省为 CPU 核数 / worker processes (default: cores)"
+        ),
+    ] = None,
 ) -> None:
     """导入裁判文书（PDF、扫描件、DOCX）/ Ingest judgment files."""
     files = collect_files(paths)
     pipeline = Pipeline(database(), settings())
-    results = ingest_files(pipeline, files, as_json=as_json)
+    if jobs is None:
+        from pipeline.batch import default_jobs
+
+        jobs = default_jobs()
+    results = ingest_files(pipeline, files, as_json=as_json, jobs=jobs)
     err.print(summary_table(results))
     for r in results:
         if r.status == DocumentStatus.rejected:
