@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.db import Database
 from core.models import Agency, Judgment, Suit, SuitAgency, SuitJudgment, SuitMeasure
 from core.normalize import normalize_case_no, normalize_name
 from core.taxonomy import ActionType, Field, LossCause, Outcome
@@ -458,3 +459,13 @@ def record_withdrawal(
     _note(suit, "原告撤诉" + ("（行政机关纠正后撤诉，实质性化解）" if after_correction else ""), by, today)
     session.flush()
     return suit
+
+
+def attach_stored(db: Database, judgment_ids: list[int], go_live: GoLive, by: str | None = None) -> int:
+    """After ingest: every newly stored judgment that belongs to a registered suit attaches to it (the
+    callers are the ingest faces: the worker task and ``anjian ingest``). Returns how many attached."""
+    n = 0
+    with db.session() as s:
+        for jid in judgment_ids:
+            n += on_judgment_stored(s, jid, go_live=go_live, by=by) is not None
+    return n

@@ -213,9 +213,21 @@ def run_ingest_job(
         "judgment_id": result.judgment_id,
         "document_id": result.document_id,
     }
+    if result.judgment_id is not None:
+        _attach_to_suit(ctx, result.judgment_id, claimed.filename)
     if not jobs.finish(ctx.db, job_id, worker_id, outcome):
         log.warning("job %s: finished after its lease was taken; the other run finds this result", job_id)
     return {"state": "done", **outcome}
+
+
+def _attach_to_suit(ctx: WorkerContext, judgment_id: int, filename: str) -> None:
+    """A stored judgment attaches to its registered suit (issue 15); a failure here never fails the ingest."""
+    from supervision.suits import GoLive, attach_stored
+
+    try:
+        attach_stored(ctx.db, [judgment_id], GoLive(ctx.settings.supervision_start))
+    except Exception:  # noqa: BLE001 - the judgment is stored; the register can be matched again later
+        log.warning("judgment %s (%s): could not attach to a suit", judgment_id, filename, exc_info=True)
 
 
 # -- other tasks: small, ids in --------------------------------------------------------------------

@@ -1,0 +1,227 @@
+"""`anjian suits …` and `anjian reminders …`: the register of suits for bureau staff (issue 15)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cli.context import database, settings
+from cli.report_cmds import _calendar, _dump, _fail, _print_table, err
+
+
+def _go_live() -> Any:
+    from supervision.suits import GoLive
+
+    return GoLive(settings().supervision_start)
+
+
+def suits_register(
+    papers_received: Annotated[str, typer.Option("--papers-received", help="收到应诉材料日期 2024-05-20")],
+    plaintiff: Annotated[list[str], typer.Option("--plaintiff", help="原告（可多次）")],
+    court: Annotated[str, typer.Option(help="受理法院")],
+    sued_action: Annotated[str, typer.Option("--sued-action", help="被诉行政行为")],
+    agency: Annotated[int, typer.Option("--agency", help="被诉单位编号（anjian agencies list）")],
+    case_no: Annotated[str | None, typer.Option("--case-no", help="案号（可暂缺）")] = None,
+    reported_on: Annotated[str | None, typer.Option("--reported-on", help="报备日期（缺省：今天）")] = None,
+    action_type: Annotated[str | None, typer.Option("--action-type", help="行为类型，如 行政处罚")] = None,
+    field: Annotated[str | None, typer.Option("--field", help="管理领域，如 自然资源")] = None,
+) -> None:
+    """登记一件应诉案件（同一案号的第二个被告作为共同被告加入），并显示应报日期。"""
+    from supervision.obligations import suit_as_dict
+    from supervision.suits import SuitError, defendants, register_suit
+
+    try:
+        with database().session() as s:
+            r = register_suit(
+                s,
+                papers_received=papers_received,
+                plaintiffs=plaintiff,
+                court=court,
+                sued_action=sued_action,
+                agency_id=agency,
+                case_no=case_no,
+                reported_on=reported_on,
+                action_type=action_type,
+                field=field,
+                by="cli",
+            )
+            d = suit_as_dict(s, r.suit, defendants(s, r.suit), _calendar(), dt.date.today(), _go_live())
+    except SuitError as exc:
+        raise _fail(str(exc)) from exc
+    err.print(r.message)
+    for a in d["agencies"]:
+        if a["agency_id"] == agency and a["report_due"]:
+            state = "按期" if a["report_on_time"] else "[red]逾期[/red]"
+            err.print(f"应于 {a['report_due']} 前报备；本次报备 {a['reported_on']}，{state}")
+
+
+def suits_list(
+    status: Annotated[str | None, typer.Option(help="pending / decided / withdrawn / closed")] = None,
+    agency: Annotated[int | None, typer.Option("--agency", help="只看此单位")] = None,
+    overdue_only: Annotated[bool, typer.Option("--overdue", help="只列逾期未报或迟报的")] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="另存为 .csv 或 .xlsx")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """列出登记簿中的案件及其报备义务（应报日期、是否逾期）。"""
+    from supervision.obligations import list_suits
+
+    with database().session() as s:
+        rows = list_suits(
+            s,
+            _calendar(),
+            dt.date.today(),
+            _go_live(),
+            agency_ids=[agency] if agency else None,
+            status=status,
+            overdue_only=overdue_only,
+        )
+    if as_json:
+        _dump(rows)
+        return
+    table = []
+    for r in rows:
+        for o in r["obligations"] or [
+            {"agency": "", "what_zh": "—", "due": "", "done_on": "", "state_zh": ""}
+        ]:
+            table.append(
+                [
+                    r["id"],
+                    r["case_no"] or "（未填）",
+                    o["agency"],
+                    o["what_zh"],
+                    o["due"],
+                    o["done_on"] or "未报",
+                    o["state_zh"],
+                    r["status_zh"],
+                ]
+            )
+    columns = ["编号", "案号", "单位", "事项", "应报日期", "报送日期", "情况", "案件状态"]
+    if output:
+        _export(output, "应诉案件报备情况", columns, table)
+    _print_table(f"应诉案件登记簿（{len(rows)} 件）", columns, table)
+
+
+def _export(output: Path, title: str, columns: list[str], rows: list[list[Any]]) -> None:
+    from core.spreadsheet import Table, write_table
+
+    try:
+        write_table(Table(title=title, columns=columns, rows=rows, note=""), output)
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    err.print(f"已导出 {output}")
+
+
+def suits_show(suit_id: Annotated[int, typer.Argument(help="登记编号")]) -> None:
+    """一件案件的全部信息（JSON）：被告单位、裁判文书、报备义务、历史。"""
+    from supervision.obligations import suit_as_dict
+    from supervision.suits import SuitError, defendants, get_suit
+
+    try:
+        with database().session() as s:
+            suit = get_suit(s, suit_id)
+            _dump(suit_as_dict(s, suit, defendants(s, suit), _calendar(), dt.date.today(), _go_live()))
+    except SuitError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def suits_report(
+    suit_id: Annotated[int, typer.Argument(help="登记编号")],
+    agency: Annotated[int | None, typer.Option("--agency", help="报送单位编号（仅一个被告时可省）")] = None,
+    cause: Annotated[
+        list[str] | None, typer.Option("--cause", help="败诉原因（可多次），如 违反法定程序")
+    ] = None,
+    analysis: Annotated[str, typer.Option(help="败诉原因分析")] = "",
+    measure: Annotated[
+        list[str] | None, typer.Option("--measure", help="整改措施：内容|责任人|期限|状态（可多次）")
+    ] = None,
+    reported_on: Annotated[str | None, typer.Option("--reported-on", help="报送日期（缺省：今天）")] = None,
+) -> None:
+    """报送败诉原因分析和整改措施（5 个工作日内）。"""
+    from supervision.suits import SuitError, file_loss_report
+
+    measures = []
+    for m in measure or []:
+        parts = [*m.split("|"), "", "", ""]
+        measures.append(
+            {"text": parts[0], "owner": parts[1], "due": parts[2] or None, "status": parts[3] or None}
+        )
+    try:
+        with database().session() as s:
+            file_loss_report(
+                s,
+                suit_id,
+                agency_id=agency,
+                causes=cause or [],
+                analysis=analysis,
+                measures=measures,
+                reported_on=reported_on,
+                by="cli",
+            )
+    except SuitError as exc:
+        raise _fail(str(exc)) from exc
+    err.print("已报送败诉原因分析和整改措施")
+
+
+def suits_withdraw(
+    suit_id: Annotated[int, typer.Argument(help="登记编号")],
+    after_correction: Annotated[
+        bool, typer.Option("--after-correction", help="行政机关纠正后原告撤诉（实质性化解）")
+    ] = False,
+) -> None:
+    """登记原告撤诉。"""
+    from supervision.suits import SuitError, record_withdrawal
+
+    try:
+        with database().session() as s:
+            record_withdrawal(s, suit_id, after_correction=after_correction, by="cli")
+    except SuitError as exc:
+        raise _fail(str(exc)) from exc
+    err.print("已登记撤诉")
+
+
+def suits_proposals(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """未填案号的登记案件可能对应的裁判文书（需人工确认）。"""
+    from supervision.suits import proposals
+
+    with database().session() as s:
+        rows = proposals(s)
+    if as_json:
+        _dump(rows)
+        return
+    _print_table(
+        f"待确认的关联（{len(rows)} 条）",
+        ["登记编号", "裁判文书编号", "案号", "理由"],
+        [[r["suit_id"], r["judgment_id"], r["case_no"], r["reason"]] for r in rows],
+    )
+
+
+def suits_confirm(
+    suit_id: Annotated[int, typer.Argument(help="登记编号")],
+    judgment_id: Annotated[int, typer.Argument(help="裁判文书编号")],
+) -> None:
+    """确认一条关联：把裁判文书挂到登记的案件上。"""
+    from supervision.suits import SuitError, confirm_proposal
+
+    try:
+        with database().session() as s:
+            confirm_proposal(s, suit_id, judgment_id, go_live=_go_live(), by="cli", today=dt.date.today())
+    except SuitError as exc:
+        raise _fail(str(exc)) from exc
+    err.print("已关联")
+
+
+def register(app: typer.Typer, eval_app: typer.Typer) -> None:
+    suits_app = typer.Typer(
+        help="应诉案件登记簿：登记、报备、败诉报告 / Register of suits.", no_args_is_help=True
+    )
+    app.add_typer(suits_app, name="suits")
+    suits_app.command("register")(suits_register)
+    suits_app.command("list")(suits_list)
+    suits_app.command("show")(suits_show)
+    suits_app.command("report")(suits_report)
+    suits_app.command("withdraw")(suits_withdraw)
+    suits_app.command("proposals")(suits_proposals)
+    suits_app.command("confirm")(suits_confirm)
