@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.db import Database
-from core.models import Agency, Judgment, Suit, SuitAgency, SuitJudgment, SuitMeasure
+from core.models import Agency, Judgment, Suit, SuitAgency, SuitDiscussion, SuitJudgment, SuitMeasure
 from core.normalize import normalize_case_no, normalize_name
 from core.taxonomy import ActionType, Field, LossCause, Outcome
 
@@ -469,3 +469,76 @@ def attach_stored(db: Database, judgment_ids: list[int], go_live: GoLive, by: st
         for jid in judgment_ids:
             n += on_judgment_stored(s, jid, go_live=go_live, by=by) is not None
     return n
+
+
+def add_discussion(
+    session: Session,
+    suit_id: int,
+    *,
+    agency_id: int | None,
+    held_on: object,
+    participants: str,
+    decision: str,
+    note: str = "",
+    by: str | None = None,
+    today: dt.date | None = None,
+) -> SuitDiscussion:
+    """The agency's case discussion of a pending suit (诉中化解): 纠正 / 坚持 / 协调化解."""
+    today = today or dt.date.today()
+    suit = get_suit(session, suit_id)
+    on = _date(held_on, "研判日期")
+    if on is None:
+        raise SuitError("请填写研判日期")
+    if on > today:
+        raise SuitError(f"研判日期 {on} 晚于今天，请核对")
+    code = next((k for k, v in DECISIONS.items() if decision in (k, v)), None)
+    if code is None:
+        raise SuitError(f"研判结论只能是 {'、'.join(DECISIONS.values())}")
+    row = SuitDiscussion(
+        suit_id=suit.id,
+        agency_id=agency_id,
+        held_on=on,
+        participants=participants.strip() or None,
+        decision=code,
+        note=note.strip() or None,
+    )
+    session.add(row)
+    _note(suit, f"案件研判：{DECISIONS[code]}", by, today)
+    session.flush()
+    return row
+
+
+def discussions_of(session: Session, suit_id: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "held_on": d.held_on.isoformat(),
+            "participants": d.participants,
+            "decision": d.decision,
+            "decision_zh": DECISIONS[d.decision],
+            "note": d.note,
+        }
+        for d in session.scalars(
+            select(SuitDiscussion).where(SuitDiscussion.suit_id == suit_id).order_by(SuitDiscussion.id)
+        )
+    ]
+
+
+def check_judgment_for_suit(
+    suit: Suit, *, court: str | None, case_no: str | None, procedure: str | None, first_instance: dict | None
+) -> None:
+    """Refuse a file for a suit's judgment slot when it is not a decision of this suit (nothing is stored)."""
+    if not case_no:
+        raise SuitError("上传的文件中没有找到案号，不像是一份裁判文书，未保存")
+    fi = first_instance or {}
+    fi_court: str | None
+    fi_no: str | None
+    if procedure in (None, "first", "other") and "行初" in case_no:
+        fi_court, fi_no = court, case_no
+    else:
+        fi_court, fi_no = fi.get("court"), fi.get("case_no")
+    if suit.case_no_norm and fi_no and normalize_case_no(fi_no) != suit.case_no_norm:
+        raise SuitError(f"上传文书的案号为 {case_no}（一审 {fi_no}），与本案 {suit.case_no} 不符，未保存")
+    if suit.case_no_norm and not fi_no and normalize_case_no(case_no) != suit.case_no_norm:
+        raise SuitError(f"上传文书的案号为 {case_no}，无法确认属于本案 {suit.case_no}，未保存")
+    if suit.court and fi_court and normalize_name(fi_court) != normalize_name(suit.court):
+        raise SuitError(f"上传文书的一审法院为「{fi_court}」，与本案「{suit.court}」不符，未保存")

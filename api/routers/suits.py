@@ -1,0 +1,99 @@
+"""/api/suits: the register of suits — register, list, one suit, its judgment, loss report, attachments,
+case discussions, withdrawal; scoped to the agency for agency users."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse
+
+from api.deps import CsrfDep, DbDep, ScopeDep, SessionDep, SettingsDep, client_ip
+from api.schemas import DiscussionIn, LossReport, SuitCreate, Withdrawal
+from api.services import suits
+
+router = APIRouter(prefix="/api", tags=["suits"], dependencies=[CsrfDep])
+
+
+@router.post("/suits", status_code=201)
+def register(
+    body: SuitCreate, request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Register a suit (or join a registered one as co-defendant); answers with ``report_due``."""
+    return suits.register(s, settings, scope, body.model_dump(), ip=client_ip(request))
+
+
+@router.get("/suits")
+def listing(
+    scope: ScopeDep,
+    s: SessionDep,
+    settings: SettingsDep,
+    status: Annotated[str | None, Query(description="pending / decided / withdrawn / closed")] = None,
+    agency_id: int | None = None,
+    overdue: bool = False,
+) -> list[dict[str, Any]]:
+    return suits.listing(s, settings, scope, status=status, agency_id=agency_id, overdue_only=overdue)
+
+
+@router.get("/suits/{suit_id}")
+def one(suit_id: int, scope: ScopeDep, s: SessionDep, settings: SettingsDep) -> dict[str, Any]:
+    return suits.one(s, settings, scope, suit_id)
+
+
+@router.post("/suits/{suit_id}/judgment")
+async def judgment(
+    suit_id: int,
+    file: UploadFile,
+    request: Request,
+    scope: ScopeDep,
+    db: DbDep,
+    settings: SettingsDep,
+    received: Annotated[str | None, Form(description="收到判决的日期；缺省为上传日（标记为估计）")] = None,
+) -> dict[str, Any]:
+    """The judgment slot (kept apart from attachments): a file that is not a decision of this suit is refused."""
+    data = await file.read(settings.max_file_mb * 1024 * 1024 + 1)
+    return suits.upload_judgment(
+        db, settings, scope, suit_id, file.filename or "judgment", data, received, ip=client_ip(request)
+    )
+
+
+@router.post("/suits/{suit_id}/report")
+def loss_report(
+    suit_id: int, body: LossReport, request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """The 5-day loss report: causes, analysis, rectification measures."""
+    return suits.loss_report(s, settings, scope, suit_id, body.model_dump(), ip=client_ip(request))
+
+
+@router.post("/suits/{suit_id}/attachments", status_code=201)
+async def attachment(
+    suit_id: int, file: UploadFile, request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    data = await file.read(settings.attachment_max_mb * 1024 * 1024 + 1)
+    return suits.add_attachment(
+        s, settings, scope, suit_id, file.filename or "附件", data, ip=client_ip(request)
+    )
+
+
+@router.get("/suits/{suit_id}/attachments/{attachment_id}")
+def attachment_file(
+    suit_id: int, attachment_id: int, scope: ScopeDep, s: SessionDep, settings: SettingsDep
+) -> FileResponse:
+    name, path = suits.attachment_path(s, settings, scope, suit_id, attachment_id)
+    media = "application/pdf" if path.suffix == ".pdf" else "application/octet-stream"
+    return FileResponse(path, media_type=media, filename=name)
+
+
+@router.post("/suits/{suit_id}/discussions")
+def discussion(
+    suit_id: int, body: DiscussionIn, request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """A case discussion of a pending suit (诉中化解)."""
+    return suits.discussion(s, settings, scope, suit_id, body.model_dump(), ip=client_ip(request))
+
+
+@router.post("/suits/{suit_id}/withdrawal")
+def withdrawal(
+    suit_id: int, body: Withdrawal, request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    return suits.withdraw(s, settings, scope, suit_id, body.after_correction, ip=client_ip(request))
