@@ -213,6 +213,60 @@ def suits_confirm(
     err.print("已关联")
 
 
+def _user(username: str) -> Any:
+    from sqlalchemy import select
+
+    from core.models import User
+
+    with database().session() as s:
+        user = s.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise _fail(f"没有账号「{username}」")
+    return user
+
+
+def reminders_list(
+    username: Annotated[str, typer.Argument(help="账号（单位账号只看本单位）")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """某个账号的待办提醒：待报送、已逾期、剩余工作日。"""
+    from supervision.reminders import in_app
+
+    user = _user(username)
+    with database().session() as s:
+        items = in_app(s, user, _calendar(), dt.date.today(), _go_live())
+    if as_json:
+        _dump(items)
+        return
+    _print_table(
+        f"{username} 的提醒（{len(items)} 项）",
+        ["编号", "事项", "应报日期", "情况", "提醒"],
+        [[i["suit_id"], i["text"], i["due"], i["state_zh"], i["reminder"]] for i in items],
+    )
+
+
+def reminders_send(
+    date: Annotated[str | None, typer.Option("--date", help="按此日期计算（缺省：今天）")] = None,
+) -> None:
+    """发送今天的提醒（到期前一个工作日、逾期当日，以及每日汇总），按各账号开启的邮件 / Webhook 渠道。
+    每天运行一次（cron 或调度器）；同一提醒不会重复发送。"""
+    from api.services.suits import delivery
+    from supervision.reminders import send_reminders
+
+    try:
+        today = dt.date.fromisoformat(date) if date else dt.date.today()
+    except ValueError as exc:
+        raise _fail(f"日期应写成 2024-05-20：{date}") from exc
+    d = delivery(settings())
+    if d.smtp is None:
+        err.print("未配置 ANJIAN_SMTP_HOST：不发送邮件（Webhook 和系统内提醒照常）")
+    with database().session() as s:
+        counts = send_reminders(s, _calendar(), today, _go_live(), d)
+    err.print(f"已发送 {counts['sent']} 条，失败 {counts['failed']} 条，已发过跳过 {counts['skipped']} 条")
+    if counts["failed"]:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     suits_app = typer.Typer(
         help="应诉案件登记簿：登记、报备、败诉报告 / Register of suits.", no_args_is_help=True
@@ -225,3 +279,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     suits_app.command("withdraw")(suits_withdraw)
     suits_app.command("proposals")(suits_proposals)
     suits_app.command("confirm")(suits_confirm)
+    reminders_app = typer.Typer(help="报备提醒：查看、发送 / Reminders.", no_args_is_help=True)
+    app.add_typer(reminders_app, name="reminders")
+    reminders_app.command("list")(reminders_list)
+    reminders_app.command("send")(reminders_send)

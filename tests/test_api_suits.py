@@ -97,6 +97,14 @@ def _loop(settings: Settings) -> None:
     assert d["outcome"] == "agency_lost" and d["status"] == "decided" and d["judgment_received_estimated"]
     [loss] = [o for o in d["obligations"] if o["what"] == "loss_report"]
     assert loss["state"] == "open" and loss["days_left"] >= 1
+    # the agency is reminded in the app (no mail server configured); the stranger is not
+    rem = agency.get("/api/reminders").json()
+    assert [i["what"] for i in rem["items"]] == ["loss_report"] and rem["email_available"] is False
+    assert stranger.get("/api/reminders").json()["items"] == []
+    r = agency.put(
+        "/api/reminders/settings", json={"webhook_on": True, "webhook_url": "ftp://x"}, headers=h_agency
+    )
+    assert r.status_code == 400 and "http://" in r.json()["error"]["message"]
     assert d["suggested_causes"], "the classifier's causes prefill the analysis"
 
     # attachments: DOCX accepted, text refused, too large refused

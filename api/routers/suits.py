@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse
 
-from api.deps import CsrfDep, DbDep, ScopeDep, SessionDep, SettingsDep, client_ip
-from api.schemas import DiscussionIn, LossReport, SuitCreate, Withdrawal
+from api.deps import CsrfDep, DbDep, ScopeDep, SessionDep, SettingsDep, UserDep, client_ip
+from api.schemas import DiscussionIn, LossReport, ReminderSettings, SuitCreate, Withdrawal
 from api.services import suits
 
 router = APIRouter(prefix="/api", tags=["suits"], dependencies=[CsrfDep])
@@ -97,3 +97,15 @@ def withdrawal(
     suit_id: int, body: Withdrawal, request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep
 ) -> dict[str, Any]:
     return suits.withdraw(s, settings, scope, suit_id, body.after_correction, ip=client_ip(request))
+
+
+@router.get("/reminders", tags=["reminders"])
+def reminders(user: UserDep, s: SessionDep, settings: SettingsDep) -> dict[str, Any]:
+    """The signed-in user's reminders: open and late obligations with working days left."""
+    return suits.reminders(s, settings, user)
+
+
+@router.put("/reminders/settings", tags=["reminders"])
+def reminder_settings(body: ReminderSettings, user: UserDep, s: SessionDep) -> dict[str, Any]:
+    """Switch e-mail and webhook delivery on or off for the signed-in user (audited)."""
+    return suits.set_reminder_settings(s, user, body.model_dump())

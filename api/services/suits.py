@@ -303,3 +303,50 @@ def upload_judgment(
             detail={"judgment_id": j.id, "file": filename},
         )
         return detail(s, settings, scope, suit)
+
+
+# -- reminders ---------------------------------------------------------------------------------------
+def delivery(settings: Settings) -> Any:
+    """The settings' delivery channels as a typed record (no SMTP host: no e-mail is sent)."""
+    from supervision.reminders import Delivery, SmtpConfig
+
+    smtp = (
+        SmtpConfig(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_user,
+            settings.smtp_password,
+            settings.smtp_from,
+            settings.smtp_starttls,
+        )
+        if settings.smtp_host
+        else None
+    )
+    return Delivery(smtp, settings.webhook_timeout_s)
+
+
+def reminders(s: Session, settings: Settings, user: Any) -> dict[str, Any]:
+    from supervision.reminders import in_app, prefs_of
+
+    items = in_app(s, user, calendar(settings), dt.date.today(), go_live(settings))
+    return {
+        "items": items,
+        "due": sum(1 for i in items if i["state"] == "open"),
+        "late": sum(1 for i in items if i["state"] == "late"),
+        "settings": prefs_of(s, user),
+        "email_available": settings.smtp_host is not None,
+    }
+
+
+def set_reminder_settings(s: Session, user: Any, body: dict[str, Any]) -> dict[str, Any]:
+    from supervision.reminders import prefs_of, set_prefs
+
+    set_prefs(
+        s,
+        user,
+        email=body.get("email"),
+        email_on=bool(body.get("email_on")),
+        webhook_url=body.get("webhook_url"),
+        webhook_on=bool(body.get("webhook_on")),
+    )
+    return prefs_of(s, user)
