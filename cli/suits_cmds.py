@@ -213,6 +213,113 @@ def suits_confirm(
     err.print("已关联")
 
 
+def suits_review(
+    agency: Annotated[int | None, typer.Option("--agency", help="只看此单位")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """在审案件风险研判（诉中化解）：风险等级及理由、同类败诉、最相近的已决案件。"""
+    from api.services.suits import similar_fn
+    from supervision.review import RiskRule, review
+    from supervision.suits import SuitError
+
+    try:
+        rule = RiskRule.parse(settings().risk_rule)
+    except SuitError as exc:
+        raise _fail(str(exc)) from exc
+    with database().session() as s:
+        rows = review(
+            s,
+            _calendar(),
+            dt.date.today(),
+            rule,
+            agency_ids=[agency] if agency else None,
+            similar=similar_fn(settings()),
+        )
+    if as_json:
+        _dump(rows)
+        return
+    _print_table(
+        f"在审案件风险研判（{len(rows)} 件）",
+        ["编号", "案号", "已过工作日", "风险", "理由", "相近案件"],
+        [
+            [
+                r["suit_id"],
+                r["case_no"] or "（未填）",
+                r["workdays_since_receipt"],
+                r["risk_zh"],
+                r["reason"],
+                "；".join(
+                    f"{x['case_no']}（{'、'.join(x['causes']) or x['outcome']}）" for x in r["similar"]
+                ),
+            ]
+            for r in rows
+        ],
+    )
+
+
+def suits_unreported(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="另存为 .csv 或 .xlsx")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """已有裁判文书但单位未报备的案件（上线日期之后）。"""
+    from supervision.reconcile import unreported_judgments
+
+    with database().session() as s:
+        rows = unreported_judgments(s, _go_live())
+    if as_json:
+        _dump(rows)
+        return
+    columns = ["文书编号", "案号", "法院", "裁判日期", "被告"]
+    table = [
+        [r["judgment_id"], r["case_no"], r["court"], r["judgment_date"], "、".join(r["defendants"])]
+        for r in rows
+    ]
+    if output:
+        _export(output, "未报备案件", columns, table)
+    _print_table(f"未报备（{len(rows)} 件）", columns, table)
+
+
+def suits_reconcile(
+    court_list: Annotated[Path, typer.Argument(help="法院季度案件名单 .csv 或 .xlsx")],
+    out_dir: Annotated[
+        Path | None, typer.Option("-o", "--out-dir", help="三张清单导出到此目录（.xlsx）")
+    ] = None,
+) -> None:
+    """与法院季度案件名单对账：法院有而单位未报备、单位报备而法院名单无、已结案未收到文书。"""
+    from registry.agencies import RegistryError, read_table_file
+    from supervision.reconcile import reconcile
+
+    if not court_list.exists():
+        raise _fail(f"找不到 {court_list}")
+    try:
+        with database().session() as s:
+            lists = reconcile(s, read_table_file(court_list))
+    except RegistryError as exc:
+        raise _fail(str(exc)) from exc
+    titles = {
+        "never_reported": "法院名单有、单位未报备",
+        "not_in_court_list": "单位已报备、法院名单无",
+        "judgment_not_received": "已结案、未收到裁判文书",
+    }
+    for key, title in titles.items():
+        rows = lists[key]
+        table = [[r.get("case_no"), r.get("court"), r.get("agency"), r["problem"]] for r in rows]
+        columns = ["案号", "法院", "单位", "问题"]
+        if out_dir:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            _export(out_dir / f"{title}.xlsx", title, columns, table)
+        _print_table(f"{title}（{len(rows)} 件）", columns, table)
+
+
+def suits_export(output: Annotated[Path, typer.Argument(help="导出给法院的 .csv 或 .xlsx")]) -> None:
+    """按法院名单的列导出登记簿（案号、法院、被告、原告、立案日期、结案日期、结果）。"""
+    from supervision.reconcile import COLUMNS, register_rows
+
+    with database().session() as s:
+        rows = register_rows(s)
+    _export(output, "行政应诉案件登记", COLUMNS, [list(r) for r in rows])
+
+
 def _user(username: str) -> Any:
     from sqlalchemy import select
 
@@ -279,6 +386,10 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     suits_app.command("withdraw")(suits_withdraw)
     suits_app.command("proposals")(suits_proposals)
     suits_app.command("confirm")(suits_confirm)
+    suits_app.command("review")(suits_review)
+    suits_app.command("unreported")(suits_unreported)
+    suits_app.command("reconcile")(suits_reconcile)
+    suits_app.command("export")(suits_export)
     reminders_app = typer.Typer(help="报备提醒：查看、发送 / Reminders.", no_args_is_help=True)
     app.add_typer(reminders_app, name="reminders")
     reminders_app.command("list")(reminders_list)

@@ -48,7 +48,7 @@ def _loop(settings: Settings) -> None:
     app, mine, other = _app(settings)
     agency, bureau, stranger = TestClient(app), TestClient(app), TestClient(app)
     h_agency = {"X-CSRF-Token": login(agency, "xf")}
-    login(bureau, "admin")
+    h_bureau = {"X-CSRF-Token": login(bureau, "admin")}
     h_stranger = {"X-CSRF-Token": login(stranger, "zr")}
     today = dt.date.today()
 
@@ -72,6 +72,10 @@ def _loop(settings: Settings) -> None:
     assert r.status_code == 404 and "没有编号" in r.json()["error"]["message"]
     r = agency.post("/api/suits", json={**body, "agency_id": other}, headers=h_agency)
     assert r.status_code == 403
+
+    review = bureau.get("/api/suits/review").json()
+    assert [(x["suit_id"], x["risk"]) for x in review] == [(suit["id"], "low")] and review[0]["reason"]
+    assert stranger.get("/api/suits/review").json() == []
 
     # bad input: future date; same case number at another court
     r = agency.post("/api/suits", json={**body, "papers_received": "2999-01-01"}, headers=h_agency)
@@ -128,6 +132,16 @@ def _loop(settings: Settings) -> None:
     full = bureau.get(f"/api/suits/{suit['id']}").json()
     assert [a["filename"] for a in full["attachments"]] == ["分析报告.docx"]
     assert full["agencies"][0]["measures"][0]["owner"] == "法制员"
+    csv = "案号,法院,被告\n（2018）湘1081行初99号,湖南省资兴市人民法院,永兴县公安消防大队\n（2018）湘1081行初100号,湖南省资兴市人民法院,永兴县公安消防大队\n"
+    r = bureau.post(
+        "/api/suits/reconcile", files={"file": ("court.csv", csv.encode("utf-8"))}, headers=h_bureau
+    )
+    assert r.status_code == 200, r.text
+    assert [x["case_no"] for x in r.json()["never_reported"]] == ["（2018）湘1081行初100号"]
+    r = agency.post(
+        "/api/suits/reconcile", files={"file": ("court.csv", csv.encode("utf-8"))}, headers=h_agency
+    )
+    assert r.status_code == 403
     app.state.db.dispose()
 
 

@@ -35,6 +35,31 @@ def listing(
     return suits.listing(s, settings, scope, status=status, agency_id=agency_id, overdue_only=overdue)
 
 
+@router.get("/suits/review")
+def review(scope: ScopeDep, s: SessionDep, settings: SettingsDep) -> list[dict[str, Any]]:
+    """Pending-suit review (诉中化解): risk level with its reason, past losses, nearest similar cases."""
+    return suits.review(s, settings, scope)
+
+
+@router.get("/suits/unreported")
+def unreported(scope: ScopeDep, s: SessionDep, settings: SettingsDep) -> list[dict[str, Any]]:
+    """Decided judgments (on or after go-live) of registry agencies that belong to no registered suit: 未报备."""
+    return suits.unreported(s, settings, scope)
+
+
+@router.get("/suits/proposals")
+def proposals(scope: ScopeDep, s: SessionDep) -> list[dict[str, Any]]:
+    """Judgments that may belong to a suit registered without case number: confirmed by a person."""
+    return suits.proposals(s, scope)
+
+
+@router.post("/suits/reconcile")
+async def reconcile(file: UploadFile, scope: ScopeDep, s: SessionDep) -> dict[str, list[dict[str, Any]]]:
+    """The court's case list (CSV/XLSX) against the register: three lists."""
+    data = await file.read(20 * 1024 * 1024)
+    return suits.reconcile(s, scope, file.filename or "list.csv", data)
+
+
 @router.get("/suits/{suit_id}")
 def one(suit_id: int, scope: ScopeDep, s: SessionDep, settings: SettingsDep) -> dict[str, Any]:
     return suits.one(s, settings, scope, suit_id)
@@ -109,3 +134,11 @@ def reminders(user: UserDep, s: SessionDep, settings: SettingsDep) -> dict[str, 
 def reminder_settings(body: ReminderSettings, user: UserDep, s: SessionDep) -> dict[str, Any]:
     """Switch e-mail and webhook delivery on or off for the signed-in user (audited)."""
     return suits.set_reminder_settings(s, user, body.model_dump())
+
+
+@router.post("/suits/{suit_id}/confirm/{judgment_id}")
+def confirm(
+    suit_id: int, judgment_id: int, request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Confirm a proposal: attach the judgment to the suit."""
+    return suits.confirm(s, settings, scope, suit_id, judgment_id, ip=client_ip(request))

@@ -350,3 +350,82 @@ def set_reminder_settings(s: Session, user: Any, body: dict[str, Any]) -> dict[s
         webhook_on=bool(body.get("webhook_on")),
     )
     return prefs_of(s, user)
+
+
+# -- the bureau's lists --------------------------------------------------------------------------------
+def similar_fn(settings: Settings) -> Any:
+    """The search backend's ``similar`` behind one function (judgment id, n) → ids."""
+    from search import open_backend
+
+    def similar(judgment_id: int, n: int) -> list[int]:
+        return [h.id for h in open_backend(settings).similar(judgment_id, size=n).hits if h.id != judgment_id]
+
+    return similar
+
+
+def review(s: Session, settings: Settings, scope: Scope) -> list[dict[str, Any]]:
+    from supervision.review import RiskRule
+    from supervision.review import review as run
+
+    rule = RiskRule.parse(settings.risk_rule)
+    return run(
+        s,
+        calendar(settings),
+        dt.date.today(),
+        rule,
+        agency_ids=visible_agencies(scope),
+        similar=similar_fn(settings),
+    )
+
+
+def _bureau(scope: Scope) -> None:
+    if scope.role.value not in ("admin", "analyst"):
+        raise Forbidden("仅司法局工作人员（管理员、分析员）可以进行此操作")
+
+
+def unreported(s: Session, settings: Settings, scope: Scope) -> list[dict[str, Any]]:
+    from supervision.reconcile import unreported_judgments
+
+    return unreported_judgments(s, go_live(settings), agency_ids=visible_agencies(scope))
+
+
+def proposals(s: Session, scope: Scope) -> list[dict[str, Any]]:
+    return reg.proposals(s, agency_ids=visible_agencies(scope))
+
+
+def confirm(
+    s: Session, settings: Settings, scope: Scope, suit_id: int, judgment_id: int, ip: str | None = None
+) -> dict[str, Any]:
+    _can_act(scope)
+    suit = _suit(s, scope, suit_id)
+    if not any(p["judgment_id"] == judgment_id and p["suit_id"] == suit_id for p in proposals(s, scope)):
+        raise ApiError("这份裁判文书不在本案的待确认关联中", code="suit")
+    reg.confirm_proposal(
+        s, suit.id, judgment_id, go_live=go_live(settings), by=scope.username, today=dt.date.today()
+    )
+    audit(
+        s,
+        "suit_confirm",
+        user=scope.username,
+        target=str(suit.id),
+        ip=ip,
+        detail={"judgment_id": judgment_id},
+    )
+    return detail(s, settings, scope, suit)
+
+
+def reconcile(s: Session, scope: Scope, filename: str, data: bytes) -> dict[str, list[dict[str, Any]]]:
+    import tempfile
+
+    from registry.agencies import read_table_file
+    from supervision.reconcile import reconcile as run
+
+    _bureau(scope)
+    suffix = Path(filename).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ApiError("法院案件名单须为 .csv 或 .xlsx 文件", code="suit")
+    with tempfile.TemporaryDirectory(prefix="anjian-court-") as tmp:
+        path = Path(tmp) / f"list{suffix}"
+        path.write_bytes(data)
+        rows = read_table_file(path)
+    return run(s, rows)
