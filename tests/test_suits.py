@@ -302,3 +302,37 @@ def test_migration_moves_the_old_followups_into_the_register(tmp_path) -> None:
     ]
     assert measures == ["整改甲"]
     assert "followups" not in tables
+
+
+def test_bulletin_late_section_says_when_there_are_no_records_and_names_late_agencies(
+    db, settings, tmp_path
+) -> None:
+    from docx import Document
+
+    from reports.bulletin import make_bulletin
+
+    def text(path: Any) -> str:
+        return "\n".join(p.text for p in Document(str(path)).paragraphs) + "\n".join(
+            c.text for t in Document(str(path)).tables for row in t.rows for c in row.cells
+        )
+
+    with db.session() as s:
+        make_bulletin(s, settings, "2024Q4", tmp_path / "empty.docx", today=D(2025, 1, 10))
+        town, _ = _agencies(s)
+        register_suit(
+            s,
+            papers_received="2024-10-09",
+            plaintiffs=["王某"],
+            court=COURT,
+            sued_action="拆除",
+            agency_id=town,
+            case_no="（2024）甲0101行初5号",
+            reported_on="2024-10-16",
+            today=D(2024, 10, 16),
+        )
+        make_bulletin(s, settings, "2024Q4", tmp_path / "late.docx", today=D(2025, 1, 10))
+    assert "暂无报备记录" in text(tmp_path / "empty.docx") and "均按期报备" not in text(
+        tmp_path / "empty.docx"
+    )
+    late = text(tmp_path / "late.docx")
+    assert TOWN in late and "应诉报备" in late and "2024-10-12" in late
