@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.models import AuditEntry, ReminderPrefs, ReminderSent, User
+from core.settings import Settings
 from supervision.obligations import Obligation, obligations
 from supervision.suits import GoLive, SuitError
 from supervision.workdays import WorkCalendar
@@ -44,6 +45,23 @@ class SmtpConfig:
 class Delivery:
     smtp: SmtpConfig | None = None  # None: no e-mail is sent
     webhook_timeout_s: float = 10.0
+
+
+def delivery_for(settings: Settings) -> Delivery:
+    """The settings' delivery channels as a typed record (no SMTP host: no e-mail is sent)."""
+    smtp = (
+        SmtpConfig(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_user,
+            settings.smtp_password,
+            settings.smtp_from,
+            settings.smtp_starttls,
+        )
+        if settings.smtp_host
+        else None
+    )
+    return Delivery(smtp, settings.webhook_timeout_s)
 
 
 def user_agencies(user: User) -> list[int] | None:

@@ -8,6 +8,7 @@ that goes wrong is recorded on the job as a permanent failure with its reason â€
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Iterator
@@ -291,6 +292,22 @@ def build_report(ctx: WorkerContext, params: dict[str, Any]) -> dict[str, Any]:
 def _record_run(ctx: WorkerContext, task: str, ok: bool, details: dict[str, Any]) -> None:
     with ctx.db.session() as s:
         s.add(MaintenanceRun(task=task, ok=ok, details=details))
+
+
+def send_reminders(ctx: WorkerContext) -> dict[str, int]:
+    """Daily: the register's reminders by e-mail and webhook (once per message; see supervision.reminders)."""
+    from supervision.reminders import delivery_for
+    from supervision.reminders import send_reminders as send
+    from supervision.suits import GoLive
+    from supervision.workdays import WorkCalendar
+
+    cal = WorkCalendar.load([ctx.settings.holidays_file, Path(ctx.settings.data_dir) / "holidays.csv"])
+    with ctx.db.session() as s:
+        counts = send(
+            s, cal, dt.date.today(), GoLive(ctx.settings.supervision_start), delivery_for(ctx.settings)
+        )
+    _record_run(ctx, "send_reminders", counts["failed"] == 0, dict(counts))
+    return counts
 
 
 def check_index(ctx: WorkerContext, chunk: int = 200) -> dict[str, Any]:

@@ -307,22 +307,9 @@ def upload_judgment(
 
 # -- reminders ---------------------------------------------------------------------------------------
 def delivery(settings: Settings) -> Any:
-    """The settings' delivery channels as a typed record (no SMTP host: no e-mail is sent)."""
-    from supervision.reminders import Delivery, SmtpConfig
+    from supervision.reminders import delivery_for
 
-    smtp = (
-        SmtpConfig(
-            settings.smtp_host,
-            settings.smtp_port,
-            settings.smtp_user,
-            settings.smtp_password,
-            settings.smtp_from,
-            settings.smtp_starttls,
-        )
-        if settings.smtp_host
-        else None
-    )
-    return Delivery(smtp, settings.webhook_timeout_s)
+    return delivery_for(settings)
 
 
 def reminders(s: Session, settings: Settings, user: Any) -> dict[str, Any]:
