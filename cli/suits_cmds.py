@@ -284,18 +284,28 @@ def suits_reconcile(
     out_dir: Annotated[
         Path | None, typer.Option("-o", "--out-dir", help="三张清单导出到此目录（.xlsx）")
     ] = None,
+    register_missing: Annotated[
+        bool,
+        typer.Option(
+            "--register-missing", help="把法院名单有、单位未报备的案件补录为“未报备”（计入逾期和通报）"
+        ),
+    ] = False,
 ) -> None:
     """与法院季度案件名单对账：法院有而单位未报备、单位报备而法院名单无、已结案未收到文书。"""
     from registry.agencies import RegistryError, read_table_file
     from supervision.reconcile import reconcile
+    from supervision.reconcile import register_missing as back_fill
 
     if not court_list.exists():
         raise _fail(f"找不到 {court_list}")
     try:
         with database().session() as s:
             lists = reconcile(s, read_table_file(court_list))
+            added = back_fill(s, lists["never_reported"], by="cli") if register_missing else 0
     except RegistryError as exc:
         raise _fail(str(exc)) from exc
+    if register_missing:
+        err.print(f"已补录 {added} 件未报备案件（无法匹配单位或缺立案日期的未补录）")
     titles = {
         "never_reported": "法院名单有、单位未报备",
         "not_in_court_list": "单位已报备、法院名单无",

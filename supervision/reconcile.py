@@ -162,3 +162,35 @@ def unreported_judgments(
             }
         )
     return out
+
+
+def register_missing(session: Session, never_reported: list[dict[str, Any]], *, by: str | None) -> int:
+    """Enter the court's suits that no agency reported into the register as *not reported* (papers taken as
+    received on the court's filing date), so that they show as late in the lists and the bulletin."""
+    from supervision.suits import UNREPORTED, SuitError, register_suit
+
+    n = 0
+    for row in never_reported:
+        if not row.get("agency_id") or not row.get("filed") or not row.get("court"):
+            continue
+        try:
+            with session.begin_nested():
+                r = register_suit(
+                    session,
+                    papers_received=parse_date(row["filed"]),
+                    plaintiffs=[p for p in str(row.get("plaintiff") or "（法院名单未列）").split("、") if p],
+                    court=row["court"],
+                    sued_action="（法院名单补录）",
+                    agency_id=row["agency_id"],
+                    case_no=row["case_no"],
+                    reported_on=UNREPORTED,
+                    by=by,
+                )
+                r.suit.history = [
+                    *r.suit.history,
+                    {"on": None, "what": "据法院案件名单补录，单位未报备", "by": by},
+                ]
+            n += 1
+        except SuitError:
+            continue
+    return n

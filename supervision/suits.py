@@ -114,6 +114,11 @@ def _agency(session: Session, agency_id: int | None) -> Agency:
     return agency
 
 
+UNREPORTED = (
+    object()
+)  # ``reported_on=UNREPORTED``: entered from the court's list, never reported by the agency
+
+
 @dataclass
 class Registered:
     suit: Suit
@@ -144,8 +149,8 @@ def register_suit(
         raise SuitError("请填写收到应诉材料的日期")
     if received > today:
         raise SuitError(f"收到应诉材料日期 {received} 晚于今天，请核对")
-    reported = _date(reported_on, "报备日期") or today
-    if reported < received:
+    reported = None if reported_on is UNREPORTED else (_date(reported_on, "报备日期") or today)
+    if reported is not None and reported < received:
         raise SuitError("报备日期不能早于收到应诉材料的日期")
     court = (court or "").strip()
     if not court:
@@ -261,6 +266,7 @@ def link_judgment(
     _note(suit, f"裁判文书入库并关联：{label}", by, today)
     if j.outcome == "withdrawn":
         suit.status, suit.outcome, suit.decided_on = SuitStatus.withdrawn.value, j.outcome, j.judgment_date
+        suit.withdrawn_after_correction = bool((j.classification or {}).get("withdrawn_after_correction"))
     elif j.outcome in DECIDED and (suit.decided_on is None or (j.judgment_date or today) >= suit.decided_on):
         suit.status, suit.outcome, suit.decided_on = SuitStatus.decided.value, j.outcome, j.judgment_date
         dated_after = go_live.counts(j.judgment_date) if j.judgment_date else go_live.start is None

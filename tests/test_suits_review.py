@@ -10,7 +10,7 @@ import pytest
 
 from core.models import Judgment
 from registry.agencies import add_agency
-from supervision.reconcile import reconcile, register_rows, unreported_judgments
+from supervision.reconcile import reconcile, register_missing, register_rows, unreported_judgments
 from supervision.review import RiskRule, review
 from supervision.suits import GoLive, SuitError, add_discussion, register_suit
 from supervision.workdays import WorkCalendar
@@ -111,6 +111,10 @@ def test_court_list_reconciled_and_unreported_judgments(db) -> None:
         ]
         lists = reconcile(s, court_rows)
         export = register_rows(s)
+        assert register_missing(s, lists["never_reported"], by="test") == 1
+        from supervision.obligations import overdue
+
+        late_rows, _ = overdue(s, WorkCalendar.load(), D(2025, 1, 10), GoLive())
         late = _j(s, 7, "agency_lost", TOWN)
         old = _j(s, 8, "agency_won", TOWN)
         old.judgment_date = D(2020, 1, 1)
@@ -121,3 +125,7 @@ def test_court_list_reconciled_and_unreported_judgments(db) -> None:
     assert [r["case_no"] for r in lists["judgment_not_received"]] == ["(2024)甲0101行初5号"]
     assert export[0][:3] == ["（2024）甲0101行初5号", COURT, TOWN]
     assert [u["judgment_id"] for u in unreported] == [late.id]
+    # the back-filled suit is late from the court's filing date (11-02 → due 11-06), never reported
+    assert [(r["case_no"], r["due"], r["reported"]) for r in late_rows if r["case_no"].endswith("8号")] == [
+        ("（2024）甲0101行初8号", "2024-11-06", None)
+    ]
