@@ -336,3 +336,36 @@ def test_bulletin_late_section_says_when_there_are_no_records_and_names_late_age
     )
     late = text(tmp_path / "late.docx")
     assert TOWN in late and "应诉报备" in late and "2024-10-12" in late
+
+
+def test_a_judgment_ingested_by_a_worker_attaches_to_its_suit(db, settings) -> None:
+    """GIVEN a registered suit WHEN its losing judgment is uploaded by anyone through the ordinary upload
+    (a background job) THEN the suit is decided, lost, and the 5-day report is open."""
+    from pathlib import Path
+
+    from workers.dispatch import submit_files
+    from workers.jobs import batch_status
+    from workers.tasks import WorkerContext, run_ingest_job
+
+    pdf = Path(__file__).resolve().parent.parent / "samples" / "text" / "sea-013.pdf"
+    with db.session() as s:
+        from registry.agencies import add_agency
+
+        aid = add_agency(s, "永兴县公安消防大队").id
+        suit_id = register_suit(
+            s,
+            papers_received="2018-03-01",
+            plaintiffs=["黄涓"],
+            court="湖南省资兴市人民法院",
+            sued_action="消防",
+            agency_id=aid,
+            case_no="（2018）湘1081行初99号",
+            today=D(2018, 3, 2),
+        ).suit.id
+    batch = submit_files(db, settings, [(pdf.name, pdf.read_bytes())], user="分析员")
+    job_id = batch_status(db, batch)["files"][0]["job_id"]
+    assert run_ingest_job(WorkerContext(settings, db), job_id)["status"] == "stored"
+    with db.session() as s:
+        [row] = list_suits(s, WorkCalendar.load(), D(2018, 6, 1), GoLive())
+    assert row["id"] == suit_id and row["outcome"] == "agency_lost" and len(row["judgments"]) == 1
+    assert "loss_report" in [o["what"] for o in row["obligations"]]
