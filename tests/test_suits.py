@@ -364,7 +364,8 @@ def test_a_judgment_ingested_by_a_worker_attaches_to_its_suit(db, settings) -> N
         ).suit.id
     batch = submit_files(db, settings, [(pdf.name, pdf.read_bytes())], user="分析员")
     job_id = batch_status(db, batch)["files"][0]["job_id"]
-    assert run_ingest_job(WorkerContext(settings, db), job_id)["status"] == "stored"
+    result = run_ingest_job(WorkerContext(settings, db), job_id)
+    assert result is not None and result["status"] == "stored"
     with db.session() as s:
         [row] = list_suits(s, WorkCalendar.load(), D(2018, 6, 1), GoLive())
     assert row["id"] == suit_id and row["outcome"] == "agency_lost" and len(row["judgments"]) == 1
