@@ -260,7 +260,7 @@ def test_a_suit_without_case_number_is_only_proposed_then_confirmed(db) -> None:
         assert proposals(s) == []
 
 
-def test_migration_moves_the_old_followups_into_the_register(tmp_path) -> None:
+def test_migration_moves_the_old_followups_into_the_register(any_settings) -> None:
     """GIVEN a store at the revision before the register with two follow-ups of one case (two agencies)
     WHEN migrated THEN one suit with two defendants keeps their dates, analysis and rectification."""
     from alembic import command
@@ -268,14 +268,15 @@ def test_migration_moves_the_old_followups_into_the_register(tmp_path) -> None:
 
     from core.db import alembic_config, make_engine
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    cfg = alembic_config(str(engine.url))
+    any_settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(any_settings.resolved_database_url)
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0003b")
         command.upgrade(cfg, "0004")
-        conn.execute(text("INSERT INTO agencies (id, name, kind, ours) VALUES (1, '甲', 'government', 1)"))
-        conn.execute(text("INSERT INTO agencies (id, name, kind, ours) VALUES (2, '乙', 'government', 1)"))
+        conn.execute(text("INSERT INTO agencies (id, name, kind, ours) VALUES (1, '甲', 'government', true)"))
+        conn.execute(text("INSERT INTO agencies (id, name, kind, ours) VALUES (2, '乙', 'government', true)"))
         for aid, rect in ((1, "整改甲"), (2, None)):
             conn.execute(
                 text(
@@ -291,7 +292,9 @@ def test_migration_moves_the_old_followups_into_the_register(tmp_path) -> None:
             text("SELECT agency_id, papers_received, reported_on, analysis FROM suit_agencies ORDER BY id")
         ).all()
         measures = conn.execute(text("SELECT text FROM suit_measures")).scalars().all()
-        tables = conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'")).scalars().all()
+        from sqlalchemy import inspect
+
+        tables = inspect(conn).get_table_names()
     engine.dispose()
     assert [(n, st, str(jr)) for _, n, st, jr in suits] == [
         ("（2024）甲0101行初5号", "pending", "2024-11-01")

@@ -54,10 +54,13 @@ def proposals(scope: ScopeDep, s: SessionDep) -> list[dict[str, Any]]:
 
 
 @router.post("/suits/reconcile")
-async def reconcile(file: UploadFile, scope: ScopeDep, s: SessionDep) -> dict[str, list[dict[str, Any]]]:
-    """The court's case list (CSV/XLSX) against the register: three lists."""
+async def reconcile(
+    file: UploadFile, scope: ScopeDep, s: SessionDep, register_missing: bool = False
+) -> dict[str, Any]:
+    """The court's case list (CSV/XLSX) against the register: three lists. ``register_missing``: enter the
+    never-reported suits as not reported, so that they count as late."""
     data = await file.read(20 * 1024 * 1024)
-    return suits.reconcile(s, scope, file.filename or "list.csv", data)
+    return suits.reconcile(s, scope, file.filename or "list.csv", data, register_missing=register_missing)
 
 
 @router.get("/suits/{suit_id}")

@@ -401,7 +401,9 @@ def confirm(
     return detail(s, settings, scope, suit)
 
 
-def reconcile(s: Session, scope: Scope, filename: str, data: bytes) -> dict[str, list[dict[str, Any]]]:
+def reconcile(
+    s: Session, scope: Scope, filename: str, data: bytes, *, register_missing: bool = False
+) -> dict[str, Any]:
     import tempfile
 
     from registry.agencies import read_table_file
@@ -415,4 +417,9 @@ def reconcile(s: Session, scope: Scope, filename: str, data: bytes) -> dict[str,
         path = Path(tmp) / f"list{suffix}"
         path.write_bytes(data)
         rows = read_table_file(path)
-    return run(s, rows)
+    lists: dict[str, Any] = run(s, rows)
+    if register_missing:
+        from supervision.reconcile import register_missing as back_fill
+
+        lists["registered_missing"] = back_fill(s, lists["never_reported"], by=scope.username)
+    return lists
