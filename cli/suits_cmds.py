@@ -47,6 +47,7 @@ def suits_register(
                 action_type=action_type,
                 field=field,
                 by="cli",
+                go_live=_go_live(),
             )
             d = suit_as_dict(s, r.suit, defendants(s, r.suit), _calendar(), dt.date.today(), _go_live())
     except SuitError as exc:

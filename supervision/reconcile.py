@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from core.models import Agency, Judgment, Suit, SuitJudgment
 from core.normalize import normalize_case_no, normalize_name
@@ -137,7 +137,21 @@ def unreported_judgments(
         for s in session.scalars(select(Suit).where(Suit.case_no_norm.is_not(None)))
     }
     out = []
-    q = select(Judgment).where(Judgment.outcome.in_(DECIDED | {"withdrawn"})).order_by(Judgment.judgment_date)
+    light = load_only(
+        Judgment.id,
+        Judgment.case_no,
+        Judgment.court,
+        Judgment.procedure,
+        Judgment.judgment_date,
+        Judgment.outcome,
+        Judgment.defendants,
+    )
+    q = (
+        select(Judgment)
+        .options(light)
+        .where(Judgment.outcome.in_(DECIDED | {"withdrawn"}))
+        .order_by(Judgment.judgment_date)
+    )
     for j in session.scalars(q):
         if j.id in linked or not (
             j.judgment_date and (go_live.start is None or j.judgment_date >= go_live.start)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from core.models import Judgment, Suit, SuitAgency
 from core.normalize import normalize_name
@@ -112,7 +112,17 @@ def review(
         .where(Suit.status == SuitStatus.pending.value)
         .order_by(Suit.id)
     ).all()
-    decided = [j for j in session.scalars(select(Judgment).where(Judgment.outcome.in_(DECIDED)))]
+    light = load_only(
+        Judgment.id,
+        Judgment.case_no,
+        Judgment.outcome,
+        Judgment.action_type,
+        Judgment.field,
+        Judgment.defendants,
+        Judgment.loss_causes,
+        Judgment.judgment_date,
+    )
+    decided = list(session.scalars(select(Judgment).options(light).where(Judgment.outcome.in_(DECIDED))))
     names_of: dict[int, set[str]] = {}
     out: list[dict[str, Any]] = []
     for suit, row in rows:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, load_only
 
 from core.db import Database
 from core.models import Agency, Judgment, Suit, SuitAgency, SuitDiscussion, SuitJudgment, SuitMeasure
@@ -141,9 +141,13 @@ def register_suit(
     reported_on: object = None,
     by: str | None = None,
     today: dt.date | None = None,
+    go_live: GoLive | None = None,
 ) -> Registered:
-    """Register a suit (or join an existing one as co-defendant). ``reported_on`` defaults to today."""
+    """Register a suit (or join an existing one as co-defendant). ``reported_on`` defaults to today. A
+    judgment of the suit stored before it was registered attaches at once (``go_live`` decides whether
+    it opens the loss report)."""
     today = today or dt.date.today()
+    go_live = go_live or GoLive()
     received = _date(papers_received, "收到应诉材料日期")
     if received is None:
         raise SuitError("请填写收到应诉材料的日期")
@@ -203,15 +207,24 @@ def register_suit(
     session.add(row)
     session.flush()
     if not joined and key:
-        for j in session.scalars(select(Judgment).where(Judgment.court.is_not(None))):
+        for j in stored_judgments_of(session, case_no or ""):
             if judgment_suit_key(j) == key:
-                link_judgment(session, suit, j, by=by, today=today, go_live=GoLive(None), received=None)
+                link_judgment(session, suit, j, by=by, today=today, go_live=go_live, received=None)
     message = (
         f"案号 {suit.case_no} 已登记（编号 {suit.id}），{agency.name}已作为共同被告加入此案"
         if joined
         else f"已登记（编号 {suit.id}）"
     )
     return Registered(suit, row, joined, message)
+
+
+def stored_judgments_of(session: Session, case_no: str) -> list[Judgment]:
+    """Stored judgments of a first-instance case number: the first instance itself, and the appeals and
+    retrials whose ``record.first_instance`` names it (a JSON path query, SQLite and PostgreSQL)."""
+    norm = normalize_case_no(case_no)
+    fi = Judgment.record["first_instance"]["case_no"].as_string()
+    q = select(Judgment).where(or_(Judgment.case_no == norm, fi.in_(sorted({norm, case_no.strip()}))))
+    return list(session.scalars(q.order_by(Judgment.judgment_date, Judgment.id)))
 
 
 def _code(enum: Any, value: str | None, what: str) -> str | None:
@@ -323,12 +336,22 @@ def proposals(session: Session, agency_ids: list[int] | None = None) -> list[dic
     suit's agencies as defendant and one of its plaintiffs: proposed, never attached until confirmed."""
     from registry.agencies import agency_names
 
-    open_suits = [s for s in session.scalars(select(Suit).where(Suit.case_no.is_(None)))]
+    open_suits = list(
+        session.scalars(select(Suit).where(Suit.case_no.is_(None), Suit.status == SuitStatus.pending.value))
+    )
     if not open_suits:
         return []
     linked = set(session.scalars(select(SuitJudgment.judgment_id)))
     out = []
-    candidates = [j for j in session.scalars(select(Judgment)) if j.id not in linked]
+    light = load_only(
+        Judgment.id,
+        Judgment.case_no,
+        Judgment.court,
+        Judgment.procedure,
+        Judgment.defendants,
+        Judgment.plaintiffs,
+    )
+    candidates = [j for j in session.scalars(select(Judgment).options(light)) if j.id not in linked]
     for suit in open_suits:
         agencies = [d.agency_id for d in defendants(session, suit) if d.agency_id is not None]
         if agency_ids is not None and not set(agencies) & set(agency_ids):
@@ -336,12 +359,12 @@ def proposals(session: Session, agency_ids: list[int] | None = None) -> list[dic
         names = {normalize_name(n) for a in agencies for n in agency_names(session, a)}
         plaintiffs = {normalize_name(p) for p in suit.plaintiffs or []}
         for j in candidates:
-            jc, _cn = first_instance_of(j)
-            if normalize_name(jc or j.court or "") != normalize_name(suit.court or ""):
+            if not plaintiffs & {normalize_name(str(p)) for p in j.plaintiffs or []}:
                 continue
             if not names & {normalize_name(str(d)) for d in j.defendants or []}:
                 continue
-            if not plaintiffs & {normalize_name(str(p)) for p in j.plaintiffs or []}:
+            jc, _cn = first_instance_of(j)
+            if normalize_name(jc or j.court or "") != normalize_name(suit.court or ""):
                 continue
             out.append(
                 {

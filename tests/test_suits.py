@@ -16,6 +16,7 @@ from supervision.suits import (
     confirm_proposal,
     file_loss_report,
     judgment_suit_key,
+    judgments_of,
     on_judgment_stored,
     proposals,
     register_suit,
@@ -373,3 +374,30 @@ def test_a_judgment_ingested_by_a_worker_attaches_to_its_suit(db, settings) -> N
         [row] = list_suits(s, WorkCalendar.load(), D(2018, 6, 1), GoLive())
     assert row["id"] == suit_id and row["outcome"] == "agency_lost" and len(row["judgments"]) == 1
     assert "loss_report" in [o["what"] for o in row["obligations"]]
+
+
+def test_an_appeal_stored_before_the_suit_was_registered_attaches_on_registration(any_db) -> None:
+    """GIVEN an appeal already stored whose record names its first instance WHEN the first instance's suit is
+    registered THEN the appeal attaches at once (a JSON path query on SQLite and PostgreSQL)."""
+    with any_db.session() as s:
+        town, _ = _agencies(s)
+        appeal = _judgment(
+            s,
+            case_no="（2024）乙01行终9号",
+            procedure="appeal",
+            court="乙市中级人民法院",
+            record={"text": "", "first_instance": {"court": COURT, "case_no": "（2024）甲0101行初5号"}},
+        )
+        _judgment(s, case_no="（2024）甲0101行初6号")  # another suit's
+        suit = register_suit(
+            s,
+            papers_received="2024-06-03",
+            agency_id=town,
+            plaintiffs=["王某"],
+            court=COURT,
+            sued_action="处罚",
+            case_no="(2024)甲0101行初5号",
+            today=D(2024, 11, 5),
+        ).suit
+        linked = [j.id for j in judgments_of(s, suit)]
+    assert linked == [appeal.id] and suit.outcome == "agency_lost"

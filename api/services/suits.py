@@ -101,6 +101,7 @@ def register(
         action_type=body.get("action_type"),
         field=body.get("field"),
         by=scope.username,
+        go_live=go_live(settings),
     )
     audit(s, "suit_register", user=scope.username, target=str(r.suit.id), ip=ip, detail={"joined": r.joined})
     d = detail(s, settings, scope, r.suit)
