@@ -9,13 +9,14 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import CsrfDep, DbDep, ScopeDep, SessionDep, SettingsDep, UserDep, client_ip
 from api.errors import ApiError, to_api_error
 from api.pages import page
 from api.services import suits
 from core.taxonomy import ActionType, Field, LossCause
+from registry.agencies import RegistryError
 from supervision.suits import DECISIONS, MEASURE_STATUS, SuitError
 
 router = APIRouter(include_in_schema=False)
@@ -232,6 +233,57 @@ def suit_discussion(
     except (ApiError, SuitError) as exc:
         return _back(request, url, "error", f"未记录：{_message(exc)}")
     return _back(request, url, "info", "已记录案件研判")
+
+
+@router.post("/suits/{suit_id}/withdrawal", dependencies=[CsrfDep])
+def suit_withdrawal(
+    suit_id: int,
+    request: Request,
+    scope: ScopeDep,
+    s: SessionDep,
+    settings: SettingsDep,
+    after_correction: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    url = f"/suits/{suit_id}"
+    try:
+        with s.begin_nested():
+            suits.withdraw(s, settings, scope, suit_id, after_correction == "1", ip=client_ip(request))
+    except (ApiError, SuitError) as exc:
+        return _back(request, url, "error", _message(exc))
+    return _back(
+        request, url, "info", "已登记撤诉" + ("（纠正后撤诉，实质性化解）" if after_correction == "1" else "")
+    )
+
+
+@router.post("/suits/{suit_id}/confirm/{judgment_id}", dependencies=[CsrfDep])
+def suit_confirm(
+    suit_id: int, judgment_id: int, request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep
+) -> RedirectResponse:
+    try:
+        with s.begin_nested():
+            suits.confirm(s, settings, scope, suit_id, judgment_id, ip=client_ip(request))
+    except (ApiError, SuitError) as exc:
+        return _back(request, "/suits", "error", _message(exc))
+    return _back(request, f"/suits/{suit_id}", "info", "已确认：裁判文书已关联到本案")
+
+
+@router.post("/suits/reconcile", dependencies=[CsrfDep])
+async def suits_reconcile(
+    request: Request,
+    scope: ScopeDep,
+    s: SessionDep,
+    file: UploadFile,
+    register_missing: Annotated[str, Form()] = "",
+) -> Response:
+    data = await file.read(20 * 1024 * 1024)
+    try:
+        with s.begin_nested():
+            lists = suits.reconcile(
+                s, scope, file.filename or "list.csv", data, register_missing=register_missing == "1"
+            )
+    except (ApiError, SuitError, RegistryError) as exc:
+        return _back(request, "/suits", "error", f"未能对账：{_message(exc)}")
+    return page(request, "suit_reconcile.html", scope, lists=lists, filename=file.filename)
 
 
 @router.get("/reminders")

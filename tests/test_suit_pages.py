@@ -87,4 +87,27 @@ def test_the_desk_through_the_pages(settings: Settings) -> None:
         follow_redirects=True,
     )
     assert "未保存：开启邮件提醒需要填写有效的邮箱地址" in r.text
+    # the bureau reconciles the court's list on the page and back-fills the never-reported suit
+    b_token = _csrf(bureau.get("/suits").text)
+    csv = "案号,法院,被告,立案日期\n（2018）湘1081行初99号,湖南省资兴市人民法院,永兴县公安消防大队,2018-01-05\n（2018）湘1081行初7号,湖南省资兴市人民法院,永兴县公安消防大队,2018-02-01\n"
+    r = bureau.post(
+        "/suits/reconcile",
+        data={"csrf_token": b_token, "register_missing": "1"},
+        files={"file": ("court.csv", csv.encode("utf-8"))},
+    )
+    assert "已补录 1 件未报备案件" in r.text and "（2018）湘1081行初7号" in r.text
+    r = bureau.post(
+        "/suits/reconcile",
+        data={"csrf_token": b_token},
+        files={"file": ("court.txt", b"x")},
+        follow_redirects=True,
+    )
+    assert "未能对账：法院案件名单须为 .csv 或 .xlsx 文件" in r.text
+    [pending] = [x for x in agency.get("/api/suits?status=pending").json()]
+    r = agency.post(
+        f"/suits/{pending['id']}/withdrawal",
+        data={"csrf_token": token, "after_correction": "1"},
+        follow_redirects=True,
+    )
+    assert "实质性化解" in r.text and "已撤诉" in r.text
     app.state.db.dispose()
