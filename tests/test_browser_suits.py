@@ -141,3 +141,24 @@ def test_the_register_loop(browser, server: LiveServer, tmp_path: Path) -> None:
     doc = Document(io.BytesIO(r.body()))
     cells = " ".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
     assert AGENCY in cells and "应诉报备" in cells
+
+
+def test_register_pages_have_no_serious_axe_violations(browser, server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    from test_a11y import axe_violations
+
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, bypass_csp=True, locale="zh-CN")
+    page = context.new_page()
+    page.goto(server.url + "/login")
+    page.fill("#username", "admin")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    problems = {}
+    for path in ("/suits", "/suits/1", "/suits/review", "/reminders"):
+        page.goto(server.url + path)
+        page.wait_for_load_state("networkidle")
+        bad = axe_violations(page)
+        if bad:
+            problems[path] = [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in bad]
+    context.close()
+    assert not problems, problems
