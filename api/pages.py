@@ -33,6 +33,8 @@ NAV = [
     ("/collections", "汇编"),
     ("/upload", "上传"),
     ("/agencies", "单位"),
+    ("/suits", "应诉"),
+    ("/reminders", "提醒"),
 ]
 
 

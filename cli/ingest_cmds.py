@@ -7,7 +7,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -105,7 +105,17 @@ def ingest_files(
                     done(result)
         finally:
             flush()  # what was stored before an interruption is still indexed and reported
+            _attach_to_suits(pipeline, results)
     return results
+
+
+def _attach_to_suits(pipeline: Any, results: list[IngestResult]) -> None:
+    """Stored judgments that belong to a registered suit attach to it (issue 15)."""
+    from supervision.suits import GoLive, attach_stored
+
+    ids = [r.judgment_id for r in results if r.judgment_id is not None]
+    if ids:
+        attach_stored(pipeline.db, ids, GoLive(pipeline.settings.supervision_start))
 
 
 def summary_table(results: list[IngestResult]) -> Table:

@@ -161,6 +161,10 @@ class EmbeddedRunner:
             if jobs.utcnow() - last < MAINTENANCE_EVERY:
                 return
         try:
+            tasks.send_reminders(self.ctx)
+        except Exception:  # noqa: BLE001 - recorded in the audit log per message; retried tomorrow
+            log.warning("scheduled reminders failed", exc_info=True)
+        try:
             tasks.check_index(self.ctx)
             tasks.retrain(self.ctx)
         except Exception:  # noqa: BLE001 - recorded for the operator, retried tomorrow
