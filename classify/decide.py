@@ -45,7 +45,7 @@ def classify_record(
     if record.doc_kind == DocKind.reconsideration_decision:
         from classify.reconsideration import classify_reconsideration
 
-        return classify_reconsideration(record, model, thresholds)
+        return classify_reconsideration(record, model, _action_and_field)
     decision = decide_outcome(record)
     result = Classification(
         outcome=decision.outcome,

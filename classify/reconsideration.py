@@ -9,6 +9,8 @@ with the sentence that proves them, exactly as a court loss does.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from classify.types import CauseTag, Classification, Evidence, TagSource
 from core.taxonomy import RECONSIDERATION_CORRECTIONS, LossCause, Outcome, ReconsiderationOutcome, SectionName
@@ -136,9 +138,13 @@ def _pair(cause: LossCause, cited: list[LossCause]) -> list[LossCause]:
     return [cause]
 
 
-def classify_reconsideration(record: JudgmentRecord, model: object, thresholds: object) -> Classification:
-    from classify.decide import _action_and_field
-
+def classify_reconsideration(
+    record: JudgmentRecord,
+    model: Any,
+    action_and_field: Callable[[JudgmentRecord, Any, Classification], None],
+) -> Classification:
+    """The classification of a 行政复议决定书; ``action_and_field`` fills action type and field as for a
+    judgment (``classify.decide`` passes its own, so this module needs nothing from it)."""
     outcome, line = decide_reconsideration(record)
     evidence = None
     if line:
@@ -152,5 +158,5 @@ def classify_reconsideration(record: JudgmentRecord, model: object, thresholds: 
     )
     if outcome in RECONSIDERATION_CORRECTIONS:
         result.loss_causes = _reconsideration_causes(record)
-    _action_and_field(record, model, result)  # type: ignore[arg-type]
+    action_and_field(record, model, result)
     return result

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 
+import ingest.citations as citations
+import ingest.fields as fields
+import ingest.fields_action as fields_action
 from core.taxonomy import DocKind, SectionName
-from ingest import citations, fields, fields_action
 from ingest.parties import PARTY_LINE_RE, _clean_name, _split_names, find_aliases, operative_orders
 from ingest.record import JudgmentRecord
 from ingest.sections import find_sections

@@ -14,7 +14,7 @@ from core.db import Database
 from core.models import Document, Judgment
 from core.settings import Settings
 from core.taxonomy import DocumentStatus
-from pipeline.process import Pipeline
+from pipeline.process import IngestResult, Pipeline
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -216,9 +216,9 @@ def test_a_batch_on_two_worker_processes_stores_what_one_job_stores_in_input_ord
         if jobs == 1:
             results = [pipeline.ingest_path(f, index=False) for f in files]
         else:
-            seen: list[str] = []
-            results = ingest_batch(pipeline, files, jobs=2, on_result=lambda r: seen.append(r.path))
-            assert seen == [str(f) for f in files]
+            seen: list[IngestResult] = []
+            results = ingest_batch(pipeline, files, jobs=2, on_result=seen.append)
+            assert [r.path for r in seen] == [str(f) for f in files]
         with db.session() as s:
             records = [j.record for j in s.scalars(select(Judgment).order_by(Judgment.id))]
         db.dispose()
