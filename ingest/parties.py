@@ -205,9 +205,20 @@ def _next_separator(seg: str) -> re.Match[str] | None:
     return None
 
 
+# A person's name run into the cause of action that follows it (被执行人王阿三土地行政处罚一案).
+_CAUSE_WORDS = (
+    r"治安|行政|土地|工伤|房屋|劳动|社会|城建|城乡|规划|资源|公安|户籍|婚姻|登记|许可|处罚|强制|征收|拆迁|拆除|"
+    r"信息公开|政府信息|林业|农业|交通|道路|环境|卫生|食品|药品|市场|工商|税务|教育|民政|水利|财政|商标|专利|"
+    r"计划生育|社会抚养费|抚恤|纠纷"
+)
+_PERSON_BEFORE_CAUSE_RE = re.compile(r"^([\u4e00-\u9fa5][\u4e00-\u9fa5×某]{1,2}?)(?=" + _CAUSE_WORDS + r")")
+
+
 def _names_in_segment(seg: str) -> list[str]:
     """Names in ``甲（以下简称A）、乙，丙劳动行政管理`` → [甲, 乙, 丙]."""
     names: list[str] = []
+    after_case = False  # past a cause of action: only an agency with its own act follows (A征收、B复议)
+    seg = re.sub(r"(?<=[\u4e00-\u9fa5]{2})(?:以及|及|与)$", "", seg)  # 牛德敏及〈next role〉
     while seg:
         seg = seg.lstrip("、，,和及")
         if not seg:
@@ -217,42 +228,53 @@ def _names_in_segment(seg: str) -> list[str]:
         )
         nxt = _next_separator(seg)
         if m and (not nxt or m.end(1) <= nxt.start()):
-            names.append(m.group(1))
+            if not after_case or looks_like_agency(_agency_prefix(m.group(1))):
+                names.append(_agency_prefix(m.group(1)) if after_case else m.group(1))
             seg = seg[m.end() :]
             if seg and not re.match(r"[、，,和及]", seg):
-                break  # what follows the defined short name is the case, not another party
+                after_case = True  # what follows the defined short name is the case, not another party
             continue
         piece = seg[: nxt.start()] if nxt else seg
         seg = seg[nxt.end() :] if nxt else ""
-        prefix = _agency_prefix(piece)
-        person = _PERSON_BEFORE_CAUSE_RE.match(piece)
-        if looks_like_agency(prefix):
-            names.append(prefix)
-        elif person and not _PERSON_RE.fullmatch(piece):
-            names.append(person.group(1))  # 郑二治安行政处罚纠纷 → 郑二
-        elif _NOT_A_NAME_RE.search(piece):
-            pass
-        elif _PERSON_RE.match(piece) or re.fullmatch(
-            r"[^，。]{2,40}(公司|厂|店|合作社|委员会|站|社|部|所|中心|院|学校|商行)", piece
-        ):
-            names.append(piece)
+        if after_case:
+            pass  # the rest of a cause of action (政府信息公开、…) names no one
+        else:
+            _name_of_piece(piece, names)
         if not nxt:
             break
     return names
+
+
+_BUSINESS_BEFORE_CAUSE_RE = re.compile(
+    r"^(.{2,40}?(?:有限责任公司|股份有限公司|有限公司|公司|厂|合作社|商行|经营部|门市部|事务所|工作室|回收站|养殖场|"
+    r"农场|医院|学校|酒店|宾馆|超市))(?=" + _CAUSE_WORDS + r")"
+)
+
+
+def _name_of_piece(piece: str, names: list[str]) -> None:
+    """The party a piece of the opening names, if any: an agency (its act cut off), a person or business
+    (a cause of action run into the name cut off), or nothing (the cause of action itself)."""
+    prefix = _agency_prefix(piece)
+    person = _PERSON_BEFORE_CAUSE_RE.match(piece)
+    business = _BUSINESS_BEFORE_CAUSE_RE.match(piece)
+    if looks_like_agency(prefix):
+        names.append(prefix)
+    elif person and not _PERSON_RE.fullmatch(piece):
+        names.append(person.group(1))  # 郑二治安行政处罚纠纷 → 郑二
+    elif business:
+        names.append(business.group(1))  # 某某养殖发展有限公司行政纠纷 → 某某养殖发展有限公司
+    elif _NOT_A_NAME_RE.search(piece):
+        pass
+    elif _PERSON_RE.match(piece) or re.fullmatch(
+        r"[^，。]{2,40}(公司|厂|店|合作社|委员会|站|社|部|所|中心|院|学校|商行)", piece
+    ):
+        names.append(piece)
 
 
 _OPENING_RE = re.compile(
     r"一案|案(?:件)?过程中|提起(行政)?(赔偿)?诉讼|向本院提出|申请强制执行|申请执行|收到[^。]{0,40}起诉状|收到起诉人"
 )
 _CASE_END_RE = re.compile(r"一案|案(?:件)?过程中|案件?中(?=[，,])")
-
-
-# A person's name run into the cause of action that follows it (被执行人王阿三土地行政处罚一案).
-_PERSON_BEFORE_CAUSE_RE = re.compile(
-    r"^([\u4e00-\u9fa5][\u4e00-\u9fa5×某]{1,2}?)(?=治安|行政|土地|工伤|房屋|劳动|社会|城建|城乡|规划|资源|公安|户籍|"
-    r"婚姻|登记|许可|处罚|强制|征收|拆迁|拆除|信息公开|政府信息|林业|农业|交通|道路|环境|卫生|食品|药品|市场|工商|"
-    r"税务|教育|民政|水利|财政|商标|专利|计划生育|社会抚养费|抚恤|纠纷)"
-)
 
 
 def _opening_sentence(record: JudgmentRecord, norm: str, offsets: list[int]) -> str:
@@ -292,6 +314,7 @@ def _from_opening(sentence: str, procedure: Procedure | None) -> dict[str, list[
     first_start = markers[0].start() if markers else len(sentence)
     subject = re.sub(r"^(本院|经审理|经审查)[^，]*?对", "", sentence[:first_start])
     subject = re.split(r"申请|于\d|因|不服|向本院", subject)[0]
+    subject = re.sub(r"[（(](?:以下|下)?简称[^）)]*[）)]$", "", subject)  # X（以下简称京桥公司）诉…
     if (
         2 <= len(subject) <= 40
         and not re.search(r"[，。]|^本院|^[\d一二三四五六七八九十]+[.．、]", subject)
@@ -331,7 +354,7 @@ _CAUSE_HEAD_RE = re.compile(
 
 
 _MARKED_RE = re.compile(
-    r"(?:^|[，。、；\n])(?:被告|原审被告|一审被告|被上诉人（原审被告）|上诉人（原审被告）)"
+    r"(?:^|[，。、；\n])(?:被告|原审被告|一审被告|被上诉人（原审被告）|上诉人（原审被告）|被上诉人|再审被申请人)"
     r"([^，。；：、\n（(的]{2,40}?)(?:的(?:委托|诉讼)*代理人|的法定代表人|的负责人|委托(?:诉讼)?代理人|辩称|答辩称|述称)",
     re.M,
 )
@@ -342,10 +365,24 @@ def _marked_elsewhere(norm: str, role: str) -> list[str]:
     reconsideration body) named only as 被告Y的委托代理人… in the attendance sentence or 被告Y辩称."""
     names: list[str] = []
     for m in _MARKED_RE.finditer(norm):
-        name = _agency_prefix(m.group(1))
-        if looks_like_agency(name) and len(name) >= 5:
-            _add(names, name)
+        for part in re.split(r"及|和|、", m.group(1)):
+            name = _agency_prefix(part)
+            if looks_like_agency(name) and len(name) >= 5 and _starts_with_a_place(name):
+                _add(names, name)
     return names
+
+
+def _starts_with_a_place(name: str) -> bool:
+    """A full agency name starts with its place (张家港市公安局) or the state (国家…, 中华人民共和国…); a
+    short form the text never defined (市不动产中心) does not."""
+    if name.startswith(("国家", "中华人民共和国", "中国")):
+        return True
+    from ingest.fields_places import regions
+
+    reg = regions()
+    if reg is None:
+        return True
+    return any(name[:n] in reg.all_names for n in range(2, min(len(name), 12)))
 
 
 _ORDER_PARTY_RE = {
@@ -391,6 +428,9 @@ def _agency_whose_act_is_challenged(sentence: str) -> list[str]:
 def _agency_prefix(name: str) -> str:
     """``攸县人力资源和社会保障局劳动和社会保障行政管理`` → ``攸县人力资源和社会保障局``;
     ``常山县人民政府政府信息公开`` → ``常山县人民政府``."""
+    gov = re.match(r"^(.+?人民政府)[\u4e00-\u9fa5]{0,3}政府$", name)
+    if gov:  # 某镇人民政府乡政府: a 案由 category (乡政府) run into the name
+        return gov.group(1)
     heads = [(h.start(), h.end()) for h in _CAUSE_HEAD_RE.finditer(name)]
     cut = None
     for m in _AGENCY_END_RE.finditer(name):
