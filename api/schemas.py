@@ -165,6 +165,21 @@ class TokenOut(BaseModel):
 class AgencyCreate(BaseModel):
     name: str
     aliases: list[str] = []
+    kind: str | None = None  # AgencyKind code or Chinese label; default: guessed from the name
+    level: str | None = None
+    parent: str | None = None
+    field: str | None = None
+    ours: bool = True
+
+
+class AgencyUpdate(BaseModel):
+    """Only the fields given change: kind, level, parent (所属政府), field, ours (本县单位)."""
+
+    kind: str | None = None
+    level: str | None = None
+    parent: str | None = None
+    field: str | None = None
+    ours: bool | None = None
 
 
 class UnmatchedResolve(BaseModel):
