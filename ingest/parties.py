@@ -573,7 +573,8 @@ def consensus_name(name: str, norm: str, roles: tuple[str, ...]) -> str:
         for v in variants:
             votes[v[i]] = votes.get(v[i], 0) + 1
         best = max(votes, key=lambda c: (votes[c], c == ch))
-        chars.append(best if votes[best] >= 2 and votes[best] > votes.get(ch, 0) else ch)
+        majority = votes[best] >= 2 and 2 * votes[best] > len(variants) and votes[best] > votes.get(ch, 0)
+        chars.append(best if majority else ch)  # a plurality of a few readings is not enough
     return "".join(chars)
 
 
