@@ -765,17 +765,32 @@ _FIRST_RULING_RE = re.compile(
 )
 
 
+_FIRST_CODE_RE = re.compile(r"行(?:赔)?初|初字")
+
+
 def first_instance(record: JudgmentRecord, norm: str) -> FirstInstance | None:
-    """For appeals and retrials: the lower court, its case number and (when quoted) its result."""
+    """For appeals and retrials: the first instance's court and case number (and, when the text quotes it,
+    the lower decision's result). A retrial names the appeal it reviews too: only a number with a
+    first-instance code (行初/初字) is the first instance, where the suit began."""
     if record.procedure not in (Procedure.appeal, Procedure.retrial, Procedure.retrial_review):
         return None
     from core.normalize import normalize_case_no
+    from ingest.fields import repair_court_by_code
+    from ingest.fields_places import repair_court
 
     court = case_no = result = None
-    m = _FIRST_RULING_RE.search(norm)
-    if m and record.court and m.group("court") != record.court:
+    rulings = [
+        m
+        for m in _FIRST_RULING_RE.finditer(norm)
+        if record.court and m.group("court") != record.court and m.group("case") not in (record.case_no or "")
+    ]
+    first = [m for m in rulings if _FIRST_CODE_RE.search(normalize_case_no(m.group("case")))]
+    m = first[0] if first else (rulings[0] if rulings and record.procedure == Procedure.appeal else None)
+    if m:
         court = re.sub(
-            r"^.*(不服|撤销|维持|变更|向|经|由|对)(?=[^不撤维变向经由对]{4,}$)", "", m.group("court")
+            r"^.*(不服|撤销|维持|变更|向|经|由|对|和|及|与|、|判决|裁定)(?=[^不撤维变向经由对和及与、]{4,}$)",
+            "",
+            m.group("court"),
         )
         case_no = normalize_case_no(m.group("case"))
     history = _section_norm_text(record, SectionName.history)
@@ -787,20 +802,15 @@ def first_instance(record: JudgmentRecord, norm: str) -> FirstInstance | None:
     )
     if results:
         result = results[-1].group(3).strip("；;。 ")
-    if (
-        case_no is None
-    ):  # 不服一审行政判决 names no court; the case number cited elsewhere is the first instance's
-        case_no = next((cn for cn in record.original_case_nos if re.search(r"行(?:赔)?初", cn)), None)
-    if court is None:
+    if case_no is None:  # 不服一审行政判决 names no court: the first-instance number cited elsewhere
+        case_no = next((cn for cn in record.original_case_nos if _FIRST_CODE_RE.search(cn)), None)
+    if court is None and record.procedure == Procedure.appeal:
         lower = re.search(
             r"不服([\u4e00-\u9fa5]{4,40}?(?:人民法院|法院))(?:[（(（]|作出|于\d|\d{4}|[（(]\s*(?:19|20))",
             norm,
         )
         court = lower.group(1) if lower and lower.group(1) != record.court else None
     if court:
-        from ingest.fields import repair_court_by_code
-        from ingest.fields_places import repair_court
-
         court = repair_court_by_code(repair_court(court, norm), case_no)
     if not (court or case_no or result):
         return None

@@ -594,3 +594,29 @@ def test_an_appellee_agency_marked_only_where_it_answers() -> None:
         **_APPEAL,
     )
     assert parse_text(text).defendants == ["临海市公安局", "台州市公安局"]
+
+
+def test_a_retrial_review_keys_to_the_first_instance_never_to_the_appeal_it_reviews() -> None:
+    body = (
+        "再审申请人赵大勇因诉被申请人临海市人民政府土地行政征收一案，不服浙江省高级人民法院（2022）浙行终100号"
+        "行政判决，向本院申请再审。一审浙江省台州市中级人民法院（2021）浙10行初55号行政判决驳回赵大勇的诉讼请求。"
+    )
+    record = parse_text(
+        judgment(
+            body, court="中华人民共和国最高人民法院", case_no="（2023）最高法行申1234号", title="行政裁定书"
+        )
+    )
+    assert record.first_instance is not None
+    assert (record.first_instance.court, record.first_instance.case_no) == (
+        "浙江省台州市中级人民法院",
+        "（2021）浙10行初55号",
+    )
+    without = parse_text(
+        judgment(
+            body.split("一审")[0],
+            court="中华人民共和国最高人民法院",
+            case_no="（2023）最高法行申1234号",
+            title="行政裁定书",
+        )
+    )
+    assert without.first_instance is None or without.first_instance.case_no is None
