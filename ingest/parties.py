@@ -788,7 +788,7 @@ def first_instance(record: JudgmentRecord, norm: str) -> FirstInstance | None:
     m = first[0] if first else (rulings[0] if rulings and record.procedure == Procedure.appeal else None)
     if m:
         court = re.sub(
-            r"^.*(不服|撤销|维持|变更|向|经|由|对|和|及|与|、|判决|裁定)(?=[^不撤维变向经由对和及与、]{4,}$)",
+            r"^.*(不服|撤销|维持|变更|向|经|由|对|和|及|与|、|判决|裁定|一审|二审|原审)(?=[^不撤维变向经由对和及与、]{4,}$)",
             "",
             m.group("court"),
         )
