@@ -810,6 +810,8 @@ def first_instance(record: JudgmentRecord, norm: str) -> FirstInstance | None:
             norm,
         )
         court = lower.group(1) if lower and lower.group(1) != record.court else None
+    if court in ("一审法院", "原审法院", "二审法院", "原一审法院"):
+        court = None  # a role, not a name
     if court:
         court = repair_court_by_code(repair_court(court, norm), case_no)
     if not (court or case_no or result):
