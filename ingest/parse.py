@@ -112,7 +112,9 @@ def _repair_agency_places(record: JudgmentRecord, norm: str) -> None:
     for attr in ("defendants", "applicants", "plaintiffs", "third_parties"):
         names = getattr(record, attr)
         fixed = [
-            fields_places.repair_agency(n, province, norm) if parties.looks_like_agency(n) else n
+            fields_places.repair_department(fields_places.repair_agency(n, province, norm))
+            if parties.looks_like_agency(n)
+            else n
             for n in names
         ]
         setattr(record, attr, list(dict.fromkeys(fixed)))

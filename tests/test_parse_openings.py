@@ -620,3 +620,26 @@ def test_a_retrial_review_keys_to_the_first_instance_never_to_the_appeal_it_revi
         )
     )
     assert without.first_instance is None or without.first_instance.case_no is None
+
+
+@pytest.mark.parametrize(
+    ("read_as", "expected"),
+    [
+        ("临海市人力资源和杜会保障局", "临海市人力资源和社会保障局"),
+        ("临海市市场监督管埋局", "临海市市场监督管理局"),
+        ("临海市住房和城乡建没局", "临海市住房和城乡建设局"),
+        ("临海市人力资源和社会保障局", "临海市人力资源和社会保障局"),  # right as read
+        ("台州市公安局交通警察大队", "台州市公安局交通警察大队"),  # 大队 and 支队 are both real
+        ("浙江省自然资源厅", "浙江省自然资源厅"),  # a level is never changed
+    ],
+)
+def test_one_misread_character_of_a_department_word(read_as: str, expected: str) -> None:
+    from ingest.fields_places import repair_department
+
+    assert repair_department(read_as) == expected
+
+
+def test_a_real_department_word_is_never_turned_into_another() -> None:
+    from ingest.fields_places import repair_department
+
+    assert repair_department("上海市黄浦区住房保障和房屋管理局") == "上海市黄浦区住房保障和房屋管理局"
