@@ -360,7 +360,7 @@ _MARKED_RE = re.compile(
 )
 
 
-def _marked_elsewhere(norm: str, role: str) -> list[str]:
+def _marked_elsewhere(norm: str) -> list[str]:
     """Defendants the text role-marks outside the party block: a body sued jointly (often the
     reconsideration body) named only as 被告Y的委托代理人… in the attendance sentence or 被告Y辩称."""
     names: list[str] = []
@@ -451,7 +451,7 @@ def fill_parties(record: JudgmentRecord, norm: str, offsets: list[int]) -> None:
         for role in (PLAINTIFF, DEFENDANT, APPLICANT):
             if not found[role]:
                 found[role] = opening[role]
-    for name in _marked_elsewhere(norm, DEFENDANT):  # 被告Y的委托代理人… / 被告Y辩称
+    for name in _marked_elsewhere(norm):  # 被告Y的委托代理人… / 被告Y辩称
         name = record.aliases.get(name, name)
         known_names = [record.aliases.get(k, k) for k in found[DEFENDANT]]
         if not any(_is_short_form(name, known) for known in known_names):
