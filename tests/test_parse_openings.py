@@ -11,7 +11,7 @@ import pytest
 from core.taxonomy import Procedure
 from ingest.fields import find_case_no, find_date, find_filing_date
 from ingest.parse import parse_text
-from ingest.parties import looks_like_agency
+from ingest.party_names import looks_like_agency
 
 _REASONING = "本院认为，{r}\n依照《中华人民共和国行政诉讼法》第{a}条之规定，{k}如下：\n{o}\n"
 _SIGNATURE = "审判长　陈立明\n审判员　吴小燕\n二〇二三年六月十二日\n书记员　王芳"
