@@ -58,7 +58,19 @@ def page(
 
 
 def render_error(request: Request, err: ApiError) -> HTMLResponse:
-    return page(request, "error.html", None, status_code=err.status, error=err)
+    """The error page, with the signed-in user's menu so that they can go on from it."""
+    return page(request, "error.html", _scope_of_session(request), status_code=err.status, error=err)
+
+
+def _scope_of_session(request: Request) -> Scope | None:
+    from api.access import scope_for
+
+    try:
+        with request.app.state.db.session() as s:
+            user = accounts.session_user(s, request.session)
+            return scope_for(s, user) if user is not None else None
+    except Exception:  # noqa: BLE001 - an error page never fails for want of a menu
+        return None
 
 
 def _safe_next(target: str | None) -> str:
@@ -167,12 +179,25 @@ def case_page(
         case=detail,
         similar=similar,
         pdfs=pdfs,
-        outcomes=[(o.value, o.zh) for o in Outcome],
-        causes=[(c.value, c.zh) for c in LossCause],
-        action_types=[(a.value, a.zh) for a in ActionType],
-        fields=[(f.value, f.zh) for f in EnforcementField],
         in_basket=judgment_id in set(request.session.get("basket", [])),
+        **_review_choices(),
     )
+
+
+def _review_choices() -> dict[str, Any]:
+    return {
+        "outcomes": [(o.value, o.zh) for o in Outcome],
+        "causes": [(c.value, c.zh) for c in LossCause],
+        "action_types": [(a.value, a.zh) for a in ActionType],
+        "fields": [(f.value, f.zh) for f in EnforcementField],
+    }
+
+
+@router.get("/cases/{judgment_id}/review")
+def case_review_fragment(judgment_id: int, request: Request, scope: ScopeDep, s: SessionDep) -> HTMLResponse:
+    """The case page's tags panel, fields and history alone: redrawn in place after a save."""
+    detail = cases.case_detail(s, scope, judgment_id)
+    return page(request, "_case_review.html", scope, case=detail, **_review_choices())
 
 
 @router.get("/dashboard")

