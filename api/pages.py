@@ -20,7 +20,7 @@ from api.deps import CsrfDep, ScopeDep, SessionDep, SettingsDep, client_ip, csrf
 from api.errors import ApiError, Unauthorized, to_api_error
 from api.services import accounts, cases, collections, search, stats
 from api.services import agencies as agency_service
-from core.models import Role, User
+from core.models import Role
 from core.taxonomy import ActionType, LossCause, Outcome
 from core.taxonomy import Field as EnforcementField
 
@@ -266,18 +266,47 @@ def agencies_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLRespo
 
 
 @router.get("/admin/audit")
-def audit_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLResponse:
+def audit_page(
+    request: Request,
+    scope: ScopeDep,
+    s: SessionDep,
+    user: str = "",
+    action: str = "",
+    since: str = "",
+    until: str = "",
+    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> HTMLResponse:
+    from api.services import audit_log
+
     if not scope.is_admin:
         raise ApiError("仅管理员可以查看审计日志", code="forbidden", status=403)
-    users: list[User] = accounts.list_users(s)
+    error = None
+    try:
+        f = audit_log.AuditFilter(
+            user.strip(),
+            action.strip(),
+            audit_log.parse_day(since, "起始日期"),
+            audit_log.parse_day(until, "截止日期"),
+        )
+    except ApiError as exc:
+        error, f = exc.message, audit_log.AuditFilter(user.strip(), action.strip())
+    data = audit_log.audit_page(s, f, page_no)
+
+    def link(n: int) -> str:
+        return "/admin/audit?" + urlencode(
+            {"user": user, "action": action, "since": since, "until": until, "page": n}
+        )
+
     return page(
         request,
         "audit.html",
         scope,
-        entries=accounts.recent_audit(s, 200),
-        users=users,
-        roles=[(r.value, r.zh) for r in Role],
+        data=data,
+        error=error,
+        chosen={"user": user, "action": action, "since": since, "until": until},
+        users=audit_log.audit_users(s),
         actions_zh=accounts.AUDIT_ACTIONS_ZH,
+        link=link,
     )
 
 

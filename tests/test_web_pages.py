@@ -101,3 +101,55 @@ def test_another_agencys_document_404_names_no_case(app, store: WebStore) -> Non
     assert r.status_code == 404
     message = r.json()["error"]["message"]
     assert str(other) not in message.replace(str(doc_id), "") and "案件" not in message
+
+
+def test_audit_page_says_objects_in_words_filters_and_pages_past_200(app, store: WebStore) -> None:
+    """GIVEN 250 logins of one user and a correction WHEN the administrator filters and pages THEN every
+    entry can be reached, the correction's object is the case by its number (a link), not a bare id."""
+    from api.services.accounts import audit
+
+    with store.db.session() as s:
+        for _ in range(250):
+            audit(s, "login", user="bulk_user", ip="10.0.0.9")
+    admin = client_for(app, "admin1")
+    jid = store.ids["sea-022"]
+    client_for(app, "analyst1").patch(
+        f"/api/cases/{jid}", json={"field": "field", "value": "public_security", "reason": "审计测试"}
+    )
+    page = admin.get("/admin/audit?action=correction").text
+    words = text_of(page)
+    assert f'href="/cases/{jid}"' in page and store.labels["sea-022"]["case_no"] in words
+    assert "执法领域改为：公安" in words and "更正标注" in words
+    first = admin.get("/admin/audit?user=bulk_user").text
+    assert "共 250 条记录" in text_of(first) and "较早的记录" in first
+    last = admin.get("/admin/audit?user=bulk_user&page=3").text
+    assert len(re.findall(r"<tr>\s*<td data-label=\"时间\"", last)) == 50
+    assert "较新的记录" in last and "较早的记录" not in last
+    bad = admin.get("/admin/audit?since=2026-13-01").text
+    assert "起始日期应为日期" in bad
+    assert admin.get("/admin/audit", headers=HTML).status_code == 200
+    assert client_for(app, "analyst1").get("/admin/audit", headers=HTML).status_code == 403
+
+
+def test_users_page_names_units_and_no_message_names_a_command_line_flag(app, store: WebStore) -> None:
+    admin = client_for(app, "admin1")
+    page = admin.get("/admin/users").text
+    assert AGENCY_A in page
+    r = admin.post(
+        "/admin/users",
+        data={
+            "username": "zhao",
+            "role": "agency",
+            "password": "zhao-password",
+            "password2": "zhao-password",
+        },
+    )
+    assert r.status_code == 200 and "单位用户必须指定所属单位" in r.text and "--agency" not in r.text
+
+
+def test_api_docs_link_only_for_administrators_and_docs_lead_back(app) -> None:  # type: ignore[no-untyped-def]
+    assert 'href="/docs"' in client_for(app, "admin1").get("/search").text
+    assert 'href="/docs"' not in client_for(app, "analyst1").get("/search").text
+    assert 'href="/docs"' not in client_for(app, "agency_a").get("/search").text
+    docs = TestClient(app).get("/docs").text
+    assert 'href="/search"' in docs and "返回案鉴" in docs
