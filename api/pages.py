@@ -38,6 +38,19 @@ NAV = [
 ]
 
 
+def nav_for(scope: Scope | None) -> list[tuple[str, str]]:
+    """The menu of this user: no item that leads to a page of actions they cannot take. 上传 needs an account
+    that may write; an agency user's 单位 page would hold only their own row, read-only."""
+    if scope is None:
+        return []
+    hidden = set()
+    if not scope.can_write:
+        hidden.add("/upload")
+    if scope.restricted:
+        hidden.add("/agencies")
+    return [(href, label) for href, label in NAV if href not in hidden]
+
+
 def page(
     request: Request, name: str, scope: Scope | None, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
@@ -48,7 +61,7 @@ def page(
         {
             "scope": scope,
             "role_zh": role.zh if role else None,
-            "nav": NAV,
+            "nav": nav_for(scope),
             "csrf": csrf_token(request),
             "path": request.url.path,
             **context,
@@ -241,6 +254,8 @@ def collections_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLRe
 
 @router.get("/upload")
 def upload_page(request: Request, scope: ScopeDep, settings: SettingsDep) -> HTMLResponse:
+    if not scope.can_write:
+        raise ApiError("您的账号不能上传文件：上传需要管理员或分析员账号", code="forbidden", status=403)
     return page(request, "upload.html", scope, available=True, max_mb=settings.max_file_mb)
 
 

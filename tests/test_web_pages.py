@@ -153,3 +153,20 @@ def test_api_docs_link_only_for_administrators_and_docs_lead_back(app) -> None: 
     assert 'href="/docs"' not in client_for(app, "agency_a").get("/search").text
     docs = TestClient(app).get("/docs").text
     assert 'href="/search"' in docs and "返回案鉴" in docs
+
+
+def nav_of(html: str) -> list[str]:
+    menu = html[html.index('aria-label="主导航"') : html.index("</nav>")]
+    return re.findall(r'<a href="(/[^"]*)"', menu)
+
+
+def test_the_menu_holds_only_pages_whose_actions_the_user_can_take(app, store: WebStore) -> None:
+    add_user(store, "viewer1", "viewer")
+    analyst = nav_of(client_for(app, "analyst1").get("/search").text)
+    agency = nav_of(client_for(app, "agency_a").get("/search").text)
+    viewer = nav_of(client_for(app, "viewer1").get("/search").text)
+    assert "/upload" in analyst and "/agencies" in analyst
+    assert "/upload" not in agency and "/agencies" not in agency and "/search" in agency
+    assert "/upload" not in viewer and "/admin/users" not in viewer
+    r = client_for(app, "agency_a").get("/upload", headers=HTML)
+    assert r.status_code == 403 and "上传需要管理员或分析员账号" in r.text
