@@ -207,3 +207,7 @@ document.querySelectorAll(".js-back").forEach((a) => {
     }
   });
 });
+// 检索: on a phone the facets come after the results, folded; open beside them on a wide screen
+document.querySelectorAll(".facets-box").forEach((d) => {
+  if (window.matchMedia("(max-width: 1000px)").matches) d.open = false;
+});
