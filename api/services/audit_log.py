@@ -156,7 +156,7 @@ def describe(s: Session, entries: list[AuditEntry]) -> list[dict[str, Any]]:
         out.append(
             {
                 "at": e.at,
-                "username": e.username or "系统",
+                "username": e.username or "系统（命令行或首次启动）",
                 "action_zh": AUDIT_ACTIONS_ZH.get(e.action, e.action),
                 "object": obj,
                 "href": href,
