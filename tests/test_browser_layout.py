@@ -123,6 +123,9 @@ def test_no_page_scrolls_sideways(browser, server: LiveServer, width: int) -> No
         o = overflow(pg)
         if o["scroll"] > o["inner"]:
             wide[path] = o
+        if width < 500:
+            slug = path.strip("/").split("?")[0].replace("/", "-") or "home"
+            pg.screenshot(path=str(SCREENSHOTS / f"layout-phone-all-{slug}.png"))
     agency = signed_in(browser, server, "agency_a", width)
     for path in ("/search?q=本院", f"/cases/{store.ids['sea-004']}", "/dashboard", "/suits", "/reminders"):
         agency.goto(server.url + path)
@@ -189,4 +192,22 @@ def test_a_save_redraws_the_review_in_place_without_moving_the_reader(browser, s
     assert pg.evaluate("window.__marker") == "same page"
     assert abs(pg.evaluate("window.scrollY") - y) < 5
     assert "确认裁判结果" in pg.locator("#hist-title + ul").inner_text()
+    pg.context.close()
+
+
+def test_a_removed_cause_no_longer_highlights_its_evidence(browser, server: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    store: WebStore = server.store  # type: ignore[attr-defined]
+    pg = signed_in(browser, server, "admin1", WIDTHS["desktop"])
+    pg.goto(server.url + f"/cases/{store.ids['sea-022']}")
+    assert pg.locator("mark.evidence").count() > 0
+    before = {m for m in pg.locator("mark.evidence").evaluate_all("ms => ms.map(m => m.dataset.cause)")}
+    pg.click("summary:has-text('更正标注')")
+    for cause in before:
+        pg.uncheck(f"input[name=cause][value={cause}]")
+    pg.check("input[name=cause][value=law_application]")
+    pg.fill("#c-reason", "本院认为部分指出适用法律错误")
+    pg.click("form.js-correct button[type=submit]")
+    pg.locator(".review-state", has_text="admin1 已更正").first.wait_for()
+    assert pg.locator("mark.evidence").count() == 0
+    assert "败诉原因改为：适用法律错误" in pg.locator("#hist-title + ul").inner_text()
     pg.context.close()

@@ -50,10 +50,21 @@ async function redrawReview(id, message) {
   const y = window.scrollY;
   area.outerHTML = await res.text();
   bindReview(document.getElementById("review-area"));
+  unmarkDropped();
   window.scrollTo(0, y);
   const st = document.querySelector("#review-area .js-status");
   say(st, message);
   st?.focus?.();
+}
+// A cause the reviewer removed no longer highlights its evidence in the text.
+function unmarkDropped() {
+  const holder = document.querySelector("#review-area [data-causes]");
+  if (!holder) return;
+  const kept = new Set(holder.dataset.causes ? holder.dataset.causes.split(",") : []);
+  const lost = holder.dataset.outcome === "agency_lost";
+  document.querySelectorAll("mark.evidence").forEach((m) => {
+    if (!lost || !kept.has(m.dataset.cause)) m.replaceWith(document.createTextNode(m.textContent));
+  });
 }
 function bindReview(root) {
   if (!root) return;
@@ -210,4 +221,18 @@ document.querySelectorAll(".js-back").forEach((a) => {
 // 检索: on a phone the facets come after the results, folded; open beside them on a wide screen
 document.querySelectorAll(".facets-box").forEach((d) => {
   if (window.matchMedia("(max-width: 1000px)").matches) d.open = false;
+});
+// Tables marked .reflow become one card a row on a phone (app.css); each cell is labelled with its column's heading
+document.querySelectorAll("table.reflow").forEach((t) => {
+  const head = t.tHead?.rows[0];
+  if (!head) return;
+  const labels = [...head.cells].map((c) => c.textContent.trim());
+  for (const body of t.tBodies) {
+    for (const row of body.rows) {
+      [...row.cells].forEach((td, i) => {
+        if (!td.dataset.label && td.colSpan === 1 && labels[i]) td.dataset.label = labels[i];
+        if (!td.textContent.trim() && !td.querySelector("input, button, select, img")) td.classList.add("blank");
+      });
+    }
+  }
 });
