@@ -127,7 +127,14 @@ def test_no_page_scrolls_sideways(browser, server: LiveServer, width: int) -> No
             slug = path.strip("/").split("?")[0].replace("/", "-") or "home"
             pg.screenshot(path=str(SCREENSHOTS / f"layout-phone-all-{slug}.png"))
     agency = signed_in(browser, server, "agency_a", width)
-    for path in ("/search?q=本院", f"/cases/{store.ids['sea-004']}", "/dashboard", "/suits", "/reminders"):
+    for path in (
+        "/search?q=本院",
+        f"/cases/{store.ids['sea-004']}",
+        "/dashboard",
+        "/collections",
+        "/suits",
+        "/reminders",
+    ):
         agency.goto(server.url + path)
         agency.wait_for_load_state("networkidle")
         o = overflow(agency)
