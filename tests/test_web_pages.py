@@ -170,3 +170,34 @@ def test_the_menu_holds_only_pages_whose_actions_the_user_can_take(app, store: W
     assert "/upload" not in viewer and "/admin/users" not in viewer
     r = client_for(app, "agency_a").get("/upload", headers=HTML)
     assert r.status_code == 403 and "上传需要管理员或分析员账号" in r.text
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "previous", "words"),
+    [
+        (
+            "loss_causes",
+            ["procedure"],
+            ["insufficient_evidence"],
+            "败诉原因改为：违反法定程序（原为：主要证据不足）",
+        ),
+        ("loss_causes", ["procedure", "law_application"], ["law_application", "procedure"], "确认败诉原因："),
+        ("outcome", "agency_lost", "agency_lost", "确认裁判结果：败诉"),
+        ("field", "public_security", None, "执法领域改为：公安"),
+        ("agency_head_appeared", True, None, "负责人出庭改为：是"),
+        ("loss_causes", [], ["procedure"], "败诉原因改为：无（原为：违反法定程序）"),
+    ],
+)
+def test_a_correction_in_words(field: str, value: object, previous: object, words: str) -> None:
+    from types import SimpleNamespace
+
+    from api.access import Scope
+    from api.services.cases import correction_view
+    from core.models import Role
+
+    c = SimpleNamespace(field=field, value=value, previous=previous, user="li", reason="r", created_at=None)
+    view = correction_view(c, Scope("li", Role.analyst))
+    assert view["text"].startswith(words), view["text"]
+    assert (view["kind"] == "confirmed") == words.startswith("确认")
+    hidden = correction_view(c, Scope("a", Role.agency, "1", ("某局",)))
+    assert hidden["user"] is None and hidden["reason"] is None and hidden["text"] == view["text"]
