@@ -90,6 +90,27 @@ def overflow(pg) -> dict:  # type: ignore[no-untyped-def, type-arg]
     )
 
 
+def raw_codes() -> set[str]:
+    """The taxonomy's codes that no reader should meet (those with an underscore cannot be a Chinese word)."""
+    import core.taxonomy as tx
+
+    codes: set[str] = set()
+    for name in dir(tx):
+        enum = getattr(tx, name)
+        if isinstance(enum, type) and issubclass(enum, tx.ZhEnum) and enum is not tx.ZhEnum:
+            codes |= {m.value for m in enum if "_" in m.value}
+    from core.store import CORRECTABLE_FIELDS
+
+    return codes | {f for f in CORRECTABLE_FIELDS if "_" in f}  # loss_causes, action_type …
+
+
+def codes_shown(pg, codes: set[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    import re
+
+    text = pg.evaluate("document.body.innerText")
+    return sorted(c for c in codes if re.search(rf"(?<![A-Za-z_]){c}(?![A-Za-z_])", text))
+
+
 def admin_pages(server: LiveServer, suit_id: int) -> list[str]:
     store: WebStore = server.store  # type: ignore[attr-defined]
     return [
@@ -116,13 +137,16 @@ def test_no_page_scrolls_sideways(browser, server: LiveServer, width: int) -> No
     store: WebStore = server.store  # type: ignore[attr-defined]
     pg = signed_in(browser, server, "admin1", width)
     suit_id = a_suit(pg, server)
-    wide = {}
+    wide, coded = {}, {}
+    codes = raw_codes()
     for path in admin_pages(server, suit_id):
         pg.goto(server.url + path)
         pg.wait_for_load_state("networkidle")
         o = overflow(pg)
         if o["scroll"] > o["inner"]:
             wide[path] = o
+        if shown := codes_shown(pg, codes):
+            coded[path] = shown
         if width < 500:
             slug = path.strip("/").split("?")[0].replace("/", "-") or "home"
             pg.screenshot(path=str(SCREENSHOTS / f"layout-phone-all-{slug}.png"))
@@ -149,6 +173,7 @@ def test_no_page_scrolls_sideways(browser, server: LiveServer, width: int) -> No
     agency.context.close()
     pg.context.close()
     assert not wide, wide
+    assert not coded, coded  # a name, never a code
 
 
 def test_phone_shows_results_before_facets_and_the_case_review_before_its_text(
