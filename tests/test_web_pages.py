@@ -201,3 +201,16 @@ def test_a_correction_in_words(field: str, value: object, previous: object, word
     assert (view["kind"] == "confirmed") == words.startswith("确认")
     hidden = correction_view(c, Scope("a", Role.agency, "1", ("某局",)))
     assert hidden["user"] is None and hidden["reason"] is None and hidden["text"] == view["text"]
+
+
+def test_agency_search_offers_no_collection_button_and_a_foreign_case_names_nothing(
+    app, store: WebStore
+) -> None:
+    c = client_for(app, "agency_a")
+    page = c.get("/search?q=本院").text
+    assert 'class="hit"' in page and "js-basket" not in page
+    other = store.ids["sea-013"]
+    r = c.get(f"/cases/{other}", headers=HTML)
+    assert r.status_code == 404 and 'aria-label="主导航"' in r.text
+    assert store.labels["sea-013"]["case_no"] not in r.text
+    assert c.get(f"/cases/{other}/review").status_code == 404
