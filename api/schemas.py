@@ -64,7 +64,13 @@ class CaseDetail(CaseSummary):
     tags: dict[str, Any] = {}
     causes: list[CauseOut] = []
     record: dict[str, Any] = {}
-    corrections: list[dict[str, Any]] = []
+    corrections: list[dict[str, Any]] = Field(
+        [],
+        description="review history: kind confirmed|corrected, text in words; no user/reason for agency users",
+    )
+    review: dict[str, dict[str, Any]] = Field(
+        {}, description="per field the last review: verb 已确认|已更正, user (none for agency users), at"
+    )
     documents: list[dict[str, Any]] = []
 
 
