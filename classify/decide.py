@@ -15,12 +15,20 @@ import re
 from dataclasses import dataclass
 
 from classify.action_table import ACTION_BY_CASE_CAUSE
+from classify.anchors import anchor_label
 from classify.causes import rule_hits, rule_scope
 from classify.features import agencies, case_cause, meta_text, reasoning_text
 from classify.field_table import FIELD_BY_AGENCY, GENERAL_GOVERNMENT, GENERAL_GOVERNMENT_ACTIONS
 from classify.model import CauseModel
 from classify.outcome import OutcomeDecision, decide_outcome
 from classify.rules import RuleHit
+from classify.sentences import (
+    in_recital,
+    is_bare_citation,
+    is_basis,
+    is_rejected_argument,
+    party_speech_end,
+)
 from classify.text import Span, reasoning_spans, section_at, sentences
 from classify.types import CauseTag, Classification, Evidence, TagSource
 from core.segment import words as tokens
@@ -63,15 +71,32 @@ def _causes(
     probs: dict[str, float] = {}
     if model is not None:
         probs = model.cause_probabilities(tokens(reasoning_text(record, decision)))
+    anchored = {c for c, hs in hits.items() if any(_is_anchor(h) for h in hs)}
+    worded = {
+        c
+        for c, hs in hits.items()
+        if any(not _is_anchor(h) and h.strength >= th.rule_min_strength for h in hs)
+    }
     tags: list[CauseTag] = []
     for cause in LossCause:
         c_hits = hits.get(cause.value, [])
         strong = [h for h in c_hits if h.strength >= th.rule_min_strength]
         prob = probs.get(cause.value)
         model_says = prob is not None and prob >= th.cause_threshold
+        review = None
         if strong:
             source = TagSource.rule_and_model if model_says else TagSource.rule
-            evidence = _hit_evidence(record, strong)
+            evidence = _hit_evidence(record, [h for h in c_hits if not _is_anchor(h)])
+            if cause.value not in worded:
+                review = f"仅由裁判依据所引法条（{_clauses(c_hits)}）得出，本院认为中未见相应表述"
+                endorsed = all(h.sentence.section == SectionName.endorsed.value for h in strong)
+                evidence = (
+                    evidence or _finding_evidence(record, decision, endorsed) or _hit_evidence(record, strong)
+                )
+            elif anchored and cause.value not in anchored:
+                review = (
+                    f"本院认为的表述为{cause.zh}，但裁判依据所引法条（{_clauses(hits, anchored)}）未列此项"
+                )
         elif model_says and model is not None:
             source = TagSource.model
             evidence = _hit_evidence(record, c_hits) or _best_sentence(record, decision, model, cause.value)
@@ -93,9 +118,52 @@ def _causes(
                 probability=prob,
                 source=source,
                 rules=sorted({h.rule_id for h in c_hits}),
+                review=review,
             )
         )
+    return _changed_circumstances(record, decision, tags)
+
+
+_CHANGED = re.compile(r"情势变更|情事变更")
+_NOT_CHANGED = re.compile(r"(不属于|并非|不构成|不是|不存在|并无)[^，。；]{0,6}$")
+
+
+def _changed_circumstances(
+    record: JudgmentRecord, decision: OutcomeDecision, tags: list[CauseTag]
+) -> list[CauseTag]:
+    """A revocation only because circumstances changed (情势变更) is `other` even where §70 is cited
+    (TAXONOMY): causes that only the citation names give way; causes the court words stay."""
+    own, _ = rule_scope(record, decision)
+    for span in own:
+        for sent in sentences(record.text, span.start, span.end):
+            s_text = record.text[sent.start : sent.end]
+            m = _CHANGED.search(s_text)
+            if m is None or in_recital(s_text, m.start()) or _NOT_CHANGED.search(s_text[: m.start()]):
+                continue
+            kept = [
+                t
+                for t in tags
+                if not (t.review and t.review.startswith("仅由")) and t.cause != LossCause.other
+            ]
+            other = CauseTag(
+                cause=LossCause.other,
+                evidence=[_evidence(record, Span(sent.start, sent.end))],
+                strength=0.8,
+                rules=["ot.changed_circumstances"],
+                notes="情势变更",
+            )
+            return kept + [other]
     return tags
+
+
+def _is_anchor(hit: RuleHit) -> bool:
+    return hit.rule_id.startswith("cite.")
+
+
+def _clauses(hits: list[RuleHit] | dict[str, list[RuleHit]], causes: set[str] | None = None) -> str:
+    flat = [h for hs in hits.values() for h in hs] if isinstance(hits, dict) else hits
+    ids = sorted({h.rule_id for h in flat if _is_anchor(h) and (causes is None or h.cause in causes)})
+    return "、".join(anchor_label(i) for i in ids)
 
 
 def _evidence(record: JudgmentRecord, span: Span) -> Evidence:
@@ -103,7 +171,7 @@ def _evidence(record: JudgmentRecord, span: Span) -> Evidence:
         text=record.text[span.start : span.end],
         start=span.start,
         end=span.end,
-        section=_section(record, span),
+        section=span.section if span.section == SectionName.endorsed.value else _section(record, span),
     )
 
 
@@ -115,13 +183,13 @@ def _section(record: JudgmentRecord, span: Span) -> str | None:
 
 
 def _hit_evidence(record: JudgmentRecord, hits: list[RuleHit]) -> list[Evidence]:
-    """The sentences of the strongest hits: the court's own reasoning first, then a phrase before a
-    bare citation of the article, then by strength."""
+    """The sentences of the strongest hits: the court's own reasoning first, then a finding before
+    the bare ruling basis, then by strength."""
     ordered = sorted(
         hits,
         key=lambda h: (
             h.sentence.section != SectionName.reasoning.value,
-            h.rule_id.startswith("cite."),
+            is_bare_citation(record.text[h.sentence.start : h.sentence.end]),
             -h.strength,
             h.sentence.start,
         ),
@@ -136,6 +204,36 @@ def _hit_evidence(record: JudgmentRecord, hits: list[RuleHit]) -> list[Evidence]
         if len(out) >= MAX_EVIDENCE:
             break
     return out
+
+
+_CONCLUSION = re.compile(r"(应予|应当|依法|予以|应)(撤销|确认|纠正|履行|支持)|违法|不当|错误|不足|不能成立")
+
+
+def _finding_evidence(
+    record: JudgmentRecord, decision: OutcomeDecision, endorsed_first: bool = False
+) -> list[Evidence]:
+    """For a cause only the cited statute names: the court's concluding finding before its ruling
+    basis (…被诉决定…，依法应予撤销), never a recital, a party's words or the basis itself."""
+    own, lower = rule_scope(record, decision)
+    order = [(own, None), (lower, SectionName.endorsed.value)]
+    if endorsed_first:
+        order.reverse()
+    for spans, section in order:
+        found = None
+        for span in spans:
+            for sent in sentences(record.text, span.start, span.end):
+                s_text = record.text[sent.start : sent.end]
+                if is_basis(s_text):
+                    if found is not None:
+                        return [_evidence(record, Span(found.start, found.end, section))]
+                    continue
+                if is_rejected_argument(s_text) or party_speech_end(s_text, len(s_text)) is not None:
+                    continue
+                if any(not in_recital(s_text, m.start()) for m in _CONCLUSION.finditer(s_text)):
+                    found = sent
+        if found is not None:
+            return [_evidence(record, Span(found.start, found.end, section))]
+    return []
 
 
 def _best_sentence(

@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from classify.rules_table import NEGATION, PROVISIONS, PROVISIONS_1989_54_2, RULES, CauseRule
+from classify.rules_table import NEGATION, RULES, CauseRule
+from classify.sentences import recital_spans
 from classify.text import Span, sentences
+from ingest.dates import cn_number
+
+__all__ = ["RuleHit", "cn_number", "run_rules"]
 
 _COMPILED: list[tuple[CauseRule, list[re.Pattern[str]], list[re.Pattern[str]]]] = [
     (r, [re.compile(p) for p in r.patterns], [re.compile(g) for g in r.guards]) for r in RULES
@@ -33,17 +37,6 @@ _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
 _QUOTE = re.compile(r"[“「\"][^”」\"]*[”」\"]?")
 _NORM_INTRO = re.compile(r"(规定|条|款|项|之一)[：:，,]?\s*$")
 
-_LAW = re.compile(r"行政诉讼法(?!〉|>)[》」]?")
-_ARTICLE = re.compile(r"第([一二三四五六七八九十百零〇\d]+)条(?:之一)?")
-_PARAGRAPH = re.compile(r"^第([一二三四五六七八九十\d]+)款")
-_ITEM = re.compile(
-    r"第?[（(]?([一二三四五六七八九十\d]+)[）)]?(?=[、，和及]?\s*(第?[（(]?[一二三四五六七八九十\d]+[）)]?[、，和及]?\s*)*项)"
-)
-_SUBPOINT = re.compile(r"第?\s*([1-5一二三四五])\s*目")
-_STOP = re.compile(r"[《。；]")
-
-_CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
 
 @dataclass(frozen=True)
 class RuleHit:
@@ -54,34 +47,19 @@ class RuleHit:
     match_start: int
 
 
-def cn_number(text: str) -> int | None:
-    """一百二十三 / 七十 / 12 → int."""
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN:
-            current = _CN[ch]
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        else:
-            return None
-    return total + current
-
-
 def run_rules(text: str, spans: list[Span]) -> list[RuleHit]:
-    """Every rule hit in the sentences of ``spans`` (phrases and cited provisions)."""
+    """Every phrase-rule hit in the sentences of ``spans`` (cited provisions: ``classify.anchors``)."""
     hits: list[RuleHit] = []
     for span in spans:
         for sent in sentences(text, span.start, span.end):
             sent = Span(sent.start, sent.end, span.section)
             s_text = text[sent.start : sent.end]
-            hits.extend(_phrase_hits(s_text, sent))
-            hits.extend(_provision_hits(s_text, sent))
+            recitals = recital_spans(s_text)  # the statute's words are not the court's finding
+            hits.extend(
+                h
+                for h in _phrase_hits(s_text, sent)
+                if not any(a <= h.match_start - sent.start < b for a, b in recitals)
+            )
     return hits
 
 
@@ -135,43 +113,3 @@ def _voiced_by_court(s_text: str, start: int, end: int, guards: list[re.Pattern[
         if _REJECTED.search(after) or not _ACCEPTED.search(after):
             return False
     return True
-
-
-def _provision_hits(s_text: str, sent: Span) -> list[RuleHit]:
-    out: list[RuleHit] = []
-    for law in _LAW.finditer(s_text):
-        stop = _STOP.search(s_text, law.end())
-        region_end = stop.start() if stop else len(s_text)
-        region = s_text[law.end() : region_end]
-        articles = list(_ARTICLE.finditer(region))
-        for i, art in enumerate(articles):
-            number = cn_number(art.group(1))
-            if number is None:
-                continue
-            tail = region[art.end() : articles[i + 1].start() if i + 1 < len(articles) else len(region)]
-            for cause, strength in _provision_causes(number, tail):
-                out.append(RuleHit(cause, f"cite.{number}", strength, sent, sent.start + law.start()))
-    return out
-
-
-def _provision_causes(article: int, tail: str) -> list[tuple[str, float]]:
-    para_m = _PARAGRAPH.match(tail)
-    paragraph = cn_number(para_m.group(1)) if para_m else None
-    items_text = tail[para_m.end() :] if para_m else tail
-    item_end = items_text.find("项")
-    items = (
-        [cn_number(m.group(1)) for m in _ITEM.finditer(items_text[: item_end + 1])] if item_end >= 0 else []
-    )
-    found: list[tuple[str, float]] = []
-    if article == 54 and 2 in items:
-        sub = _SUBPOINT.search(items_text)
-        if sub:
-            n = cn_number(sub.group(1))
-            if n in PROVISIONS_1989_54_2:
-                found.append(PROVISIONS_1989_54_2[n])
-    for item in items or [None]:
-        for key in ((article, paragraph, item), (article, None, item), (article, None, None)):
-            if key in PROVISIONS:
-                found.append(PROVISIONS[key])
-                break
-    return found

@@ -8,7 +8,7 @@ Strength ≥ the ``rule_min_strength`` setting (default 0.5) stands on its own; 
 support a model tag with their sentence. Generic guards (the court restating a party's argument,
 the court's opinion about a lower court's judgment) apply to every rule and live in ``classify.rules``.
 
-Cited provisions are in ``PROVISIONS``: (law, article, paragraph or None, item or None) → cause.
+Cited provisions are not read here: ``classify.anchors`` reads the parser's structured citations.
 """
 
 from __future__ import annotations
@@ -288,30 +288,3 @@ RULES: list[CauseRule] = [
         0.45,
     ),
 ]
-
-# Cited provisions of the Administrative Litigation Law (2014/2017 and the 1989 numbering).
-# Key: (article, paragraph or None, item or None). The law must be 行政诉讼法 (checked in code).
-PROVISIONS: dict[tuple[int, int | None, int | None], tuple[str, float]] = {
-    (70, None, 1): ("insufficient_evidence", 0.9),
-    (70, None, 2): ("law_application", 0.9),
-    (70, None, 3): ("procedure", 0.9),
-    (70, None, 4): ("ultra_vires", 0.9),
-    (70, None, 5): ("abuse_of_power", 0.9),
-    (70, None, 6): ("manifestly_improper", 0.9),
-    (72, None, None): ("inaction", 0.85),
-    (74, 1, 2): ("procedure", 0.85),  # 程序轻微违法，对原告权利不产生实际影响
-    (74, 2, 3): ("inaction", 0.8),  # 被告不履行或者拖延履行法定职责，判决履行没有意义
-    (77, None, None): ("manifestly_improper", 0.8),  # 行政处罚明显不当 → 变更
-    (78, None, None): ("other", 0.6),  # 行政协议: 继续履行、采取补救措施或者赔偿
-    # 1989 law, article 54: (二) 1 主要证据不足 2 适用法律错误 3 违反法定程序 4 超越职权 5 滥用职权; (三) 不履行; (四) 显失公正
-    (54, None, 3): ("inaction", 0.8),
-    (54, None, 4): ("manifestly_improper", 0.8),
-}
-# 1989 law, article 54 item (二) sub-points 1..5.
-PROVISIONS_1989_54_2: dict[int, tuple[str, float]] = {
-    1: ("insufficient_evidence", 0.85),
-    2: ("law_application", 0.85),
-    3: ("procedure", 0.85),
-    4: ("ultra_vires", 0.85),
-    5: ("abuse_of_power", 0.85),
-}

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import pytest
 
+from classify.anchors import anchor_hits
 from classify.rules import cn_number, run_rules
 from classify.text import Span
+from ingest.citations import find_citations
+from ingest.normalize import normalize
+from ingest.record import JudgmentRecord
 
 
-def causes_of(sentence: str) -> set[str]:
-    hits = run_rules(sentence, [Span(0, len(sentence), "reasoning")])
+def causes_of(sentence: str, penalty: bool = False) -> set[str]:
+    """Phrase rules and statute anchors (through the parser's citations) over one sentence."""
+    norm, offsets = normalize(sentence)
+    record = JudgmentRecord(text=sentence, citations=find_citations(sentence, norm, offsets))
+    spans = [Span(0, len(sentence), "reasoning")]
+    hits = run_rules(sentence, spans) + anchor_hits(record, spans, penalty)
     return {h.cause for h in hits if h.strength >= 0.5}
 
 
