@@ -52,20 +52,22 @@ def assessment_spans(record: JudgmentRecord, own: list[Span]) -> list[Span]:
     return out
 
 
-def rule_hits(record: JudgmentRecord, decision: OutcomeDecision) -> dict[str, list[RuleHit]]:
+def rule_hits(
+    record: JudgmentRecord, decision: OutcomeDecision, disabled: frozenset[str] = frozenset()
+) -> dict[str, list[RuleHit]]:
     """Hits per cause, strongest first; own-reasoning hits before endorsed lower-court ones."""
     own, lower = rule_scope(record, decision)
     by_cause: dict[str, list[RuleHit]] = {}
     sued = " ".join(p for p in (record.cause_of_action, record.sued_action and record.sued_action.name) if p)
     penalty = bool(_PENALTY.search(sued))
     for rank, spans in enumerate((own, lower)):
-        for hit in run_rules(record.text, spans) + anchor_hits(record, spans, penalty):
+        for hit in run_rules(record.text, spans, disabled) + anchor_hits(record, spans, penalty):
             by_cause.setdefault(hit.cause, []).append(hit)
             if rank:
                 object.__setattr__(hit, "strength", hit.strength - 0.05)  # endorsed, not the court's words
                 object.__setattr__(hit, "sentence", Span(hit.sentence.start, hit.sentence.end, _ENDORSED))
     # The court's assessment of the evidence (before 本院认为) is where "视为没有相应证据" is often said.
-    for hit in run_rules(record.text, assessment_spans(record, own)):
+    for hit in run_rules(record.text, assessment_spans(record, own), disabled):
         if hit.rule_id in ASSESSMENT_RULES:
             object.__setattr__(hit, "strength", hit.strength - 0.05)
             by_cause.setdefault(hit.cause, []).append(hit)

@@ -45,6 +45,7 @@ _ACTION_RULES = [(re.compile(p), ActionType[a]) for p, a in ACTION_BY_CASE_CAUSE
 class Thresholds:
     cause_threshold: float = 0.5  # model probability needed for a cause no strong rule gives
     rule_min_strength: float = 0.5  # rule strength at which a rule tag stands on its own
+    disabled_patterns: frozenset[str] = frozenset()  # phrase patterns left out (honest measurement)
 
 
 def classify_record(
@@ -67,7 +68,7 @@ def classify_record(
 def _causes(
     record: JudgmentRecord, decision: OutcomeDecision, model: CauseModel | None, th: Thresholds
 ) -> list[CauseTag]:
-    hits = rule_hits(record, decision)
+    hits = rule_hits(record, decision, th.disabled_patterns)
     probs: dict[str, float] = {}
     if model is not None:
         probs = model.cause_probabilities(tokens(reasoning_text(record, decision)))

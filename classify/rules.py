@@ -45,41 +45,63 @@ class RuleHit:
     strength: float
     sentence: Span
     match_start: int
+    pattern: str = ""  # "<rule id>#<index of the pattern>" for phrase rules
 
 
-def run_rules(text: str, spans: list[Span]) -> list[RuleHit]:
-    """Every phrase-rule hit in the sentences of ``spans`` (cited provisions: ``classify.anchors``)."""
+def pattern_ids() -> list[tuple[str, CauseRule, str]]:
+    """Every phrase pattern: (id "<rule id>#<index>", its rule, the regular expression)."""
+    return [(f"{r.id}#{k}", r, p) for r in RULES for k, p in enumerate(r.patterns)]
+
+
+def run_rules(
+    text: str, spans: list[Span], disabled: frozenset[str] = frozenset(), every_pattern: bool = False
+) -> list[RuleHit]:
+    """Every phrase-rule hit in the sentences of ``spans`` (cited provisions: ``classify.anchors``).
+
+    ``disabled``: pattern ids to ignore; ``every_pattern``: a hit per firing pattern, not per rule
+    (to count each pattern's support)."""
     hits: list[RuleHit] = []
     for span in spans:
         for sent in sentences(text, span.start, span.end):
             sent = Span(sent.start, sent.end, span.section)
             s_text = text[sent.start : sent.end]
-            recitals = recital_spans(s_text)  # the statute's words are not the court's finding
-            hits.extend(
-                h
-                for h in _phrase_hits(s_text, sent)
-                if not any(a <= h.match_start - sent.start < b for a, b in recitals)
-            )
+            hits.extend(_phrase_hits(s_text, sent, disabled, every_pattern))
     return hits
 
 
-def _phrase_hits(s_text: str, sent: Span) -> list[RuleHit]:
+def _phrase_hits(s_text: str, sent: Span, disabled: frozenset[str], every_pattern: bool) -> list[RuleHit]:
     out: list[RuleHit] = []
-    quoted = _quoted_norms(s_text)
+    # the statute's words (quoted after 规定：, or recited) are not the court's finding
+    skipped = _quoted_norms(s_text) + recital_spans(s_text)
     for rule, patterns, guards in _COMPILED:
-        for pattern in patterns:
-            for m in pattern.finditer(s_text):
-                if any(a <= m.start() < b for a, b in quoted):
-                    continue
-                if rule.cause != "passive_defence" and _rejected_argument(s_text, m.start(), m.end()):
-                    continue  # the court rejects an argument that used the phrase
-                if _voiced_by_court(s_text, m.start(), m.end(), guards):
-                    out.append(RuleHit(rule.cause, rule.id, rule.strength, sent, sent.start + m.start()))
-                    break
-            else:
+        for k, pattern in enumerate(patterns):
+            pid = f"{rule.id}#{k}"
+            if pid in disabled:
                 continue
-            break
+            m_start = _first_match(rule, pattern, guards, s_text, skipped)
+            if m_start is not None:
+                out.append(RuleHit(rule.cause, rule.id, rule.strength, sent, sent.start + m_start, pid))
+                if not every_pattern:
+                    break
     return out
+
+
+def _first_match(
+    rule: CauseRule,
+    pattern: re.Pattern[str],
+    guards: list[re.Pattern[str]],
+    s_text: str,
+    skipped: list[tuple[int, int]],
+) -> int | None:
+    """Where ``pattern`` first fires in the court's own voice, or None."""
+    for m in pattern.finditer(s_text):
+        if any(a <= m.start() < b for a, b in skipped):
+            continue
+        if rule.cause != "passive_defence" and _rejected_argument(s_text, m.start(), m.end()):
+            continue  # the court rejects an argument that used the phrase
+        if _voiced_by_court(s_text, m.start(), m.end(), guards):
+            return m.start()
+    return None
 
 
 def _rejected_argument(s_text: str, start: int, end: int) -> bool:
