@@ -72,4 +72,5 @@ def test_cli_prints_exactly_one_json_object(corpus_dir: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert set(data) == KEYS and data["n"] == 12
+    assert set(data) == KEYS | {"cause_figures"} and data["n"] == 12
+    assert set(data["cause_figures"]) >= {"as_run", "rules_only", "single_support_removed"}
