@@ -1,10 +1,10 @@
 """The one place where rules and the model meet and a decision is made.
 
 - outcome and ruling forms: from the operative orders (``classify.outcome``), never the model;
-- loss causes, only for a loss: a rule with strength ≥ ``rule_min_strength`` stands with its
-  sentence; a model tag needs probability ≥ ``cause_threshold`` AND a supporting sentence of the
-  reasoning (a weaker rule's sentence, else the sentence richest in the cause's heaviest words);
-  a cause without evidence is never returned;
+- loss causes, only for a loss: a phrase rule with strength ≥ ``rule_min_strength`` or a statute
+  anchor (``classify.anchors``) stands with its sentence; the document-level model never tags on its
+  own: probability ≥ ``cause_threshold`` only lifts a weaker rule's finding; a cause without evidence
+  is never returned; words and citation in disagreement → the tag carries ``review``;
 - action type and field: the agency's name (field table), else the model.
 Reviewer corrections are applied afterwards (``classify.corrections``) and always win.
 """
@@ -98,9 +98,10 @@ def _causes(
                 review = (
                     f"本院认为的表述为{cause.zh}，但裁判依据所引法条（{_clauses(hits, anchored)}）未列此项"
                 )
-        elif model_says and model is not None:
+        elif model_says and model is not None and c_hits:
+            # The document-level model never tags on its own: it may lift a weaker rule's finding.
             source = TagSource.model
-            evidence = _hit_evidence(record, c_hits) or _best_sentence(record, decision, model, cause.value)
+            evidence = _hit_evidence(record, c_hits)
             # The quoted sentence must itself speak for the cause, not only the document as a whole.
             evidence = [
                 e
@@ -235,24 +236,6 @@ def _finding_evidence(
         if found is not None:
             return [_evidence(record, Span(found.start, found.end, section))]
     return []
-
-
-def _best_sentence(
-    record: JudgmentRecord, decision: OutcomeDecision, model: CauseModel, cause: str
-) -> list[Evidence]:
-    """The reasoning sentence whose words weigh most for ``cause`` in the model."""
-    weights = model.cause_term_weights(cause)
-    if not weights:
-        return []
-    own, lower = rule_scope(record, decision)
-    best: tuple[float, Span | None] = (0.0, None)
-    for span in own + lower:
-        for sent in sentences(record.text, span.start, span.end):
-            words = set(tokens(record.text[sent.start : sent.end]))
-            score = sum(weights.get(w, 0.0) for w in words)
-            if score > best[0]:
-                best = (score, sent)
-    return [_evidence(record, best[1])] if best[1] is not None else []
 
 
 def _action_and_field(record: JudgmentRecord, model: CauseModel | None, result: Classification) -> None:
