@@ -21,10 +21,23 @@ _COMPILED: list[tuple[CauseRule, list[re.Pattern[str]], list[re.Pattern[str]]]] 
     (r, [re.compile(p) for p in r.patterns], [re.compile(g) for g in r.guards]) for r in RULES
 ]
 _NEGATION = re.compile(NEGATION)
+# A party speaking, by its speech verbs (not nouns: 无正当理由, 听取…意见, 陈述申辩权利 are findings).
 _PARTY_VOICE = re.compile(
     r"(原告|上诉人|再审申请人|申请人|被上诉人|第三人|被告|被申请人)[^。；]{0,40}?"
-    r"(认为|主张|诉称|上诉称|称|提出|辩称|质证|述称|陈述|意见|请求|理由)"
+    r"(认为|主张|诉称|上诉称|起诉称|声称|称[：:，,]|辩称|答辩称|质证称|述称|申请称|"
+    r"提出[^。；，]{0,6}(异议|意见|理由|抗辩|主张)|请求(撤销|确认|判令|判决|法院|本院|二审|再审|改判))"
 )
+# Whose evidence fails: the plaintiff's (原告提供的证据不足以证明其主张) is not the agency's fault.
+_PLAINTIFF_EVIDENCE = re.compile(
+    r"(原告|原审原告|起诉人)(方)?[^，。；]{0,6}(提供|提交|举示|所举|出示)的?[^，。；]{0,12}$"
+)
+_PLAINTIFF_CLAIM = re.compile(r"(证明|证实)(其|原告)(的)?(主张|诉请|诉讼请求|请求|观点)")
+# A disclaimer after the match: the court finds a flaw but says it does not make the act unlawful.
+_DISCLAIMER = re.compile(
+    r"^[^。；]{0,30}(但|然而)[^。；]{0,6}(并)?(不影响|不足以影响)[^。；]{0,20}(合法性|合法)|"
+    r"^[^。；]{0,30}不(足以)?(导致|构成)[^。；]{0,10}(违法|撤销)"
+)
+_EVIDENCE_CAUSES = {"insufficient_evidence", "passive_defence"}
 _COURT_VOICE = re.compile(r"(但|然而|可是|却|本院认为|经查|经审查|本院经审查|法院认为|综上)")
 _ACCEPTED = re.compile(
     r"(理由|主张|意见|请求)?[^。；，]{0,4}(成立|予以支持|予以采纳|予以采信|予以认可|本院予以)"
@@ -99,7 +112,7 @@ def _first_match(
             continue
         if rule.cause != "passive_defence" and _rejected_argument(s_text, m.start(), m.end()):
             continue  # the court rejects an argument that used the phrase
-        if _voiced_by_court(s_text, m.start(), m.end(), guards):
+        if _voiced_by_court(s_text, m.start(), m.end(), guards, rule.cause):
             return m.start()
     return None
 
@@ -120,14 +133,23 @@ def _quoted_norms(s_text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _voiced_by_court(s_text: str, start: int, end: int, guards: list[re.Pattern[str]]) -> bool:
-    """False when the match is negated, restates a party, or judges a lower court."""
+def _voiced_by_court(
+    s_text: str, start: int, end: int, guards: list[re.Pattern[str]], cause: str = ""
+) -> bool:
+    """False when the match is negated, restates a party, judges a lower court, is about the
+    plaintiff's evidence, or is disclaimed right after (…瑕疵，但不影响其合法性)."""
     before = s_text[:start]
     clause_start = max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0)
     clause_before = before[clause_start:]
     if any(g.search(clause_before) for g in guards):
         return False
     if _LOWER_COURT_SUBJECT.search(clause_before):
+        return False
+    if cause in _EVIDENCE_CAUSES and (
+        _PLAINTIFF_EVIDENCE.search(clause_before) or _PLAINTIFF_CLAIM.search(s_text, end, end + 12)
+    ):
+        return False
+    if _DISCLAIMER.search(s_text[end:]):
         return False
     party = next(iter(reversed(list(_PARTY_VOICE.finditer(before)))), None)
     if party is not None and not _COURT_VOICE.search(before, party.end()):

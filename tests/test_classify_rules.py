@@ -132,3 +132,43 @@ def test_labelled_evidence_sentences_are_mostly_found(corpus_labels: dict[str, d
                 found += cause in causes_of(q)
     assert total >= 30
     assert found / total >= 0.7, f"{found}/{total}"
+
+
+# Shapes seen on unseen judgments, in sentences written for this test (issue 13).
+WRITTEN_POSITIVE = [
+    # nouns inside a finding are not a party speaking (无正当理由 / 意见 / 陈述申辩权利)
+    ("被告经本院合法传唤，无正当理由拒不到庭，亦未提交答辩状和证据，应视为没有相应证据。", "passive_defence"),
+    ("被告在作出处罚决定前未听取原告的陈述和申辩意见，违反法定程序。", "procedure"),
+    # a time phrase between the subject and the negation
+    ("被告至今仍未依法履行其法定职责。", "inaction"),
+    ("被告在收到申请后长达两年时间内均未作出任何处理。", "inaction"),
+    # failed to prove; a synonym of the verb; a case handled past its time limit
+    ("被告未能证明其作出的处罚决定具有事实依据。", "insufficient_evidence"),
+    ("被告迟延履行答复义务，本院确认违法。", "inaction"),
+    ("被告超过法定办案期限作出处罚决定，程序违法。", "procedure"),
+    # a minor flaw the court declares unlawful without revoking is still the cause
+    ("被告的送达程序虽有瑕疵，但对原告权利不产生实际影响，本院不予撤销。", "procedure"),
+]
+
+WRITTEN_NEGATIVE = [
+    # whose evidence fails: the plaintiff's
+    "原告提供的证据不足以证明其主张，对其诉讼请求本院不予支持。",
+    "原告主张被告认定事实不清、证据不足，缺乏依据，本院不予支持。",
+    # the lower court's error, not the agency's
+    "一审判决适用法律错误，本院予以纠正。",
+    "原审法院认定事实不清，本院予以纠正。",
+    # a disclaimer right after the flaw
+    "被告的送达程序存在瑕疵，但不影响被诉决定的合法性。",
+    # the agency's claim that the citizen breached the agreement
+    "被告提出原告违反协议约定，于法无据。",
+]
+
+
+@pytest.mark.parametrize(("sentence", "cause"), WRITTEN_POSITIVE)
+def test_written_findings_are_found(sentence: str, cause: str) -> None:
+    assert cause in causes_of(sentence)
+
+
+@pytest.mark.parametrize("sentence", WRITTEN_NEGATIVE)
+def test_written_non_findings_give_no_cause(sentence: str) -> None:
+    assert causes_of(sentence) == set()
