@@ -26,6 +26,7 @@ from classify.sentences import (
     in_recital,
     is_bare_citation,
     is_basis,
+    is_recital,
     is_rejected_argument,
     party_speech_end,
 )
@@ -46,6 +47,9 @@ class Thresholds:
     cause_threshold: float = 0.5  # model probability needed for a cause no strong rule gives
     rule_min_strength: float = 0.5  # rule strength at which a rule tag stands on its own
     disabled_patterns: frozenset[str] = frozenset()  # phrase patterns left out (honest measurement)
+    sentence_threshold: float = (
+        0.8  # sentence-classifier probability at which a sentence tags alone (dev: flat 0.7–0.97)
+    )
 
 
 def classify_record(
@@ -78,19 +82,26 @@ def _causes(
         for c, hs in hits.items()
         if any(not _is_anchor(h) and h.strength >= th.rule_min_strength for h in hs)
     }
+    scored = _scored_sentences(record, decision, model)
+    by_start = {sp.start: p for sp, p in scored}
     tags: list[CauseTag] = []
     for cause in LossCause:
         c_hits = hits.get(cause.value, [])
+        best = max(
+            ((p.get(cause.value, 0.0), sp) for sp, p in scored), default=(0.0, None), key=lambda t: t[0]
+        )
         strong = [h for h in c_hits if h.strength >= th.rule_min_strength]
         prob = probs.get(cause.value)
         model_says = prob is not None and prob >= th.cause_threshold
         review = None
         if strong:
             source = TagSource.rule_and_model if model_says else TagSource.rule
-            evidence = _hit_evidence(record, [h for h in c_hits if not _is_anchor(h)])
+            evidence = _hit_evidence(record, [h for h in c_hits if not _is_anchor(h)], by_start, cause.value)
             if cause.value not in worded:
                 review = f"仅由裁判依据所引法条（{_clauses(c_hits)}）得出，本院认为中未见相应表述"
                 endorsed = all(h.sentence.section == SectionName.endorsed.value for h in strong)
+                if not evidence and best[1] is not None and best[0] >= 0.5:
+                    evidence = [_evidence(record, best[1])]
                 evidence = (
                     evidence or _finding_evidence(record, decision, endorsed) or _hit_evidence(record, strong)
                 )
@@ -98,6 +109,12 @@ def _causes(
                 review = (
                     f"本院认为的表述为{cause.zh}，但裁判依据所引法条（{_clauses(hits, anchored)}）未列此项"
                 )
+        elif best[1] is not None and best[0] >= th.sentence_threshold:
+            # the sentence classifier: a sentence of the court's own finding that states the cause
+            source = TagSource.model
+            prob = best[0]
+            evidence = [_evidence(record, best[1])]
+            review = "仅由句子分类模型得出，请核对"
         elif model_says and model is not None and c_hits:
             # The document-level model never tags on its own: it may lift a weaker rule's finding.
             source = TagSource.model
@@ -184,14 +201,21 @@ def _section(record: JudgmentRecord, span: Span) -> str | None:
     return section_at(record, span.start)
 
 
-def _hit_evidence(record: JudgmentRecord, hits: list[RuleHit]) -> list[Evidence]:
+def _hit_evidence(
+    record: JudgmentRecord,
+    hits: list[RuleHit],
+    sentence_probs: dict[int, dict[str, float]] | None = None,
+    cause: str = "",
+) -> list[Evidence]:
     """The sentences of the strongest hits: the court's own reasoning first, then a finding before
-    the bare ruling basis, then by strength."""
+    the bare ruling basis, then the sentence classifier's choice, then by strength."""
+    probs = sentence_probs or {}
     ordered = sorted(
         hits,
         key=lambda h: (
             h.sentence.section != SectionName.reasoning.value,
             is_bare_citation(record.text[h.sentence.start : h.sentence.end]),
+            -round(probs.get(h.sentence.start, {}).get(cause, 0.0), 1),
             -h.strength,
             h.sentence.start,
         ),
@@ -206,6 +230,39 @@ def _hit_evidence(record: JudgmentRecord, hits: list[RuleHit]) -> list[Evidence]
         if len(out) >= MAX_EVIDENCE:
             break
     return out
+
+
+def _scored_sentences(
+    record: JudgmentRecord, decision: OutcomeDecision, model: CauseModel | None
+) -> list[tuple[Span, dict[str, float]]]:
+    """The court's own findings in the rule scope with the sentence classifier's probabilities
+    (ruling basis, recitals, a party's words, rejected arguments and the lower court's error left out)."""
+    if model is None or not model.sentence_heads:
+        return []
+    own, lower = rule_scope(record, decision)
+    out: list[tuple[Span, dict[str, float]]] = []
+    for spans, section in ((own, SectionName.reasoning.value), (lower, SectionName.endorsed.value)):
+        for span in spans:
+            for sent in sentences(record.text, span.start, span.end):
+                s_text = record.text[sent.start : sent.end]
+                if (
+                    len(s_text) < 8
+                    or is_basis(s_text)
+                    or is_recital(s_text)
+                    or is_rejected_argument(s_text)
+                    or party_speech_end(s_text, len(s_text)) is not None
+                    or _LOWER_COURT_OPENING.match(s_text)
+                    or _NEGATED_FINDING.search(s_text)
+                ):
+                    continue
+                out.append((Span(sent.start, sent.end, section), model.sentence_probabilities(s_text)))
+    return out
+
+
+_LOWER_COURT_OPENING = re.compile(r"^[^，。；]{0,6}(一审|原审|二审)(法院|判决|裁定)")
+_NEGATED_FINDING = re.compile(
+    r"(不存在|并无|并未|不属于|不构成|符合法定程序|程序合法|证据确凿|适用法律正确|事实清楚)"
+)
 
 
 _CONCLUSION = re.compile(r"(应予|应当|依法|予以|应)(撤销|确认|纠正|履行|支持)|违法|不当|错误|不足|不能成立")
