@@ -47,11 +47,18 @@ def corrected_label(label: dict, corrections: list[dict]) -> dict:
     out = dict(label)
     for corr in corrections:
         field, value = corr.get("field"), corr.get("value")
+        if field == "cause_evidence" and isinstance(value, dict):
+            out.setdefault("_reviewed_evidence", [])
+            out["_reviewed_evidence"] = [
+                *out["_reviewed_evidence"],
+                (value.get("cause"), value.get("text", "")),
+            ]
+            continue
         if field not in LABEL_FIELDS:
             continue
         if field == "loss_causes":
             # a cause the reviewer names with its sentence teaches the sentence classifier
-            out["_reviewed_evidence"] = [
+            out["_reviewed_evidence"] = [*out.get("_reviewed_evidence", [])] + [
                 (v.get("cause"), e.get("text", "") if isinstance(e, dict) else str(e))
                 for v in (value or [])
                 if isinstance(v, dict)

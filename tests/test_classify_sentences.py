@@ -91,3 +91,24 @@ def test_corpus_label_evidence_reaches_the_training_example() -> None:
     label = {"outcome": "agency_lost", "loss_causes": ["procedure"], "cause_evidence": {"procedure": quote}}
     ex = example_from_record("x", parse_text(JUDGMENT), label)
     assert ex.evidence == (("procedure", quote),)
+
+
+def test_a_cause_evidence_correction_is_a_sentence_label_and_wins_on_the_tag() -> None:
+    from classify import apply_corrections
+    from classify.types import CauseTag, Classification, Evidence
+    from core.taxonomy import LossCause, Outcome
+
+    named = {"cause": "procedure", "text": "被告未告知原告听证权利。", "start": 5, "end": 17}
+    label = corrected_label(
+        {"outcome": "agency_lost", "loss_causes": ["procedure"]},
+        [{"field": "cause_evidence", "value": named}],
+    )
+    assert label_evidence(label) == (("procedure", "被告未告知原告听证权利。"),)
+    machine = Classification(
+        outcome=Outcome.agency_lost,
+        loss_causes=[
+            CauseTag(cause=LossCause.procedure, evidence=[Evidence(text="依照…判决如下：", start=20, end=28)])
+        ],
+    )
+    c = apply_corrections(machine, [{"field": "cause_evidence", "value": named}])
+    assert c.loss_causes[0].evidence[0].text == "被告未告知原告听证权利。"
