@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from classify.action_field import set_action_and_field
+from classify.action_field import informative_case_cause, set_action_and_field
 from classify.anchors import anchor_label
 from classify.causes import rule_hits, rule_scope
 from classify.features import reasoning_text
@@ -141,7 +141,45 @@ def _causes(
                 review=review,
             )
         )
-    return _changed_circumstances(record, decision, tags)
+    return _agreement_performance(record, decision, _changed_circumstances(record, decision, tags))
+
+
+_AGREEMENT_ORDERS = frozenset({"判决支付", "继续履行协议"})
+_AGREEMENT = re.compile(r"协议|行政合同")
+_PAYMENT = re.compile(r"(支付|给付|履行|兑付|补足)[^。；]{0,30}(款|金|费|利息|义务|协议|约定)|利息|违约")
+
+
+def _agreement_performance(
+    record: JudgmentRecord, decision: OutcomeDecision, tags: list[CauseTag]
+) -> list[CauseTag]:
+    """An agency ordered to pay or perform under an administrative agreement (判决给付 / 继续履行协议,
+    or compensation owed under a 补偿协议) lost for `other` (TAXONOMY) when no cause is found."""
+    forms = set(decision.ruling_forms)
+    agreement = _AGREEMENT.search(" ".join(decision.ruling_forms) + informative_case_cause(record))
+    if tags or not (forms & _AGREEMENT_ORDERS or ("判决赔偿" in forms and agreement)):
+        return tags
+    own, lower = rule_scope(record, decision)
+    for spans in (own, lower):
+        for span in spans:
+            for sent in reversed(sentences(record.text, span.start, span.end)):
+                s_text = record.text[sent.start : sent.end]
+                if (
+                    is_basis(s_text)
+                    or is_recital(s_text)
+                    or party_speech_end(s_text, len(s_text)) is not None
+                ):
+                    continue
+                if _AGREEMENT.search(s_text) and _PAYMENT.search(s_text):
+                    return [
+                        CauseTag(
+                            cause=LossCause.other,
+                            evidence=[_evidence(record, Span(sent.start, sent.end, span.section))],
+                            strength=0.7,
+                            rules=["ot.agreement_performance"],
+                            notes="行政协议履行（判决给付或继续履行）",
+                        )
+                    ]
+    return tags
 
 
 _CHANGED = re.compile(r"情势变更|情事变更")
@@ -266,7 +304,10 @@ _NEGATED_FINDING = re.compile(
 )
 
 
-_CONCLUSION = re.compile(r"(应予|应当|依法|予以|应)(撤销|确认|纠正|履行|支持)|违法|不当|错误|不足|不能成立")
+_CONCLUSION = re.compile(
+    r"(应予|应当|依法|予以|应)(撤销|确认|纠正|履行|支持)|违法|不当|错误|不足|不能成立|"
+    r"(应当|应)[^。；，]{0,12}(支付|给付|履行|赔偿|补偿)"
+)
 
 
 def _finding_evidence(

@@ -130,3 +130,42 @@ def test_changed_circumstances_is_other_even_where_article_70_is_cited() -> None
     c = classify_record(parse_text(text), None)
     assert c.cause_codes() == ["other"]
     assert "情势变更" in c.loss_causes[0].evidence[0].text
+
+
+AGREEMENT = """某某省某某市某某区人民法院
+行 政 判 决 书
+（2021）某0101行初2号
+原告李四，男，1960年1月1日出生。
+被告某某市某某区人民政府。
+原告李四诉被告某某市某某区人民政府房屋征收补偿协议一案，本院受理后依法组成合议庭公开开庭审理了本案。
+原告诉称，双方签订了补偿协议，被告至今未付清补偿款，请求判令被告支付补偿款及利息。
+被告辩称，补偿款正在筹措中。
+本院认为，原、被告签订的房屋征收补偿协议合法有效，被告应当依照协议支付剩余补偿款二十万元及相应利息。
+依照《中华人民共和国行政诉讼法》第七十八条之规定，判决如下：
+一、被告某某市某某区人民政府于本判决生效之日起三十日内支付原告李四补偿款二十万元及利息。
+案件受理费50元，由被告负担。
+审判长  王五
+二〇二一年六月一日
+书记员  赵六
+"""
+
+
+def test_an_agency_ordered_to_pay_under_an_agreement_lost_for_other() -> None:
+    """GIVEN a compensation agreement the agency is ordered to pay with interest THEN the cause is
+    `other`, quoting the court's finding about the payment, not the ruling basis."""
+    record = parse_text(AGREEMENT)
+    c = classify_record(record, None)
+    assert c.cause_codes() == ["other"]
+    assert "协议" in c.loss_causes[0].evidence[0].text
+    assert not is_bare_citation(c.loss_causes[0].evidence[0].text)
+    assert (
+        record.text[c.loss_causes[0].evidence[0].start : c.loss_causes[0].evidence[0].end]
+        == c.loss_causes[0].evidence[0].text
+    )
+
+
+def test_agreement_judgment_without_the_article_still_lost_for_other() -> None:
+    text = AGREEMENT.replace("依照《中华人民共和国行政诉讼法》第七十八条之规定，判决如下：", "判决如下：")
+    c = classify_record(parse_text(text), None)
+    assert c.outcome.value == "agency_lost"
+    assert c.cause_codes() == ["other"]
