@@ -41,6 +41,11 @@ def is_basis(sentence: str) -> bool:
 
 
 _CLAUSE_OPEN = re.compile(r"[，,；;：:。]")
+# Words of the concrete case: an unquoted "第N条规定，" followed by them is the court applying the norm.
+_APPLIED = re.compile(
+    r"被诉|本案|涉案|案涉|该(决定|行为|处罚|通知|答复)|上述|其作出|应予撤销|依法应当撤销|应当予以撤销"
+)
+_LIST_OF_CASES = re.compile(r"下列情形")
 _OPEN_QUOTE = re.compile(r"[“\"「]")
 _CLOSE_QUOTE = re.compile(r"[”\"」]")
 _AFTER_QUOTE = re.compile(r"[^，,。；]{0,4}?(之|的)?(相关)?规定[，,、]?|[，,、]")
@@ -61,6 +66,9 @@ def recital_spans(sentence: str) -> list[tuple[int, int]]:
         start = max((c.end() for c in _CLAUSE_OPEN.finditer(sentence, pos, m.start())), default=pos)
         q = _OPEN_QUOTE.search(sentence, m.start(), min(len(sentence), m.end() + 3))
         if q is None:
+            if _APPLIED.search(sentence, m.end()) and not _LIST_OF_CASES.search(m.group()):
+                pos = m.end()  # 根据…第七十条规定，被诉决定主要证据不足，应予撤销: the court applies the norm
+                continue
             out.append((start, len(sentence)))
             break
         close = _CLOSE_QUOTE.search(sentence, q.end())

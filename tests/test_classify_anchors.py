@@ -169,3 +169,9 @@ def test_agreement_judgment_without_the_article_still_lost_for_other() -> None:
     c = classify_record(parse_text(text), None)
     assert c.outcome.value == "agency_lost"
     assert c.cause_codes() == ["other"]
+
+
+def test_unquoted_norm_applied_to_the_case_is_a_finding() -> None:
+    s = f"根据{LAW}第七十条第（一）项规定，被诉处罚决定认定事实的主要证据不足，应予撤销。"
+    assert causes_of(s) == {"insufficient_evidence"}
+    assert not is_recital(s)
