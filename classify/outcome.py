@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from classify.outcome_table import (
+    APPEAL_WITHDRAWN_FORMS,
     CORRECTION_BEFORE_WITHDRAWAL,
     ENFORCEMENT_FORMS,
     LOSS_FORMS,
@@ -82,6 +83,8 @@ _ITEM_NUMBER = re.compile(
     r"^([一二三四五六七八九十]+|\d+|[（(][一二三四五六七八九十\d]+[）)])\s*[、.．，,]?\s*"
 )
 _SHADOWS = [
+    ("准许撤回上诉", "准许撤诉"),
+    ("按撤回上诉处理", "按撤诉处理"),
     ("部分撤销", "撤销"),
     ("驳回其他诉讼请求", "驳回诉讼请求"),
     ("驳回赔偿请求", "驳回诉讼请求"),
@@ -171,6 +174,13 @@ def decide_outcome(record: JudgmentRecord) -> OutcomeDecision:
 
     if procedure == Procedure.enforcement_review or set(forms) & ENFORCEMENT_FORMS:
         return OutcomeDecision(Outcome.not_applicable, forms, evidence, None)
+    if set(forms) & APPEAL_WITHDRAWN_FORMS:
+        # the first-instance decision takes effect: its outcome when the text states it (TAXONOMY)
+        own = reasoning_spans(record)
+        lower = _outcome_of_forms(
+            _lower_decision_forms(record, own[0].start if own else op.start if op else 0)
+        )
+        return OutcomeDecision(lower or Outcome.withdrawn, forms, evidence, None)
     if set(forms) & WITHDRAW_FORMS:
         corrected = bool(_CORRECTION.search(record.text[: op.start] if op else record.text))
         return OutcomeDecision(Outcome.withdrawn, forms, evidence, corrected)
