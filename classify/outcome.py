@@ -196,6 +196,9 @@ def decide_outcome(record: JudgmentRecord) -> OutcomeDecision:
     return OutcomeDecision(by_forms, forms, evidence, None)
 
 
+_REVIEWED = re.compile(r"不服[^。\n]{0,100}?号(行政)?(判决|裁定)")
+
+
 def _outcome_upheld(record: JudgmentRecord, forms: list[str]) -> Outcome:
     """An appeal or retrial review left the decision below standing: that decision is the outcome."""
     if "维持原裁定" in forms:
@@ -206,7 +209,11 @@ def _outcome_upheld(record: JudgmentRecord, forms: list[str]) -> Outcome:
     if lower is not None:
         return lower
     head = record.text[:limit]
-    if re.search(r"驳回[^。；\n]{0,30}起诉|不予立案", head) and not re.search(r"(行政)?判决", head[:600]):
+    reviewed = _REVIEWED.search(head)  # the document appealed or reviewed: 不服…号行政裁定 / 行政判决
+    if reviewed is not None:
+        if reviewed.group(2) == "裁定":
+            return Outcome.dismissed  # an upheld ruling below ends the case without a merits decision
+    elif re.search(r"驳回[^。；\n]{0,30}起诉|不予立案", head) and not re.search(r"(行政)?判决", head[:600]):
         return Outcome.dismissed
     agency_appealed = _appellant_is_agency(record)
     if agency_appealed is True:

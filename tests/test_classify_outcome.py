@@ -162,3 +162,35 @@ def test_withdrawn_appeal_takes_the_outcome_of_the_decision_below(order: str, lo
             "",
         )
     assert decide_outcome(parse_text(text)).outcome.value == want
+
+
+REVIEW = """中华人民共和国最高人民法院
+行 政 裁 定 书
+（2020）最高法行申1号
+再审申请人（一审原告、二审上诉人）张三。
+被申请人（一审被告、二审被上诉人）某某省人民政府。
+再审申请人张三因诉某某省人民政府行政复议一案，不服某某省高级人民法院（2019）某行终2号{kind}，向本院申请再审。
+张三申请再审称，{narrative}请求撤销原审判决，支持其诉讼请求。
+本院认为，原审{kind}并无不当，再审申请人的申请再审理由不能成立。
+依照《最高人民法院关于适用〈中华人民共和国行政诉讼法〉的解释》第一百一十六条第二款之规定，裁定如下：
+驳回张三的再审申请。
+审判长  李四
+二〇二〇年六月一日
+书记员  王五
+"""
+
+
+@pytest.mark.parametrize(
+    ("kind", "narrative", "want"),
+    [
+        # a ruling reviewed, although the applicant speaks of 判决
+        ("行政裁定", "原审判决认定事实错误，", "dismissed"),
+        # a judgment reviewed; 驳回起诉 appears only in the applicant's narrative
+        ("行政判决", "其曾另案起诉被法院驳回起诉，", "agency_won"),
+    ],
+)
+def test_retrial_review_reads_the_kind_of_decision_reviewed(kind: str, narrative: str, want: str) -> None:
+    from ingest.parse import parse_text
+
+    text = REVIEW.replace("{kind}", kind).replace("{narrative}", narrative)
+    assert decide_outcome(parse_text(text)).outcome.value == want
