@@ -31,29 +31,45 @@ _SUBJECT_ROWS = [(re.compile(p), Field[f]) for p, f in FIELD_BY_SUBJECT]
 _GOVERNMENT = re.compile(GENERAL_GOVERNMENT)
 _CATEGORY = re.compile(CATEGORY_CASE_CAUSE)
 _LEAD = re.compile(r"^[\s、，,及和与诉因（(）)]*(第三人[^，。]{0,30}?(?=行政|$))?")
+_SAYS = re.compile(r"诉称|上诉称|请求|要求")
+_ALIAS = re.compile(r"[（(](以下)?简称[^）)]{0,20}[）)]")
 _PARTY_WORDS = re.compile(r"(原告|被告|上诉人|被上诉人|原审|第三人|再审申请人|被申请人|申请人)")
-_REQUEST = re.compile(r"(诉讼请求|上诉请求|请求|要求|诉称)")
+# Where the request itself starts (诉讼请求： / 请求判令… / 要求确认…), not the narrative of the facts.
+_REQUEST = re.compile(
+    r"诉讼请求|请求(人民法院|法院|本院|依法|判令|判决|确认|撤销|责令|被告|裁定)|要求(判令|确认|撤销|责令|被告)"
+)
 
 
 def informative_case_cause(record: JudgmentRecord) -> str:
     """The 案由 as it names the act: party names cut away, category 案由 dropped ("" when none)."""
-    names = sorted(
-        (n for n in record.defendants + record.plaintiffs + record.third_parties + record.applicants if n),
-        key=len,
-        reverse=True,
-    )
+    names = _names(record)
+    return "|".join(p for p in _case_cause_parts(record, names) if not _CATEGORY.search(p))
+
+
+def category_case_cause(record: JudgmentRecord) -> str:
+    """A category 案由 (房屋登记管理（房屋登记）): read only when the claims and the sued act say nothing."""
+    return "|".join(p for p in _case_cause_parts(record, _names(record)) if _CATEGORY.search(p))
+
+
+def _names(record: JudgmentRecord) -> list[str]:
+    people = record.defendants + record.plaintiffs + record.third_parties + record.applicants
+    return sorted((n for n in people if n), key=len, reverse=True)
+
+
+def _case_cause_parts(record: JudgmentRecord, names: list[str]) -> list[str]:
+    """The 案由 phrases with the party names and roles cut away (…诉被告某局、某政府行政征收 → 行政征收)."""
     kept = []
-    for part in case_cause(record).split("|"):
+    for phrase in case_cause(record).split("|"):
         for n in names:
-            i = part.rfind(n)
-            if i >= 0:
-                part = part[i + len(n) :]
-        if _PARTY_WORDS.search(part):
-            part = part[max(m.end() for m in _PARTY_WORDS.finditer(part)) :]
-        part = _LEAD.sub("", part).strip()
-        if part and not _CATEGORY.search(part):
-            kept.append(part)
-    return "|".join(kept)
+            phrase = phrase.replace(n, "|")
+        phrase = _ALIAS.sub("", phrase)
+        for part in phrase.split("|"):
+            if _PARTY_WORDS.search(part):
+                part = part[max(m.end() for m in _PARTY_WORDS.finditer(part)) :]
+            part = _LEAD.sub("", part).strip("、，, ")
+            if part:
+                kept.append(part)
+    return kept
 
 
 def claims_text(record: JudgmentRecord) -> str:
@@ -62,21 +78,34 @@ def claims_text(record: JudgmentRecord) -> str:
     if record.sued_action and record.sued_action.name:
         parts.append(record.sued_action.name)
     claims = record.section(SectionName.claims)
-    m = _REQUEST.search(claims)
+    m = _REQUEST.search(claims) or _SAYS.search(claims)
     if m:
-        parts.append(claims[m.start() : m.start() + 240])
+        parts.append(claims[m.start() : m.start() + 200])
     return "\n".join(parts)
 
 
 def _earliest(rows: list[tuple[re.Pattern[str], ActionType]], text: str) -> ActionType | None:
     found = [(m.start(), rank, a) for rank, (p, a) in enumerate(rows) if (m := p.search(text))]
+    # 复议 named beside the original act (…行政征收、…行政复议): the reconsideration body is a joint
+    # defendant because it upheld the act, and the suit is about the original act (TAXONOMY)
+    if len({a for _, _, a in found}) > 1:
+        found = [f for f in found if f[2] != ActionType.reconsideration]
     return min(found)[2] if found else None
 
 
 def action_type_of(record: JudgmentRecord) -> ActionType | None:
     """The action type the tables give (None: the model decides)."""
-    return _earliest(_CASE_CAUSE_ROWS, informative_case_cause(record)) or _earliest(
-        _CLAIM_ROWS, claims_text(record)
+    by_cause = _earliest(_CASE_CAUSE_ROWS, informative_case_cause(record))
+    joint = "reconsideration_body" in record.defendant_roles.values() or len(record.defendants) > 1
+    if by_cause == ActionType.reconsideration and joint:
+        # 复议维持: the original agency and the reconsideration body sued together — the act is the
+        # original one, which the claims or the sued act name; else it stays reconsideration
+        claimed = _earliest(_CLAIM_ROWS, claims_text(record))
+        return claimed if claimed not in (None, ActionType.reconsideration) else by_cause
+    return (
+        by_cause
+        or _earliest(_CLAIM_ROWS, claims_text(record))
+        or _earliest(_CASE_CAUSE_ROWS, category_case_cause(record))
     )
 
 

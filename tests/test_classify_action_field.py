@@ -58,6 +58,22 @@ def record(
             record("行政纠纷", claims="诉讼请求：1、请求依法判决被告赔偿原告损失五万元。"),
             ActionType.compensation,
         ),
+        # a category 案由 is read last, when the claims and the sued act say nothing
+        (record("房屋登记管理（房屋登记）"), ActionType.registration),
+        # 复议维持: the original act named beside 复议 is the act
+        (
+            record(None, phrase="房屋征收及行政复议", defendants=("某某区人民政府", "某某市人民政府")),
+            ActionType.expropriation,
+        ),
+        (
+            record(
+                "行政复议",
+                defendants=("某某县公安局", "某某县人民政府"),
+                claims="诉讼请求：撤销被告某某县公安局作出的行政处罚决定及被告某某县人民政府作出的复议决定。",
+            ),
+            ActionType.penalty,
+        ),
+        (record("行政复议", defendants=("某某市人民政府",)), ActionType.reconsideration),
     ],
 )
 def test_action_type_from_cause_claims_and_sued_act(r: JudgmentRecord, want: ActionType) -> None:
