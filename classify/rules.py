@@ -42,11 +42,16 @@ _COURT_VOICE = re.compile(r"(但|然而|可是|却|本院认为|经查|经审查
 _ACCEPTED = re.compile(
     r"(理由|主张|意见|请求)?[^。；，]{0,4}(成立|予以支持|予以采纳|予以采信|予以认可|本院予以)"
 )
-_REJECTED = re.compile(r"不予(支持|采纳|采信|认可)|不能成立|不成立")
+_REJECTED = re.compile(r"不予(支持|采纳|采信|认可|认定)|不能成立|不成立")
 _ARGUMENT_BEFORE = re.compile(r"(主张|认为|称|提出|理由|请求|意见|为由)")
-_ARGUMENT_AFTER = re.compile(r"[^。；，]{0,15}(为由|的理由|的主张|的意见|的上诉理由)")
+_ARGUMENT_AFTER = re.compile(r"[^。；，]{0,15}(为由|[的之](上诉)?(理由|主张|意见|观点))")
 _LOWER_COURT_SUBJECT = re.compile(r"(一审|原审|原|二审)(法院|判决|裁定|审)[^，。；]{0,20}$")
 _CLAUSE_BREAK = re.compile(r"[，,；;：:]")
+# The sentence opens with the lower court as subject; its later clauses keep that subject unless the
+# agency or its act is named. An upheld finding of the lower court (…证据不足，并无不当) is endorsed.
+_LOWER_COURT_OPENING = re.compile(r"^[^，。；]{0,6}(一审|原审|二审)(法院|判决|裁定)")
+_AGENCY_SUBJECT = re.compile(r"被告|被上诉人|被申请人|行政机关|被诉|作出的|[局委厅府]")
+_ENDORSED = re.compile(r"并无不当|正确|予以维持|本院予以(确认|认可|支持)|应予维持|符合法律规定")
 _QUOTE = re.compile(r"[“「\"][^”」\"]*[”」\"]?")
 _NORM_INTRO = re.compile(r"(规定|条|款|项|之一)[：:，,]?\s*$")
 
@@ -121,7 +126,11 @@ def _rejected_argument(s_text: str, start: int, end: int) -> bool:
     """The phrase belongs to an argument the court then rejects (…为由…的理由，本院不予支持)."""
     if not _REJECTED.search(s_text, end):
         return False
-    return bool(_ARGUMENT_BEFORE.search(s_text[:start]) or _ARGUMENT_AFTER.match(s_text, end))
+    if _ARGUMENT_AFTER.match(s_text, end):
+        return True
+    argued = [m.end() for m in _ARGUMENT_BEFORE.finditer(s_text, 0, start)]
+    # …认为…，但其提交的证据不能证明已送达，本院不予采信: after 但 the court speaks, rejecting the argument
+    return bool(argued) and not _COURT_VOICE.search(s_text, argued[-1], start)
 
 
 def _quoted_norms(s_text: str) -> list[tuple[int, int]]:
@@ -143,8 +152,11 @@ def _voiced_by_court(
     clause_before = before[clause_start:]
     if any(g.search(clause_before) for g in guards):
         return False
-    if _LOWER_COURT_SUBJECT.search(clause_before):
-        return False
+    lower_court = _LOWER_COURT_SUBJECT.search(clause_before) or (
+        _LOWER_COURT_OPENING.match(s_text) and not _AGENCY_SUBJECT.search(before)
+    )
+    if lower_court and not _ENDORSED.search(s_text, end):
+        return False  # the lower court's error (一审判决认定事实不清，适用法律错误), not the agency's
     if cause in _EVIDENCE_CAUSES and (
         _PLAINTIFF_EVIDENCE.search(clause_before) or _PLAINTIFF_CLAIM.search(s_text, end, end + 12)
     ):

@@ -45,6 +45,7 @@ EXAMPLES: dict[str, str] = {
     "pr.no_hearing#2": "被告在作出处罚前未履行告知义务。",
     "pr.no_service#2": "被告在强制拆除前未进行书面催告。",
     "pr.no_service#3": "被告没有在现场张贴公告，即实施了拆除。",
+    "pr.no_service#4": "被告提交的证据不能证明其已向原告送达处罚决定书。",
     "pr.no_decision_before_force#1": "被告未取得人民法院准予强制执行的裁定，即自行拆除。",
     "la.wrong_law#1": "被诉决定法律适用错误，依法应予撤销。",
     "la.wrong_law#2": "被诉决定适用依据错误。",

@@ -148,6 +148,12 @@ WRITTEN_POSITIVE = [
     ("被告超过法定办案期限作出处罚决定，程序违法。", "procedure"),
     # a minor flaw the court declares unlawful without revoking is still the cause
     ("被告的送达程序虽有瑕疵，但对原告权利不产生实际影响，本院不予撤销。", "procedure"),
+    # the lower court's finding an appeal upholds is endorsed, not the lower court's error
+    ("原审判决认定被上诉人作出的不予认定工伤决定主要证据不足，并无不当。", "insufficient_evidence"),
+    ("一审法院认定被诉处罚决定程序违法，判决予以撤销，并无不当，本院予以维持。", "procedure"),
+    # the court turns against the agency's argument (…认为…，但…不能证明已送达，本院不予采信)
+    ("被告认为其已依法履行送达程序，但其提交的证据不能证明已向原告送达，本院不予采信。", "procedure"),
+    ("被告的行为超越了其法定职权范围。", "ultra_vires"),
 ]
 
 WRITTEN_NEGATIVE = [
@@ -161,6 +167,10 @@ WRITTEN_NEGATIVE = [
     "被告的送达程序存在瑕疵，但不影响被诉决定的合法性。",
     # the agency's claim that the citizen breached the agreement
     "被告提出原告违反协议约定，于法无据。",
+    # the lower court's error carries over the clauses of its sentence
+    "一审判决认定事实不清，适用法律错误，本院予以纠正。",
+    # a rejected argument named after the phrase (…之主张，本院不予认定)
+    "被告作出的处罚决定程序违法之主张，本院不予认定。",
 ]
 
 
