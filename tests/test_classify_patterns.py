@@ -37,6 +37,7 @@ EXAMPLES: dict[str, str] = {
     "in.overdue#4": "被告对原告的申请不予答复，显属不当。",
     "in.overdue#5": "被告在收到申请后长达两年时间内均未作出任何处理。",
     "in.overdue#6": "被告对原告的投诉没有作出任何处理。",
+    "pr.time_limit#1": "被告超期作出处罚决定，程序违法。",
     "pr.unlawful_procedure#2": "被告作出处罚的程序违反了法律的规定。",
     "pr.unlawful_procedure#3": "被告作出决定的程序存在明显瑕疵，应确认违法。",
     "pr.unlawful_procedure#5": "被告作出决定的程序不合法，应予撤销。",

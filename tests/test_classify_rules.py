@@ -154,6 +154,14 @@ WRITTEN_POSITIVE = [
     # the court turns against the agency's argument (…认为…，但…不能证明已送达，本院不予采信)
     ("被告认为其已依法履行送达程序，但其提交的证据不能证明已向原告送达，本院不予采信。", "procedure"),
     ("被告的行为超越了其法定职权范围。", "ultra_vires"),
+    # degree words inside fixed phrases, synonyms of the verb, a late decision
+    ("被告作出处罚决定的程序严重违法。", "procedure"),
+    ("被告认定原告违法占地的证据明显不足。", "insufficient_evidence"),
+    ("被诉决定认定事实明显不清。", "insufficient_evidence"),
+    ("被告不依法履行查处职责，本院予以纠正。", "inaction"),
+    ("被告未及时履行其法定职责。", "inaction"),
+    ("被告超期作出处罚决定，程序违法。", "procedure"),
+    ("被告逾期作出处罚决定，违反法定程序。", "procedure"),
 ]
 
 WRITTEN_NEGATIVE = [
