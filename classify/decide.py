@@ -28,6 +28,8 @@ from classify.sentences import (
     is_recital,
     is_rejected_argument,
     party_speech_end,
+    quoted_norm_end,
+    recital_share,
 )
 from classify.text import Span, reasoning_spans, section_at, sentences
 from classify.types import CauseTag, Classification, Evidence, TagSource
@@ -182,7 +184,12 @@ def _agreement_performance(
     return tags
 
 
-_CHANGED = re.compile(r"情势变更|情事变更")
+# 情势变更, or its description: what the act relied on was later voided or changed (TAXONOMY's example:
+# a later civil judgment voided the contract a registration relied on)
+_CHANGED = re.compile(
+    r"情势变更|情事变更|(所依据|据以[^。；]{0,8}的)[^。；]{0,16}(证据|合同|协议|判决|文书)[^。；]{0,16}"
+    r"(发生(了)?变化|被[^。；]{0,16}(确认无效|撤销))"
+)
 _NOT_CHANGED = re.compile(r"(不属于|并非|不构成|不是|不存在|并无)[^，。；]{0,6}$")
 
 
@@ -287,7 +294,8 @@ def _scored_sentences(
                 if (
                     len(s_text) < 8
                     or is_basis(s_text)
-                    or is_recital(s_text)
+                    or recital_share(s_text) > 0.5
+                    or _mostly_quoted(record.text, sent)
                     or is_rejected_argument(s_text)
                     or party_speech_end(s_text, len(s_text)) is not None
                     or _LOWER_COURT_OPENING.match(s_text)
@@ -296,6 +304,12 @@ def _scored_sentences(
                     continue
                 out.append((Span(sent.start, sent.end, section), model.sentence_probabilities(s_text)))
     return out
+
+
+def _mostly_quoted(text: str, sent: Span) -> bool:
+    """The sentence is mostly the rest of a norm quoted from an earlier sentence."""
+    end = quoted_norm_end(text, sent.start)
+    return end is not None and end - sent.start > (sent.end - sent.start) / 2
 
 
 _LOWER_COURT_OPENING = re.compile(r"^[^，。；]{0,6}(一审|原审|二审)(法院|判决|裁定)")
@@ -328,7 +342,12 @@ def _finding_evidence(
                     if found is not None:
                         return [_evidence(record, Span(found.start, found.end, section))]
                     continue
-                if is_rejected_argument(s_text) or party_speech_end(s_text, len(s_text)) is not None:
+                if (
+                    is_rejected_argument(s_text)
+                    or party_speech_end(s_text, len(s_text)) is not None
+                    or recital_share(s_text) > 0.5
+                    or _mostly_quoted(record.text, sent)
+                ):
                     continue
                 if any(not in_recital(s_text, m.start()) for m in _CONCLUSION.finditer(s_text)):
                     found = sent

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from classify.rules_table import NEGATION, RULES, CauseRule
-from classify.sentences import recital_spans
+from classify.sentences import quoted_norm_end, recital_spans
 from classify.text import Span, sentences
 from ingest.dates import cn_number
 
@@ -37,6 +37,8 @@ _DISCLAIMER = re.compile(
     r"^[^。；]{0,30}(但|然而)[^。；]{0,6}(并)?(不影响|不足以影响)[^。；]{0,20}(合法性|合法)|"
     r"^[^。；]{0,30}不(足以)?(导致|构成)[^。；]{0,10}(违法|撤销)"
 )
+_STATED_REASON_BEFORE = re.compile(r"以[^。；]{0,80}$")
+_STATED_REASON_AFTER = re.compile(r"[^。；]{0,60}为由")
 _EVIDENCE_CAUSES = {"insufficient_evidence", "passive_defence"}
 _COURT_VOICE = re.compile(r"(但|然而|可是|却|本院认为|经查|经审查|本院经审查|法院认为|综上)")
 _ACCEPTED = re.compile(
@@ -83,7 +85,12 @@ def run_rules(
         for sent in sentences(text, span.start, span.end):
             sent = Span(sent.start, sent.end, span.section)
             s_text = text[sent.start : sent.end]
-            hits.extend(_phrase_hits(s_text, sent, disabled, every_pattern))
+            quoted_to = quoted_norm_end(text, sent.start)  # the rest of a norm quoted over sentences
+            hits.extend(
+                h
+                for h in _phrase_hits(s_text, sent, disabled, every_pattern)
+                if quoted_to is None or h.match_start >= quoted_to
+            )
     return hits
 
 
@@ -163,6 +170,8 @@ def _voiced_by_court(
         return False
     if _DISCLAIMER.search(s_text[end:]):
         return False
+    if _STATED_REASON_BEFORE.search(before) and _STATED_REASON_AFTER.match(s_text, end):
+        return False  # 被诉决定以…不属于…为由: the reason the sued decision gave, restated
     party = next(iter(reversed(list(_PARTY_VOICE.finditer(before)))), None)
     if party is not None and not _COURT_VOICE.search(before, party.end()):
         after = s_text[end:]

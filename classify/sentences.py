@@ -118,3 +118,35 @@ def is_bare_citation(sentence: str) -> bool:
 
 def is_rejected_argument(sentence: str) -> bool:
     return bool(_REJECTED.search(sentence))
+
+
+def recital_share(sentence: str) -> float:
+    """How much of the sentence is recited norm (0..1)."""
+    if not sentence:
+        return 0.0
+    return sum(b - a for a, b in recital_spans(sentence)) / len(sentence)
+
+
+_QUOTED_NORM = re.compile(r"(规定|条|款|项)[：:，,]?\s*[“\"「]")
+
+
+def quoted_norm_end(text: str, pos: int) -> int | None:
+    """When ``pos`` lies inside a norm quoted over several sentences (规定：“…。…视为没有相应证据。”), where
+    the quote (and its 之规定，) ends; else None."""
+    para = text.rfind("\n", 0, pos) + 1
+    opened = None
+    for m in _QUOTED_NORM.finditer(text, para, pos):
+        opened = m.end()
+    if opened is None or _CLOSE_QUOTE.search(text, opened, pos):
+        return None
+    nl = text.find("\n", pos)
+    close = _CLOSE_QUOTE.search(text, pos, len(text) if nl < 0 else nl)
+    if close is None:
+        return len(text) if nl < 0 else nl
+    tail = _AFTER_QUOTE.match(text, close.end())
+    return tail.end() if tail else close.end()
+
+
+def in_quoted_norm(text: str, pos: int) -> bool:
+    """The sentence at ``pos`` is (still) inside a norm quoted from an earlier sentence."""
+    return quoted_norm_end(text, pos) is not None

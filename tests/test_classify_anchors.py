@@ -175,3 +175,13 @@ def test_unquoted_norm_applied_to_the_case_is_a_finding() -> None:
     s = f"根据{LAW}第七十条第（一）项规定，被诉处罚决定认定事实的主要证据不足，应予撤销。"
     assert causes_of(s) == {"insufficient_evidence"}
     assert not is_recital(s)
+
+
+def test_a_voided_basis_is_changed_circumstances_even_without_the_word() -> None:
+    """TAXONOMY's example: a later civil judgment voided the contract a registration relied on."""
+    text = JUDGMENT.replace(
+        "被告作出处罚决定前未告知原告陈述、申辩的权利，违反法定程序，依法应予撤销。",
+        "被诉登记所依据的房屋买卖合同已被生效民事判决确认无效，该登记应予撤销。",
+    ).replace("第七十条第（二）项、第（三）项", "第七十条第（一）项")
+    c = classify_record(parse_text(text), None)
+    assert c.cause_codes() == ["other"]

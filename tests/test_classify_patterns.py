@@ -44,6 +44,7 @@ EXAMPLES: dict[str, str] = {
     "pr.unlawful_procedure#6": "被告未依法遵循听证程序即作出吊销决定。",
     "pr.no_hearing#1": "被告的做法剥夺了原告陈述和申辩的权利。",
     "pr.no_hearing#2": "被告在作出处罚前未履行告知义务。",
+    "pr.no_hearing#3": "被告未提供证据证明其履行了法定的告知程序。",
     "pr.no_service#2": "被告在强制拆除前未进行书面催告。",
     "pr.no_service#3": "被告没有在现场张贴公告，即实施了拆除。",
     "pr.no_service#4": "被告提交的证据不能证明其已向原告送达处罚决定书。",

@@ -190,3 +190,21 @@ def test_written_findings_are_found(sentence: str, cause: str) -> None:
 @pytest.mark.parametrize("sentence", WRITTEN_NEGATIVE)
 def test_written_non_findings_give_no_cause(sentence: str) -> None:
     assert causes_of(sentence) == set()
+
+
+def test_a_norm_quoted_over_several_sentences_is_not_a_finding() -> None:
+    """GIVEN a statute quoted with 。 inside the quote WHEN the rules read its later sentences THEN the
+    quoted words give no cause, and the court's words after the quote still do."""
+    text = (
+        "《中华人民共和国行政诉讼法》第三十四条规定：“被告对作出的行政行为负有举证责任。"
+        "被告不提供或者无正当理由逾期提供证据，视为没有相应证据。”"
+        "本案中，被告未在法定举证期限内提交作出被诉决定的证据。"
+    )
+    hits = run_rules(text, [Span(0, len(text), "reasoning")])
+    assert {h.cause for h in hits if h.strength >= 0.5} == {"passive_defence"}
+    assert all(text[h.sentence.start :].startswith("本案中") for h in hits if h.strength >= 0.5)
+
+
+def test_the_reason_a_sued_decision_gave_is_not_the_courts_finding() -> None:
+    s = "被诉复议决定以原告的申请不涉及行政机关的行政不作为，不属于行政复议范围为由，驳回其申请。"
+    assert "inaction" not in causes_of(s)
