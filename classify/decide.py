@@ -334,23 +334,26 @@ def _finding_evidence(
     if endorsed_first:
         order.reverse()
     for spans, section in order:
-        found = None
+        found = last = None  # the last concluding finding / the last finding of any kind
         for span in spans:
             for sent in sentences(record.text, span.start, span.end):
                 s_text = record.text[sent.start : sent.end]
                 if is_basis(s_text):
-                    if found is not None:
-                        return [_evidence(record, Span(found.start, found.end, section))]
+                    if found is not None or last is not None:
+                        break
                     continue
                 if (
-                    is_rejected_argument(s_text)
+                    len(s_text) < 8
+                    or is_rejected_argument(s_text)
                     or party_speech_end(s_text, len(s_text)) is not None
                     or recital_share(s_text) > 0.5
                     or _mostly_quoted(record.text, sent)
                 ):
                     continue
+                last = sent
                 if any(not in_recital(s_text, m.start()) for m in _CONCLUSION.finditer(s_text)):
                     found = sent
-        if found is not None:
-            return [_evidence(record, Span(found.start, found.end, section))]
+        pick = found or last
+        if pick is not None:
+            return [_evidence(record, Span(pick.start, pick.end, section))]
     return []
