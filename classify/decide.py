@@ -34,7 +34,7 @@ from classify.sentences import (
 from classify.text import Span, reasoning_spans, section_at, sentences
 from classify.types import CauseTag, Classification, Evidence, TagSource
 from core.segment import words as tokens
-from core.taxonomy import LossCause, Outcome, SectionName
+from core.taxonomy import DocKind, LossCause, Outcome, SectionName
 from ingest.record import JudgmentRecord
 
 MAX_EVIDENCE = 2
@@ -56,6 +56,16 @@ class Thresholds:
 def classify_record(
     record: JudgmentRecord, model: CauseModel | None, thresholds: Thresholds = Thresholds()
 ) -> Classification:
+    if record.doc_kind == DocKind.reconsideration_decision:
+        from classify.reconsideration import classify_reconsideration
+
+        return classify_reconsideration(
+            record,
+            model,
+            lambda r, m, res: set_action_and_field(
+                r, m, res, thresholds.action_min_probability, thresholds.field_min_probability
+            ),
+        )
     decision = decide_outcome(record)
     result = Classification(
         outcome=decision.outcome,

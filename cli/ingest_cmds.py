@@ -7,7 +7,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,11 +15,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cli.context import database, settings
-from core.store import StoreError, add_correction, find_judgment, iter_judgments, judgment_as_json
-from core.taxonomy import DocumentStatus, RejectReason, ZhEnum
-from pipeline.indexing import index_judgments
-from pipeline.process import IngestResult, Pipeline
-from search import open_backend
+
+if TYPE_CHECKING:
+    from core.taxonomy import ZhEnum
+    from pipeline.process import IngestResult, Pipeline
 
 INPUT_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".txt"}
 err = Console(stderr=True)
@@ -46,9 +45,15 @@ INDEX_BATCH_FILES = 50
 INDEX_BATCH_SECONDS = 3.0
 
 
-def ingest_files(pipeline: Pipeline, files: list[Path], *, as_json: bool) -> list[IngestResult]:
+def ingest_files(
+    pipeline: Pipeline, files: list[Path], *, as_json: bool, jobs: int = 1
+) -> list[IngestResult]:
     """Every file gets exactly one result, in input order; stored judgments are indexed in batches
-    and a file's JSON line is written once its batch is indexed (with ``not_indexed`` if that failed)."""
+    and a file's JSON line is written once its batch is indexed (with ``not_indexed`` if that failed).
+    ``jobs`` > 1: the pure stages run in that many worker processes (``pipeline.batch``)."""
+    from core.taxonomy import DocumentStatus, RejectReason
+    from pipeline.process import IngestResult
+
     results: list[IngestResult] = []
     waiting: list[IngestResult] = []
     batch_started = time.monotonic()
@@ -77,26 +82,42 @@ def ingest_files(pipeline: Pipeline, files: list[Path], *, as_json: bool) -> lis
         disable=not err.is_terminal and as_json,
     ) as progress:
         task = progress.add_task("", total=len(files))
+
+        def done(result: IngestResult) -> None:
+            results.append(result)
+            waiting.append(result)
+            if len(waiting) >= INDEX_BATCH_FILES or time.monotonic() - batch_started >= INDEX_BATCH_SECONDS:
+                flush()
+            progress.update(task, description=Path(result.path).name[:40])
+            progress.advance(task)
+
         try:
-            for f in files:
-                progress.update(task, description=f.name[:40])
-                try:
-                    result = pipeline.ingest_path(f, index=False)
-                except FileNotFoundError as exc:
-                    result = IngestResult(
-                        str(f), DocumentStatus.rejected, reason=RejectReason.corrupt, message=str(exc)
-                    )
-                results.append(result)
-                waiting.append(result)
-                if (
-                    len(waiting) >= INDEX_BATCH_FILES
-                    or time.monotonic() - batch_started >= INDEX_BATCH_SECONDS
-                ):
-                    flush()
-                progress.advance(task)
+            if jobs > 1 and len(files) > 1:
+                from pipeline.batch import ingest_batch
+
+                ingest_batch(pipeline, files, jobs=min(jobs, len(files)), on_result=done)
+            else:
+                for f in files:
+                    try:
+                        result = pipeline.ingest_path(f, index=False)
+                    except FileNotFoundError as exc:
+                        result = IngestResult(
+                            str(f), DocumentStatus.rejected, reason=RejectReason.corrupt, message=str(exc)
+                        )
+                    done(result)
         finally:
             flush()  # what was stored before an interruption is still indexed and reported
+            _attach_to_suits(pipeline, results)
     return results
+
+
+def _attach_to_suits(pipeline: Any, results: list[IngestResult]) -> None:
+    """Stored judgments that belong to a registered suit attach to it (issue 15)."""
+    from supervision.suits import GoLive, attach_stored
+
+    ids = [r.judgment_id for r in results if r.judgment_id is not None]
+    if ids:
+        attach_stored(pipeline.db, ids, GoLive(pipeline.settings.supervision_start))
 
 
 def summary_table(results: list[IngestResult]) -> Table:
@@ -115,11 +136,24 @@ def ingest(
     as_json: Annotated[
         bool, typer.Option("--json", help="每个文件输出一行 JSON / one JSON line per file")
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="并行进程数，缺省为 CPU 核数 / worker processes (default: cores)"
+        ),
+    ] = None,
 ) -> None:
     """导入裁判文书（PDF、扫描件、DOCX）/ Ingest judgment files."""
+    from core.taxonomy import DocumentStatus
+    from pipeline.process import Pipeline
+
     files = collect_files(paths)
     pipeline = Pipeline(database(), settings())
-    results = ingest_files(pipeline, files, as_json=as_json)
+    if jobs is None:
+        from pipeline.batch import default_jobs
+
+        jobs = default_jobs()
+    results = ingest_files(pipeline, files, as_json=as_json, jobs=jobs)
     err.print(summary_table(results))
     for r in results:
         if r.status == DocumentStatus.rejected:
@@ -131,6 +165,8 @@ def show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """显示一份裁判文书 / Print one judgment."""
+    from core.store import StoreError, find_judgment, judgment_as_json
+
     with database().session() as s:
         try:
             j = find_judgment(s, case)
@@ -149,6 +185,8 @@ def export(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="输出文件；缺省为标准输出")] = None,
 ) -> None:
     """导出全部裁判文书 / Export all judgments."""
+    from core.store import iter_judgments, judgment_as_json
+
     if fmt != "jsonl":
         raise typer.BadParameter("目前支持 --format jsonl")
     out = output.open("w", encoding="utf-8") if output else sys.stdout
@@ -178,6 +216,10 @@ def correct(
     reason: Annotated[str | None, typer.Option("--reason", help="更正理由")] = None,
 ) -> None:
     """更正标签或字段（人工更正优先于机器）/ Correct a tag or field; a reviewer's word wins."""
+    from core.store import StoreError, add_correction, find_judgment
+    from pipeline.indexing import index_judgments
+    from search import open_backend
+
     parsed: object = value
     if field in ("loss_causes", "ruling_forms", "defendants", "plaintiffs"):
         parsed = [v for v in value.replace("，", ",").split(",") if v.strip()]
