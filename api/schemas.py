@@ -78,7 +78,8 @@ class CaseUpdate(BaseModel):
     """A reviewer's correction of one tag or field: stored with who and why."""
 
     field: str = Field(
-        description="outcome, loss_causes, action_type, field, ruling_forms, defendants, plaintiffs, agency_head_appeared"
+        description="outcome, loss_causes, cause_evidence ({cause, text}: the verbatim sentence proving a cause), "
+        "action_type, field, ruling_forms, defendants, plaintiffs, agency_head_appeared"
     )
     value: Any
     reason: str | None = Field(None, max_length=2000)

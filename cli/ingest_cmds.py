@@ -202,8 +202,16 @@ def export(
 
 def correct(
     case: Annotated[str, typer.Argument(help="案号或编号")],
-    field: Annotated[str, typer.Argument(help="outcome | loss_causes | action_type | field | defendants …")],
-    value: Annotated[str, typer.Argument(help="新值；列表用逗号分隔，如 procedure,违反法定程序")],
+    field: Annotated[
+        str,
+        typer.Argument(help="outcome | loss_causes | cause_evidence | action_type | field | defendants …"),
+    ],
+    value: Annotated[
+        str,
+        typer.Argument(
+            help="新值；列表用逗号分隔，如 procedure,违反法定程序；cause_evidence 写“原因=判决书原句”"
+        ),
+    ],
     user: Annotated[str, typer.Option("--user", help="更正人")] = "cli",
     reason: Annotated[str | None, typer.Option("--reason", help="更正理由")] = None,
 ) -> None:
@@ -217,6 +225,9 @@ def correct(
         parsed = [v for v in value.replace("，", ",").split(",") if v.strip()]
     elif field == "agency_head_appeared":
         parsed = {"true": True, "是": True, "false": False, "否": False}.get(value.lower())
+    elif field == "cause_evidence":  # 原因=判决书中的原句
+        cause, _, sentence = value.replace("＝", "=").partition("=")
+        parsed = {"cause": cause.strip(), "text": sentence.strip()}
     with database().session() as s:
         try:
             j = find_judgment(s, case)

@@ -173,6 +173,7 @@ def case_detail(s: Session, scope: Scope, judgment_id: int) -> dict[str, Any]:
                 "zh": zh(LossCause, t["cause"]),
                 "source": t.get("source"),
                 "probability": t.get("probability"),
+                "review": t.get("review"),
                 "evidence": [
                     {"text": e.get("text"), "start": e.get("start"), "end": e.get("end")}
                     for e in t.get("evidence", [])
