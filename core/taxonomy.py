@@ -135,3 +135,4 @@ class RejectReason(ZhEnum):
     timeout = ("timeout", "读取超时")
     ocr_failed = ("ocr_failed", "文字识别失败")
     unsupported = ("unsupported", "不支持的文件类型")
+    bomb = ("bomb", "解压炸弹（解压后体积异常）")

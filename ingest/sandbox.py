@@ -21,7 +21,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-_PRELOAD = ["pdfplumber", "ingest.pdf_text", "ingest.ocr"]
+_PRELOAD = [
+    "pdfplumber",
+    "ingest.pdf_text",
+    "ingest.ocr",
+    "docx",
+    "lxml.html",
+    "ingest.docx_text",
+    "ingest.html_text",
+]
 _ctx_lock = threading.Lock()
 _ctx: Any = None
 _peak_child_kb = 0

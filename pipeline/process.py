@@ -141,6 +141,8 @@ def read_limits(settings: Settings, **overrides: Any) -> ReadLimits:
         "ocr_dpi": settings.ocr_dpi,
         "ocr_threads": settings.ocr_threads,
         "pdf_reader": settings.pdf_reader,
+        "max_memory_mb": settings.max_memory_mb,
+        "max_unzipped_bytes": settings.max_unzipped_mb * 1024 * 1024,
     }
     values.update(overrides)
     return ReadLimits(**values)

@@ -1,0 +1,124 @@
+"""Hostile files at the reading stage: each ends with its expected reason and a Chinese message, and the
+caps are mechanisms — the parent never parses the file, the sandbox is killed at its limit.
+
+The files come from ``tests/hostile_files.py`` (built in memory, never committed).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+
+import hostile_files as hf
+import pytest
+
+from core.taxonomy import RejectReason
+from ingest.errors import Rejected
+from ingest.parse import parse_text
+from ingest.read import read_bytes
+from ingest.record import ReadLimits
+
+
+def _rejected(data: bytes, name: str, limits: ReadLimits | None = None) -> Rejected:
+    with pytest.raises(Rejected) as info:
+        read_bytes(data, name, limits or ReadLimits())
+    return info.value
+
+
+def _rss_mb() -> float:
+    with open(f"/proc/{os.getpid()}/status") as fh:
+        line = next(ln for ln in fh if ln.startswith("VmRSS"))
+    return int(line.split()[1]) / 1024
+
+
+def test_a_real_docx_still_reads_and_parses() -> None:
+    record = parse_text(read_bytes(hf.docx_bytes(), "判决.docx").text)
+    assert record.case_no == "（2024）冀0101行初12号"
+
+
+def test_docx_bomb_is_named_a_bomb_and_the_parent_stays_small() -> None:
+    """GIVEN a 470 KB Word file whose document.xml inflates to 150 MB (2.8 GB when parsed in-process)
+    WHEN it is read THEN it is refused as a bomb, in Chinese, and the calling process never inflated it."""
+    data = hf.docx_bomb(150)
+    assert len(data) < 1024 * 1024
+    before = _rss_mb()
+    exc = _rejected(data, "判决书.docx")
+    assert exc.reason is RejectReason.bomb
+    assert "解压炸弹" in exc.message and "64 MB" in exc.message
+    assert _rss_mb() - before < 100  # the parent held only the 470 KB file
+
+
+def test_docx_whose_zip_headers_lie_about_the_size_is_refused() -> None:
+    exc = _rejected(hf.docx_lying_sizes(100), "判决书.docx")
+    assert exc.reason in (RejectReason.bomb, RejectReason.corrupt)
+    assert "Word" in exc.message
+
+
+def test_docx_with_thousands_of_parts_is_a_bomb() -> None:
+    exc = _rejected(hf.docx_many_members(6000), "x.docx")
+    assert exc.reason is RejectReason.bomb and "部件" in exc.message
+
+
+def test_docx_under_the_cap_but_too_big_to_parse_is_killed_at_the_memory_limit() -> None:
+    """GIVEN a bomb under the size cap and a sandbox allowed only 600 MB WHEN read THEN the sandbox dies at
+    its limit and the file is refused (too_long), naming the limit; the next file reads normally."""
+    limits = ReadLimits(max_memory_mb=600, max_unzipped_bytes=200 * 1024 * 1024)
+    exc = _rejected(hf.docx_bomb(120), "x.docx", limits)
+    assert exc.reason in (RejectReason.too_long, RejectReason.corrupt)
+    assert "600 MB" in exc.message or "损坏" in exc.message
+    assert read_bytes(hf.docx_bytes(), "ok.docx", limits).kind == "docx"
+
+
+def test_the_cap_is_a_setting() -> None:
+    exc = _rejected(hf.docx_bomb(20), "x.docx", ReadLimits(max_unzipped_bytes=10 * 1024 * 1024))
+    assert exc.reason is RejectReason.bomb and "10 MB" in exc.message
+    assert read_bytes(hf.docx_bomb(20), "x.docx", ReadLimits()).kind == "docx"
+
+
+def test_password_protected_docx_asks_for_the_password() -> None:
+    exc = _rejected(hf.encrypted_docx(), "判决书.docx")
+    assert exc.reason is RejectReason.encrypted
+    assert "密码" in exc.message
+
+
+def test_old_binary_doc_says_to_save_as_docx() -> None:
+    exc = _rejected(hf.old_doc(), "判决书.doc")
+    assert exc.reason is RejectReason.unsupported
+    assert ".docx" in exc.message and "另存为" in exc.message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "gb18030", "gbk", "utf-8-sig"])
+def test_text_files_in_the_encodings_clerks_save_are_read(encoding: str) -> None:
+    data = hf.JUDGMENT.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    doc = read_bytes(data, "判决.txt")
+    assert doc.kind == "text"
+    assert parse_text(doc.text).case_no == "（2024）冀0101行初12号"
+
+
+def test_binary_junk_is_not_mistaken_for_gb18030_text() -> None:
+    junk = bytes((i * 7919 + 13) % 256 for i in range(20000))
+    assert _rejected(junk, "x.bin").reason is RejectReason.unsupported
+
+
+def test_deeply_nested_html_is_refused_or_read_never_crashes_the_caller() -> None:
+    try:
+        doc = read_bytes(hf.html_deep(100_000), "x.html")
+    except Rejected as exc:
+        assert exc.message and exc.reason in (RejectReason.corrupt, RejectReason.too_long)
+    else:
+        assert "判决如下" in doc.text
+
+
+def test_html_is_parsed_in_the_sandbox_not_the_caller() -> None:
+    """A 600 MB sandbox and a huge page: refused at the sandbox's limit, the caller untouched."""
+    big = hf.html_bytes(hf.JUDGMENT * 40_000)  # ~30 MB of HTML
+    limits = ReadLimits(max_memory_mb=600)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        read_bytes(big, "x.html", limits)
+    except Rejected as exc:
+        assert "600 MB" in exc.message
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 200  # lxml's tree of 30 MB of HTML alone is larger
