@@ -155,7 +155,9 @@ def case_page(
         if d["is_pdf"] and d["status"] in ("stored", "linked"):
             try:
                 _, path = cases.visible_document(s, settings, scope, d["id"])
-                pdfs.append({**d, "page_count": cases.pdf_page_count(path)})
+                count = cases.pdf_page_count(settings, path)
+                if count:  # a web page stored under a .pdf name has no page images
+                    pdfs.append({**d, "page_count": count})
             except ApiError:
                 continue
     return page(

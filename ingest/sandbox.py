@@ -201,3 +201,23 @@ def run_limited(fn: Callable[..., Any], args: tuple, *, timeout_s: float, memory
 def peak_child_rss_mb() -> float:
     """The largest peak resident memory any sandboxed child of this process has reported (MiB)."""
     return _peak_child_kb / 1024
+
+
+_pool_lock = threading.Lock()
+_pools: dict[str, Any] = {}
+
+
+def run_pooled(
+    pool: str, fn: Callable[..., Any], args: tuple, *, timeout_s: float, memory_mb: int, threads: int = 2
+) -> Any:
+    """:func:`run_limited` through a named pool of ``threads`` threads: however many callers (a web
+    server's request threads), at most ``threads`` sandboxes of that pool exist and they stay warm."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with _pool_lock:
+        executor = _pools.get(pool)
+        if executor is None:
+            executor = _pools[pool] = ThreadPoolExecutor(
+                max_workers=threads, thread_name_prefix=f"sandbox-{pool}"
+            )
+    return executor.submit(run_limited, fn, args, timeout_s=timeout_s, memory_mb=memory_mb).result()

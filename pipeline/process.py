@@ -16,7 +16,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -109,6 +109,38 @@ def keep_original(settings: Settings, data: bytes, digest: str, filename: str) -
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     return rel
+
+
+def keep_original_stream(
+    settings: Settings, fh: BinaryIO, filename: str, max_bytes: int
+) -> tuple[str, str, int]:
+    """Copy a file object (an upload spooled to disk) content-addressed under originals/ without holding
+    it in memory: at most ``max_bytes + 1`` bytes (enough for the reader to say it is too long).
+    Returns (relative path, sha256, size). A failed write leaves no temp file behind."""
+    suffix = Path(filename).suffix.lower()[:10]
+    settings.originals_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=settings.originals_dir, prefix=".tmp-")
+    digest, size = hashlib.sha256(), 0
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while size <= max_bytes and (chunk := fh.read(min(1 << 20, max_bytes + 1 - size))):
+                digest.update(chunk)
+                out.write(chunk)
+                size += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        hexdigest = digest.hexdigest()
+        rel = f"{hexdigest[:2]}/{hexdigest}{suffix}"
+        target = settings.originals_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return rel, hexdigest, size
 
 
 def judgment_title(record: JudgmentRecord) -> str:
