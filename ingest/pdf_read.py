@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.taxonomy import RejectReason
 from ingest.errors import Rejected
 from ingest.layout import Page, assemble, remove_furniture
-from ingest.pdf_text import RawPage, extract_lines, inspect_pdf
+from ingest.pdf_text import RawPage, extract_lines, inspect_pdf_in_child
 from ingest.record import FileKind, PageInfo, PageSource, ReadDocument, ReadLimits
 from ingest.sandbox import SandboxCrash, SandboxMemoryError, SandboxTimeout, run_limited
 from ingest.text_quality import text_plausibility
@@ -29,7 +29,8 @@ def read_pdf(
     """Read a PDF. ``ocr_cache`` supplies pages recognised elsewhere (e.g. by workers OCR-ing page ranges
     in parallel); ``progress`` is told after each page. Both default to None: everything read here."""
 
-    info = inspect_pdf(data, limits.max_pages)
+    info = _sandboxed(inspect_pdf_in_child, (data, limits.max_pages), limits)
+    info.data = info.data or data
     warnings: list[str] = ["repaired"] if info.repaired else []
     raw = _text_layer(info.data, limits)
 
@@ -99,13 +100,12 @@ def _add(warnings: list[str], code: str) -> None:
 
 
 def _text_layer(data: bytes, limits: ReadLimits) -> list[RawPage]:
+    return _sandboxed(extract_lines, (data, limits.pdf_reader), limits)  # type: ignore[no-any-return]
+
+
+def _sandboxed(fn: Callable[..., Any], args: tuple, limits: ReadLimits) -> Any:
     try:
-        return run_limited(
-            extract_lines,
-            (data, limits.pdf_reader),
-            timeout_s=limits.parse_timeout_s,
-            memory_mb=limits.max_memory_mb,
-        )
+        return run_limited(fn, args, timeout_s=limits.parse_timeout_s, memory_mb=limits.max_memory_mb)
     except SandboxTimeout as exc:
         raise Rejected(
             RejectReason.timeout,

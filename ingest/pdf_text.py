@@ -1,6 +1,6 @@
 """PDF structure checks (pikepdf/qpdf) and text-layer extraction (pdfplumber).
 
-``inspect_pdf`` runs in the calling process: it is qpdf (C++), fast, and only reads the object
+``inspect_pdf`` runs in the sandbox too (``inspect_pdf_in_child``): it is qpdf (C++), fast, and only reads the object
 structure: encryption, truncation, a broken cross-reference table (rebuilt, then the repaired bytes are
 used), and the page count, so a 600-page file is refused before any text is extracted.
 ``extract_lines`` is what runs in the sandboxed child: pdfplumber page by page, glyphs → lines.
@@ -66,6 +66,12 @@ def inspect_pdf(data: bytes, max_pages: int) -> PdfInfo:
                 raise Rejected(RejectReason.corrupt, f"PDF 文件已损坏，无法修复：{_short(exc)}") from exc
             data = out.getvalue()
     return PdfInfo(data=data, pages=n, repaired=repaired)
+
+
+def inspect_pdf_in_child(data: bytes, max_pages: int) -> PdfInfo:
+    """:func:`inspect_pdf` as the sandbox runs it: the bytes come back only when they were repaired."""
+    info = inspect_pdf(data, max_pages)
+    return PdfInfo(data=info.data if info.data is not data else b"", pages=info.pages, repaired=info.repaired)
 
 
 def _short(exc: Exception) -> str:
