@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     max_unzipped_mb: int = Field(
         64, description="A Word file whose parts inflate past this is refused as a decompression bomb."
     )
+    max_text_chars: int = Field(
+        1_000_000,
+        description="A file whose text is longer than this many characters is rejected as too_long.",
+    )
     max_upload_mb: int = Field(
         1024, description="Total size of one upload request (all its files); larger requests are refused."
     )

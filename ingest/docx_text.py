@@ -75,7 +75,7 @@ def read_docx(data: bytes) -> str:
     except MemoryError:
         raise
     except Exception as exc:  # lxml errors on broken XML
-        if "alloc" in str(exc).lower() or "memory" in str(exc).lower():  # libxml2 out of memory
+        if _out_of_memory(exc):
             raise MemoryError(str(exc)) from exc
         raise Rejected(RejectReason.corrupt, f"Word 文件无法解析：{str(exc)[:120]}") from exc
     lines: list[str] = []
@@ -91,6 +91,14 @@ def read_docx(data: bytes) -> str:
                 ]
                 lines.append("　".join(c for c in cells if c))
     return "\n".join(ln.strip(" ") for ln in lines if ln.strip())
+
+
+def _out_of_memory(exc: Exception) -> bool:
+    """libxml2 reports a failed allocation as a parse error ("unknown error", "Unable to allocate")."""
+    from ingest.sandbox import near_memory_limit
+
+    message = str(exc).lower()
+    return "alloc" in message or "memory" in message or near_memory_limit()
 
 
 def _paragraph_text(p) -> str:  # noqa: ANN001 - an lxml element

@@ -46,6 +46,10 @@ def read_html(data: bytes) -> str:
     except MemoryError:
         raise
     except Exception as exc:  # lxml raises ParserError and friends
+        from ingest.sandbox import near_memory_limit
+
+        if near_memory_limit():  # libxml2 ran out of the sandbox's memory
+            raise MemoryError(str(exc)) from exc
         raise Rejected(RejectReason.corrupt, "网页文件无法解析。") from exc
     lines = _lines(root)
     if not lines and _deepest(root) >= MAX_DEPTH - 1:

@@ -83,6 +83,10 @@ def read_pdf(
     if progress is not None:
         progress(total, total)
     text, spans, furniture = assemble(pages)
+    if len(text) > limits.max_chars:
+        from ingest.read import too_many_chars
+
+        raise too_many_chars(len(text), limits)
     ocr_q = [q for q, s in zip(qualities, sources, strict=True) if s is PageSource.ocr]
     if ocr_q and sum(ocr_q) / len(ocr_q) < 0.6:
         _add(warnings, "low_quality")

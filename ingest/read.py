@@ -97,10 +97,29 @@ def plain_text(data: bytes) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
+def too_many_chars(n: int, limits: ReadLimits) -> Rejected:
+    return Rejected(
+        RejectReason.too_long,
+        f"文件的文字有 {n / 10000:.0f} 万字，超过单个文件 {limits.max_chars / 10000:.0f} 万字的上限，"
+        "不像一份裁判文书；请确认文件内容，必要时拆分后上传。",
+    )
+
+
+def read_capped(fn: Callable[..., str], args: tuple, limits: ReadLimits) -> str:
+    """``fn(*args)``, refused when its text is longer than ``limits.max_chars`` (runs in the sandbox, so an
+    oversized text never reaches the caller)."""
+    text = fn(*args)
+    if len(text) > limits.max_chars:
+        raise too_many_chars(len(text), limits)
+    return text
+
+
 def _sandboxed(fn: Callable[..., str], args: tuple, limits: ReadLimits, what: str) -> str:
     """``fn(*args)`` in the parsing sandbox (memory and time capped); its failures as ``Rejected``."""
     try:
-        return run_limited(fn, args, timeout_s=limits.parse_timeout_s, memory_mb=limits.max_memory_mb)
+        return run_limited(
+            read_capped, (fn, args, limits), timeout_s=limits.parse_timeout_s, memory_mb=limits.max_memory_mb
+        )
     except SandboxTimeout as exc:
         raise Rejected(
             RejectReason.timeout,

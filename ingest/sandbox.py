@@ -221,3 +221,17 @@ def run_pooled(
                 max_workers=threads, thread_name_prefix=f"sandbox-{pool}"
             )
     return executor.submit(run_limited, fn, args, timeout_s=timeout_s, memory_mb=memory_mb).result()
+
+
+def near_memory_limit() -> bool:
+    """In a sandbox child: did this process come close (90 %) to its address-space cap? C libraries
+    (libxml2) report a failed allocation as a parse error; this tells the two apart."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return False
+    try:
+        with open("/proc/self/status") as fh:
+            peak = next(int(ln.split()[1]) * 1024 for ln in fh if ln.startswith("VmPeak:"))
+    except (OSError, StopIteration, ValueError):
+        return False
+    return peak >= 0.9 * soft

@@ -175,6 +175,7 @@ def read_limits(settings: Settings, **overrides: Any) -> ReadLimits:
         "pdf_reader": settings.pdf_reader,
         "max_memory_mb": settings.max_memory_mb,
         "max_unzipped_bytes": settings.max_unzipped_mb * 1024 * 1024,
+        "max_chars": settings.max_text_chars,
     }
     values.update(overrides)
     return ReadLimits(**values)

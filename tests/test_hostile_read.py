@@ -122,3 +122,18 @@ def test_html_is_parsed_in_the_sandbox_not_the_caller() -> None:
         assert "600 MB" in exc.message
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 200  # lxml's tree of 30 MB of HTML alone is larger
+
+
+def test_a_text_far_longer_than_any_judgment_is_refused_in_the_sandbox() -> None:
+    """GIVEN 30 MB of HTML (15 million characters; parsing that text in the caller took 3 GB) WHEN read THEN
+    too_long, saying how long it is; the text never reaches the caller."""
+    exc = _rejected(hf.html_bytes(hf.JUDGMENT * 40_000), "x.html")
+    assert exc.reason is RejectReason.too_long and "万字" in exc.message
+
+
+def test_an_oversized_page_is_rendered_for_ocr_at_a_lower_resolution() -> None:
+    from ingest.ocr import MAX_OCR_PIXELS, ocr_dpi
+
+    assert ocr_dpi(595, 842, 300) == 300  # A4 as configured
+    dpi = ocr_dpi(14400, 14400, 300)  # the largest page the PDF spec allows
+    assert (14400 / 72 * dpi) ** 2 <= MAX_OCR_PIXELS and dpi >= 30
