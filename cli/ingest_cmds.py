@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cli.context import database, settings
+from cli.context import catch_up_index, database, settings, warn_pending_index
 from core.store import StoreError, add_correction, find_judgment, iter_judgments, judgment_as_json
 from core.taxonomy import DocumentStatus, RejectReason, ZhEnum
 from pipeline.indexing import index_judgments
@@ -118,6 +118,7 @@ def ingest(
 ) -> None:
     """导入裁判文书（PDF、扫描件、DOCX）/ Ingest judgment files."""
     files = collect_files(paths)
+    catch_up_index(database(), settings())
     pipeline = Pipeline(database(), settings())
     results = ingest_files(pipeline, files, as_json=as_json)
     err.print(summary_table(results))
@@ -131,6 +132,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """显示一份裁判文书 / Print one judgment."""
+    warn_pending_index(database())
     with database().session() as s:
         try:
             j = find_judgment(s, case)
@@ -170,6 +172,7 @@ def correct(
     reason: Annotated[str | None, typer.Option("--reason", help="更正理由")] = None,
 ) -> None:
     """更正标签或字段（人工更正优先于机器）/ Correct a tag or field; a reviewer's word wins."""
+    catch_up_index(database(), settings())
     parsed: object = value
     if field in ("loss_causes", "ruling_forms", "defendants", "plaintiffs"):
         parsed = [v for v in value.replace("，", ",").split(",") if v.strip()]

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli.context import database, settings
+from cli.context import catch_up_index, database, settings
 
 err = Console(stderr=True)
 user_app = typer.Typer(help="账号管理 / Accounts.", no_args_is_help=True)
@@ -43,6 +43,7 @@ def serve(
     from api.app import create_app
 
     s = settings()
+    catch_up_index(database(), s)
     app = create_app(s, background_worker=s.broker_url is None, db=database())
     err.print(f"案鉴已启动：http://{host}:{port}/  （API 文档 /docs，健康检查 /healthz）")
     uvicorn.run(app, host=host, port=port, log_level="info")

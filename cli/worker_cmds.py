@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli.context import database, settings
+from cli.context import catch_up_index, database, settings
 
 err = Console(stderr=True)
 STATE_STYLE = {"queued": "dim", "running": "cyan", "done": "green", "failed": "red"}
@@ -66,6 +66,7 @@ def worker(
 ) -> None:
     """启动后台处理进程 / Run a background worker (Celery with ANJIAN_BROKER_URL, else in-process)."""
     s = settings()
+    catch_up_index(database(), s)
     if s.broker_url:
         from workers.celery_app import make_celery
 

@@ -8,7 +8,7 @@ from core.tables.accounts import ApiToken, AuditEntry, Role, User
 from core.tables.casebook import CaseUnit, CaseUnitAgency, CaseUnitCause, ReportState
 from core.tables.feedback import SimilarFeedback
 from core.tables.jobs import Batch, Job, JobKind, JobState, MaintenanceRun, OcrPageRow, Queue
-from core.tables.judgments import Base, Correction, Document, JsonType, Judgment
+from core.tables.judgments import Base, Correction, Document, IndexOutbox, JsonType, Judgment
 from core.tables.registry import Agency, AgencyAlias, UnmatchedDefendant
 from core.tables.supervision import FollowUp, LedgerEntry
 
@@ -24,6 +24,7 @@ __all__ = [
     "CaseUnitCause",
     "Correction",
     "Document",
+    "IndexOutbox",
     "FollowUp",
     "Job",
     "JobKind",

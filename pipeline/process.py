@@ -22,9 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+import pipeline.linking as linking
 from classify.types import Classification
 from core.db import Database
-from core.models import Document, Judgment
+from core.models import Document, IndexOutbox, Judgment
 from core.settings import Settings
 from core.store import refresh_judgment
 from core.taxonomy import DocumentStatus, RejectReason
@@ -355,6 +356,8 @@ class Pipeline:
                 doc.status = DocumentStatus.duplicate.value
                 doc.duplicate_of_id = original.id
                 doc.judgment_id = original.judgment_id
+                if original.judgment_id is not None:  # the index is checked for it again (it may lack it)
+                    s.add(IndexOutbox(judgment_id=original.judgment_id))
                 doc.file_kind = original.file_kind
                 doc.message = f"与已入库文件（文档 {original.id}）内容相同，未重复入库"
                 s.flush()
@@ -428,19 +431,26 @@ class Pipeline:
             doc.warnings = list(read.warnings)
             doc.pages = [p.model_dump(mode="json") for p in read.pages]
             doc.text = read.text
-            judgment = None
+            judgment, note = None, None
             if record.case_no:
-                judgment = s.scalars(
-                    select(Judgment).where(
+                candidates = s.scalars(
+                    select(Judgment)
+                    .where(
                         Judgment.case_no == record.case_no,
                         Judgment.doc_kind == (record.doc_kind.value if record.doc_kind else None),
                     )
-                ).first()
+                    .order_by(Judgment.id)
+                ).all()
+                judgment, note = linking.choose(candidates, record)
             if judgment is None:
                 judgment = Judgment(record={}, loss_causes=[], defendants=[], plaintiffs=[])
                 s.add(judgment)
                 status = DocumentStatus.stored
                 self._set_record(judgment, record, classification)
+                judgment.link_key = linking.link_key(judgment.case_no, judgment.doc_kind, judgment.court)
+                if note is not None:  # a collision: a key of its own, and a reviewer is asked
+                    judgment.link_key = f"{judgment.link_key}|{digest[:16]}"[:400]
+                    judgment.review_note = note
             else:
                 status = DocumentStatus.linked
                 primary = (
@@ -449,8 +459,14 @@ class Pipeline:
                 if primary is None or _KIND_RANK.get(read.kind, 0) > _KIND_RANK.get(
                     FileKind(primary.file_kind) if primary.file_kind else FileKind.scan_pdf, 0
                 ):
-                    self._set_record(judgment, record, classification)
-                    judgment.primary_document_id = None  # set below, after flush
+                    if primary is None or linking.may_replace(judgment, record):
+                        self._set_record(judgment, record, classification)
+                        judgment.primary_document_id = None  # set below, after flush
+                    else:
+                        judgment.review_note = (
+                            f"新文件“{filename[:60]}”比现有记录更清晰，但其中的行政机关当事人与现有记录不同，"
+                            "未替换现有记录（可查看该案件的机关不变）。请人工核对后决定是否采用。"
+                        )
             doc.status = status.value
             s.flush()
             doc.judgment_id = judgment.id
@@ -458,11 +474,14 @@ class Pipeline:
                 judgment.primary_document_id = doc.id
             refresh_judgment(judgment)
             s.flush()
+            s.add(IndexOutbox(judgment_id=judgment.id))  # same transaction: the index can never miss it
             message = (
                 f"已入库：{record.case_no or '（无案号）'}"
                 if status == DocumentStatus.stored
                 else f"已关联到已有裁判文书 {record.case_no}（判决 {judgment.id}）"
             )
+            if note is not None:
+                message += "；案号与其他法院或当事人的判决相同，已标记待复核"
             doc.message = message
             result = IngestResult(
                 shown,
