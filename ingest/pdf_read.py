@@ -82,6 +82,11 @@ def read_pdf(
 
     if progress is not None:
         progress(total, total)
+    from ingest.read import strip_controls
+
+    for page in pages:
+        for line in page.lines:
+            line.text = strip_controls(line.text)
     text, spans, furniture = assemble(pages)
     if len(text) > limits.max_chars:
         from ingest.read import too_many_chars

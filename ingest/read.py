@@ -9,6 +9,7 @@ a reason code and a Chinese message for the user.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -134,7 +135,17 @@ def _sandboxed(fn: Callable[..., str], args: tuple, limits: ReadLimits, what: st
         raise Rejected(RejectReason.corrupt, f"{what}已损坏，无法读取其中的文字。") from exc
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_controls(text: str) -> str:
+    """Control characters (C0 but tab and newline, DEL) out: no judgment prints them, and stored in a party
+    name they break XLSX export and DOCX reports."""
+    return _CONTROL.sub("", text)
+
+
 def _single_page(kind: FileKind, source: PageSource, text: str) -> ReadDocument:
+    text = strip_controls(text)
     if not text.strip():
         raise Rejected(RejectReason.blank, "文件中没有可读的文字内容。")
     return ReadDocument(

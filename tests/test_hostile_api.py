@@ -129,3 +129,36 @@ def test_a_web_page_stored_under_a_pdf_name_has_a_case_page(
     assert result.judgment_id is not None, result.message
     page = c.get(f"/cases/{result.judgment_id}", headers={"accept": "text/html"})
     assert page.status_code == 200
+
+
+def test_exports_hold_party_names_as_text_never_formulas_or_control_characters(
+    client: tuple[TestClient, str], store: WebStore
+) -> None:
+    """GIVEN a judgment whose plaintiff reads =HYPERLINK(… and whose text has a stray control character
+    WHEN the search results are exported THEN XLSX answers (not 500) with the name as a text cell, and the
+    CSV cell is neutralised with an apostrophe."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    c, _ = client
+    pad = "原告诉称，被告作出的不予认定工伤决定认定事实不清，请求撤销。\n" * 20
+    text = (
+        hf.JUDGMENT.replace("（2024）冀0101行初12号", "（2024）冀0101行初99号")
+        .replace("原告张三，", '原告=HYPERLINK("http://evil")张\x01三，', 1)
+        .replace("被告辩称", pad + "被告辩称")
+    )
+    result = Pipeline(store.db, store.settings, classify=False).ingest_bytes(text.encode(), "formula.txt")
+    assert result.judgment_id is not None, result.message
+    q = '案号:"（2024）冀0101行初99号"'
+    xlsx = c.get("/api/search/export", params={"q": q, "format": "xlsx"})
+    assert xlsx.status_code == 200
+    ws = load_workbook(io.BytesIO(xlsx.content)).active
+    cells = [cell for row in ws.iter_rows(min_row=2) for cell in row if isinstance(cell.value, str)]
+    risky = [cell for cell in cells if cell.value.startswith("=")]
+    assert risky and all(cell.data_type == "s" for cell in risky)
+    assert not any("\x01" in cell.value for cell in cells)
+    raw = c.get("/api/search/export", params={"q": q, "format": "csv"}).content.decode("utf-8-sig")
+    values = [v for row in csv.reader(io.StringIO(raw)) for v in row]
+    assert any(v.startswith("'=HYPERLINK") for v in values)
+    assert not any(v.startswith("=") for v in values)
