@@ -140,7 +140,7 @@ def test_an_oversized_page_is_rendered_for_ocr_at_a_lower_resolution() -> None:
 
 
 def test_control_characters_are_stripped_at_reading() -> None:
-    pad = "原告诉称，被告作出的不予认定工伤决定认定事实不清，请求撤销。\n" * 20
+    pad = "原告诉称，被告作出的不予认定工伤决定认定事实不清，请求撤销。\n" * 60
     text = hf.JUDGMENT.replace("原告张三，", "原告张\x01三\x1b，", 1).replace("被告辩称", pad + "被告辩称")
     doc = read_bytes(text.encode(), "a.txt")
     assert "\x01" not in doc.text and "\x1b" not in doc.text
