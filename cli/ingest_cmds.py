@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -18,26 +21,85 @@ from cli.context import catch_up_index, database, settings, warn_pending_index
 from core.store import StoreError, add_correction, find_judgment, iter_judgments, judgment_as_json
 from core.taxonomy import DocumentStatus, RejectReason, ZhEnum
 from pipeline.indexing import index_judgments
-from pipeline.process import IngestResult, Pipeline
+from pipeline.process import IngestResult, Pipeline, is_disk_full
 from search import open_backend
 
-INPUT_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".txt"}
 err = Console(stderr=True)
 
 
-def collect_files(paths: list[Path]) -> list[Path]:
-    """Files as given, and inside folders (recursively) the ones with a judgment-like extension."""
-    files: list[Path] = []
+@dataclass
+class Entry:
+    """One entry under the folders given: a file to read, or something skipped with its reason."""
+
+    path: Path
+    skip: RejectReason | None = None
+    message: str | None = None
+
+
+_SKIP_MESSAGES = {
+    RejectReason.symlink: "符号链接，未跟随（需要读取链接指向的文件时加 --follow-symlinks）",
+    RejectReason.special_file: "不是普通文件（设备、管道或套接字），未读取",
+    RejectReason.empty_folder: "空文件夹",
+}
+
+
+def _skip(path: Path, reason: RejectReason, message: str | None = None) -> Entry:
+    return Entry(path, reason, message or _SKIP_MESSAGES[reason])
+
+
+def _classify(path: Path, follow_symlinks: bool) -> Entry | None:
+    """A file to read, a skipped entry, or None for a folder with contents (its contents get lines)."""
+    if path.is_symlink():
+        if not follow_symlinks:
+            return _skip(path, RejectReason.symlink)
+        try:
+            target = path.resolve(strict=True)
+        except RuntimeError:
+            return _skip(path, RejectReason.symlink, "符号链接形成循环，未读取")
+        except OSError:
+            return _skip(path, RejectReason.symlink, "符号链接指向的文件不存在，未读取")
+        if target.is_dir():
+            return _skip(path, RejectReason.symlink, "符号链接指向文件夹，未进入（避免重复或循环）")
+        return Entry(path) if target.is_file() else _skip(path, RejectReason.special_file)
+    try:
+        mode = path.lstat().st_mode
+    except OSError as exc:
+        return _skip(path, RejectReason.special_file, f"无法访问：{exc.strerror or exc}")
+    if stat.S_ISDIR(mode):
+        try:
+            empty = not any(path.iterdir())
+        except OSError as exc:
+            return _skip(path, RejectReason.special_file, f"无法打开文件夹：{exc.strerror or exc}")
+        return _skip(path, RejectReason.empty_folder) if empty else None
+    return Entry(path) if stat.S_ISREG(mode) else _skip(path, RejectReason.special_file)
+
+
+def collect_entries(paths: list[Path], follow_symlinks: bool = False) -> list[Entry]:
+    """Every entry under the folders given, recursively, exactly once and in a stable order: files to
+    read (whatever their name: the content decides the type) and skipped entries with a reason. Files
+    named explicitly are read (a named link is followed)."""
+    entries: list[Entry] = []
     for p in paths:
-        if p.is_dir():
-            files.extend(
-                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES)
-            )
-        elif p.exists():
-            files.append(p)
-        else:
+        if not p.exists() and not p.is_symlink():
             raise typer.BadParameter(f"找不到 {p}")
-    return files
+        if not p.is_dir():  # named explicitly: read it (a named link is followed)
+            entries.append(Entry(p) if p.is_file() else _classify(p, True) or Entry(p))
+            continue
+        for root, dirs, files in os.walk(p, followlinks=False):
+            here = Path(root)
+            for name in sorted(dirs + files):
+                entry = _classify(here / name, follow_symlinks)
+                if entry is not None:
+                    entries.append(entry)
+            dirs.sort()
+        if not any(p.iterdir()):
+            entries.append(_skip(p, RejectReason.empty_folder))
+    return sorted(entries, key=lambda e: str(e.path))
+
+
+def collect_files(paths: list[Path]) -> list[Path]:
+    """The files to read under ``paths`` (skipped entries left out)."""
+    return [e.path for e in collect_entries(paths) if e.skip is None]
 
 
 # A batch indexes its stored judgments together: one index commit per this many files or seconds
@@ -46,9 +108,11 @@ INDEX_BATCH_FILES = 50
 INDEX_BATCH_SECONDS = 3.0
 
 
-def ingest_files(pipeline: Pipeline, files: list[Path], *, as_json: bool) -> list[IngestResult]:
-    """Every file gets exactly one result, in input order; stored judgments are indexed in batches
-    and a file's JSON line is written once its batch is indexed (with ``not_indexed`` if that failed)."""
+def ingest_files(pipeline: Pipeline, files: list[Path] | list[Entry], *, as_json: bool) -> list[IngestResult]:
+    """Every entry gets exactly one result, in input order; stored judgments are indexed in batches
+    and a file's JSON line is written once its batch is indexed (with ``not_indexed`` if that failed).
+    A full disk ends the batch: that file and every one after it are reported ``disk_full``."""
+    entries = [e if isinstance(e, Entry) else Entry(e) for e in files]
     results: list[IngestResult] = []
     waiting: list[IngestResult] = []
     batch_started = time.monotonic()
@@ -76,16 +140,34 @@ def ingest_files(pipeline: Pipeline, files: list[Path], *, as_json: bool) -> lis
         transient=False,
         disable=not err.is_terminal and as_json,
     ) as progress:
-        task = progress.add_task("", total=len(files))
+        task = progress.add_task("", total=len(entries))
+        disk_full: str | None = None
         try:
-            for f in files:
+            for entry in entries:
+                f = entry.path
                 progress.update(task, description=f.name[:40])
-                try:
-                    result = pipeline.ingest_path(f, index=False)
-                except FileNotFoundError as exc:
+                if disk_full is not None:
                     result = IngestResult(
-                        str(f), DocumentStatus.rejected, reason=RejectReason.corrupt, message=str(exc)
+                        str(f), DocumentStatus.rejected, reason=RejectReason.disk_full, message=disk_full
                     )
+                elif entry.skip is not None:
+                    result = IngestResult(
+                        str(f), DocumentStatus.skipped, reason=entry.skip, message=entry.message
+                    )
+                else:
+                    try:
+                        result = pipeline.ingest_path(f, index=False)
+                    except FileNotFoundError as exc:
+                        result = IngestResult(
+                            str(f), DocumentStatus.rejected, reason=RejectReason.corrupt, message=str(exc)
+                        )
+                    except Exception as exc:
+                        if not is_disk_full(exc):
+                            raise
+                        disk_full = "磁盘空间已满，本批次其余文件未处理；请清理磁盘后重新导入（已入库的文件会被识别为重复）。"
+                        result = IngestResult(
+                            str(f), DocumentStatus.rejected, reason=RejectReason.disk_full, message=disk_full
+                        )
                 results.append(result)
                 waiting.append(result)
                 if (
@@ -115,16 +197,22 @@ def ingest(
     as_json: Annotated[
         bool, typer.Option("--json", help="每个文件输出一行 JSON / one JSON line per file")
     ] = False,
+    follow_symlinks: Annotated[
+        bool, typer.Option("--follow-symlinks", help="读取符号链接指向的文件 / follow symbolic links")
+    ] = False,
 ) -> None:
     """导入裁判文书（PDF、扫描件、DOCX）/ Ingest judgment files."""
-    files = collect_files(paths)
+    entries = collect_entries(paths, follow_symlinks)
     catch_up_index(database(), settings())
     pipeline = Pipeline(database(), settings())
-    results = ingest_files(pipeline, files, as_json=as_json)
+    results = ingest_files(pipeline, entries, as_json=as_json)
     err.print(summary_table(results))
     for r in results:
-        if r.status == DocumentStatus.rejected:
-            err.print(f"[yellow]拒收[/yellow] {r.path}：{r.message}")
+        if r.status in (DocumentStatus.rejected, DocumentStatus.skipped):
+            err.print(f"[yellow]{r.status.zh}[/yellow] {r.path}：{r.message}")
+    if any(r.reason == RejectReason.disk_full for r in results):
+        err.print("[red]磁盘空间已满，导入未能完成。请清理磁盘后重新运行同一命令。[/red]")
+        raise typer.Exit(2)
 
 
 def show(

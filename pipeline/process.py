@@ -104,12 +104,26 @@ def keep_original(settings: Settings, data: bytes, digest: str, filename: str) -
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:  # a full disk, an interruption: nothing half-written stays behind
+            Path(tmp).unlink(missing_ok=True)
+            raise
     return rel
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """A write failed for want of space: ENOSPC/EDQUOT from the file system, or SQLite's 'disk is full'."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc).lower()
+    return "database or disk is full" in text or "no space left" in text
 
 
 def keep_original_stream(
