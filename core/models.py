@@ -4,7 +4,7 @@ One module per area: judgments and documents; accounts; the agency registry; the
 the supervision workflow; jobs and batches.
 """
 
-from core.tables.accounts import ApiToken, AuditEntry, Role, User
+from core.tables.accounts import ApiToken, AuditEntry, Role, User, WebSession
 from core.tables.casebook import CaseUnit, CaseUnitAgency, CaseUnitCause, ReportState
 from core.tables.feedback import SimilarFeedback
 from core.tables.jobs import Batch, Job, JobKind, JobState, MaintenanceRun, OcrPageRow, Queue
@@ -39,5 +39,6 @@ __all__ = [
     "Role",
     "SimilarFeedback",
     "UnmatchedDefendant",
+    "WebSession",
     "User",
 ]
