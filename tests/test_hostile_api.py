@@ -162,3 +162,30 @@ def test_exports_hold_party_names_as_text_never_formulas_or_control_characters(
     values = [v for row in csv.reader(io.StringIO(raw)) for v in row]
     assert any(v.startswith("'=HYPERLINK") for v in values)
     assert not any(v.startswith("=") for v in values)
+
+
+def test_ids_beyond_64_bits_and_deeply_nested_queries_are_answered_not_500(
+    client: tuple[TestClient, str],
+) -> None:
+    c, _ = client
+    huge = 2**63 + 5
+    for path in (
+        f"/api/cases/{huge}",
+        f"/api/documents/{huge}/original",
+        f"/api/documents/{huge}/pages/1.png",
+    ):
+        r = c.get(path)
+        assert r.status_code == 404, (path, r.text)
+        assert r.json()["error"]["code"] == "not_found"
+    r = c.get("/api/search", params={"q": "(" * 250 + "行政" + ")" * 250})
+    assert r.status_code == 400 and "嵌套" in r.json()["error"]["message"]
+
+
+def test_a_missing_data_folder_named_by_the_database_url_is_created(tmp_path: Path) -> None:
+    from core.db import Database
+    from core.settings import load_settings
+
+    target = tmp_path / "not-yet" / "deeper" / "store.db"
+    settings = load_settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{target}", es_url=None)
+    Database(settings).dispose()
+    assert target.exists()
