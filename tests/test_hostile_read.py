@@ -145,3 +145,27 @@ def test_control_characters_are_stripped_at_reading() -> None:
     doc = read_bytes(text.encode(), "a.txt")
     assert "\x01" not in doc.text and "\x1b" not in doc.text
     assert "张三" in parse_text(doc.text).plaintiffs
+
+
+def test_real_characters_in_shuffled_order_are_not_plausible_text() -> None:
+    """GIVEN a junk text layer made of a real judgment's characters in shuffled order (1.0 before) WHEN it
+    is judged THEN it is implausible (the page is OCR'd), while the same text in order stays plausible."""
+    import random
+
+    from ingest.text_quality import text_plausibility
+
+    text = hf.JUDGMENT * 2
+    chars = list(text)
+    random.Random(7).shuffle(chars)
+    assert text_plausibility(text) >= 0.9
+    assert text_plausibility("".join(chars)) < 0.5
+
+
+def test_a_font_map_onto_sequential_han_characters_is_not_plausible() -> None:
+    """A ToUnicode map that sends glyph k to the k-th Han character of a run (0.546 before)."""
+    from ingest.text_quality import text_plausibility
+
+    base = ord("一")
+    codes = {c: chr(base + i) for i, c in enumerate(dict.fromkeys(hf.JUDGMENT)) if not c.isspace()}
+    mapped = "".join(codes.get(c, c) for c in hf.JUDGMENT * 2)
+    assert text_plausibility(mapped) < 0.5
