@@ -51,6 +51,20 @@ def read_pdf(
         else:
             quality = text_plausibility(page_text)
             need_ocr = fallback = quality < limits.min_text_quality
+        if not need_ocr and rp.hidden and page_text.strip():
+            # text the page does not show: what the page shows wins (OCR), unless both say the same
+            if not limits.ocr:
+                _add(warnings, "hidden_text_unchecked")
+            else:
+                ocr = ocr_cache(rp.page.number) if ocr_cache is not None else None
+                ocr = ocr if ocr is not None else _ocr(info.data, rp, limits)
+                shown = "\n".join(ln.text for ln in ocr.page.lines)
+                if agreement(page_text, shown) < MIN_AGREEMENT:
+                    _add(warnings, "hidden_text")
+                    pages.append(ocr.page)
+                    sources.append(PageSource.ocr if not ocr.blank else PageSource.text_layer)
+                    qualities.append(ocr.quality)
+                    continue
         if not need_ocr:
             pages.append(rp.page)
             sources.append(PageSource.text_layer)
@@ -101,6 +115,20 @@ def read_pdf(
     ]
     kind = FileKind.scan_pdf if PageSource.ocr in sources else FileKind.text_pdf
     return ReadDocument(kind=kind, text=text, pages=infos, warnings=warnings, furniture=furniture)
+
+
+MIN_AGREEMENT = 0.6  # OCR of the page against its own text layer: same text ≥ 0.8, another judgment's ≈ 0.3
+
+
+def agreement(layer: str, shown: str) -> float:
+    """How much of what the page shows (OCR) the text layer also says: the share of the OCR text's
+    character pairs (blanks removed) found among the text layer's. 0 when the page shows nothing."""
+    a, b = "".join(layer.split()), "".join(shown.split())
+    theirs = {a[i : i + 2] for i in range(len(a) - 1)}
+    ours = [b[i : i + 2] for i in range(len(b) - 1)]
+    if not ours:
+        return 0.0
+    return sum(p in theirs for p in ours) / len(ours)
 
 
 def _add(warnings: list[str], code: str) -> None:

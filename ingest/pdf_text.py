@@ -87,6 +87,7 @@ class RawPage:
     n_glyphs: int
     n_cid: int  # glyphs pdfminer could not map to Unicode, "(cid:123)"
     has_image: bool
+    hidden: bool = False  # text the page does not show: invisible, white, or under an image (ingest.visible)
 
 
 def extract_lines(data: bytes, reader: str = "pdfium") -> list[RawPage]:
@@ -94,14 +95,29 @@ def extract_lines(data: bytes, reader: str = "pdfium") -> list[RawPage]:
 
     ``reader`` "pdfium" (the default, :mod:`ingest.pdfium_text`) hands the file to pdfplumber, the reference
     reader, when pdfium sees something only pdfplumber reads faithfully; "pdfplumber" always uses it."""
+    pages: list[RawPage] | None = None
     if reader == "pdfium":
         from ingest.pdfium_text import NeedsReferenceReader, read_pages
 
         try:
-            return [RawPage(page, n_glyphs, 0, has_image) for page, n_glyphs, has_image in read_pages(data)]
+            pages = [RawPage(page, n_glyphs, 0, has_image) for page, n_glyphs, has_image in read_pages(data)]
         except NeedsReferenceReader:
             pass
-    return extract_lines_pdfplumber(data)
+    if pages is None:
+        pages = extract_lines_pdfplumber(data)
+    _mark_hidden(data, pages)
+    return pages
+
+
+def _mark_hidden(data: bytes, pages: list[RawPage]) -> None:
+    from ingest.visible import hidden_text_pages
+
+    try:
+        hidden = set(hidden_text_pages(data))
+    except Exception:  # noqa: BLE001 - pdfium cannot walk the objects: nothing to say about visibility
+        return
+    for rp in pages:
+        rp.hidden = rp.page.number in hidden
 
 
 def extract_lines_pdfplumber(data: bytes) -> list[RawPage]:

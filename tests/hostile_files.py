@@ -188,3 +188,61 @@ def _assemble_pdf(objs: list[bytes]) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
     return bytes(out)
+
+
+def hide_text(pdf_path: str, how: str = "invisible") -> bytes:
+    """A text PDF whose text is drawn invisibly (render mode 3) or in white: the page shows nothing
+    while the text layer holds the whole judgment."""
+    import pikepdf
+
+    with pikepdf.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            _restyle_text(pdf, page, how)
+        buf = io.BytesIO()
+        pdf.save(buf)
+    return buf.getvalue()
+
+
+def _restyle_text(pdf, page, how: str) -> None:  # type: ignore[no-untyped-def]
+    import pikepdf
+
+    ops: list = []  # type: ignore[type-arg]
+    for instruction in pikepdf.parse_content_stream(page):
+        operands, op = instruction.operands, instruction.operator
+        ops.append((operands, op))
+        if str(op) == "BT":
+            if how == "invisible":
+                ops.append(([3], pikepdf.Operator("Tr")))
+            else:
+                ops += [([1, 1, 1], pikepdf.Operator("rg")), ([1, 1, 1], pikepdf.Operator("RG"))]
+        elif how == "invisible" and str(op) == "Tr":
+            ops[-1] = ([3], op)
+        elif how == "white" and str(op) in ("rg", "g", "k", "sc", "scn") and _in_text(ops):
+            ops[-1] = ([1, 1, 1], pikepdf.Operator("rg"))
+        elif how == "white" and str(op) in ("RG", "G", "K", "SC", "SCN") and _in_text(ops):
+            ops[-1] = ([1, 1, 1], pikepdf.Operator("RG"))
+    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+
+
+def _in_text(ops: list) -> bool:  # type: ignore[type-arg]
+    for _, op in reversed(ops[:-1]):
+        if str(op) == "BT":
+            return True
+        if str(op) == "ET":
+            return False
+    return False
+
+
+def text_over_scan(text_pdf: str, scan_pdf: str) -> bytes:
+    """Page 1 of a scan with another judgment's text layer drawn invisibly on top: the image shows one
+    judgment, the text layer says another."""
+    import pikepdf
+
+    hidden = pikepdf.open(io.BytesIO(hide_text(text_pdf, "invisible")))
+    with pikepdf.open(scan_pdf) as scan:
+        while len(scan.pages) > 1:
+            del scan.pages[-1]
+        scan.pages[0].add_overlay(hidden.pages[0], pikepdf.Rectangle(scan.pages[0].mediabox))
+        buf = io.BytesIO()
+        scan.save(buf)
+    return buf.getvalue()

@@ -169,3 +169,38 @@ def test_a_font_map_onto_sequential_han_characters_is_not_plausible() -> None:
     codes = {c: chr(base + i) for i, c in enumerate(dict.fromkeys(hf.JUDGMENT)) if not c.isspace()}
     mapped = "".join(codes.get(c, c) for c in hf.JUDGMENT * 2)
     assert text_plausibility(mapped) < 0.5
+
+
+def _corpus_pdf(kind: str, name: str) -> str:
+    from conftest import CORPUS_DIR
+
+    path = CORPUS_DIR / "pdf" / kind / f"{name}.pdf"
+    if not path.exists():
+        pytest.skip(f"corpus file {path} missing")
+    return str(path)
+
+
+@pytest.mark.parametrize("how", ["invisible", "white"])
+def test_a_text_layer_the_page_does_not_show_never_becomes_the_record(how: str) -> None:
+    """GIVEN a real judgment whose text is drawn invisibly (render mode 3) or in white WHEN read THEN the
+    page is recognised for what it shows — nothing — and the file is refused blank, warning hidden_text."""
+    exc = _rejected(hf.hide_text(_corpus_pdf("text", "sea-022"), how), "x.pdf")
+    assert exc.reason is RejectReason.blank and "hidden_text" in exc.warnings
+
+
+@pytest.mark.ocr
+def test_another_judgments_text_hidden_over_a_scan_yields_what_the_scan_shows() -> None:
+    """GIVEN a scan of (2018)京行终766号 with the invisible text layer of another judgment on top WHEN read
+    THEN the record is what the image shows (OCR), with the warning hidden_text."""
+    data = hf.text_over_scan(_corpus_pdf("text", "sea-022"), _corpus_pdf("scan", "cao-010"))
+    doc = read_bytes(data, "x.pdf")
+    assert "hidden_text" in doc.warnings and doc.pages[0].source == "ocr"
+    assert "京行终766号" in doc.text[:300]
+
+
+@pytest.mark.ocr
+def test_a_searchable_scan_whose_hidden_text_matches_the_image_keeps_its_text_layer() -> None:
+    data = hf.text_over_scan(_corpus_pdf("text", "cao-010"), _corpus_pdf("scan", "cao-010"))
+    doc = read_bytes(data, "x.pdf")
+    assert doc.warnings == [] and doc.pages[0].source == "text_layer"
+    assert doc.text.startswith("北京市高级人民法院")
