@@ -147,3 +147,22 @@ def test_an_index_that_lost_a_judgment_is_repaired_by_the_count_check(
     assert stored.judgment_id in open_backend(settings).ids()
     with Database(settings).session() as s:
         assert s.scalar(select(func.count()).select_from(Document)) == 1
+
+
+def test_the_embedded_worker_indexes_what_the_outbox_holds(db: Database, settings: Settings) -> None:
+    """GIVEN a judgment whose indexing failed (left in the outbox) WHEN `anjian serve`'s embedded worker
+    runs THEN it indexes it without anyone asking, and the outbox empties."""
+    import time
+
+    from workers.embedded import start_embedded
+
+    stored = _ingest(_pipeline(db, settings, index=False), hf.JUDGMENT, "a.txt")
+    runner = start_embedded(db, settings, maintenance=False)
+    try:
+        deadline = time.monotonic() + 60
+        while stored.judgment_id not in open_backend(settings).ids():
+            assert time.monotonic() < deadline, "the embedded worker never drained the outbox"
+            time.sleep(0.2)
+    finally:
+        runner.stop()
+    assert pending_outbox(db) == 0

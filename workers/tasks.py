@@ -281,6 +281,16 @@ def _record_run(ctx: WorkerContext, task: str, ok: bool, details: dict[str, Any]
         s.add(MaintenanceRun(task=task, ok=ok, details=details))
 
 
+def drain_outbox(ctx: WorkerContext) -> int:
+    """Index what the outbox holds (judgments whose indexing failed or was cut off); returns how many."""
+    from pipeline.indexing import drain_outbox as drain
+    from pipeline.indexing import pending_outbox
+
+    if not pending_outbox(ctx.db):
+        return 0
+    return drain(ctx.db, ctx.pipeline.search_backend())
+
+
 def check_index(ctx: WorkerContext, chunk: int = 200) -> dict[str, Any]:
     """Nightly: the search index holds exactly the stored judgments. Index the missing, delete the extra."""
     backend = ctx.pipeline.search_backend()
