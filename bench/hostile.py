@@ -44,11 +44,74 @@ def hostile_set() -> dict[str, bytes]:
     }
 
 
+def serve_during_uploads(uploads: int) -> None:
+    """``anjian serve`` (uvicorn, embedded worker) while ``uploads`` requests each send a 1 MB PDF that
+    inflates to 1 GB and a DOCX bomb: /healthz is asked every 0.1 s meanwhile; prints its slowest answer."""
+    import threading
+    import time
+
+    import hostile_files as hf
+    import httpx
+    import uvicorn
+
+    from api.app import create_app
+    from api.services.accounts import create_token, create_user
+    from core.db import Database
+    from core.settings import load_settings
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(data_dir=Path(tmp) / "data", database_url=None, es_url=None, broker_url=None)
+        db = Database(settings)
+        with db.session() as s:
+            create_user(s, "bench", "bench-password-1", "analyst")
+            token = create_token(s, "bench", "bench")
+        app = create_app(settings, db=db, background_worker=True)
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=8765, log_level="warning"))
+        threading.Thread(target=server.run, daemon=True).start()
+        url = "http://127.0.0.1:8765"
+        while True:
+            try:
+                httpx.get(url + "/healthz", timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        bomb, docx = hf.pdf_stream_bomb(1024), hf.docx_bomb(150)
+        done = threading.Event()
+
+        def upload() -> None:
+            for i in range(uploads):
+                files = [("files", (f"bomb{i}.pdf", bomb)), ("files", (f"bomb{i}.docx", docx))]
+                r = httpx.post(
+                    url + "/api/uploads",
+                    files=files,
+                    timeout=120,
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                print("upload", i, r.status_code, round(r.elapsed.total_seconds(), 2), "s")
+            done.set()
+
+        threading.Thread(target=upload, daemon=True).start()
+        worst, n = 0.0, 0
+        while not done.is_set():
+            t = time.perf_counter()
+            httpx.get(url + "/healthz", timeout=30)
+            worst, n = max(worst, time.perf_counter() - t), n + 1
+            time.sleep(0.1)
+        print(f"/healthz during {uploads} uploads: {n} answers, slowest {worst * 1000:.0f} ms")
+        server.should_exit = True
+        time.sleep(1)
+        db.dispose()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--real", type=int, default=5, help="real corpus text PDFs mixed in")
     ap.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
+    ap.add_argument("--serve", type=int, default=0, help="instead: /healthz latency during N bomb uploads")
     args = ap.parse_args()
+    if args.serve:
+        serve_during_uploads(args.serve)
+        return
 
     from core.db import Database
     from core.settings import load_settings
