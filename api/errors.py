@@ -82,6 +82,10 @@ def to_api_error(exc: Exception) -> ApiError:
             return ApiError(str(exc), code=code)
     if isinstance(exc, JudgmentNotFound):
         return NotFound(str(exc))
+    if _disk_full(exc):
+        return ApiError(
+            "服务器磁盘空间已满，文件未保存；请联系管理员清理磁盘后重新上传。", code="disk_full", status=507
+        )
     if isinstance(exc, OverflowError) or isinstance(getattr(exc, "orig", None), OverflowError):
         return NotFound("找不到该编号的记录（编号超出范围）")  # an id above 2**63 in a path
     if isinstance(exc, DataError):  # PostgreSQL: a value out of the column's range
@@ -103,6 +107,12 @@ def to_api_error(exc: Exception) -> ApiError:
         return ApiError(message, code="search_unavailable", status=503)
     log.exception("unexpected error", exc_info=exc)
     return ApiError("服务器内部错误，请联系管理员（详情见服务日志）", code="internal", status=500)
+
+
+def _disk_full(exc: Exception) -> bool:
+    from pipeline.process import is_disk_full
+
+    return is_disk_full(exc)
 
 
 def error_body(err: ApiError) -> dict[str, dict[str, str]]:

@@ -131,3 +131,27 @@ def test_a_full_disk_ends_the_batch_with_one_message_and_every_file_reported(
     assert (lines["b.pdf"]["reason"], lines["c.txt"]["reason"]) == ("disk_full", "disk_full")
     assert "磁盘空间已满" in result.output and "Traceback" not in result.output
     assert not list((small_disk / "data").rglob(".tmp-*"))
+
+
+def test_an_upload_to_a_full_disk_is_refused_in_chinese_and_leaves_nothing(small_disk: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.services.accounts import create_token, create_user
+    from core.settings import load_settings
+
+    settings = load_settings(data_dir=small_disk / "data", database_url=None, es_url=None, broker_url=None)
+    app = create_app(settings)
+    with app.state.db.session() as s:
+        create_user(s, "zhang", "correct horse battery", "analyst")
+        token = create_token(s, "zhang", "t")
+    c = TestClient(app, raise_server_exceptions=False)
+    r = c.post(
+        "/api/uploads",
+        files=[("files", ("big.pdf", os.urandom(8 * 1024 * 1024), "application/pdf"))],
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert r.status_code == 507 and "磁盘空间已满" in r.json()["error"]["message"]
+    assert not list((small_disk / "data").rglob(".tmp-*"))
+    assert c.get("/healthz").json() == {"status": "ok"}
+    app.state.db.dispose()
