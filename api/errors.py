@@ -21,7 +21,7 @@ from reports.collection import NothingSelected
 from reports.officialdoc import RenderError
 from reports.stats import StatsError
 from search.errors import SearchError
-from supervision.followup import FollowUpError
+from supervision.suits import SuitError, SuitNotFound
 from supervision.workdays import CalendarError
 
 log = logging.getLogger(__name__)
@@ -70,13 +70,15 @@ def _domain_errors() -> dict[type[Exception], str]:
         StatsError: "stats",
         RegistryError: "registry",
         CalendarError: "calendar",
-        FollowUpError: "followup",
+        SuitError: "suit",
     }
 
 
 def to_api_error(exc: Exception) -> ApiError:
     if isinstance(exc, ApiError):
         return exc
+    if isinstance(exc, SuitNotFound):
+        return NotFound(str(exc), code="suit_not_found")
     for exc_type, code in _domain_errors().items():
         if isinstance(exc, exc_type):
             return ApiError(str(exc), code=code)

@@ -34,6 +34,8 @@ NAV = [
     ("/collections", "汇编"),
     ("/upload", "上传"),
     ("/agencies", "单位"),
+    ("/suits", "应诉"),
+    ("/reminders", "提醒"),
 ]
 
 
@@ -225,7 +227,19 @@ def agencies_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLRespo
         data, unavailable = agency_service.overview(s, scope), None
     except ApiError as exc:
         data, unavailable = {"agencies": [], "unmatched": []}, exc.message
-    return page(request, "agencies.html", scope, data=data, unavailable=unavailable)
+    from core.taxonomy import Field
+    from registry.agencies import AgencyKind, AgencyLevel
+
+    return page(
+        request,
+        "agencies.html",
+        scope,
+        data=data,
+        unavailable=unavailable,
+        kinds=[(k.value, k.zh) for k in AgencyKind],
+        levels=[(k.value, k.zh) for k in AgencyLevel],
+        fields=[(f.value, f.zh) for f in Field],
+    )
 
 
 @router.get("/admin/audit")

@@ -24,7 +24,7 @@ from classify.rules import RuleHit
 from classify.text import Span, reasoning_spans, section_at, sentences
 from classify.types import CauseTag, Classification, Evidence, TagSource
 from core.segment import words as tokens
-from core.taxonomy import ActionType, Field, LossCause, Outcome, SectionName
+from core.taxonomy import ActionType, DocKind, Field, LossCause, Outcome, SectionName
 from ingest.record import JudgmentRecord
 
 MAX_EVIDENCE = 2
@@ -42,6 +42,10 @@ class Thresholds:
 def classify_record(
     record: JudgmentRecord, model: CauseModel | None, thresholds: Thresholds = Thresholds()
 ) -> Classification:
+    if record.doc_kind == DocKind.reconsideration_decision:
+        from classify.reconsideration import classify_reconsideration
+
+        return classify_reconsideration(record, model, _action_and_field)
     decision = decide_outcome(record)
     result = Classification(
         outcome=decision.outcome,

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from core.taxonomy import ActionType, Field, LossCause, Outcome
+from core.taxonomy import ActionType, Field, LossCause, Outcome, ReconsiderationOutcome
 
 
 class TagSource(StrEnum):
@@ -36,7 +36,7 @@ class CauseTag(BaseModel):
 
 
 class Classification(BaseModel):
-    outcome: Outcome
+    outcome: Outcome | ReconsiderationOutcome  # the second for a 行政复议决定书
     outcome_evidence: Evidence | None = None
     ruling_forms: list[str] = []
     withdrawn_after_correction: bool | None = None

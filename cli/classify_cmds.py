@@ -12,8 +12,6 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.context import database, settings
-from core.taxonomy import SectionName
-from ingest.record import JudgmentRecord
 
 if TYPE_CHECKING:
     from classify.types import Classification
@@ -22,6 +20,12 @@ out = Console()
 err = Console(stderr=True)
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def _section_zh(code: str | None) -> str:
+    from core.taxonomy import SectionName
+
+    return SectionName[code].zh if code and code in SectionName.__members__ else "正文"
 
 
 def print_classification(c: Classification, title: str) -> None:
@@ -47,9 +51,7 @@ def print_classification(c: Classification, title: str) -> None:
             how += f"，规则 {', '.join(t.rules)}"
         out.print(f"● {t.cause.zh}（{t.cause.value}）— {how}")
         for e in t.evidence:
-            where = (
-                SectionName[e.section].zh if e.section and e.section in SectionName.__members__ else "正文"
-            )
+            where = _section_zh(e.section)
             out.print(f"    “{e.text}”", highlight=False, soft_wrap=True)
             out.print(f"    [dim]（{where}，第 {e.start}–{e.end} 字）[/dim]")
 
@@ -113,6 +115,8 @@ def classify_cmd(
     try:
         with database().session() as s:
             j = find_judgment(s, case)
+            from ingest.record import JudgmentRecord
+
             record = JudgmentRecord.model_validate(j.record)
             corrections = [{"field": c.field, "value": c.value} for c in j.corrections]
             title = f"{j.case_no or ''} {j.title or ''}".strip()

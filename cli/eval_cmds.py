@@ -15,8 +15,6 @@ from typing import Annotated, Any
 
 import typer
 
-from core.normalize import normalize_case_no
-
 FIELDS = [
     "case_no",
     "court",
@@ -28,6 +26,25 @@ FIELDS = [
     "agency_head_appeared",
 ]
 KINDS = ["text_pdf", "scan_pdf", "docx"]
+# A null label of these means the text does not state it (a masked ××××年××月××日): right only when the
+# record is null too. Other null labels mean "not labelled" and are skipped.
+NULL_SCORED = {"judgment_date"}
+_BRACKETS = str.maketrans(
+    {
+        "(": "（",
+        ")": "）",
+        "〔": "（",
+        "〕": "）",
+        "[": "（",
+        "]": "）",
+        "［": "（",
+        "］": "）",
+        "【": "（",
+        "】": "）",
+        "﹝": "（",
+        "﹞": "）",
+    }
+)
 
 # (record or None, reject reason or None) for one file
 Reader = Callable[[Path], tuple[Any, str | None]]
@@ -38,15 +55,18 @@ def _norm_value(value: Any) -> Any:
         return None
     if hasattr(value, "value"):  # enums
         value = value.value
-    if isinstance(value, str):
-        return normalize_case_no(value)
+    if isinstance(
+        value, str
+    ):  # bracket styles and spaces only: the project's own normaliser would hide its mistakes
+        return "".join(value.split()).translate(_BRACKETS)
     return value
 
 
 def field_correct(field: str, got: Any, expected: Any) -> bool | None:
-    """Exact match after the same normalisation (brackets, spaces); lists as sets; None label → skipped."""
+    """Exact match after unifying bracket styles and spaces; lists as sets. A None label is skipped,
+    except for the fields in ``NULL_SCORED``, where only a None value is right."""
     if expected is None:
-        return None
+        return (got is None or got == []) if field in NULL_SCORED else None
     if isinstance(expected, list):
         return {_norm_value(x) for x in got or []} == {_norm_value(x) for x in expected}
     return _norm_value(got) == _norm_value(expected)
@@ -77,6 +97,7 @@ def evaluate(
     right = {k: {f: 0 for f in FIELDS} for k in kinds}
     counted = {k: {f: 0 for f in FIELDS} for k in kinds}
     rejected: list[dict[str, str | None]] = []
+    misses: list[dict[str, Any]] = []
     for judgment in judgments:
         label = labels.get(judgment["id"])
         if label is None:
@@ -106,11 +127,18 @@ def evaluate(
                     continue
                 counted[kind][f] += 1
                 right[kind][f] += int(ok)
+                if not ok:
+                    got = getattr(record, f, None) if record is not None else None
+                    misses.append({"file": rel, "field": f, "label": label.get(f), "value": _plain(got)})
     accuracy = {
         k: {f: (round(right[k][f] / counted[k][f], 4) if counted[k][f] else None) for f in FIELDS}
         for k in kinds
     }
-    return {"n": n, "accuracy": accuracy, "rejected": rejected}
+    return {"n": n, "accuracy": accuracy, "rejected": rejected, "misses": misses}
+
+
+def _plain(value: Any) -> Any:
+    return value.value if hasattr(value, "value") else value
 
 
 def pipeline_reader(store_dir: Path) -> Reader:
@@ -154,7 +182,7 @@ def document_text_reader(corpus_dir: Path) -> Reader:
     return read
 
 
-def _print_table(result: dict[str, Any]) -> None:
+def _print_table(result: dict[str, Any], details: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -174,6 +202,14 @@ def _print_table(result: dict[str, Any]) -> None:
         console.print(f"拒收 rejected: {len(result['rejected'])}")
         for r in result["rejected"]:
             console.print(f"  {r['file']}: {r['reason']}")
+    if details:
+        console.print(f"未命中 misses: {len(result['misses'])}")
+        for m in result["misses"]:
+            label = json.dumps(m["label"], ensure_ascii=False)
+            value = json.dumps(m["value"], ensure_ascii=False)
+            console.print(
+                f"  {m['file']}  {m['field']}  标注 {label}  抽取 {value}", markup=False, highlight=False
+            )
 
 
 def extract_cmd(
@@ -186,6 +222,10 @@ def extract_cmd(
     kinds: Annotated[str, typer.Option(help="文件种类，逗号分隔 / file kinds")] = ",".join(KINDS),
     limit: Annotated[int | None, typer.Option(help="只评前 N 篇 / first N judgments")] = None,
     ids: Annotated[str | None, typer.Option(help="只评这些编号，逗号分隔 / only these ids")] = None,
+    details: Annotated[
+        bool,
+        typer.Option("--details", help="逐条列出未命中：文件、字段、标注、抽取值 / print every miss"),
+    ] = False,
     from_text: Annotated[
         bool,
         typer.Option(
@@ -213,9 +253,11 @@ def extract_cmd(
         reader = document_text_reader(corpus_dir) if from_text else pipeline_reader(Path(tmp))
         result = evaluate(corpus_dir, reader, kinds=kind_list, limit=limit, ids=id_set, progress=progress)
     if as_json:
+        if not details:
+            result.pop("misses")
         typer.echo(json.dumps(result, ensure_ascii=False))
     else:
-        _print_table(result)
+        _print_table(result, details)
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:

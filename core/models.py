@@ -10,7 +10,17 @@ from core.tables.feedback import SimilarFeedback
 from core.tables.jobs import Batch, Job, JobKind, JobState, MaintenanceRun, OcrPageRow, Queue
 from core.tables.judgments import Base, Correction, Document, IndexOutbox, JsonType, Judgment
 from core.tables.registry import Agency, AgencyAlias, UnmatchedDefendant
-from core.tables.supervision import FollowUp, LedgerEntry
+from core.tables.suits import (
+    ReminderPrefs,
+    ReminderSent,
+    Suit,
+    SuitAgency,
+    SuitAttachment,
+    SuitDiscussion,
+    SuitJudgment,
+    SuitMeasure,
+)
+from core.tables.supervision import LedgerEntry
 
 __all__ = [
     "Agency",
@@ -25,7 +35,6 @@ __all__ = [
     "Correction",
     "Document",
     "IndexOutbox",
-    "FollowUp",
     "Job",
     "JobKind",
     "JobState",
@@ -35,9 +44,17 @@ __all__ = [
     "MaintenanceRun",
     "OcrPageRow",
     "Queue",
+    "ReminderPrefs",
+    "ReminderSent",
     "ReportState",
     "Role",
     "SimilarFeedback",
+    "Suit",
+    "SuitAgency",
+    "SuitAttachment",
+    "SuitDiscussion",
+    "SuitJudgment",
+    "SuitMeasure",
     "UnmatchedDefendant",
     "WebSession",
     "User",

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import Correction, Judgment
-from core.taxonomy import ActionType, Field, LossCause, Outcome
+from core.taxonomy import (
+    RECONSIDERATION_CORRECTIONS,
+    ActionType,
+    Field,
+    LossCause,
+    Outcome,
+    ReconsiderationOutcome,
+)
+
+# outcomes whose loss causes count: a court loss and a 复议纠错
+LOSS_OUTCOMES = {Outcome.agency_lost.value} | {o.value for o in RECONSIDERATION_CORRECTIONS}
 
 CORRECTABLE_FIELDS = {
     "outcome": Outcome,
@@ -83,7 +94,7 @@ def refresh_judgment(judgment: Judgment) -> None:
     judgment.action_type = tags.get("action_type")
     judgment.field = tags.get("field")
     judgment.loss_causes = (
-        [t["cause"] for t in tags.get("loss_causes", [])] if judgment.outcome == "agency_lost" else []
+        [t["cause"] for t in tags.get("loss_causes", [])] if judgment.outcome in LOSS_OUTCOMES else []
     )
     record = judgment.record or {}
     judgment.defendants = list(record.get("defendants", []))
@@ -114,7 +125,9 @@ def _validate_correction(field: str, value: Any) -> Any:
         if bad:
             raise InvalidCorrection(f"未知的败诉原因：{'、'.join(bad)}")
         return list(dict.fromkeys(p.value for p in parsed if p is not None))
-    member = enum.parse(str(value)) if enum is not None else None
+    member: StrEnum | None = enum.parse(str(value)) if enum is not None else None
+    if member is None and field == "outcome":  # a 行政复议决定书's decision
+        member = ReconsiderationOutcome.parse(str(value))
     if member is None:
         raise InvalidCorrection(f"“{value}”不是有效的取值")
     return member.value
@@ -174,6 +187,10 @@ def judgment_as_json(judgment: Judgment) -> dict[str, Any]:
         "doc_kind": judgment.doc_kind,
         "procedure": judgment.procedure,
         "judgment_date": judgment.judgment_date.isoformat() if judgment.judgment_date else None,
+        # 立案日期 (发案量 counts by it) and a source's publication date, never a judgment date
+        "filing_date": (judgment.record or {}).get("filing_date"),
+        "published_date": (judgment.record or {}).get("published_date"),
+        "first_instance": (judgment.record or {}).get("first_instance"),
         "plaintiffs": judgment.plaintiffs,
         "defendants": judgment.defendants,
         "agency_head_appeared": judgment.agency_head_appeared,

@@ -57,6 +57,35 @@ class Outcome(ZhEnum):
     not_applicable = ("not_applicable", "不适用")
 
 
+class ReconsiderationOutcome(ZhEnum):
+    """行政复议决定 (行政复议法 2023 §63–§74): what a reconsideration body decided about the agency's act."""
+
+    varied = ("varied", "变更")
+    revoked = ("revoked", "撤销")
+    partly_revoked = ("partly_revoked", "部分撤销")
+    declared_unlawful = ("declared_unlawful", "确认违法")
+    declared_void = ("declared_void", "确认无效")
+    ordered_to_act = ("ordered_to_act", "责令履行")
+    upheld = ("upheld", "维持")
+    request_rejected = ("request_rejected", "驳回复议请求")
+    terminated = ("terminated", "终止")
+    settled = ("settled", "调解/和解")
+
+
+# 复议纠错: a reconsideration decision that corrects the agency (counted per agency beside 诉讼败诉; loss
+# causes apply as to a court loss). A reconsideration decision is never a suit: not in 发案量 or 败诉率.
+RECONSIDERATION_CORRECTIONS = frozenset(
+    {
+        ReconsiderationOutcome.varied,
+        ReconsiderationOutcome.revoked,
+        ReconsiderationOutcome.partly_revoked,
+        ReconsiderationOutcome.declared_unlawful,
+        ReconsiderationOutcome.declared_void,
+        ReconsiderationOutcome.ordered_to_act,
+    }
+)
+
+
 class LossCause(ZhEnum):
     passive_defence = ("passive_defence", "消极应诉")
     inaction = ("inaction", "执法不作为")

@@ -18,5 +18,5 @@ class Rejected(IngestError):
         self.warnings = warnings or []
         super().__init__(f"{reason.value}: {self.message}")
 
-    def __reduce__(self) -> tuple:  # crosses the sandbox's pipe intact
-        return (type(self), (self.reason, self.message, self.warnings))
+    def __reduce__(self) -> tuple:  # type: ignore[type-arg]
+        return (Rejected, (self.reason, self.message, self.warnings))  # across processes, whole

@@ -35,11 +35,18 @@ class Regions:
         self.counties = {(p, c, a) for p, c, a in rows if a}
         self.all_names = self.provinces | {c for _, c in self.cities} | {a for _, _, a in self.counties}
         # province short forms used in court names: 内蒙古自治区 is written in full, 北京市 too
+        self._names_in: dict[tuple[str | None, str | None], set[str]] = {}
         self.by_length: dict[int, set[str]] = {}
         for name in self.all_names:
             self.by_length.setdefault(len(name), set()).add(name)
 
     def names_in(self, province: str | None, city: str | None = None) -> set[str]:
+        key = (province, city)
+        if key not in self._names_in:
+            self._names_in[key] = self._names_in_uncached(province, city)
+        return self._names_in[key]
+
+    def _names_in_uncached(self, province: str | None, city: str | None) -> set[str]:
         if province is None:
             return self.all_names
         if city is not None:
@@ -169,3 +176,73 @@ def repair_agency(name: str, court_province: str | None, text: str = "") -> str:
     place = m.group(1)
     fixed = _repair_from(place, 0, reg, court_province, None, 0, text)
     return (fixed or place) + name[len(place) :]
+
+
+# --- the court read back from its case number's division code ---------------------------------------
+
+_CODES = Path(__file__).with_name("divisions.tsv")  # code, province, city, county (GB/T 2260, see header)
+_NEW_STYLE_RE = re.compile(r"^（\d{4}）([\u4e00-\u9fa5])(\d{2}|\d{4})行")
+
+
+@lru_cache(maxsize=1)
+def division_codes() -> dict[str, tuple[str, str, str]]:
+    """Division code → (province, city, county) for provinces (2 digits), prefectures (4), counties (6)."""
+    try:
+        lines = _CODES.read_text("utf-8").splitlines()
+    except OSError:
+        return {}
+    out: dict[str, tuple[str, str, str]] = {}
+    for line in lines:
+        if line.startswith("#") or not line.strip():
+            continue
+        code, province, city, county = (line.split("\t") + ["", "", ""])[:4]
+        out[code] = (province, city, county)
+    return out
+
+
+def place_of_case_no(case_no: str | None, province_code: dict[str, str]) -> tuple[str, str, str] | None:
+    """The division a new-style case number names: （2019）浙0302行初88号 → (浙江省, 温州市, 鹿城区);
+    （2020）皖02行终121号 → (安徽省, 芜湖市, ''). None for old-style numbers and unknown codes (railway
+    courts, development zones, districts renamed since)."""
+    m = _NEW_STYLE_RE.match(case_no or "")
+    if not m or m.group(1) not in province_code:
+        return None
+    return division_codes().get(province_code[m.group(1)] + m.group(2))
+
+
+def repair_court_from_case_no(
+    court: str | None, case_no: str | None, province_code: dict[str, str]
+) -> str | None:
+    """A basic or intermediate court whose place OCR misread beyond a one-character repair, read back
+    from the case number's division code: 浙江省温州市麓械区人民法院 + 浙0302 → 浙江省温州市鹿城区人民法院.
+    A court name whose place is a real division, or that sits far from every spelling of the code's
+    division, is kept as written."""
+    place_row = place_of_case_no(case_no, province_code)
+    if not court or place_row is None or "×" in court:
+        return court
+    province, city, county = place_row
+    if not county and (city in ("市辖区", "县") or "第" in court):
+        return court  # a municipality's numbered intermediate courts (上海市第一中级人民法院)
+    suffix = "中级人民法院" if not county else "人民法院"
+    if not court.endswith(suffix) or (county and court.endswith("中级人民法院")):
+        return court
+    place = court[: -len(suffix)]
+    target = county or city
+    if place.endswith(target):
+        return court
+    reg = regions()
+    if reg is not None and _repair_from(place, 0, reg, None, None, 0, "") == place:
+        return court  # a real place, only not the code's (a renamed district keeps its old number)
+    city = "" if city in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划") else city
+    forms = (
+        {province + city + county, city + county, province + county, county}
+        if county
+        else {province + city, city}
+    )
+    forms.discard("")
+    from rapidfuzz.distance import Levenshtein
+
+    best = min(forms, key=lambda f: (Levenshtein.distance(f, place), -len(f)))
+    if Levenshtein.distance(best, place) > max(2, len(best) // 3):
+        return court
+    return best + suffix

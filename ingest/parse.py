@@ -13,6 +13,7 @@ import ingest.fields as fields
 import ingest.fields_action as fields_action
 import ingest.fields_places as fields_places
 import ingest.parties as parties
+import ingest.reconsideration as reconsideration
 from core.taxonomy import RejectReason, SectionName
 from ingest.errors import Rejected
 from ingest.normalize import normalize, reflow
@@ -28,10 +29,12 @@ _ROLE_WORD_RE = re.compile(
 )
 
 
-def is_judgment(text: str) -> bool:
+def is_judgment(text: str, norm: str | None = None) -> bool:
     """A court document: parties in court roles and at least two of a court in the header, a case
-    number, a judgment's title and a judgment's wording (one of them may be lost to OCR)."""
-    norm, _ = normalize(text[:200_000])
+    number, a judgment's title and a judgment's wording (one of them may be lost to OCR); or a
+    行政复议决定书. ``norm``: the text already normalised, when the caller has it."""
+    if norm is None:
+        norm, _ = normalize(text[:200_000])
     case_no, _ = fields.find_case_no(norm)
     signals = [
         bool(_COURT_WORD_RE.search(norm[:800])),
@@ -40,7 +43,7 @@ def is_judgment(text: str) -> bool:
         bool(_DOC_WORD_RE.search(norm)),
     ]
     has_roles = len(set(_ROLE_WORD_RE.findall(norm))) >= 2
-    return has_roles and sum(signals) >= 2
+    return has_roles and sum(signals) >= 2 or reconsideration.is_reconsideration_decision(norm)
 
 
 def parse_text(text: str, furniture: Sequence[str] = ()) -> JudgmentRecord:
@@ -50,24 +53,26 @@ def parse_text(text: str, furniture: Sequence[str] = ()) -> JudgmentRecord:
     裁判日期/发布日期 there dates a judgment whose printed date is masked."""
     if not text or not text.strip():
         raise Rejected(RejectReason.blank, "文件没有可读的文字内容。")
-    if not is_judgment(text):
-        raise Rejected(RejectReason.not_judgment, "未识别到法院名称、案号或裁判用语，不是裁判文书。")
-    norm, offsets = reflow(*normalize(text))
+    normalised = normalize(text)
+    if not is_judgment(text, normalised[0][:200_000]):
+        raise Rejected(
+            RejectReason.not_judgment, "未识别到法院名称、案号或裁判用语，不是裁判文书或行政复议决定书。"
+        )
+    norm, offsets = reflow(*normalised)
     norm = repair_ocr(norm)
+    if reconsideration.is_reconsideration_decision(norm):
+        return reconsideration.parse_reconsideration(text, norm, offsets)
     sections = find_sections(text, norm, offsets)
     record = JudgmentRecord(text=text, sections=sections)
     record.title = fields.find_title(norm)
     record.case_no, _ = fields.find_case_no(norm)
     record.court = fields_places.repair_court(fields.find_court(norm), norm)
     record.case_no = fields.repair_case_no_province(record.case_no, record.court)
+    record.court = fields.repair_court_by_code(record.court, record.case_no)
+    record.case_no = fields.repair_old_style_place(record.case_no, record.court)
     record.doc_kind = fields.find_doc_kind(record.title, norm)
     record.procedure = fields.find_procedure(record.case_no, record.title, norm)
-    record.judgment_date = _plausible_date(fields.find_date(norm), record.case_no)
-    record.judgment_date_source = "signature" if record.judgment_date else None
-    if record.judgment_date is None:
-        web = fields.find_web_date("\n".join(furniture) + "\n" + norm[:800])
-        record.judgment_date = _plausible_date(web, record.case_no)
-        record.judgment_date_source = "web_metadata" if record.judgment_date else None
+    _fill_dates(record, norm, furniture)
     record.judges, record.clerk = fields.find_signatures(norm)
     parties.fill_parties(record, norm, offsets)
     _repair_agency_places(record, norm)
@@ -76,6 +81,23 @@ def parse_text(text: str, furniture: Sequence[str] = ()) -> JudgmentRecord:
     record.sued_action = fields_action.find_sued_action(norm)
     _fill_history(record, norm)
     return record
+
+
+def _fill_dates(record: JudgmentRecord, norm: str, furniture: Sequence[str]) -> None:
+    """The signature date; a web copy's 裁判日期 only when the document prints no date at all (a masked
+    ××××年××月××日 stays null); its 发布日期 is a publication date and only ever ``published_date``;
+    the filing date from the trial history."""
+    year = re.match(r"（(\d{4})）", record.case_no or "")
+    signed = fields.find_date(norm, int(year.group(1)) if year else None)
+    record.judgment_date = _plausible_date(signed, record.case_no)
+    record.judgment_date_source = "signature" if record.judgment_date else None
+    meta = "\n".join(furniture) + "\n" + norm[:800]
+    if record.judgment_date is None and not signed and not fields.signature_date_masked(norm):
+        record.judgment_date = _plausible_date(fields.find_web_date(meta, "裁判日期"), record.case_no)
+        record.judgment_date_source = "web_metadata" if record.judgment_date else None
+    record.published_date = fields.find_web_date(meta, "发布日期")
+    record.published_date_source = "web_metadata" if record.published_date else None
+    record.filing_date, record.filing_date_source = fields.find_filing_date(norm, record.procedure)
 
 
 def norm_section(record: JudgmentRecord, norm: str, name: SectionName) -> str:

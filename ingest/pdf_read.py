@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.taxonomy import RejectReason
 from ingest.errors import Rejected
+from ingest.hygiene import strip_controls, too_many_chars
 from ingest.layout import Page, assemble, remove_furniture
 from ingest.pdf_text import RawPage, extract_lines, inspect_pdf_in_child
 from ingest.record import FileKind, PageInfo, PageSource, ReadDocument, ReadLimits
@@ -96,15 +97,11 @@ def read_pdf(
 
     if progress is not None:
         progress(total, total)
-    from ingest.read import strip_controls
-
     for page in pages:
         for line in page.lines:
             line.text = strip_controls(line.text)
     text, spans, furniture = assemble(pages)
     if len(text) > limits.max_chars:
-        from ingest.read import too_many_chars
-
         raise too_many_chars(len(text), limits)
     ocr_q = [q for q, s in zip(qualities, sources, strict=True) if s is PageSource.ocr]
     if ocr_q and sum(ocr_q) / len(ocr_q) < 0.6:

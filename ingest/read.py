@@ -9,7 +9,6 @@ a reason code and a Chinese message for the user.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from core.taxonomy import RejectReason
 from ingest.detect import Format, decode_text, detect_format
 from ingest.errors import Rejected
+from ingest.hygiene import strip_controls, too_many_chars
 from ingest.record import FileKind, PageInfo, PageSource, ReadDocument, ReadLimits
 from ingest.sandbox import SandboxCrash, SandboxMemoryError, SandboxTimeout, run_limited
 
@@ -98,14 +98,6 @@ def plain_text(data: bytes) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
-def too_many_chars(n: int, limits: ReadLimits) -> Rejected:
-    return Rejected(
-        RejectReason.too_long,
-        f"文件的文字有 {n / 10000:.0f} 万字，超过单个文件 {limits.max_chars / 10000:.0f} 万字的上限，"
-        "不像一份裁判文书；请确认文件内容，必要时拆分后上传。",
-    )
-
-
 def read_capped(fn: Callable[..., str], args: tuple, limits: ReadLimits) -> str:
     """``fn(*args)``, refused when its text is longer than ``limits.max_chars`` (runs in the sandbox, so an
     oversized text never reaches the caller)."""
@@ -133,15 +125,6 @@ def _sandboxed(fn: Callable[..., str], args: tuple, limits: ReadLimits, what: st
         ) from exc
     except SandboxCrash as exc:
         raise Rejected(RejectReason.corrupt, f"{what}已损坏，无法读取其中的文字。") from exc
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def strip_controls(text: str) -> str:
-    """Control characters (C0 but tab and newline, DEL) out: no judgment prints them, and stored in a party
-    name they break XLSX export and DOCX reports."""
-    return _CONTROL.sub("", text)
 
 
 def _single_page(kind: FileKind, source: PageSource, text: str) -> ReadDocument:

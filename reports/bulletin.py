@@ -226,7 +226,7 @@ def render_bulletin(
                 [40, 38, 28, 24, 24, 16],
             )
         else:
-            doc.para("本期各单位均按期报备。")
+            doc.para("本期各单位均按期报备。" if data.get("reports_due") else "暂无报备记录。")
         doc.heading("六、工作要求")
         for text in (
             "（一）各单位要高度重视行政应诉工作，落实行政机关负责人出庭应诉制度，不得消极应诉。",
@@ -251,7 +251,8 @@ def make_bulletin(
     today: dt.date | None = None,
 ) -> BulletinResult:
     """Build the bulletin of one quarter to ``out`` (.docx, or .pdf via LibreOffice)."""
-    from supervision.followup import overdue
+    from supervision.obligations import overdue
+    from supervision.suits import GoLive
     from supervision.workdays import WorkCalendar
 
     period = Period.parse(quarter)
@@ -262,8 +263,17 @@ def make_bulletin(
     cal = WorkCalendar.load(
         [getattr(settings, "holidays_file", None), Path(getattr(settings, "data_dir", ".")) / "holidays.csv"]
     )
-    late = overdue(session, cal, today, agency_ids=agency_ids, since=period.start, until=period.end)
+    late, due_in_period = overdue(
+        session,
+        cal,
+        today,
+        GoLive(getattr(settings, "supervision_start", None)),
+        agency_ids=agency_ids,
+        since=period.start,
+        until=period.end,
+    )
     data = bulletin_data(indexed_cases(session), period, d, late, agency_ids=agency_ids, ours_only=ours_only)
+    data["reports_due"] = due_in_period
     fonts = Fonts.from_settings(settings)
     issuing = getattr(settings, "issuing_body", "××县司法局")
     number = number or f"{period.zh}通报"

@@ -61,6 +61,30 @@ def test_field_comparison_normalises_brackets_and_compares_sets() -> None:
     assert not field_correct("agency_head_appeared", None, False)
 
 
+def test_a_masked_date_is_right_only_when_the_record_leaves_it_null() -> None:
+    assert field_correct("judgment_date", None, None) is True
+    assert field_correct("judgment_date", "2022-03-31", None) is False  # filled from a publication date
+
+
+def test_case_numbers_are_compared_without_the_projects_own_normaliser() -> None:
+    """Only bracket styles and spaces are unified: a year misread as 2O19 stays a miss."""
+    assert not field_correct("case_no", "（2O19）浙0302行初88号", "（2019）浙0302行初88号")
+    assert field_correct("case_no", "〔2019〕浙0302行初88号", "（2019）浙0302行初88号")
+
+
+def test_details_prints_every_miss_with_file_field_label_and_value(corpus_dir: Path) -> None:
+    args = ["eval", "extract", str(corpus_dir), "--from-text", "--ids", "sea-001", "--kinds", "text_pdf"]
+    result = CliRunner().invoke(app, [*args, "--json", "--details"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert data["misses"] == []
+    broken = evaluate(corpus_dir, lambda path: (None, "corrupt"), kinds=["text_pdf"], ids={"sea-001"})
+    assert {"file": "pdf/text/sea-001.pdf", "field": "case_no"}.items() <= broken["misses"][0].items()
+    assert broken["misses"][0]["value"] is None and broken["misses"][0]["label"]
+    table = CliRunner().invoke(app, [*args, "--details"])
+    assert "未命中 misses: 0" in table.stdout
+
+
 def test_unknown_kind_is_an_error(corpus_dir: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "extract", str(corpus_dir), "--kinds", "pdf"])
     assert result.exit_code == 2

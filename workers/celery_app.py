@@ -87,6 +87,7 @@ def make_celery(
             "drain-index-outbox": {"task": "anjian.drain_outbox", "schedule": 10.0},
             "nightly-index-check": {"task": "anjian.check_index", "schedule": crontab(hour=2, minute=30)},
             "nightly-retrain": {"task": "anjian.retrain", "schedule": crontab(hour=3, minute=30)},
+            "daily-reminders": {"task": "anjian.send_reminders", "schedule": crontab(hour=8, minute=0)},
         },
     )
     _register_tasks(app)
@@ -160,6 +161,10 @@ def _register_tasks(app: Celery) -> None:
     @app.task(name="anjian.check_index", time_limit=3 * 3600, shared=False)
     def check_index() -> dict[str, Any]:
         return tasks.check_index(context())
+
+    @app.task(name="anjian.send_reminders", time_limit=1800, shared=False)
+    def send_reminders() -> dict[str, int]:
+        return tasks.send_reminders(context())
 
     @app.task(name="anjian.retrain", time_limit=3 * 3600, shared=False)
     def retrain() -> dict[str, Any]:

@@ -172,6 +172,10 @@ class EmbeddedRunner:
             if jobs.utcnow() - last < MAINTENANCE_EVERY:
                 return
         try:
+            tasks.send_reminders(self.ctx)
+        except Exception:  # noqa: BLE001 - recorded in the audit log per message; retried tomorrow
+            log.warning("scheduled reminders failed", exc_info=True)
+        try:
             tasks.check_index(self.ctx)
             tasks.retrain(self.ctx)
         except Exception:  # noqa: BLE001 - recorded for the operator, retried tomorrow
@@ -187,6 +191,11 @@ def start_embedded(
     threads: int | None = None,
     maintenance: bool = True,
 ) -> EmbeddedRunner:
-    """Start the in-process worker (what ``anjian serve`` does when no broker is configured)."""
+    """Start the in-process worker (what ``anjian serve`` does when no broker is configured): one thread
+    per core unless ``ANJIAN_EMBEDDED_WORKERS`` says otherwise (each thread reads its files in its own
+    child process, so a batch uses every core)."""
+    from pipeline.batch import default_jobs
+
     ctx = tasks.WorkerContext(settings, db)
-    return EmbeddedRunner(ctx, threads or settings.embedded_workers, maintenance=maintenance).start()
+    n = threads or settings.embedded_workers or default_jobs()
+    return EmbeddedRunner(ctx, n, maintenance=maintenance).start()

@@ -310,6 +310,15 @@ AUDIT_ACTIONS_ZH = {
     "user_passwd": "重置密码",
     "user_disable": "停用账号",
     "user_enable": "启用账号",
+    "suit_register": "登记应诉案件",
+    "suit_loss_report": "报送败诉分析和整改",
+    "suit_discussion": "案件研判",
+    "suit_withdrawn": "登记撤诉",
+    "suit_attachment": "上传报备附件",
+    "suit_judgment": "上传案件裁判文书",
+    "suit_confirm": "确认文书关联",
+    "reminder_settings": "修改提醒设置",
+    "reminder_sent": "发送提醒",
 }
 
 

@@ -140,6 +140,33 @@ document.querySelectorAll(".js-resolve").forEach((btn) => {
     } catch (e) { say(document.querySelector(".js-status"), e.message, true); }
   });
 });
+document.querySelectorAll(".js-add-unmatched").forEach((btn) => {
+  btn.addEventListener("click", async () => {
+    try { await api("POST", "/api/agencies/unmatched/add", { name: btn.dataset.name }); location.reload(); }
+    catch (e) { say(document.querySelector(".js-status"), e.message, true); }
+  });
+});
+document.querySelectorAll(".js-edit-agency").forEach((f) => {
+  f.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const body = { kind: f.kind.value, level: f.level.value, parent: f.parent.value, field: f.field.value, ours: f.ours.checked };
+    try { await api("PATCH", `/api/agencies/${f.dataset.id}`, body); location.reload(); }
+    catch (e) { say(document.querySelector(".js-status"), e.message, true); }
+  });
+});
+document.querySelector(".js-import-agencies")?.addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const data = new FormData();
+  data.append("file", ev.target.file.files[0]);
+  const status = document.querySelector(".js-status");
+  say(status, "正在导入…", false);
+  try {
+    const res = await api("POST", "/api/agencies/import", data);
+    const j = await res.json();
+    say(status, `已导入 ${j.imported} 行，名录现有 ${j.agencies} 个单位。`, false);
+    setTimeout(() => location.reload(), 1200);
+  } catch (e) { say(status, e.message, true); }
+});
 document.querySelector(".js-scan")?.addEventListener("click", async () => {
   try { await api("POST", "/api/agencies/scan"); location.reload(); }
   catch (e) { say(document.querySelector(".js-status"), e.message, true); }
