@@ -37,8 +37,13 @@ def _aware(t: dt.datetime) -> dt.datetime:
 
 
 def open_session(s: Session, user: User, ip: str | None = None) -> str:
+    """A new session row, committed at once in its own transaction: the browser follows the login's
+    redirect before the request's own transaction may have been committed."""
     sid = secrets.token_urlsafe(32)
-    s.add(WebSession(id=sid, user_id=user.id, expires_at=_now() + dt.timedelta(hours=SESSION_HOURS), ip=ip))
+    with Session(s.get_bind()) as own, own.begin():
+        own.add(
+            WebSession(id=sid, user_id=user.id, expires_at=_now() + dt.timedelta(hours=SESSION_HOURS), ip=ip)
+        )
     return sid
 
 
@@ -55,8 +60,10 @@ def session_valid(s: Session, sid: Any, user_id: int) -> bool:
 
 
 def revoke_session(s: Session, sid: Any) -> None:
+    """Logout: revoked at once (own transaction), before the response reaches the browser."""
     if isinstance(sid, str):
-        s.execute(update(WebSession).where(WebSession.id == sid).values(revoked_at=_now()))
+        with Session(s.get_bind()) as own, own.begin():
+            own.execute(update(WebSession).where(WebSession.id == sid).values(revoked_at=_now()))
 
 
 def revoke_user_sessions(s: Session, user_id: int) -> int:
