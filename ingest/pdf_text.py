@@ -68,9 +68,53 @@ def inspect_pdf(data: bytes, max_pages: int) -> PdfInfo:
     return PdfInfo(data=data, pages=n, repaired=repaired)
 
 
+MAX_STREAM_BYTES = 256 * 1024 * 1024  # one stream, inflated: a 200-page scan's largest image is < 100 MB
+
+
+def check_streams(data: bytes, max_stream: int = MAX_STREAM_BYTES) -> None:
+    """Refuse a PDF with a Flate stream that inflates past ``max_stream`` bytes (a decompression bomb),
+    inflating each chunk by chunk with the cap (so the check itself stays small). Runs in the sandbox."""
+    import zlib
+
+    import pikepdf
+
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PdfError:
+        return  # inspect_pdf says why
+    with pdf:
+        for obj in pdf.objects:
+            if not isinstance(obj, pikepdf.Stream):
+                continue
+            filters = obj.get("/Filter")
+            names = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters)]
+            if names[:1] != ["/FlateDecode"]:
+                continue
+            try:
+                raw = obj.read_raw_bytes()
+            except pikepdf.PdfError:
+                continue
+            inflater, total, pos = zlib.decompressobj(), 0, 0
+            while pos < len(raw) and not inflater.eof:
+                chunk = inflater.decompress(raw[pos : pos + (1 << 16)], 1 << 20)
+                pos += 1 << 16
+                total += len(chunk)
+                while inflater.unconsumed_tail and total <= max_stream:
+                    chunk = inflater.decompress(inflater.unconsumed_tail, 1 << 20)
+                    total += len(chunk)
+                if total > max_stream:
+                    raise Rejected(
+                        RejectReason.bomb,
+                        f"该 PDF 是“解压炸弹”：其中一段 {len(raw) / 1024 / 1024:.1f} MB 的压缩数据解压后超过 "
+                        f"{max_stream / 1024 / 1024:.0f} MB，已拒绝读取。",
+                    )
+
+
 def inspect_pdf_in_child(data: bytes, max_pages: int) -> PdfInfo:
-    """:func:`inspect_pdf` as the sandbox runs it: the bytes come back only when they were repaired."""
+    """:func:`inspect_pdf` and :func:`check_streams` as the sandbox runs them: the bytes come back only
+    when they were repaired."""
     info = inspect_pdf(data, max_pages)
+    check_streams(info.data)
     return PdfInfo(data=info.data if info.data is not data else b"", pages=info.pages, repaired=info.repaired)
 
 

@@ -204,3 +204,12 @@ def test_a_searchable_scan_whose_hidden_text_matches_the_image_keeps_its_text_la
     doc = read_bytes(data, "x.pdf")
     assert doc.warnings == [] and doc.pages[0].source == "text_layer"
     assert doc.text.startswith("北京市高级人民法院")
+
+
+def test_a_pdf_whose_stream_inflates_to_a_gigabyte_is_named_a_bomb() -> None:
+    """GIVEN a 1 MB PDF whose content stream inflates to 1 GB (the upload that froze the server for 19 s)
+    WHEN read THEN it is refused as a bomb, in Chinese, by a capped check in the sandbox."""
+    data = hf.pdf_stream_bomb(1024)
+    assert len(data) < 2 * 1024 * 1024
+    exc = _rejected(data, "判决.pdf")
+    assert exc.reason is RejectReason.bomb and "解压炸弹" in exc.message
