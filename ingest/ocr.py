@@ -39,9 +39,9 @@ _CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
 
 
-MAX_OCR_PIXELS = (
-    40_000_000  # an A3 page at 300 dpi is 17.5 million; the largest PDF page at 300 dpi, 3.6 billion
-)
+# an A3 page at 300 dpi is 17.5 million pixels, the largest PDF page at 300 dpi 3.6 billion; 25 million
+# keeps render + cleaning well inside a 1024 MB sandbox (40 million peaked at 490 MB resident)
+MAX_OCR_PIXELS = 25_000_000
 
 
 def ocr_dpi(width_pt: float, height_pt: float, dpi: int, max_pixels: int = MAX_OCR_PIXELS) -> int:

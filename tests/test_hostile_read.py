@@ -136,7 +136,7 @@ def test_an_oversized_page_is_rendered_for_ocr_at_a_lower_resolution() -> None:
 
     assert ocr_dpi(595, 842, 300) == 300  # A4 as configured
     dpi = ocr_dpi(14400, 14400, 300)  # the largest page the PDF spec allows
-    assert (14400 / 72 * dpi) ** 2 <= MAX_OCR_PIXELS and dpi >= 30
+    assert (14400 / 72 * dpi) ** 2 <= MAX_OCR_PIXELS and dpi >= 20
 
 
 def test_control_characters_are_stripped_at_reading() -> None:
