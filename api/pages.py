@@ -20,6 +20,7 @@ from api.deps import CsrfDep, ScopeDep, SessionDep, SettingsDep, client_ip, csrf
 from api.errors import ApiError, Unauthorized, to_api_error
 from api.services import accounts, cases, collections, search, stats
 from api.services import agencies as agency_service
+from api.services.sessions import TooManyAttempts
 from core.models import Role
 from core.taxonomy import ActionType, LossCause, Outcome
 from core.taxonomy import Field as EnforcementField
@@ -110,24 +111,23 @@ def login(
 ) -> Response:
     try:
         user = accounts.authenticate(s, username.strip(), password, ip=client_ip(request))
-    except Unauthorized as exc:
+    except (Unauthorized, TooManyAttempts) as exc:
         return page(
             request,
             "login.html",
             None,
-            status_code=401,
+            status_code=exc.status,
             next=_safe_next(next),
             error=exc.message,
             username=username,
         )
-    request.session.clear()
-    accounts.start_session(request.session, user)
+    accounts.start_session(s, request.session, user, ip=client_ip(request))
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
 @router.post("/logout", dependencies=[CsrfDep])
-def logout(request: Request) -> RedirectResponse:
-    request.session.clear()
+def logout(request: Request, s: SessionDep) -> RedirectResponse:
+    accounts.end_session(s, request.session)
     return RedirectResponse("/login", status_code=303)
 
 
@@ -182,7 +182,9 @@ def case_page(
         if d["is_pdf"] and d["status"] in ("stored", "linked"):
             try:
                 _, path = cases.visible_document(s, settings, scope, d["id"])
-                pdfs.append({**d, "page_count": cases.pdf_page_count(path)})
+                count = cases.pdf_page_count(settings, path)
+                if count:  # a web page stored under a .pdf name has no page images
+                    pdfs.append({**d, "page_count": count})
             except ApiError:
                 continue
     return page(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -14,29 +17,94 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cli.context import database, settings
+from cli.context import catch_up_index, database, settings, warn_pending_index
 
 if TYPE_CHECKING:
     from core.taxonomy import ZhEnum
     from pipeline.process import IngestResult, Pipeline
 
-INPUT_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".txt"}
 err = Console(stderr=True)
 
 
-def collect_files(paths: list[Path]) -> list[Path]:
-    """Files as given, and inside folders (recursively) the ones with a judgment-like extension."""
-    files: list[Path] = []
+@dataclass
+class Entry:
+    """One entry under the folders given: a file to read, or something skipped (a RejectReason code)."""
+
+    path: Path
+    skip: str | None = None
+    message: str | None = None
+
+
+_SKIP_MESSAGES = {
+    "symlink": "符号链接，未跟随（需要读取链接指向的文件时加 --follow-symlinks）",
+    "special_file": "不是普通文件（设备、管道或套接字），未读取",
+    "empty_folder": "空文件夹",
+}
+
+
+def _skip(path: Path, reason: str, message: str | None = None) -> Entry:
+    return Entry(path, reason, message or _SKIP_MESSAGES[reason])
+
+
+def _classify(path: Path, follow_symlinks: bool) -> Entry | None:
+    """A file to read, a skipped entry, or None for a folder with contents (its contents get lines)."""
+    if path.is_symlink():
+        if not follow_symlinks:
+            return _skip(path, "symlink")
+        try:
+            target = path.resolve(strict=True)
+        except RuntimeError:
+            return _skip(path, "symlink", "符号链接形成循环，未读取")
+        except OSError:
+            return _skip(path, "symlink", "符号链接指向的文件不存在，未读取")
+        if target.is_dir():
+            return _skip(path, "symlink", "符号链接指向文件夹，未进入（避免重复或循环）")
+        return Entry(path) if target.is_file() else _skip(path, "special_file")
+    try:
+        mode = path.lstat().st_mode
+    except OSError as exc:
+        return _skip(path, "special_file", f"无法访问：{exc.strerror or exc}")
+    if stat.S_ISDIR(mode):
+        try:
+            empty = not any(path.iterdir())
+        except OSError as exc:
+            return _skip(path, "special_file", f"无法打开文件夹：{exc.strerror or exc}")
+        return _skip(path, "empty_folder") if empty else None
+    return Entry(path) if stat.S_ISREG(mode) else _skip(path, "special_file")
+
+
+def collect_entries(paths: list[Path], follow_symlinks: bool = False) -> list[Entry]:
+    """Every entry under the folders given, recursively, exactly once and in a stable order: files to
+    read (whatever their name: the content decides the type) and skipped entries with a reason. Files
+    named explicitly are read (a named link is followed)."""
+    entries: list[Entry] = []
     for p in paths:
-        if p.is_dir():
-            files.extend(
-                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES)
-            )
-        elif p.exists():
-            files.append(p)
-        else:
+        if not p.exists() and not p.is_symlink():
             raise typer.BadParameter(f"找不到 {p}")
-    return files
+        if not p.is_dir():  # named explicitly: read it (a named link is followed)
+            entries.append(Entry(p) if p.is_file() else _classify(p, True) or Entry(p))
+            continue
+        inside: list[Entry] = []
+        for root, dirs, files in os.walk(p, followlinks=False):
+            here = Path(root)
+            for name in dirs + files:
+                entry = _classify(here / name, follow_symlinks)
+                if entry is not None:
+                    inside.append(entry)
+        if not any(p.iterdir()):
+            inside.append(_skip(p, "empty_folder"))
+        entries.extend(
+            sorted(inside, key=lambda e: str(e.path))
+        )  # a folder in path order, the arguments as given
+    return entries
+
+
+def collect_files(paths: list[Path]) -> list[Path]:
+    """The files to read under ``paths`` (skipped entries left out)."""
+    return [e.path for e in collect_entries(paths) if e.skip is None]
+
+
+DISK_FULL = "磁盘空间已满，本批次其余文件未处理；请清理磁盘后重新导入（已入库的文件会被识别为重复）。"
 
 
 # A batch indexes its stored judgments together: one index commit per this many files or seconds
@@ -46,14 +114,18 @@ INDEX_BATCH_SECONDS = 3.0
 
 
 def ingest_files(
-    pipeline: Pipeline, files: list[Path], *, as_json: bool, jobs: int = 1
+    pipeline: Pipeline, files: list[Path] | list[Entry], *, as_json: bool, jobs: int = 1
 ) -> list[IngestResult]:
-    """Every file gets exactly one result, in input order; stored judgments are indexed in batches
+    """Every entry gets exactly one result, in input order; stored judgments are indexed in batches
     and a file's JSON line is written once its batch is indexed (with ``not_indexed`` if that failed).
-    ``jobs`` > 1: the pure stages run in that many worker processes (``pipeline.batch``)."""
+    ``jobs`` > 1: the pure stages run in that many worker processes (``pipeline.batch``). Skipped
+    entries are reported where they stand. A full disk ends the batch: every file not yet done is
+    reported ``disk_full``."""
     from core.taxonomy import DocumentStatus, RejectReason
-    from pipeline.process import IngestResult
+    from pipeline.process import IngestResult, is_disk_full
 
+    entries = [e if isinstance(e, Entry) else Entry(e) for e in files]
+    readable = [e.path for e in entries if e.skip is None]
     results: list[IngestResult] = []
     waiting: list[IngestResult] = []
     batch_started = time.monotonic()
@@ -81,9 +153,10 @@ def ingest_files(
         transient=False,
         disable=not err.is_terminal and as_json,
     ) as progress:
-        task = progress.add_task("", total=len(files))
+        task = progress.add_task("", total=len(entries))
+        position = 0  # entries reported so far
 
-        def done(result: IngestResult) -> None:
+        def emit(result: IngestResult) -> None:
             results.append(result)
             waiting.append(result)
             if len(waiting) >= INDEX_BATCH_FILES or time.monotonic() - batch_started >= INDEX_BATCH_SECONDS:
@@ -91,20 +164,65 @@ def ingest_files(
             progress.update(task, description=Path(result.path).name[:40])
             progress.advance(task)
 
-        try:
-            if jobs > 1 and len(files) > 1:
-                from pipeline.batch import ingest_batch
+        def skipped_up_to_next_file() -> None:
+            nonlocal position
+            while position < len(entries) and entries[position].skip is not None:
+                e = entries[position]
+                emit(
+                    IngestResult(
+                        str(e.path),
+                        DocumentStatus.skipped,
+                        reason=RejectReason[e.skip or "corrupt"],
+                        message=e.message,
+                    )
+                )
+                position += 1
 
-                ingest_batch(pipeline, files, jobs=min(jobs, len(files)), on_result=done)
-            else:
-                for f in files:
-                    try:
-                        result = pipeline.ingest_path(f, index=False)
-                    except FileNotFoundError as exc:
-                        result = IngestResult(
-                            str(f), DocumentStatus.rejected, reason=RejectReason.corrupt, message=str(exc)
+        def done(result: IngestResult) -> None:
+            nonlocal position
+            skipped_up_to_next_file()
+            emit(result)
+            position += 1
+
+        try:
+            try:
+                if jobs > 1 and len(readable) > 1:
+                    from pipeline.batch import ingest_batch
+
+                    ingest_batch(pipeline, readable, jobs=min(jobs, len(readable)), on_result=done)
+                else:
+                    for f in readable:
+                        try:
+                            result = pipeline.ingest_path(f, index=False)
+                        except FileNotFoundError as exc:
+                            result = IngestResult(
+                                str(f), DocumentStatus.rejected, reason=RejectReason.corrupt, message=str(exc)
+                            )
+                        done(result)
+            except Exception as exc:
+                if not is_disk_full(exc):
+                    raise
+                for e in entries[position:]:  # the file that hit the limit and every one after it
+                    if e.skip is None:
+                        emit(
+                            IngestResult(
+                                str(e.path),
+                                DocumentStatus.rejected,
+                                reason=RejectReason.disk_full,
+                                message=DISK_FULL,
+                            )
                         )
-                    done(result)
+                    else:
+                        emit(
+                            IngestResult(
+                                str(e.path),
+                                DocumentStatus.skipped,
+                                reason=RejectReason[e.skip],
+                                message=e.message,
+                            )
+                        )
+                position = len(entries)
+            skipped_up_to_next_file()
         finally:
             flush()  # what was stored before an interruption is still indexed and reported
             _attach_to_suits(pipeline, results)
@@ -142,22 +260,29 @@ def ingest(
             "--jobs", "-j", min=1, help="并行进程数，缺省为 CPU 核数 / worker processes (default: cores)"
         ),
     ] = None,
+    follow_symlinks: Annotated[
+        bool, typer.Option("--follow-symlinks", help="读取符号链接指向的文件 / follow symbolic links")
+    ] = False,
 ) -> None:
     """导入裁判文书（PDF、扫描件、DOCX）/ Ingest judgment files."""
-    from core.taxonomy import DocumentStatus
+    from core.taxonomy import DocumentStatus, RejectReason
     from pipeline.process import Pipeline
 
-    files = collect_files(paths)
+    entries = collect_entries(paths, follow_symlinks)
+    catch_up_index(database(), settings())
     pipeline = Pipeline(database(), settings())
     if jobs is None:
         from pipeline.batch import default_jobs
 
         jobs = default_jobs()
-    results = ingest_files(pipeline, files, as_json=as_json, jobs=jobs)
+    results = ingest_files(pipeline, entries, as_json=as_json, jobs=jobs)
     err.print(summary_table(results))
     for r in results:
-        if r.status == DocumentStatus.rejected:
-            err.print(f"[yellow]拒收[/yellow] {r.path}：{r.message}")
+        if r.status in (DocumentStatus.rejected, DocumentStatus.skipped):
+            err.print(f"[yellow]{r.status.zh}[/yellow] {r.path}：{r.message}")
+    if any(r.reason == RejectReason.disk_full for r in results):
+        err.print("[red]磁盘空间已满，导入未能完成。请清理磁盘后重新运行同一命令。[/red]")
+        raise typer.Exit(2)
 
 
 def show(
@@ -167,6 +292,7 @@ def show(
     """显示一份裁判文书 / Print one judgment."""
     from core.store import StoreError, find_judgment, judgment_as_json
 
+    warn_pending_index(database())
     with database().session() as s:
         try:
             j = find_judgment(s, case)
@@ -220,6 +346,7 @@ def correct(
     from pipeline.indexing import index_judgments
     from search import open_backend
 
+    catch_up_index(database(), settings())
     parsed: object = value
     if field in ("loss_causes", "ruling_forms", "defendants", "plaintiffs"):
         parsed = [v for v in value.replace("，", ",").split(",") if v.strip()]

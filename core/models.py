@@ -4,11 +4,11 @@ One module per area: judgments and documents; accounts; the agency registry; the
 the supervision workflow; jobs and batches.
 """
 
-from core.tables.accounts import ApiToken, AuditEntry, Role, User
+from core.tables.accounts import ApiToken, AuditEntry, Role, User, WebSession
 from core.tables.casebook import CaseUnit, CaseUnitAgency, CaseUnitCause, ReportState
 from core.tables.feedback import SimilarFeedback
 from core.tables.jobs import Batch, Job, JobKind, JobState, MaintenanceRun, OcrPageRow, Queue
-from core.tables.judgments import Base, Correction, Document, JsonType, Judgment
+from core.tables.judgments import Base, Correction, Document, IndexOutbox, JsonType, Judgment
 from core.tables.registry import Agency, AgencyAlias, UnmatchedDefendant
 from core.tables.suits import (
     ReminderPrefs,
@@ -34,6 +34,7 @@ __all__ = [
     "CaseUnitCause",
     "Correction",
     "Document",
+    "IndexOutbox",
     "Job",
     "JobKind",
     "JobState",
@@ -55,5 +56,6 @@ __all__ = [
     "SuitJudgment",
     "SuitMeasure",
     "UnmatchedDefendant",
+    "WebSession",
     "User",
 ]

@@ -37,6 +37,22 @@ class Settings(BaseSettings):
     max_file_mb: int = Field(100, description="Files larger than this are rejected as too_long.")
     parse_timeout_s: float = Field(120.0, description="Wall-clock limit for reading one file (text layer).")
     ocr_timeout_s: float = Field(60.0, description="Wall-clock limit for OCR of one page.")
+    max_memory_mb: int = Field(
+        1024, description="Memory (address space) one parsing sandbox may use; suits a 2 GB machine."
+    )
+    max_unzipped_mb: int = Field(
+        64, description="A Word file whose parts inflate past this is refused as a decompression bomb."
+    )
+    max_text_chars: int = Field(
+        1_000_000,
+        description="A file whose text is longer than this many characters is rejected as too_long.",
+    )
+    max_upload_mb: int = Field(
+        1024, description="Total size of one upload request (all its files); larger requests are refused."
+    )
+    max_page_pixels: int = Field(
+        2000, description="Longest side in pixels of a page image shown in the browser (scaled down to fit)."
+    )
     ocr_lang: str = Field("chi_sim", description="Tesseract language model.")
     ocr_dpi: int = Field(300, description="Resolution at which image pages are rendered for OCR.")
     ocr_range_pages: int = Field(

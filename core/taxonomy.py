@@ -153,6 +153,7 @@ class DocumentStatus(ZhEnum):
     linked = ("linked", "已关联")
     duplicate = ("duplicate", "重复")
     rejected = ("rejected", "已拒收")
+    skipped = ("skipped", "已跳过")  # an entry of a folder that is not a file to read (never stored)
 
 
 class RejectReason(ZhEnum):
@@ -166,3 +167,8 @@ class RejectReason(ZhEnum):
     timeout = ("timeout", "读取超时")
     ocr_failed = ("ocr_failed", "文字识别失败")
     unsupported = ("unsupported", "不支持的文件类型")
+    bomb = ("bomb", "解压炸弹（解压后体积异常）")
+    symlink = ("symlink", "符号链接（未跟随）")
+    special_file = ("special_file", "不是普通文件（设备、管道等）")
+    empty_folder = ("empty_folder", "空文件夹")
+    disk_full = ("disk_full", "磁盘已满")

@@ -657,8 +657,22 @@ def parse_query(text: str) -> SearchQuery:
     if len(text) > 1000:
         raise QuerySyntaxError("检索式太长（超过1000个字符），请缩短。")
     toks = _lex(text)
+    _check_depth(toks)
     root = _simplify(_Parser(text, toks).parse())
     return SearchQuery(text=text, root=root)
+
+
+MAX_DEPTH = 32  # brackets (and 排除/NOT) nested deeper than this are no search anyone means to type
+
+
+def _check_depth(toks: list[_Tok]) -> None:
+    depth = nots = 0
+    for tok in toks:
+        depth += tok.kind == "LPAREN"
+        depth -= tok.kind == "RPAREN"
+        nots = nots + 1 if tok.kind == "NOT" else 0
+        if depth > MAX_DEPTH or nots > MAX_DEPTH:
+            raise QuerySyntaxError(f"检索式的括号或排除嵌套超过 {MAX_DEPTH} 层，请简化后再检索。", tok.pos)
 
 
 def as_query(query: SearchQuery | str) -> SearchQuery:

@@ -294,6 +294,16 @@ def _record_run(ctx: WorkerContext, task: str, ok: bool, details: dict[str, Any]
         s.add(MaintenanceRun(task=task, ok=ok, details=details))
 
 
+def drain_outbox(ctx: WorkerContext) -> int:
+    """Index what the outbox holds (judgments whose indexing failed or was cut off); returns how many."""
+    from pipeline.indexing import drain_outbox as drain
+    from pipeline.indexing import pending_outbox
+
+    if not pending_outbox(ctx.db):
+        return 0
+    return drain(ctx.db, ctx.pipeline.search_backend())
+
+
 def send_reminders(ctx: WorkerContext) -> dict[str, int]:
     """Daily: the register's reminders by e-mail and webhook (once per message; see supervision.reminders)."""
     from supervision.reminders import delivery_for

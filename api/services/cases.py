@@ -4,9 +4,10 @@ original files and page images, similar cases. Every function checks the caller'
 from __future__ import annotations
 
 import html
-import io
 import logging
+import os
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.access import Scope, can_see
-from api.errors import Forbidden, NotFound
+from api.errors import ApiError, Forbidden, NotFound
 from api.services.accounts import audit
 from core.db import Database
 from core.models import Document, Judgment
@@ -332,30 +333,61 @@ def visible_document(s: Session, settings: Settings, scope: Scope, document_id: 
     return doc, path
 
 
-def page_png(path: Path, page: int, scale: float = 1.6) -> bytes:
-    """One page of a PDF as a PNG (pypdfium2)."""
-    import pypdfium2 as pdfium
+PAGE_RENDER_TIMEOUT_S = 30.0
 
-    pdf = pdfium.PdfDocument(str(path))
+
+def page_png(settings: Settings, doc: Document, path: Path, page: int) -> bytes:
+    """One page of a PDF as a PNG, rendered in the sandbox with the long side clamped to
+    ``ANJIAN_MAX_PAGE_PIXELS``, and cached under data_dir/cache/pages (the original never changes)."""
+    from ingest.page_image import PageOutOfRange
+    from ingest.page_image import page_png as render
+    from ingest.sandbox import SandboxCrash, SandboxMemoryError, SandboxTimeout, run_pooled
+
+    max_px = settings.max_page_pixels
+    cache = settings.data_dir / "cache" / "pages" / f"{Path(doc.stored_path).stem}-{page}-{max_px}.png"
+    if cache.exists():
+        return cache.read_bytes()
     try:
-        if not 1 <= page <= len(pdf):
-            raise NotFound(f"该文件没有第 {page} 页（共 {len(pdf)} 页）")
-        image = pdf[page - 1].render(scale=scale).to_pil()
-        buf = io.BytesIO()
-        image.save(buf, format="PNG", optimize=True)
-        return buf.getvalue()
-    finally:
-        pdf.close()
+        png: bytes = run_pooled(
+            "pages",
+            render,
+            (str(path), page, max_px),
+            timeout_s=PAGE_RENDER_TIMEOUT_S,
+            memory_mb=settings.max_memory_mb,
+        )
+    except PageOutOfRange as exc:
+        raise NotFound(f"该文件没有第 {page} 页（共 {exc.count} 页）") from exc
+    except (SandboxTimeout, SandboxMemoryError, SandboxCrash) as exc:
+        raise ApiError(
+            "这一页的图片无法生成（页面过于复杂或文件已损坏），请下载原始文件查看。",
+            code="page_unavailable",
+            status=422,
+        ) from exc
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_name(f".tmp-{os.getpid()}-{threading.get_ident()}-{cache.name}")
+    tmp.write_bytes(png)
+    os.replace(tmp, cache)
+    return png
 
 
-def pdf_page_count(path: Path) -> int:
-    import pypdfium2 as pdfium
+def pdf_page_count(settings: Settings, path: Path) -> int:
+    """Pages of a stored PDF (0: not a readable PDF, e.g. a web page saved as .pdf), counted in the sandbox."""
+    from ingest.page_image import page_count
+    from ingest.sandbox import run_pooled
 
-    pdf = pdfium.PdfDocument(str(path))
     try:
-        return len(pdf)
-    finally:
-        pdf.close()
+        return int(
+            run_pooled(
+                "pages",
+                page_count,
+                (str(path),),
+                timeout_s=PAGE_RENDER_TIMEOUT_S,
+                memory_mb=settings.max_memory_mb,
+            )
+        )
+    except Exception:  # noqa: BLE001 - the case page shows without page images
+        log.warning("page count of %s failed", path, exc_info=True)
+        return 0
 
 
 def similar_cases(
