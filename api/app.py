@@ -15,9 +15,9 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.middleware.sessions import SessionMiddleware
 
-from api import pages
+from api import pages, suit_pages
 from api.errors import install_error_handlers
-from api.routers import agencies, auth, cases, reports, search, stats, uploads
+from api.routers import agencies, auth, cases, reports, search, stats, suits, uploads
 from api.security import session_secret
 from api.services.accounts import ensure_initial_accounts
 from core.db import Database
@@ -88,8 +88,9 @@ def create_app(settings: Settings, *, background_worker: bool = False, db: Datab
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app, pages.render_error)
-    for module in (auth, cases, search, uploads, stats, reports, agencies):
+    for module in (auth, cases, search, uploads, stats, reports, agencies, suits):
         app.include_router(module.router)
+    app.include_router(suit_pages.router)
     app.include_router(pages.router)
 
     @app.get("/healthz", include_in_schema=False)
@@ -112,7 +113,10 @@ def create_app(settings: Settings, *, background_worker: bool = False, db: Datab
 SWAGGER_HTML = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>案鉴 API 文档</title>
 <link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
+<link rel="stylesheet" href="/static/docs.css">
 <link rel="icon" href="/static/vendor/swagger-ui/favicon-32x32.png"></head>
-<body><div id="swagger-ui"></div>
+<body><nav class="docs-back" aria-label="返回"><a href="/search">← 返回案鉴</a>
+<span>接口文档：供管理员和对接系统使用，调用需登录会话或 API 令牌（anjian token）</span></nav>
+<div id="swagger-ui"></div>
 <script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
 <script src="/static/swagger-init.js"></script></body></html>"""

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from core.store import InvalidCorrection, JudgmentNotFound, StoreError
@@ -20,7 +21,7 @@ from reports.collection import NothingSelected
 from reports.officialdoc import RenderError
 from reports.stats import StatsError
 from search.errors import SearchError
-from supervision.followup import FollowUpError
+from supervision.suits import SuitError, SuitNotFound
 from supervision.workdays import CalendarError
 
 log = logging.getLogger(__name__)
@@ -69,18 +70,28 @@ def _domain_errors() -> dict[type[Exception], str]:
         StatsError: "stats",
         RegistryError: "registry",
         CalendarError: "calendar",
-        FollowUpError: "followup",
+        SuitError: "suit",
     }
 
 
 def to_api_error(exc: Exception) -> ApiError:
     if isinstance(exc, ApiError):
         return exc
+    if isinstance(exc, SuitNotFound):
+        return NotFound(str(exc), code="suit_not_found")
     for exc_type, code in _domain_errors().items():
         if isinstance(exc, exc_type):
             return ApiError(str(exc), code=code)
     if isinstance(exc, JudgmentNotFound):
         return NotFound(str(exc))
+    if _disk_full(exc):
+        return ApiError(
+            "服务器磁盘空间已满，文件未保存；请联系管理员清理磁盘后重新上传。", code="disk_full", status=507
+        )
+    if isinstance(exc, OverflowError) or isinstance(getattr(exc, "orig", None), OverflowError):
+        return NotFound("找不到该编号的记录（编号超出范围）")  # an id above 2**63 in a path
+    if isinstance(exc, DataError):  # PostgreSQL: a value out of the column's range
+        return ApiError("请求参数超出范围或格式不正确", code="out_of_range", status=400)
     if isinstance(exc, InvalidCorrection):
         return ApiError(str(exc), code="invalid_correction", status=422)
     if isinstance(exc, StoreError):
@@ -98,6 +109,12 @@ def to_api_error(exc: Exception) -> ApiError:
         return ApiError(message, code="search_unavailable", status=503)
     log.exception("unexpected error", exc_info=exc)
     return ApiError("服务器内部错误，请联系管理员（详情见服务日志）", code="internal", status=500)
+
+
+def _disk_full(exc: Exception) -> bool:
+    from pipeline.process import is_disk_full
+
+    return is_disk_full(exc)
 
 
 def error_body(err: ApiError) -> dict[str, dict[str, str]]:
@@ -141,7 +158,15 @@ def install_error_handlers(app: FastAPI, render_error: Callable[[Request, ApiErr
         return JSONResponse(error_body(err), status_code=422)
 
     app.add_exception_handler(Exception, handle)
-    for exc_type in (ApiError, StoreError, Rejected, SearchError, *_domain_errors()):
+    for exc_type in (
+        ApiError,
+        StoreError,
+        Rejected,
+        SearchError,
+        OverflowError,
+        DataError,
+        *_domain_errors(),
+    ):
         app.add_exception_handler(exc_type, handle)
     app.add_exception_handler(StarletteHTTPException, handle_http)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, handle_validation)  # type: ignore[arg-type]

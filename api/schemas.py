@@ -64,7 +64,13 @@ class CaseDetail(CaseSummary):
     tags: dict[str, Any] = {}
     causes: list[CauseOut] = []
     record: dict[str, Any] = {}
-    corrections: list[dict[str, Any]] = []
+    corrections: list[dict[str, Any]] = Field(
+        [],
+        description="review history: kind confirmed|corrected, text in words; no user/reason for agency users",
+    )
+    review: dict[str, dict[str, Any]] = Field(
+        {}, description="per field the last review: verb 已确认|已更正, user (none for agency users), at"
+    )
     documents: list[dict[str, Any]] = []
 
 
@@ -72,7 +78,8 @@ class CaseUpdate(BaseModel):
     """A reviewer's correction of one tag or field: stored with who and why."""
 
     field: str = Field(
-        description="outcome, loss_causes, action_type, field, ruling_forms, defendants, plaintiffs, agency_head_appeared"
+        description="outcome, loss_causes, cause_evidence ({cause, text}: the verbatim sentence proving a cause), "
+        "action_type, field, ruling_forms, defendants, plaintiffs, agency_head_appeared"
     )
     value: Any
     reason: str | None = Field(None, max_length=2000)
@@ -165,8 +172,72 @@ class TokenOut(BaseModel):
 class AgencyCreate(BaseModel):
     name: str
     aliases: list[str] = []
+    kind: str | None = None  # AgencyKind code or Chinese label; default: guessed from the name
+    level: str | None = None
+    parent: str | None = None
+    field: str | None = None
+    ours: bool = True
+
+
+class AgencyUpdate(BaseModel):
+    """Only the fields given change: kind, level, parent (所属政府), field, ours (本县单位)."""
+
+    kind: str | None = None
+    level: str | None = None
+    parent: str | None = None
+    field: str | None = None
+    ours: bool | None = None
 
 
 class UnmatchedResolve(BaseModel):
     name: str
     agency_id: int | None = None
+
+
+# -- suits (issue 15) ----------------------------------------------------------------------------
+class SuitCreate(BaseModel):
+    """Dates as ISO text (2024-05-20); a wrong date gets a Chinese message from the register."""
+
+    papers_received: str = Field(description="收到应诉材料的日期（3 个工作日报备期限从次日起算）")
+    plaintiffs: list[str] = Field(description="原告")
+    court: str = Field(description="受理法院（一审）")
+    sued_action: str = Field(description="被诉行政行为")
+    case_no: str | None = Field(None, description="案号（可暂缺，之后由裁判文书补上）")
+    agency_id: int | None = Field(None, description="被诉单位编号；单位账号缺省为本单位")
+    reported_on: str | None = Field(None, description="报备日期，缺省为今天")
+    action_type: str | None = Field(None, description="行为类型（分类表代码或中文名）")
+    field: str | None = Field(None, description="管理领域（分类表代码或中文名）")
+
+
+class MeasureIn(BaseModel):
+    text: str
+    owner: str | None = None
+    due: str | None = None
+    status: str | None = Field(None, description="planned 未开始 / doing 整改中 / done 已完成")
+
+
+class LossReport(BaseModel):
+    causes: list[str] = Field([], description="败诉原因（分类表代码或中文名）")
+    analysis: str = Field("", description="败诉原因分析")
+    measures: list[MeasureIn] = Field([], description="整改措施（至少一项）")
+    agency_id: int | None = None
+    reported_on: str | None = None
+
+
+class DiscussionIn(BaseModel):
+    held_on: str
+    participants: str = ""
+    decision: str = Field(description="correct 纠正 / maintain 坚持 / mediate 协调化解")
+    note: str = ""
+    agency_id: int | None = None
+
+
+class Withdrawal(BaseModel):
+    after_correction: bool = Field(False, description="行政机关纠正后原告撤诉（实质性化解）")
+
+
+class ReminderSettings(BaseModel):
+    email: str | None = None
+    email_on: bool = False
+    webhook_url: str | None = None
+    webhook_on: bool = False

@@ -3,6 +3,7 @@
     .venv/bin/python bench/ingest.py speed   [CORPUS_DIR] [--limit N] [--scans N]
     .venv/bin/python bench/ingest.py quality [CORPUS_DIR] [--limit N] [--scans N]
     .venv/bin/python bench/ingest.py parse   [CORPUS_DIR] [--against REV] [--rounds N]
+    .venv/bin/python bench/ingest.py end2end [CORPUS_DIR] [--limit N]
 
 ``speed``: pages/s and peak RSS of ``read_document`` on the corpus text PDFs (and on N scans),
 beside raw pdfplumber ``page.extract_text()`` of the same files in the same run — the cost floor of
@@ -13,6 +14,10 @@ for OCR of the scans (also CER with all whitespace removed).
 ``parse``: records per second of ``parse_text`` from stored text (the corpus's document_text, one core),
 so a slower extraction rule shows as a number; ``--against REV`` measures that commit's parser in the
 same run, rounds interleaved, for a side-by-side figure.
+``end2end``: wall time and pages/s of the real ``anjian ingest`` (read, parse, classify, store, index) of the
+corpus text PDFs with one job and with one per core, each into a fresh store, beside raw pdfplumber and raw
+pypdfium2 on the same files; peak memory of each run (the largest process); and CLI start-up: ``anjian
+--help`` and ``anjian search`` from process start to answer.
 """
 
 from __future__ import annotations
@@ -228,9 +233,71 @@ def parse_speed(corpus: Path, against: str | None, rounds: int) -> dict:
     return result
 
 
+def end_to_end(corpus: Path, limit: int | None) -> dict:
+    import os
+    import shutil
+    import subprocess
+    import tempfile
+
+    from pipeline.batch import default_jobs
+
+    records = [r for r in _records(corpus) if (r.get("files") or {}).get("text_pdf")][:limit]
+    pages = sum(int((r.get("render") or {}).get("pages") or 0) for r in records)
+    anjian = str(Path(sys.executable).with_name("anjian"))
+    with tempfile.TemporaryDirectory(prefix="anjian-e2e-") as tmp:
+        folder = Path(tmp) / "in"
+        folder.mkdir()
+        for r in records:
+            shutil.copy(corpus / r["files"]["text_pdf"], folder / Path(r["files"]["text_pdf"]).name)
+        result: dict = {"files": len(records), "pages": pages}
+        for jobs in sorted({1, default_jobs()}):
+            data = Path(tmp) / f"data{jobs}"
+            env = {**os.environ, "ANJIAN_DATA_DIR": str(data)}
+            subprocess.run([anjian, "migrate"], env=env, check=True, capture_output=True)
+            start = time.perf_counter()
+            subprocess.run(
+                [anjian, "ingest", str(folder), "--json", "--jobs", str(jobs)],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+            wall = time.perf_counter() - start
+            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            result[f"ingest_jobs_{jobs}"] = {
+                "seconds": round(wall, 2),
+                "pages_per_s": round(pages / wall, 1),
+                "peak_rss_mb_so_far": round(peak),
+            }
+        env = {**os.environ, "ANJIAN_DATA_DIR": str(Path(tmp) / "data1")}
+        for name, args in (("help", ["--help"]), ("search", ["search", "拆除", "--json"])):
+            best = float("inf")
+            for _ in range(3):
+                start = time.perf_counter()
+                subprocess.run([anjian, *args], env=env, check=True, capture_output=True)
+                best = min(best, time.perf_counter() - start)
+            result[f"startup_{name}_s"] = round(best, 3)
+    paths = [str(corpus / r["files"]["text_pdf"]) for r in records]
+    from ingest.pdf_text import raw_extract_text
+
+    start = time.perf_counter()
+    for p in paths:
+        raw_extract_text(Path(p).read_bytes())
+    result["raw_pdfplumber_pages_per_s"] = round(pages / (time.perf_counter() - start), 1)
+    import pypdfium2 as pdfium
+
+    start = time.perf_counter()
+    for p in paths:
+        doc = pdfium.PdfDocument(p)
+        for page in doc:
+            page.get_textpage().get_text_range()
+        doc.close()
+    result["raw_pypdfium2_pages_per_s"] = round(pages / (time.perf_counter() - start), 1)
+    return result
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=["speed", "quality", "parse"])
+    ap.add_argument("mode", choices=["speed", "quality", "parse", "end2end"])
     ap.add_argument("corpus", nargs="?", default=str(REPO.parent / "shared" / "corpus"))
     ap.add_argument("--limit", type=int, default=None, help="first N text PDFs only")
     ap.add_argument("--scans", type=int, default=0, help="also N scanned PDFs (OCR, slow: ~4 s/page)")
@@ -238,6 +305,9 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="parse: passes over the corpus per run")
     args = ap.parse_args()
     corpus = Path(args.corpus)
+    if args.mode == "end2end":
+        print(json.dumps(end_to_end(corpus, args.limit), ensure_ascii=False, indent=1))
+        return
     if args.mode == "parse":
         print(json.dumps(parse_speed(corpus, args.against, args.rounds), ensure_ascii=False, indent=1))
         return

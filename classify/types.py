@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from core.taxonomy import ActionType, Field, LossCause, Outcome
+from core.taxonomy import ActionType, Field, LossCause, Outcome, ReconsiderationOutcome
 
 
 class TagSource(StrEnum):
@@ -33,10 +33,11 @@ class CauseTag(BaseModel):
     source: TagSource = TagSource.rule
     rules: list[str] = []  # ids of the rules that fired
     notes: str | None = None  # for `other`: which reason the court gave (TAXONOMY asks to say which)
+    review: str | None = None  # why a reviewer should look: the court's words and its citation disagree
 
 
 class Classification(BaseModel):
-    outcome: Outcome
+    outcome: Outcome | ReconsiderationOutcome  # the second for a 行政复议决定书
     outcome_evidence: Evidence | None = None
     ruling_forms: list[str] = []
     withdrawn_after_correction: bool | None = None

@@ -3,41 +3,108 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cli.context import database, settings
-from core.store import StoreError, add_correction, find_judgment, iter_judgments, judgment_as_json
-from core.taxonomy import DocumentStatus, RejectReason, ZhEnum
-from pipeline.indexing import index_judgments
-from pipeline.process import IngestResult, Pipeline
-from search import open_backend
+from cli.context import catch_up_index, database, settings, warn_pending_index
 
-INPUT_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".txt"}
+if TYPE_CHECKING:
+    from core.taxonomy import ZhEnum
+    from pipeline.process import IngestResult, Pipeline
+
 err = Console(stderr=True)
 
 
-def collect_files(paths: list[Path]) -> list[Path]:
-    """Files as given, and inside folders (recursively) the ones with a judgment-like extension."""
-    files: list[Path] = []
+@dataclass
+class Entry:
+    """One entry under the folders given: a file to read, or something skipped (a RejectReason code)."""
+
+    path: Path
+    skip: str | None = None
+    message: str | None = None
+
+
+_SKIP_MESSAGES = {
+    "symlink": "符号链接，未跟随（需要读取链接指向的文件时加 --follow-symlinks）",
+    "special_file": "不是普通文件（设备、管道或套接字），未读取",
+    "empty_folder": "空文件夹",
+}
+
+
+def _skip(path: Path, reason: str, message: str | None = None) -> Entry:
+    return Entry(path, reason, message or _SKIP_MESSAGES[reason])
+
+
+def _classify(path: Path, follow_symlinks: bool) -> Entry | None:
+    """A file to read, a skipped entry, or None for a folder with contents (its contents get lines)."""
+    if path.is_symlink():
+        if not follow_symlinks:
+            return _skip(path, "symlink")
+        try:
+            target = path.resolve(strict=True)
+        except RuntimeError:
+            return _skip(path, "symlink", "符号链接形成循环，未读取")
+        except OSError:
+            return _skip(path, "symlink", "符号链接指向的文件不存在，未读取")
+        if target.is_dir():
+            return _skip(path, "symlink", "符号链接指向文件夹，未进入（避免重复或循环）")
+        return Entry(path) if target.is_file() else _skip(path, "special_file")
+    try:
+        mode = path.lstat().st_mode
+    except OSError as exc:
+        return _skip(path, "special_file", f"无法访问：{exc.strerror or exc}")
+    if stat.S_ISDIR(mode):
+        try:
+            empty = not any(path.iterdir())
+        except OSError as exc:
+            return _skip(path, "special_file", f"无法打开文件夹：{exc.strerror or exc}")
+        return _skip(path, "empty_folder") if empty else None
+    return Entry(path) if stat.S_ISREG(mode) else _skip(path, "special_file")
+
+
+def collect_entries(paths: list[Path], follow_symlinks: bool = False) -> list[Entry]:
+    """Every entry under the folders given, recursively, exactly once and in a stable order: files to
+    read (whatever their name: the content decides the type) and skipped entries with a reason. Files
+    named explicitly are read (a named link is followed)."""
+    entries: list[Entry] = []
     for p in paths:
-        if p.is_dir():
-            files.extend(
-                sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES)
-            )
-        elif p.exists():
-            files.append(p)
-        else:
+        if not p.exists() and not p.is_symlink():
             raise typer.BadParameter(f"找不到 {p}")
-    return files
+        if not p.is_dir():  # named explicitly: read it (a named link is followed)
+            entries.append(Entry(p) if p.is_file() else _classify(p, True) or Entry(p))
+            continue
+        inside: list[Entry] = []
+        for root, dirs, files in os.walk(p, followlinks=False):
+            here = Path(root)
+            for name in dirs + files:
+                entry = _classify(here / name, follow_symlinks)
+                if entry is not None:
+                    inside.append(entry)
+        if not any(p.iterdir()):
+            inside.append(_skip(p, "empty_folder"))
+        entries.extend(
+            sorted(inside, key=lambda e: str(e.path))
+        )  # a folder in path order, the arguments as given
+    return entries
+
+
+def collect_files(paths: list[Path]) -> list[Path]:
+    """The files to read under ``paths`` (skipped entries left out)."""
+    return [e.path for e in collect_entries(paths) if e.skip is None]
+
+
+DISK_FULL = "磁盘空间已满，本批次其余文件未处理；请清理磁盘后重新导入（已入库的文件会被识别为重复）。"
 
 
 # A batch indexes its stored judgments together: one index commit per this many files or seconds
@@ -46,9 +113,19 @@ INDEX_BATCH_FILES = 50
 INDEX_BATCH_SECONDS = 3.0
 
 
-def ingest_files(pipeline: Pipeline, files: list[Path], *, as_json: bool) -> list[IngestResult]:
-    """Every file gets exactly one result, in input order; stored judgments are indexed in batches
-    and a file's JSON line is written once its batch is indexed (with ``not_indexed`` if that failed)."""
+def ingest_files(
+    pipeline: Pipeline, files: list[Path] | list[Entry], *, as_json: bool, jobs: int = 1
+) -> list[IngestResult]:
+    """Every entry gets exactly one result, in input order; stored judgments are indexed in batches
+    and a file's JSON line is written once its batch is indexed (with ``not_indexed`` if that failed).
+    ``jobs`` > 1: the pure stages run in that many worker processes (``pipeline.batch``). Skipped
+    entries are reported where they stand. A full disk ends the batch: every file not yet done is
+    reported ``disk_full``."""
+    from core.taxonomy import DocumentStatus, RejectReason
+    from pipeline.process import IngestResult, is_disk_full
+
+    entries = [e if isinstance(e, Entry) else Entry(e) for e in files]
+    readable = [e.path for e in entries if e.skip is None]
     results: list[IngestResult] = []
     waiting: list[IngestResult] = []
     batch_started = time.monotonic()
@@ -76,27 +153,89 @@ def ingest_files(pipeline: Pipeline, files: list[Path], *, as_json: bool) -> lis
         transient=False,
         disable=not err.is_terminal and as_json,
     ) as progress:
-        task = progress.add_task("", total=len(files))
-        try:
-            for f in files:
-                progress.update(task, description=f.name[:40])
-                try:
-                    result = pipeline.ingest_path(f, index=False)
-                except FileNotFoundError as exc:
-                    result = IngestResult(
-                        str(f), DocumentStatus.rejected, reason=RejectReason.corrupt, message=str(exc)
+        task = progress.add_task("", total=len(entries))
+        position = 0  # entries reported so far
+
+        def emit(result: IngestResult) -> None:
+            results.append(result)
+            waiting.append(result)
+            if len(waiting) >= INDEX_BATCH_FILES or time.monotonic() - batch_started >= INDEX_BATCH_SECONDS:
+                flush()
+            progress.update(task, description=Path(result.path).name[:40])
+            progress.advance(task)
+
+        def skipped_up_to_next_file() -> None:
+            nonlocal position
+            while position < len(entries) and entries[position].skip is not None:
+                e = entries[position]
+                emit(
+                    IngestResult(
+                        str(e.path),
+                        DocumentStatus.skipped,
+                        reason=RejectReason[e.skip or "corrupt"],
+                        message=e.message,
                     )
-                results.append(result)
-                waiting.append(result)
-                if (
-                    len(waiting) >= INDEX_BATCH_FILES
-                    or time.monotonic() - batch_started >= INDEX_BATCH_SECONDS
-                ):
-                    flush()
-                progress.advance(task)
+                )
+                position += 1
+
+        def done(result: IngestResult) -> None:
+            nonlocal position
+            skipped_up_to_next_file()
+            emit(result)
+            position += 1
+
+        try:
+            try:
+                if jobs > 1 and len(readable) > 1:
+                    from pipeline.batch import ingest_batch
+
+                    ingest_batch(pipeline, readable, jobs=min(jobs, len(readable)), on_result=done)
+                else:
+                    for f in readable:
+                        try:
+                            result = pipeline.ingest_path(f, index=False)
+                        except FileNotFoundError as exc:
+                            result = IngestResult(
+                                str(f), DocumentStatus.rejected, reason=RejectReason.corrupt, message=str(exc)
+                            )
+                        done(result)
+            except Exception as exc:
+                if not is_disk_full(exc):
+                    raise
+                for e in entries[position:]:  # the file that hit the limit and every one after it
+                    if e.skip is None:
+                        emit(
+                            IngestResult(
+                                str(e.path),
+                                DocumentStatus.rejected,
+                                reason=RejectReason.disk_full,
+                                message=DISK_FULL,
+                            )
+                        )
+                    else:
+                        emit(
+                            IngestResult(
+                                str(e.path),
+                                DocumentStatus.skipped,
+                                reason=RejectReason[e.skip],
+                                message=e.message,
+                            )
+                        )
+                position = len(entries)
+            skipped_up_to_next_file()
         finally:
             flush()  # what was stored before an interruption is still indexed and reported
+            _attach_to_suits(pipeline, results)
     return results
+
+
+def _attach_to_suits(pipeline: Any, results: list[IngestResult]) -> None:
+    """Stored judgments that belong to a registered suit attach to it (issue 15)."""
+    from supervision.suits import GoLive, attach_stored
+
+    ids = [r.judgment_id for r in results if r.judgment_id is not None]
+    if ids:
+        attach_stored(pipeline.db, ids, GoLive(pipeline.settings.supervision_start))
 
 
 def summary_table(results: list[IngestResult]) -> Table:
@@ -115,15 +254,35 @@ def ingest(
     as_json: Annotated[
         bool, typer.Option("--json", help="每个文件输出一行 JSON / one JSON line per file")
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="并行进程数，缺省为 CPU 核数 / worker processes (default: cores)"
+        ),
+    ] = None,
+    follow_symlinks: Annotated[
+        bool, typer.Option("--follow-symlinks", help="读取符号链接指向的文件 / follow symbolic links")
+    ] = False,
 ) -> None:
     """导入裁判文书（PDF、扫描件、DOCX）/ Ingest judgment files."""
-    files = collect_files(paths)
+    from core.taxonomy import DocumentStatus, RejectReason
+    from pipeline.process import Pipeline
+
+    entries = collect_entries(paths, follow_symlinks)
+    catch_up_index(database(), settings())
     pipeline = Pipeline(database(), settings())
-    results = ingest_files(pipeline, files, as_json=as_json)
+    if jobs is None:
+        from pipeline.batch import default_jobs
+
+        jobs = default_jobs()
+    results = ingest_files(pipeline, entries, as_json=as_json, jobs=jobs)
     err.print(summary_table(results))
     for r in results:
-        if r.status == DocumentStatus.rejected:
-            err.print(f"[yellow]拒收[/yellow] {r.path}：{r.message}")
+        if r.status in (DocumentStatus.rejected, DocumentStatus.skipped):
+            err.print(f"[yellow]{r.status.zh}[/yellow] {r.path}：{r.message}")
+    if any(r.reason == RejectReason.disk_full for r in results):
+        err.print("[red]磁盘空间已满，导入未能完成。请清理磁盘后重新运行同一命令。[/red]")
+        raise typer.Exit(2)
 
 
 def show(
@@ -131,6 +290,9 @@ def show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """显示一份裁判文书 / Print one judgment."""
+    from core.store import StoreError, find_judgment, judgment_as_json
+
+    warn_pending_index(database())
     with database().session() as s:
         try:
             j = find_judgment(s, case)
@@ -149,6 +311,8 @@ def export(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="输出文件；缺省为标准输出")] = None,
 ) -> None:
     """导出全部裁判文书 / Export all judgments."""
+    from core.store import iter_judgments, judgment_as_json
+
     if fmt != "jsonl":
         raise typer.BadParameter("目前支持 --format jsonl")
     out = output.open("w", encoding="utf-8") if output else sys.stdout
@@ -164,17 +328,33 @@ def export(
 
 def correct(
     case: Annotated[str, typer.Argument(help="案号或编号")],
-    field: Annotated[str, typer.Argument(help="outcome | loss_causes | action_type | field | defendants …")],
-    value: Annotated[str, typer.Argument(help="新值；列表用逗号分隔，如 procedure,违反法定程序")],
+    field: Annotated[
+        str,
+        typer.Argument(help="outcome | loss_causes | cause_evidence | action_type | field | defendants …"),
+    ],
+    value: Annotated[
+        str,
+        typer.Argument(
+            help="新值；列表用逗号分隔，如 procedure,违反法定程序；cause_evidence 写“原因=判决书原句”"
+        ),
+    ],
     user: Annotated[str, typer.Option("--user", help="更正人")] = "cli",
     reason: Annotated[str | None, typer.Option("--reason", help="更正理由")] = None,
 ) -> None:
     """更正标签或字段（人工更正优先于机器）/ Correct a tag or field; a reviewer's word wins."""
+    from core.store import StoreError, add_correction, find_judgment
+    from pipeline.indexing import index_judgments
+    from search import open_backend
+
+    catch_up_index(database(), settings())
     parsed: object = value
     if field in ("loss_causes", "ruling_forms", "defendants", "plaintiffs"):
         parsed = [v for v in value.replace("，", ",").split(",") if v.strip()]
     elif field == "agency_head_appeared":
         parsed = {"true": True, "是": True, "false": False, "否": False}.get(value.lower())
+    elif field == "cause_evidence":  # 原因=判决书中的原句
+        cause, _, sentence = value.replace("＝", "=").partition("=")
+        parsed = {"cause": cause.strip(), "text": sentence.strip()}
     with database().session() as s:
         try:
             j = find_judgment(s, case)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -369,88 +368,22 @@ def ledger_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
 
 
 def followup_set(
-    case_no: Annotated[str, typer.Argument(help="案号")],
-    agency: Annotated[int | None, typer.Option("--agency", help="单位编号")] = None,
-    papers_received: Annotated[str | None, typer.Option(help="收到起诉状副本日期 2024-05-20")] = None,
-    papers_reported: Annotated[str | None, typer.Option(help="应诉报备日期")] = None,
-    judgment_received: Annotated[str | None, typer.Option(help="收到裁判文书日期")] = None,
-    judgment_reported: Annotated[str | None, typer.Option(help="裁判文书报备日期")] = None,
-    analysis: Annotated[str | None, typer.Option(help="败诉原因书面分析")] = None,
-    rectification: Annotated[str | None, typer.Option(help="整改措施")] = None,
-    status: Annotated[str | None, typer.Option(help="open / analysed / rectified / closed")] = None,
+    args: Annotated[list[str] | None, typer.Argument(help="（已停用）")] = None,
 ) -> None:
-    """登记或更新一个案件的报备与整改情况。"""
-    from supervision.followup import FollowUpError, followup_as_dict, upsert_followup
-
-    try:
-        with database().session() as s:
-            f = upsert_followup(
-                s,
-                case_no,
-                agency_id=agency,
-                papers_received=papers_received,
-                papers_reported=papers_reported,
-                judgment_received=judgment_received,
-                judgment_reported=judgment_reported,
-                analysis=analysis,
-                rectification=rectification,
-                status=status,
-            )
-            data = followup_as_dict(f, _calendar(), dt.date.today())
-    except FollowUpError as exc:
-        raise _fail(str(exc)) from exc
-    for d in data["deadlines"]:
-        state = f"[red]逾期 {d['late_by']} 个工作日[/red]" if d["overdue"] else "按期"
-        err.print(f"{d['what_zh']}：应于 {d['due']} 前报送，{state}")
+    """已停用：报备跟踪已并入应诉案件登记簿，请用 anjian suits register / anjian suits report。"""
+    raise _fail(
+        "「anjian followup set」已由应诉案件登记簿取代：登记新案用「anjian suits register」，"
+        "报送败诉原因分析和整改措施用「anjian suits report」。原有记录已迁入登记簿（anjian suits list）。"
+    )
 
 
 def followup_list(
-    overdue_only: Annotated[bool, typer.Option("--overdue", help="只列逾期未报或迟报的")] = False,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="另存为 .csv 或 .xlsx")] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    args: Annotated[list[str] | None, typer.Argument(help="（已停用）")] = None,
 ) -> None:
-    """列出报备跟踪情况（含应报日期与逾期）。"""
-    from supervision.followup import list_followups
-
-    with database().session() as s:
-        rows = list_followups(s, _calendar(), dt.date.today(), overdue_only=overdue_only)
-    if as_json:
-        _dump(rows)
-        return
-    table_rows = []
-    for r in rows:
-        for d in r["deadlines"] or [
-            {"what_zh": "—", "due": "", "reported": "", "overdue": False, "late_by": 0}
-        ]:
-            table_rows.append(
-                [
-                    r["case_no"],
-                    r["agency"] or "",
-                    d["what_zh"],
-                    d["due"],
-                    d["reported"] or "未报",
-                    f"逾期{d['late_by']}个工作日" if d["overdue"] else "",
-                    r["status_zh"],
-                ]
-            )
-    columns = ["案号", "单位", "事项", "应报日期", "报送日期", "逾期", "状态"]
-    if output:
-        from core.spreadsheet import Table, write_table
-
-        try:
-            write_table(
-                Table(
-                    title="应诉及裁判文书报备跟踪",
-                    columns=columns,
-                    rows=table_rows,
-                    note="应诉材料收到后3个工作日内、裁判文书收到后5个工作日内报送（法定节假日及调休按国务院安排）",
-                ),
-                output,
-            )
-        except ValueError as exc:
-            raise _fail(str(exc)) from exc
-        err.print(f"已导出 {output}")
-    _print_table(f"报备跟踪（{len(rows)} 件）", columns, table_rows)
+    """已停用：请用 anjian suits list（逾期：anjian suits list --overdue）。"""
+    raise _fail(
+        "「anjian followup list」已由「anjian suits list」取代（逾期情况：anjian suits list --overdue）。"
+    )
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
@@ -458,7 +391,9 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
         help="单位名录：导入、导出、查看、待匹配名称 / Agency registry.", no_args_is_help=True
     )
     ledger_app = typer.Typer(help="案件台账导入 / Import existing ledgers.", no_args_is_help=True)
-    followup_app = typer.Typer(help="应诉与裁判文书报备跟踪 / Follow-up reports.", no_args_is_help=True)
+    followup_app = typer.Typer(
+        help="（已停用，见 anjian suits）/ Replaced by anjian suits.", no_args_is_help=True
+    )
     app.add_typer(agencies_app, name="agencies")
     app.add_typer(ledger_app, name="ledger")
     app.add_typer(followup_app, name="followup")
@@ -477,8 +412,12 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     agencies_app.command("resolve")(agencies_resolve)
     ledger_app.command("import")(ledger_import)
     ledger_app.command("list")(ledger_list)
-    followup_app.command("set")(followup_set)
-    followup_app.command("list")(followup_list)
+    followup_app.command("set", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+        followup_set
+    )
+    followup_app.command("list", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+        followup_list
+    )
 
 
 def _calendar():  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from cli.context import database, settings
+from cli.context import catch_up_index, database, settings
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
@@ -118,6 +118,7 @@ def reindex_cmd(
     if check:
         _check(backend, db)
         return
+    catch_up_index(db, settings())
     started = time.perf_counter()
     n = reindex_from_db(db, backend)
     err.print(f"已重建检索索引：{n} 份裁判文书，用时 {time.perf_counter() - started:.1f} 秒。")

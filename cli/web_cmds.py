@@ -1,4 +1,4 @@
-"""`anjian serve`, `anjian user add/list/passwd`, `anjian token create`."""
+"""`anjian serve`, `anjian user add/list/passwd`, `anjian token create/list/revoke`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli.context import database, settings
+from cli.context import catch_up_index, database, settings
 
 err = Console(stderr=True)
 user_app = typer.Typer(help="账号管理 / Accounts.", no_args_is_help=True)
@@ -43,6 +43,7 @@ def serve(
     from api.app import create_app
 
     s = settings()
+    catch_up_index(database(), s)
     app = create_app(s, background_worker=s.broker_url is None, db=database())
     err.print(f"案鉴已启动：http://{host}:{port}/  （API 文档 /docs，健康检查 /healthz）")
     uvicorn.run(app, host=host, port=port, log_level="info")
@@ -60,6 +61,12 @@ def user_add(
     from api.services.accounts import create_user
 
     password = _read_password(password_stdin)
+    from core.models import Role
+
+    if Role.parse(role) == Role.agency and not agency:  # the service's message names no command-line flag
+        _fail(
+            ValueError("单位用户必须指定所属单位：请加 --agency 单位编号（anjian agencies list 可查看编号）")
+        )
     try:
         with database().session() as s:
             user = create_user(s, username, password, role, agency)
@@ -129,18 +136,61 @@ def _set_active(username: str, active: bool) -> None:
 def token_create(
     username: Annotated[str, typer.Argument(help="令牌所属用户")],
     name: Annotated[str, typer.Option(help="令牌用途，便于识别")] = "script",
+    expires_days: Annotated[
+        int | None, typer.Option("--expires-days", help="有效天数；缺省为一直有效直到撤销")
+    ] = None,
 ) -> None:
     """为脚本创建 API 令牌（只显示一次）/ Create an API token (shown once)."""
     from api.services.accounts import create_token
 
     try:
         with database().session() as s:
-            token = create_token(s, username, name)
+            token = create_token(s, username, name, expires_days)
     except Exception as exc:  # noqa: BLE001
         _fail(exc)
         return
     typer.echo(token)
     err.print("令牌只显示这一次。使用：Authorization: Bearer <令牌>")
+
+
+def token_list(
+    username: Annotated[str | None, typer.Argument(help="只列出该用户的令牌")] = None,
+) -> None:
+    """列出 API 令牌（不显示令牌本身）/ List API tokens."""
+    from api.services.accounts import list_tokens
+
+    states = {"active": "有效", "revoked": "已撤销", "expired": "已过期"}
+    with database().session() as s:
+        rows = list_tokens(s, username)
+    table = Table(title=f"API 令牌（共 {len(rows)} 个）")
+    for col in ("编号", "用户", "用途", "创建", "最近使用", "到期", "状态"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["username"],
+            r["name"],
+            f"{r['created_at']:%Y-%m-%d}" if r["created_at"] else "",
+            f"{r['last_used_at']:%Y-%m-%d %H:%M}" if r["last_used_at"] else "从未",
+            f"{r['expires_at']:%Y-%m-%d}" if r["expires_at"] else "不过期",
+            states[r["state"]],
+        )
+    Console().print(table)
+
+
+def token_revoke(
+    token_id: Annotated[int, typer.Argument(help="令牌编号（anjian token list 可查看）")],
+) -> None:
+    """撤销一个 API 令牌，立即失效 / Revoke an API token."""
+    from api.services.accounts import revoke_token
+
+    try:
+        with database().session() as s:
+            revoke_token(s, token_id, by=None)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+        return
+    typer.echo(f"已撤销令牌 {token_id}")
 
 
 def register(app: typer.Typer, eval_app: typer.Typer) -> None:
@@ -152,5 +202,7 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     user_app.command("disable")(user_disable)
     user_app.command("enable")(user_enable)
     token_app.command("create")(token_create)
+    token_app.command("list")(token_list)
+    token_app.command("revoke")(token_revoke)
     app.add_typer(user_app, name="user")
     app.add_typer(token_app, name="token")

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from cli.context import database, settings
+from cli.context import catch_up_index, database, settings
 
 err = Console(stderr=True)
 STATE_STYLE = {"queued": "dim", "running": "cyan", "done": "green", "failed": "red"}
@@ -66,6 +66,7 @@ def worker(
 ) -> None:
     """启动后台处理进程 / Run a background worker (Celery with ANJIAN_BROKER_URL, else in-process)."""
     s = settings()
+    catch_up_index(database(), s)
     if s.broker_url:
         from workers.celery_app import make_celery
 
@@ -198,16 +199,18 @@ def restore(
     force: Annotated[bool, typer.Option("--force", help="覆盖已有数据（先移到 .old 目录）")] = False,
 ) -> None:
     """从备份恢复内置存储（请先停止服务）/ Restore the embedded store from a backup (stop the service first)."""
-    from workers.backup import BackupError, restore_backup
+    from workers.backup import BackupError, database_target, restore_backup
 
     target = data_dir or settings().data_dir
     try:
-        manifest = restore_backup(path, target, force=force)
+        db_path = None if data_dir is not None else database_target(settings())
+        manifest = restore_backup(path, target, force=force, db_path=db_path)
     except BackupError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
     err.print(
-        f"已恢复到 {target}：{manifest['counts']['judgments']} 份裁判文书（备份于 {manifest['created_at']}）"
+        f"已恢复到 {target}（数据库 {db_path or target / 'anjian.db'}）："
+        f"{manifest['counts']['judgments']} 份裁判文书（备份于 {manifest['created_at']}）"
     )
 
 

@@ -59,8 +59,12 @@ class Database:
 
     def __init__(self, settings: Settings, *, create: bool = True):
         self.settings = settings
+        url = settings.resolved_database_url
         if settings.database_url is None:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
+        elif url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            # a configured SQLite file in a folder that does not exist yet: create the folder
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(settings.resolved_database_url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         if create:

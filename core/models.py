@@ -4,7 +4,7 @@ One module per area: judgments and documents; accounts; the agency registry; the
 the supervision workflow; jobs and batches.
 """
 
-from core.tables.accounts import ApiToken, AuditEntry, Role, User
+from core.tables.accounts import ApiToken, AuditEntry, Role, User, WebSession
 from core.tables.casebook import (
     Benchmark,
     CaseReconsideration,
@@ -16,9 +16,19 @@ from core.tables.casebook import (
 )
 from core.tables.feedback import SimilarFeedback
 from core.tables.jobs import Batch, Job, JobKind, JobState, MaintenanceRun, OcrPageRow, Queue
-from core.tables.judgments import Base, Correction, Document, JsonType, Judgment
+from core.tables.judgments import Base, Correction, Document, IndexOutbox, JsonType, Judgment
 from core.tables.registry import Agency, AgencyAlias, UnmatchedDefendant
-from core.tables.supervision import FollowUp, LedgerEntry
+from core.tables.suits import (
+    ReminderPrefs,
+    ReminderSent,
+    Suit,
+    SuitAgency,
+    SuitAttachment,
+    SuitDiscussion,
+    SuitJudgment,
+    SuitMeasure,
+)
+from core.tables.supervision import LedgerEntry
 
 __all__ = [
     "Agency",
@@ -35,7 +45,7 @@ __all__ = [
     "CaseUnitNorm",
     "Correction",
     "Document",
-    "FollowUp",
+    "IndexOutbox",
     "Job",
     "JobKind",
     "JobState",
@@ -45,9 +55,18 @@ __all__ = [
     "MaintenanceRun",
     "OcrPageRow",
     "Queue",
+    "ReminderPrefs",
+    "ReminderSent",
     "ReportState",
     "Role",
     "SimilarFeedback",
+    "Suit",
+    "SuitAgency",
+    "SuitAttachment",
+    "SuitDiscussion",
+    "SuitJudgment",
+    "SuitMeasure",
     "UnmatchedDefendant",
+    "WebSession",
     "User",
 ]

@@ -6,6 +6,7 @@ and pass it down. Library code (``ingest``, ``classify``) never imports a global
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal
@@ -36,6 +37,22 @@ class Settings(BaseSettings):
     max_file_mb: int = Field(100, description="Files larger than this are rejected as too_long.")
     parse_timeout_s: float = Field(120.0, description="Wall-clock limit for reading one file (text layer).")
     ocr_timeout_s: float = Field(60.0, description="Wall-clock limit for OCR of one page.")
+    max_memory_mb: int = Field(
+        1024, description="Memory (address space) one parsing sandbox may use; suits a 2 GB machine."
+    )
+    max_unzipped_mb: int = Field(
+        64, description="A Word file whose parts inflate past this is refused as a decompression bomb."
+    )
+    max_text_chars: int = Field(
+        1_000_000,
+        description="A file whose text is longer than this many characters is rejected as too_long.",
+    )
+    max_upload_mb: int = Field(
+        1024, description="Total size of one upload request (all its files); larger requests are refused."
+    )
+    max_page_pixels: int = Field(
+        2000, description="Longest side in pixels of a page image shown in the browser (scaled down to fit)."
+    )
     ocr_lang: str = Field("chi_sim", description="Tesseract language model.")
     ocr_dpi: int = Field(300, description="Resolution at which image pages are rendered for OCR.")
     ocr_range_pages: int = Field(
@@ -85,7 +102,9 @@ class Settings(BaseSettings):
         None, description="Celery broker (redis://…); unset: in-process background worker."
     )
     result_backend: str | None = Field(None, description="Celery result backend; default: the broker URL.")
-    embedded_workers: int = Field(1, description="Threads of the in-process worker on the embedded default.")
+    embedded_workers: int = Field(
+        0, description="Threads of the in-process worker on the embedded default; 0: one per core."
+    )
     job_lease_s: float = Field(
         60.0, description="A running job's lease; renewed every third of it while the worker lives."
     )
@@ -128,6 +147,32 @@ class Settings(BaseSettings):
         None,
         description="CSV of official holidays/adjusted working days for years chinesecalendar does not know.",
     )
+
+    # --- supervision (the register of suits, reminders) ------------------------------------
+    supervision_start: dt.date | None = Field(
+        None,
+        description="Go-live date: papers and judgments received before it open no reporting obligation "
+        "(shown as history); unset: every date counts.",
+    )
+    risk_rule: str = Field(
+        '{"high": {"agency_losses": 2, "county_loss_rate": 0.5}, '
+        '"medium": {"agency_losses": 1, "county_loss_rate": 0.3}, "min_county_cases": 3}',
+        description="Pending-suit risk rule (JSON): a level is reached when the agency's past losses on the same "
+        "action type and field reach agency_losses, or the county's loss rate on them reaches county_loss_rate "
+        "over at least min_county_cases decided cases.",
+    )
+    attachment_max_mb: int = Field(
+        20, description="Largest attachment (DOCX/PDF) accepted on a suit's report."
+    )
+    smtp_host: str | None = Field(
+        None, description="SMTP server for e-mail reminders; unset: no e-mail is sent."
+    )
+    smtp_port: int = Field(25, description="SMTP port.")
+    smtp_user: str | None = Field(None, description="SMTP login user, if the server wants one.")
+    smtp_password: str | None = Field(None, description="Password of smtp_user.")
+    smtp_from: str = Field("anjian@localhost", description="Sender address of reminder e-mails.")
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS.")
+    webhook_timeout_s: float = Field(10.0, description="Timeout of one reminder webhook POST in seconds.")
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.models import Correction, Judgment
-from core.taxonomy import ActionType, Field, LossCause, Outcome
+from core.taxonomy import (
+    RECONSIDERATION_CORRECTIONS,
+    ActionType,
+    Field,
+    LossCause,
+    Outcome,
+    ReconsiderationOutcome,
+)
+
+# outcomes whose loss causes count: a court loss and a 复议纠错
+LOSS_OUTCOMES = {Outcome.agency_lost.value} | {o.value for o in RECONSIDERATION_CORRECTIONS}
 
 CORRECTABLE_FIELDS = {
     "outcome": Outcome,
@@ -26,6 +37,8 @@ CORRECTABLE_FIELDS = {
     "defendants": None,
     "plaintiffs": None,
     "agency_head_appeared": None,
+    # {"cause", "text", "start", "end"}: the sentence that proves a cause (teaches the sentence classifier)
+    "cause_evidence": LossCause,
 }
 
 
@@ -67,6 +80,21 @@ def effective_classification(judgment: Judgment) -> dict[str, Any]:
             ]
         elif c.field in ("outcome", "action_type", "field", "ruling_forms"):
             machine[c.field] = c.value
+        elif c.field == "cause_evidence":
+            named = {k: c.value[k] for k in ("text", "start", "end")}
+            machine["loss_causes"] = [
+                {
+                    **tag,
+                    "evidence": [
+                        named,
+                        *[e for e in tag.get("evidence", []) if e.get("start") != named["start"]],
+                    ],
+                    "source": "reviewer",
+                }
+                if tag.get("cause") == c.value["cause"]
+                else tag
+                for tag in machine.get("loss_causes", [])
+            ]
         corrected_fields[c.field] = {
             "user": c.user,
             "reason": c.reason,
@@ -83,7 +111,7 @@ def refresh_judgment(judgment: Judgment) -> None:
     judgment.action_type = tags.get("action_type")
     judgment.field = tags.get("field")
     judgment.loss_causes = (
-        [t["cause"] for t in tags.get("loss_causes", [])] if judgment.outcome == "agency_lost" else []
+        [t["cause"] for t in tags.get("loss_causes", [])] if judgment.outcome in LOSS_OUTCOMES else []
     )
     record = judgment.record or {}
     judgment.defendants = list(record.get("defendants", []))
@@ -96,10 +124,12 @@ def refresh_judgment(judgment: Judgment) -> None:
             judgment.agency_head_appeared = c.value
 
 
-def _validate_correction(field: str, value: Any) -> Any:
+def _validate_correction(field: str, value: Any, text: str = "") -> Any:
     if field not in CORRECTABLE_FIELDS:
         raise InvalidCorrection(f"不能更正字段“{field}”；可更正：{'、'.join(CORRECTABLE_FIELDS)}")
     enum = CORRECTABLE_FIELDS[field]
+    if field == "cause_evidence":
+        return _validate_cause_evidence(value, text)
     if field == "agency_head_appeared":
         if value is not None and not isinstance(value, bool):
             raise InvalidCorrection("负责人出庭应为 true、false 或 null")
@@ -114,10 +144,28 @@ def _validate_correction(field: str, value: Any) -> Any:
         if bad:
             raise InvalidCorrection(f"未知的败诉原因：{'、'.join(bad)}")
         return list(dict.fromkeys(p.value for p in parsed if p is not None))
-    member = enum.parse(str(value)) if enum is not None else None
+    member: StrEnum | None = enum.parse(str(value)) if enum is not None else None
+    if member is None and field == "outcome":  # a 行政复议决定书's decision
+        member = ReconsiderationOutcome.parse(str(value))
     if member is None:
         raise InvalidCorrection(f"“{value}”不是有效的取值")
     return member.value
+
+
+def _validate_cause_evidence(value: Any, text: str) -> dict[str, Any]:
+    """{"cause", "text"} (start/end optional): the sentence must be quoted verbatim from the judgment."""
+    if not isinstance(value, dict) or not isinstance(value.get("text"), str) or not value["text"].strip():
+        raise InvalidCorrection("败诉原因依据应写明原因和判决书中的原句")
+    cause = LossCause.parse(str(value.get("cause") or ""))
+    if cause is None:
+        raise InvalidCorrection(f"未知的败诉原因：{value.get('cause')}")
+    quote = value["text"].strip()
+    start = value.get("start")
+    if not (isinstance(start, int) and text[start : start + len(quote)] == quote):
+        start = text.find(quote)
+    if start < 0:
+        raise InvalidCorrection(f"判决书中找不到这句话（须逐字引用）：{quote[:40]}")
+    return {"cause": cause.value, "text": quote, "start": start, "end": start + len(quote)}
 
 
 def add_correction(
@@ -127,7 +175,7 @@ def add_correction(
     judgment = s.get(Judgment, judgment_id)
     if judgment is None:
         raise JudgmentNotFound(f"找不到裁判文书 {judgment_id}")
-    clean = _validate_correction(field, value)
+    clean = _validate_correction(field, value, (judgment.record or {}).get("text", ""))
     previous = (
         effective_classification(judgment).get(field)
         if field in ("outcome", "action_type", "field", "ruling_forms")

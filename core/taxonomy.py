@@ -142,6 +142,8 @@ class SectionName(ZhEnum):
     defence = ("defence", "辩称")
     findings = ("findings", "经审理查明")
     reasoning = ("reasoning", "本院认为")
+    # the lower court's reasoning an upheld appeal or retrial review endorses (set by classify, not the parser)
+    endorsed = ("endorsed", "原审法院认为（本院认可）")
     operative = ("operative", "判决主文")
     footer = ("footer", "尾部")
 
@@ -151,6 +153,7 @@ class DocumentStatus(ZhEnum):
     linked = ("linked", "已关联")
     duplicate = ("duplicate", "重复")
     rejected = ("rejected", "已拒收")
+    skipped = ("skipped", "已跳过")  # an entry of a folder that is not a file to read (never stored)
 
 
 class RejectReason(ZhEnum):
@@ -164,3 +167,8 @@ class RejectReason(ZhEnum):
     timeout = ("timeout", "读取超时")
     ocr_failed = ("ocr_failed", "文字识别失败")
     unsupported = ("unsupported", "不支持的文件类型")
+    bomb = ("bomb", "解压炸弹（解压后体积异常）")
+    symlink = ("symlink", "符号链接（未跟随）")
+    special_file = ("special_file", "不是普通文件（设备、管道等）")
+    empty_folder = ("empty_folder", "空文件夹")
+    disk_full = ("disk_full", "磁盘已满")

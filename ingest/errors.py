@@ -17,3 +17,6 @@ class Rejected(IngestError):
         self.message = message or reason.zh
         self.warnings = warnings or []
         super().__init__(f"{reason.value}: {self.message}")
+
+    def __reduce__(self) -> tuple:  # type: ignore[type-arg]
+        return (Rejected, (self.reason, self.message, self.warnings))  # across processes, whole

@@ -43,8 +43,36 @@ def read_html(data: bytes) -> str:
     text = _decode(data)
     try:
         root = lxml.html.document_fromstring(text)
+    except MemoryError:
+        raise
     except Exception as exc:  # lxml raises ParserError and friends
+        from ingest.sandbox import near_memory_limit
+
+        if near_memory_limit():  # libxml2 ran out of the sandbox's memory
+            raise MemoryError(str(exc)) from exc
         raise Rejected(RejectReason.corrupt, "网页文件无法解析。") from exc
+    lines = _lines(root)
+    if not lines and _deepest(root) >= MAX_DEPTH - 1:
+        raise Rejected(
+            RejectReason.corrupt,
+            f"网页的标签嵌套超过 {MAX_DEPTH} 层，无法读取其中的文字：请用浏览器打开后另存为 PDF 再上传。",
+        )
+    return "\n".join(lines)
+
+
+MAX_DEPTH = 255  # libxml2 stops building the tree below this depth (what is deeper is lost)
+
+
+def _deepest(root) -> int:  # noqa: ANN001 - an lxml element
+    depth, stack = 0, [(root, 0)]
+    while stack:
+        el, d = stack.pop()
+        depth = max(depth, d)
+        stack.extend((child, d + 1) for child in el)
+    return depth
+
+
+def _lines(root) -> list[str]:  # noqa: ANN001 - an lxml element
     lines: list[str] = []
     current: list[str] = []
 
@@ -75,7 +103,7 @@ def read_html(data: bytes) -> str:
     body = root.find("body")
     walk(body if body is not None else root)
     flush()
-    return "\n".join(lines)
+    return lines
 
 
 def _hidden(el) -> bool:  # noqa: ANN001

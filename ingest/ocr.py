@@ -39,19 +39,31 @@ _CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
 
 
-def render_page(data: bytes, index: int, dpi: int) -> tuple[np.ndarray, float, float]:
-    """The page as an RGB array at ``dpi``, and its size in points."""
+# an A3 page at 300 dpi is 17.5 million pixels, the largest PDF page at 300 dpi 3.6 billion; 25 million
+# keeps render + cleaning well inside a 1024 MB sandbox (40 million peaked at 490 MB resident)
+MAX_OCR_PIXELS = 25_000_000
+
+
+def ocr_dpi(width_pt: float, height_pt: float, dpi: int, max_pixels: int = MAX_OCR_PIXELS) -> int:
+    """``dpi``, lowered for an oversized page so that its bitmap stays within ``max_pixels``."""
+    area_in = max(width_pt, 1.0) * max(height_pt, 1.0) / 72.0 / 72.0
+    return max(1, min(dpi, int((max_pixels / area_in) ** 0.5)))
+
+
+def render_page(data: bytes, index: int, dpi: int) -> tuple[np.ndarray, float, float, int]:
+    """The page as an RGB array at ``dpi`` (lower for an oversized page), its size in points, and the dpi used."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)
     try:
         page = pdf[index]
         width, height = page.get_size()
+        dpi = ocr_dpi(width, height, dpi)
         image = page.render(scale=dpi / 72.0).to_pil().convert("RGB")
         page.close()
     finally:
         pdf.close()
-    return np.asarray(image), float(width), float(height)
+    return np.asarray(image), float(width), float(height), dpi
 
 
 def remove_red(rgb: np.ndarray) -> np.ndarray:
@@ -336,7 +348,7 @@ def _drop_stray_marks(words: list[_Word], em: float, margin: float) -> list[_Wor
 
 def ocr_page(data: bytes, index: int, dpi: int, lang: str, timeout_s: float, threads: int) -> OcrPage:
     """Render, clean and recognise page ``index`` (0-based) of a PDF."""
-    rgb, width, height = render_page(data, index, dpi)
+    rgb, width, height, dpi = render_page(data, index, dpi)
     binary = clean_page(rgb)
     if float((binary == 0).mean()) < 0.0003:
         return OcrPage(Page(index + 1, width, height, []), 0.0, blank=True)

@@ -13,6 +13,8 @@ import ingest.fields as fields
 import ingest.fields_action as fields_action
 import ingest.fields_places as fields_places
 import ingest.parties as parties
+import ingest.party_names as party_names
+import ingest.reconsideration as reconsideration
 from core.taxonomy import RejectReason, SectionName
 from ingest.errors import Rejected
 from ingest.normalize import normalize, reflow
@@ -28,10 +30,12 @@ _ROLE_WORD_RE = re.compile(
 )
 
 
-def is_judgment(text: str) -> bool:
+def is_judgment(text: str, norm: str | None = None) -> bool:
     """A court document: parties in court roles and at least two of a court in the header, a case
-    number, a judgment's title and a judgment's wording (one of them may be lost to OCR)."""
-    norm, _ = normalize(text[:200_000])
+    number, a judgment's title and a judgment's wording (one of them may be lost to OCR); or a
+    行政复议决定书. ``norm``: the text already normalised, when the caller has it."""
+    if norm is None:
+        norm, _ = normalize(text[:200_000])
     case_no, _ = fields.find_case_no(norm)
     signals = [
         bool(_COURT_WORD_RE.search(norm[:800])),
@@ -40,7 +44,7 @@ def is_judgment(text: str) -> bool:
         bool(_DOC_WORD_RE.search(norm)),
     ]
     has_roles = len(set(_ROLE_WORD_RE.findall(norm))) >= 2
-    return has_roles and sum(signals) >= 2
+    return has_roles and sum(signals) >= 2 or reconsideration.is_reconsideration_decision(norm)
 
 
 def parse_text(text: str, furniture: Sequence[str] = ()) -> JudgmentRecord:
@@ -50,10 +54,15 @@ def parse_text(text: str, furniture: Sequence[str] = ()) -> JudgmentRecord:
     裁判日期/发布日期 there dates a judgment whose printed date is masked."""
     if not text or not text.strip():
         raise Rejected(RejectReason.blank, "文件没有可读的文字内容。")
-    if not is_judgment(text):
-        raise Rejected(RejectReason.not_judgment, "未识别到法院名称、案号或裁判用语，不是裁判文书。")
-    norm, offsets = reflow(*normalize(text))
+    normalised = normalize(text)
+    if not is_judgment(text, normalised[0][:200_000]):
+        raise Rejected(
+            RejectReason.not_judgment, "未识别到法院名称、案号或裁判用语，不是裁判文书或行政复议决定书。"
+        )
+    norm, offsets = reflow(*normalised)
     norm = repair_ocr(norm)
+    if reconsideration.is_reconsideration_decision(norm):
+        return reconsideration.parse_reconsideration(text, norm, offsets)
     sections = find_sections(text, norm, offsets)
     record = JudgmentRecord(text=text, sections=sections)
     record.title = fields.find_title(norm)
@@ -104,7 +113,9 @@ def _repair_agency_places(record: JudgmentRecord, norm: str) -> None:
     for attr in ("defendants", "applicants", "plaintiffs", "third_parties"):
         names = getattr(record, attr)
         fixed = [
-            fields_places.repair_agency(n, province, norm) if parties.looks_like_agency(n) else n
+            fields_places.repair_department(fields_places.repair_agency(n, province, norm))
+            if party_names.looks_like_agency(n)
+            else n
             for n in names
         ]
         setattr(record, attr, list(dict.fromkeys(fixed)))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.taxonomy import RejectReason
 from ingest.errors import Rejected
+from ingest.hygiene import strip_controls, too_many_chars
 from ingest.layout import Page, assemble, remove_furniture
-from ingest.pdf_text import RawPage, extract_lines, inspect_pdf
+from ingest.pdf_text import RawPage, extract_lines, inspect_pdf_in_child
 from ingest.record import FileKind, PageInfo, PageSource, ReadDocument, ReadLimits
 from ingest.sandbox import SandboxCrash, SandboxMemoryError, SandboxTimeout, run_limited
 from ingest.text_quality import text_plausibility
@@ -29,7 +30,8 @@ def read_pdf(
     """Read a PDF. ``ocr_cache`` supplies pages recognised elsewhere (e.g. by workers OCR-ing page ranges
     in parallel); ``progress`` is told after each page. Both default to None: everything read here."""
 
-    info = inspect_pdf(data, limits.max_pages)
+    info = _sandboxed(inspect_pdf_in_child, (data, limits.max_pages), limits)
+    info.data = info.data or data
     warnings: list[str] = ["repaired"] if info.repaired else []
     raw = _text_layer(info.data, limits)
 
@@ -50,6 +52,20 @@ def read_pdf(
         else:
             quality = text_plausibility(page_text)
             need_ocr = fallback = quality < limits.min_text_quality
+        if not need_ocr and rp.hidden and page_text.strip():
+            # text the page does not show: what the page shows wins (OCR), unless both say the same
+            if not limits.ocr:
+                _add(warnings, "hidden_text_unchecked")
+            else:
+                ocr = ocr_cache(rp.page.number) if ocr_cache is not None else None
+                ocr = ocr if ocr is not None else _ocr(info.data, rp, limits)
+                shown = "\n".join(ln.text for ln in ocr.page.lines)
+                if agreement(page_text, shown) < MIN_AGREEMENT:
+                    _add(warnings, "hidden_text")
+                    pages.append(ocr.page)
+                    sources.append(PageSource.ocr if not ocr.blank else PageSource.text_layer)
+                    qualities.append(ocr.quality)
+                    continue
         if not need_ocr:
             pages.append(rp.page)
             sources.append(PageSource.text_layer)
@@ -81,7 +97,12 @@ def read_pdf(
 
     if progress is not None:
         progress(total, total)
+    for page in pages:
+        for line in page.lines:
+            line.text = strip_controls(line.text)
     text, spans, furniture = assemble(pages)
+    if len(text) > limits.max_chars:
+        raise too_many_chars(len(text), limits)
     ocr_q = [q for q, s in zip(qualities, sources, strict=True) if s is PageSource.ocr]
     if ocr_q and sum(ocr_q) / len(ocr_q) < 0.6:
         _add(warnings, "low_quality")
@@ -93,19 +114,32 @@ def read_pdf(
     return ReadDocument(kind=kind, text=text, pages=infos, warnings=warnings, furniture=furniture)
 
 
+MIN_AGREEMENT = 0.6  # OCR of the page against its own text layer: same text ≥ 0.8, another judgment's ≈ 0.3
+
+
+def agreement(layer: str, shown: str) -> float:
+    """How much of what the page shows (OCR) the text layer also says: the share of the OCR text's
+    character pairs (blanks removed) found among the text layer's. 0 when the page shows nothing."""
+    a, b = "".join(layer.split()), "".join(shown.split())
+    theirs = {a[i : i + 2] for i in range(len(a) - 1)}
+    ours = [b[i : i + 2] for i in range(len(b) - 1)]
+    if not ours:
+        return 0.0
+    return sum(p in theirs for p in ours) / len(ours)
+
+
 def _add(warnings: list[str], code: str) -> None:
     if code not in warnings:
         warnings.append(code)
 
 
 def _text_layer(data: bytes, limits: ReadLimits) -> list[RawPage]:
+    return _sandboxed(extract_lines, (data, limits.pdf_reader), limits)  # type: ignore[no-any-return]
+
+
+def _sandboxed(fn: Callable[..., Any], args: tuple, limits: ReadLimits) -> Any:
     try:
-        return run_limited(
-            extract_lines,
-            (data, limits.pdf_reader),
-            timeout_s=limits.parse_timeout_s,
-            memory_mb=limits.max_memory_mb,
-        )
+        return run_limited(fn, args, timeout_s=limits.parse_timeout_s, memory_mb=limits.max_memory_mb)
     except SandboxTimeout as exc:
         raise Rejected(
             RejectReason.timeout,

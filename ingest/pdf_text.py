@@ -1,6 +1,6 @@
 """PDF structure checks (pikepdf/qpdf) and text-layer extraction (pdfplumber).
 
-``inspect_pdf`` runs in the calling process: it is qpdf (C++), fast, and only reads the object
+``inspect_pdf`` runs in the sandbox too (``inspect_pdf_in_child``): it is qpdf (C++), fast, and only reads the object
 structure: encryption, truncation, a broken cross-reference table (rebuilt, then the repaired bytes are
 used), and the page count, so a 600-page file is refused before any text is extracted.
 ``extract_lines`` is what runs in the sandboxed child: pdfplumber page by page, glyphs → lines.
@@ -68,6 +68,56 @@ def inspect_pdf(data: bytes, max_pages: int) -> PdfInfo:
     return PdfInfo(data=data, pages=n, repaired=repaired)
 
 
+MAX_STREAM_BYTES = 256 * 1024 * 1024  # one stream, inflated: a 200-page scan's largest image is < 100 MB
+
+
+def check_streams(data: bytes, max_stream: int = MAX_STREAM_BYTES) -> None:
+    """Refuse a PDF with a Flate stream that inflates past ``max_stream`` bytes (a decompression bomb),
+    inflating each chunk by chunk with the cap (so the check itself stays small). Runs in the sandbox."""
+    import zlib
+
+    import pikepdf
+
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PdfError:
+        return  # inspect_pdf says why
+    with pdf:
+        for obj in pdf.objects:
+            if not isinstance(obj, pikepdf.Stream):
+                continue
+            filters = obj.get("/Filter")
+            names = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters)]
+            if names[:1] != ["/FlateDecode"]:
+                continue
+            try:
+                raw = obj.read_raw_bytes()
+            except pikepdf.PdfError:
+                continue
+            inflater, total, pos = zlib.decompressobj(), 0, 0
+            while pos < len(raw) and not inflater.eof:
+                chunk = inflater.decompress(raw[pos : pos + (1 << 16)], 1 << 20)
+                pos += 1 << 16
+                total += len(chunk)
+                while inflater.unconsumed_tail and total <= max_stream:
+                    chunk = inflater.decompress(inflater.unconsumed_tail, 1 << 20)
+                    total += len(chunk)
+                if total > max_stream:
+                    raise Rejected(
+                        RejectReason.bomb,
+                        f"该 PDF 是“解压炸弹”：其中一段 {len(raw) / 1024 / 1024:.1f} MB 的压缩数据解压后超过 "
+                        f"{max_stream / 1024 / 1024:.0f} MB，已拒绝读取。",
+                    )
+
+
+def inspect_pdf_in_child(data: bytes, max_pages: int) -> PdfInfo:
+    """:func:`inspect_pdf` and :func:`check_streams` as the sandbox runs them: the bytes come back only
+    when they were repaired."""
+    info = inspect_pdf(data, max_pages)
+    check_streams(info.data)
+    return PdfInfo(data=info.data if info.data is not data else b"", pages=info.pages, repaired=info.repaired)
+
+
 def _short(exc: Exception) -> str:
     return re.sub(r"\s+", " ", str(exc))[:160]
 
@@ -81,6 +131,7 @@ class RawPage:
     n_glyphs: int
     n_cid: int  # glyphs pdfminer could not map to Unicode, "(cid:123)"
     has_image: bool
+    hidden: bool = False  # text the page does not show: invisible, white, or under an image (ingest.visible)
 
 
 def extract_lines(data: bytes, reader: str = "pdfium") -> list[RawPage]:
@@ -88,14 +139,29 @@ def extract_lines(data: bytes, reader: str = "pdfium") -> list[RawPage]:
 
     ``reader`` "pdfium" (the default, :mod:`ingest.pdfium_text`) hands the file to pdfplumber, the reference
     reader, when pdfium sees something only pdfplumber reads faithfully; "pdfplumber" always uses it."""
+    pages: list[RawPage] | None = None
     if reader == "pdfium":
         from ingest.pdfium_text import NeedsReferenceReader, read_pages
 
         try:
-            return [RawPage(page, n_glyphs, 0, has_image) for page, n_glyphs, has_image in read_pages(data)]
+            pages = [RawPage(page, n_glyphs, 0, has_image) for page, n_glyphs, has_image in read_pages(data)]
         except NeedsReferenceReader:
             pass
-    return extract_lines_pdfplumber(data)
+    if pages is None:
+        pages = extract_lines_pdfplumber(data)
+    _mark_hidden(data, pages)
+    return pages
+
+
+def _mark_hidden(data: bytes, pages: list[RawPage]) -> None:
+    from ingest.visible import hidden_text_pages
+
+    try:
+        hidden = set(hidden_text_pages(data))
+    except Exception:  # noqa: BLE001 - pdfium cannot walk the objects: nothing to say about visibility
+        return
+    for rp in pages:
+        rp.hidden = rp.page.number in hidden
 
 
 def extract_lines_pdfplumber(data: bytes) -> list[RawPage]:

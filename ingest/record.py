@@ -153,6 +153,8 @@ class ReadLimits:
     ocr_dpi: int = 300
     ocr_threads: int = 1
     ocr: bool = True  # False: never OCR; pages that need it stay empty (warning ocr_skipped)
-    max_memory_mb: int = 2048  # address-space cap of the parsing child process
+    max_memory_mb: int = 1024  # address-space cap of the parsing child process
+    max_unzipped_bytes: int = 64 * 1024 * 1024  # a DOCX's members together, once inflated
+    max_chars: int = 1_000_000  # characters of text one document may have (200 dense pages ≈ 400 000)
     min_text_quality: float = 0.5  # below this plausibility a text layer is treated as garbage
     pdf_reader: str = "pdfium"  # "pdfium" (fast, falls back to pdfplumber by itself) or "pdfplumber"

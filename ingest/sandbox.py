@@ -21,7 +21,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-_PRELOAD = ["pdfplumber", "ingest.pdf_text", "ingest.ocr"]
+_PRELOAD = [
+    "pdfplumber",
+    "ingest.pdf_text",
+    "ingest.ocr",
+    "docx",
+    "lxml.html",
+    "ingest.docx_text",
+    "ingest.html_text",
+]
 _ctx_lock = threading.Lock()
 _ctx: Any = None
 _peak_child_kb = 0
@@ -193,3 +201,37 @@ def run_limited(fn: Callable[..., Any], args: tuple, *, timeout_s: float, memory
 def peak_child_rss_mb() -> float:
     """The largest peak resident memory any sandboxed child of this process has reported (MiB)."""
     return _peak_child_kb / 1024
+
+
+_pool_lock = threading.Lock()
+_pools: dict[str, Any] = {}
+
+
+def run_pooled(
+    pool: str, fn: Callable[..., Any], args: tuple, *, timeout_s: float, memory_mb: int, threads: int = 2
+) -> Any:
+    """:func:`run_limited` through a named pool of ``threads`` threads: however many callers (a web
+    server's request threads), at most ``threads`` sandboxes of that pool exist and they stay warm."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with _pool_lock:
+        executor = _pools.get(pool)
+        if executor is None:
+            executor = _pools[pool] = ThreadPoolExecutor(
+                max_workers=threads, thread_name_prefix=f"sandbox-{pool}"
+            )
+    return executor.submit(run_limited, fn, args, timeout_s=timeout_s, memory_mb=memory_mb).result()
+
+
+def near_memory_limit() -> bool:
+    """In a sandbox child: did this process come close (90 %) to its address-space cap? C libraries
+    (libxml2) report a failed allocation as a parse error; this tells the two apart."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return False
+    try:
+        with open("/proc/self/status") as fh:
+            peak = next(int(ln.split()[1]) * 1024 for ln in fh if ln.startswith("VmPeak:"))
+    except (OSError, StopIteration, ValueError):
+        return False
+    return peak >= 0.9 * soft

@@ -4,12 +4,14 @@ Two failure modes are common in the wild: fonts without a /ToUnicode map (pdfmin
 ``(cid:123)`` or Latin junk) and fonts whose map is wrong (the document's own characters, shuffled,
 mixed with control characters). Both render correctly, so only statistics on the extracted text can
 tell. The score is the share of the page's Han characters that belong to the most frequent characters
-of written Chinese (a general frequency list, not this corpus), discounted by junk.
+of written Chinese (a general frequency list, not this corpus), discounted by junk and by the order of
+the characters (how many adjacent pairs are pairs inside real words: shuffled real characters fail it).
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # The ~200 most frequent Han characters of modern written Chinese (general frequency lists).
 COMMON_HAN = frozenset(
@@ -39,6 +41,37 @@ _ODD = re.compile(r"[A-Za-z^\\|<>=%@#$&*_`~{}\[\]!?;+\"']")
 _SWITCH = re.compile(rf"(?:[\u3400-\u9fff]{_ODD.pattern}|{_ODD.pattern}[\u3400-\u9fff])")
 
 
+@lru_cache(maxsize=1)
+def common_bigrams() -> frozenset[str]:
+    """Han character pairs that occur inside words of written Chinese: every adjacent pair of the words
+    of jieba's general dictionary used at least 20 times (≈75 000 pairs; built once, ~0.5 s)."""
+    import os
+
+    import jieba
+
+    pairs: set[str] = set()
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) < 2 or len(parts[0]) < 2 or not parts[1].isdigit() or int(parts[1]) < 20:
+                continue
+            word = parts[0]
+            pairs.update(
+                a + b for a, b in zip(word, word[1:], strict=False) if _HAN.match(a) and _HAN.match(b)
+            )
+    return frozenset(pairs)
+
+
+def bigram_share(text: str) -> tuple[float, int]:
+    """(share of adjacent Han pairs that are pairs of real words, number of pairs). Real judgment pages:
+    0.44–0.65 (143 corpus judgments, 1 500-character pages); the same characters shuffled: 0.08–0.18."""
+    big = common_bigrams()
+    pairs = [a + b for a, b in zip(text, text[1:], strict=False) if _HAN.match(a) and _HAN.match(b)]
+    if not pairs:
+        return 0.0, 0
+    return sum(p in big for p in pairs) / len(pairs), len(pairs)
+
+
 def text_plausibility(text: str) -> float:
     """0..1: how much the text looks like real written Chinese (1 = certainly)."""
     n_cid = len(_CID.findall(text))
@@ -62,4 +95,9 @@ def text_plausibility(text: str) -> float:
     # real judgment pages: common ≈ 0.45–0.65, han_share > 0.6; shuffled maps: common ≈ 0.2
     score = min(1.0, common / 0.45) * min(1.0, han_share / 0.5)
     score *= max(0.0, 1.0 - 5 * junk) * max(0.0, 1.0 - 2 * max(0.0, latin - 0.1)) * mixed
+    # real characters in a shuffled order (a junk layer drawn over a scan) pass the character counts:
+    # the order gives them away — few adjacent pairs are pairs of real words
+    share, n_pairs = bigram_share(text)
+    if n_pairs >= 40:
+        score *= min(1.0, max(0.0, (share - 0.15) / 0.2))
     return round(max(0.0, min(1.0, score)), 3)

@@ -16,15 +16,16 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+import pipeline.linking as linking
 from classify.types import Classification
 from core.db import Database
-from core.models import Document, Judgment
+from core.models import Document, IndexOutbox, Judgment
 from core.settings import Settings
 from core.store import refresh_judgment
 from core.taxonomy import DocumentStatus, RejectReason
@@ -103,12 +104,58 @@ def keep_original(settings: Settings, data: bytes, digest: str, filename: str) -
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:  # a full disk, an interruption: nothing half-written stays behind
+            Path(tmp).unlink(missing_ok=True)
+            raise
     return rel
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """A write failed for want of space: ENOSPC/EDQUOT from the file system, or SQLite's 'disk is full'."""
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc).lower()
+    return "database or disk is full" in text or "no space left" in text
+
+
+def keep_original_stream(
+    settings: Settings, fh: BinaryIO, filename: str, max_bytes: int
+) -> tuple[str, str, int]:
+    """Copy a file object (an upload spooled to disk) content-addressed under originals/ without holding
+    it in memory: at most ``max_bytes + 1`` bytes (enough for the reader to say it is too long).
+    Returns (relative path, sha256, size). A failed write leaves no temp file behind."""
+    suffix = Path(filename).suffix.lower()[:10]
+    settings.originals_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=settings.originals_dir, prefix=".tmp-")
+    digest, size = hashlib.sha256(), 0
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while size <= max_bytes and (chunk := fh.read(min(1 << 20, max_bytes + 1 - size))):
+                digest.update(chunk)
+                out.write(chunk)
+                size += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        hexdigest = digest.hexdigest()
+        rel = f"{hexdigest[:2]}/{hexdigest}{suffix}"
+        target = settings.originals_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return rel, hexdigest, size
 
 
 def judgment_title(record: JudgmentRecord) -> str:
@@ -141,6 +188,9 @@ def read_limits(settings: Settings, **overrides: Any) -> ReadLimits:
         "ocr_dpi": settings.ocr_dpi,
         "ocr_threads": settings.ocr_threads,
         "pdf_reader": settings.pdf_reader,
+        "max_memory_mb": settings.max_memory_mb,
+        "max_unzipped_bytes": settings.max_unzipped_mb * 1024 * 1024,
+        "max_chars": settings.max_text_chars,
     }
     values.update(overrides)
     return ReadLimits(**values)
@@ -320,6 +370,8 @@ class Pipeline:
                 doc.status = DocumentStatus.duplicate.value
                 doc.duplicate_of_id = original.id
                 doc.judgment_id = original.judgment_id
+                if original.judgment_id is not None:  # the index is checked for it again (it may lack it)
+                    s.add(IndexOutbox(judgment_id=original.judgment_id))
                 doc.file_kind = original.file_kind
                 doc.message = f"与已入库文件（文档 {original.id}）内容相同，未重复入库"
                 s.flush()
@@ -393,19 +445,26 @@ class Pipeline:
             doc.warnings = list(read.warnings)
             doc.pages = [p.model_dump(mode="json") for p in read.pages]
             doc.text = read.text
-            judgment = None
+            judgment, note = None, None
             if record.case_no:
-                judgment = s.scalars(
-                    select(Judgment).where(
+                candidates = s.scalars(
+                    select(Judgment)
+                    .where(
                         Judgment.case_no == record.case_no,
                         Judgment.doc_kind == (record.doc_kind.value if record.doc_kind else None),
                     )
-                ).first()
+                    .order_by(Judgment.id)
+                ).all()
+                judgment, note = linking.choose(candidates, record)
             if judgment is None:
                 judgment = Judgment(record={}, loss_causes=[], defendants=[], plaintiffs=[])
                 s.add(judgment)
                 status = DocumentStatus.stored
                 self._set_record(judgment, record, classification)
+                judgment.link_key = linking.link_key(judgment.case_no, judgment.doc_kind, judgment.court)
+                if note is not None:  # a collision: a key of its own, and a reviewer is asked
+                    judgment.link_key = f"{judgment.link_key}|{digest[:16]}"[:400]
+                    judgment.review_note = note
             else:
                 status = DocumentStatus.linked
                 primary = (
@@ -414,8 +473,14 @@ class Pipeline:
                 if primary is None or _KIND_RANK.get(read.kind, 0) > _KIND_RANK.get(
                     FileKind(primary.file_kind) if primary.file_kind else FileKind.scan_pdf, 0
                 ):
-                    self._set_record(judgment, record, classification)
-                    judgment.primary_document_id = None  # set below, after flush
+                    if primary is None or linking.may_replace(judgment, record):
+                        self._set_record(judgment, record, classification)
+                        judgment.primary_document_id = None  # set below, after flush
+                    else:
+                        judgment.review_note = (
+                            f"新文件“{filename[:60]}”比现有记录更清晰，但其中的行政机关当事人与现有记录不同，"
+                            "未替换现有记录（可查看该案件的机关不变）。请人工核对后决定是否采用。"
+                        )
             doc.status = status.value
             s.flush()
             doc.judgment_id = judgment.id
@@ -423,11 +488,14 @@ class Pipeline:
                 judgment.primary_document_id = doc.id
             refresh_judgment(judgment)
             s.flush()
+            s.add(IndexOutbox(judgment_id=judgment.id))  # same transaction: the index can never miss it
             message = (
                 f"已入库：{record.case_no or '（无案号）'}"
                 if status == DocumentStatus.stored
                 else f"已关联到已有裁判文书 {record.case_no}（判决 {judgment.id}）"
             )
+            if note is not None:
+                message += "；案号与其他法院或当事人的判决相同，已标记待复核"
             doc.message = message
             result = IngestResult(
                 shown,

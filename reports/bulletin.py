@@ -314,7 +314,7 @@ def render_bulletin(
                 [40, 38, 28, 24, 24, 16],
             )
         else:
-            doc.para("本期各单位均按期报备。")
+            doc.para("本期各单位均按期报备。" if data.get("reports_due") else "暂无报备记录。")
         doc.heading("六、工作要求")
         for text in (
             "（一）各单位要高度重视行政应诉工作，落实行政机关负责人出庭应诉制度，不得消极应诉。",
@@ -342,7 +342,8 @@ def make_bulletin(
 ) -> BulletinResult:
     """Build the bulletin of one quarter (``quarter``), or of any period or range (``period``/``since``) to
     ``out`` (.docx, or .pdf via LibreOffice)."""
-    from supervision.followup import overdue
+    from supervision.obligations import overdue
+    from supervision.suits import GoLive
     from supervision.workdays import WorkCalendar
 
     if quarter and (period or since):
@@ -355,8 +356,14 @@ def make_bulletin(
     cal = WorkCalendar.load(
         [getattr(settings, "holidays_file", None), Path(getattr(settings, "data_dir", ".")) / "holidays.csv"]
     )
-    late = overdue(
-        session, cal, today, agency_ids=agency_ids, since=p.start, until=min(p.end, dt.date(9999, 1, 1))
+    late, due_in_period = overdue(
+        session,
+        cal,
+        today,
+        GoLive(getattr(settings, "supervision_start", None)),
+        agency_ids=agency_ids,
+        since=p.start,
+        until=min(p.end, dt.date(9999, 1, 1)),
     )
     from reports.benchmarks import benchmarks_for
 
@@ -371,6 +378,7 @@ def make_bulletin(
         rules=RankingRules.from_settings(settings),
         benchmarks=benchmarks_for(session, p),
     )
+    data["reports_due"] = due_in_period
     fonts = Fonts.from_settings(settings)
     issuing = getattr(settings, "issuing_body", "××县司法局")
     number = number or f"{p.zh}通报"

@@ -39,6 +39,7 @@ CHAR_FIELD = {
 }
 KEYWORD_FIELD = {
     QueryField.procedure: "procedure",
+    QueryField.doc_kind: "doc_kind",
     QueryField.outcome: "outcome",
     QueryField.cause: "loss_causes",
     QueryField.action_type: "action_type",

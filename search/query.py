@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.normalize import normalize_case_no
-from core.taxonomy import ActionType, LossCause, Outcome, Procedure, ZhEnum
+from core.taxonomy import ActionType, DocKind, LossCause, Outcome, Procedure, ZhEnum
 from core.taxonomy import Field as EnforcementField
 from search.errors import QuerySyntaxError
 from search.synonyms import variants
@@ -38,6 +38,7 @@ class QueryField(StrEnum):
     plaintiff = "plaintiff"
     cause_of_action = "cause_of_action"
     procedure = "procedure"
+    doc_kind = "doc_kind"  # 判决书, 裁定书 … 行政复议决定书
     outcome = "outcome"
     cause = "cause"
     action_type = "action_type"
@@ -56,6 +57,8 @@ FIELD_NAMES: dict[str, QueryField] = {
     "案由": QueryField.cause_of_action,
     "审级": QueryField.procedure,
     "程序": QueryField.procedure,
+    "文书": QueryField.doc_kind,
+    "文书种类": QueryField.doc_kind,
     "结果": QueryField.outcome,
     "原因": QueryField.cause,
     "败诉原因": QueryField.cause,
@@ -76,6 +79,7 @@ FIELD_NAMES.update({f.value: f for f in QueryField})
 # Fields whose values are codes of a taxonomy enum (Chinese label or code accepted).
 CODED: dict[QueryField, tuple[type[ZhEnum], str]] = {
     QueryField.procedure: (Procedure, "审级"),
+    QueryField.doc_kind: (DocKind, "文书种类"),
     QueryField.outcome: (Outcome, "结果"),
     QueryField.cause: (LossCause, "败诉原因"),
     QueryField.action_type: (ActionType, "行政行为类型"),
@@ -92,6 +96,13 @@ SYNONYMS: dict[QueryField, dict[str, str]] = {
         "赢": "agency_won",
         "驳回": "dismissed",
         "发回": "remanded",
+    },
+    QueryField.doc_kind: {
+        "行政复议": "reconsideration_decision",
+        "复议": "reconsideration_decision",
+        "复议决定": "reconsideration_decision",
+        "判决": "judgment",
+        "裁定": "ruling",
     },
     QueryField.procedure: {
         "初审": "first",
@@ -383,6 +394,7 @@ def _example(field: QueryField) -> str:
         QueryField.plaintiff: "张某",
         QueryField.cause_of_action: "行政处罚",
         QueryField.procedure: "二审",
+        QueryField.doc_kind: "行政复议决定书",
         QueryField.outcome: "败诉",
         QueryField.cause: "违反法定程序",
         QueryField.action_type: "行政处罚",
@@ -645,8 +657,22 @@ def parse_query(text: str) -> SearchQuery:
     if len(text) > 1000:
         raise QuerySyntaxError("检索式太长（超过1000个字符），请缩短。")
     toks = _lex(text)
+    _check_depth(toks)
     root = _simplify(_Parser(text, toks).parse())
     return SearchQuery(text=text, root=root)
+
+
+MAX_DEPTH = 32  # brackets (and 排除/NOT) nested deeper than this are no search anyone means to type
+
+
+def _check_depth(toks: list[_Tok]) -> None:
+    depth = nots = 0
+    for tok in toks:
+        depth += tok.kind == "LPAREN"
+        depth -= tok.kind == "RPAREN"
+        nots = nots + 1 if tok.kind == "NOT" else 0
+        if depth > MAX_DEPTH or nots > MAX_DEPTH:
+            raise QuerySyntaxError(f"检索式的括号或排除嵌套超过 {MAX_DEPTH} 层，请简化后再检索。", tok.pos)
 
 
 def as_query(query: SearchQuery | str) -> SearchQuery:

@@ -133,3 +133,72 @@ def test_backup_and_restore_commands(
         assert again.exit_code == 1 and "--force" in again.output
     finally:
         context.settings.cache_clear()
+
+
+def _cli_with(env: dict[str, str], monkeypatch: pytest.MonkeyPatch, args: list[str]):  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from cli import context
+    from cli.main import app
+
+    monkeypatch.delenv("ANJIAN_DATABASE_URL", raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    context.settings.cache_clear()
+    context.database.cache_clear()
+    try:
+        return CliRunner().invoke(app, args)
+    finally:
+        context.settings.cache_clear()
+        context.database.cache_clear()
+
+
+def test_restore_writes_where_the_database_url_points(
+    tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN a store whose ANJIAN_DATABASE_URL names another SQLite file (not data_dir/anjian.db) WHEN it is
+    backed up and restored with the same settings THEN the configured file holds the judgments again."""
+    db_file = tmp_path / "elsewhere" / "store.sqlite"
+    db_file.parent.mkdir()
+    src = load_settings(
+        data_dir=tmp_path / "data", database_url=f"sqlite:///{db_file}", es_url=None, broker_url=None
+    )
+    db = Database(src)
+    pipeline = Pipeline(db, src, index=False, classify=False)
+    for p in sorted((corpus_dir / "pdf" / "text").glob("*.pdf"))[:2]:
+        assert pipeline.ingest_path(p).status.value == "stored"
+    before = _judgments(db)
+    db.dispose()
+    env = {"ANJIAN_DATA_DIR": str(src.data_dir), "ANJIAN_DATABASE_URL": f"sqlite:///{db_file}"}
+    done = _cli_with(env, monkeypatch, ["backup", str(tmp_path / "b.tar")])
+    assert done.exit_code == 0, done.output
+    db_file.unlink()  # the disaster
+    for name in ("store.sqlite-wal", "store.sqlite-shm"):
+        (db_file.parent / name).unlink(missing_ok=True)
+    done = _cli_with(env, monkeypatch, ["restore", str(tmp_path / "b.tar"), "--force"])
+    assert done.exit_code == 0, done.output
+    assert "2份裁判文书" in "".join(done.output.split())
+    restored = Database(src)
+    assert _judgments(restored) == before
+    restored.dispose()
+
+
+def test_a_truncated_backup_is_named_as_such(filled: Database, settings: Settings, tmp_path: Path) -> None:
+    create_backup(settings, tmp_path / "b.tar.gz")
+    data = (tmp_path / "b.tar.gz").read_bytes()
+    (tmp_path / "cut.tar.gz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(BackupError, match="不完整或已损坏"):
+        restore_backup(tmp_path / "cut.tar.gz", tmp_path / "r")
+    create_backup(settings, tmp_path / "b.tar")
+    data = (tmp_path / "b.tar").read_bytes()
+    (tmp_path / "cut.tar").write_bytes(data[: len(data) // 2])
+    with pytest.raises(BackupError, match="不完整或已损坏"):
+        restore_backup(tmp_path / "cut.tar", tmp_path / "r")
+    assert not (tmp_path / "r").exists()
+
+
+def test_restore_on_postgres_says_how(pg_settings: Settings, tmp_path: Path) -> None:
+    from workers.backup import database_target
+
+    with pytest.raises(BackupError, match="pg_restore"):
+        database_target(pg_settings)

@@ -14,7 +14,7 @@ from core.db import Database
 from core.models import Document, Judgment
 from core.settings import Settings
 from core.taxonomy import DocumentStatus
-from pipeline.process import Pipeline
+from pipeline.process import IngestResult, Pipeline
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -186,3 +186,49 @@ def test_cli_ingest_indexes_the_batch_together_and_keeps_input_order(
     finally:
         context.settings.cache_clear()
         context.database.cache_clear()
+
+
+def test_a_batch_on_two_worker_processes_stores_what_one_job_stores_in_input_order(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    """GIVEN a folder with judgments, a hostile file, the same bytes twice and a DOCX of a judgment also
+    given as PDF WHEN it is ingested with two worker processes THEN every file has the status one job
+    gives it, in input order: the second copy is a duplicate (not read twice), the DOCX is linked, the
+    hostile file rejected — and the stored records are the same."""
+    from core.settings import load_settings
+    from pipeline.batch import ingest_batch
+
+    files = [
+        SAMPLES / "text" / "sea-022.pdf",
+        SAMPLES / "bad" / "encrypted.pdf",
+        corpus_dir / "pdf" / "text" / "cao-011.pdf",
+        SAMPLES / "text" / "sea-022.pdf",
+        corpus_dir / "pdf" / "docx" / "cao-011.docx",
+        corpus_dir / "pdf" / "text" / "sea-001.pdf",
+    ]
+    outcomes = {}
+    for jobs in (1, 2):
+        settings = load_settings(
+            data_dir=tmp_path / f"jobs{jobs}", database_url=None, es_url=None, broker_url=None
+        )
+        db = Database(settings)
+        pipeline = Pipeline(db, settings, index=False)
+        if jobs == 1:
+            results = [pipeline.ingest_path(f, index=False) for f in files]
+        else:
+            seen: list[IngestResult] = []
+            results = ingest_batch(pipeline, files, jobs=2, on_result=seen.append)
+            assert [r.path for r in seen] == [str(f) for f in files]
+        with db.session() as s:
+            records = [j.record for j in s.scalars(select(Judgment).order_by(Judgment.id))]
+        db.dispose()
+        outcomes[jobs] = ([(r.status.value, r.reason) for r in results], records)
+    assert outcomes[2] == outcomes[1]
+    assert [status for status, _ in outcomes[2][0]] == [
+        "stored",
+        "rejected",
+        "stored",
+        "duplicate",
+        "linked",
+        "stored",
+    ]

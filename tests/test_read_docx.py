@@ -78,10 +78,10 @@ def test_plain_utf8_text_is_read() -> None:
     assert doc.text == "某某县人民法院\n行政判决书\n（2020）某0101行初1号"
 
 
-def test_gbk_text_is_not_mistaken_for_utf8() -> None:
-    with pytest.raises(Rejected) as info:
-        read_bytes("某某县人民法院行政判决书".encode("gbk"), "a.txt")
-    assert info.value.reason is RejectReason.unsupported
+def test_gbk_text_is_read_as_gbk_not_mistaken_for_utf8() -> None:
+    """Clerks save text as GBK (Notepad's 'ANSI'): it is read, with the right characters (issue 14)."""
+    doc = read_bytes("某某县人民法院行政判决书".encode("gbk"), "a.txt")
+    assert doc.text == "某某县人民法院行政判决书"
 
 
 def test_html_blocks_become_lines_and_chrome_is_dropped() -> None:

@@ -1,4 +1,4 @@
-"""Follow-up deadlines on China's working days (holidays and 调休 workdays), ledger import, the overdue list."""
+"""Working-day deadlines on China's working days (holidays and 调休 workdays), ledger import, the overdue list."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from supervision.followup import FollowUpError, list_followups, overdue, upsert_followup
 from supervision.ledger import import_ledger_rows, parse_outcome
 from supervision.workdays import CalendarError, WorkCalendar
 
@@ -35,38 +34,6 @@ def test_operator_file_for_a_later_year(tmp_path: Path) -> None:
     bad.write_text("2027-01-01,maybe\n", encoding="utf-8")
     with pytest.raises(CalendarError):
         WorkCalendar.load([bad])
-
-
-def test_followup_deadlines_and_overdue_list(db) -> None:
-    from registry.agencies import add_agency
-
-    cal = WorkCalendar.load()
-    with db.session() as s:
-        a = add_agency(s, "甲县城关镇人民政府")
-        upsert_followup(
-            s,
-            "(2024)甲0101行初5号",
-            agency_id=a.id,
-            papers_received="2024-09-27",
-            papers_reported="2024-10-08",
-            judgment_received="2024-09-30",
-            judgment_reported="2024-10-14",
-        )
-        upsert_followup(s, "（2024）甲0101行初6号", agency_id=a.id, papers_received=D(2024, 10, 9))
-        with pytest.raises(FollowUpError):
-            upsert_followup(s, "（2024）甲0101行初7号", papers_received="10/9/2024")
-        rows = list_followups(s, cal, D(2024, 10, 20))
-        late = overdue(s, cal, D(2024, 10, 20))
-    first = rows[0]["deadlines"]
-    assert [(d["what"], d["due"], d["overdue"], d["late_by"]) for d in first] == [
-        ("suit", "2024-10-08", False, 0),
-        ("judgment", "2024-10-12", True, 1),
-    ]
-    assert [(r["case_no"], r["what"], r["due"], r["reported"], r["late_by"]) for r in late] == [
-        ("(2024)甲0101行初5号", "裁判文书报备", "2024-10-12", "2024-10-14", 1),
-        # received Wed 10-09: Thu, Fri and the adjusted Saturday 10-12 → due 10-12; late 10-14..10-18 = 5
-        ("（2024）甲0101行初6号", "应诉报备", "2024-10-12", None, 5),
-    ]
 
 
 def test_ledger_rows_match_judgments_by_normalised_case_number(db) -> None:

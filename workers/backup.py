@@ -16,6 +16,7 @@ import shutil
 import sqlite3
 import tarfile
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +135,11 @@ def read_manifest(archive: Path) -> dict[str, Any]:
             if member is None:
                 raise KeyError("MANIFEST.json")
             manifest = json.loads(member.read().decode("utf-8"))
+    except (EOFError, zlib.error) as exc:
+        raise BackupError(_TRUNCATED.format(archive=archive)) from exc
     except (tarfile.TarError, KeyError, OSError, json.JSONDecodeError) as exc:
+        if isinstance(exc, (tarfile.ReadError, KeyError)) and archive.stat().st_size > 0:
+            raise BackupError(_TRUNCATED.format(archive=archive)) from exc  # cut before its manifest
         raise BackupError(f"{archive} 不是有效的 anjian 备份：{exc}") from exc
     if manifest.get("format") != FORMAT or int(manifest.get("format_version", 0)) > FORMAT_VERSION:
         raise BackupError(
@@ -143,11 +148,37 @@ def read_manifest(archive: Path) -> dict[str, Any]:
     return manifest
 
 
-def restore_backup(archive: Path, data_dir: Path, *, force: bool = False) -> dict[str, Any]:
-    """Unpack into ``data_dir`` after verifying every file; an existing store is moved aside, never mixed."""
+_TRUNCATED = (
+    "备份文件 {archive} 不完整或已损坏（可能在复制或下载中被截断），未做任何恢复；请换一份完整的备份。"
+)
+
+
+def database_target(settings: Settings) -> Path:
+    """Where a restore writes the database: the SQLite file ``ANJIAN_DATABASE_URL`` names (or the default
+    one in the data directory). PostgreSQL: a BackupError that says how (pg_restore)."""
+    url = settings.resolved_database_url
+    if not url.startswith("sqlite:///"):
+        raise BackupError(
+            "当前使用 PostgreSQL：anjian restore 只恢复内置 SQLite 存储。请用 pg_restore 恢复数据库"
+            "（pg_restore -d 数据库URL 备份.dump，见 docs/operations.md），原件目录按普通文件恢复。"
+        )
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def restore_backup(
+    archive: Path, data_dir: Path, *, force: bool = False, db_path: Path | None = None
+) -> dict[str, Any]:
+    """Unpack into ``data_dir`` after verifying every file; an existing store is moved aside, never mixed.
+    ``db_path``: where the database goes when it is not ``data_dir/anjian.db`` (ANJIAN_DATABASE_URL)."""
     archive, data_dir = Path(archive), Path(data_dir)
     manifest = read_manifest(archive)
+    db_path = Path(db_path) if db_path is not None else data_dir / DB_NAME
+    outside = db_path.resolve() != (data_dir / DB_NAME).resolve()
     occupied = data_dir.exists() and any(data_dir.iterdir())
+    if outside and db_path.exists() and db_path.stat().st_size > 0 and not force:
+        raise BackupError(
+            f"数据库文件 {db_path} 已存在；确认覆盖请加 --force（原文件会改名为 {db_path.name}.old-…）"
+        )
     if occupied and not force:
         raise BackupError(
             f"目标目录 {data_dir} 不是空的；确认覆盖请加 --force（原数据会移到 {data_dir}.old-…）"
@@ -156,8 +187,11 @@ def restore_backup(archive: Path, data_dir: Path, *, force: bool = False) -> dic
         tempfile.mkdtemp(prefix=".restore-", dir=data_dir.parent if data_dir.parent.exists() else None)
     )
     try:
-        with tarfile.open(archive) as tar:
-            tar.extractall(staging, filter="data")  # refuses absolute paths, .. and device files
+        try:
+            with tarfile.open(archive) as tar:
+                tar.extractall(staging, filter="data")  # refuses absolute paths, .. and device files
+        except (EOFError, zlib.error, tarfile.ReadError) as exc:
+            raise BackupError(_TRUNCATED.format(archive=archive)) from exc
         (staging / "MANIFEST.json").unlink(missing_ok=True)
         for entry in manifest["files"]:
             path = staging / entry["path"]
@@ -172,6 +206,13 @@ def restore_backup(archive: Path, data_dir: Path, *, force: bool = False) -> dic
             data_dir.rename(aside)
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         staging.rename(data_dir)
+        if outside:  # the configured database file, wherever it lives
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+            if db_path.exists():
+                db_path.rename(db_path.with_name(f"{db_path.name}.old-{dt.datetime.now():%Y%m%d%H%M%S}"))
+            for suffix in ("-wal", "-shm"):
+                db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+            shutil.move(str(data_dir / DB_NAME), str(db_path))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -84,8 +84,10 @@ def make_celery(
         enable_utc=True,
         beat_schedule={
             "sweep-dead-workers": {"task": "anjian.sweep", "schedule": max(10.0, w.sweep_interval_s)},
+            "drain-index-outbox": {"task": "anjian.drain_outbox", "schedule": 10.0},
             "nightly-index-check": {"task": "anjian.check_index", "schedule": crontab(hour=2, minute=30)},
             "nightly-retrain": {"task": "anjian.retrain", "schedule": crontab(hour=3, minute=30)},
+            "daily-reminders": {"task": "anjian.send_reminders", "schedule": crontab(hour=8, minute=0)},
         },
     )
     _register_tasks(app)
@@ -152,9 +154,17 @@ def _register_tasks(app: Celery) -> None:
     def build_report(params: dict[str, Any]) -> dict[str, Any]:
         return tasks.build_report(context(), dict(params))
 
+    @app.task(name="anjian.drain_outbox", time_limit=600, shared=False)
+    def drain_outbox() -> int:
+        return tasks.drain_outbox(context())
+
     @app.task(name="anjian.check_index", time_limit=3 * 3600, shared=False)
     def check_index() -> dict[str, Any]:
         return tasks.check_index(context())
+
+    @app.task(name="anjian.send_reminders", time_limit=1800, shared=False)
+    def send_reminders() -> dict[str, int]:
+        return tasks.send_reminders(context())
 
     @app.task(name="anjian.retrain", time_limit=3 * 3600, shared=False)
     def retrain() -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from typing import Any
+from typing import Any, BinaryIO
 
 from core.db import Database
 from core.settings import Settings
@@ -66,7 +66,7 @@ def send_task(settings: Settings, name: str, args: list[Any] | None = None, queu
 
 
 def submit_files(
-    db: Database, settings: Settings, files: list[tuple[str, bytes]], user: str | None = None
+    db: Database, settings: Settings, files: list[tuple[str, bytes | BinaryIO]], user: str | None = None
 ) -> int:
     """Keep every original, create a batch with one job per file in one transaction, then — after the
     commit — queue the jobs. Returns at once with the batch id."""

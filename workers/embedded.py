@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 _runners: weakref.WeakSet[EmbeddedRunner] = weakref.WeakSet()
 MAINTENANCE_EVERY = dt.timedelta(hours=24)
 MAINTENANCE_AFTER_START_S = 300.0  # not while the application is starting up
+OUTBOX_EVERY_S = 5.0  # an outbox row left by a failed indexing is retried this often (when idle)
 
 
 def wake() -> None:
@@ -125,6 +126,8 @@ class EmbeddedRunner:
                 self._maybe_sweep()
                 if self._work_once(worker_id):
                     continue
+                if n == 0:
+                    self._maybe_drain()
                 if n == 0 and self.maintenance:
                     self._maybe_maintain()
             except Exception:  # noqa: BLE001 - the store may be briefly unavailable; keep the thread alive
@@ -134,6 +137,14 @@ class EmbeddedRunner:
                 if self._pending == 0 and not self._stop.is_set():
                     self._wake.wait(poll)
                 self._pending = 0
+
+    def _maybe_drain(self) -> None:
+        """When idle, every few seconds: index what the outbox holds (an indexing that failed)."""
+        now = time.monotonic()
+        if now - getattr(self, "_last_drain", 0.0) < OUTBOX_EVERY_S:
+            return
+        self._last_drain = now
+        tasks.drain_outbox(self.ctx)
 
     def _maybe_sweep(self) -> None:
         now = time.monotonic()
@@ -161,6 +172,10 @@ class EmbeddedRunner:
             if jobs.utcnow() - last < MAINTENANCE_EVERY:
                 return
         try:
+            tasks.send_reminders(self.ctx)
+        except Exception:  # noqa: BLE001 - recorded in the audit log per message; retried tomorrow
+            log.warning("scheduled reminders failed", exc_info=True)
+        try:
             tasks.check_index(self.ctx)
             tasks.retrain(self.ctx)
         except Exception:  # noqa: BLE001 - recorded for the operator, retried tomorrow
@@ -176,6 +191,11 @@ def start_embedded(
     threads: int | None = None,
     maintenance: bool = True,
 ) -> EmbeddedRunner:
-    """Start the in-process worker (what ``anjian serve`` does when no broker is configured)."""
+    """Start the in-process worker (what ``anjian serve`` does when no broker is configured): one thread
+    per core unless ``ANJIAN_EMBEDDED_WORKERS`` says otherwise (each thread reads its files in its own
+    child process, so a batch uses every core)."""
+    from pipeline.batch import default_jobs
+
     ctx = tasks.WorkerContext(settings, db)
-    return EmbeddedRunner(ctx, threads or settings.embedded_workers, maintenance=maintenance).start()
+    n = threads or settings.embedded_workers or default_jobs()
+    return EmbeddedRunner(ctx, n, maintenance=maintenance).start()

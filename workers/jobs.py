@@ -13,7 +13,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import CursorResult, Executable, and_, case, or_, select, update
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.models import Batch, Job, JobKind, JobState, Queue
 from core.settings import Settings
-from pipeline.process import keep_original, sha256_of
+from pipeline.process import keep_original, keep_original_stream, sha256_of
 from workers.routing import needs_ocr
 
 _PROCESS_TOKEN = uuid.uuid4().hex[:8]
@@ -56,16 +56,23 @@ def _updated(s: Session, stmt: Executable) -> int:
 
 # -- creating work --------------------------------------------------------------------------------
 def create_batch(
-    db: Database, settings: Settings, files: list[tuple[str, bytes]], user: str | None = None
+    db: Database, settings: Settings, files: list[tuple[str, bytes | BinaryIO]], user: str | None = None
 ) -> tuple[int, list[int]]:
-    """Keep each original (content-addressed) and create one Batch with one Job per file, in ONE transaction."""
+    """Keep each original (content-addressed) and create one Batch with one Job per file, in ONE transaction.
+    A file is bytes or a binary file object (an upload spooled to disk, copied in chunks)."""
     prepared = []
-    for raw_name, data in files:
+    for raw_name, content in files:
         filename = Path(raw_name.replace("\\", "/")).name or "upload"  # browsers may send a client path
-        digest = sha256_of(data)
-        stored = keep_original(settings, data, digest, filename)
-        queue = Queue.ocr if needs_ocr(settings.originals_dir / stored) else Queue.default
-        prepared.append((filename, stored, digest, len(data), queue))
+        if isinstance(content, bytes):
+            digest, size = sha256_of(content), len(content)
+            stored = keep_original(settings, content, digest, filename)
+        else:
+            stored, digest, size = keep_original_stream(
+                settings, content, filename, settings.max_file_mb << 20
+            )
+        path = settings.originals_dir / stored
+        queue = Queue.ocr if needs_ocr(path, settings.max_memory_mb) else Queue.default
+        prepared.append((filename, stored, digest, size, queue))
     with db.session() as s:
         batch = Batch(user=user)
         s.add(batch)

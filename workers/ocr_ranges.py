@@ -113,13 +113,19 @@ def cache_for(db: Database, sha256: str, fp: str) -> Callable[[int], OcrPage | N
 def pdf_page_count(data: bytes, limits: Any) -> tuple[bytes, int] | None:
     """(bytes to render, pages) of a PDF; None when it is no readable PDF (the reader will say why)."""
     from ingest.errors import Rejected
-    from ingest.pdf_text import inspect_pdf
+    from ingest.pdf_text import inspect_pdf_in_child
+    from ingest.sandbox import SandboxCrash, SandboxMemoryError, SandboxTimeout, run_limited
 
-    try:
-        info = inspect_pdf(data, limits.max_pages)
-    except Rejected:
+    try:  # in the sandbox, like every parse of a file
+        info = run_limited(
+            inspect_pdf_in_child,
+            (data, limits.max_pages),
+            timeout_s=limits.parse_timeout_s,
+            memory_mb=limits.max_memory_mb,
+        )
+    except (Rejected, SandboxCrash, SandboxMemoryError, SandboxTimeout):
         return None
-    return info.data, info.pages
+    return info.data or data, info.pages
 
 
 def ocr_range(

@@ -8,6 +8,7 @@ that goes wrong is recorded on the job as a permanent failure with its reason â€
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Iterator
@@ -213,9 +214,21 @@ def run_ingest_job(
         "judgment_id": result.judgment_id,
         "document_id": result.document_id,
     }
+    if result.judgment_id is not None:
+        _attach_to_suit(ctx, result.judgment_id, claimed.filename)
     if not jobs.finish(ctx.db, job_id, worker_id, outcome):
         log.warning("job %s: finished after its lease was taken; the other run finds this result", job_id)
     return {"state": "done", **outcome}
+
+
+def _attach_to_suit(ctx: WorkerContext, judgment_id: int, filename: str) -> None:
+    """A stored judgment attaches to its registered suit (issue 15); a failure here never fails the ingest."""
+    from supervision.suits import GoLive, attach_stored
+
+    try:
+        attach_stored(ctx.db, [judgment_id], GoLive(ctx.settings.supervision_start))
+    except Exception:  # noqa: BLE001 - the judgment is stored; the register can be matched again later
+        log.warning("judgment %s (%s): could not attach to a suit", judgment_id, filename, exc_info=True)
 
 
 # -- other tasks: small, ids in --------------------------------------------------------------------
@@ -279,6 +292,32 @@ def build_report(ctx: WorkerContext, params: dict[str, Any]) -> dict[str, Any]:
 def _record_run(ctx: WorkerContext, task: str, ok: bool, details: dict[str, Any]) -> None:
     with ctx.db.session() as s:
         s.add(MaintenanceRun(task=task, ok=ok, details=details))
+
+
+def drain_outbox(ctx: WorkerContext) -> int:
+    """Index what the outbox holds (judgments whose indexing failed or was cut off); returns how many."""
+    from pipeline.indexing import drain_outbox as drain
+    from pipeline.indexing import pending_outbox
+
+    if not pending_outbox(ctx.db):
+        return 0
+    return drain(ctx.db, ctx.pipeline.search_backend())
+
+
+def send_reminders(ctx: WorkerContext) -> dict[str, int]:
+    """Daily: the register's reminders by e-mail and webhook (once per message; see supervision.reminders)."""
+    from supervision.reminders import delivery_for
+    from supervision.reminders import send_reminders as send
+    from supervision.suits import GoLive
+    from supervision.workdays import WorkCalendar
+
+    cal = WorkCalendar.load([ctx.settings.holidays_file, Path(ctx.settings.data_dir) / "holidays.csv"])
+    with ctx.db.session() as s:
+        counts = send(
+            s, cal, dt.date.today(), GoLive(ctx.settings.supervision_start), delivery_for(ctx.settings)
+        )
+    _record_run(ctx, "send_reminders", counts["failed"] == 0, dict(counts))
+    return counts
 
 
 def check_index(ctx: WorkerContext, chunk: int = 200) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
 
 from api.deps import AdminDep, CsrfDep, SessionDep, UserDep, client_ip
 from api.errors import NotFound
@@ -28,14 +30,13 @@ def user_out(u) -> UserOut:  # type: ignore[no-untyped-def]
 def login(body: LoginRequest, request: Request, s: SessionDep) -> UserOut:
     """Sign in with the session cookie (for the browser; scripts use API tokens)."""
     user = accounts.authenticate(s, body.username, body.password, ip=client_ip(request))
-    request.session.clear()
-    accounts.start_session(request.session, user)
+    accounts.start_session(s, request.session, user, ip=client_ip(request))
     return user_out(user)
 
 
 @router.post("/auth/logout")
-def logout(request: Request) -> dict[str, bool]:
-    request.session.clear()
+def logout(request: Request, s: SessionDep) -> dict[str, bool]:
+    accounts.end_session(s, request.session)
     return {"ok": True}
 
 
@@ -45,8 +46,29 @@ def me(user: UserDep) -> UserOut:
 
 
 @router.post("/auth/tokens", response_model=TokenOut)
-def create_token(user: UserDep, s: SessionDep, name: str = "script") -> TokenOut:
-    return TokenOut(token=accounts.create_token(s, user.username, name))
+def create_token(
+    user: UserDep,
+    s: SessionDep,
+    name: str = "script",
+    expires_days: Annotated[int | None, Query(ge=1, le=3650)] = None,
+) -> TokenOut:
+    return TokenOut(token=accounts.create_token(s, user.username, name, expires_days))
+
+
+@router.get("/auth/tokens")
+def list_tokens(user: UserDep, s: SessionDep) -> list[dict[str, Any]]:
+    """The caller's own API tokens (never the tokens themselves)."""
+    return accounts.list_tokens(s, user.username)
+
+
+@router.delete("/auth/tokens/{token_id}")
+def revoke_token(
+    token_id: Annotated[int, Path(ge=1, le=2**31 - 1)], user: UserDep, s: SessionDep
+) -> dict[str, bool]:
+    """Revoke one of the caller's tokens (administrators: anyone's)."""
+    owner = None if user.role == Role.admin.value else user.username
+    accounts.revoke_token(s, token_id, by=user.username, owner=owner)
+    return {"ok": True}
 
 
 @router.get("/users", response_model=list[UserOut])

@@ -51,7 +51,9 @@ def original(document_id: int, scope: ScopeDep, s: SessionDep, settings: Setting
 def page_image(
     document_id: int, page: int, scope: ScopeDep, s: SessionDep, settings: SettingsDep
 ) -> Response:
-    _, path = cases.visible_document(s, settings, scope, document_id)
+    doc, path = cases.visible_document(s, settings, scope, document_id)
     return Response(
-        cases.page_png(path, page), media_type="image/png", headers={"Cache-Control": "private, max-age=3600"}
+        cases.page_png(settings, doc, path, page),
+        media_type="image/png",
+        headers={"Cache-Control": "private, max-age=3600"},
     )

@@ -4,23 +4,49 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 
 from api.deps import CsrfDep, DbDep, ScopeDep, SettingsDep, client_ip
+from api.errors import Forbidden
 from api.schemas import UploadResponse
 from api.services import uploads
 
 router = APIRouter(prefix="/api", tags=["uploads"], dependencies=[CsrfDep])
 
 
-@router.post("/uploads", response_model=UploadResponse, status_code=202)
-async def upload(
-    files: list[UploadFile], request: Request, scope: ScopeDep, db: DbDep, settings: SettingsDep
-) -> UploadResponse:
-    limit = settings.max_file_mb * 1024 * 1024
-    items = [(f.filename or "unnamed", await f.read(limit + 1)) for f in files]
-    batch_id = uploads.submit(db, settings, scope, items, ip=client_ip(request))
-    return UploadResponse(batch_id=batch_id, files=len(items))
+_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["files"],
+                    "properties": {
+                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post("/uploads", response_model=UploadResponse, status_code=202, openapi_extra=_FORM)
+async def upload(request: Request, scope: ScopeDep, db: DbDep, settings: SettingsDep) -> UploadResponse:
+    """Streams the files to disk under the request's caps, then stores and queues them off the event loop
+    (nothing is parsed here: the workers read the files)."""
+    if not scope.can_write:
+        raise Forbidden("您的账号不能上传文书")
+    received = await uploads.receive_files(request, settings)
+    try:
+        items: list[tuple[str, Any]] = [(name, f.file) for name, f in received]
+        batch_id = await run_in_threadpool(uploads.submit, db, settings, scope, items, client_ip(request))
+    finally:
+        for _, f in received:
+            await f.close()
+    return UploadResponse(batch_id=batch_id, files=len(received))
 
 
 @router.get("/uploads/{batch_id}")

@@ -17,6 +17,7 @@ from api.access import Scope, can_see
 from api.services.cases import summary, zh
 from core.models import Judgment
 from core.settings import Settings
+from core.spreadsheet import append_text_row, csv_cell
 from core.taxonomy import ActionType, Field, LossCause, Outcome, Procedure
 
 MAX_EXPORT = 2000
@@ -194,7 +195,7 @@ def to_csv(rows: list[list[str]]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow([title for _, title in EXPORT_COLUMNS])
-    writer.writerows(rows)
+    writer.writerows([[csv_cell(v) for v in row] for row in rows])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 Chinese correctly
 
 
@@ -209,7 +210,7 @@ def to_xlsx(rows: list[list[str]]) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        append_text_row(ws, row)
     for col, width in zip("ABCDEFGHIJK", (26, 40, 24, 12, 8, 30, 10, 30, 14, 16, 8), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()

@@ -16,7 +16,11 @@
   zone.addEventListener("drop", (e) => { e.preventDefault(); zone.classList.remove("over"); send(e.dataTransfer.files); });
   input.addEventListener("change", () => { send(input.files); input.value = ""; });
 
-  function esc(s) { const d = document.createElement("div"); d.textContent = s == null ? "" : String(s); return d.innerHTML; }
+  // text and attribute values alike: a file name may hold quotes (a " must not end an attribute)
+  function esc(s) {
+    return (s == null ? "" : String(s)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
 
   async function send(files) {
     if (!files || !files.length) return;

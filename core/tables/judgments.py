@@ -17,10 +17,10 @@ class Base(DeclarativeBase):
 
 
 class Judgment(Base):
-    """One court decision: one case number and document kind, possibly read from several documents."""
+    """One court decision: one case number, document kind and court, possibly read from several documents."""
 
     __tablename__ = "judgments"
-    __table_args__ = (UniqueConstraint("case_no", "doc_kind", name="uq_judgments_case_no_doc_kind"),)
+    __table_args__ = (UniqueConstraint("link_key", name="uq_judgments_link_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_no: Mapped[str | None] = mapped_column(String(120), index=True)
@@ -43,6 +43,10 @@ class Judgment(Base):
     record: Mapped[dict[str, Any]] = mapped_column(JsonType)
     classification: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
     primary_document_id: Mapped[int | None] = mapped_column(Integer)
+    # case number | kind | court: documents with the same key are one judgment (pipeline.linking);
+    # a newcomer colliding with another court's or other parties' judgment gets a key of its own
+    link_key: Mapped[str | None] = mapped_column(String(400))
+    review_note: Mapped[str | None] = mapped_column(Text)  # why a reviewer should look (Chinese)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now(), index=True
@@ -100,3 +104,14 @@ class Correction(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     judgment: Mapped[Judgment] = relationship(back_populates="corrections")
+
+
+class IndexOutbox(Base):
+    """A judgment whose search document must be (re)written: added in the transaction that stores or
+    changes the judgment, deleted by the indexer once the index has it (pipeline.outbox)."""
+
+    __tablename__ = "index_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    judgment_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,4 +1,4 @@
-"""Tables of the supervision workflow: the bureau's ledger rows and the follow-up reports of each case."""
+"""Tables of the supervision workflow: the bureau's ledger rows (the register of suits is core.tables.suits)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
-    Text,
     UniqueConstraint,
     func,
 )
@@ -41,28 +40,3 @@ class LedgerEntry(Base):
     source: Mapped[str | None] = mapped_column(String(300))
     extra: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-
-
-class FollowUp(Base):
-    """The follow-up reports the plan requires for one case and one agency."""
-
-    __tablename__ = "followups"
-    __table_args__ = (UniqueConstraint("case_no_norm", "agency_id", name="uq_followups_case_agency"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_no: Mapped[str] = mapped_column(String(120))
-    case_no_norm: Mapped[str] = mapped_column(String(120), index=True)
-    judgment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("judgments.id", ondelete="SET NULL"), index=True
-    )
-    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"), index=True)
-    papers_received: Mapped[dt.date | None] = mapped_column(Date)  # 收到起诉状副本等应诉材料
-    papers_reported: Mapped[dt.date | None] = mapped_column(Date)  # 报送司法局
-    judgment_received: Mapped[dt.date | None] = mapped_column(Date)
-    judgment_reported: Mapped[dt.date | None] = mapped_column(Date)
-    analysis: Mapped[str | None] = mapped_column(Text)  # 败诉原因分析
-    rectification: Mapped[str | None] = mapped_column(Text)  # 整改措施
-    status: Mapped[str] = mapped_column(String(20), default="open", index=True)  # FollowUpStatus code
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
-    )

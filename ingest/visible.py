@@ -1,0 +1,96 @@
+"""Which pages carry text the reader does not see: invisible (render mode 3 or 7), drawn in white, or
+covered by an image drawn after it. Runs in the sandbox (pdfium page objects, no text extraction).
+
+A scanner's searchable PDF draws its OCR text invisibly over the image, so hidden text is not in itself
+an attack; it only means the text layer must be checked against what the page shows (ingest.pdf_read
+OCRs such pages and keeps the text layer only when both agree).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Any
+
+MIN_HIDDEN_OBJECTS = 3  # a stray invisible space or two is no text layer
+MIN_HIDDEN_SHARE = 0.1
+_WHITE = 245
+
+
+def hidden_text_pages(data: bytes) -> list[int]:
+    """1-based numbers of the pages whose text layer is (largely) invisible on the rendered page."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    out: list[int] = []
+    doc = pdfium.PdfDocument(data)
+    try:
+        for index in range(len(doc)):
+            page = doc[index]
+            try:
+                if _page_hides_text(page, raw):
+                    out.append(index + 1)
+            finally:
+                page.close()
+    finally:
+        doc.close()
+    return out
+
+
+def _page_hides_text(page: Any, raw: Any) -> bool:
+    texts: list[tuple[bool, tuple[float, float, float, float] | None]] = []
+    images: list[tuple[int, tuple[float, float, float, float]]] = []
+    for obj in page.get_objects(max_depth=4):
+        kind = raw.FPDFPageObj_GetType(obj.raw)
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            texts.append((_invisible(obj.raw, raw), _bounds(obj.raw, raw) if obj.level == 0 else None))
+        elif kind == raw.FPDF_PAGEOBJ_IMAGE and obj.level == 0:
+            box = _bounds(obj.raw, raw)
+            if box is not None:
+                images.append((len(texts), box))  # covers the text objects drawn before it
+    if not texts:
+        return False
+    hidden = 0
+    for i, (invisible, box) in enumerate(texts):
+        if invisible or (box is not None and any(after > i and _inside(box, img) for after, img in images)):
+            hidden += 1
+    return hidden >= MIN_HIDDEN_OBJECTS and hidden >= MIN_HIDDEN_SHARE * len(texts)
+
+
+_FILLS = (0, 2, 4, 6)  # render modes that paint the glyph's inside
+_STROKES = (1, 2, 5, 6)  # … and its outline; 3 and 7 paint nothing
+
+
+def _invisible(obj: Any, raw: Any) -> bool:
+    """Nothing of the glyphs shows: render mode 3/7, or every part painted is white or transparent."""
+    mode = raw.FPDFTextObj_GetTextRenderMode(obj)
+    if mode not in _FILLS and mode not in _STROKES:
+        return mode in (raw.FPDF_TEXTRENDERMODE_INVISIBLE, raw.FPDF_TEXTRENDERMODE_CLIP)
+    parts = []
+    if mode in _FILLS:
+        parts.append(raw.FPDFPageObj_GetFillColor)
+    if mode in _STROKES:
+        parts.append(raw.FPDFPageObj_GetStrokeColor)
+    for get in parts:
+        r, g, b, a = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
+        if not get(obj, r, g, b, a):
+            return False
+        if a.value != 0 and min(r.value, g.value, b.value) < _WHITE:
+            return False
+    return True
+
+
+def _bounds(obj: Any, raw: Any) -> tuple[float, float, float, float] | None:
+    left, bottom, right, top = (ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float())
+    if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        return None
+    return left.value, bottom.value, right.value, top.value
+
+
+def _inside(box: tuple[float, float, float, float], cover: tuple[float, float, float, float]) -> bool:
+    tol = 2.0
+    return (
+        box[0] >= cover[0] - tol
+        and box[1] >= cover[1] - tol
+        and box[2] <= cover[2] + tol
+        and box[3] <= cover[3] + tol
+    )
