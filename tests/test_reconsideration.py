@@ -87,7 +87,9 @@ def test_an_upheld_act_has_no_cause() -> None:
     assert result.loss_causes == []
 
 
-def test_a_docx_decision_is_stored_as_a_reconsideration_decision(db: Database, settings: Settings) -> None:
+def test_a_docx_decision_is_stored_as_a_reconsideration_decision(
+    any_db: Database, any_settings: Settings
+) -> None:
     """GIVEN a 行政复议决定书 saved from a word processor WHEN it is ingested THEN it is stored (not rejected
     as not_judgment) with its decision and cause, and it is not a court case."""
     from docx import Document as Docx
@@ -97,9 +99,11 @@ def test_a_docx_decision_is_stored_as_a_reconsideration_decision(db: Database, s
         doc.add_paragraph(line)
     buf = io.BytesIO()
     doc.save(buf)
-    result = Pipeline(db, settings, index=False).ingest_bytes(buf.getvalue(), "临政复决〔2024〕12号.docx")
+    result = Pipeline(any_db, any_settings, index=False).ingest_bytes(
+        buf.getvalue(), "临政复决〔2024〕12号.docx"
+    )
     assert result.status.value == "stored", result.reason
-    with db.session() as s:
+    with any_db.session() as s:
         judgment = s.get(Judgment, result.judgment_id)
         assert judgment is not None
         assert judgment.doc_kind == "reconsideration_decision"

@@ -24,7 +24,7 @@ class Judgment(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_no: Mapped[str | None] = mapped_column(String(120), index=True)
-    doc_kind: Mapped[str | None] = mapped_column(String(20))
+    doc_kind: Mapped[str | None] = mapped_column(String(40))  # reconsideration_decision: 24
     procedure: Mapped[str | None] = mapped_column(String(30), index=True)
     title: Mapped[str | None] = mapped_column(String(500))
     court: Mapped[str | None] = mapped_column(String(200), index=True)
