@@ -25,7 +25,7 @@ from core.spreadsheet import zh_label
 from core.taxonomy import ActionType, LossCause, Procedure, SectionName
 from reports.caseindex import indexed_cases
 from reports.cases import Case
-from reports.deidentify import Masker
+from reports.deidentify import Finding, Masker, apply_masks, mask_name, residual_persons
 from reports.lessons import (
     _REFERS_RE,
     agency_aliases,
@@ -120,6 +120,7 @@ class Entry:
     cited: list[str]  # statutes the decision in effect cites (printed once, in the 法条 appendix)
     judgment_ids: list[int]
     causes: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # names the last pass found (and masked)
 
     def paragraphs(self) -> list[str]:
         """The case's printed paragraphs, in order (what the renderer writes and the repeat check reads)."""
@@ -316,7 +317,7 @@ def entry_for(case: Case, judgments: list[Judgment], prefer: list[str] | None = 
         )
     )
     labels = [zh_label(LossCause, c) for c in causes if c != "other"]
-    return Entry(
+    entry = Entry(
         cause=primary,
         title=masker(title),
         case_nos=case_nos,
@@ -333,6 +334,24 @@ def entry_for(case: Case, judgments: list[Judgment], prefer: list[str] | None = 
         judgment_ids=[j.id for j in judgments],
         causes=causes,
     )
+    return last_pass(entry, masker.keep)
+
+
+TEXT_FIELDS = ("title", "summary", "result", "lesson", "significance")
+
+
+def last_pass(entry: Entry, keep: set[str] | frozenset[str] = frozenset()) -> Entry:
+    """Scan what will print for a surname plus one or two characters after a person role; mask each find
+    and list it in ``entry.findings``."""
+    found = residual_persons("\n".join(entry.paragraphs()), keep)
+    if not found:
+        return entry
+    masks = {f.name: mask_name(f.name) for f in found}
+    for name in TEXT_FIELDS:
+        setattr(entry, name, apply_masks(getattr(entry, name), masks))
+    entry.reasons = [(label, apply_masks(q, masks)) for label, q in entry.reasons]
+    entry.findings = found
+    return entry
 
 
 def collection_entries(session: Session, f: CollectionFilter) -> list[Entry]:
@@ -560,6 +579,17 @@ class CollectionResult:
     path: Path
     cases: int
     groups: dict[str, int]
+    findings: list[tuple[str, Finding]] = field(default_factory=list)  # (case title, what was masked)
+
+
+class UnresolvedNames(RenderError):
+    """--strict: the last pass found possible names; nothing was written."""
+
+    def __init__(self, findings: list[tuple[str, Finding]]):
+        self.findings = findings
+        super().__init__(
+            f"最后一遍检查发现 {len(findings)} 处疑似未隐名的自然人姓名，未生成文件（去掉 --strict 将自动隐名）"
+        )
 
 
 def make_collection(
@@ -570,9 +600,16 @@ def make_collection(
     *,
     title: str | None = None,
     today: dt.date | None = None,
+    strict: bool = False,
+    entries: list[Entry] | None = None,
 ) -> CollectionResult:
-    """Service function: select, build entries, render to .docx or .pdf (two passes for TOC page numbers)."""
-    entries = collection_entries(session, f)
+    """Service function: select, build entries (or take the edited ``entries`` of a draft), render to
+    .docx or .pdf (two passes for TOC page numbers). ``strict`` refuses to write when the last pass found a
+    possible name."""
+    entries = entries if entries is not None else collection_entries(session, f)
+    findings = [(e.title, x) for e in entries for x in e.findings]
+    if strict and findings:
+        raise UnresolvedNames(findings)
     today = today or dt.date.today()
     fonts = Fonts.from_settings(settings)
     issuing = getattr(settings, "issuing_body", "××县司法局")
@@ -608,7 +645,7 @@ def make_collection(
     groups: dict[str, int] = {}
     for e in entries:
         groups[e.cause] = groups.get(e.cause, 0) + 1
-    return CollectionResult(out, len(entries), groups)
+    return CollectionResult(out, len(entries), groups, findings)
 
 
 def case_masker(judgments: list[Judgment]) -> Masker:

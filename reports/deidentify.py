@@ -90,9 +90,15 @@ _AGENT_ROLE = (
 _ROLE = "(?:" + _PARTY_ROLE + "|" + _AGENT_ROLE + ")"
 _NAME = r"([\u4e00-\u9fff·]{2,6}?)"
 _END = r"(?=[，,。、；;：:（(）)\s“”\"’‘《》]|$)"
+# What may follow a name found mid-sentence.
+_AFTER = (
+    r"(?=[，,。、；;：:）)（(“”\"\s]|与|和|及|的|系|在|于|向|称|等|签|说|为|所有|也|死亡|结婚|到庭|出庭|到场|"
+    r"询问|陈述|表示|证实|母亲|父亲|妻子|丈夫|儿子|女儿|提交|提出|提供|申请|签订|购买|承包|租用|驾驶|报警|起诉|"
+    r"诉至|作为|进行|要求|通过|收到|取得|领取|办理|$)"
+)
 # Party lines: "原告张三，男，…" at the start of a line; agents anywhere: "委托代理人李四，…律师".
 _PARTY_NAME_RE = re.compile(r"(?:^|\n)" + _PARTY_ROLE + r"(?:（[^）]{1,12}）)?[:：]?" + _NAME + _END, re.M)
-_AGENT_NAME_RE = re.compile(_AGENT_ROLE + r"[:：]?" + r"([\u4e00-\u9fff·]{2,4}?)" + _END)
+_AGENT_NAME_RE = re.compile(_AGENT_ROLE + r"[:：]?" + r"([\u4e00-\u9fff·]{2,4}?)" + _AFTER)
 _PERSON_LINE_RE = re.compile(
     r"(?:^|[\n。；])" + _ROLE + r"?(?:（[^）]{1,12}）)?[:：]?([\u4e00-\u9fff·]{2,5}?)[，,](?:男|女)[，,。]",
     re.M,
@@ -107,15 +113,12 @@ _CONTEXT_ROLE = (
     r"第三人|原审第三人|一审第三人|申请人|原告|上诉人|委托|委托代理人|委托诉讼代理人|代理人|负责人|"
     r"开发人|专利权人|发明人|设计人|法人代表|实际控制人|驾驶人|驾驶员|司机|车主|房主|户主|[\u4e00-\u9fff]人为)"
 )
-_NARRATIVE_RE = re.compile(
-    _CONTEXT_ROLE + r"(?:为|是|系)?[:：]?([\u4e00-\u9fff]{2,3}?)"
-    r"(?=[，,。、；;：:）)（(“”\"\s]|与|和|及|的|系|在|于|向|称|等|签|说|为|所有|也|死亡|结婚|到庭|出庭|到场|母亲|父亲|妻子|丈夫|儿子|女儿)"
-)
+_NARRATIVE_RE = re.compile(_CONTEXT_ROLE + r"(?:为|是|系)?[:：]?([\u4e00-\u9fff]{2,3}?)" + _AFTER)
 # A name before its context: 张三，男 / 张三（女 / 张三之子 / 张三系 / 张三，1970年…出生 / 张三签字
 _BEFORE_RE = re.compile(
     r"(?:^|[，,。；;、：:\s（(“])([\u4e00-\u9fff]{2,4}?)(?=[，,]?(?:男|女)[，,）)]|（(?:男|女)|之(?:子|女|妻|夫|父|母)|"
     r"系[^，。]{1,20}的(?:丈夫|妻子|儿子|女儿|父亲|母亲|亲属|员工|职工)|[，,]\d{4}年\d{1,2}月\d{1,2}日(?:出生|生)|"
-    r"(?:本人)?签字|签名确认|律师[，,。]|生前|去世|死亡后|病故)",
+    r"(?:本人)?签字|签名确认|律师[，,。]|生前|去世|死亡后|病故|称[，,：:]|陈述称|证实)",
     re.M,
 )
 # Function characters that do not occur inside a name found mid-sentence.
@@ -338,7 +341,7 @@ class Finding:
 
 _RESIDUAL_RE = re.compile(
     r"(?:" + _CONTEXT_ROLE[3:-1] + r"|" + _PARTY_ROLE[3:-1] + r"|" + _AGENT_ROLE[3:-1] + r")"
-    r"(?:为|是|系)?[:：]?([\u4e00-\u9fff]{2,3})"
+    r"(?:为|是|系)?[:：]?([\u4e00-\u9fff]{2,3}?)" + _AFTER
 )
 
 
