@@ -6,6 +6,7 @@ the supervision workflow; jobs and batches.
 
 from core.tables.accounts import ApiToken, AuditEntry, Role, User
 from core.tables.casebook import CaseUnit, CaseUnitAgency, CaseUnitCause, ReportState
+from core.tables.collections import AccountabilityCase, CollectionDraft, DraftCase, LessonMeeting
 from core.tables.feedback import SimilarFeedback
 from core.tables.jobs import Batch, Job, JobKind, JobState, MaintenanceRun, OcrPageRow, Queue
 from core.tables.judgments import Base, Correction, Document, JsonType, Judgment
@@ -23,6 +24,10 @@ from core.tables.suits import (
 from core.tables.supervision import LedgerEntry
 
 __all__ = [
+    "AccountabilityCase",
+    "CollectionDraft",
+    "DraftCase",
+    "LessonMeeting",
     "Agency",
     "AgencyAlias",
     "ApiToken",

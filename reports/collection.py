@@ -121,6 +121,7 @@ class Entry:
     judgment_ids: list[int]
     causes: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # names the last pass found (and masked)
+    masks: dict[str, str] = field(default_factory=dict, repr=False)  # the case's name → mask
 
     def paragraphs(self) -> list[str]:
         """The case's printed paragraphs, in order (what the renderer writes and the repeat check reads)."""
@@ -333,6 +334,7 @@ def entry_for(case: Case, judgments: list[Judgment], prefer: list[str] | None = 
         cited=cited[:6],
         judgment_ids=[j.id for j in judgments],
         causes=causes,
+        masks=dict(masker.masks),
     )
     return last_pass(entry, masker.keep)
 
