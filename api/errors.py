@@ -21,6 +21,7 @@ from reports.drafts import DraftBlocked, DraftError, DraftNotFound
 from reports.officialdoc import RenderError
 from reports.stats import StatsError
 from search.errors import SearchError
+from supervision.meetings import MeetingError
 from supervision.suits import SuitError, SuitNotFound
 from supervision.workdays import CalendarError
 
@@ -72,6 +73,7 @@ def _domain_errors() -> dict[type[Exception], str]:
         CalendarError: "calendar",
         SuitError: "suit",
         DraftError: "draft",
+        MeetingError: "lessons",
     }
 
 

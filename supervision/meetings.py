@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.models import AccountabilityCase, Agency, AuditEntry, LessonMeeting, Suit, SuitAgency
+from core.models import AccountabilityCase, Agency, AuditEntry, LessonMeeting, Suit, SuitAgency, SuitMeasure
 from core.spreadsheet import zh_label
 from core.taxonomy import ActionType, LossCause
 
@@ -133,6 +133,63 @@ def missing(s: Session, year: int, as_of: dt.date | None = None) -> list[dict[st
     held = set(s.scalars(q))
     ours = s.scalars(select(Agency).where(Agency.ours.is_(True)).order_by(Agency.name))
     return [{"agency_id": a.id, "agency": a.name} for a in ours if a.id not in held]
+
+
+# ---------------------------------------------------------------- 回头看 (re-check of a measure)
+
+
+def recheck_measure(
+    s: Session,
+    measure_id: int,
+    *,
+    recheck_on: dt.date | str | None = None,
+    result: str | None = None,
+    user: str | None = None,
+    agency_ids: list[int] | None = None,
+) -> SuitMeasure:
+    """Set the re-check date of a rectification measure, or record what the re-check found."""
+    m = s.get(SuitMeasure, measure_id)
+    row = s.get(SuitAgency, m.suit_agency_id) if m else None
+    if m is None or row is None or (agency_ids is not None and row.agency_id not in agency_ids):
+        raise MeetingError(f"没有编号为 {measure_id} 的整改措施")
+    if recheck_on:
+        m.recheck_on = _day(recheck_on, "回头看日期")
+    if result is not None and result.strip():
+        m.recheck_result = result.strip()
+        m.rechecked_by = user
+    if not (recheck_on or (result and result.strip())):
+        raise MeetingError("请填写回头看日期或回头看结果")
+    s.add(
+        AuditEntry(
+            username=user,
+            action="measure_recheck",
+            target=f"suit:{row.suit_id}",
+            detail={"measure": m.id, "recheck_on": str(m.recheck_on or ""), "result": m.recheck_result},
+        )
+    )
+    return m
+
+
+def rechecks_due(s: Session, today: dt.date, agency_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """Measures whose re-check date has come and that have no result yet."""
+    q = (
+        select(SuitMeasure, SuitAgency.agency_id, SuitAgency.suit_id)
+        .join(SuitAgency, SuitAgency.id == SuitMeasure.suit_agency_id)
+        .where(SuitMeasure.recheck_on.is_not(None), SuitMeasure.recheck_on <= today)
+        .where(SuitMeasure.recheck_result.is_(None))
+    )
+    names = _names(s)
+    return [
+        {
+            "measure_id": m.id,
+            "suit_id": suit_id,
+            "agency": names.get(aid or 0, ""),
+            "text": m.text,
+            "recheck_on": m.recheck_on.isoformat() if m.recheck_on else None,
+        }
+        for m, aid, suit_id in s.execute(q)
+        if agency_ids is None or aid in agency_ids
+    ]
 
 
 # ---------------------------------------------------------------- recurrence (同类问题反弹)

@@ -147,7 +147,13 @@ def test_no_paragraph_repeats_across_cases_of_a_corpus_collection(
 
 @pytest.mark.parametrize(
     "opening",
-    ["一审法院查明：", "原审法院经审理查明，", "原审判决认定如下事实：", "一审判决认定的事实，", "原审查明，"],
+    [
+        "一审法院查明：",
+        "原审法院经审理查明，",
+        "原审判决认定如下事实：",
+        "一审判决认定的事实，",
+        "原审查明，",
+    ],
 )
 def test_first_instance_facts_under_the_ways_appeals_write_them(opening: str) -> None:
     text = f"上诉人不服，提起上诉。\n{opening}2020年5月，被告对原告作出罚款决定。\n原审法院认为：……\n本院认为，……"

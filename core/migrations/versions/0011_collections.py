@@ -1,5 +1,5 @@
-"""collections: collection drafts and their cases (issue 17's editor's pass), 以案促改 meetings and the
-fault-accountability register.
+"""collections: collection drafts and their cases (issue 17's editor's pass), 以案促改 meetings, the
+fault-accountability register, and the re-check (回头看) of each rectification measure.
 
 Revision ID: 0011_collections
 Revises: 0008_suits (agencies, suits)
@@ -88,9 +88,16 @@ def upgrade() -> None:
     )
     op.create_index("ix_accountability_cases_agency_id", "accountability_cases", ["agency_id"])
     op.create_index("ix_accountability_cases_decided_on", "accountability_cases", ["decided_on"])
+    op.add_column("suit_measures", sa.Column("recheck_on", sa.Date(), nullable=True))
+    op.add_column("suit_measures", sa.Column("recheck_result", sa.Text(), nullable=True))
+    op.add_column("suit_measures", sa.Column("rechecked_by", sa.String(100), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("suit_measures") as batch:
+        batch.drop_column("rechecked_by")
+        batch.drop_column("recheck_result")
+        batch.drop_column("recheck_on")
     op.drop_table("accountability_cases")
     op.drop_table("lesson_meetings")
     op.drop_table("collection_draft_cases")
