@@ -12,9 +12,11 @@ Pure functions over text and the record's party names.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 COMPOUND_SURNAMES = (
     "欧阳",
@@ -122,7 +124,7 @@ _BEFORE_RE = re.compile(
     re.M,
 )
 # Function characters that do not occur inside a name found mid-sentence.
-_FUNCTION = set("的了在是为系经由从向对将已均也并及与等其该或被把给让就都还这那些个")
+_FUNCTION = set("的了在是为系经由从向对将已均也并及与等其该或被把给让就都还这那些个因于谁认")
 _NOT_NAME = re.compile(
     r"经营|居住|陈述|须知|有权|醉酒|工作|生活|死亡|去世|签订|申请|房屋|土地|证明|签字|称|不服|同意|提起|判决|"
     r"裁定|本院|请求|诉讼|经理|身份|集体|讨论|批准|审签|原告|被告|上诉|法院|政府|本案|人员|单位|部门|机关|"
@@ -205,6 +207,8 @@ def is_person(name: str) -> bool:
     n = name.strip()
     if not (2 <= len(n) <= 6) or is_org(n) or _MASKED.search(n) or _NOT_NAME.search(n):
         return False
+    if ("·" not in n and len(n) > 4) or "的" in n:  # Han names have at most four characters
+        return False
     if "·" not in n and n[0] not in SURNAMES and not n.startswith(COMPOUND_SURNAMES):
         return False
     return bool(re.fullmatch(r"[\u4e00-\u9fff·]+", n))
@@ -220,14 +224,41 @@ _WORDS = re.compile(
 _THING_END = re.compile(r"[场厂站证书费款屋号室段院所局处队组村路街楼户地点证件物]$")
 
 
+@lru_cache(maxsize=1)
+def _word_freq() -> dict[str, int]:
+    """jieba's dictionary frequencies (the tokenizer core.segment uses): common words are not names."""
+    try:
+        import jieba
+    except ImportError:  # pragma: no cover - jieba is a dependency
+        return {}
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ
+
+
+# Characters that are surnames but far more often a word's first character (有, 向, 从 …).
+_AMBIGUOUS_FIRST = set("有向从能多代后那拉母公车施权相于和成时全高明方文常平安宁都")
+
+
+def _common_word(name: str) -> bool:
+    freq = _word_freq()
+    if len(name) == 2:
+        return freq.get(name, 0) >= 100
+    if len(name) == 3:
+        return freq.get(name[:2], 0) >= 300 or (name[0] in _AMBIGUOUS_FIRST and freq.get(name[1:], 0) >= 100)
+    return False
+
+
 def _plain(name: str) -> bool:
     """A name found mid-sentence: a person, no function character after the surname, not a common word."""
     return (
         is_person(name)
         and not (set(name[1:]) & _FUNCTION)
         and len(name) <= 4
+        and not name.endswith("诉")
         and not _WORDS.search(name)
         and not _THING_END.search(name)
+        and not _common_word(name)
     )
 
 
@@ -273,7 +304,11 @@ def person_names(text: str, parties: Iterable[str] = ()) -> list[str]:
             )
             found += [m.group(0) for m in rx.finditer(text) if is_person(m.group(0))]
     for rx in (_PARTY_NAME_RE, _AGENT_NAME_RE, _PERSON_LINE_RE):
-        found += [n for m in rx.finditer(text) if is_person(n := _clean(m.group(1)))]
+        found += [
+            n
+            for m in rx.finditer(text)
+            if is_person(n := _clean(m.group(1))) and not (n[0] in _AMBIGUOUS_FIRST and _common_word(n))
+        ]
     for rx in (_NARRATIVE_RE, _BEFORE_RE):
         found += [n for m in rx.finditer(text) if _plain(n := m.group(1))]
     found += _coordinated(text, found)

@@ -153,3 +153,17 @@ def test_strict_export_refuses_a_name_an_editor_typed(
         assert "疑似未隐名" in str(exc.value) and not out.exists()
         r = make_collection(s, settings, CollectionFilter(), out, entries=entries)
         assert out.exists() and [f.name for _, f in r.findings] == ["吕大成"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        ("被告工作人员从事执法活动时，原告母亲向谁反映均无结果。", set()),
+        ("第三人有明确的诉求，证人都应当如实作证。", set()),
+        ("原告韩爱平、潘华凤、花蕊诉被告房屋登记一案。", {"韩爱平", "潘华凤", "花蕊"}),
+        ("经查，原告的车辆停放在施工现场，代表人宣传了政策。", set()),
+    ],
+)
+def test_common_words_are_not_taken_for_names(sentence: str, names: set[str]) -> None:
+    parties = ["韩爱平", "潘华凤"] if "韩爱平" in sentence else []
+    assert set(person_names(sentence, parties)) == names
