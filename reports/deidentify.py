@@ -284,7 +284,7 @@ def _coordinated(text: str, known: list[str]) -> list[str]:
     out = []
     before = re.compile(r"(?:^|[，,。；;：:\s（(“])([\u4e00-\u9fff]{2,3}?)(?:与|和|及|、)(?:" + alt + ")")
     after = re.compile(
-        r"(?:" + alt + r")(?:与|和|及|、)([\u4e00-\u9fff]{2,3}?)(?=[，,。；;、）)\s]|与|和|及|因|等|的|系)"
+        r"(?:" + alt + r")(?:与|和|及|、)([\u4e00-\u9fff]{2,3}?)(?=[，,。；;、）)\s]|与|和|及|因|等|的|系|诉)"
     )
     for rx in (before, after):
         out += [n for m in rx.finditer(text) if _plain(n := m.group(1)) and n not in people]
