@@ -283,8 +283,10 @@ def _coordinated(text: str, known: list[str]) -> list[str]:
     alt = "|".join(map(re.escape, sorted(people, key=len, reverse=True)))
     out = []
     before = re.compile(r"(?:^|[，,。；;：:\s（(“])([\u4e00-\u9fff]{2,3}?)(?:与|和|及|、)(?:" + alt + ")")
-    after = re.compile(
-        r"(?:" + alt + r")(?:与|和|及|、)([\u4e00-\u9fff]{2,3}?)(?=[，,。；;、）)\s]|与|和|及|因|等|的|系|诉)"
+    after = re.compile(  # zero-width, so that 甲、乙、丙 finds 丙 after 乙
+        r"(?=(?:"
+        + alt
+        + r")(?:与|和|及|、)([\u4e00-\u9fff]{2,3}?)(?=[，,。；;、）)\s]|与|和|及|因|等|的|系|诉))"
     )
     for rx in (before, after):
         out += [n for m in rx.finditer(text) if _plain(n := m.group(1)) and n not in people]
