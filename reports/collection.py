@@ -32,6 +32,7 @@ from reports.lessons import (
     court_lesson,
     first_instance_facts,
     first_instance_reasoning,
+    first_instance_result,
     only_refers,
     presiding_judges,
     usable,
@@ -297,6 +298,10 @@ def entry_for(case: Case, judgments: list[Judgment], prefer: list[str] | None = 
         res = result_of(j.record or {}, j.procedure, j.doc_kind, j.case_no)
         if res:
             results.append(res)
+    if first.procedure != Procedure.first.value:  # an appeal alone: the first-instance orders it quotes
+        quoted = first_instance_result((first.record or {}).get("text") or "")
+        if quoted:
+            results.insert(0, f"一审判决：{_cut(quoted, 200).rstrip('。')}")
     aliases = agency_aliases(eff.record or {}, case.defendants)
     lesson = _lesson(ordered, aliases, primary)
     reasons = []

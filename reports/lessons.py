@@ -235,3 +235,17 @@ def first_instance_reasoning(text: str) -> str:
     """The first-instance reasoning an appeal quotes (一审法院认为：…), or ''."""
     m = _FIRST_REASONS_RE.search(text or "")
     return m.group(1) if m else ""
+
+
+_FIRST_ORDERS_RE = re.compile(r"规定[，,]\s*判决(?:如下)?[：:]?\s*([^\n]+?)(?=案件受理费|诉讼费|\n|$)")
+_APPEAL_STARTS = re.compile(r"上诉称|上诉请求|提起上诉称|本院认为|二审(?:经审理)?查明|本院(?:经审理)?查明")
+
+
+def first_instance_result(text: str) -> str:
+    """The first-instance orders an appeal quotes before the appeal's own part (…之规定，判决：一、…), or ''."""
+    text = text or ""
+    head_end = min((m.start() for m in _APPEAL_STARTS.finditer(text)), default=len(text))
+    found = list(_FIRST_ORDERS_RE.finditer(text[:head_end]))
+    if not found:
+        return ""
+    return re.sub(r"^判决", "", found[-1].group(1).strip()).rstrip("。；;") + "。"

@@ -16,6 +16,7 @@ from reports.demo import load_corpus
 from reports.lessons import (
     court_lesson,
     first_instance_facts,
+    first_instance_result,
     only_refers,
     presiding_judges,
     recites,
@@ -158,3 +159,14 @@ def test_no_paragraph_repeats_across_cases_of_a_corpus_collection(
 def test_first_instance_facts_under_the_ways_appeals_write_them(opening: str) -> None:
     text = f"上诉人不服，提起上诉。\n{opening}2020年5月，被告对原告作出罚款决定。\n原审法院认为：……\n本院认为，……"
     assert first_instance_facts(text) == "2020年5月，被告对原告作出罚款决定。"
+
+
+def test_an_appeal_alone_gives_the_first_instance_orders_it_quotes() -> None:
+    text = (
+        "上诉人某县人民政府因行政强制一案，不服某市中级人民法院（2023）某01行初5号行政判决，向本院提起上诉。"
+        "本院依法组成合议庭审理了本案。\n一审法院认为，被告的强制拆除行为违反法定程序。依照《中华人民共和国行政诉讼法》"
+        "第七十四条第二款第一项之规定，判决：确认被告某县人民政府强制拆除原告房屋的行为违法。案件受理费50元，由被告负担。\n"
+        "某县人民政府上诉称，其拆除行为合法。\n本院认为，……依照《中华人民共和国行政诉讼法》第八十九条第一款第一项之规定，"
+        "判决如下：\n驳回上诉，维持原判。"
+    )
+    assert first_instance_result(text) == "确认被告某县人民政府强制拆除原告房屋的行为违法。"
