@@ -68,6 +68,8 @@ def pages(server: LiveServer) -> list[str]:
         "/agencies",
         "/admin/users",
         "/admin/audit",
+        "/collections/drafts",
+        "/lessons",
     ]
 
 

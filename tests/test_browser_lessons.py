@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from test_a11y import axe_violations  # noqa: E402  (same axe-core run as the main pages)
 from test_web_support import (
     PASSWORD,
     SCREENSHOTS,
@@ -86,7 +87,7 @@ def test_edit_a_draft_export_record_a_meeting_see_a_recurrence(
     second = _suits(store, store.agency_ids[agency_name])
     lost = [store.ids[k] for k in sorted(store.ids) if store.labels[k]["outcome"] == "agency_lost"][:3]
     context = browser.new_context(
-        viewport={"width": 1366, "height": 900}, locale="zh-CN", accept_downloads=True
+        viewport={"width": 1366, "height": 900}, locale="zh-CN", accept_downloads=True, bypass_csp=True
     )
     page = context.new_page()
     page.set_default_timeout(20_000)
@@ -103,19 +104,21 @@ def test_edit_a_draft_export_record_a_meeting_see_a_recurrence(
 
     page.goto(server.url + "/collections/drafts")
     page.fill("#d-title", "以案促改警示案例（浏览器）")
-    page.click("text=建立草稿")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("text=建立草稿")
     assert "预览（隐名后，与导出一致）" in page.content()
     shot(page, "lessons-01-draft")
     first = page.locator("section[id^=case-]").first
     first.locator("summary").click()
     first.locator("textarea[name=text]").nth(4).fill("证人吕大成到庭证实，被告未送达处罚决定书即强制执行。")
-    first.locator("button:has-text('保存警示')").click()
-    page.wait_for_load_state()
-    assert "疑似未隐名的姓名需要确认" in page.content() and "吕大成" in page.content()
+    with page.expect_navigation():
+        first.locator("button:has-text('保存警示')").click()
+    assert "疑似未隐名的姓名需要确认" in page.content(), page.locator(".alert").all_inner_texts()
+    assert "吕大成" in page.content()
     shot(page, "lessons-02-finding")
-    page.locator("button:has-text('隐名')").first.click()
-    page.wait_for_load_state()
+    assert axe_violations(page) == []  # the draft page with a finding open
+    with page.expect_navigation():
+        page.locator("button:has-text('隐名')").first.click()
     assert "证人吕某某到庭证实" in page.content()
     with page.expect_download() as dl:
         page.click("text=导出 Word（.docx）")
@@ -131,10 +134,11 @@ def test_edit_a_draft_export_record_a_meeting_see_a_recurrence(
     page.fill("#m-cases", "（2024）浏0101行初801号")
     page.fill("#m-judge", "浏览器法院 周法官")
     page.fill("#m-measures", "处罚前告知一律经法制审核")
-    page.click("text=登记会议")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("text=登记会议")
     assert "已登记 2024-10-10 的以案促改会议" in page.content() and "周法官" in page.content()
     shot(page, "lessons-04-meeting")
+    assert axe_violations(page) == []
 
     page.goto(server.url + f"/suits/{second}")
     assert "同类问题反弹" in page.content() and "（2024）浏0101行初801号" in page.content()
