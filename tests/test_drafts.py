@@ -91,3 +91,33 @@ def test_draft_errors_are_chinese(any_db) -> None:
             drafts.export(s, object(), d.id, Path("x.docx"))
         with pytest.raises(drafts.DraftError, match="不能修改"):
             drafts.edit_case(s, d.id, 1, "court", "x")
+
+
+def test_migration_0011_goes_up_and_down(any_settings) -> None:
+    """0011_collections on SQLite and PostgreSQL: its tables and the measure re-check columns appear, go
+    with a downgrade to 0008_suits, and come back."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from core.db import alembic_config, make_engine
+
+    any_settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(any_settings.resolved_database_url)
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    new = {"collection_drafts", "collection_draft_cases", "lesson_meetings", "accountability_cases"}
+
+    def state(conn) -> tuple[set[str], set[str]]:  # type: ignore[no-untyped-def]
+        insp = inspect(conn)
+        return set(insp.get_table_names()) & new, {c["name"] for c in insp.get_columns("suit_measures")}
+
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "heads")
+        tables, cols = state(conn)
+        assert tables == new and {"recheck_on", "recheck_result", "rechecked_by"} <= cols
+        command.downgrade(cfg, "0008_suits")
+        tables, cols = state(conn)
+        assert tables == set() and "recheck_on" not in cols
+        command.upgrade(cfg, "heads")
+        assert state(conn)[0] == new
+    engine.dispose()
