@@ -322,7 +322,8 @@ def entry_for(case: Case, judgments: list[Judgment], prefer: list[str] | None = 
             for n in presiding_judges(j.record or {})
         )
     )
-    labels = [zh_label(LossCause, c) for c in causes if c != "other"]
+    labels = [zh_label(LossCause, c) for c in [primary, *causes] if c != "other"]
+    labels = list(dict.fromkeys(labels))  # the cause it is filed under first
     entry = Entry(
         cause=primary,
         title=masker(title),
