@@ -34,24 +34,29 @@ _OTHER_COURT = re.compile(
 )
 # A party's argument, or the court only restating the issue.
 _ARGUMENT = re.compile(
-    r"(?:(?:上诉人|原告|被告|第三人|被上诉人|申请人)(?:认为|称)|请求撤销|本院认为，《|上诉称|诉称|辩称|述称|上诉理由|上诉请求|诉讼请求|诉请|答辩意见|主张|抗辩|异议|无争议"
+    r"(?:(?:上诉人|原告|被告|第三人|被上诉人|申请人)(?:认为|称)|请求撤销|本院认为，《|上诉称|诉称|辩称|述称|上诉理由|上诉请求|诉讼请求[为是：:]|诉请[为是：:]|请求判令|答辩意见|主张|抗辩|异议|无争议"
     r"|本案(?:的)?争议焦点|争议的焦点|焦点(?:问题)?(?:是|为|在于))"
 )
 _FAULT = re.compile(
-    r"违法|违反|未(?:依法|按照|履行|告知|送达|提供|提交|举证|作出|经|予|能|在|尽)|没有|不符合|错误|不足|不当|"
+    r"违法|违反|违约|未(?:依法|按照|按|履行|告知|送达|提供|提交|举证|作出|经|予|能|在|尽)|没有|不符合|错误|不足|不当|"
     r"超越|滥用|撤销|无效|不能成立|缺乏|无权|不履行|拖延|程序|瑕疵|明显|失当|怠于|逾期|超过|不予采信|"
     r"不具有|不充分|不清|举证不能|不利后果|视为没有|应(?:当)?(?:作出|履行|答复|予以|依法|重新)|无(?:证据|依据)|疏于"
 )
 _AGENCY_WORDS = ("被告", "被诉", "被上诉人", "该局", "该府", "该委", "该所", "该队")
 # The court approving what the agency did, or an operative order ("二、…重新作出…").
 _APPROVES = re.compile(
-    r"并无不当|(?<!不)(?:事实清楚|适用法律正确|程序合法)|合法有效|应予维持|具有法律效力|予以支持|本院予以确认"
+    r"并无不当|并无不妥|(?<!不)(?:事实清楚|适用法律正确|程序合法)|合法有效|应予维持|具有法律效力|予以支持|本院予以确认|"
+    r"主体适格|具有[^。，]{0,12}(?:职权|主体资格)|有权(?:作出|对)"
 )
-_ORDER_ITEM = re.compile(r"^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）|^\d+[.、．]")
+_ORDER_ITEM = re.compile(
+    r"^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）|^\d+[.、．]|^(?:撤销|责令|驳回)"
+)
 _CITES_AND_DISPOSES = re.compile(
     r"(?:依照|依据|根据)《[^》]+》[^。]{0,40}规定[，,][^。]{0,40}(?:应予|予以|判决|撤销|确认)|”之规定"
 )
-_LEAD = re.compile(r"^(?:本院认为|二审法院认为|本院经审查认为|经审查)[，,：:]\s*")
+_LEAD = re.compile(
+    r"^(?:(?:之|的)?规定[，,]|(?:本院|合议庭|二审法院)(?:经审查)?认为[，,：:]|经审查[，,：:])\s*"
+)
 _QUOTED = re.compile(r"“[^”]*”")
 
 
@@ -116,6 +121,22 @@ def recites(sentence: str, statutes: Iterable[str]) -> bool:
     return len(own & known) * 2 >= len(own)
 
 
+_AFTER_CITATION = re.compile(r"^.*(?:之规定|的规定|规定)[，,]\s*")
+
+
+def _own_part(sentence: str) -> str:
+    """A sentence that opens with a statute ("…第八条：“…”之规定，本案中，被告…") keeps what follows it; one
+    that approves part of the act and then finds fault ("…事实清楚，但…明显不当") keeps the fault."""
+    approval = _APPROVES.search(sentence)
+    turn = sentence.find("，但", approval.end()) if approval else -1
+    if turn >= 0 and len(sentence) - turn > 15:
+        sentence = sentence[turn + 2 :]
+    if not (_STATUTE_RECITAL.search(sentence) or _CITES_AND_DISPOSES.search(sentence)):
+        return sentence
+    tail = _AFTER_CITATION.sub("", sentence)
+    return tail if tail != sentence and len(tail) >= 15 else sentence
+
+
 def court_lesson(
     reasoning: str,
     aliases: Sequence[str],
@@ -125,7 +146,7 @@ def court_lesson(
 ) -> str:
     """One or two sentences of ``reasoning`` about the agency's fault. ``preferred`` (the classifier's
     evidence, from this judgment) is taken first when usable; sentences that recite ``statutes`` are not."""
-    pool = [_LEAD.sub("", s) for s in sentences(reasoning) if not recites(s, statutes)]
+    pool = [_own_part(_LEAD.sub("", s)) for s in sentences(reasoning) if not recites(s, statutes)]
     preferred = [p for p in preferred if not recites(p, statutes)]
     chosen: list[str] = []
     for p in preferred:
@@ -142,8 +163,8 @@ def court_lesson(
     ranked = [s for _, _, s in sorted(scored, key=lambda t: (-t[0], t[1]))]
     if not chosen and ranked:
         chosen.append(ranked.pop(0))
-    if not chosen:  # the court names no party: its plainest sentence on a fault
-        loose = [s for s in pool if usable(s) and _faults(s) >= 2]
+    if not chosen:  # the court names no party: its plainest sentence on a fault of this case
+        loose = [s for s in pool if usable(s) and _faults(s) >= 2 and re.search(r"本案|被诉|案涉|涉案", s)]
         chosen = loose[:1]
     # a second sentence only when it adds a fault of its own (two fault words, not a repeat)
     extra = [s for s in ranked if _faults(s) >= 2]

@@ -170,3 +170,24 @@ def test_an_appeal_alone_gives_the_first_instance_orders_it_quotes() -> None:
         "判决如下：\n驳回上诉，维持原判。"
     )
     assert first_instance_result(text) == "确认被告某县人民政府强制拆除原告房屋的行为违法。"
+
+
+def test_a_sentence_opening_with_a_statute_keeps_the_courts_own_part() -> None:
+    reasoning = (
+        "根据《某某管理办法》第八条“认定文物，应当开展调查研究，充分听取专家意见”之规定，本案中，被告某县文物局"
+        "未在法定举证期限内提交证据证实其开展了调查研究，认定程序违法。"
+    )
+    assert court_lesson(reasoning, ["某县文物局"]) == (
+        "本案中，被告某县文物局未在法定举证期限内提交证据证实其开展了调查研究，认定程序违法。"
+    )
+
+
+def test_after_an_approval_the_fault_is_kept_and_orders_are_not_lessons() -> None:
+    reasoning = (
+        "被告根据当事人陈述、证人证言认定第三人存在违法行为的事实清楚，但第三人情节较轻，被告某县公安局作出的罚款"
+        "决定明显不当，应当予以撤销。撤销某县公安局作出的罚款决定。"
+    )
+    assert (
+        court_lesson(reasoning, ["某县公安局"])
+        == "第三人情节较轻，被告某县公安局作出的罚款决定明显不当，应当予以撤销。"
+    )
