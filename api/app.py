@@ -115,7 +115,10 @@ def create_app(settings: Settings, *, background_worker: bool = False, db: Datab
 SWAGGER_HTML = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>案鉴 API 文档</title>
 <link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
+<link rel="stylesheet" href="/static/docs.css">
 <link rel="icon" href="/static/vendor/swagger-ui/favicon-32x32.png"></head>
-<body><div id="swagger-ui"></div>
+<body><nav class="docs-back" aria-label="返回"><a href="/search">← 返回案鉴</a>
+<span>接口文档：供管理员和对接系统使用，调用需登录会话或 API 令牌（anjian token）</span></nav>
+<div id="swagger-ui"></div>
 <script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
 <script src="/static/swagger-init.js"></script></body></html>"""

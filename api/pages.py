@@ -20,7 +20,7 @@ from api.deps import CsrfDep, ScopeDep, SessionDep, SettingsDep, client_ip, csrf
 from api.errors import ApiError, Unauthorized, to_api_error
 from api.services import accounts, cases, collections, search, stats
 from api.services import agencies as agency_service
-from core.models import Role, User
+from core.models import Role
 from core.taxonomy import ActionType, LossCause, Outcome
 from core.taxonomy import Field as EnforcementField
 
@@ -39,6 +39,19 @@ NAV = [
 ]
 
 
+def nav_for(scope: Scope | None) -> list[tuple[str, str]]:
+    """The menu of this user: no item that leads to a page of actions they cannot take. 上传 needs an account
+    that may write; an agency user's 单位 page would hold only their own row, read-only."""
+    if scope is None:
+        return []
+    hidden = set()
+    if not scope.can_write:
+        hidden.add("/upload")
+    if scope.restricted:
+        hidden.add("/agencies")
+    return [(href, label) for href, label in NAV if href not in hidden]
+
+
 def page(
     request: Request, name: str, scope: Scope | None, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
@@ -49,7 +62,7 @@ def page(
         {
             "scope": scope,
             "role_zh": role.zh if role else None,
-            "nav": NAV,
+            "nav": nav_for(scope),
             "csrf": csrf_token(request),
             "path": request.url.path,
             **context,
@@ -59,7 +72,19 @@ def page(
 
 
 def render_error(request: Request, err: ApiError) -> HTMLResponse:
-    return page(request, "error.html", None, status_code=err.status, error=err)
+    """The error page, with the signed-in user's menu so that they can go on from it."""
+    return page(request, "error.html", _scope_of_session(request), status_code=err.status, error=err)
+
+
+def _scope_of_session(request: Request) -> Scope | None:
+    from api.access import scope_for
+
+    try:
+        with request.app.state.db.session() as s:
+            user = accounts.session_user(s, request.session)
+            return scope_for(s, user) if user is not None else None
+    except Exception:  # noqa: BLE001 - an error page never fails for want of a menu
+        return None
 
 
 def _safe_next(target: str | None) -> str:
@@ -168,12 +193,25 @@ def case_page(
         case=detail,
         similar=similar,
         pdfs=pdfs,
-        outcomes=[(o.value, o.zh) for o in Outcome],
-        causes=[(c.value, c.zh) for c in LossCause],
-        action_types=[(a.value, a.zh) for a in ActionType],
-        fields=[(f.value, f.zh) for f in EnforcementField],
         in_basket=judgment_id in set(request.session.get("basket", [])),
+        **_review_choices(),
     )
+
+
+def _review_choices() -> dict[str, Any]:
+    return {
+        "outcomes": [(o.value, o.zh) for o in Outcome],
+        "causes": [(c.value, c.zh) for c in LossCause],
+        "action_types": [(a.value, a.zh) for a in ActionType],
+        "fields": [(f.value, f.zh) for f in EnforcementField],
+    }
+
+
+@router.get("/cases/{judgment_id}/review")
+def case_review_fragment(judgment_id: int, request: Request, scope: ScopeDep, s: SessionDep) -> HTMLResponse:
+    """The case page's tags panel, fields and history alone: redrawn in place after a save."""
+    detail = cases.case_detail(s, scope, judgment_id)
+    return page(request, "_case_review.html", scope, case=detail, **_review_choices())
 
 
 @router.get("/dashboard")
@@ -232,6 +270,8 @@ def collections_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLRe
 
 @router.get("/upload")
 def upload_page(request: Request, scope: ScopeDep, settings: SettingsDep) -> HTMLResponse:
+    if not scope.can_write:
+        raise ApiError("您的账号不能上传文件：上传需要管理员或分析员账号", code="forbidden", status=403)
     return page(request, "upload.html", scope, available=True, max_mb=settings.max_file_mb)
 
 
@@ -241,22 +281,63 @@ def agencies_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLRespo
         data, unavailable = agency_service.overview(s, scope), None
     except ApiError as exc:
         data, unavailable = {"agencies": [], "unmatched": []}, exc.message
-    return page(request, "agencies.html", scope, data=data, unavailable=unavailable)
+    from core.taxonomy import Field
+    from registry.agencies import AgencyKind, AgencyLevel
+
+    return page(
+        request,
+        "agencies.html",
+        scope,
+        data=data,
+        unavailable=unavailable,
+        kinds=[(k.value, k.zh) for k in AgencyKind],
+        levels=[(k.value, k.zh) for k in AgencyLevel],
+        fields=[(f.value, f.zh) for f in Field],
+    )
 
 
 @router.get("/admin/audit")
-def audit_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLResponse:
+def audit_page(
+    request: Request,
+    scope: ScopeDep,
+    s: SessionDep,
+    user: str = "",
+    action: str = "",
+    since: str = "",
+    until: str = "",
+    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> HTMLResponse:
+    from api.services import audit_log
+
     if not scope.is_admin:
         raise ApiError("仅管理员可以查看审计日志", code="forbidden", status=403)
-    users: list[User] = accounts.list_users(s)
+    error = None
+    try:
+        f = audit_log.AuditFilter(
+            user.strip(),
+            action.strip(),
+            audit_log.parse_day(since, "起始日期"),
+            audit_log.parse_day(until, "截止日期"),
+        )
+    except ApiError as exc:
+        error, f = exc.message, audit_log.AuditFilter(user.strip(), action.strip())
+    data = audit_log.audit_page(s, f, page_no)
+
+    def link(n: int) -> str:
+        return "/admin/audit?" + urlencode(
+            {"user": user, "action": action, "since": since, "until": until, "page": n}
+        )
+
     return page(
         request,
         "audit.html",
         scope,
-        entries=accounts.recent_audit(s, 200),
-        users=users,
-        roles=[(r.value, r.zh) for r in Role],
+        data=data,
+        error=error,
+        chosen={"user": user, "action": action, "since": since, "until": until},
+        users=audit_log.audit_users(s),
         actions_zh=accounts.AUDIT_ACTIONS_ZH,
+        link=link,
     )
 
 

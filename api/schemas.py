@@ -64,7 +64,13 @@ class CaseDetail(CaseSummary):
     tags: dict[str, Any] = {}
     causes: list[CauseOut] = []
     record: dict[str, Any] = {}
-    corrections: list[dict[str, Any]] = []
+    corrections: list[dict[str, Any]] = Field(
+        [],
+        description="review history: kind confirmed|corrected, text in words; no user/reason for agency users",
+    )
+    review: dict[str, dict[str, Any]] = Field(
+        {}, description="per field the last review: verb 已确认|已更正, user (none for agency users), at"
+    )
     documents: list[dict[str, Any]] = []
 
 
@@ -72,7 +78,8 @@ class CaseUpdate(BaseModel):
     """A reviewer's correction of one tag or field: stored with who and why."""
 
     field: str = Field(
-        description="outcome, loss_causes, action_type, field, ruling_forms, defendants, plaintiffs, agency_head_appeared"
+        description="outcome, loss_causes, cause_evidence ({cause, text}: the verbatim sentence proving a cause), "
+        "action_type, field, ruling_forms, defendants, plaintiffs, agency_head_appeared"
     )
     value: Any
     reason: str | None = Field(None, max_length=2000)
@@ -165,6 +172,21 @@ class TokenOut(BaseModel):
 class AgencyCreate(BaseModel):
     name: str
     aliases: list[str] = []
+    kind: str | None = None  # AgencyKind code or Chinese label; default: guessed from the name
+    level: str | None = None
+    parent: str | None = None
+    field: str | None = None
+    ours: bool = True
+
+
+class AgencyUpdate(BaseModel):
+    """Only the fields given change: kind, level, parent (所属政府), field, ours (本县单位)."""
+
+    kind: str | None = None
+    level: str | None = None
+    parent: str | None = None
+    field: str | None = None
+    ours: bool | None = None
 
 
 class UnmatchedResolve(BaseModel):

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import re
 
+from classify.anchors import anchor_hits
 from classify.outcome import OutcomeDecision
 from classify.rules import RuleHit, run_rules
 from classify.text import Span, lower_court_reasoning_spans, reasoning_spans, section_at
-from core.taxonomy import Procedure
+from core.taxonomy import Procedure, SectionName
 from ingest.record import JudgmentRecord
 
 _UPHOLDS = {"驳回上诉", "维持原判", "驳回再审申请"}
+_PENALTY = re.compile(r"处罚|罚款")
+_ENDORSED = SectionName.endorsed.value
 
 
 def rule_scope(record: JudgmentRecord, decision: OutcomeDecision) -> tuple[list[Span], list[Span]]:
@@ -49,17 +52,22 @@ def assessment_spans(record: JudgmentRecord, own: list[Span]) -> list[Span]:
     return out
 
 
-def rule_hits(record: JudgmentRecord, decision: OutcomeDecision) -> dict[str, list[RuleHit]]:
+def rule_hits(
+    record: JudgmentRecord, decision: OutcomeDecision, disabled: frozenset[str] = frozenset()
+) -> dict[str, list[RuleHit]]:
     """Hits per cause, strongest first; own-reasoning hits before endorsed lower-court ones."""
     own, lower = rule_scope(record, decision)
     by_cause: dict[str, list[RuleHit]] = {}
+    sued = " ".join(p for p in (record.cause_of_action, record.sued_action and record.sued_action.name) if p)
+    penalty = bool(_PENALTY.search(sued))
     for rank, spans in enumerate((own, lower)):
-        for hit in run_rules(record.text, spans):
+        for hit in run_rules(record.text, spans, disabled) + anchor_hits(record, spans, penalty):
             by_cause.setdefault(hit.cause, []).append(hit)
             if rank:
                 object.__setattr__(hit, "strength", hit.strength - 0.05)  # endorsed, not the court's words
+                object.__setattr__(hit, "sentence", Span(hit.sentence.start, hit.sentence.end, _ENDORSED))
     # The court's assessment of the evidence (before 本院认为) is where "视为没有相应证据" is often said.
-    for hit in run_rules(record.text, assessment_spans(record, own)):
+    for hit in run_rules(record.text, assessment_spans(record, own), disabled):
         if hit.rule_id in ASSESSMENT_RULES:
             object.__setattr__(hit, "strength", hit.strength - 0.05)
             by_cause.setdefault(hit.cause, []).append(hit)

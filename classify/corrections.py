@@ -13,7 +13,7 @@ from typing import TypeVar, cast
 from classify.types import CauseTag, Classification, Evidence, TagSource
 from core.taxonomy import ActionType, Field, LossCause, Outcome
 
-CORRECTABLE = ("outcome", "loss_causes", "action_type", "field", "ruling_forms")
+CORRECTABLE = ("outcome", "loss_causes", "cause_evidence", "action_type", "field", "ruling_forms")
 E = TypeVar("E", Outcome, ActionType, Field, LossCause)
 
 
@@ -43,7 +43,19 @@ def apply_corrections(c: Classification, corrections: list[dict]) -> Classificat
             out.field_probability = None
         elif field == "ruling_forms":
             out.ruling_forms = [str(v) for v in (value or [])]
+        elif field == "cause_evidence" and isinstance(value, dict):
+            _name_evidence(out, value)
     return out
+
+
+def _name_evidence(out: Classification, value: dict) -> None:
+    """The sentence a reviewer named for a cause comes first among its evidence."""
+    cause = _parse(LossCause, value.get("cause"))
+    named = Evidence(text=value["text"], start=value["start"], end=value["end"], section=value.get("section"))
+    for tag in out.loss_causes:
+        if tag.cause == cause:
+            tag.evidence = [named, *[e for e in tag.evidence if e.start != named.start]]
+            tag.source = TagSource.reviewer
 
 
 def _cause_tags(current: Classification, value: object) -> list[CauseTag]:

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 
 from classify.decide import Thresholds, classify_record
 from classify.model import CauseModel
+from classify.sentences import is_bare_citation
 from classify.training import example_from_record
 from classify.types import Classification
 from core.taxonomy import LossCause
 from ingest.record import JudgmentRecord
 
 MACRO_MIN_SUPPORT = 3
+# the court's own reasoning, and the lower court's an upheld appeal endorses
+_REASONING = {"reasoning", "endorsed"}
 DEFAULT_THRESHOLDS = Thresholds()
 
 
@@ -37,7 +40,7 @@ def score(pairs: list[tuple[dict, Classification]]) -> dict:
     fn: Counter = Counter()
     support: Counter = Counter()
     act_n = act_ok = field_n = field_ok = 0
-    predicted_causes = in_reasoning = 0
+    predicted_causes = in_reasoning = quotes = bare = rightly = agree = 0
     for label, c in pairs:
         true_outcome = label.get("outcome")
         confusion.setdefault(str(true_outcome), Counter())[c.outcome.value] += 1
@@ -48,9 +51,17 @@ def score(pairs: list[tuple[dict, Classification]]) -> dict:
         tp.update(pred & true_causes)
         fp.update(pred - true_causes)
         fn.update(true_causes - pred)
+        quoted = label.get("cause_evidence") or {}
         for tag in c.loss_causes:
             predicted_causes += 1
-            in_reasoning += bool(tag.evidence) and tag.evidence[0].section == "reasoning"
+            in_reasoning += bool(tag.evidence) and tag.evidence[0].section in _REASONING
+            quotes += len(tag.evidence)
+            bare += sum(is_bare_citation(e.text) for e in tag.evidence)
+            gold = quoted.get(tag.cause.value) if tag.cause.value in true_causes else None
+            if gold:
+                golds = gold if isinstance(gold, list) else [gold]
+                rightly += 1
+                agree += any(_overlaps(e.text, g) for e in tag.evidence for g in golds)
         if label.get("action_type"):
             act_n += 1
             act_ok += c.action_type is not None and c.action_type.value == label["action_type"]
@@ -80,7 +91,22 @@ def score(pairs: list[tuple[dict, Classification]]) -> dict:
         "action_type_accuracy": _r(act_ok / act_n if act_n else 0.0),
         "field_accuracy": _r(field_ok / field_n if field_n else 0.0),
         "evidence_in_reasoning": _r(in_reasoning / predicted_causes if predicted_causes else 1.0),
+        # share of quoted sentences that are only the ruling basis (依照…之规定，判决如下); target 0
+        "evidence_bare_citation": _r(bare / quotes if quotes else 0.0),
+        # rightly found causes whose quote is (or overlaps) the labelled decisive sentence
+        "evidence_matches_label": _r(agree / rightly if rightly else 1.0),
     }
+
+
+def _overlaps(quote: str, gold: str) -> bool:
+    """The quote and the labelled sentence share a stretch of ≥ 12 characters (or one holds the other)."""
+    a, b = quote.strip(), gold.strip().rstrip("。")
+    if not a or not b:
+        return False
+    if a in b or b in a:
+        return True
+    n = min(12, len(a), len(b))
+    return any(b[i : i + n] in a for i in range(0, len(b) - n + 1))
 
 
 def _f1(p: float, r: float) -> float:

@@ -29,7 +29,8 @@ import numpy as np
 
 from classify.errors import ModelFormatError, UntrustedModelPath
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: + the sentence classifier (classify.sentence_model); 1 is still read
+READABLE_VERSIONS = (1, 2)
 SHIPPED_MODEL = Path(__file__).parent / "model" / "anjian-model.json"
 MIN_POSITIVES = 3  # a cause head is trained only with at least this many positive examples
 
@@ -45,10 +46,15 @@ class TrainingExample:
     loss_causes: tuple[str, ...] = ()
     action_type: str | None = None
     field: str | None = None
+    # (cause, the sentence that states it): labelled evidence, or a reviewer's named sentence
+    evidence: tuple[tuple[str, str], ...] = ()
 
     def canonical(self) -> dict:
         d = asdict(self)
         d["loss_causes"] = sorted(self.loss_causes)
+        d["evidence"] = sorted([list(e) for e in self.evidence])
+        if not self.evidence:
+            del d["evidence"]  # the hash of a format-1 training set is unchanged
         return d
 
 
@@ -82,6 +88,18 @@ class Vectorizer:
     def index(self, word: str) -> int | None:
         return self._index.get(word)
 
+    def sparse(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, L2-normalised values) of ``transform`` without the dense vector."""
+        idx, vals = [], []
+        for w, n in Counter(words).items():
+            i = self._index.get(w)
+            if i is not None:
+                idx.append(i)
+                vals.append((1.0 + math.log(n)) * self.idf[i])
+        v = np.array(vals)
+        norm = np.linalg.norm(v) if len(v) else 0.0
+        return np.array(idx, dtype=int), (v / norm if norm > 0 else v)
+
 
 @dataclass
 class LinearHead:
@@ -114,6 +132,8 @@ class CauseModel:
     created: str
     library_versions: dict[str, str]
     format_version: int = FORMAT_VERSION
+    sentence_vectorizer: Vectorizer | None = None
+    sentence_heads: dict[str, LinearHead] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -122,6 +142,19 @@ class CauseModel:
     def cause_probabilities(self, reasoning_words: list[str]) -> dict[str, float]:
         x = self.cause_vectorizer.transform(reasoning_words)
         return {c: h.probabilities(x)["1"] for c, h in self.cause_heads.items()}
+
+    def sentence_probabilities(self, sentence: str) -> dict[str, float]:
+        """cause → probability that ``sentence`` states it (empty without a sentence classifier)."""
+        if self.sentence_vectorizer is None or not self.sentence_heads:
+            return {}
+        from classify.sentence_model import char_ngrams
+
+        idx, vals = self.sentence_vectorizer.sparse(char_ngrams(sentence))
+        out = {}
+        for cause, h in self.sentence_heads.items():
+            z = float(h.coef[0, idx] @ vals + h.intercept[0]) if len(idx) else float(h.intercept[0])
+            out[cause] = 1.0 / (1.0 + math.exp(-z))
+        return out
 
     def cause_term_weights(self, cause: str) -> dict[str, float]:
         """Positive weights of the words that speak for ``cause`` (to pick an evidence sentence)."""
@@ -171,6 +204,12 @@ def train(examples: list[TrainingExample], tokenize) -> CauseModel:  # type: ign
         lr = LogisticRegression(C=4.0, solver="saga", max_iter=3000, tol=1e-4, random_state=0).fit(X, y)
         cause_heads[cause] = LinearHead(["0", "1"], lr.coef_.copy(), lr.intercept_.copy())
 
+    from classify.sentence_model import labelled_sentences, train_heads
+
+    rows = [r for e in losses for r in labelled_sentences(e.reasoning, e.evidence)]
+    s_vocab, s_idf, s_heads = train_heads(rows)
+    sentence_heads = {c: LinearHead(["0", "1"], coef, icpt) for c, (coef, icpt) in s_heads.items()}
+
     meta_words = [tokenize(e.meta) for e in examples]
     mv, M = vectorizer(meta_words, min_df=2 if len(examples) > 40 else 1, max_features=2000)
     action_head = _multiclass(M, [e.action_type for e in examples], LogisticRegression)
@@ -181,6 +220,8 @@ def train(examples: list[TrainingExample], tokenize) -> CauseModel:  # type: ign
         meta_vectorizer=Vectorizer(list(mv.get_feature_names_out()), mv.idf_.copy()),
         action_head=action_head,
         field_head=field_head,
+        sentence_vectorizer=Vectorizer(s_vocab, s_idf) if s_vocab else None,
+        sentence_heads=sentence_heads,
         training_hash=training_hash(examples),
         n_examples=len(examples),
         created=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -237,11 +278,18 @@ def to_json(model: CauseModel) -> dict:
         },
         "action_head": head(model.action_head),
         "field_head": head(model.field_head),
+        "sentence_vectorizer": None
+        if model.sentence_vectorizer is None
+        else {
+            "vocabulary": model.sentence_vectorizer.vocabulary,
+            "idf": _round(model.sentence_vectorizer.idf),
+        },
+        "sentence_heads": {c: head(h) for c, h in model.sentence_heads.items()},
     }
 
 
 def from_json(data: dict) -> CauseModel:
-    if data.get("format") != "anjian-cause-model" or data.get("format_version") != FORMAT_VERSION:
+    if data.get("format") != "anjian-cause-model" or data.get("format_version") not in READABLE_VERSIONS:
         raise ModelFormatError(
             f"unknown model format {data.get('format')!r} version {data.get('format_version')!r}; "
             f"this program reads version {FORMAT_VERSION}: retrain with `anjian train`"
@@ -269,6 +317,10 @@ def from_json(data: dict) -> CauseModel:
             created=str(data["created"]),
             library_versions=dict(data["library_versions"]),
             format_version=int(data["format_version"]),
+            sentence_vectorizer=vec(data["sentence_vectorizer"]) if data.get("sentence_vectorizer") else None,
+            sentence_heads={
+                c: h for c, d in (data.get("sentence_heads") or {}).items() if (h := head(d)) is not None
+            },
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelFormatError(f"malformed model artefact: {exc}") from exc

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from classify.outcome_table import (
+    APPEAL_WITHDRAWN_FORMS,
     CORRECTION_BEFORE_WITHDRAWAL,
     ENFORCEMENT_FORMS,
     LOSS_FORMS,
@@ -82,6 +83,8 @@ _ITEM_NUMBER = re.compile(
     r"^([一二三四五六七八九十]+|\d+|[（(][一二三四五六七八九十\d]+[）)])\s*[、.．，,]?\s*"
 )
 _SHADOWS = [
+    ("准许撤回上诉", "准许撤诉"),
+    ("按撤回上诉处理", "按撤诉处理"),
     ("部分撤销", "撤销"),
     ("驳回其他诉讼请求", "驳回诉讼请求"),
     ("驳回赔偿请求", "驳回诉讼请求"),
@@ -171,6 +174,13 @@ def decide_outcome(record: JudgmentRecord) -> OutcomeDecision:
 
     if procedure == Procedure.enforcement_review or set(forms) & ENFORCEMENT_FORMS:
         return OutcomeDecision(Outcome.not_applicable, forms, evidence, None)
+    if set(forms) & APPEAL_WITHDRAWN_FORMS:
+        # the first-instance decision takes effect: its outcome when the text states it (TAXONOMY)
+        own = reasoning_spans(record)
+        lower = _outcome_of_forms(
+            _lower_decision_forms(record, own[0].start if own else op.start if op else 0)
+        )
+        return OutcomeDecision(lower or Outcome.withdrawn, forms, evidence, None)
     if set(forms) & WITHDRAW_FORMS:
         corrected = bool(_CORRECTION.search(record.text[: op.start] if op else record.text))
         return OutcomeDecision(Outcome.withdrawn, forms, evidence, corrected)
@@ -186,6 +196,9 @@ def decide_outcome(record: JudgmentRecord) -> OutcomeDecision:
     return OutcomeDecision(by_forms, forms, evidence, None)
 
 
+_REVIEWED = re.compile(r"不服[^。\n]{0,100}?号(行政)?(判决|裁定)")
+
+
 def _outcome_upheld(record: JudgmentRecord, forms: list[str]) -> Outcome:
     """An appeal or retrial review left the decision below standing: that decision is the outcome."""
     if "维持原裁定" in forms:
@@ -196,7 +209,11 @@ def _outcome_upheld(record: JudgmentRecord, forms: list[str]) -> Outcome:
     if lower is not None:
         return lower
     head = record.text[:limit]
-    if re.search(r"驳回[^。；\n]{0,30}起诉|不予立案", head) and not re.search(r"(行政)?判决", head[:600]):
+    reviewed = _REVIEWED.search(head)  # the document appealed or reviewed: 不服…号行政裁定 / 行政判决
+    if reviewed is not None:
+        if reviewed.group(2) == "裁定":
+            return Outcome.dismissed  # an upheld ruling below ends the case without a merits decision
+    elif re.search(r"驳回[^。；\n]{0,30}起诉|不予立案", head) and not re.search(r"(行政)?判决", head[:600]):
         return Outcome.dismissed
     agency_appealed = _appellant_is_agency(record)
     if agency_appealed is True:

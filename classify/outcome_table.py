@@ -44,6 +44,9 @@ RULING_FORMS: list[tuple[str, str]] = [
     ("驳回诉讼请求", r"驳回[^。；\n]{0,40}(诉讼请求|诉请)|^驳回[^。；\n]*(诉讼请求|诉请)"),
     ("驳回起诉", r"驳回[^。；\n]{0,40}起诉"),
     ("不予立案", r"不予立案|^(对[^。；\n]{0,40})?(的起诉)?不予受理"),
+    # an appeal withdrawn or deemed withdrawn: the decision below takes effect
+    ("准许撤回上诉", r"(准许|准予|同意)[^。；\n]{0,40}撤回[^。；\n]{0,10}上诉"),
+    ("按撤回上诉处理", r"按[^。；\n]{0,10}撤回上诉处理|按[^。；\n]{0,6}自动撤回上诉"),
     ("准许撤诉", r"(准许|准予|同意)[^。；\n]{0,40}撤(回[^。；\n]{0,80}起诉|诉)"),
     ("按撤诉处理", r"按[^。；\n]{0,10}撤诉处理|按自动撤诉"),
     ("驳回再审申请", r"驳回[^。；\n]{0,40}再审申请"),
@@ -77,6 +80,7 @@ LOSS_FORMS: frozenset[str] = frozenset(
 WIN_FORMS: frozenset[str] = frozenset({"驳回诉讼请求", "驳回赔偿请求", "确认协议有效"})
 DISMISS_FORMS: frozenset[str] = frozenset({"驳回起诉", "不予立案"})
 WITHDRAW_FORMS: frozenset[str] = frozenset({"准许撤诉", "按撤诉处理"})
+APPEAL_WITHDRAWN_FORMS: frozenset[str] = frozenset({"准许撤回上诉", "按撤回上诉处理"})
 REMAND_FORMS: frozenset[str] = frozenset({"发回重审", "指令继续审理"})
 ENFORCEMENT_FORMS: frozenset[str] = frozenset({"准予强制执行", "准予执行", "不准予强制执行"})
 PROCEDURAL_FORMS: frozenset[str] = frozenset({"补正笔误", "中止诉讼", "终结诉讼", "移送"})

@@ -8,7 +8,7 @@ Strength ≥ the ``rule_min_strength`` setting (default 0.5) stands on its own; 
 support a model tag with their sentence. Generic guards (the court restating a party's argument,
 the court's opinion about a lower court's judgment) apply to every rule and live in ``classify.rules``.
 
-Cited provisions are in ``PROVISIONS``: (law, article, paragraph or None, item or None) → cause.
+Cited provisions are not read here: ``classify.anchors`` reads the parser's structured citations.
 """
 
 from __future__ import annotations
@@ -48,16 +48,13 @@ RULES: list[CauseRule] = [
     CauseRule(
         "pd.burden_failed",
         "passive_defence",
-        (r"承担[^。；]{0,6}举证不能的?[^。；]{0,6}(法律)?后果", r"(应当|应)承担[^。；]{0,10}不利(法律)?后果"),
+        (r"承担[^。；]{0,6}举证不能的?[^。；]{0,6}(法律)?后果",),
         0.8,
     ),
     CauseRule(
         "pd.no_proof_of_legality",
         "passive_defence",
-        (
-            r"(未|没有|不能|无法)(提交|提供|举示|举证)[^。；]{0,20}(证明|证实)[^。；]{0,30}(合法|依据)",
-            r"未(能)?举证(证明|证实)?",
-        ),
+        (r"(未|没有|不能|无法)(提交|提供|举示|举证)[^。；]{0,20}(证明|证实)[^。；]{0,30}(合法|依据)",),
         0.6,
     ),
     CauseRule(
@@ -81,12 +78,12 @@ RULES: list[CauseRule] = [
         "in.nonperformance",
         "inaction",
         (
-            r"不履行[^。；，]{0,10}(法定)?职责",
-            r"拖延履行",
+            r"不(依法|及时)?履行[^。；，]{0,10}(法定)?职责",
+            r"(拖延|迟延|延迟)履行",
             r"怠于履行",
             r"不作为",
             r"拒绝履行|拒不履行",
-            r"未(依法)?履行[^。；，]{0,16}(法定)?(职责|答复义务|查处义务|监管义务)",
+            r"未(依法|及时)?履行[^。；，]{0,16}(法定)?(职责|答复义务|查处义务|监管义务)",
         ),
         0.85,
         (NEGATION, r"(已经?|已依法)[^，。；]{0,6}$"),
@@ -100,6 +97,9 @@ RULES: list[CauseRule] = [
             r"(超过|超出)[^。；]{0,20}(答复|办理|处理)期限",
             r"(未|没有|不)(予|作出|依法作出|作)?(书面)?答复",
             r"不予答复",
+            # a time phrase between the subject and the negation (至今仍未作出 / 长达两年均未处理)
+            r"(至今|迄今|长期|一直|始终|时间内|期间)(仍|均|都)?(未|没有)(依法)?(作出|履行|答复|处理|办理|采取)",
+            r"(未|没有)(作出|给予)任何(处理|答复|决定|回复)",
         ),
         0.8,
         (NEGATION,),
@@ -116,7 +116,7 @@ RULES: list[CauseRule] = [
         "procedure",
         (
             r"违反(法定|法律规定的|规定的|行政强制法规定的)?程序",
-            r"程序(上)?(明显|轻微)?违法",
+            r"程序(上)?(明显|轻微|严重|重大)?违法",
             r"程序[^。；，]{0,6}(违反|不符合)[^。；，]{0,10}(法律|规定)",
             r"程序(存在)?[^。；，]{0,4}(瑕疵|不当|缺陷)",
             r"违反了?[^。；]{0,30}法定程序",
@@ -133,7 +133,8 @@ RULES: list[CauseRule] = [
             r"(未|没有|未能|并未)(依法|按法定程序)?(告知|听取|给予)[^。；]{0,30}(陈述|申辩|听证|回避|举证的权利|权利)",
             r"剥夺[^。；]{0,20}(陈述|申辩|听证)",
             r"(未|没有)(依法)?履行[^。；，]{0,10}告知义务",
-            r"(未|没有|不能)提供[^。；]{0,10}证据证明[^。；]{0,16}(履行|遵守|符合)了?[^。；]{0,6}(法定)?程序",
+            # the agency cannot show it followed the procedure
+            r"(未|没有|不能)(提供|提交)[^。；]{0,10}证据证明[^。；]{0,16}(履行|遵守|符合)了?[^。；]{0,6}(法定)?程序",
         ),
         0.85,
     ),
@@ -145,6 +146,8 @@ RULES: list[CauseRule] = [
             r"(未|没有)(依法)?(履行|进行)[^。；]{0,10}(催告|公告|告知|送达)(程序|义务)?",
             r"(未|没有)[^。；]{0,12}(书面催告|催告)",
             r"(未|没有)[^。；]{0,10}(张贴|公告)[^。；]{0,10}公告",
+            # the agency cannot show it served (其提交的证据不能证明已向原告送达)
+            r"(不能|无法|未能|不足以)(证明|证实)[^。；]{0,20}(已|已经)?[^。；]{0,12}送达",
         ),
         0.8,
     ),
@@ -160,17 +163,17 @@ RULES: list[CauseRule] = [
     CauseRule(
         "pr.time_limit",
         "procedure",
-        (r"(超过|超出)[^。；]{0,30}(法定|规定)?(?<!起诉)(?<!举证)(?<!上诉)(?<!答复)(期限|时限|办案期限)",),
+        (
+            r"(超过|超出)[^。；]{0,30}(法定|规定)?(?<!起诉)(?<!举证)(?<!上诉)(?<!答复)(期限|时限|办案期限)",
+            r"超期(作出|办理|处理|结案|办结)|逾期(作出|结案|办结)(?!答复)",
+        ),
         0.6,
         (NEGATION,),
     ),
     CauseRule(
         "pr.internal",
         "procedure",
-        (
-            r"(未|没有)(经过?)?[^。；]{0,10}(集体讨论|法制审核|负责人批准|审批手续)",
-            r"(未|没有)[^。；]{0,8}补办[^。；]{0,10}(审批|手续)",
-        ),
+        (r"(未|没有)(经过?)?[^。；]{0,10}(集体讨论|法制审核|负责人批准|审批手续)",),
         0.7,
     ),
     # --- law_application 适用法律错误 ----------------------------------------------------
@@ -190,21 +193,26 @@ RULES: list[CauseRule] = [
     CauseRule(
         "la.no_basis",
         "law_application",
-        (r"(缺乏|没有|无|欠缺)(法律|法定)?(法律依据|法规依据|法律法规依据|法律根据)", r"于法无据"),
+        (r"(缺乏|没有|无|欠缺)(法律|法定)?(法律依据|法规依据|法律法规依据|法律根据)",),
         0.7,
         (r"(不存在|并非|不属于|不能认定)[^，。；]{0,8}$",),
     ),
     CauseRule(
         "la.misread",
         "law_application",
-        (r"(理解|认定|解释)[^。；，]{0,4}(有误|错误)", r"不符合[^。；]{0,20}(立法本意|立法目的)"),
+        (r"(理解|认定|解释)[^。；，]{0,4}(有误|错误)",),
         0.45,
     ),
     # --- insufficient_evidence 主要证据不足 ----------------------------------------------
     CauseRule(
         "ie.main_evidence",
         "insufficient_evidence",
-        (r"主要证据不足", r"证据不足", r"证据不充分", r"缺乏(充分的?)?(事实)?(证据|根据)(支持|证明)?"),
+        (
+            r"主要证据不足",
+            r"证据(明显|严重|显然)?不足",
+            r"证据不充分",
+            r"缺乏(充分的?)?(事实)?(证据|根据)(支持|证明)?",
+        ),
         0.85,
         (NEGATION,),
     ),
@@ -212,11 +220,10 @@ RULES: list[CauseRule] = [
         "ie.facts_unclear",
         "insufficient_evidence",
         (
-            r"(认定)?事实不清",
+            r"(认定)?事实(明显|严重)?不清",
             r"事实认定不清",
             r"(认定)?事实(错误|有误)",
             r"认定[^。；，]{0,10}事实[^。；，]{0,6}(错误|有误|不当)",
-            r"缺乏事实(根据|依据|基础)",
             r"疏于[^。；]{0,10}(查明|调查|核实)",
             r"(未|没有)(全面|充分|依法)?(调查|核实|查明|收集证据)",
         ),
@@ -224,16 +231,12 @@ RULES: list[CauseRule] = [
         (NEGATION,),
     ),
     CauseRule(
-        "ie.evidence_changed",
-        "insufficient_evidence",
-        (r"所依据的主要证据[^。；]{0,10}(发生变化|不存在|被撤销|无效)",),
-        0.8,
-    ),
-    CauseRule(
         "ie.own_evidence_fails",
         "insufficient_evidence",
         (
             r"(被告|其|被上诉人|行政机关)[^。；，]{0,10}(提供|提交|举示)的[^。；，]{0,10}证据[^。；，]{0,6}(不能|不足以|无法)(证明|证实)",
+            # the agency failed to prove what it found (被告未能证明…)
+            r"(被告|被上诉人|被申请人|行政机关)[^。；，]{0,8}(未能|不能|无法|没有)(举证)?(证明|证实)",
         ),
         0.7,
     ),
@@ -248,11 +251,10 @@ RULES: list[CauseRule] = [
         "uv.beyond_power",
         "ultra_vires",
         (
-            r"超越(法定)?职权",
+            r"超越了?(其)?(法定)?职权",
             r"越权",
             r"超出[^。；，]{0,6}职权(范围)?",
             r"无权(作出|实施|处理|认定|行使)",
-            r"不具有[^。；，]{0,20}(法定职权|主体资格|执法主体资格)",
             r"(主体|执法主体)不(适格|合法)",
             r"(没有|缺乏|不具备)[^。；，]{0,10}法定职权",
         ),
@@ -279,39 +281,6 @@ RULES: list[CauseRule] = [
             r"(未|没有)按[^。；]{0,10}约定[^。；]{0,20}(支付|履行)",
         ),
         0.75,
-        (NEGATION,),
-    ),
-    CauseRule(
-        "ot.unlawful_measure",
-        "other",
-        (r"(限制|剥夺)[^。；]{0,20}人身自由[^。；]{0,20}(违法|缺乏|没有)", r"显属违法"),
-        0.45,
+        (NEGATION, r"(原告|原审原告|第三人|乙方)[^，。；]{0,4}$"),  # the citizen's breach is not the agency's
     ),
 ]
-
-# Cited provisions of the Administrative Litigation Law (2014/2017 and the 1989 numbering).
-# Key: (article, paragraph or None, item or None). The law must be 行政诉讼法 (checked in code).
-PROVISIONS: dict[tuple[int, int | None, int | None], tuple[str, float]] = {
-    (70, None, 1): ("insufficient_evidence", 0.9),
-    (70, None, 2): ("law_application", 0.9),
-    (70, None, 3): ("procedure", 0.9),
-    (70, None, 4): ("ultra_vires", 0.9),
-    (70, None, 5): ("abuse_of_power", 0.9),
-    (70, None, 6): ("manifestly_improper", 0.9),
-    (72, None, None): ("inaction", 0.85),
-    (74, 1, 2): ("procedure", 0.85),  # 程序轻微违法，对原告权利不产生实际影响
-    (74, 2, 3): ("inaction", 0.8),  # 被告不履行或者拖延履行法定职责，判决履行没有意义
-    (77, None, None): ("manifestly_improper", 0.8),  # 行政处罚明显不当 → 变更
-    (78, None, None): ("other", 0.6),  # 行政协议: 继续履行、采取补救措施或者赔偿
-    # 1989 law, article 54: (二) 1 主要证据不足 2 适用法律错误 3 违反法定程序 4 超越职权 5 滥用职权; (三) 不履行; (四) 显失公正
-    (54, None, 3): ("inaction", 0.8),
-    (54, None, 4): ("manifestly_improper", 0.8),
-}
-# 1989 law, article 54 item (二) sub-points 1..5.
-PROVISIONS_1989_54_2: dict[int, tuple[str, float]] = {
-    1: ("insufficient_evidence", 0.85),
-    2: ("law_application", 0.85),
-    3: ("procedure", 0.85),
-    4: ("ultra_vires", 0.85),
-    5: ("abuse_of_power", 0.85),
-}

@@ -33,6 +33,7 @@ class CauseTag(BaseModel):
     source: TagSource = TagSource.rule
     rules: list[str] = []  # ids of the rules that fired
     notes: str | None = None  # for `other`: which reason the court gave (TAXONOMY asks to say which)
+    review: str | None = None  # why a reviewer should look: the court's words and its citation disagree
 
 
 class Classification(BaseModel):

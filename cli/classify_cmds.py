@@ -12,8 +12,6 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.context import database, settings
-from core.taxonomy import SectionName
-from ingest.record import JudgmentRecord
 
 if TYPE_CHECKING:
     from classify.types import Classification
@@ -22,6 +20,12 @@ out = Console()
 err = Console(stderr=True)
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def _section_zh(code: str | None) -> str:
+    from core.taxonomy import SectionName
+
+    return SectionName[code].zh if code and code in SectionName.__members__ else "正文"
 
 
 def print_classification(c: Classification, title: str) -> None:
@@ -47,9 +51,7 @@ def print_classification(c: Classification, title: str) -> None:
             how += f"，规则 {', '.join(t.rules)}"
         out.print(f"● {t.cause.zh}（{t.cause.value}）— {how}")
         for e in t.evidence:
-            where = (
-                SectionName[e.section].zh if e.section and e.section in SectionName.__members__ else "正文"
-            )
+            where = _section_zh(e.section)
             out.print(f"    “{e.text}”", highlight=False, soft_wrap=True)
             out.print(f"    [dim]（{where}，第 {e.start}–{e.end} 字）[/dim]")
 
@@ -113,6 +115,8 @@ def classify_cmd(
     try:
         with database().session() as s:
             j = find_judgment(s, case)
+            from ingest.record import JudgmentRecord
+
             record = JudgmentRecord.model_validate(j.record)
             corrections = [{"field": c.field, "value": c.value} for c in j.corrections]
             title = f"{j.case_no or ''} {j.title or ''}".strip()
@@ -132,6 +136,10 @@ def eval_classify(
     cv: Annotated[int, typer.Option("--cv", help="K 折交叉验证（0：用发布的模型）/ K-fold CV")] = 0,
     limit: Annotated[int | None, typer.Option("--limit", help="只评测前 N 篇")] = None,
     from_pdf: Annotated[bool, typer.Option(help="从文本PDF读取（如用户上传）/ read the text PDFs")] = True,
+    patterns: Annotated[
+        bool,
+        typer.Option("--patterns", help="列出每条短语规则及其支持文书数 / every phrase pattern's support"),
+    ] = False,
 ) -> None:
     """在带标注的语料上评测分类 / Evaluate outcome, causes, action type and field."""
     # classify (scikit-learn, numpy) is imported by the commands that run it, not on every CLI start
@@ -141,12 +149,28 @@ def eval_classify(
 
     if not (corpus_dir / "labels.jsonl").exists():
         raise typer.BadParameter(f"{corpus_dir} 中没有 labels.jsonl")
+    from classify.evaluate import score
+    from classify.patterns import Item, honest_figures, pattern_support
+
     cfg = settings()
     items = [Labelled(i.id, r, i.label) for i, r in labelled_items(corpus_dir, limit, from_pdf)]
+    plain = [Item(it.id, it.record, it.label) for it in items]
+    if patterns:
+        rows = pattern_support(plain)
+        if as_json:
+            sys.stdout.write(json.dumps({"n": len(items), "patterns": rows}, ensure_ascii=False) + "\n")
+        else:
+            _print_patterns(rows)
+        return
     if cv and cv > 1:
         result = cross_validate(items, cv, train_model, thresholds_for(cfg))
     else:
         result = evaluate(items, load_model_for(cfg), thresholds_for(cfg))
+    # side by side: as run (CV or installed model), rules alone, single-support patterns removed
+    result["cause_figures"] = {
+        "as_run": result["causes_micro_f1"],
+        **honest_figures(plain, thresholds_for(cfg), score),
+    }
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:
@@ -159,13 +183,32 @@ def register(app: typer.Typer, eval_app: typer.Typer) -> None:
     eval_app.command("classify")(eval_classify)
 
 
+def _print_patterns(rows: list[dict[str, Any]]) -> None:
+    table = Table(title="短语规则及其支持文书数 / phrase patterns and their document support")
+    for col in ("id", "cause", "support", "wrong", "pattern"):
+        table.add_column(col)
+    for r in rows:
+        style = "red" if r["support"] < 2 else ""
+        table.add_row(r["id"], r["cause"], str(r["support"]), str(r["wrong"]), r["pattern"], style=style)
+    out.print(table)
+
+
 def _print_scores(result: dict[str, Any]) -> None:
     out.print(f"判决数 n={result['n']}  结果准确率 {result['outcome_accuracy']:.1%}")
     out.print(f"败诉原因 micro-F1 {result['causes_micro_f1']:.3f}  macro-F1 {result['causes_macro_f1']:.3f}")
     out.print(
         f"行为类型准确率 {result['action_type_accuracy']:.1%}  执法领域准确率 {result['field_accuracy']:.1%}"
     )
-    out.print(f"依据位于本院认为部分 {result['evidence_in_reasoning']:.1%}")
+    out.print(
+        f"依据位于本院认为部分 {result['evidence_in_reasoning']:.1%}  "
+        f"仅为裁判依据句 {result['evidence_bare_citation']:.1%}  与标注句一致 {result['evidence_matches_label']:.1%}"
+    )
+    f = result.get("cause_figures") or {}
+    if f:
+        out.print(
+            f"败诉原因 micro-F1：本次 {f['as_run']:.3f}  仅规则 {f['rules_only']:.3f}  "
+            f"去掉单篇支持的短语 {f['single_support_removed']:.3f}"
+        )
     table = Table(title="各败诉原因 / per cause")
     for col in ("cause", "precision", "recall", "f1", "support"):
         table.add_column(col)

@@ -7,7 +7,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,11 +15,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cli.context import database, settings
-from core.store import StoreError, add_correction, find_judgment, iter_judgments, judgment_as_json
-from core.taxonomy import DocumentStatus, RejectReason, ZhEnum
-from pipeline.indexing import index_judgments
-from pipeline.process import IngestResult, Pipeline
-from search import open_backend
+
+if TYPE_CHECKING:
+    from core.taxonomy import ZhEnum
+    from pipeline.process import IngestResult, Pipeline
 
 INPUT_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".txt"}
 err = Console(stderr=True)
@@ -52,6 +51,9 @@ def ingest_files(
     """Every file gets exactly one result, in input order; stored judgments are indexed in batches
     and a file's JSON line is written once its batch is indexed (with ``not_indexed`` if that failed).
     ``jobs`` > 1: the pure stages run in that many worker processes (``pipeline.batch``)."""
+    from core.taxonomy import DocumentStatus, RejectReason
+    from pipeline.process import IngestResult
+
     results: list[IngestResult] = []
     waiting: list[IngestResult] = []
     batch_started = time.monotonic()
@@ -142,6 +144,9 @@ def ingest(
     ] = None,
 ) -> None:
     """导入裁判文书（PDF、扫描件、DOCX）/ Ingest judgment files."""
+    from core.taxonomy import DocumentStatus
+    from pipeline.process import Pipeline
+
     files = collect_files(paths)
     pipeline = Pipeline(database(), settings())
     if jobs is None:
@@ -160,6 +165,8 @@ def show(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """显示一份裁判文书 / Print one judgment."""
+    from core.store import StoreError, find_judgment, judgment_as_json
+
     with database().session() as s:
         try:
             j = find_judgment(s, case)
@@ -178,6 +185,8 @@ def export(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="输出文件；缺省为标准输出")] = None,
 ) -> None:
     """导出全部裁判文书 / Export all judgments."""
+    from core.store import iter_judgments, judgment_as_json
+
     if fmt != "jsonl":
         raise typer.BadParameter("目前支持 --format jsonl")
     out = output.open("w", encoding="utf-8") if output else sys.stdout
@@ -193,17 +202,32 @@ def export(
 
 def correct(
     case: Annotated[str, typer.Argument(help="案号或编号")],
-    field: Annotated[str, typer.Argument(help="outcome | loss_causes | action_type | field | defendants …")],
-    value: Annotated[str, typer.Argument(help="新值；列表用逗号分隔，如 procedure,违反法定程序")],
+    field: Annotated[
+        str,
+        typer.Argument(help="outcome | loss_causes | cause_evidence | action_type | field | defendants …"),
+    ],
+    value: Annotated[
+        str,
+        typer.Argument(
+            help="新值；列表用逗号分隔，如 procedure,违反法定程序；cause_evidence 写“原因=判决书原句”"
+        ),
+    ],
     user: Annotated[str, typer.Option("--user", help="更正人")] = "cli",
     reason: Annotated[str | None, typer.Option("--reason", help="更正理由")] = None,
 ) -> None:
     """更正标签或字段（人工更正优先于机器）/ Correct a tag or field; a reviewer's word wins."""
+    from core.store import StoreError, add_correction, find_judgment
+    from pipeline.indexing import index_judgments
+    from search import open_backend
+
     parsed: object = value
     if field in ("loss_causes", "ruling_forms", "defendants", "plaintiffs"):
         parsed = [v for v in value.replace("，", ",").split(",") if v.strip()]
     elif field == "agency_head_appeared":
         parsed = {"true": True, "是": True, "false": False, "否": False}.get(value.lower())
+    elif field == "cause_evidence":  # 原因=判决书中的原句
+        cause, _, sentence = value.replace("＝", "=").partition("=")
+        parsed = {"cause": cause.strip(), "text": sentence.strip()}
     with database().session() as s:
         try:
             j = find_judgment(s, case)

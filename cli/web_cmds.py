@@ -60,6 +60,12 @@ def user_add(
     from api.services.accounts import create_user
 
     password = _read_password(password_stdin)
+    from core.models import Role
+
+    if Role.parse(role) == Role.agency and not agency:  # the service's message names no command-line flag
+        _fail(
+            ValueError("单位用户必须指定所属单位：请加 --agency 单位编号（anjian agencies list 可查看编号）")
+        )
     try:
         with database().session() as s:
             user = create_user(s, username, password, role, agency)

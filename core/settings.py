@@ -86,7 +86,9 @@ class Settings(BaseSettings):
         None, description="Celery broker (redis://…); unset: in-process background worker."
     )
     result_backend: str | None = Field(None, description="Celery result backend; default: the broker URL.")
-    embedded_workers: int = Field(1, description="Threads of the in-process worker on the embedded default.")
+    embedded_workers: int = Field(
+        0, description="Threads of the in-process worker on the embedded default; 0: one per core."
+    )
     job_lease_s: float = Field(
         60.0, description="A running job's lease; renewed every third of it while the worker lives."
     )

@@ -37,6 +37,8 @@ CORRECTABLE_FIELDS = {
     "defendants": None,
     "plaintiffs": None,
     "agency_head_appeared": None,
+    # {"cause", "text", "start", "end"}: the sentence that proves a cause (teaches the sentence classifier)
+    "cause_evidence": LossCause,
 }
 
 
@@ -78,6 +80,21 @@ def effective_classification(judgment: Judgment) -> dict[str, Any]:
             ]
         elif c.field in ("outcome", "action_type", "field", "ruling_forms"):
             machine[c.field] = c.value
+        elif c.field == "cause_evidence":
+            named = {k: c.value[k] for k in ("text", "start", "end")}
+            machine["loss_causes"] = [
+                {
+                    **tag,
+                    "evidence": [
+                        named,
+                        *[e for e in tag.get("evidence", []) if e.get("start") != named["start"]],
+                    ],
+                    "source": "reviewer",
+                }
+                if tag.get("cause") == c.value["cause"]
+                else tag
+                for tag in machine.get("loss_causes", [])
+            ]
         corrected_fields[c.field] = {
             "user": c.user,
             "reason": c.reason,
@@ -107,10 +124,12 @@ def refresh_judgment(judgment: Judgment) -> None:
             judgment.agency_head_appeared = c.value
 
 
-def _validate_correction(field: str, value: Any) -> Any:
+def _validate_correction(field: str, value: Any, text: str = "") -> Any:
     if field not in CORRECTABLE_FIELDS:
         raise InvalidCorrection(f"不能更正字段“{field}”；可更正：{'、'.join(CORRECTABLE_FIELDS)}")
     enum = CORRECTABLE_FIELDS[field]
+    if field == "cause_evidence":
+        return _validate_cause_evidence(value, text)
     if field == "agency_head_appeared":
         if value is not None and not isinstance(value, bool):
             raise InvalidCorrection("负责人出庭应为 true、false 或 null")
@@ -133,6 +152,22 @@ def _validate_correction(field: str, value: Any) -> Any:
     return member.value
 
 
+def _validate_cause_evidence(value: Any, text: str) -> dict[str, Any]:
+    """{"cause", "text"} (start/end optional): the sentence must be quoted verbatim from the judgment."""
+    if not isinstance(value, dict) or not isinstance(value.get("text"), str) or not value["text"].strip():
+        raise InvalidCorrection("败诉原因依据应写明原因和判决书中的原句")
+    cause = LossCause.parse(str(value.get("cause") or ""))
+    if cause is None:
+        raise InvalidCorrection(f"未知的败诉原因：{value.get('cause')}")
+    quote = value["text"].strip()
+    start = value.get("start")
+    if not (isinstance(start, int) and text[start : start + len(quote)] == quote):
+        start = text.find(quote)
+    if start < 0:
+        raise InvalidCorrection(f"判决书中找不到这句话（须逐字引用）：{quote[:40]}")
+    return {"cause": cause.value, "text": quote, "start": start, "end": start + len(quote)}
+
+
 def add_correction(
     s: Session, judgment_id: int, field: str, value: Any, *, user: str, reason: str | None = None
 ) -> Correction:
@@ -140,7 +175,7 @@ def add_correction(
     judgment = s.get(Judgment, judgment_id)
     if judgment is None:
         raise JudgmentNotFound(f"找不到裁判文书 {judgment_id}")
-    clean = _validate_correction(field, value)
+    clean = _validate_correction(field, value, (judgment.record or {}).get("text", ""))
     previous = (
         effective_classification(judgment).get(field)
         if field in ("outcome", "action_type", "field", "ruling_forms")

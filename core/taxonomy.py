@@ -142,6 +142,8 @@ class SectionName(ZhEnum):
     defence = ("defence", "辩称")
     findings = ("findings", "经审理查明")
     reasoning = ("reasoning", "本院认为")
+    # the lower court's reasoning an upheld appeal or retrial review endorses (set by classify, not the parser)
+    endorsed = ("endorsed", "原审法院认为（本院认可）")
     operative = ("operative", "判决主文")
     footer = ("footer", "尾部")
 

@@ -22,7 +22,13 @@ BACKREF_RE = re.compile(r"(同法|该法|本法|上述法律|该条例|同条例
 _REF_CHARS = re.compile(rf"^(?:{_NUM}|第|条|款|项|之|[（()）]|、|，|,|和|及|以及|或者|或|与)+")
 TOKEN_RE = re.compile(
     rf"第(?P<art>{_NUM})条(?:之(?P<sub>[一二三四五六七八九十]+))?|第(?P<para>{_NUM})款|第?[（(](?P<item>{_NUM})[）)]项?|第(?P<item2>{_NUM})项"
+    # 第一、二项 / 第1、3项: the list's first number carries 第, the last 项
+    rf"|第(?P<item3>{{n}})(?=(?:[、和及]{{n}})+项)|(?<=[、和及])(?P<item4>{{n}})(?=(?:[、和及]{{n}})*项)项?".replace(
+        "{n}", r"[一二三四五六七八九十\d]+"
+    )
 )
+# A law named without 《》 (依照行政诉讼法第七十条): only the procedure laws, whose names are unmistakable.
+BARE_LAW_RE = re.compile(r"(?<![《〈<＜﹤])(?:中华人民共和国)?(?:行政|民事|刑事)诉讼法(?=第)")
 
 
 def _refs(norm: str, pos: int) -> list[tuple[int | None, int | None, int | None, int]]:
@@ -47,7 +53,7 @@ def _refs(norm: str, pos: int) -> list[tuple[int | None, int | None, int | None,
                 out.append((article, para, None, pos + last_end))
             para, pending = cn_number(t.group("para")), True
         else:
-            item = cn_number(t.group("item") or t.group("item2"))
+            item = cn_number(t.group("item") or t.group("item2") or t.group("item3") or t.group("item4"))
             if article is not None:
                 out.append((article, para, item, pos + t.end()))
                 pending = False
@@ -63,6 +69,8 @@ def find_citations(text: str, norm: str, offsets: list[int]) -> list[Citation]:
     anchors: list[tuple[int, int, str | None, str]] = []  # (start, end, law or None for back-ref, kind)
     for m in LAW_RE.finditer(norm):
         anchors.append((m.start(), m.end(), _clean_law(m.group(1)), "law"))
+    for m in BARE_LAW_RE.finditer(norm):
+        anchors.append((m.start(), m.end(), m.group(0), "law"))
     for m in BACKREF_RE.finditer(norm):
         anchors.append((m.start(), m.end(), None, "back"))
     if aliases:
@@ -72,6 +80,8 @@ def find_citations(text: str, norm: str, offsets: list[int]) -> list[Citation]:
         for m in alias_re.finditer(norm):
             anchors.append((m.start(), m.end(), _clean_law(aliases[m.group(0)]), "alias"))
     anchors.sort()
+    # a bare 行政诉讼法 that is also a defined short name is one anchor
+    anchors = [a for i, a in enumerate(anchors) if i == 0 or a[0] != anchors[i - 1][0]]
     citations: list[Citation] = []
     last_law: str | None = None
     for start, end, law, _kind in anchors:

@@ -246,3 +246,42 @@ def repair_court_from_case_no(
     if Levenshtein.distance(best, place) > max(2, len(best) // 3):
         return court
     return best + suffix
+
+
+# --- the department word of an agency name -----------------------------------------------------------
+
+# Names of government departments and their units as the 2018 and 2023 State Council institutional reforms
+# and their predecessors name them (the part after the place). A scan that misreads one character of
+# one of these (人力资源和杜会保障局) is read back to it; a misread that would change the body's level or
+# rank (局/厅, 大队/支队, 分局/总局) is never "corrected", since both readings are real bodies.
+DEPARTMENT_NAMES = (
+    "人力资源和社会保障局 人力资源和社会保障厅 自然资源和规划局 自然资源局 规划和自然资源局 市场监督管理局 "
+    "住房和城乡建设局 住房和城乡建设委员会 综合行政执法局 城市管理局 城市管理行政执法局 城市管理综合行政执法局 "
+    "生态环境局 环境保护局 农业农村局 交通运输局 交通运输委员会 卫生健康委员会 卫生和计划生育委员会 应急管理局 "
+    "安全生产监督管理局 人民政府 街道办事处 林业和草原局 医疗保障局 退役军人事务局 文化和旅游局 文化广电旅游局 "
+    "发展和改革局 发展和改革委员会 国土资源局 国土资源厅 工商行政管理局 质量技术监督局 食品药品监督管理局 "
+    "人口和计划生育局 房产管理局 住房保障和房屋管理局 不动产登记中心 住房公积金管理中心 社会保险事业管理局 "
+    "公安分局 派出所 交通警察大队 交通警察支队 公安消防大队 公安消防支队 消防救援大队 行政审批局 "
+    "行政审批服务局 机构编制委员会办公室 房屋征收管理办公室 教育体育局 民族宗教事务局 水务局 商务局 司法局"
+).split()
+_RANK_CHARS = set("局厅委办署处队所站室中心会支大总分")
+
+
+def repair_department(name: str) -> str:
+    """``XX县人力资源和杜会保障局`` → ``XX县人力资源和社会保障局``: one misread character in a department
+    word of six characters or more, never one that changes a level or rank character."""
+    from rapidfuzz.distance import Hamming
+
+    if any(name.endswith(word) for word in DEPARTMENT_NAMES):
+        return name  # already a real department word (房屋管理局 and 房产管理局 are both real)
+    for word in DEPARTMENT_NAMES:
+        if len(word) < 6 or len(name) < len(word) or word in name:
+            continue
+        tail = name[-len(word) :]
+        if Hamming.distance(tail, word) != 1:
+            continue
+        i = next(k for k, (a, b) in enumerate(zip(tail, word, strict=True)) if a != b)
+        if tail[i] in _RANK_CHARS or word[i] in _RANK_CHARS:
+            continue
+        return name[: -len(word)] + word
+    return name

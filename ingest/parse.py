@@ -13,6 +13,7 @@ import ingest.fields as fields
 import ingest.fields_action as fields_action
 import ingest.fields_places as fields_places
 import ingest.parties as parties
+import ingest.party_names as party_names
 import ingest.reconsideration as reconsideration
 from core.taxonomy import RejectReason, SectionName
 from ingest.errors import Rejected
@@ -112,7 +113,9 @@ def _repair_agency_places(record: JudgmentRecord, norm: str) -> None:
     for attr in ("defendants", "applicants", "plaintiffs", "third_parties"):
         names = getattr(record, attr)
         fixed = [
-            fields_places.repair_agency(n, province, norm) if parties.looks_like_agency(n) else n
+            fields_places.repair_department(fields_places.repair_agency(n, province, norm))
+            if party_names.looks_like_agency(n)
+            else n
             for n in names
         ]
         setattr(record, attr, list(dict.fromkeys(fixed)))

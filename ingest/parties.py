@@ -1,7 +1,7 @@
 """Parties and their roles: plaintiffs, defendants, third parties, applicants, aliases, agency head.
 
 Party lines (``上诉人（原审被告）盘山县自然资源局。``) are read first; where a document has none, the
-opening sentence of the history (``原告X诉被告Y（以下简称Z）…一案``) names the parties. Appeal and
+opening sentence of the history names the parties (``ingest.openings``; what a name is: ``ingest.party_names``). Appeal and
 retrial roles are mapped back to the original roles: ``上诉人（原审被告）`` is a defendant.
 """
 
@@ -11,81 +11,40 @@ import re
 
 from core.taxonomy import Procedure, SectionName
 from ingest.normalize import raw_span
+from ingest.openings import (
+    _agency_whose_act_is_challenged,
+    _from_opening,
+    _marked_elsewhere,
+    _marked_in_orders,
+    _opening_sentence,
+    _section_norm,
+)
+from ingest.party_names import (
+    _PERSON_RE,
+    _ROLE_ALT,
+    APPLICANT,
+    DEFENDANT,
+    PLAINTIFF,
+    RESPONDENT,
+    THIRD,
+    _add,
+    _is_short_form,
+    looks_like_agency,
+    original_role,
+)
 from ingest.record import FirstInstance, JudgmentRecord, Span
 
-PLAINTIFF, DEFENDANT, THIRD, APPLICANT, RESPONDENT = (
-    "plaintiff",
-    "defendant",
-    "third",
-    "applicant",
-    "respondent",
-)
-
-_ROLES = [
-    "再审被申请人",
-    "再审申请人",
-    "原审被上诉人",
-    "原审上诉人",
-    "原审第三人",
-    "原审原告",
-    "原审被告",
-    "一审原告",
-    "一审被告",
-    "一审第三人",
-    "被上诉人",
-    "上诉人",
-    "申请执行人",
-    "被申请执行人",
-    "被执行人",
-    "被申请人",
-    "申请人",
-    "被申诉人",
-    "申诉人",
-    "赔偿请求人",
-    "赔偿义务机关",
-    "起诉人",
-    "原告",
-    "被告",
-    "第三人",
-]
-_ROLE_ALT = "|".join(_ROLES)
 PARTY_LINE_RE = re.compile(
     rf"^(?P<role>{_ROLE_ALT})(?P<paren>[（(][^）)]{{1,30}}[）)])?[:：]?\s*(?P<rest>[^\n]+)$", re.M
 )
+
 _NAME_STOP_RE = re.compile(
     r"[，。,；;：:\n]|等\d+人|等[一二三四五六七八九十百]+人|法定代表人|负责人|经营者|委托|（以下简称|（简称|\(以下简称|（下称|（原名|（曾用名|（未到庭|（到庭|（反诉"
 )
+
 ALIAS_RE = re.compile(
     r"([^\s，。、；：（）“”\"]{2,60}?)[（(](?:以下|下)?简称[:：]?[“\"]?([^）)”\"，。]{1,20})[”\"]?[）)]"
 )
-_AGENCY_RE = re.compile(
-    r"(人民政府|政府|局|委员会|委|厅|办公室|办事处|管理处|大队|支队|中队|总队|派出所|分局|公安|税务|海关|管理站|"
-    r"执法|中心|部|署|所|队|处|街道|镇|乡|院|会|站|总局|分署|监督|检察|稽查)$"
-)
-_NON_AGENCY_RE = re.compile(
-    r"(公司|厂|店|合作社|村民委员会|居民委员会|村委会|经营部|(?<!工)商行|个体|商店|门市|工作室|研究所有限|酒店|"
-    r"宾馆|农场|养殖场|学校|医院|诊所|事务所|合伙|协会|站$)"
-)
-_PERSON_RE = re.compile(r"^[\u4e00-\u9fa5][\u4e00-\u9fa5×xX某*＊]{1,3}\d?$")
-_NOT_A_NAME_RE = re.compile(
-    r"(公开|管理|行为|纠纷|决定|处罚|登记|赔偿|复议|行政|批准|确认|强制|许可|征收|补偿|协议|职责|一案|拆除|履行)$"
-)
-
-
-_COURT_NAME_RE = re.compile(r"(法院|法庭)$")
-
-
-def looks_like_agency(name: str) -> bool:
-    """An administrative body's name (a court, a person or a business is not one)."""
-    if _COURT_NAME_RE.search(name):
-        return False
-    if _PERSON_RE.match(name) and (
-        not _AGENCY_RE.search(name) or len(name) <= 3 and name[-1] in "会部院所处站队委"
-    ):
-        return False  # 张国会, 李建部: a person's name that ends like an agency word
-    if _NON_AGENCY_RE.search(name) and not re.search(r"(人民政府|局|委员会办公室)$", name):
-        return False
-    return bool(_AGENCY_RE.search(name))
 
 
 def _clean_name(rest: str) -> str:
@@ -93,48 +52,6 @@ def _clean_name(rest: str) -> str:
     name = rest[: m.start()] if m else rest
     name = re.sub(r"[（(][^（）()]*[）)]$", "", name)
     return name.strip(" 。，.")
-
-
-def original_role(role: str, paren: str, name: str, procedure: Procedure | None) -> str | None:
-    """Map a role as written to the original role in the suit."""
-    paren = paren or ""
-    if procedure == Procedure.enforcement_review or role in ("申请执行人", "被执行人", "被申请执行人"):
-        if role in ("申请执行人", "申请人"):
-            return APPLICANT
-        if role in ("被执行人", "被申请执行人", "被申请人"):
-            return RESPONDENT
-    if role in ("原告", "原审原告", "一审原告", "起诉人", "赔偿请求人"):
-        return PLAINTIFF
-    if role in ("被告", "原审被告", "一审被告", "赔偿义务机关"):
-        return DEFENDANT
-    if role in ("第三人", "原审第三人", "一审第三人"):
-        return THIRD
-    first = re.split(r"[、，,]", paren.strip("（）()"))[0] if paren else ""
-    if "第三人" in first:
-        return THIRD
-    if "原告" in first or "起诉人" in first:
-        return PLAINTIFF
-    if "被告" in first:
-        return DEFENDANT
-    if role in (
-        "上诉人",
-        "被上诉人",
-        "再审申请人",
-        "再审被申请人",
-        "被申请人",
-        "申请人",
-        "申诉人",
-        "被申诉人",
-        "原审上诉人",
-        "原审被上诉人",
-    ):
-        return DEFENDANT if looks_like_agency(name) else PLAINTIFF
-    return None
-
-
-def _add(bucket: list[str], name: str) -> None:
-    if name and name not in bucket:
-        bucket.append(name)
 
 
 def find_aliases(norm: str) -> dict[str, str]:
@@ -185,220 +102,6 @@ def _split_names(name: str) -> list[str]:
     return parts if len(parts) > 1 and all(len(p) <= 30 for p in parts) else ([name] if name else [])
 
 
-_MARKER_RE = re.compile(
-    rf"(?P<role>{_ROLE_ALT})(?P<paren>[（(][^）)]{{1,20}}[）)])?[:：]?|(?P<conn>因诉|因与|因认为|诉(?![称讼])|不服|与)"
-)
-_SEGMENT_END_RE = re.compile(
-    r"一案|案(?:件)?过程中|因(?![诉与])|。|；|作出的|提起|向本院|于\d|等\d*[一二三四五六七八九十]*人|的(?!士)|"
-    r"要求|请求|认为|主张|诉请|申请(?!人)|提交|递交|提出|不履行|未履行|对(?=被告|被上诉人|被申请人|第三人)"
-)
-_ALIAS_PAREN_RE = re.compile(r"^[（(](以下|下)?简称[^）)]*[）)]")
-_AGENCY_END_RE = re.compile(
-    r"(人民政府|政府|局|委员会|厅|办公室|办事处|大队|支队|中队|派出所|分局|管理中心|中心|公司|管理处|街道|分署)"
-)
-
-
-def _next_separator(seg: str) -> re.Match[str] | None:
-    for m in re.finditer(r"[、，,]|和|及|以及", seg):
-        if m.group(0) in "、，," or _AGENCY_END_RE.search(seg[: m.start()][-4:]):
-            return m
-    return None
-
-
-def _names_in_segment(seg: str) -> list[str]:
-    """Names in ``甲（以下简称A）、乙，丙劳动行政管理`` → [甲, 乙, 丙]."""
-    names: list[str] = []
-    while seg:
-        seg = seg.lstrip("、，,和及")
-        if not seg:
-            break
-        m = re.match(
-            r"((?:[^、，,（(]|[（(][^）)简]{1,20}[）)]){2,60}?)[（(](?:以下|下)?简称[^）)]*[）)]", seg
-        )
-        nxt = _next_separator(seg)
-        if m and (not nxt or m.end(1) <= nxt.start()):
-            names.append(m.group(1))
-            seg = seg[m.end() :]
-            if seg and not re.match(r"[、，,和及]", seg):
-                break  # what follows the defined short name is the case, not another party
-            continue
-        piece = seg[: nxt.start()] if nxt else seg
-        seg = seg[nxt.end() :] if nxt else ""
-        prefix = _agency_prefix(piece)
-        person = _PERSON_BEFORE_CAUSE_RE.match(piece)
-        if looks_like_agency(prefix):
-            names.append(prefix)
-        elif person and not _PERSON_RE.fullmatch(piece):
-            names.append(person.group(1))  # 郑二治安行政处罚纠纷 → 郑二
-        elif _NOT_A_NAME_RE.search(piece):
-            pass
-        elif _PERSON_RE.match(piece) or re.fullmatch(
-            r"[^，。]{2,40}(公司|厂|店|合作社|委员会|站|社|部|所|中心|院|学校|商行)", piece
-        ):
-            names.append(piece)
-        if not nxt:
-            break
-    return names
-
-
-_OPENING_RE = re.compile(
-    r"一案|案(?:件)?过程中|提起(行政)?(赔偿)?诉讼|向本院提出|申请强制执行|申请执行|收到[^。]{0,40}起诉状|收到起诉人"
-)
-_CASE_END_RE = re.compile(r"一案|案(?:件)?过程中|案件?中(?=[，,])")
-
-
-# A person's name run into the cause of action that follows it (被执行人王阿三土地行政处罚一案).
-_PERSON_BEFORE_CAUSE_RE = re.compile(
-    r"^([\u4e00-\u9fa5][\u4e00-\u9fa5×某]{1,2}?)(?=治安|行政|土地|工伤|房屋|劳动|社会|城建|城乡|规划|资源|公安|户籍|"
-    r"婚姻|登记|许可|处罚|强制|征收|拆迁|拆除|信息公开|政府信息|林业|农业|交通|道路|环境|卫生|食品|药品|市场|工商|"
-    r"税务|教育|民政|水利|财政|商标|专利|计划生育|社会抚养费|抚恤|纠纷)"
-)
-
-
-def _opening_sentence(record: JudgmentRecord, norm: str, offsets: list[int]) -> str:
-    """The sentence that names the parties: ``原告X诉被告Y…一案``, ``本院在审理原告X诉被告Y…案过程中``,
-    ``本院收到起诉人X的行政起诉状`` …, cut after the case (what follows is procedure, not parties)."""
-    history = _section_norm(record, norm, offsets, SectionName.history)
-    text = history or norm
-    for sentence in re.split(r"[。\n]", text):
-        if _OPENING_RE.search(sentence):
-            end = _CASE_END_RE.search(sentence)
-            if end and _MARKER_RE.search(sentence[: end.start()]):
-                tail = sentence[end.end() :]
-                lower = re.match(r"[，,]?(不服[^，。]*)", tail)  # the lower court's judgment under appeal
-                return sentence[: end.end()] + ("，" + lower.group(1) if lower else "")
-            return sentence
-    return ""
-
-
-_ROLE_WORD_IN_ALIAS_RE = re.compile(rf"([（(](?:以下|下)?简称[:：]?[“\"]?)((?:{_ROLE_ALT})[^）)]*)([）)])")
-_NAMED_AS_RE = re.compile(r"以([^，。；以]{2,40}?)为(被告|被申请人|第三人)")
-
-
-def _from_opening(sentence: str, procedure: Procedure | None) -> dict[str, list[str]]:
-    """Parties named in the history's opening sentence, when there are no party lines."""
-    out: dict[str, list[str]] = {PLAINTIFF: [], DEFENDANT: [], THIRD: [], APPLICANT: [], RESPONDENT: []}
-    # a short name that is itself a role word (原告X（以下简称原告）) is not a new party: mask it
-    sentence = _ROLE_WORD_IN_ALIAS_RE.sub(
-        lambda m: m.group(1) + "＿" * len(m.group(2)) + m.group(3), sentence
-    )
-    for m in _NAMED_AS_RE.finditer(sentence):  # 起诉人X以Y为被告
-        role = {"被告": DEFENDANT, "被申请人": DEFENDANT, "第三人": THIRD}[m.group(2)]
-        for name in _names_in_segment(m.group(1)):
-            if role == THIRD or looks_like_agency(name):
-                _add(out[role], name)
-        sentence = sentence[: m.start()] + "，" * (m.end() - m.start()) + sentence[m.end() :]
-    markers = list(_MARKER_RE.finditer(sentence))
-    first_start = markers[0].start() if markers else len(sentence)
-    subject = re.sub(r"^(本院|经审理|经审查)[^，]*?对", "", sentence[:first_start])
-    subject = re.split(r"申请|于\d|因|不服|向本院", subject)[0]
-    if (
-        2 <= len(subject) <= 40
-        and not re.search(r"[，。]|^本院|^[\d一二三四五六七八九十]+[.．、]", subject)
-        and not _COURT_NAME_RE.search(subject)
-    ):
-        role = (
-            APPLICANT
-            if procedure == Procedure.enforcement_review and looks_like_agency(subject)
-            else (DEFENDANT if looks_like_agency(subject) else PLAINTIFF)
-        )
-        _add(out[role], subject)
-    for i, mk in enumerate(markers):
-        seg_end = markers[i + 1].start() if i + 1 < len(markers) else len(sentence)
-        seg = sentence[mk.end() : seg_end]
-        stop = _SEGMENT_END_RE.search(seg)
-        seg = seg[: stop.start()] if stop else seg
-        if not seg or re.match(r"^(认为|因|对)", seg):
-            continue
-        for name in _names_in_segment(seg):
-            named_role: str | None = None
-            if mk.group("role"):
-                named_role = original_role(mk.group("role"), mk.group("paren") or "", name, procedure)
-            elif mk.group("conn") in ("诉", "因诉", "因与", "与", "不服", "因认为") and looks_like_agency(
-                name
-            ):
-                named_role = DEFENDANT
-            if named_role:
-                _add(out[named_role], name)
-    return out
-
-
-# Causes of action whose first word is also an agency's last word (政府信息公开, 中心城区房屋征收, 管理处罚):
-# an agency word fused into one of these is not where the agency's name ends.
-_CAUSE_HEAD_RE = re.compile(
-    r"政府信息|政府采购|政务|局务|中心城区|处罚|处理|处分|处置|所有权|所得税|会计|会议|委托|部分"
-)
-
-
-_MARKED_RE = re.compile(
-    r"(?:^|[，。、；\n])(?:被告|原审被告|一审被告|被上诉人（原审被告）|上诉人（原审被告）)"
-    r"([^，。；：、\n（(的]{2,40}?)(?:的(?:委托|诉讼)*代理人|的法定代表人|的负责人|委托(?:诉讼)?代理人|辩称|答辩称|述称)",
-    re.M,
-)
-
-
-def _marked_elsewhere(norm: str, role: str) -> list[str]:
-    """Defendants the text role-marks outside the party block: a body sued jointly (often the
-    reconsideration body) named only as 被告Y的委托代理人… in the attendance sentence or 被告Y辩称."""
-    names: list[str] = []
-    for m in _MARKED_RE.finditer(norm):
-        name = _agency_prefix(m.group(1))
-        if looks_like_agency(name) and len(name) >= 5:
-            _add(names, name)
-    return names
-
-
-_ORDER_PARTY_RE = {
-    PLAINTIFF: re.compile(
-        r"(?<![被])原告([^，。；：、\n（(的]{2,40}?)(?:的(?:全部)?(?:诉讼请求|起诉)|负担|承担)"
-    ),
-    DEFENDANT: re.compile(
-        r"(?:撤销|责令|判令)被告([^，。；：、\n（(的]{2,40}?)(?:作出|于\d|对|在|重新|履行|的)"
-    ),
-}
-
-
-def _marked_in_orders(operative: str, role: str) -> list[str]:
-    """驳回原告X的诉讼请求 / 由原告X负担 / 撤销被告Y作出的…: parties named only in the orders."""
-    names: list[str] = []
-    for m in _ORDER_PARTY_RE[role].finditer(operative):
-        name = m.group(1)
-        if role == DEFENDANT and not looks_like_agency(name):
-            continue
-        _add(names, name)
-    return names
-
-
-def _is_short_form(name: str, known: str) -> bool:
-    """市人社局 is a short form of 某某市人力资源和社会保障局, 浦东公安分局 of 上海市公安局浦东分局:
-    every character of it is in the full name."""
-    return name == known or set(name) <= set(known)
-
-
-_CHALLENGED_RE = re.compile(
-    r"(?:撤销|确认|判令|责令|要求|请求)([\u4e00-\u9fa5]{4,40}?)(?:作出的|作出|于\d|的|不履行|未履行)"
-)
-
-
-def _agency_whose_act_is_challenged(sentence: str) -> list[str]:
-    for m in _CHALLENGED_RE.finditer(sentence):
-        name = _agency_prefix(re.sub(r"^(?:依法)?(?:撤销|确认|判令|责令)", "", m.group(1)))
-        if looks_like_agency(name):
-            return [name]
-    return []
-
-
-def _agency_prefix(name: str) -> str:
-    """``攸县人力资源和社会保障局劳动和社会保障行政管理`` → ``攸县人力资源和社会保障局``;
-    ``常山县人民政府政府信息公开`` → ``常山县人民政府``."""
-    heads = [(h.start(), h.end()) for h in _CAUSE_HEAD_RE.finditer(name)]
-    cut = None
-    for m in _AGENCY_END_RE.finditer(name):
-        if not any(a < m.end() < b for a, b in heads):
-            cut = m.end()
-    return name[:cut] if cut else name
-
-
 def fill_parties(record: JudgmentRecord, norm: str, offsets: list[int]) -> None:
     """Set the party lists, aliases and agency_head_appeared on ``record``."""
     record.aliases = find_aliases(norm)
@@ -411,7 +114,7 @@ def fill_parties(record: JudgmentRecord, norm: str, offsets: list[int]) -> None:
         for role in (PLAINTIFF, DEFENDANT, APPLICANT):
             if not found[role]:
                 found[role] = opening[role]
-    for name in _marked_elsewhere(norm, DEFENDANT):  # 被告Y的委托代理人… / 被告Y辩称
+    for name in _marked_elsewhere(norm):  # 被告Y的委托代理人… / 被告Y辩称
         name = record.aliases.get(name, name)
         known_names = [record.aliases.get(k, k) for k in found[DEFENDANT]]
         if not any(_is_short_form(name, known) for known in known_names):
@@ -533,7 +236,8 @@ def consensus_name(name: str, norm: str, roles: tuple[str, ...]) -> str:
         for v in variants:
             votes[v[i]] = votes.get(v[i], 0) + 1
         best = max(votes, key=lambda c: (votes[c], c == ch))
-        chars.append(best if votes[best] >= 2 and votes[best] > votes.get(ch, 0) else ch)
+        majority = votes[best] >= 2 and 2 * votes[best] > len(variants) and votes[best] > votes.get(ch, 0)
+        chars.append(best if majority else ch)  # a plurality of a few readings is not enough
     return "".join(chars)
 
 
@@ -545,32 +249,22 @@ def _dedupe(names: list[str]) -> list[str]:
     return out
 
 
-def _section_norm(record: JudgmentRecord, norm: str, offsets: list[int], name: SectionName) -> str:
-    """The normalised text of a section (sections hold raw offsets)."""
-    import bisect
-
-    parts = []
-    for s in record.section_spans(name):
-        a = bisect.bisect_left(offsets, s.start)
-        b = bisect.bisect_left(offsets, s.end)
-        parts.append(norm[a:b])
-    return "\n".join(parts)
-
-
-# --- the agency's responsible person in court ---------------------------------------------------
-
 _HEAD_TITLES = (
     r"负责人|法定代表人|行政首长|局长|副局长|县长|副县长|市长|副市长|区长|副区长|镇长|副镇长|乡长|副乡长|"
     r"主任|副主任|厅长|副厅长|处长|副处长|大队长|副大队长|队长|副队长|所长|副所长|部长|副部长|主席|副主席|"
     r"院长|副院长|关长|书记|副书记|署长|副署长|总经理"
 )
+
 HEAD_RE = re.compile(rf"(负责人|法定代表人|(?<![委托代理])(?:{_HEAD_TITLES}))")
+
 PARTY_MARK_RE = re.compile(
     r"^(法定代表人|负责人|主要负责人)[^\n]{0,40}?[（(](未到庭|到庭|出庭|未出庭)[）)]", re.M
 )
+
 HEAD_LINE_RE = re.compile(
     r"^(行政机关)?(出庭(应诉)?的?(行政机关)?负责人|出庭负责人|应诉负责人)[:：]?[^\n]{1,60}$", re.M
 )
+
 _DEFENDANT_ROLE_RE = re.compile(
     r"^(被告|被上诉人（原审被告）|上诉人（原审被告）|原审被告|一审被告|被申请人|再审被申请人|被上诉人)"
 )
@@ -619,6 +313,7 @@ def agency_head(norm: str, record: JudgmentRecord) -> tuple[bool | None, tuple[i
 _AGENT_LINE_RE = re.compile(
     r"^(?:委托(?:诉讼)?代理人|诉讼代理人|出庭人员)[:：]?\s*([\u4e00-\u9fa5×某]{2,4})[，,]([^\n]{0,80})$", re.M
 )
+
 _AGENT_HEAD_TITLE_RE = re.compile(
     r"(?<![科股室办组])副?(?:局长|县长|区长|市长|镇长|乡长|厅长|处长|大队长|支队长|所长|部长|主席|院长|关长|署长|主任)"
     r"(?!科员|医师|助理)"
@@ -707,6 +402,7 @@ def _short_forms(name: str, record: JudgmentRecord) -> set[str]:
 _ITEM_RE = re.compile(
     r"^\s*[一二三四五六七八九十]+[、.．]|^\s*\d+[、.．]|^\s*[（(][一二三四五六七八九十\d]+[）)]"
 )
+
 _FEE_RE = re.compile(r"(受理费|诉讼费|案件费用|申请费)")
 
 
@@ -723,18 +419,32 @@ _FIRST_RULING_RE = re.compile(
     r"(?P<court>[\u4e00-\u9fa5×]{2,40}?法院)(?:[（(](?:以下|下)?简称[^）)]{1,10}[）)])?(?:于[^，。]{4,14}日)?(?:作出(?:的)?)?(?P<case>[（(〔\[［]\s*(?:19|20)\d{2}[^，。；\n]{2,30}?号)"
 )
 
+_FIRST_CODE_RE = re.compile(r"行(?:赔)?初|初字")
+
 
 def first_instance(record: JudgmentRecord, norm: str) -> FirstInstance | None:
-    """For appeals and retrials: the lower court, its case number and (when quoted) its result."""
+    """For appeals and retrials: the first instance's court and case number (and, when the text quotes it,
+    the lower decision's result). A retrial names the appeal it reviews too: only a number with a
+    first-instance code (行初/初字) is the first instance, where the suit began."""
     if record.procedure not in (Procedure.appeal, Procedure.retrial, Procedure.retrial_review):
         return None
     from core.normalize import normalize_case_no
+    from ingest.fields import repair_court_by_code
+    from ingest.fields_places import repair_court
 
     court = case_no = result = None
-    m = _FIRST_RULING_RE.search(norm)
-    if m and record.court and m.group("court") != record.court:
+    rulings = [
+        m
+        for m in _FIRST_RULING_RE.finditer(norm)
+        if record.court and m.group("court") != record.court and m.group("case") not in (record.case_no or "")
+    ]
+    first = [m for m in rulings if _FIRST_CODE_RE.search(normalize_case_no(m.group("case")))]
+    m = first[0] if first else (rulings[0] if rulings and record.procedure == Procedure.appeal else None)
+    if m:
         court = re.sub(
-            r"^.*(不服|撤销|维持|变更|向|经|由|对)(?=[^不撤维变向经由对]{4,}$)", "", m.group("court")
+            r"^.*(不服|撤销|维持|变更|向|经|由|对|和|及|与|、|判决|裁定|一审|二审|原审)(?=[^不撤维变向经由对和及与、]{4,}$)",
+            "",
+            m.group("court"),
         )
         case_no = normalize_case_no(m.group("case"))
     history = _section_norm_text(record, SectionName.history)
@@ -746,20 +456,17 @@ def first_instance(record: JudgmentRecord, norm: str) -> FirstInstance | None:
     )
     if results:
         result = results[-1].group(3).strip("；;。 ")
-    if (
-        case_no is None
-    ):  # 不服一审行政判决 names no court; the case number cited elsewhere is the first instance's
-        case_no = next((cn for cn in record.original_case_nos if re.search(r"行(?:赔)?初", cn)), None)
-    if court is None:
+    if case_no is None:  # 不服一审行政判决 names no court: the first-instance number cited elsewhere
+        case_no = next((cn for cn in record.original_case_nos if _FIRST_CODE_RE.search(cn)), None)
+    if court is None and record.procedure == Procedure.appeal:
         lower = re.search(
             r"不服([\u4e00-\u9fa5]{4,40}?(?:人民法院|法院))(?:[（(（]|作出|于\d|\d{4}|[（(]\s*(?:19|20))",
             norm,
         )
         court = lower.group(1) if lower and lower.group(1) != record.court else None
+    if court in ("一审法院", "原审法院", "二审法院", "原一审法院"):
+        court = None  # a role, not a name
     if court:
-        from ingest.fields import repair_court_by_code
-        from ingest.fields_places import repair_court
-
         court = repair_court_by_code(repair_court(court, norm), case_no)
     if not (court or case_no or result):
         return None

@@ -181,15 +181,21 @@ def match_defendant(
     return m.agency_id, m.confidence
 
 
-def note_unmatched(session: Session, name: str, m: Match, index: RegistryIndex | None = None) -> None:
+def note_unmatched(
+    session: Session, name: str, m: Match, index: RegistryIndex | None = None, *, seen: int | None = None
+) -> None:
+    """Put ``name`` on the review list. ``seen``: how many judgments name it (a full scan counts them);
+    without it one more judgment was stored that names it."""
     row = session.scalar(select(UnmatchedDefendant).where(UnmatchedDefendant.name == name))
     cand = index.names.get(m.candidate) if index and m.candidate else None
     if row is None:
         session.add(
-            UnmatchedDefendant(name=name, candidate_id=cand, confidence=m.confidence, seen=1, status="open")
+            UnmatchedDefendant(
+                name=name, candidate_id=cand, confidence=m.confidence, seen=seen or 1, status="open"
+            )
         )
     else:
-        row.seen += 1
+        row.seen = seen if seen is not None else row.seen + 1
         row.confidence, row.candidate_id = m.confidence, cand
 
 
@@ -205,12 +211,42 @@ def scan_defendants(session: Session, names: Iterable[str]) -> dict[str, Match]:
     return out
 
 
+_COURT_RE = re.compile(r"(法院|法庭)$")
+
+
 def scan_judgment_defendants(session: Session) -> dict[str, Match]:
-    """Match the defendants of every stored judgment (``anjian agencies unmatched --scan``)."""
+    """Match the defendants of every stored judgment (``anjian agencies unmatched --scan``): the review list
+    then holds exactly the names that still match nothing, each with the number of judgments naming it; a
+    name that matches now leaves the list. A court is never a defendant and never listed."""
+    from collections import Counter
+
     from core.models import Judgment
 
-    names = [d for (ds,) in session.execute(select(Judgment.defendants)) for d in (ds or [])]
-    return scan_defendants(session, names)
+    counts = Counter(
+        d for (ds,) in session.execute(select(Judgment.defendants)) for d in dict.fromkeys(ds or [])
+    )
+    index = RegistryIndex.load(session)
+    out: dict[str, Match] = {}
+    for name, n in counts.items():
+        if _COURT_RE.search(name):
+            continue
+        m = index.match(name)
+        out[name] = m
+        if m.agency_id is None:
+            note_unmatched(session, name, m, index, seen=n)
+    resolve_now_matching(session, index)
+    return out
+
+
+def resolve_now_matching(session: Session, index: RegistryIndex | None = None) -> int:
+    """Open review rows whose name now matches an agency (it was added, or given this alias) are done."""
+    index = index or RegistryIndex.load(session)
+    n = 0
+    for row in session.scalars(select(UnmatchedDefendant).where(UnmatchedDefendant.status == "open")):
+        if index.match(row.name).agency_id is not None:
+            row.status = "resolved"
+            n += 1
+    return n
 
 
 def unmatched(session: Session, status: str = "open") -> list[dict]:
@@ -278,6 +314,64 @@ def add_agency(
     return agency
 
 
+def create_agency(
+    session: Session,
+    name: str,
+    *,
+    kind: AgencyKind | None = None,
+    level: AgencyLevel | None = None,
+    parent: str | None = None,
+    field: Field | None = None,
+    ours: bool = True,
+    aliases: Iterable[tuple[str, AliasKind]] = (),
+) -> Agency:
+    """A new agency (the web's 新增): a name already in the registry, as a name or an alias, is refused
+    with the agency it belongs to; review rows the new names now match are done."""
+    key = normalize_name(name)
+    index = RegistryIndex.load(session)
+    existing = index.exact.get(match_key(key)) or index.alias.get(match_key(key))
+    if existing is not None:
+        other = session.get(Agency, existing)
+        raise RegistryError(f"名录中已有“{other.name if other else key}”（编号 {existing}），未重复新增")
+    agency = add_agency(
+        session, key, kind=kind, level=level, parent=parent, field=field, ours=ours, aliases=aliases
+    )
+    resolve_now_matching(session)
+    return agency
+
+
+def update_agency(session: Session, agency_id: int, changes: dict[str, object]) -> Agency:
+    """Change an agency's kind, level, parent government, field or 本县 mark (codes or Chinese labels)."""
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        raise RegistryError(f"没有编号为 {agency_id} 的单位")
+    for key, value in changes.items():
+        text = str(value).strip() if value is not None else ""
+        if key == "kind":
+            kind = _KIND_BY_ZH.get(text)
+            if kind is None:
+                raise RegistryError(f"不认识的类型「{text}」（可填：乡镇（街道）、政府部门、人民政府、其他）")
+            agency.kind = kind.value
+        elif key == "level":
+            level = _LEVEL_BY_ZH.get(text) if text else None
+            if text and level is None:
+                raise RegistryError(f"不认识的层级「{text}」（可填：乡镇级、县级、市级、省级、国家级）")
+            agency.level = level.value if level else None
+        elif key == "field":
+            fld = Field.parse(text) if text else None
+            if text and fld is None:
+                raise RegistryError(f"不认识的执法领域「{text}」")
+            agency.field = fld.value if fld else None
+        elif key == "parent":
+            agency.parent = text or None
+        elif key == "ours":
+            agency.ours = bool(value) if isinstance(value, bool) else text.lower() in _YES
+        else:
+            raise RegistryError(f"不能修改“{key}”")
+    session.flush()
+    return agency
+
+
 def add_alias(
     session: Session,
     agency_id: int,
@@ -299,6 +393,12 @@ def add_alias(
             )
         )
         session.flush()
+        for row in session.scalars(
+            select(UnmatchedDefendant).where(
+                UnmatchedDefendant.status == "open", UnmatchedDefendant.name == alias
+            )
+        ):
+            row.status = "resolved"
 
 
 def list_agencies(session: Session, *, ours_only: bool = False) -> list[dict]:
@@ -315,6 +415,8 @@ def agency_as_dict(a: Agency) -> dict:
         "kind": a.kind,
         "kind_zh": AgencyKind(a.kind).zh,
         "level": a.level,
+        "level_zh": AgencyLevel(a.level).zh if a.level else None,
+        "field_zh": zh_label(Field, a.field) if a.field else None,
         "parent": a.parent,
         "field": a.field,
         "ours": a.ours,
@@ -355,7 +457,8 @@ def _former(cell: str) -> list[tuple[str, dt.date | None]]:
 
 
 def import_rows(session: Session, rows: Iterable[dict[str, str]]) -> int:
-    """Add or update agencies from rows keyed by :data:`COLUMNS`; returns how many rows were read."""
+    """Add or update agencies from rows keyed by :data:`COLUMNS`; returns how many rows were read. Review
+    rows the imported names now match are done."""
     n = 0
     for i, row in enumerate(rows, start=2):
         name = (row.get("单位全称") or "").strip()
@@ -388,6 +491,8 @@ def import_rows(session: Session, rows: Iterable[dict[str, str]]) -> int:
         for former, until in _former(row.get("曾用名") or ""):
             add_alias(session, agency.id, former, AliasKind.former_name, valid_to=until)
         n += 1
+    if n:
+        resolve_now_matching(session)
     return n
 
 

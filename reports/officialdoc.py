@@ -65,6 +65,30 @@ def _set_font(
         run.font.color.rgb = color
 
 
+def _chinese_defaults(doc) -> None:
+    """python-docx's template declares ``w:lang w:eastAsia="en-US"`` in docDefaults; LibreOffice then picks a
+    Japanese CJK font for every run without its own language and prints 户, 令, 直, 骨 … in Japanese forms.
+    Declare simplified Chinese for the whole document."""
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        return
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
 class OfficialDocument:
     """A python-docx Document with the GB/T 9704 page and paragraph helpers."""
 
@@ -86,6 +110,7 @@ class OfficialDocument:
         lang.set(qn("w:val"), "zh-CN")
         lang.set(qn("w:eastAsia"), "zh-CN")
         normal.element.rPr.append(lang)
+        _chinese_defaults(self.doc)
         pf = normal.paragraph_format
         pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         pf.line_spacing = Pt(28.95)

@@ -68,6 +68,8 @@ def pages(server: LiveServer) -> list[str]:
         "/agencies",
         "/admin/users",
         "/admin/audit",
+        "/admin/audit?action=login",
+        "/cases/999999",  # the error page, with its menu
         "/collections/drafts",
         "/lessons",
     ]

@@ -64,7 +64,8 @@ def test_train_writes_the_models_folder(cli_env, corpus_dir: Path) -> None:  # t
     run("train", "--corpus", str(corpus_dir), "--no-from-pdf")
     path = cli_env.settings().models_dir / "anjian-model.json"
     data = json.loads(path.read_text("utf-8"))
-    assert data["n_examples"] >= 100 and data["format_version"] == 1
+    assert data["n_examples"] >= 100 and data["format_version"] == 2
+    assert data["sentence_heads"], "the sentence classifier is trained from the labelled evidence sentences"
 
 
 def test_training_reads_reviewers_corrections_from_the_store(cli_env) -> None:  # type: ignore[no-untyped-def]

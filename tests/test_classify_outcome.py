@@ -122,3 +122,75 @@ def test_outcomes_on_the_whole_corpus(corpus_dir, corpus_labels, corpus_judgment
         for i, lb in corpus_labels.items()
     )
     assert ok / len(corpus_labels) >= 0.97
+
+
+APPEAL_WITHDRAWN = """某某省某某市中级人民法院
+行 政 裁 定 书
+（2021）某01行终9号
+上诉人（原审被告）某某市某某区市场监督管理局。
+被上诉人（原审原告）张三。
+上诉人某某市某某区市场监督管理局因行政处罚一案，不服某某区人民法院（2020）某0101行初1号行政判决，向本院提起上诉。
+一审法院认为，被告作出处罚决定前未告知原告陈述、申辩的权利，违反法定程序。一审法院依照《中华人民共和国行政诉讼法》第七十条第（三）项之规定，判决：撤销被告作出的某市监罚〔2020〕1号行政处罚决定。
+本院认为，上诉人在本院审理期间申请撤回上诉，不违反法律规定。
+依照《中华人民共和国行政诉讼法》第一百零一条之规定，裁定如下：
+{order}
+二审案件受理费50元，减半收取25元，由上诉人负担。
+本裁定为终审裁定。
+审判长  李四
+二〇二一年六月一日
+书记员  王五
+"""
+
+
+@pytest.mark.parametrize(
+    ("order", "lower", "want"),
+    [
+        ("准许上诉人某某市某某区市场监督管理局撤回上诉。", True, "agency_lost"),
+        ("本案按上诉人某某市某某区市场监督管理局撤回上诉处理。", True, "agency_lost"),
+        ("准许上诉人某某市某某区市场监督管理局撤回上诉。", False, "withdrawn"),
+    ],
+)
+def test_withdrawn_appeal_takes_the_outcome_of_the_decision_below(order: str, lower: bool, want: str) -> None:
+    """GIVEN an appeal withdrawn or deemed withdrawn THEN the first-instance decision takes effect: its
+    outcome when the text states it, else `withdrawn` (TAXONOMY)."""
+    from ingest.parse import parse_text
+
+    text = APPEAL_WITHDRAWN.replace("{order}", order)
+    if not lower:
+        text = text.replace(
+            "一审法院依照《中华人民共和国行政诉讼法》第七十条第（三）项之规定，判决：撤销被告作出的某市监罚〔2020〕1号行政处罚决定。",
+            "",
+        )
+    assert decide_outcome(parse_text(text)).outcome.value == want
+
+
+REVIEW = """中华人民共和国最高人民法院
+行 政 裁 定 书
+（2020）最高法行申1号
+再审申请人（一审原告、二审上诉人）张三。
+被申请人（一审被告、二审被上诉人）某某省人民政府。
+再审申请人张三因诉某某省人民政府行政复议一案，不服某某省高级人民法院（2019）某行终2号{kind}，向本院申请再审。
+张三申请再审称，{narrative}请求撤销原审判决，支持其诉讼请求。
+本院认为，原审{kind}并无不当，再审申请人的申请再审理由不能成立。
+依照《最高人民法院关于适用〈中华人民共和国行政诉讼法〉的解释》第一百一十六条第二款之规定，裁定如下：
+驳回张三的再审申请。
+审判长  李四
+二〇二〇年六月一日
+书记员  王五
+"""
+
+
+@pytest.mark.parametrize(
+    ("kind", "narrative", "want"),
+    [
+        # a ruling reviewed, although the applicant speaks of 判决
+        ("行政裁定", "原审判决认定事实错误，", "dismissed"),
+        # a judgment reviewed; 驳回起诉 appears only in the applicant's narrative
+        ("行政判决", "其曾另案起诉被法院驳回起诉，", "agency_won"),
+    ],
+)
+def test_retrial_review_reads_the_kind_of_decision_reviewed(kind: str, narrative: str, want: str) -> None:
+    from ingest.parse import parse_text
+
+    text = REVIEW.replace("{kind}", kind).replace("{narrative}", narrative)
+    assert decide_outcome(parse_text(text)).outcome.value == want

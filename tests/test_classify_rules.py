@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import pytest
 
+from classify.anchors import anchor_hits
 from classify.rules import cn_number, run_rules
 from classify.text import Span
+from ingest.citations import find_citations
+from ingest.normalize import normalize
+from ingest.record import JudgmentRecord
 
 
-def causes_of(sentence: str) -> set[str]:
-    hits = run_rules(sentence, [Span(0, len(sentence), "reasoning")])
+def causes_of(sentence: str, penalty: bool = False) -> set[str]:
+    """Phrase rules and statute anchors (through the parser's citations) over one sentence."""
+    norm, offsets = normalize(sentence)
+    record = JudgmentRecord(text=sentence, citations=find_citations(sentence, norm, offsets))
+    spans = [Span(0, len(sentence), "reasoning")]
+    hits = run_rules(sentence, spans) + anchor_hits(record, spans, penalty)
     return {h.cause for h in hits if h.strength >= 0.5}
 
 
@@ -124,3 +132,79 @@ def test_labelled_evidence_sentences_are_mostly_found(corpus_labels: dict[str, d
                 found += cause in causes_of(q)
     assert total >= 30
     assert found / total >= 0.7, f"{found}/{total}"
+
+
+# Shapes seen on unseen judgments, in sentences written for this test (issue 13).
+WRITTEN_POSITIVE = [
+    # nouns inside a finding are not a party speaking (无正当理由 / 意见 / 陈述申辩权利)
+    ("被告经本院合法传唤，无正当理由拒不到庭，亦未提交答辩状和证据，应视为没有相应证据。", "passive_defence"),
+    ("被告在作出处罚决定前未听取原告的陈述和申辩意见，违反法定程序。", "procedure"),
+    # a time phrase between the subject and the negation
+    ("被告至今仍未依法履行其法定职责。", "inaction"),
+    ("被告在收到申请后长达两年时间内均未作出任何处理。", "inaction"),
+    # failed to prove; a synonym of the verb; a case handled past its time limit
+    ("被告未能证明其作出的处罚决定具有事实依据。", "insufficient_evidence"),
+    ("被告迟延履行答复义务，本院确认违法。", "inaction"),
+    ("被告超过法定办案期限作出处罚决定，程序违法。", "procedure"),
+    # a minor flaw the court declares unlawful without revoking is still the cause
+    ("被告的送达程序虽有瑕疵，但对原告权利不产生实际影响，本院不予撤销。", "procedure"),
+    # the lower court's finding an appeal upholds is endorsed, not the lower court's error
+    ("原审判决认定被上诉人作出的不予认定工伤决定主要证据不足，并无不当。", "insufficient_evidence"),
+    ("一审法院认定被诉处罚决定程序违法，判决予以撤销，并无不当，本院予以维持。", "procedure"),
+    # the court turns against the agency's argument (…认为…，但…不能证明已送达，本院不予采信)
+    ("被告认为其已依法履行送达程序，但其提交的证据不能证明已向原告送达，本院不予采信。", "procedure"),
+    ("被告的行为超越了其法定职权范围。", "ultra_vires"),
+    # degree words inside fixed phrases, synonyms of the verb, a late decision
+    ("被告作出处罚决定的程序严重违法。", "procedure"),
+    ("被告认定原告违法占地的证据明显不足。", "insufficient_evidence"),
+    ("被诉决定认定事实明显不清。", "insufficient_evidence"),
+    ("被告不依法履行查处职责，本院予以纠正。", "inaction"),
+    ("被告未及时履行其法定职责。", "inaction"),
+    ("被告超期作出处罚决定，程序违法。", "procedure"),
+    ("被告逾期作出处罚决定，违反法定程序。", "procedure"),
+]
+
+WRITTEN_NEGATIVE = [
+    # whose evidence fails: the plaintiff's
+    "原告提供的证据不足以证明其主张，对其诉讼请求本院不予支持。",
+    "原告主张被告认定事实不清、证据不足，缺乏依据，本院不予支持。",
+    # the lower court's error, not the agency's
+    "一审判决适用法律错误，本院予以纠正。",
+    "原审法院认定事实不清，本院予以纠正。",
+    # a disclaimer right after the flaw
+    "被告的送达程序存在瑕疵，但不影响被诉决定的合法性。",
+    # the agency's claim that the citizen breached the agreement
+    "被告提出原告违反协议约定，于法无据。",
+    # the lower court's error carries over the clauses of its sentence
+    "一审判决认定事实不清，适用法律错误，本院予以纠正。",
+    # a rejected argument named after the phrase (…之主张，本院不予认定)
+    "被告作出的处罚决定程序违法之主张，本院不予认定。",
+]
+
+
+@pytest.mark.parametrize(("sentence", "cause"), WRITTEN_POSITIVE)
+def test_written_findings_are_found(sentence: str, cause: str) -> None:
+    assert cause in causes_of(sentence)
+
+
+@pytest.mark.parametrize("sentence", WRITTEN_NEGATIVE)
+def test_written_non_findings_give_no_cause(sentence: str) -> None:
+    assert causes_of(sentence) == set()
+
+
+def test_a_norm_quoted_over_several_sentences_is_not_a_finding() -> None:
+    """GIVEN a statute quoted with 。 inside the quote WHEN the rules read its later sentences THEN the
+    quoted words give no cause, and the court's words after the quote still do."""
+    text = (
+        "《中华人民共和国行政诉讼法》第三十四条规定：“被告对作出的行政行为负有举证责任。"
+        "被告不提供或者无正当理由逾期提供证据，视为没有相应证据。”"
+        "本案中，被告未在法定举证期限内提交作出被诉决定的证据。"
+    )
+    hits = run_rules(text, [Span(0, len(text), "reasoning")])
+    assert {h.cause for h in hits if h.strength >= 0.5} == {"passive_defence"}
+    assert all(text[h.sentence.start :].startswith("本案中") for h in hits if h.strength >= 0.5)
+
+
+def test_the_reason_a_sued_decision_gave_is_not_the_courts_finding() -> None:
+    s = "被诉复议决定以原告的申请不涉及行政机关的行政不作为，不属于行政复议范围为由，驳回其申请。"
+    assert "inaction" not in causes_of(s)

@@ -60,3 +60,30 @@ def test_appeal_cites_first_instance_case_number(corpus_judgments: dict[str, dic
     assert "（2017）川01行初987号" in record.original_case_nos
     assert record.first_instance is not None
     assert record.first_instance.court == "四川省成都市中级人民法院"
+
+
+def test_parties_are_read_from_the_opening_when_the_party_block_is_missing(
+    corpus_judgments: dict[str, dict], corpus_labels: dict[str, dict]
+) -> None:
+    """37% of unseen judgments have no party paragraph (15% of dev). GIVEN every dev judgment with its
+    party block cut out THEN the opening sentence and the parties marked later still give the labelled
+    parties (today 0.93 defendants, 0.99 plaintiffs; what remains is mostly text that never names them)."""
+    from core.taxonomy import SectionName
+
+    right = {"defendants": 0, "plaintiffs": 0}
+    counted = dict.fromkeys(right, 0)
+    for doc_id, doc in corpus_judgments.items():
+        text = doc["document_text"]
+        spans = parse_text(text).section_spans(SectionName.parties)
+        if not spans:
+            continue
+        for s in sorted(spans, key=lambda s: -s.start):
+            text = text[: s.start] + text[s.end :]
+        record = parse_text(text)
+        for f in right:
+            ok = field_correct(f, getattr(record, f), corpus_labels[doc_id].get(f))
+            if ok is not None:
+                counted[f] += 1
+                right[f] += int(ok)
+    assert right["defendants"] / counted["defendants"] >= 0.9
+    assert right["plaintiffs"] / counted["plaintiffs"] >= 0.96

@@ -11,7 +11,7 @@ import pytest
 from core.taxonomy import Procedure
 from ingest.fields import find_case_no, find_date, find_filing_date
 from ingest.parse import parse_text
-from ingest.parties import looks_like_agency
+from ingest.party_names import looks_like_agency
 
 _REASONING = "本院认为，{r}\n依照《中华人民共和国行政诉讼法》第{a}条之规定，{k}如下：\n{o}\n"
 _SIGNATURE = "审判长　陈立明\n审判员　吴小燕\n二〇二三年六月十二日\n书记员　王芳"
@@ -543,3 +543,103 @@ def test_a_sole_defendant_is_never_a_reconsideration_body() -> None:
         "维持原行政行为。"
     )
     assert parse_text(text).defendant_roles == {}
+
+
+_APPEAL = {
+    "court": "浙江省台州市中级人民法院",
+    "case_no": "（2023）浙10行终30号",
+    "order": "驳回上诉，维持原判。",
+}
+
+
+@pytest.mark.parametrize(
+    ("body", "parties"),
+    [
+        (
+            "上诉人临海市人力资源和社会保障局与被上诉人林美玲及原审第三人临海市某某电器有限公司工伤认定一案，"
+            "不服临海市人民法院（2022）浙1082行初99号行政判决，向本院提起上诉。",
+            (["林美玲"], ["临海市人力资源和社会保障局"]),
+        ),
+        (
+            "上诉人赵大勇因诉被上诉人临海市自然资源和规划局（以下简称临海资规局）土地行政登记、临海市人民政府"
+            "（以下简称临海市政府）行政复议一案，不服临海市人民法院（2022）浙1082行初9号行政判决，向本院提起上诉。",
+            (["赵大勇"], ["临海市自然资源和规划局", "临海市人民政府"]),
+        ),
+        (
+            "临海市宏达建材有限公司（以下简称宏达公司）诉临海市市场监督管理局行政处罚一案，宏达公司不服临海市人民法院"
+            "（2022）浙1082行初19号行政判决，向本院提起上诉。",
+            (["临海市宏达建材有限公司"], ["临海市市场监督管理局"]),
+        ),
+        (
+            "上诉人临海市综合行政执法局因与被上诉人临海市宏达建材有限公司行政纠纷一案，不服一审行政判决，向本院提起上诉。",
+            (["临海市宏达建材有限公司"], ["临海市综合行政执法局"]),
+        ),
+    ],
+)
+def test_appeal_openings_without_a_party_block(body: str, parties: tuple[list[str], list[str]]) -> None:
+    record = parse_text(judgment(body, **_APPEAL))
+    assert (record.plaintiffs, record.defendants) == parties
+
+
+def test_a_case_of_action_category_run_into_a_government_name() -> None:
+    record = parse_text(judgment("原告刘小宏诉被告临海市白水洋镇人民政府乡政府一案，本院依法审理。"))
+    assert record.defendants == ["临海市白水洋镇人民政府"]
+
+
+def test_an_appellee_agency_marked_only_where_it_answers() -> None:
+    """The reconsideration body named only as 被上诉人〈agency〉辩称; an undefined short form is not a party."""
+    text = judgment(
+        "上诉人单小贤因诉临海市公安局治安行政处罚一案，不服临海市人民法院（2022）浙1082行初7号行政判决，向本院提起上诉。\n"
+        "上诉人单小贤上诉称，一审判决错误。\n被上诉人台州市公安局辩称，复议程序合法。\n被上诉人市公安局答辩称，同意一审判决。",
+        **_APPEAL,
+    )
+    assert parse_text(text).defendants == ["临海市公安局", "台州市公安局"]
+
+
+def test_a_retrial_review_keys_to_the_first_instance_never_to_the_appeal_it_reviews() -> None:
+    body = (
+        "再审申请人赵大勇因诉被申请人临海市人民政府土地行政征收一案，不服浙江省高级人民法院（2022）浙行终100号"
+        "行政判决，向本院申请再审。一审浙江省台州市中级人民法院（2021）浙10行初55号行政判决驳回赵大勇的诉讼请求。"
+    )
+    record = parse_text(
+        judgment(
+            body, court="中华人民共和国最高人民法院", case_no="（2023）最高法行申1234号", title="行政裁定书"
+        )
+    )
+    assert record.first_instance is not None
+    assert (record.first_instance.court, record.first_instance.case_no) == (
+        "浙江省台州市中级人民法院",
+        "（2021）浙10行初55号",
+    )
+    without = parse_text(
+        judgment(
+            body.split("一审")[0],
+            court="中华人民共和国最高人民法院",
+            case_no="（2023）最高法行申1234号",
+            title="行政裁定书",
+        )
+    )
+    assert without.first_instance is None or without.first_instance.case_no is None
+
+
+@pytest.mark.parametrize(
+    ("read_as", "expected"),
+    [
+        ("临海市人力资源和杜会保障局", "临海市人力资源和社会保障局"),
+        ("临海市市场监督管埋局", "临海市市场监督管理局"),
+        ("临海市住房和城乡建没局", "临海市住房和城乡建设局"),
+        ("临海市人力资源和社会保障局", "临海市人力资源和社会保障局"),  # right as read
+        ("台州市公安局交通警察大队", "台州市公安局交通警察大队"),  # 大队 and 支队 are both real
+        ("浙江省自然资源厅", "浙江省自然资源厅"),  # a level is never changed
+    ],
+)
+def test_one_misread_character_of_a_department_word(read_as: str, expected: str) -> None:
+    from ingest.fields_places import repair_department
+
+    assert repair_department(read_as) == expected
+
+
+def test_a_real_department_word_is_never_turned_into_another() -> None:
+    from ingest.fields_places import repair_department
+
+    assert repair_department("上海市黄浦区住房保障和房屋管理局") == "上海市黄浦区住房保障和房屋管理局"

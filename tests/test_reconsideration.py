@@ -106,3 +106,18 @@ def test_a_docx_decision_is_stored_as_a_reconsideration_decision(db: Database, s
         assert judgment.outcome == "revoked"
         assert judgment.loss_causes == ["procedure"]
         assert judgment.procedure is None
+
+
+def test_reconsideration_decisions_are_found_with_the_document_kind_filter(
+    db: Database, settings: Settings
+) -> None:
+    from search import open_backend
+
+    pipeline = Pipeline(db, settings)
+    decision = pipeline.ingest_bytes(_text("revoked").encode("utf-8"), "临政复决〔2024〕12号.txt")
+    judgment = pipeline.ingest_path(Path(__file__).parent.parent / "samples" / "text" / "sea-001.pdf")
+    assert decision.status.value == judgment.status.value == "stored"
+    backend = open_backend(settings)
+    found = {h.id for h in backend.search("文书:行政复议决定书", size=10).hits}
+    assert found == {decision.judgment_id}
+    assert judgment.judgment_id not in {h.id for h in backend.search("文书:复议 处罚", size=10).hits}

@@ -91,6 +91,43 @@ def test_bulletin_pdf_renders_chinese(db, settings, tmp_path: Path) -> None:
     text = _text(tmp_path / "b.pdf", 1, 2).replace(" ", "")
     assert "关于2024年第二季度全县行政机关" in text and "行政诉讼案件情况的通报" in text
     assert "败诉率" in text and "—1—" in text.replace("\u2014", "—")
+    assert _japanese_glyphs(tmp_path / "b.pdf", text) == set()
+
+
+def _japanese_glyphs(pdf: Path, text: str) -> set[str]:
+    """Characters of ``text`` printed with the Japanese form of Noto CJK (令, 直, 骨 … differ from the
+    simplified-Chinese form). The embedded subset keeps the collection's CID glyph names; pdffonts shows
+    the shared CFF name (NotoSerifCJKjp) whatever the face, so the glyphs themselves are compared."""
+    import re
+
+    from fontTools.ttLib import TTCollection
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    used: set[str] = set()
+    with pdf.open("rb") as f:
+        doc = PDFDocument(PDFParser(f))
+        for xref in doc.xrefs:
+            for oid in xref.get_objids():
+                obj = resolve1(doc.getobj(oid))
+                if isinstance(obj, PDFStream):  # font programs name their glyphs /cidNNNN
+                    used |= {m.decode() for m in re.findall(rb"/(cid\d+)", obj.get_data())}
+    collection = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")
+    if not collection.exists():
+        pytest.skip("fonts-noto-cjk is not installed")
+    faces = TTCollection(str(collection), lazy=True).fonts
+    jp, sc = (faces[i]["cmap"].getBestCmap() for i in (0, 2))
+    norm = lambda g: "cid" + str(int(g[3:]))  # noqa: E731 - cid09825 in the font, cid9825 in the subset
+    return {
+        ch
+        for ch in set(text)
+        if ord(ch) in jp
+        and ord(ch) in sc
+        and jp[ord(ch)] != sc[ord(ch)]
+        and norm(jp[ord(ch)]) in used
+        and norm(sc[ord(ch)]) not in used
+    }
 
 
 def test_collection_entries_are_deidentified_and_quote_the_court(db, corpus_labels, corpus_dir) -> None:

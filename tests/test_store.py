@@ -126,3 +126,26 @@ def test_find_by_case_number_in_any_bracket_style_or_id(db: Database) -> None:
         assert find_judgment(s, str(j.id)).id == j.id
         with pytest.raises(JudgmentNotFound):
             find_judgment(s, "（2020）京01行终1号")
+
+
+def test_reviewer_names_the_sentence_that_proves_a_cause(any_db: Database) -> None:
+    """GIVEN a loss WHEN a reviewer names a verbatim sentence for a cause THEN it is that cause's first
+    evidence (with its offsets), and a sentence not in the judgment is refused in Chinese."""
+    with any_db.session() as s:
+        j = _judgment(s)
+        j.record = {**j.record, "text": "本院认为，被告未告知原告听证权利。判决如下："}
+        add_correction(
+            s,
+            j.id,
+            "cause_evidence",
+            {"cause": "违反法定程序", "text": "被告未告知原告听证权利。"},
+            user="李科长",
+        )
+        tag = effective_classification(j)["loss_causes"][0]
+        assert tag["evidence"][0] == {"text": "被告未告知原告听证权利。", "start": 5, "end": 17}
+        assert MACHINE["loss_causes"][0]["evidence"][0]["start"] == 10  # the machine's tags are untouched
+        with pytest.raises(InvalidCorrection) as exc:
+            add_correction(
+                s, j.id, "cause_evidence", {"cause": "procedure", "text": "判决书里没有这句"}, user="x"
+            )
+        assert "找不到" in exc.value.args[0]

@@ -180,6 +180,11 @@ def start_embedded(
     threads: int | None = None,
     maintenance: bool = True,
 ) -> EmbeddedRunner:
-    """Start the in-process worker (what ``anjian serve`` does when no broker is configured)."""
+    """Start the in-process worker (what ``anjian serve`` does when no broker is configured): one thread
+    per core unless ``ANJIAN_EMBEDDED_WORKERS`` says otherwise (each thread reads its files in its own
+    child process, so a batch uses every core)."""
+    from pipeline.batch import default_jobs
+
     ctx = tasks.WorkerContext(settings, db)
-    return EmbeddedRunner(ctx, threads or settings.embedded_workers, maintenance=maintenance).start()
+    n = threads or settings.embedded_workers or default_jobs()
+    return EmbeddedRunner(ctx, n, maintenance=maintenance).start()

@@ -63,11 +63,10 @@ def create_user(
     if len(password) < MIN_PASSWORD_LEN:
         raise ApiError(f"密码至少 {MIN_PASSWORD_LEN} 个字符", code="weak_password")
     if parsed == Role.agency and not agency_id:
-        raise ApiError("单位用户必须指定所属单位（--agency）", code="agency_required")
+        raise ApiError("单位用户必须指定所属单位：请选择所属单位", code="agency_required")
     if parsed == Role.agency and not _agency_known(s, agency_id or ""):
         raise ApiError(
-            f"单位名录中没有编号为“{agency_id}”的单位（anjian agencies list 可查看编号）",
-            code="unknown_agency",
+            f"单位名录中没有编号为“{agency_id}”的单位，请先在“单位”页新增该单位", code="unknown_agency"
         )
     if s.scalar(select(User).where(User.username == username)) is not None:
         raise Conflict(f"用户“{username}”已存在")
@@ -143,7 +142,7 @@ def users_overview(s: Session) -> list[dict[str, Any]]:
                 "role": u.role,
                 "role_zh": role.zh if role else u.role,
                 "agency_id": u.agency_id,
-                "agency_name": names.get(u.agency_id or "", u.agency_id or ""),
+                "agency_name": names.get(u.agency_id, "（名录中已无此单位）") if u.agency_id else "",
                 "active": u.active,
                 "last_login_at": u.last_login_at,
                 "created_at": u.created_at,
@@ -233,6 +232,7 @@ AUDIT_ACTIONS_ZH = {
     "suit_confirm": "确认文书关联",
     "reminder_settings": "修改提醒设置",
     "reminder_sent": "发送提醒",
+    "not_similar": "标记不是类案",
 }
 
 

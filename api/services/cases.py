@@ -20,7 +20,16 @@ from core.db import Database
 from core.models import Document, Judgment
 from core.settings import Settings
 from core.store import add_correction, effective_classification, judgment_as_json
-from core.taxonomy import ActionType, DocKind, Field, LossCause, Outcome, Procedure, SectionName
+from core.taxonomy import (
+    ActionType,
+    DocKind,
+    Field,
+    LossCause,
+    Outcome,
+    Procedure,
+    ReconsiderationOutcome,
+    SectionName,
+)
 from pipeline.indexing import index_judgments
 from search import open_backend
 
@@ -164,6 +173,7 @@ def case_detail(s: Session, scope: Scope, judgment_id: int) -> dict[str, Any]:
                 "zh": zh(LossCause, t["cause"]),
                 "source": t.get("source"),
                 "probability": t.get("probability"),
+                "review": t.get("review"),
                 "evidence": [
                     {"text": e.get("text"), "start": e.get("start"), "end": e.get("end")}
                     for e in t.get("evidence", [])
@@ -174,17 +184,12 @@ def case_detail(s: Session, scope: Scope, judgment_id: int) -> dict[str, Any]:
         if j.outcome == "agency_lost"
         else []
     )
-    data["corrections"] = [
-        {
-            "field": c.field,
-            "value": c.value,
-            "previous": c.previous,
-            "user": c.user,
-            "reason": c.reason,
-            "at": c.created_at.isoformat() if c.created_at else None,
+    data["corrections"] = [correction_view(c, scope) for c in j.corrections]
+    data["review"] = review_state(data["corrections"])
+    if scope.restricted:  # an agency sees that a tag was reviewed, not by whom nor why
+        data["tags"]["corrected"] = {
+            k: {"at": v.get("at")} for k, v in (data["tags"].get("corrected") or {}).items()
         }
-        for c in j.corrections
-    ]
     data["documents"] = [
         {
             "id": d.id,
@@ -197,6 +202,81 @@ def case_detail(s: Session, scope: Scope, judgment_id: int) -> dict[str, Any]:
         for d in j.documents
     ]
     return data
+
+
+# What a correction changed, in words (the 更正记录 and the state next to each tag).
+FIELD_ZH = {
+    "outcome": "裁判结果",
+    "loss_causes": "败诉原因",
+    "action_type": "行政行为类型",
+    "field": "执法领域",
+    "ruling_forms": "裁判方式",
+    "defendants": "被告",
+    "plaintiffs": "原告",
+    "agency_head_appeared": "负责人出庭",
+}
+
+
+def value_zh(field: str, value: Any) -> str:
+    """A stored tag value as a reader would say it: codes become their Chinese names."""
+    if field == "agency_head_appeared":
+        return {True: "是", False: "否"}.get(value, "文书未载明")
+    if isinstance(value, list):
+        if field == "loss_causes":
+            return "、".join(zh(LossCause, str(v)) or str(v) for v in value) or "无"
+        return "、".join(str(v) for v in value) or "无"
+    if value is None or value == "":
+        return "未识别"
+    enum: Any = {"outcome": Outcome, "action_type": ActionType, "field": Field}.get(field)
+    if enum is None:
+        return str(value)
+    member = enum.parse(str(value))
+    if member is None and field == "outcome":
+        member = ReconsiderationOutcome.parse(str(value))
+    return member.zh if member is not None else str(value)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, list) and isinstance(b, list):
+        return sorted(map(str, a)) == sorted(map(str, b))
+    return bool(a == b)
+
+
+def correction_view(c: Any, scope: Scope) -> dict[str, Any]:
+    """One 更正记录 line: 确认 when the reviewer kept the value, 更正 when they changed it, in words.
+
+    Agency users see what changed and when, never the bureau's reviewer nor the internal reason."""
+    label = FIELD_ZH.get(c.field, c.field)
+    confirmed = _same(c.value, c.previous)
+    now = value_zh(c.field, c.value)
+    if confirmed:
+        text = f"确认{label}：{now}"
+    elif c.previous is None or c.previous == []:
+        text = f"{label}改为：{now}"
+    else:
+        text = f"{label}改为：{now}（原为：{value_zh(c.field, c.previous)}）"
+    hidden = scope.restricted
+    return {
+        "field": c.field,
+        "field_zh": label,
+        "value": c.value,
+        "previous": c.previous,
+        "kind": "confirmed" if confirmed else "corrected",
+        "text": text,
+        "user": None if hidden else c.user,
+        "reason": None if hidden else c.reason,
+        "at": c.created_at.isoformat() if c.created_at else None,
+    }
+
+
+def review_state(corrections: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per field, the last review: ``{"verb": "已确认"|"已更正", "user": …, "at": …}``. A field once changed
+    stays 已更正 even when it is confirmed afterwards (the machine's tag was wrong)."""
+    out: dict[str, dict[str, Any]] = {}
+    for c in corrections:
+        changed = c["kind"] == "corrected" or out.get(c["field"], {}).get("verb") == "已更正"
+        out[c["field"]] = {"verb": "已更正" if changed else "已确认", "user": c["user"], "at": c["at"]}
+    return out
 
 
 def correct(
@@ -242,7 +322,10 @@ def visible_document(s: Session, settings: Settings, scope: Scope, document_id: 
     doc = s.get(Document, document_id)
     if doc is None or doc.judgment_id is None:
         raise NotFound(f"找不到文件 {document_id}")
-    get_visible(s, scope, doc.judgment_id)
+    try:
+        get_visible(s, scope, doc.judgment_id)
+    except NotFound:  # another agency's file: say nothing of the case it belongs to
+        raise NotFound(f"找不到文件 {document_id}") from None
     path = (settings.originals_dir / doc.stored_path).resolve()
     if not path.is_relative_to(settings.originals_dir.resolve()) or not path.exists():
         raise NotFound("原始文件已不在存储目录中")

@@ -1,0 +1,153 @@
+"""Action type and enforcement field: tables first, the model only above a probability, else `other`.
+
+Action type: the 案由 when it names the act (a category 案由 such as 房屋拆迁管理（拆迁） or 行政纠纷 says
+nothing, and the party names inside "…诉…局…一案" are cut away first), else the claims (诉讼请求) and
+the sued act's name, else the model — which abstains (`other`) below ``action_min_probability``.
+
+Field: the agency's name (``classify.field_table``); for a government, township, street office or
+development-zone committee the subject matter of the suit (its legal basis: 城乡规划法 / 土地管理法 →
+natural_resources, 房屋征收 → housing_construction …), else local_government (TAXONOMY's rule);
+otherwise the model, abstaining below ``field_min_probability``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from classify.action_table import ACTION_BY_CASE_CAUSE, ACTION_BY_CLAIM, CATEGORY_CASE_CAUSE
+from classify.features import agencies, case_cause, meta_text
+from classify.field_table import FIELD_BY_AGENCY, FIELD_BY_LAW, FIELD_BY_SUBJECT, GENERAL_GOVERNMENT
+from classify.model import CauseModel
+from classify.types import Classification
+from core.segment import words as tokens
+from core.taxonomy import ActionType, Field, SectionName
+from ingest.record import JudgmentRecord
+
+_CASE_CAUSE_ROWS = [(re.compile(p), ActionType[a]) for p, a in ACTION_BY_CASE_CAUSE]
+_CLAIM_ROWS = [(re.compile(p), ActionType[a]) for p, a in ACTION_BY_CLAIM]
+_FIELD_ROWS = [(re.compile(p), Field[f]) for p, f in FIELD_BY_AGENCY]
+_LAW_ROWS = [(re.compile(p), Field[f]) for p, f in FIELD_BY_LAW]
+_SUBJECT_ROWS = [(re.compile(p), Field[f]) for p, f in FIELD_BY_SUBJECT]
+_GOVERNMENT = re.compile(GENERAL_GOVERNMENT)
+_CATEGORY = re.compile(CATEGORY_CASE_CAUSE)
+_LEAD = re.compile(r"^[\s、，,及和与诉因（(）)]*(第三人[^，。]{0,30}?(?=行政|$))?")
+_SAYS = re.compile(r"诉称|上诉称|请求|要求")
+_ALIAS = re.compile(r"[（(](以下)?简称[^）)]{0,20}[）)]")
+_PARTY_WORDS = re.compile(r"(原告|被告|上诉人|被上诉人|原审|第三人|再审申请人|被申请人|申请人)")
+# Where the request itself starts (诉讼请求： / 请求判令… / 要求确认…), not the narrative of the facts.
+_REQUEST = re.compile(
+    r"诉讼请求|请求(人民法院|法院|本院|依法|判令|判决|确认|撤销|责令|被告|裁定)|要求(判令|确认|撤销|责令|被告)"
+)
+
+
+def informative_case_cause(record: JudgmentRecord) -> str:
+    """The 案由 as it names the act: party names cut away, category 案由 dropped ("" when none)."""
+    names = _names(record)
+    return "|".join(p for p in _case_cause_parts(record, names) if not _CATEGORY.search(p))
+
+
+def category_case_cause(record: JudgmentRecord) -> str:
+    """A category 案由 (房屋登记管理（房屋登记）): read only when the claims and the sued act say nothing."""
+    return "|".join(p for p in _case_cause_parts(record, _names(record)) if _CATEGORY.search(p))
+
+
+def _names(record: JudgmentRecord) -> list[str]:
+    people = record.defendants + record.plaintiffs + record.third_parties + record.applicants
+    return sorted((n for n in people if n), key=len, reverse=True)
+
+
+def _case_cause_parts(record: JudgmentRecord, names: list[str]) -> list[str]:
+    """The 案由 phrases with the party names and roles cut away (…诉被告某局、某政府行政征收 → 行政征收)."""
+    kept = []
+    for phrase in case_cause(record).split("|"):
+        for n in names:
+            phrase = phrase.replace(n, "|")
+        phrase = _ALIAS.sub("", phrase)
+        for part in phrase.split("|"):
+            if _PARTY_WORDS.search(part):
+                part = part[max(m.end() for m in _PARTY_WORDS.finditer(part)) :]
+            part = _LEAD.sub("", part).strip("、，, ")
+            if part:
+                kept.append(part)
+    return kept
+
+
+def claims_text(record: JudgmentRecord) -> str:
+    """The sued act's name and the opening of the claims (诉讼请求 …)."""
+    parts = []
+    if record.sued_action and record.sued_action.name:
+        parts.append(record.sued_action.name)
+    claims = record.section(SectionName.claims)
+    m = _REQUEST.search(claims) or _SAYS.search(claims)
+    if m:
+        parts.append(claims[m.start() : m.start() + 200])
+    return "\n".join(parts)
+
+
+def _earliest(rows: list[tuple[re.Pattern[str], ActionType]], text: str) -> ActionType | None:
+    found = [(m.start(), rank, a) for rank, (p, a) in enumerate(rows) if (m := p.search(text))]
+    # 复议 named beside the original act (…行政征收、…行政复议): the reconsideration body is a joint
+    # defendant because it upheld the act, and the suit is about the original act (TAXONOMY)
+    if len({a for _, _, a in found}) > 1:
+        found = [f for f in found if f[2] != ActionType.reconsideration]
+    return min(found)[2] if found else None
+
+
+def action_type_of(record: JudgmentRecord) -> ActionType | None:
+    """The action type the tables give (None: the model decides)."""
+    by_cause = _earliest(_CASE_CAUSE_ROWS, informative_case_cause(record))
+    joint = "reconsideration_body" in record.defendant_roles.values() or len(record.defendants) > 1
+    if by_cause == ActionType.reconsideration and joint:
+        # 复议维持: the original agency and the reconsideration body sued together — the act is the
+        # original one, which the claims or the sued act name; else it stays reconsideration
+        claimed = _earliest(_CLAIM_ROWS, claims_text(record))
+        return claimed if claimed not in (None, ActionType.reconsideration) else by_cause
+    return (
+        by_cause
+        or _earliest(_CLAIM_ROWS, claims_text(record))
+        or _earliest(_CASE_CAUSE_ROWS, category_case_cause(record))
+    )
+
+
+def field_of(record: JudgmentRecord) -> Field | None:
+    """The field the tables give (None: the model decides)."""
+    names = agencies(record)
+    for name in names:
+        for pattern, f in _FIELD_ROWS:
+            if pattern.search(name):
+                return f
+    if any(_GOVERNMENT.search(n) for n in names):
+        laws = " ".join(sorted({c.law for c in record.citations}))
+        subject = "\n".join((informative_case_cause(record), claims_text(record)))
+        for rows, text in ((_LAW_ROWS, laws), (_SUBJECT_ROWS, subject)):
+            for pattern, f in rows:
+                if pattern.search(text):
+                    return f
+        return Field.local_government
+    return None
+
+
+def set_action_and_field(
+    record: JudgmentRecord,
+    model: CauseModel | None,
+    result: Classification,
+    action_min_probability: float,
+    field_min_probability: float,
+) -> None:
+    result.action_type, result.action_type_probability = action_type_of(record), None
+    result.field, result.field_probability = field_of(record), None
+    if model is None or (result.action_type is not None and result.field is not None):
+        return
+    words = tokens(meta_text(record))
+    if result.action_type is None:
+        top = model.action_type(words)
+        if top:
+            sure = top[1] >= action_min_probability
+            result.action_type = ActionType[top[0]] if sure else ActionType.other
+            result.action_type_probability = top[1]
+    if result.field is None:
+        top = model.field(words)
+        if top:
+            sure = top[1] >= field_min_probability
+            result.field = Field[top[0]] if sure else Field.other
+            result.field_probability = top[1]

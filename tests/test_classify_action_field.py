@@ -1,0 +1,138 @@
+"""Action type from the 案由, the claims and the sued act; field from the agency or, for a government,
+from the legal basis; the model abstains to `other` when unsure. Records written for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from classify.action_field import action_type_of, field_of, informative_case_cause, set_action_and_field
+from classify.types import Classification
+from core.taxonomy import ActionType, Field, Outcome, SectionName
+from ingest.record import Citation, JudgmentRecord, Section
+
+
+def record(
+    cause: str | None = None,
+    phrase: str = "",
+    claims: str = "",
+    defendants: tuple[str, ...] = ("某某县自然资源局",),
+    laws: tuple[str, ...] = (),
+) -> JudgmentRecord:
+    head = f"原告张三诉被告{defendants[0]}{phrase}一案，本院受理后依法审理。\n"
+    text = head + claims + "\n本院认为，……\n"
+    sections = (
+        [Section(name=SectionName.claims, start=len(head), end=len(head) + len(claims))] if claims else []
+    )
+    cites = [Citation(law=law, article=1, text=law, start=0, end=1) for law in laws]
+    return JudgmentRecord(
+        text=text,
+        cause_of_action=cause,
+        defendants=list(defendants),
+        plaintiffs=["张三"],
+        sections=sections,
+        citations=cites,
+    )
+
+
+@pytest.mark.parametrize(
+    ("r", "want"),
+    [
+        # a category 案由 says nothing: the claims decide
+        (
+            record("房屋拆迁管理（拆迁）", claims="原告诉称：请求确认被告强制拆除原告房屋的行为违法。"),
+            ActionType.coercion,
+        ),
+        # the agency's name in "…诉…一案" is not the 案由 (不动产登记中心 is no registration)
+        (
+            record(
+                None,
+                phrase="行政纠纷",
+                defendants=("某某县不动产登记中心",),
+                claims="原告诉称：请求判令被告履行对原告举报的违法建设进行查处的法定职责。",
+            ),
+            ActionType.nonperformance,
+        ),
+        (record("不履行对违法占用耕地行为进行查处的法定职责"), ActionType.nonperformance),
+        (record("房屋征收补偿协议"), ActionType.agreement),
+        (
+            record("行政纠纷", claims="诉讼请求：1、请求依法判决被告赔偿原告损失五万元。"),
+            ActionType.compensation,
+        ),
+        # a category 案由 is read last, when the claims and the sued act say nothing
+        (record("房屋登记管理（房屋登记）"), ActionType.registration),
+        # 复议维持: the original act named beside 复议 is the act
+        (
+            record(None, phrase="房屋征收及行政复议", defendants=("某某区人民政府", "某某市人民政府")),
+            ActionType.expropriation,
+        ),
+        (
+            record(
+                "行政复议",
+                defendants=("某某县公安局", "某某县人民政府"),
+                claims="诉讼请求：撤销被告某某县公安局作出的行政处罚决定及被告某某县人民政府作出的复议决定。",
+            ),
+            ActionType.penalty,
+        ),
+        (record("行政复议", defendants=("某某市人民政府",)), ActionType.reconsideration),
+    ],
+)
+def test_action_type_from_cause_claims_and_sued_act(r: JudgmentRecord, want: ActionType) -> None:
+    assert action_type_of(r) == want
+
+
+def test_party_names_are_cut_from_the_case_phrase() -> None:
+    r = record(None, phrase="行政处罚", defendants=("某某市公安局交通警察支队",))
+    assert informative_case_cause(r) == "行政处罚"
+
+
+@pytest.mark.parametrize(
+    ("agency", "want"),
+    [
+        ("某某市社会保险事业管理局", Field.human_resources),
+        ("某某县人社局", Field.human_resources),
+        ("某某省某某国家级自然保护区管理局", Field.environment),
+        ("某某区应急管理局", Field.other),
+        ("某某市交通运输综合行政执法支队", Field.transport),
+        ("某某县农业综合行政执法大队", Field.agriculture),
+        ("某某市市场监管综合行政执法队", Field.market_regulation),
+        ("某某区综合行政执法局", Field.urban_management),
+    ],
+)
+def test_field_from_the_agency(agency: str, want: Field) -> None:
+    assert field_of(record("行政处罚", defendants=(agency,))) == want
+
+
+@pytest.mark.parametrize(
+    ("r", "want"),
+    [
+        (
+            record("行政强制", defendants=("某某镇人民政府",), laws=("中华人民共和国城乡规划法",)),
+            Field.natural_resources,
+        ),
+        (
+            record("行政协议", defendants=("某某区人民政府",), laws=("国有土地上房屋征收与补偿条例",)),
+            Field.housing_construction,
+        ),
+        (record("行政复议", defendants=("某某市人民政府",)), Field.local_government),
+    ],
+)
+def test_government_field_from_the_legal_basis(r: JudgmentRecord, want: Field) -> None:
+    assert field_of(r) == want
+
+
+class _Unsure:
+    """A model that guesses with low probability."""
+
+    def action_type(self, words: list[str]) -> tuple[str, float]:
+        return "penalty", 0.2
+
+    def field(self, words: list[str]) -> tuple[str, float]:
+        return "transport", 0.25
+
+
+def test_unsure_model_abstains_to_other() -> None:
+    r = record("行政纠纷", defendants=("某某研究院",))
+    c = Classification(outcome=Outcome.agency_won)
+    set_action_and_field(r, _Unsure(), c, 0.3, 0.4)  # type: ignore[arg-type]
+    assert (c.action_type, c.field) == (ActionType.other, Field.other)
+    assert c.action_type_probability == 0.2
