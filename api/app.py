@@ -15,9 +15,9 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.middleware.sessions import SessionMiddleware
 
-from api import pages, suit_pages
+from api import draft_pages, loop_pages, pages, suit_pages
 from api.errors import install_error_handlers
-from api.routers import agencies, auth, cases, reports, search, stats, suits, uploads
+from api.routers import agencies, auth, cases, drafts, loop, reports, search, stats, suits, uploads
 from api.security import session_secret
 from api.services.accounts import ensure_initial_accounts
 from core.db import Database
@@ -88,9 +88,11 @@ def create_app(settings: Settings, *, background_worker: bool = False, db: Datab
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_error_handlers(app, pages.render_error)
-    for module in (auth, cases, search, uploads, stats, reports, agencies, suits):
+    for module in (auth, cases, search, uploads, stats, reports, agencies, suits, drafts, loop):
         app.include_router(module.router)
     app.include_router(suit_pages.router)
+    app.include_router(draft_pages.router)
+    app.include_router(loop_pages.router)
     app.include_router(pages.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -18,9 +18,11 @@ from core.store import InvalidCorrection, JudgmentNotFound, StoreError
 from ingest.errors import Rejected
 from registry.agencies import RegistryError
 from reports.collection import NothingSelected
+from reports.drafts import DraftBlocked, DraftError, DraftNotFound
 from reports.officialdoc import RenderError
 from reports.stats import StatsError
 from search.errors import SearchError
+from supervision.meetings import MeetingError
 from supervision.suits import SuitError, SuitNotFound
 from supervision.workdays import CalendarError
 
@@ -71,6 +73,8 @@ def _domain_errors() -> dict[type[Exception], str]:
         RegistryError: "registry",
         CalendarError: "calendar",
         SuitError: "suit",
+        DraftError: "draft",
+        MeetingError: "lessons",
     }
 
 
@@ -79,6 +83,10 @@ def to_api_error(exc: Exception) -> ApiError:
         return exc
     if isinstance(exc, SuitNotFound):
         return NotFound(str(exc), code="suit_not_found")
+    if isinstance(exc, DraftNotFound):
+        return NotFound(str(exc), code="draft_not_found")
+    if isinstance(exc, DraftBlocked):
+        return ApiError(str(exc), code="names_pending", status=409)
     for exc_type, code in _domain_errors().items():
         if isinstance(exc, exc_type):
             return ApiError(str(exc), code=code)

@@ -35,6 +35,7 @@ NAV = [
     ("/upload", "上传"),
     ("/agencies", "单位"),
     ("/suits", "应诉"),
+    ("/lessons", "以案促改"),
     ("/reminders", "提醒"),
 ]
 
@@ -251,7 +252,22 @@ def dashboard_page(
         trend=trend,
         agency_id=chosen,
         agencies=stats.agency_choices(s, scope),
+        recurrences=_recurrences(s, scope, chosen),
     )
+
+
+def _recurrences(s: Any, scope: Scope, chosen: int | None) -> list[dict[str, Any]]:
+    """同类问题反弹 for the dashboard: the user's agency, the agency chosen, or every agency."""
+    from api.services.loop import mine
+    from supervision.meetings import recurrences
+
+    try:
+        ids = mine(scope)
+    except ApiError:
+        return []
+    if ids is None and chosen is not None:
+        ids = [chosen]
+    return recurrences(s, ids)
 
 
 @router.get("/collections")

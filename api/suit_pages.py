@@ -17,6 +17,7 @@ from api.pages import page
 from api.services import suits
 from core.taxonomy import ActionType, Field, LossCause
 from registry.agencies import RegistryError
+from supervision.meetings import recurrence_of
 from supervision.suits import DECISIONS, MEASURE_STATUS, SuitError
 
 router = APIRouter(include_in_schema=False)
@@ -131,6 +132,7 @@ def suit_page(
         flash=request.session.pop("flash", None),
         max_mb=settings.attachment_max_mb,
         today=dt.date.today().isoformat(),
+        recurrence=recurrence_of(s, suit_id),
     )
 
 

@@ -8,6 +8,7 @@ from cli import (
     classify_cmds,
     eval_cmds,
     ingest_cmds,
+    loop_cmds,
     report_cmds,
     search_cmds,
     suits_cmds,
@@ -27,10 +28,12 @@ app.add_typer(eval_app, name="eval")
 
 for module in (
     ingest_cmds,
+    loop_cmds,
     classify_cmds,
     search_cmds,
     report_cmds,
     suits_cmds,
+    loop_cmds,
     worker_cmds,
     web_cmds,
     eval_cmds,

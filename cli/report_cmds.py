@@ -159,10 +159,14 @@ def collection_cmd(
     agency: Annotated[list[int] | None, typer.Option("--agency", help="单位编号（可多次）")] = None,
     ids: Annotated[list[int] | None, typer.Option("--id", help="人工选定的裁判文书编号（可多次）")] = None,
     title: Annotated[str | None, typer.Option("--title", help="汇编标题")] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="最后一遍检查发现疑似姓名时不生成文件（默认自动隐名并列出）")
+    ] = False,
 ) -> None:
     """生成典型案例汇编（DOCX / PDF）/ Typical warning-case collection."""
     from core.taxonomy import Field, LossCause
-    from reports.collection import CollectionFilter, NothingSelected, make_collection
+    from reports.collection import CollectionFilter, NothingSelected, UnresolvedNames, make_collection
+    from reports.deidentify import mask_name
     from reports.officialdoc import RenderError
     from reports.stats import Period, StatsError, parse_period
 
@@ -186,11 +190,17 @@ def collection_cmd(
     flt = CollectionFilter(causes=causes, fields=fields, period=p, agency_ids=agency, judgment_ids=ids or [])
     try:
         with database().session() as s:
-            r = make_collection(s, settings(), flt, output, title=title)
+            r = make_collection(s, settings(), flt, output, title=title, strict=strict)
     except NothingSelected as exc:
+        raise _fail(str(exc)) from exc
+    except UnresolvedNames as exc:
+        for case, hit in exc.findings:
+            err.print(f"疑似姓名「{hit.name}」（{case}）：…{hit.context}…")
         raise _fail(str(exc)) from exc
     except RenderError as exc:
         raise _fail(str(exc)) from exc
+    for case, hit in r.findings:
+        err.print(f"已自动隐名「{hit.name}」→「{mask_name(hit.name)}」（{case}）：…{hit.context}…")
     err.print(f"已生成 {r.path}：{r.cases} 个案例")
 
 

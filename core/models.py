@@ -14,6 +14,7 @@ from core.tables.casebook import (
     CaseUnitNorm,
     ReportState,
 )
+from core.tables.collections import AccountabilityCase, CollectionDraft, DraftCase, LessonMeeting
 from core.tables.feedback import SimilarFeedback
 from core.tables.jobs import Batch, Job, JobKind, JobState, MaintenanceRun, OcrPageRow, Queue
 from core.tables.judgments import Base, Correction, Document, IndexOutbox, JsonType, Judgment
@@ -31,6 +32,10 @@ from core.tables.suits import (
 from core.tables.supervision import LedgerEntry
 
 __all__ = [
+    "AccountabilityCase",
+    "CollectionDraft",
+    "DraftCase",
+    "LessonMeeting",
     "Agency",
     "AgencyAlias",
     "ApiToken",

@@ -149,6 +149,11 @@ class Settings(BaseSettings):
     )
 
     # --- supervision (the register of suits, reminders) ------------------------------------
+    lesson_meeting_due: str = Field(
+        "12-31",
+        description="MM-DD by which each department must have held its yearly 以案促改 meeting (the bureau's "
+        "list of departments without one, and the 工作提醒函).",
+    )
     supervision_start: dt.date | None = Field(
         None,
         description="Go-live date: papers and judgments received before it open no reporting obligation "

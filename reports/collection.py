@@ -25,7 +25,18 @@ from core.spreadsheet import zh_label
 from core.taxonomy import ActionType, LossCause, Procedure, SectionName
 from reports.caseindex import indexed_cases
 from reports.cases import Case
-from reports.deidentify import deidentify, person_names
+from reports.deidentify import Finding, Masker, apply_masks, mask_name, residual_persons
+from reports.lessons import (
+    _REFERS_RE,
+    agency_aliases,
+    court_lesson,
+    first_instance_facts,
+    first_instance_reasoning,
+    first_instance_result,
+    only_refers,
+    presiding_judges,
+    usable,
+)
 from reports.officialdoc import (
     Fonts,
     OfficialDocument,
@@ -48,6 +59,12 @@ class NothingSelected(Exception):
 @lru_cache(maxsize=1)
 def lessons() -> dict[str, dict]:
     return json.loads(LESSONS_FILE.read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _statutes() -> tuple[str, ...]:
+    """Statute texts printed in the 法条 appendix: a lesson that only recites one of them is not a lesson."""
+    return tuple(n.split("：", 1)[-1] for v in lessons().values() for n in v["norms"])
 
 
 @dataclass
@@ -97,11 +114,31 @@ class Entry:
     court: str
     summary: str  # 基本案情
     result: str  # 裁判结果
-    reasons: list[tuple[str, str]]  # (cause label, the court's words)
-    warning: str  # 警示
-    norms: list[str]
-    advice: list[str]  # 整改建议
+    reasons: list[tuple[str, str]]  # (cause label, the court's words on that cause)
+    lesson: str  # 警示: one or two sentences of this judgment's reasoning on the agency's fault
+    significance: str  # 典型意义: this case's point, in one sentence built from its own facts
+    judges: list[str]  # presiding judges (unmasked only), first instance first
+    cited: list[str]  # statutes the decision in effect cites (printed once, in the 法条 appendix)
     judgment_ids: list[int]
+    causes: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # names the last pass found (and masked)
+    masks: dict[str, str] = field(default_factory=dict, repr=False)  # the case's name → mask
+
+    def paragraphs(self) -> list[str]:
+        """The case's printed paragraphs, in order (what the renderer writes and the repeat check reads)."""
+        head = f"【案号】{'；'.join(dict.fromkeys(self.case_nos))}　【审理法院】{self.court}"
+        if self.judges:
+            head += f"　【审判长】{'、'.join(self.judges)}"
+        out = [head, "【基本案情】" + (self.summary or "（裁判文书未载明查明事实）")]
+        out.append("【裁判结果】" + (self.result or "（见裁判文书）"))
+        for label, quote in self.reasons:
+            shown = quote and quote not in self.lesson
+            out.append(f"【败诉原因】{label}。" + (f"法院认为：“{quote}”" if shown else ""))
+        if self.lesson:
+            out.append(f"【警示】法院指出：“{self.lesson}”")
+        if self.significance:
+            out.append("【典型意义】" + self.significance)
+        return out
 
 
 def _section(record: dict, name: SectionName) -> str:
@@ -139,7 +176,9 @@ def _cut(text: str, limit: int) -> str:
     return (head[: end + 1] if end > limit // 3 else head + "……").rstrip("；").replace("；", "；")
 
 
-def result_of(record: dict, procedure: str | None, doc_kind: str | None = None) -> str:
+def result_of(
+    record: dict, procedure: str | None, doc_kind: str | None = None, case_no: str | None = None
+) -> str:
     orders = record.get("operative_orders") or []
     if not orders:
         text = _section(record, SectionName.operative)
@@ -151,7 +190,8 @@ def result_of(record: dict, procedure: str | None, doc_kind: str | None = None) 
     proc = zh_label(Procedure, procedure) if procedure in {p.value for p in Procedure} else ""
     court = record.get("court") or ""
     verb = {"ruling": "裁定", "mediation": "调解", "decision": "决定"}.get(doc_kind or "", "判决")
-    return f"{court}{'（' + proc + '）' if proc else ''}{verb}：{_cut(joined, 260)}" if joined else ""
+    what = "，".join(x for x in (proc, normalize_case_no(case_no) if case_no else "") if x)
+    return f"{court}{'（' + what + '）' if what else ''}{verb}：{_cut(joined, 260)}" if joined else ""
 
 
 def _action_name(record: dict, action_type: str | None) -> str:
@@ -178,6 +218,63 @@ def _evidence(classification: dict | None, cause: str) -> list[str]:
     return []
 
 
+_OUTCOME_VERBS = [
+    (re.compile(r"确认[^；。]{0,80}无效"), "确认无效"),
+    (re.compile(r"确认[^；。]{0,120}违法"), "确认违法"),
+    (re.compile(r"撤销[^；。]{0,120}(?:决定|行为|通知|答复|告知|批复|意见|处罚)"), "撤销"),
+    (re.compile(r"责令|限期|履行|重新作出|作出答复|予以答复"), "判令依法履职或重新作出"),
+    (re.compile(r"赔偿|补偿"), "判令赔偿或补偿"),
+    (re.compile(r"变更"), "变更"),
+]
+
+
+def _outcome_verb(result: str) -> str:
+    return next((v for rx, v in _OUTCOME_VERBS if rx.search(result)), "判决败诉")
+
+
+def significance_for(agency: str, action: str, labels: list[str], result: str, case_no: str) -> str:
+    """典型意义 of one case, from its own agency, act, causes and result (the case number keeps it unique)."""
+    why = "、".join(labels) or "行为违法"
+    return (
+        f"在{case_no}案中，{agency}作出的{action}行为因{why}被人民法院{_outcome_verb(result)}。"
+        f"同类执法活动应对照本案查找{why.split('、')[0]}方面的问题，防止同类问题反弹。"
+    )
+
+
+def _facts(judgments: list[Judgment], first: Judgment, ordered: list[Judgment]) -> str:
+    """基本案情: the first instance's findings; an appeal that only refers to them gives the first-instance
+    part it quotes (一审法院查明：…)."""
+    fallback = ""
+    for j in [first, *ordered]:
+        rec = j.record or {}
+        s = summary_of(rec)
+        if j.procedure != Procedure.first.value or not s:
+            quoted = first_instance_facts(rec.get("text") or "")
+            if quoted and (not s or only_refers(s) or _REFERS_RE.search(s) or j.procedure == "second"):
+                return _cut(quoted, SUMMARY_CHARS)
+        if s and not only_refers(s):
+            return s
+        fallback = fallback or s
+    return fallback
+
+
+def _lesson(ordered: list[Judgment], aliases: list[str], cause: str) -> str:
+    for j in ordered:
+        rec = j.record or {}
+        reasoning = _section(rec, SectionName.reasoning)
+        if not reasoning:
+            text = rec.get("text") or ""
+            at = text.find("本院认为")
+            reasoning = text[at:] if at >= 0 else ""
+        found = court_lesson(reasoning, aliases, _evidence(j.classification, cause), statutes=_statutes())
+        if not found and j.procedure != Procedure.first.value:
+            quoted = first_instance_reasoning(rec.get("text") or "")
+            found = court_lesson(quoted, aliases, statutes=_statutes())
+        if found:
+            return found
+    return ""
+
+
 def entry_for(case: Case, judgments: list[Judgment], prefer: list[str] | None = None) -> Entry:
     """One collection entry from a lost case and its judgments (effective one first).
 
@@ -188,51 +285,81 @@ def entry_for(case: Case, judgments: list[Judgment], prefer: list[str] | None = 
     ordered = [eff] + [j for j in reversed(judgments) if j.id != eff.id]
     first = min(judgments, key=lambda j: (j.procedure != Procedure.first.value, j.id))
     rec = first.record or {}
-    names = set()
-    for j in judgments:
-        r = j.record or {}
-        names.update(person_names(r.get("text") or "", [*(j.plaintiffs or []), *r.get("third_parties", [])]))
+    masker = case_masker(judgments)
     causes = sorted(case.loss_causes, key=CAUSE_ORDER.index) or ["other"]
     primary = next((c for c in prefer or [] if c in causes), causes[0])
-    plaintiffs = [deidentify(p, names) for p in (first.plaintiffs or [])]
+    plaintiffs = [masker(p) for p in (first.plaintiffs or [])]
     plaintiff = "、".join(plaintiffs[:2]) + ("等" if len(plaintiffs) > 2 else "")
     agency = "、".join(case.defendants[:2]) or "行政机关"
-    title = (
-        f"{plaintiff}诉{agency}{_action_name(rec, case.action_type)}案"
-        if plaintiff
-        else f"{agency}{_action_name(rec, case.action_type)}败诉案"
-    )
-    summary = next((s for s in (summary_of(j.record or {}) for j in [first, *ordered]) if s), "")
+    action = _action_name(rec, case.action_type)
+    title = f"{plaintiff}诉{agency}{action}案" if plaintiff else f"{agency}{action}败诉案"
     results: list[str] = []
     for j in sorted(judgments, key=lambda j: (j.judgment_date or dt.date.min, j.id)):
-        res = result_of(j.record or {}, j.procedure, j.doc_kind)
+        res = result_of(j.record or {}, j.procedure, j.doc_kind, j.case_no)
         if res:
             results.append(res)
+    if first.procedure != Procedure.first.value:  # an appeal alone: the first-instance orders it quotes
+        quoted = first_instance_result((first.record or {}).get("text") or "")
+        if quoted:
+            results.insert(0, f"一审判决：{_cut(quoted, 200).rstrip('。')}")
+    aliases = agency_aliases(eff.record or {}, case.defendants)
+    lesson = _lesson(ordered, aliases, primary)
     reasons = []
     for c in causes:
         quotes = next((q for q in (_evidence(j.classification, c) for j in ordered) if q), [])
-        reasons.append((zh_label(LossCause, c), "".join(dict.fromkeys(quotes))))
-    lesson = lessons().get(primary, lessons()["other"])
+        good = [q for q in dict.fromkeys(quotes) if usable(q)]
+        reasons.append((zh_label(LossCause, c), "".join(good)))
     cited = []
     for cit in (eff.record or {}).get("citations") or []:
         t = cit.get("text") if isinstance(cit, dict) else None
         if t and "行政诉讼法" not in t and t not in cited:
             cited.append(t)
-    norms = list(lesson["norms"]) + ([f"本案涉及：{'；'.join(cited[:3])}"] if cited else [])
-    advice = list(dict.fromkeys(a for c in causes for a in lessons().get(c, lessons()["other"])["advice"]))
-    return Entry(
-        cause=primary,
-        title=deidentify(title, names),
-        case_nos=[normalize_case_no(cn) for cn in case.case_nos],
-        court=eff.court or "",
-        summary=deidentify(summary, names),
-        result=deidentify("；".join(results), names),
-        reasons=[(label, deidentify(q, names)) for label, q in reasons],
-        warning=lesson["lesson"],
-        norms=norms,
-        advice=advice,
-        judgment_ids=[j.id for j in judgments],
+    case_nos = [normalize_case_no(cn) for cn in case.case_nos]
+    judges = list(
+        dict.fromkeys(
+            n
+            for j in sorted(judgments, key=lambda j: (j.judgment_date or dt.date.min, j.id))
+            for n in presiding_judges(j.record or {})
+        )
     )
+    labels = [zh_label(LossCause, c) for c in [primary, *causes] if c != "other"]
+    labels = list(dict.fromkeys(labels))  # the cause it is filed under first
+    entry = Entry(
+        cause=primary,
+        title=masker(title),
+        case_nos=case_nos,
+        court=eff.court or "",
+        summary=masker(_facts(judgments, first, ordered)),
+        result=masker("；".join(results)),
+        reasons=[(label, masker(q)) for label, q in reasons],
+        lesson=masker(lesson),
+        significance=masker(
+            significance_for(agency, action, labels, "；".join(results), case_nos[-1] if case_nos else "")
+        ),
+        judges=judges,
+        cited=cited[:6],
+        judgment_ids=[j.id for j in judgments],
+        causes=causes,
+        masks=dict(masker.masks),
+    )
+    return last_pass(entry, masker.keep)
+
+
+TEXT_FIELDS = ("title", "summary", "result", "lesson", "significance")
+
+
+def last_pass(entry: Entry, keep: set[str] | frozenset[str] = frozenset()) -> Entry:
+    """Scan what will print for a surname plus one or two characters after a person role; mask each find
+    and list it in ``entry.findings``."""
+    found = residual_persons("\n".join(entry.paragraphs()), keep)
+    if not found:
+        return entry
+    masks = {f.name: mask_name(f.name) for f in found}
+    for name in TEXT_FIELDS:
+        setattr(entry, name, apply_masks(getattr(entry, name), masks))
+    entry.reasons = [(label, apply_masks(q, masks)) for label, q in entry.reasons]
+    entry.findings = found
+    return entry
 
 
 def collection_entries(session: Session, f: CollectionFilter) -> list[Entry]:
@@ -247,6 +374,42 @@ def collection_entries(session: Session, f: CollectionFilter) -> list[Entry]:
 
 
 # ---------------------------------------------------------------- rendering
+
+
+def preface(entries: list[Entry], subtitle: str) -> list[str]:
+    """The collection's shared text, printed once: purpose, then per cause what it teaches and the
+    rectification advice (never repeated under each case)."""
+    out = [
+        f"为落实以案促改要求，帮助行政执法人员从败诉案件中吸取教训，现将{subtitle.strip('（）')}"
+        f"共{len(entries)}个行政机关败诉案例按败诉原因分类汇编。案例中的自然人已依法作隐名处理，"
+        "“败诉原因”“警示”部分引用的是人民法院裁判文书原文，相关法律条文集中列于书末附录。"
+    ]
+    for cause, _ in _groups(entries):
+        lesson = lessons().get(cause, lessons()["other"])
+        label = zh_label(LossCause, cause)
+        out.append(f"关于{label}类案件：{lesson['lesson']}")
+        advice = "".join(f"{i}. {a}" for i, a in enumerate(lesson["advice"], start=1))
+        out.append(f"{label}类问题整改建议：{advice}")
+    return out
+
+
+def statute_appendix(entries: list[Entry]) -> list[str]:
+    """法条 appendix: the statutes behind each cause, once, and the statutes the judgments cite with the
+    cases that cite them."""
+    out: list[str] = []
+    for cause, _ in _groups(entries):
+        out += [n for n in lessons().get(cause, lessons()["other"])["norms"] if n not in out]
+    cited: dict[str, list[int]] = {}
+    k = 0
+    for _, group in _groups(entries):
+        for e in group:
+            k += 1
+            for c in e.cited:
+                cited.setdefault(c, []).append(k)
+    for c, ks in cited.items():
+        out.append(f"{c}（案例{'、'.join(map(str, ks))}）")
+    return out
+
 
 _NUM = "一二三四五六七八九十"
 
@@ -304,11 +467,8 @@ def render_collection(
         _toc_line(doc, text, level, (pages or {}).get(text))
     doc.page_break()
     doc.centered_heading("前　　言", 16)
-    doc.para(
-        f"为落实以案促改要求，帮助行政执法人员从败诉案件中吸取教训，现将{subtitle.strip('（）')}"
-        f"共{len(entries)}个行政机关败诉案例按败诉原因分类汇编。案例中的自然人已依法作隐名处理，"
-        "“败诉原因”部分引用的是人民法院裁判文书原文。"
-    )
+    for para in preface(entries, subtitle):
+        doc.para(para)
     k = 0
     for gi, (cause, group) in enumerate(_groups(entries), start=1):
         doc.page_break()
@@ -317,18 +477,18 @@ def render_collection(
             k += 1
             doc.blank()
             doc.heading(f"案例{k}　{e.title}")
-            doc.para(f"【案号】{'；'.join(dict.fromkeys(e.case_nos))}　【审理法院】{e.court}", indent=False)
-            doc.para(e.summary or "（裁判文书未载明查明事实）", bold_lead="【基本案情】")
-            doc.para(e.result or "（见裁判文书）", bold_lead="【裁判结果】")
-            for label, quote in e.reasons:
-                doc.para(
-                    f"{label}。" + (f"法院认为：“{quote}”" if quote else "（裁判文书未摘录原文）"),
-                    bold_lead="【败诉原因】",
-                )
-            doc.para(e.warning, bold_lead="【警示】")
-            for n in e.norms:
-                doc.para(n, indent=True)
-            doc.para("".join(f"{i}. {a}" for i, a in enumerate(e.advice, start=1)), bold_lead="【整改建议】")
+            for para in e.paragraphs():
+                lead = re.match(r"^【[^】]+】", para)
+                if lead and not para.startswith("【案号】"):
+                    doc.para(para[lead.end() :], bold_lead=lead.group(0))
+                else:
+                    doc.para(para, indent=False)
+    appendix = statute_appendix(entries)
+    if appendix:
+        doc.page_break()
+        doc.centered_heading("附　　录　相关法条", 16)
+        for para in appendix:
+            doc.para(para)
     doc.save(path)
     return toc
 
@@ -427,6 +587,17 @@ class CollectionResult:
     path: Path
     cases: int
     groups: dict[str, int]
+    findings: list[tuple[str, Finding]] = field(default_factory=list)  # (case title, what was masked)
+
+
+class UnresolvedNames(RenderError):
+    """--strict: the last pass found possible names; nothing was written."""
+
+    def __init__(self, findings: list[tuple[str, Finding]]):
+        self.findings = findings
+        super().__init__(
+            f"最后一遍检查发现 {len(findings)} 处疑似未隐名的自然人姓名，未生成文件（去掉 --strict 将自动隐名）"
+        )
 
 
 def make_collection(
@@ -437,9 +608,16 @@ def make_collection(
     *,
     title: str | None = None,
     today: dt.date | None = None,
+    strict: bool = False,
+    entries: list[Entry] | None = None,
 ) -> CollectionResult:
-    """Service function: select, build entries, render to .docx or .pdf (two passes for TOC page numbers)."""
-    entries = collection_entries(session, f)
+    """Service function: select, build entries (or take the edited ``entries`` of a draft), render to
+    .docx or .pdf (two passes for TOC page numbers). ``strict`` refuses to write when the last pass found a
+    possible name."""
+    entries = entries if entries is not None else collection_entries(session, f)
+    findings = [(e.title, x) for e in entries for x in e.findings]
+    if strict and findings:
+        raise UnresolvedNames(findings)
     today = today or dt.date.today()
     fonts = Fonts.from_settings(settings)
     issuing = getattr(settings, "issuing_body", "××县司法局")
@@ -475,4 +653,13 @@ def make_collection(
     groups: dict[str, int] = {}
     for e in entries:
         groups[e.cause] = groups.get(e.cause, 0) + 1
-    return CollectionResult(out, len(entries), groups)
+    return CollectionResult(out, len(entries), groups, findings)
+
+
+def case_masker(judgments: list[Judgment]) -> Masker:
+    """The masks of one case, from every judgment's text and party names."""
+    texts = [(j.record or {}).get("text") or "" for j in judgments]
+    parties = [
+        p for j in judgments for p in [*(j.plaintiffs or []), *((j.record or {}).get("third_parties") or [])]
+    ]
+    return Masker(texts, parties)

@@ -203,8 +203,11 @@ def suit_as_dict(
                 "analysis": r.analysis,
                 "measures": [
                     {
+                        "id": m.id,
                         "text": m.text,
                         "owner": m.owner,
+                        "recheck_on": _iso(m.recheck_on),
+                        "recheck_result": m.recheck_result,
                         "due": _iso(m.due),
                         "status": m.status,
                         "status_zh": MEASURE_STATUS.get(m.status, m.status),

@@ -70,6 +70,8 @@ def pages(server: LiveServer) -> list[str]:
         "/admin/audit",
         "/admin/audit?action=login",
         "/cases/999999",  # the error page, with its menu
+        "/collections/drafts",
+        "/lessons",
     ]
 
 

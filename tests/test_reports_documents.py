@@ -152,8 +152,8 @@ def test_collection_entries_are_deidentified_and_quote_the_court(db, corpus_labe
             if len(p) <= 4 and not re.search(r"[某×xX]|公司", p):
                 assert p not in everything, (e.title, p)
         quotes = [q for _, q in e.reasons if q]
-        assert quotes, e.title
-        assert e.warning and e.advice and e.norms
+        assert quotes or e.lesson, e.title
+        assert e.lesson and e.significance
         assert label["defendants"][0] in e.title
 
 
@@ -199,7 +199,8 @@ def test_collection_pdf_has_cover_toc_with_page_numbers(
     numbers = [int(n) for n in re.findall(r"\.{3,}\s*(\d+)", toc)]
     assert numbers and numbers == sorted(numbers) and numbers[0] >= 3
     body = _text(tmp_path / "c.pdf", 3).replace(" ", "")
-    assert "【败诉原因】" in body and "【警示】" in body and "法院认为" in body
+    assert "【败诉原因】" in body and "【警示】" in body and "法院指出" in body and "【典型意义】" in body
+    assert "相关法条" in body  # statute text once, in the appendix
 
 
 @pytest.fixture

@@ -84,6 +84,10 @@ class SuitMeasure(Base):
     owner: Mapped[str | None] = mapped_column(String(100))
     due: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="planned")  # planned / doing / done
+    # 回头看 (issue 17): when the rectification is checked again, and what the check found
+    recheck_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    recheck_result: Mapped[str | None] = mapped_column(Text, nullable=True)
+    rechecked_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
 
 class SuitAttachment(Base):
