@@ -131,9 +131,13 @@ class Entry:
             head += f"　【审判长】{'、'.join(self.judges)}"
         out = [head, "【基本案情】" + (self.summary or "（裁判文书未载明查明事实）")]
         out.append("【裁判结果】" + (self.result or "（见裁判文书）"))
-        for label, quote in self.reasons:
-            shown = quote and quote not in self.lesson
-            out.append(f"【败诉原因】{label}。" + (f"法院认为：“{quote}”" if shown else ""))
+        quoted = [(label, quote) for label, quote in self.reasons if quote and quote not in self.lesson]
+        if self.reasons and not quoted:  # the 警示 quotes the court already: the causes on one line
+            out.append("【败诉原因】" + "、".join(label for label, _ in self.reasons) + "。")
+        else:
+            for label, quote in self.reasons:
+                shown = quote and quote not in self.lesson
+                out.append(f"【败诉原因】{label}。" + (f"法院认为：“{quote}”" if shown else ""))
         if self.lesson:
             out.append(f"【警示】法院指出：“{self.lesson}”")
         if self.significance:
