@@ -144,11 +144,13 @@ def extract_lines(data: bytes, reader: str = "pdfium") -> list[RawPage]:
         from ingest.pdfium_text import NeedsReferenceReader, read_pages
 
         try:
-            pages = [RawPage(page, n_glyphs, 0, has_image) for page, n_glyphs, has_image in read_pages(data)]
+            return [
+                RawPage(page, n_glyphs, 0, has_image, hidden)
+                for page, n_glyphs, has_image, hidden in read_pages(data)
+            ]
         except NeedsReferenceReader:
             pass
-    if pages is None:
-        pages = extract_lines_pdfplumber(data)
+    pages = extract_lines_pdfplumber(data)
     _mark_hidden(data, pages)
     return pages
 

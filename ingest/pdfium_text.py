@@ -35,14 +35,18 @@ def _upright(matrix: Any) -> bool:
 
 
 def _check_text_objects(page: Any, raw: Any) -> None:
+    from ingest.visible import page_objects
+
     matrix = raw.FS_MATRIX()
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=4):
-        if raw.FPDFPageObj_GetMatrix(obj.raw, matrix) and not _upright(matrix):
+    for obj, kind, _ in page_objects(page, raw):
+        if kind == raw.FPDF_PAGEOBJ_TEXT and raw.FPDFPageObj_GetMatrix(obj, matrix) and not _upright(matrix):
             raise NeedsReferenceReader("rotated or skewed text")
 
 
 def _has_image(page: Any, raw: Any) -> bool:
-    return next(iter(page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=4)), None) is not None
+    from ingest.visible import page_objects
+
+    return any(kind == raw.FPDF_PAGEOBJ_IMAGE for _, kind, _ in page_objects(page, raw))
 
 
 def _glyphs(textpage: Any, height: float, raw: Any) -> Iterator[Glyph]:
@@ -69,14 +73,17 @@ def _glyphs(textpage: Any, height: float, raw: Any) -> Iterator[Glyph]:
         yield Glyph(ch, rect.left, rect.right, height - rect.top, height - rect.bottom, font_size(tp, i))
 
 
-def read_pages(data: bytes) -> list[tuple[Page, int, bool]]:
-    """Every page's lines, its glyph count and whether it holds an image, read through pdfium.
+def read_pages(data: bytes) -> list[tuple[Page, int, bool, bool]]:
+    """Every page's lines, its glyph count, whether it holds an image and whether its text is hidden
+    (``ingest.visible``, judged while the page is open), read through pdfium.
 
     Raises :class:`NeedsReferenceReader` when a page needs pdfplumber (the caller reads the file that way)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    out: list[tuple[Page, int, bool]] = []
+    from ingest.visible import page_hides_text
+
+    out: list[tuple[Page, int, bool, bool]] = []
     doc = pdfium.PdfDocument(data)
     try:
         for index in range(len(doc)):
@@ -96,6 +103,7 @@ def read_pages(data: bytes) -> list[tuple[Page, int, bool]]:
                         Page(index + 1, float(width), float(height), build_lines(glyphs)),
                         len(glyphs),
                         _has_image(page, raw),
+                        page_hides_text(page, raw),
                     )
                 )
             finally:

@@ -9,6 +9,7 @@ OCRs such pages and keeps the text layer only when both agree).
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Iterator
 from typing import Any
 
 MIN_HIDDEN_OBJECTS = 3  # a stray invisible space or two is no text layer
@@ -27,7 +28,7 @@ def hidden_text_pages(data: bytes) -> list[int]:
         for index in range(len(doc)):
             page = doc[index]
             try:
-                if _page_hides_text(page, raw):
+                if page_hides_text(page, raw):
                     out.append(index + 1)
             finally:
                 page.close()
@@ -36,15 +37,16 @@ def hidden_text_pages(data: bytes) -> list[int]:
     return out
 
 
-def _page_hides_text(page: Any, raw: Any) -> bool:
+def page_hides_text(page: Any, raw: Any) -> bool:
+    """Whether a (loaded) pdfium page draws its text invisibly: render mode 3/7, white, or under an image
+    drawn after it — for at least MIN_HIDDEN_OBJECTS objects and MIN_HIDDEN_SHARE of them."""
     texts: list[tuple[bool, tuple[float, float, float, float] | None]] = []
     images: list[tuple[int, tuple[float, float, float, float]]] = []
-    for obj in page.get_objects(max_depth=4):
-        kind = raw.FPDFPageObj_GetType(obj.raw)
+    for obj, kind, level in page_objects(page, raw):
         if kind == raw.FPDF_PAGEOBJ_TEXT:
-            texts.append((_invisible(obj.raw, raw), _bounds(obj.raw, raw) if obj.level == 0 else None))
-        elif kind == raw.FPDF_PAGEOBJ_IMAGE and obj.level == 0:
-            box = _bounds(obj.raw, raw)
+            texts.append((_invisible(obj, raw), _bounds(obj, raw) if level == 0 else None))
+        elif kind == raw.FPDF_PAGEOBJ_IMAGE and level == 0:
+            box = _bounds(obj, raw)
             if box is not None:
                 images.append((len(texts), box))  # covers the text objects drawn before it
     if not texts:
@@ -54,6 +56,23 @@ def _page_hides_text(page: Any, raw: Any) -> bool:
         if invisible or (box is not None and any(after > i and _inside(box, img) for after, img in images)):
             hidden += 1
     return hidden >= MIN_HIDDEN_OBJECTS and hidden >= MIN_HIDDEN_SHARE * len(texts)
+
+
+def page_objects(page: Any, raw: Any, max_depth: int = 4) -> Iterator[tuple[Any, int, int]]:
+    """(raw object, its type, its nesting level) of every object on the page, form XObjects entered up to
+    ``max_depth`` — through pdfium's raw API, without a Python wrapper per object (a page has hundreds)."""
+    count, get, kind_of = raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, raw.FPDFPageObj_GetType
+    form = raw.FPDF_PAGEOBJ_FORM
+
+    def walk(parent: Any, n: int, child: Any, level: int) -> Iterator[tuple[Any, int, int]]:
+        for i in range(n):
+            obj = child(parent, i)
+            kind = kind_of(obj)
+            yield obj, kind, level
+            if kind == form and level + 1 < max_depth:
+                yield from walk(obj, raw.FPDFFormObj_CountObjects(obj), raw.FPDFFormObj_GetObject, level + 1)
+
+    yield from walk(page.raw, count(page.raw), get, 0)
 
 
 _FILLS = (0, 2, 4, 6)  # render modes that paint the glyph's inside

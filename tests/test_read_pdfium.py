@@ -32,7 +32,7 @@ def test_pdfium_reads_the_dev_corpus_like_pdfplumber(corpus_dir: Path) -> None:
     spacing_only = 0
     for path in files:
         data = path.read_bytes()
-        fast = [page for page, _n, _img in read_pages(data)]
+        fast = [page for page, _n, _img, _hidden in read_pages(data)]
         reference = [rp.page for rp in extract_lines_pdfplumber(data)]
         assert [len(p.lines) for p in fast] == [len(p.lines) for p in reference], path.name
         a, b = _document(remove_furniture(fast)), _document(remove_furniture(reference))
