@@ -11,24 +11,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import CsrfDep, ScopeDep, SessionDep, SettingsDep
-from api.errors import to_api_error
-from api.pages import page
+from api.pages import form_error, page, redirect_with_flash
 from api.services import drafts as service
 from reports import drafts
 
 router = APIRouter(include_in_schema=False)
-
-
-def _back(request: Request, url: str, kind: str, text: str) -> RedirectResponse:
-    request.session["flash"] = {"kind": kind, "text": text}
-    return RedirectResponse(url, status_code=303)
-
-
-def _message(exc: Exception) -> str:
-    err = to_api_error(exc)
-    if err.status >= 500:
-        raise exc
-    return err.message
 
 
 @router.get("/collections/drafts")
@@ -52,8 +39,8 @@ def create_draft(
     try:
         view = service.create(s, scope, title, ids)
     except Exception as exc:  # noqa: BLE001 - shown on the page
-        return _back(request, "/collections/drafts", "error", _message(exc))
-    return _back(
+        return redirect_with_flash(request, "/collections/drafts", "error", form_error(exc))
+    return redirect_with_flash(
         request, f"/collections/drafts/{view['id']}", "info", f"已建立草稿，共 {len(view['cases'])} 个案例"
     )
 
@@ -86,8 +73,8 @@ def edit_case(
         service.can_edit(scope)
         drafts.edit_case(s, draft_id, case_id, field, text, user=scope.username)
     except Exception as exc:  # noqa: BLE001
-        return _back(request, url, "error", _message(exc))
-    return _back(request, url, "info", f"已保存“{drafts.EDITABLE.get(field, field)}”")
+        return redirect_with_flash(request, url, "error", form_error(exc))
+    return redirect_with_flash(request, url, "info", f"已保存“{drafts.EDITABLE.get(field, field)}”")
 
 
 @router.post("/collections/drafts/{draft_id}/move", dependencies=[CsrfDep])
@@ -109,10 +96,10 @@ def move_case(
             ids[i], ids[j] = ids[j], ids[i]
         drafts.reorder(s, draft_id, ids, user=scope.username)
     except ValueError:
-        return _back(request, url, "error", "草稿中没有这个案例")
+        return redirect_with_flash(request, url, "error", "草稿中没有这个案例")
     except Exception as exc:  # noqa: BLE001
-        return _back(request, url, "error", _message(exc))
-    return _back(request, f"{url}#case-{case_id}", "info", "已调整顺序")
+        return redirect_with_flash(request, url, "error", form_error(exc))
+    return redirect_with_flash(request, f"{url}#case-{case_id}", "info", "已调整顺序")
 
 
 @router.post("/collections/drafts/{draft_id}/remove", dependencies=[CsrfDep])
@@ -124,8 +111,8 @@ def remove_case(
         service.can_edit(scope)
         drafts.remove_case(s, draft_id, case_id, user=scope.username)
     except Exception as exc:  # noqa: BLE001
-        return _back(request, url, "error", _message(exc))
-    return _back(request, url, "info", "已移除该案例")
+        return redirect_with_flash(request, url, "error", form_error(exc))
+    return redirect_with_flash(request, url, "info", "已移除该案例")
 
 
 @router.post("/collections/drafts/{draft_id}/resolve", dependencies=[CsrfDep])
@@ -143,8 +130,8 @@ def resolve(
         service.can_edit(scope)
         drafts.resolve(s, draft_id, case_id, name, action, user=scope.username)
     except Exception as exc:  # noqa: BLE001
-        return _back(request, url, "error", _message(exc))
-    return _back(request, url, "info", f"「{name}」已{'隐名' if action == 'mask' else '保留'}")
+        return redirect_with_flash(request, url, "error", form_error(exc))
+    return redirect_with_flash(request, url, "info", f"「{name}」已{'隐名' if action == 'mask' else '保留'}")
 
 
 @router.get("/collections/drafts/{draft_id}/export", response_model=None)
@@ -159,7 +146,7 @@ def export(
     try:
         name, media, data = service.export_bytes(s, settings, scope, draft_id, format)
     except Exception as exc:  # noqa: BLE001
-        return _back(request, f"/collections/drafts/{draft_id}", "error", _message(exc))
+        return redirect_with_flash(request, f"/collections/drafts/{draft_id}", "error", form_error(exc))
     return Response(
         data, media_type=media, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
     )

@@ -12,25 +12,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import CsrfDep, ScopeDep, SessionDep, SettingsDep
-from api.errors import to_api_error
-from api.pages import page
+from api.pages import form_error, page, redirect_with_flash
 from api.services import loop as service
 from api.services.suits import own_agency
 from supervision import meetings
 
 router = APIRouter(include_in_schema=False)
-
-
-def _back(request: Request, url: str, kind: str, text: str) -> RedirectResponse:
-    request.session["flash"] = {"kind": kind, "text": text}
-    return RedirectResponse(url, status_code=303)
-
-
-def _message(exc: Exception) -> str:
-    err = to_api_error(exc)
-    if err.status >= 500:
-        raise exc
-    return err.message
 
 
 @router.get("/lessons")
@@ -85,8 +72,10 @@ def add_meeting(
             user=scope.username,
         )
     except Exception as exc:  # noqa: BLE001 - shown on the page
-        return _back(request, "/lessons", "error", f"未登记：{_message(exc)}")
-    return _back(request, f"/lessons?year={m.year}", "info", f"已登记 {m.held_on} 的以案促改会议")
+        return redirect_with_flash(request, "/lessons", "error", f"未登记：{form_error(exc)}")
+    return redirect_with_flash(
+        request, f"/lessons?year={m.year}", "info", f"已登记 {m.held_on} 的以案促改会议"
+    )
 
 
 @router.post("/lessons/accountability", dependencies=[CsrfDep])
@@ -105,8 +94,8 @@ def add_accountability(
         agency = service.acting_agency(scope, agency_id)
         meetings.record_accountability(s, agency, case_ref, fault, measure, decided_on, user=scope.username)
     except Exception as exc:  # noqa: BLE001
-        return _back(request, "/lessons", "error", f"未登记：{_message(exc)}")
-    return _back(request, "/lessons", "info", "已登记执法过错责任追究案件")
+        return redirect_with_flash(request, "/lessons", "error", f"未登记：{form_error(exc)}")
+    return redirect_with_flash(request, "/lessons", "info", "已登记执法过错责任追究案件")
 
 
 @router.post("/suits/{suit_id}/recheck", dependencies=[CsrfDep])
@@ -130,8 +119,8 @@ def recheck(
             agency_ids=service.mine(scope),
         )
     except Exception as exc:  # noqa: BLE001
-        return _back(request, f"/suits/{suit_id}", "error", _message(exc))
-    return _back(request, f"/suits/{suit_id}", "info", "已记录回头看")
+        return redirect_with_flash(request, f"/suits/{suit_id}", "error", form_error(exc))
+    return redirect_with_flash(request, f"/suits/{suit_id}", "info", "已记录回头看")
 
 
 @router.get("/lessons/documents/{kind}", response_model=None)
@@ -151,7 +140,7 @@ def document(
             s, settings, scope, kind, format, agency_id=agency_id, year=year, quarter=quarter
         )
     except Exception as exc:  # noqa: BLE001
-        return _back(request, "/lessons", "error", _message(exc))
+        return redirect_with_flash(request, "/lessons", "error", form_error(exc))
     return Response(
         data, media_type=media, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}
     )

@@ -355,9 +355,24 @@ def _require_admin(scope: Scope) -> None:
         raise ApiError("仅管理员可以管理用户", code="forbidden", status=403)
 
 
-def _flash(request: Request, kind: str, text: str) -> RedirectResponse:
+def redirect_with_flash(request: Request, url: str, kind: str, text: str) -> RedirectResponse:
+    """After a form post: back to ``url`` with a message shown once (kind "info" or "error")."""
     request.session["flash"] = {"kind": kind, "text": text}
-    return RedirectResponse("/admin/users", status_code=303)
+    return RedirectResponse(url, status_code=303)
+
+
+def form_error(exc: Exception) -> str:
+    """The Chinese message of a user's error for a form page; anything else (5xx) is raised, not shown."""
+    from api.errors import to_api_error
+
+    err = to_api_error(exc)
+    if err.status >= 500:
+        raise exc
+    return err.message
+
+
+def _flash(request: Request, kind: str, text: str) -> RedirectResponse:
+    return redirect_with_flash(request, "/admin/users", kind, text)
 
 
 def _agency_options(s: Any) -> list[dict[str, Any]]:

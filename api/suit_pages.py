@@ -12,8 +12,8 @@ from fastapi import APIRouter, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import CsrfDep, DbDep, ScopeDep, SessionDep, SettingsDep, UserDep, client_ip
-from api.errors import ApiError, to_api_error
-from api.pages import page
+from api.errors import ApiError
+from api.pages import form_error, page, redirect_with_flash
 from api.services import suits
 from core.taxonomy import ActionType, Field, LossCause
 from registry.agencies import RegistryError
@@ -21,18 +21,6 @@ from supervision.meetings import recurrence_of
 from supervision.suits import DECISIONS, MEASURE_STATUS, SuitError
 
 router = APIRouter(include_in_schema=False)
-
-
-def _back(request: Request, url: str, kind: str, text: str) -> RedirectResponse:
-    request.session["flash"] = {"kind": kind, "text": text}
-    return RedirectResponse(url, status_code=303)
-
-
-def _message(exc: Exception) -> str:
-    err = to_api_error(exc)
-    if err.status >= 500:
-        raise exc
-    return err.message
 
 
 def _agency_options(s: Any, scope: Any) -> list[dict[str, Any]]:
@@ -100,9 +88,9 @@ def suits_register(
         with s.begin_nested():
             d = suits.register(s, settings, scope, body, ip=client_ip(request))
     except (ApiError, SuitError) as exc:
-        return _back(request, "/suits", "error", f"未登记：{_message(exc)}")
+        return redirect_with_flash(request, "/suits", "error", f"未登记：{form_error(exc)}")
     state = "按期报备" if d["report_on_time"] else "已超过报备期限"
-    return _back(request, f"/suits/{d['id']}", "info", f"{d['message']}（{state}）")
+    return redirect_with_flash(request, f"/suits/{d['id']}", "info", f"{d['message']}（{state}）")
 
 
 @router.get("/suits/review")
@@ -160,12 +148,12 @@ async def suit_judgment(
             ip=client_ip(request),
         )
     except (ApiError, SuitError) as exc:
-        return _back(request, url, "error", _message(exc))
+        return redirect_with_flash(request, url, "error", form_error(exc))
     text = "裁判文书已上传并关联到本案"
     if d["outcome"] == "agency_lost":
         due = [o["due"] for o in d["obligations"] if o["what"] == "loss_report"]
         text += f"；本案败诉，请于 {due[0]} 前报送败诉原因分析和整改措施" if due else "；本案败诉"
-    return _back(request, url, "info", text)
+    return redirect_with_flash(request, url, "info", text)
 
 
 @router.post("/suits/{suit_id}/report", dependencies=[CsrfDep])
@@ -195,8 +183,8 @@ async def suit_report(
         with s.begin_nested():
             suits.loss_report(s, settings, scope, suit_id, body, ip=client_ip(request))
     except (ApiError, SuitError) as exc:
-        return _back(request, url, "error", f"未报送：{_message(exc)}")
-    return _back(request, url, "info", "已报送败诉原因分析和整改措施")
+        return redirect_with_flash(request, url, "error", f"未报送：{form_error(exc)}")
+    return redirect_with_flash(request, url, "info", "已报送败诉原因分析和整改措施")
 
 
 @router.post("/suits/{suit_id}/attachments", dependencies=[CsrfDep])
@@ -211,8 +199,8 @@ async def suit_attachment(
                 s, settings, scope, suit_id, file.filename or "附件", data, ip=client_ip(request)
             )
     except (ApiError, SuitError) as exc:
-        return _back(request, url, "error", _message(exc))
-    return _back(request, url, "info", f"已上传附件「{r['filename']}」")
+        return redirect_with_flash(request, url, "error", form_error(exc))
+    return redirect_with_flash(request, url, "info", f"已上传附件「{r['filename']}」")
 
 
 @router.post("/suits/{suit_id}/discussions", dependencies=[CsrfDep])
@@ -233,8 +221,8 @@ def suit_discussion(
         with s.begin_nested():
             suits.discussion(s, settings, scope, suit_id, body, ip=client_ip(request))
     except (ApiError, SuitError) as exc:
-        return _back(request, url, "error", f"未记录：{_message(exc)}")
-    return _back(request, url, "info", "已记录案件研判")
+        return redirect_with_flash(request, url, "error", f"未记录：{form_error(exc)}")
+    return redirect_with_flash(request, url, "info", "已记录案件研判")
 
 
 @router.post("/suits/{suit_id}/withdrawal", dependencies=[CsrfDep])
@@ -251,8 +239,8 @@ def suit_withdrawal(
         with s.begin_nested():
             suits.withdraw(s, settings, scope, suit_id, after_correction == "1", ip=client_ip(request))
     except (ApiError, SuitError) as exc:
-        return _back(request, url, "error", _message(exc))
-    return _back(
+        return redirect_with_flash(request, url, "error", form_error(exc))
+    return redirect_with_flash(
         request, url, "info", "已登记撤诉" + ("（纠正后撤诉，实质性化解）" if after_correction == "1" else "")
     )
 
@@ -265,8 +253,8 @@ def suit_confirm(
         with s.begin_nested():
             suits.confirm(s, settings, scope, suit_id, judgment_id, ip=client_ip(request))
     except (ApiError, SuitError) as exc:
-        return _back(request, "/suits", "error", _message(exc))
-    return _back(request, f"/suits/{suit_id}", "info", "已确认：裁判文书已关联到本案")
+        return redirect_with_flash(request, "/suits", "error", form_error(exc))
+    return redirect_with_flash(request, f"/suits/{suit_id}", "info", "已确认：裁判文书已关联到本案")
 
 
 @router.post("/suits/reconcile", dependencies=[CsrfDep])
@@ -284,7 +272,7 @@ async def suits_reconcile(
                 s, scope, file.filename or "list.csv", data, register_missing=register_missing == "1"
             )
     except (ApiError, SuitError, RegistryError) as exc:
-        return _back(request, "/suits", "error", f"未能对账：{_message(exc)}")
+        return redirect_with_flash(request, "/suits", "error", f"未能对账：{form_error(exc)}")
     return page(request, "suit_reconcile.html", scope, lists=lists, filename=file.filename)
 
 
@@ -321,5 +309,5 @@ def reminders_save(
         with s.begin_nested():
             suits.set_reminder_settings(s, user, body)
     except (ApiError, SuitError) as exc:
-        return _back(request, "/reminders", "error", f"未保存：{_message(exc)}")
-    return _back(request, "/reminders", "info", "提醒设置已保存")
+        return redirect_with_flash(request, "/reminders", "error", f"未保存：{form_error(exc)}")
+    return redirect_with_flash(request, "/reminders", "info", "提醒设置已保存")
