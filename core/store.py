@@ -223,9 +223,7 @@ def judgment_as_json(judgment: Judgment) -> dict[str, Any]:
         "procedure": judgment.procedure,
         "judgment_date": judgment.judgment_date.isoformat() if judgment.judgment_date else None,
         # 立案日期 (发案量 counts by it) and a source's publication date, never a judgment date
-        "filing_date": (judgment.record or {}).get("filing_date"),
-        "published_date": (judgment.record or {}).get("published_date"),
-        "first_instance": (judgment.record or {}).get("first_instance"),
+        **{k: (judgment.record or {}).get(k) for k in ("filing_date", "published_date", "first_instance")},
         "plaintiffs": judgment.plaintiffs,
         "defendants": judgment.defendants,
         "agency_head_appeared": judgment.agency_head_appeared,

@@ -357,7 +357,7 @@ def find_signatures(norm: str) -> tuple[list[Person], str | None]:
 
 _DATE = r"((?:19|20|二[〇○零O0])[0-9〇○零O一二三四五六七八九]{2}\s*年[0-9一二三四五六七八九十]{1,3}\s*月[0-9一二三四五六七八九十]{1,4}\s*日)"
 _LOWER_COURT = r"(?:一审法院|原审法院|原审|一审|[^，。；\n]{2,30}?法院)"
-# (pattern, source, is the first instance's docket in an appeal or retrial)
+# (pattern, filing_date_source): a first instance's own docket; an appeal or retrial names the first instance's
 _FILING_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"本院(?:于)?{_DATE}(?:依法)?(?:登记)?立案"), "docketed"),
     (re.compile(rf"本院(?:于)?{_DATE}(?:依法)?(?:收到[^，。]{{0,20}}后|受理)"), "accepted"),

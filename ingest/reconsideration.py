@@ -16,6 +16,7 @@ import ingest.citations as citations
 import ingest.fields as fields
 import ingest.fields_action as fields_action
 from core.taxonomy import DocKind, SectionName
+from ingest.openings import _section_norm
 from ingest.parties import PARTY_LINE_RE, _clean_name, _split_names, find_aliases, operative_orders
 from ingest.record import JudgmentRecord
 from ingest.sections import find_sections
@@ -75,13 +76,7 @@ def parse_reconsideration(text: str, norm: str, offsets: list[int]) -> JudgmentR
     record.judgment_date = fields.find_date(norm)
     record.judgment_date_source = "signature" if record.judgment_date else None
     record.aliases = find_aliases(norm)
-    parties_text = "\n".join(
-        norm[a:b]
-        for a, b in (
-            (_norm_pos(offsets, s.start), _norm_pos(offsets, s.end))
-            for s in record.section_spans(SectionName.parties)
-        )
-    )
+    parties_text = _section_norm(record, norm, offsets, SectionName.parties)
     found: dict[str, list[str]] = {"plaintiffs": [], "defendants": [], "third_parties": []}
     for m in PARTY_LINE_RE.finditer(parties_text or norm[:1500]):
         bucket = _ROLES.get(m.group("role"))
@@ -98,9 +93,3 @@ def parse_reconsideration(text: str, norm: str, offsets: list[int]) -> JudgmentR
     record.sued_action = fields_action.find_sued_action(norm)
     record.operative_orders = operative_orders(record.section(SectionName.operative))
     return record
-
-
-def _norm_pos(offsets: list[int], raw: int) -> int:
-    import bisect
-
-    return bisect.bisect_left(offsets, raw)

@@ -24,7 +24,7 @@ from typing import Any
 from core.settings import Settings
 from core.taxonomy import DocumentStatus, RejectReason
 from ingest.errors import Rejected
-from pipeline.process import Analysed, IngestResult, Pipeline, Received
+from pipeline.process import Analysed, IngestResult, Pipeline, Received, sha256_of
 
 
 def default_jobs() -> int:
@@ -112,8 +112,6 @@ def _slots(pipeline: Pipeline, files: Iterable[Path], in_flight: set[str]) -> It
             )
             yield slot
             continue
-        from pipeline.process import sha256_of
-
         if sha256_of(slot.data) in in_flight:
             slot.again = True
             yield slot

@@ -199,15 +199,21 @@ def note_unmatched(
         row.confidence, row.candidate_id = m.confidence, cand
 
 
-def scan_defendants(session: Session, names: Iterable[str]) -> dict[str, Match]:
-    """Match every distinct name; misses go to the review list. Returns name → Match."""
-    index = RegistryIndex.load(session)
+def scan_defendants(
+    session: Session,
+    names: Iterable[str],
+    seen: dict[str, int] | None = None,
+    index: RegistryIndex | None = None,
+) -> dict[str, Match]:
+    """Match every distinct name; misses go to the review list (``seen``: how many judgments name each,
+    when known). Returns name → Match."""
+    index = index or RegistryIndex.load(session)
     out: dict[str, Match] = {}
     for name in dict.fromkeys(names):
         m = index.match(name)
         out[name] = m
         if m.agency_id is None:
-            note_unmatched(session, name, m, index)
+            note_unmatched(session, name, m, index, seen=seen.get(name) if seen else None)
     return out
 
 
@@ -226,14 +232,8 @@ def scan_judgment_defendants(session: Session) -> dict[str, Match]:
         d for (ds,) in session.execute(select(Judgment.defendants)) for d in dict.fromkeys(ds or [])
     )
     index = RegistryIndex.load(session)
-    out: dict[str, Match] = {}
-    for name, n in counts.items():
-        if _COURT_RE.search(name):
-            continue
-        m = index.match(name)
-        out[name] = m
-        if m.agency_id is None:
-            note_unmatched(session, name, m, index, seen=n)
+    names = [name for name in counts if not _COURT_RE.search(name)]
+    out = scan_defendants(session, names, dict(counts), index)
     resolve_now_matching(session, index)
     return out
 
