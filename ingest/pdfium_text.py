@@ -34,19 +34,18 @@ def _upright(matrix: Any) -> bool:
     return abs(matrix.b) < 1e-6 and abs(matrix.c) < 1e-6 and matrix.a > 0 and matrix.d > 0
 
 
-def _check_text_objects(page: Any, raw: Any) -> None:
+def _check_objects(page: Any, raw: Any) -> bool:
+    """Whether the page holds an image, in one walk over its objects; raises ``NeedsReferenceReader`` for
+    rotated or skewed text (pdfplumber reads that faithfully)."""
     from ingest.visible import page_objects
 
     matrix = raw.FS_MATRIX()
+    has_image = False
     for obj, kind, _ in page_objects(page, raw):
         if kind == raw.FPDF_PAGEOBJ_TEXT and raw.FPDFPageObj_GetMatrix(obj, matrix) and not _upright(matrix):
             raise NeedsReferenceReader("rotated or skewed text")
-
-
-def _has_image(page: Any, raw: Any) -> bool:
-    from ingest.visible import page_objects
-
-    return any(kind == raw.FPDF_PAGEOBJ_IMAGE for _, kind, _ in page_objects(page, raw))
+        has_image = has_image or kind == raw.FPDF_PAGEOBJ_IMAGE
+    return has_image
 
 
 def _glyphs(textpage: Any, height: float, raw: Any) -> Iterator[Glyph]:
@@ -92,7 +91,7 @@ def read_pages(data: bytes) -> list[tuple[Page, int, bool, bool]]:
                 if raw.FPDFPage_GetRotation(page.raw):
                     raise NeedsReferenceReader("a rotated page")
                 width, height = page.get_size()
-                _check_text_objects(page, raw)
+                has_image = _check_objects(page, raw)
                 textpage = page.get_textpage()
                 try:
                     glyphs = list(_glyphs(textpage, height, raw))
@@ -102,7 +101,7 @@ def read_pages(data: bytes) -> list[tuple[Page, int, bool, bool]]:
                     (
                         Page(index + 1, float(width), float(height), build_lines(glyphs)),
                         len(glyphs),
-                        _has_image(page, raw),
+                        has_image,
                         page_hides_text(page, raw),
                     )
                 )
