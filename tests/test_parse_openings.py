@@ -110,6 +110,8 @@ def test_a_name_followed_directly_by_a_verb_is_cut_at_the_verb() -> None:
         ("政府信息公开", "常山县人民政府"),
         ("局务公开", "常山县财政局"),
         ("中心城区房屋征收补偿", "常山县住房和城乡建设局"),
+        ("政府采购投诉处理决定", "常山县财政局"),
+        ("治安管理处罚", "常山县公安局"),
     ],
 )
 def test_a_cause_of_action_starting_with_an_agency_word_is_not_fused_to_the_agency(
