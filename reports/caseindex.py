@@ -913,6 +913,50 @@ def sql_report(
     )
 
 
+def agency_reports(
+    session: Session,
+    *,
+    period: Period | str | None = None,
+    definition: LossRateDefinition | str | None = None,
+    agency_ids: list[int] | None = None,
+    ours_only: bool = False,
+    rules: RankingRules | None = None,
+) -> dict[GroupBy, StatsReport]:
+    """The agency, township and county-department tables of one period from one pass over the agency rows
+    (the dashboard's three rankings): each equal to ``stats_report(by=…)`` with the same arguments."""
+    p = period if isinstance(period, Period) else parse_period(period)
+    d = definition if isinstance(definition, LossRateDefinition) else LossRateDefinition.parse(definition)
+    ensure_fresh(session)
+    scope = _Scope(agency_ids, ours_only)
+    prev_p = p.previous()
+    now_totals, undated, prev_totals = totals(session, p, d, scope, None, prev_p, True)
+    rows = agency_rows(session, p, d, scope, prev_p)
+    placed_rc, undated_rc = _reconsideration_totals(session, p, scope)
+    now_totals.reconsideration_corrections += placed_rc
+    undated.reconsideration_corrections += undated_rc
+    if prev_totals is not None and prev_p is not None:
+        prev_totals.reconsideration_corrections += _reconsideration_totals(session, prev_p, scope)[0]
+    scope_code = "ours" if ours_only else ("agencies" if agency_ids is not None else "all")
+    out = {}
+    for by in (GroupBy.agency, GroupBy.township, GroupBy.department):
+        out[by] = finish_report(
+            by,
+            p,
+            prev_p,
+            d,
+            Figures(**now_totals.__dict__),
+            Figures(**prev_totals.__dict__) if prev_totals is not None else None,
+            rows["now"][by],
+            rows.get("prev", {}).get(by, {}),
+            rows["now"][GroupBy.township],
+            rows["now"][GroupBy.department],
+            scope_code,
+            undated=Figures(**undated.__dict__),
+            rules=rules,
+        )
+    return out
+
+
 def stats_report(
     session,
     *,

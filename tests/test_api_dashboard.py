@@ -341,3 +341,16 @@ def test_empty_period_and_empty_store_point_to_upload(analyst: TestClient, tmp_p
         assert "还没有裁判文书" in page and 'href="/upload"' in page and 'id="chart-trend"' not in page
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize("ours_only", [False, True])
+def test_the_three_rankings_of_one_pass_equal_their_own_tables(store: WebStore, ours_only: bool) -> None:
+    from reports.caseindex import agency_reports, stats_report
+    from reports.stats import GroupBy
+
+    with store.db.session() as s:
+        for period in ("2018", "2016..2020", ""):
+            reports = agency_reports(s, period=period, ours_only=ours_only)
+            for by in (GroupBy.agency, GroupBy.township, GroupBy.department):
+                alone = stats_report(s, by=by, period=period, ours_only=ours_only)
+                assert reports[by].to_json() == alone.to_json(), (period, by)

@@ -87,8 +87,8 @@ def dashboard(
     ``unit_scope`` ours: the rankings hold only registry bodies marked 本县; all: every defendant."""
     from reports.benchmarks import benchmarks_for
     from reports.bulletin import benchmark_lines
-    from reports.caseindex import stats_report
-    from reports.stats import parse_period
+    from reports.caseindex import agency_reports, stats_report
+    from reports.stats import GroupBy, parse_period
 
     trend = trend if trend in TRENDS else "year"
     ids = _agency_ids(scope, agency_id)
@@ -96,19 +96,22 @@ def dashboard(
     p = parse_period(period or None, since or None)
     rules = _rules(settings)
     common: dict[str, Any] = {"period": p, "definition": definition, "agency_ids": ids, "rules": rules}
-    by_agency = stats_report(s, by="agency", **common)
+    every = agency_reports(s, period=p, definition=definition, agency_ids=ids, rules=rules)
+    need_ours = unit_scope == "ours" or (not scope.restricted and ids is None)
+    ours = (
+        agency_reports(s, period=p, definition=definition, agency_ids=ids, ours_only=True, rules=rules)
+        if need_ours
+        else every
+    )
+    by_agency = every[GroupBy.agency]
     names = _names_for(s, scope, agency_id)
     base_q = drill.join(drill.period_query(p), drill.agency_query(names))
-    rankings = {}
-    for by, title in RANKINGS:
-        report = (
-            stats_report(s, by="agency", ours_only=True, **common)
-            if by == "agency" and unit_scope == "ours"
-            else by_agency
-            if by == "agency"
-            else stats_report(s, by=by, ours_only=unit_scope == "ours", **common)
-        )
-        rankings[by] = _ranking(s, report, title, p, rules.min_concluded)
+    shown = ours if unit_scope == "ours" else every
+    rankings = {by: _ranking(s, shown[GroupBy(by)], title, p, rules.min_concluded) for by, title in RANKINGS}
+    targets = None
+    if not scope.restricted:
+        county = ours[GroupBy.township] if ids is None else None
+        targets = key_targets(s, p, definition, rules, county)
     out = {
         "filters": {
             "period": period or "",
@@ -131,7 +134,7 @@ def dashboard(
         "previous_totals": by_agency.previous_totals.to_json() if by_agency.previous_totals else None,
         "ranking": rankings["agency"]["rows"],
         "rankings": rankings,
-        "key_targets": None if scope.restricted else key_targets(s, p, definition, rules),
+        "key_targets": targets,
         "queries": {
             "documents": base_q,
             "concluded": drill.join(base_q, drill.concluded_query()),
@@ -219,14 +222,16 @@ def _trend_rows(rows: list[Any], p: Any, names: list[str]) -> list[dict[str, Any
     return out
 
 
-def key_targets(s: Session, p: Any, definition: str | None, rules: Any) -> dict[str, Any]:
+def key_targets(s: Session, p: Any, definition: str | None, rules: Any, report: Any = None) -> dict[str, Any]:
     """重点监督对象 of the period: the proposal (reports.stats rule, 本县单位 only, whatever agency is chosen on
-    the dashboard) and the confirmed choice (supervision.key_targets) per kind."""
+    the dashboard) and the confirmed choice (supervision.key_targets) per kind. ``report``: a county-wide
+    本县 agency report of the period already computed (its key targets are the proposal)."""
     from reports.caseindex import stats_report
     from reports.stats import key_target_rule_zh
     from supervision.key_targets import KINDS, choices, confirmed
 
-    report = stats_report(s, by="township", period=p, definition=definition, ours_only=True, rules=rules)
+    if report is None:
+        report = stats_report(s, by="township", period=p, definition=definition, ours_only=True, rules=rules)
     proposed = {k.kind: k for k in report.key_targets}
     stored = confirmed(s, p.code) if p.kind != "all" else {}
     items = []
