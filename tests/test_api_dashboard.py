@@ -34,6 +34,7 @@ from registry.agencies import AgencyKind
 from reports.stats import Figures, GroupRow, RankingRules, _top
 
 TOWNSHIP = "辽阳市文圣区人民政府"  # lost on appeal, 2020-06-23 (sea-022)
+ALIAS_B = "永兴县消防大队"
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +51,7 @@ def store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterato
             s, st.agency_ids[AGENCY_A], {"kind": "政府部门", "level": "市级", "ours": False}
         )
         st.agency_ids[TOWNSHIP] = agencies.add_agency(s, TOWNSHIP, kind=AgencyKind.township).id
+        agencies.add_alias(s, st.agency_ids[AGENCY_B], ALIAS_B)  # a short name: searched as well
     add_user(st, "analyst1", "analyst")
     add_user(st, "viewer1", "viewer")
     add_user(st, "agency_b", "agency", AGENCY_B)
@@ -297,14 +299,15 @@ def test_every_drill_down_opens_a_search_with_the_same_count(analyst: TestClient
 
 def test_the_agency_filter_is_kept_in_the_drill_down(analyst: TestClient, store: WebStore) -> None:
     data = dash(analyst, period="2018", agency_id=str(store.agency_ids[AGENCY_B]))
-    assert data["queries"]["lost"] == f'年份:2018 被告:"{AGENCY_B}" 结果:败诉'
+    by_b = f'(被告:"{AGENCY_B}" OR 被告:"{ALIAS_B}")'
+    assert data["queries"]["lost"] == f"年份:2018 {by_b} 结果:败诉"
     assert total(analyst, data["queries"]["lost"]) == data["totals"]["lost"] == 1
     assert all("被告:" in b["query"] for b in data["lost_by_cause"])
     # the page's links carry the same query (a ranking row and the KPI)
     page = analyst.get("/dashboard", params={"period": "2018", "unit_scope": "all", "show": "all"}).text
     from urllib.parse import quote_plus
 
-    assert quote_plus(f'年份:2018 被告:"{AGENCY_B}" 结果:败诉') in page
+    assert quote_plus(f"年份:2018 {by_b} 结果:败诉") in page
     assert "计数口径" in page and "检索按文书计" in page
 
 
