@@ -107,7 +107,10 @@ def dashboard(
     names = _names_for(s, scope, agency_id)
     base_q = drill.join(drill.period_query(p), drill.agency_query(names))
     shown = ours if unit_scope == "ours" else every
-    rankings = {by: _ranking(s, shown[GroupBy(by)], title, p, rules.min_concluded) for by, title in RANKINGS}
+    registry = _registry_names(s)
+    rankings = {
+        by: _ranking(shown[GroupBy(by)], title, p, rules.min_concluded, registry) for by, title in RANKINGS
+    }
     targets = None
     if not scope.restricted:
         county = ours[GroupBy.township] if ids is None else None
@@ -177,22 +180,29 @@ def _names_for(s: Session, scope: Scope, agency_id: int | None) -> list[str]:
     return []
 
 
-def _row_names(s: Session, key: str, label: str, cache: dict[str, list[str]]) -> list[str]:
-    if key not in cache:
-        from registry.agencies import agency_names
+def _registry_names(s: Session) -> dict[str, list[str]]:
+    """Every registry agency's row key ("a:<id>") → its full name and aliases, in two queries."""
+    from sqlalchemy import select
 
-        cache[key] = agency_names(s, key[2:]) if key.startswith("a:") else [label]
-    return cache[key] or [label]
+    from core.models import Agency, AgencyAlias
+
+    out = {f"a:{i}": [name] for i, name in s.execute(select(Agency.id, Agency.name))}
+    for agency_id, alias in s.execute(select(AgencyAlias.agency_id, AgencyAlias.alias)):
+        names = out.get(f"a:{agency_id}")
+        if names is not None and alias not in names:
+            names.append(alias)
+    return out
 
 
-def _ranking(s: Session, report: Any, title: str, p: Any, min_concluded: int) -> dict[str, Any]:
+def _ranking(
+    report: Any, title: str, p: Any, min_concluded: int, registry: dict[str, list[str]]
+) -> dict[str, Any]:
     """One ranking table: every row (no cut; the page pages them), with the searches of its figures."""
-    cache: dict[str, list[str]] = {}
     pq = drill.period_query(p)
     rows = []
     for r in report.rows:
         row = r.to_json()
-        q = drill.join(pq, drill.agency_query(_row_names(s, r.key, r.label, cache)))
+        q = drill.join(pq, drill.agency_query(registry.get(r.key) or [r.label]))
         row["query"] = q
         row["concluded_query"] = drill.join(q, drill.concluded_query())
         row["lost_query"] = drill.join(q, "结果:败诉")
