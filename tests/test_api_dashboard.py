@@ -357,3 +357,15 @@ def test_the_three_rankings_of_one_pass_equal_their_own_tables(store: WebStore, 
             for by in (GroupBy.agency, GroupBy.township, GroupBy.department):
                 alone = stats_report(s, by=by, period=period, ours_only=ours_only)
                 assert reports[by].to_json() == alone.to_json(), (period, by)
+
+
+def test_the_in_county_tables_filtered_from_the_same_pass_equal_their_own_tables(store: WebStore) -> None:
+    from reports.caseindex import agency_reports, agency_reports_both
+    from reports.stats import GroupBy
+
+    with store.db.session() as s:
+        for period in ("2018", "2016..2020", "2020Q2", ""):
+            every, ours = agency_reports_both(s, period=period)
+            for by in (GroupBy.agency, GroupBy.township, GroupBy.department):
+                assert every[by].to_json() == agency_reports(s, period=period)[by].to_json()
+                assert ours[by].to_json() == agency_reports(s, period=period, ours_only=True)[by].to_json()

@@ -87,7 +87,7 @@ def dashboard(
     ``unit_scope`` ours: the rankings hold only registry bodies marked 本县; all: every defendant."""
     from reports.benchmarks import benchmarks_for
     from reports.bulletin import benchmark_lines
-    from reports.caseindex import agency_reports, stats_report
+    from reports.caseindex import agency_reports, agency_reports_both, stats_report
     from reports.stats import GroupBy, parse_period
 
     trend = trend if trend in TRENDS else "year"
@@ -96,13 +96,11 @@ def dashboard(
     p = parse_period(period or None, since or None)
     rules = _rules(settings)
     common: dict[str, Any] = {"period": p, "definition": definition, "agency_ids": ids, "rules": rules}
-    every = agency_reports(s, period=p, definition=definition, agency_ids=ids, rules=rules)
     need_ours = unit_scope == "ours" or (not scope.restricted and ids is None)
-    ours = (
-        agency_reports(s, period=p, definition=definition, agency_ids=ids, ours_only=True, rules=rules)
-        if need_ours
-        else every
-    )
+    if need_ours:
+        every, ours = agency_reports_both(s, period=p, definition=definition, agency_ids=ids, rules=rules)
+    else:
+        every = ours = agency_reports(s, period=p, definition=definition, agency_ids=ids, rules=rules)
     by_agency = every[GroupBy.agency]
     names = _names_for(s, scope, agency_id)
     base_q = drill.join(drill.period_query(p), drill.agency_query(names))
