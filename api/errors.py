@@ -22,6 +22,7 @@ from reports.drafts import DraftBlocked, DraftError, DraftNotFound
 from reports.officialdoc import RenderError
 from reports.stats import StatsError
 from search.errors import SearchError
+from supervision.key_targets import KeyTargetError
 from supervision.meetings import MeetingError
 from supervision.suits import SuitError, SuitNotFound
 from supervision.workdays import CalendarError
@@ -75,6 +76,7 @@ def _domain_errors() -> dict[type[Exception], str]:
         SuitError: "suit",
         DraftError: "draft",
         MeetingError: "lessons",
+        KeyTargetError: "key_targets",
     }
 
 

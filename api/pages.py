@@ -227,12 +227,17 @@ def dashboard_page(
     period_to: str = "",
     trend: str = "year",
     agency_id: str = "",
+    unit_scope: str = "ours",
+    show: str = "",
+    saved: str = "",
 ) -> HTMLResponse:
     chosen = int(agency_id) if agency_id.isdigit() else None
     error, data = None, None
     wanted = f"{period_from.strip()}..{period_to.strip()}" if period_from.strip() else period.strip()
     try:
-        data = stats.dashboard(s, scope, period=wanted, trend=trend, agency_id=chosen, settings=settings)
+        data = stats.dashboard(
+            s, scope, period=wanted, trend=trend, agency_id=chosen, settings=settings, unit_scope=unit_scope
+        )
     except Exception as exc:  # noqa: BLE001 - a bad period is shown on the page
         err = to_api_error(exc)
         if err.status >= 500 or err.status == 403:
@@ -251,9 +256,50 @@ def dashboard_page(
         period_to=period_to,
         trend=trend,
         agency_id=chosen,
+        unit_scope=(data or {}).get("filters", {}).get("unit_scope", unit_scope),
+        show_all=show == "all",
+        saved=saved,
+        here=_dashboard_query(period, period_from, period_to, trend, agency_id, unit_scope),
+        has_documents=_has_documents(s),
         agencies=stats.agency_choices(s, scope),
         recurrences=_recurrences(s, scope, chosen),
     )
+
+
+def _dashboard_query(*values: str) -> dict[str, str]:
+    """The dashboard's filters, to keep them in every link and form of the page."""
+    keys = ("period", "period_from", "period_to", "trend", "agency_id", "unit_scope")
+    return {k: v for k, v in zip(keys, values, strict=True) if v}
+
+
+def _has_documents(s: Any) -> bool:
+    from sqlalchemy import select
+
+    from core.models import Judgment
+
+    return s.scalar(select(Judgment.id).limit(1)) is not None
+
+
+@router.post("/dashboard/key-targets", dependencies=[CsrfDep])
+def dashboard_key_target(
+    request: Request,
+    scope: ScopeDep,
+    s: SessionDep,
+    settings: SettingsDep,
+    period: Annotated[str, Form()],
+    kind: Annotated[str, Form()],
+    agency_id: Annotated[str, Form()] = "",
+    action: Annotated[str, Form()] = "confirm",
+    back: Annotated[str, Form()] = "",
+) -> Response:
+    """The dashboard's 确认 / 改选 / 撤销确认 form (bureau staff); back to the dashboard with its filters."""
+    chosen = int(agency_id) if agency_id.isdigit() and action != "withdraw" else None
+    if action != "withdraw" and chosen is None:
+        raise ApiError("请选择要确认的单位", code="key_targets")
+    stats.confirm_key_target(s, scope, period=period, kind=kind, agency_id=chosen, settings=settings)
+    target = back if back.startswith("?") else ""
+    sep = "&" if target else "?"
+    return RedirectResponse(f"/dashboard{target}{sep}saved={kind}#key-targets", status_code=303)
 
 
 def _recurrences(s: Any, scope: Scope, chosen: int | None) -> list[dict[str, Any]]:

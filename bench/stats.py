@@ -122,6 +122,9 @@ def synthesise(db: Database, n: int, seed: int = 6) -> None:
 
 def time_stats(db: Database, repeat: int = 5) -> dict[str, tuple[float, float]]:
     """Build the case table once (what happens after new judgments arrive), then time the reports."""
+    from api.access import Scope
+    from api.services.stats import dashboard
+    from core.models import Role
     from reports.caseindex import rebuild
 
     with db.session() as s:
@@ -151,6 +154,12 @@ def time_stats(db: Database, repeat: int = 5) -> dict[str, tuple[float, float]]:
                 label = f"stats --by {by}" + (f" --then {then}" if then else "") + f" --period {period}"
                 out.setdefault(label, []).append((time.perf_counter() - t, time.process_time() - c))
                 assert report.rows
+            for period in ("2023", "2023Q2"):
+                t, c = time.perf_counter(), time.process_time()
+                board = dashboard(s, Scope("bench", Role.admin), period=period)
+                label = f"GET /api/stats/dashboard?period={period} (the whole dashboard)"
+                out.setdefault(label, []).append((time.perf_counter() - t, time.process_time() - c))
+                assert board["ranking"]
     return {
         k: (statistics.median(w for w, _ in v) * 1000, statistics.median(c for _, c in v) * 1000)
         for k, v in out.items()

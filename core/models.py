@@ -29,7 +29,7 @@ from core.tables.suits import (
     SuitJudgment,
     SuitMeasure,
 )
-from core.tables.supervision import LedgerEntry
+from core.tables.supervision import KeyTargetChoice, LedgerEntry
 
 __all__ = [
     "AccountabilityCase",
@@ -55,6 +55,7 @@ __all__ = [
     "JobKind",
     "JobState",
     "JsonType",
+    "KeyTargetChoice",
     "Judgment",
     "LedgerEntry",
     "MaintenanceRun",

@@ -913,6 +913,94 @@ def sql_report(
     )
 
 
+def agency_reports(
+    session: Session,
+    *,
+    period: Period | str | None = None,
+    definition: LossRateDefinition | str | None = None,
+    agency_ids: list[int] | None = None,
+    ours_only: bool = False,
+    rules: RankingRules | None = None,
+) -> dict[GroupBy, StatsReport]:
+    """The agency, township and county-department tables of one period from one pass over the agency rows
+    (the dashboard's three rankings): each equal to ``stats_report(by=…)`` with the same arguments."""
+    p, d = _period_and_definition(session, period, definition)
+    scope = _Scope(agency_ids, ours_only)
+    rows = agency_rows(session, p, d, scope, p.previous())
+    return _agency_set(session, p, d, scope, rows, rules)
+
+
+def agency_reports_both(
+    session: Session,
+    *,
+    period: Period | str | None = None,
+    definition: LossRateDefinition | str | None = None,
+    agency_ids: list[int] | None = None,
+    rules: RankingRules | None = None,
+) -> tuple[dict[GroupBy, StatsReport], dict[GroupBy, StatsReport]]:
+    """:func:`agency_reports` for every defendant and for 本县 bodies only (``ours_only``) from the same pass:
+    a 本县 body's row is the same in both (its own suits), so the 本县 tables keep the rows of registry bodies
+    marked 本县 and count only their totals apart."""
+    p, d = _period_and_definition(session, period, definition)
+    rows = agency_rows(session, p, d, _Scope(agency_ids, False), p.previous())
+    ours_keys = {f"a:{i}" for i in session.scalars(select(Agency.id).where(Agency.ours.is_(True)))}
+    ours_rows = {
+        tag: {by: {k: _copy(r) for k, r in found.items() if k in ours_keys} for by, found in per.items()}
+        for tag, per in rows.items()
+    }
+    every = _agency_set(session, p, d, _Scope(agency_ids, False), rows, rules)
+    return every, _agency_set(session, p, d, _Scope(agency_ids, True), ours_rows, rules)
+
+
+def _copy(r: GroupRow) -> GroupRow:
+    return GroupRow(r.key, r.label, Figures(**r.figures.__dict__))
+
+
+def _period_and_definition(
+    session: Session, period: Period | str | None, definition: LossRateDefinition | str | None
+) -> tuple[Period, LossRateDefinition]:
+    p = period if isinstance(period, Period) else parse_period(period)
+    d = definition if isinstance(definition, LossRateDefinition) else LossRateDefinition.parse(definition)
+    ensure_fresh(session)
+    return p, d
+
+
+def _agency_set(
+    session: Session,
+    p: Period,
+    d: LossRateDefinition,
+    scope: _Scope,
+    rows: dict[str, dict[GroupBy, dict[str, GroupRow]]],
+    rules: RankingRules | None,
+) -> dict[GroupBy, StatsReport]:
+    prev_p = p.previous()
+    now_totals, undated, prev_totals = totals(session, p, d, scope, None, prev_p, True)
+    placed_rc, undated_rc = _reconsideration_totals(session, p, scope)
+    now_totals.reconsideration_corrections += placed_rc
+    undated.reconsideration_corrections += undated_rc
+    if prev_totals is not None and prev_p is not None:
+        prev_totals.reconsideration_corrections += _reconsideration_totals(session, prev_p, scope)[0]
+    scope_code = "ours" if scope.ours_only else ("agencies" if scope.agency_ids is not None else "all")
+    out = {}
+    for by in (GroupBy.agency, GroupBy.township, GroupBy.department):
+        out[by] = finish_report(
+            by,
+            p,
+            prev_p,
+            d,
+            Figures(**now_totals.__dict__),
+            Figures(**prev_totals.__dict__) if prev_totals is not None else None,
+            rows["now"][by],
+            rows.get("prev", {}).get(by, {}),
+            rows["now"][GroupBy.township],
+            rows["now"][GroupBy.department],
+            scope_code,
+            undated=Figures(**undated.__dict__),
+            rules=rules,
+        )
+    return out
+
+
 def stats_report(
     session,
     *,

@@ -685,6 +685,20 @@ class KeyTarget:
     kind: str  # township / department
     names: list[str]  # several when tied
     losses: int
+    keys: list[str] = field(default_factory=list)  # the rows' keys ("a:<registry id>"), same order as names
+    concluded: int = 0
+    loss_rate: float | None = None
+    ranked: bool = True  # the minimum-case rule holds for the proposal (its rate counts)
+
+
+def key_target_rule_zh(min_concluded: int) -> str:
+    """The proposal rule of 重点监督对象, printed on the dashboard and in its JSON."""
+    return (
+        "重点监督对象的建议规则：本期内，在本县单位（单位名录标为本县的单位）中，乡镇（街道）和县级部门各选败诉案件"
+        f"最多的一个；败诉件数相同的，审结满{min_concluded}件（最少案件规则）的优先；仍相同的，败诉率高的优先；"
+        "仍相同的一并列出，由司法局确认其中一个；本期没有败诉案件的不提建议。建议由管理员或分析员确认或改选，"
+        "确认结果按期间保存，并记录确认人和时间"
+    )
 
 
 @dataclass
@@ -953,7 +967,12 @@ def finish_report(
     else:
         rows = rank_rows(rows, flag=(period.kind == "year"), rules=rules)
     targets = [
-        t for t in (_top(AgencyKind.township, townships), _top(AgencyKind.department, departments)) if t
+        t
+        for t in (
+            _top(AgencyKind.township, townships, rules),
+            _top(AgencyKind.department, departments, rules),
+        )
+        if t
     ]
     return StatsReport(
         by,
@@ -971,14 +990,35 @@ def finish_report(
     )
 
 
-def _top(kind: AgencyKind, groups: dict[str, GroupRow]) -> KeyTarget | None:
-    """The agency with the most losses; a tie is broken by the higher loss rate, a remaining tie names all."""
+def _top(
+    kind: AgencyKind, groups: dict[str, GroupRow], rules: RankingRules | None = None
+) -> KeyTarget | None:
+    """The agency with the most losses; a tie goes first to one whose rate counts under the minimum-case rule,
+    then to the higher loss rate; a remaining tie names all (key_target_rule_zh)."""
+    rules = rules or RankingRules()
     rows = [r for r in groups.values() if r.figures.lost > 0]
     if not rows:
         return None
-    best = max((r.figures.lost, r.figures.loss_fraction or 0) for r in rows)
-    names = sorted(r.label for r in rows if (r.figures.lost, r.figures.loss_fraction or 0) == best)
-    return KeyTarget(kind.value, names, best[0])
+
+    def order(r: GroupRow) -> tuple[int, bool, Fraction]:
+        return (
+            r.figures.lost,
+            r.figures.concluded >= rules.min_concluded,
+            r.figures.loss_fraction or Fraction(0),
+        )
+
+    best = max(order(r) for r in rows)
+    chosen = sorted((r for r in rows if order(r) == best), key=lambda r: r.label)
+    first = chosen[0].figures
+    return KeyTarget(
+        kind.value,
+        [r.label for r in chosen],
+        best[0],
+        keys=[r.key for r in chosen],
+        concluded=first.concluded,
+        loss_rate=first.loss_rate,
+        ranked=best[1],
+    )
 
 
 def key_targets(cases: list[Case], d: LossRateDefinition) -> list[KeyTarget]:

@@ -63,6 +63,7 @@ def pages(server: LiveServer) -> list[str]:
         "/search?q=本院",
         f"/cases/{store.ids['sea-004']}",
         "/dashboard",
+        "/dashboard?period=2016..2020&show=all&unit_scope=all",  # key targets, rankings, chart tables
         "/collections",
         "/upload",
         "/agencies",

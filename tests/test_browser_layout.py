@@ -243,3 +243,42 @@ def test_a_removed_cause_no_longer_highlights_its_evidence(browser, server: Live
     assert pg.locator("mark.evidence").count() == 0
     assert "败诉原因改为：适用法律错误" in pg.locator("#hist-title + ul").inner_text()
     pg.context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_dashboard_charts_tables_targets_and_a_click_that_keeps_the_period(
+    browser, server: LiveServer, width: int
+) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN the dashboard of 2016..2020 WHEN it is drawn at this width THEN nothing scrolls sideways, every chart
+    is drawn inside its panel with its data table beside it, the key targets and the three rankings are shown;
+    WHEN a ranking row's 败诉 figure is clicked THEN 检索 opens with the period and the agency and finds as many
+    judgments as the figure said."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    pg = signed_in(browser, server, "admin1", width)
+    pg.goto(server.url + "/dashboard?period=2016..2020&show=all")
+    pg.locator("#chart-trend canvas").wait_for()
+    o = overflow(pg)
+    assert o["scroll"] <= o["inner"], o
+    for chart in ("trend", "cause", "field", "action"):
+        box, panel = pg.locator(f"#chart-{chart}").bounding_box(), pg.locator(f"#chart-{chart}").locator("..")
+        outer = panel.bounding_box()
+        assert (
+            box
+            and outer
+            and box["x"] >= outer["x"]
+            and box["x"] + box["width"] <= outer["x"] + outer["width"] + 1
+        )
+        assert panel.locator("details.chart-table table caption").count() == 1
+    assert pg.locator("#key-targets .kt-card").count() == 2
+    assert pg.locator("section.ranking").count() == 3
+    name = "07-dashboard" if width > 500 else "layout-phone-dashboard"
+    pg.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=width < 500)
+    link = pg.locator("#ranking-agency tbody tr td:nth-child(5) a").first
+    figure = int(link.inner_text())
+    link.click()
+    pg.wait_for_url("**/search?**")
+    from urllib.parse import unquote_plus
+
+    assert "年份:2016..2020" in unquote_plus(pg.url) and "被告:" in unquote_plus(pg.url)
+    assert int(pg.locator("#results-title strong").inner_text()) == figure
+    pg.context.close()

@@ -7,8 +7,9 @@ from urllib.parse import quote
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
-from api.deps import ScopeDep, SessionDep, SettingsDep
+from api.deps import CsrfDep, ScopeDep, SessionDep, SettingsDep
 from api.services import stats
 
 router = APIRouter(prefix="/api", tags=["stats"])
@@ -24,8 +25,11 @@ def dashboard(
     trend: str = "year",
     agency_id: int | None = None,
     definition: str | None = None,
+    unit_scope: str = "ours",
 ) -> dict[str, Any]:
-    """Totals, trend, agency ranking and breakdowns of losses. ``period``: 2024, 2024Q2, 2024-05, a range
+    """Totals, trend, township / department / agency rankings (``unit_scope`` ours: registry bodies marked
+    本县 only; all: every defendant), key_targets (重点监督对象, proposed and confirmed, with the rule) and breakdowns
+    of losses; every row carries ``query``, the search that opens its documents. ``period``: 2024, 2024Q2, 2024-05, a range
     2022..2024 / 2022Q1..2023Q4 / 2022.. or empty (all); ``since``: 2022 = 2022..; ``trend``: year/quarter/month;
     ``definition``: the loss-rate base (concluded or merits)."""
     return stats.dashboard(
@@ -36,6 +40,31 @@ def dashboard(
         trend=trend,
         agency_id=agency_id,
         definition=definition,
+        settings=settings,
+        unit_scope=unit_scope,
+    )
+
+
+class KeyTargetIn(BaseModel):
+    period: str = Field(description="the period, 2024 / 2024Q2 / 2022..2024 (not all time)")
+    kind: str = Field(description="township or department")
+    agency_id: int | None = Field(None, description="the registry body; null withdraws the confirmation")
+    note: str = ""
+
+
+@router.post("/stats/key-targets", dependencies=[CsrfDep])
+def confirm_key_target(
+    body: KeyTargetIn, scope: ScopeDep, s: SessionDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """(administrators, analysts) Confirm or change the period's 重点监督对象 of one kind; stored with who and
+    when. Returns the period's key_targets."""
+    return stats.confirm_key_target(
+        s,
+        scope,
+        period=body.period,
+        kind=body.kind,
+        agency_id=body.agency_id,
+        note=body.note,
         settings=settings,
     )
 

@@ -319,6 +319,8 @@ AUDIT_ACTIONS_ZH = {
     "reminder_settings": "修改提醒设置",
     "reminder_sent": "发送提醒",
     "not_similar": "标记不是类案",
+    "key_target_confirm": "确认重点监督对象",
+    "key_target_withdraw": "撤销重点监督对象的确认",
 }
 
 

@@ -1,4 +1,7 @@
-/* 看板 charts (ECharts, served locally). Clicking a bar opens the matching cases in 检索. */
+/* 看板 charts (ECharts, served locally). Clicking a bar opens its cases in 检索 with the dashboard's period and
+   agency (each item's `query`, built by api/services/drill.py). Every chart has a data table in the page; a
+   chart without data is not drawn (the page says so instead). The legend sits under the plot, so that it never
+   covers the axes, whatever the width. */
 "use strict";
 (function () {
   const el = document.getElementById("dashboard-data");
@@ -8,35 +11,51 @@
   const font = { fontFamily: "Noto Sans CJK SC, Microsoft YaHei, sans-serif" };
   const navy = "#1f3a5f", red = "#9b1c1c";
   const charts = [];
+  const narrow = () => window.innerWidth <= 700;
   function make(id, option, onClick) {
     const node = document.getElementById(id);
     if (!node) return;
     const chart = echarts.init(node);
-    chart.setOption(Object.assign({ animation: false, textStyle: font, grid: { left: 48, right: 48, top: 36, bottom: 48, containLabel: true } }, option));
+    chart.setOption(Object.assign({ animation: false, textStyle: font, grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true } }, option));
     if (onClick) chart.on("click", onClick);
     charts.push(chart);
   }
-  function go(q) { location.href = "/search?q=" + encodeURIComponent(q); }
-  const periods = data.by_period.map((p) => p.label);
-  make("chart-trend", {
-    tooltip: { trigger: "axis" }, legend: { data: ["案件数", "败诉数", "败诉率"], top: 0 },
-    xAxis: { type: "category", data: periods },
-    yAxis: [{ type: "value", name: "件", minInterval: 1 }, { type: "value", name: "败诉率", axisLabel: { formatter: (v) => Math.round(v * 100) + "%" }, max: 1 }],
-    series: [
-      { name: "案件数", type: "bar", data: data.by_period.map((p) => p.cases), itemStyle: { color: navy } },
-      { name: "败诉数", type: "bar", data: data.by_period.map((p) => p.lost), itemStyle: { color: red } },
-      { name: "败诉率", type: "line", yAxisIndex: 1, data: data.by_period.map((p) => p.loss_rate), itemStyle: { color: "#b45309" } },
-    ],
-  }, (p) => { const y = String(data.by_period[p.dataIndex].key).slice(0, 4); if (/^\d{4}$/.test(y)) go(`年份:${y}` + (p.seriesName === "败诉数" ? " 结果:败诉" : "")); });
-  function bars(id, items, field) {
-    make(id, {
-      tooltip: {}, xAxis: { type: "value", minInterval: 1 },
-      yAxis: { type: "category", data: items.map((i) => i.label).reverse(), axisLabel: { width: 110, overflow: "truncate" } },
-      series: [{ type: "bar", data: items.map((i) => i.count).reverse(), itemStyle: { color: red } }],
-    }, (p) => go(`结果:败诉 ${field}:${p.name}`));
+  function go(q) { if (q !== null && q !== undefined) location.href = "/search?q=" + encodeURIComponent(q); }
+  const rows = data.by_period.filter((p) => p.key !== "undated");
+  if (rows.length) {
+    make("chart-trend", {
+      tooltip: { trigger: "axis" },
+      legend: { data: ["案件数", "败诉数", "败诉率"], bottom: 0, itemGap: 12 },
+      grid: { left: 8, right: 8, top: 36, bottom: 40, containLabel: true },
+      xAxis: { type: "category", data: rows.map((p) => p.label), axisLabel: { hideOverlap: true, rotate: narrow() && rows.length > 4 ? 40 : 0 } },
+      yAxis: [
+        { type: "value", name: "件", minInterval: 1, nameTextStyle: { align: "left" } },
+        { type: "value", name: "败诉率", axisLabel: { formatter: (v) => Math.round(v * 100) + "%" }, max: 1, nameTextStyle: { align: "right" } },
+      ],
+      series: [
+        { name: "案件数", type: "bar", data: rows.map((p) => p.cases), itemStyle: { color: navy } },
+        { name: "败诉数", type: "bar", data: rows.map((p) => p.lost), itemStyle: { color: red } },
+        { name: "败诉率", type: "line", yAxisIndex: 1, data: rows.map((p) => p.loss_rate), itemStyle: { color: "#b45309" } },
+      ],
+    }, (p) => {
+      const row = rows[p.dataIndex];
+      if (!row || row.query === null) return;
+      go(p.seriesName === "败诉数" ? row.lost_query : p.seriesName === "案件数" ? row.query : row.concluded_query);
+    });
   }
-  bars("chart-cause", data.lost_by_cause, "原因");
-  bars("chart-field", data.lost_by_field, "领域");
-  bars("chart-action", data.lost_by_action_type, "类型");
+  function bars(id, items) {
+    if (!items.length) return;
+    const shown = items.slice().reverse();
+    make(id, {
+      tooltip: {},
+      grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", data: shown.map((i) => i.label), axisLabel: { width: narrow() ? 84 : 110, overflow: "truncate" } },
+      series: [{ type: "bar", data: shown.map((i) => i.count), itemStyle: { color: red } }],
+    }, (p) => { const item = shown[p.dataIndex]; if (item) go(item.query); });
+  }
+  bars("chart-cause", data.lost_by_cause);
+  bars("chart-field", data.lost_by_field);
+  bars("chart-action", data.lost_by_action_type);
   window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
 })();
