@@ -131,16 +131,33 @@ def cross_validate(
     seed: int = 0,
 ) -> dict:
     """Train on K-1 folds (stratified by outcome), classify the held-out fold, score all together."""
-    from sklearn.model_selection import StratifiedKFold
+    held_out = held_out_classifications(items, k, train, thresholds, seed)
+    return score([(it.label, c) for it, c in zip(items, held_out, strict=True)])
 
-    outcomes = [str(it.label.get("outcome")) for it in items]
-    counts = Counter(outcomes)
-    strata = [o if counts[o] >= k else "rare" for o in outcomes]
-    folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+
+def held_out_classifications(
+    items: list[Labelled],
+    k: int,
+    train: Callable[[list], CauseModel],
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    seed: int = 0,
+    groups: list[str] | None = None,
+) -> list[Classification]:
+    """Each item classified by a model that never saw it: K folds stratified by outcome, or, with ``groups``
+    (e.g. the source collection of each judgment), one fold per group (leave one group out)."""
+    from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
+
     examples = [example_from_record(it.id, it.record, it.label) for it in items]
-    pairs: list[tuple[dict, Classification] | None] = [None] * len(items)
-    for train_idx, test_idx in folds.split(items, strata):
+    if groups is not None:
+        splits = LeaveOneGroupOut().split(items, groups=groups)
+    else:
+        outcomes = [str(it.label.get("outcome")) for it in items]
+        counts = Counter(outcomes)
+        strata = [o if counts[o] >= k else "rare" for o in outcomes]
+        splits = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(items, strata)
+    out: list[Classification | None] = [None] * len(items)
+    for train_idx, test_idx in splits:
         model = train([examples[i] for i in train_idx])
         for i in test_idx:
-            pairs[i] = (items[i].label, classify_record(items[i].record, model, thresholds))
-    return score([p for p in pairs if p is not None])
+            out[i] = classify_record(items[i].record, model, thresholds)
+    return [c for c in out if c is not None]

@@ -6,6 +6,7 @@ import json
 import re
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -232,25 +233,50 @@ def eval_search(
     sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=1) + "\n")
 
 
-def _classified(judgments: dict[str, dict], labels: dict[str, dict]) -> dict[str, dict]:
-    """The labels with outcome, action type, field and loss causes replaced by what the classifier decides (the
-    shipped model), so 类案 are measured on machine labels, as they are used."""
-    from classify import classify_record, load_model
+CLASSIFIER_MODES = ("cv", "source", "shipped")
+
+
+def _classified(judgments: dict[str, dict], labels: dict[str, dict], mode: str = "cv") -> dict[str, dict]:
+    """The labels with outcome, action type, field and loss causes replaced by what the classifier decides, so
+    类案 are measured on machine labels, as they are used. ``cv``: each judgment classified by a model trained on
+    the other 4 of 5 folds (never on itself); ``source``: by a model trained on the other source collections
+    (``source_repo``: leave one source out); ``shipped``: the shipped model, which was trained on this corpus
+    (optimistic)."""
+    from classify import load_model, train_model
+    from classify.decide import classify_record
+    from classify.evaluate import Labelled, held_out_classifications
     from ingest.parse import parse_text
 
-    model = load_model()
+    ids = sorted(cid for cid in judgments if cid in labels)
+    records = {cid: parse_text(judgments[cid]["document_text"]) for cid in ids}
+    if mode == "shipped":
+        model = load_model()
+        decided = {cid: classify_record(records[cid], model) for cid in ids}
+    else:
+        items = [Labelled(cid, records[cid], labels[cid]) for cid in ids]
+        groups = source_groups([judgments[cid] for cid in ids]) if mode == "source" else None
+        decided = dict(zip(ids, held_out_classifications(items, 5, train_model, groups=groups), strict=True))
     out = {}
-    for cid, j in judgments.items():
-        c = classify_record(parse_text(j["document_text"]), model)
+    for cid, c in decided.items():
         out[cid] = {
             **labels[cid],
             "outcome": c.outcome.value,
             "action_type": c.action_type.value if c.action_type else None,
+            # None: the classifier's tables read the type from the 案由 or the claims; a number: the model's
+            "action_type_probability": c.action_type_probability,
             "field": c.field.value if c.field else None,
             "loss_causes": c.cause_codes(),
             "cause_evidence": {t.cause.value: t.evidence[0].text for t in c.loss_causes if t.evidence},
         }
     return out
+
+
+def source_groups(rows: list[dict], min_size: int = 10) -> list[str]:
+    """The source collection of each corpus judgment (``source_repo``); collections of fewer than ``min_size``
+    judgments are pooled into one group, so that every held-out group is a real test."""
+    names = [str(r.get("source_repo") or "?") for r in rows]
+    sizes = Counter(names)
+    return [n if sizes[n] >= min_size else "small collections" for n in names]
 
 
 def eval_similar(
@@ -261,6 +287,14 @@ def eval_similar(
         bool,
         typer.Option("--labels", help="用标注代替机器分类结果（只衡量检索，不衡量分类器）"),
     ] = False,
+    classifier: Annotated[
+        str,
+        typer.Option(
+            "--classifier",
+            help="机器分类结果从哪来：cv（五折交叉验证，模型没见过被查的文书，缺省）、"
+            "source（留出一个来源集合）或 shipped（随附模型，训练时见过这些文书，偏乐观）",
+        ),
+    ] = "cv",
     engine: Annotated[
         str, typer.Option("--engine", help="embedded 或 es（用 ANJIAN_ES_URL，临时别名）")
     ] = "embedded",
@@ -279,8 +313,10 @@ def eval_similar(
     from search import open_backend
     from search.evaluation import load_corpus, similar_summary, similar_table
 
+    if classifier not in CLASSIFIER_MODES:
+        raise typer.BadParameter(f"--classifier 只能是 {'、'.join(CLASSIFIER_MODES)}")
     judgments, labels = load_corpus(corpus)
-    stored = labels if labels_as_classified else _classified(judgments, labels)
+    stored = labels if labels_as_classified else _classified(judgments, labels, classifier)
     with tempfile.TemporaryDirectory(prefix="anjian-eval-similar-") as tmp:
         overrides: dict = {"data_dir": Path(tmp) / "data", "database_url": None, "es_url": None}
         if engine == "es":
@@ -295,13 +331,18 @@ def eval_similar(
         backend = open_backend(cfg)
         reindex_from_db(db, backend)
         rows = similar_table(backend, corpus_of, labels)  # relevance always from the labels
+        source_of = dict(zip(judgments, source_groups(list(judgments.values())), strict=True))
         if engine == "es":
             backend.drop_all()  # type: ignore[attr-defined]
         db.dispose()
     result: dict = {
         "engine": engine,
-        "stored_labels": "labels" if labels_as_classified else "classifier",
+        "stored_labels": "labels" if labels_as_classified else f"classifier ({classifier})",
         **similar_summary(rows),
+        "by_source": {
+            name: similar_summary([r for r in rows if source_of[r["query"]] == name])["all"]
+            for name in sorted(set(source_of.values()))
+        },
     }
     if verbose:
         result["rows"] = rows

@@ -67,6 +67,16 @@ def _evidence_spans(judgment: Any) -> dict[str, list[int]]:
     return out
 
 
+def _action_probability(judgment: Any) -> float | None:
+    """How sure the classifier was of the stored action type: the model's probability when the model decided
+    it, None when its tables read it from the 案由 or the claims, or a reviewer set it (then it is a fact)."""
+    classification = getattr(judgment, "classification", None) or {}
+    p = classification.get("action_type_probability")
+    if p is None or classification.get("action_type") != judgment.action_type:
+        return None
+    return round(float(p), 3)
+
+
 def to_index_doc(judgment: Any) -> dict[str, Any]:
     """The document to index for one ``core.models.Judgment`` (or anything with the same attributes)."""
     record: dict[str, Any] = dict(judgment.record or {})
@@ -86,6 +96,7 @@ def to_index_doc(judgment: Any) -> dict[str, Any]:
         "judgment_date": _date_iso(judgment.judgment_date or record.get("judgment_date")),
         "outcome": judgment.outcome,
         "action_type": judgment.action_type,
+        "action_type_probability": _action_probability(judgment),
         "field": judgment.field,
         "loss_causes": _list(judgment.loss_causes),
         "defendants": _list(judgment.defendants or record.get("defendants")),
@@ -219,6 +230,7 @@ def analyse(doc: dict[str, Any]) -> dict[str, Any]:
             "judgment_date": date,
             "outcome": outcome_member.value if outcome_member else outcome,
             "action_type": doc.get("action_type"),
+            "action_type_probability": doc.get("action_type_probability"),
             "field": doc.get("field"),
             "loss_causes": list(dict.fromkeys(_list(doc.get("loss_causes")))),
             "text": text,

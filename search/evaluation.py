@@ -92,7 +92,12 @@ def judgment_rows(judgments: dict[str, dict], labels: dict[str, dict]) -> list[d
                 "defendants": list(rec.defendants),
                 "plaintiffs": list(rec.plaintiffs),
                 "record": rec.model_dump(mode="json"),
-                "classification": {"outcome": lab["outcome"], "loss_causes": tags},
+                "classification": {
+                    "outcome": lab["outcome"],
+                    "loss_causes": tags,
+                    "action_type": lab["action_type"],
+                    "action_type_probability": lab.get("action_type_probability"),
+                },
             }
         )
     return rows

@@ -6,10 +6,16 @@ ranked.
    searched in the others' ``gist`` field (the same sections), and the norms it cites (``statutes``:
    工伤保险条例第十四条 says "工伤认定" better than any label). The engine returns the best
    :data:`CANDIDATES`.
-2. **Rerank** (:func:`rerank`): the text score, normalised to the best candidate, plus small bonuses for the
-   same action type, field and outcome and each shared loss cause — the classified labels refine the order,
-   they do not make it. A procedural ruling (dismissed, withdrawn, enforcement review) is never offered for
+2. **Rerank** (:func:`rerank`): the text score, normalised to the best candidate, plus bonuses for the same
+   action type (weighed by how sure the classifier is of both, see :func:`action_belief`), field and outcome and
+   each shared loss cause. A procedural ruling (dismissed, withdrawn, enforcement review) is never offered for
    a merits judgment; cases marked "not similar" (``exclude``) are never offered.
+
+The classifier's action type is its one label that decides whether a 类案 is of any use, and it is wrong on one
+judgment in five it has not seen (more where its tables find no 案由 and the model guesses). So the label is used
+as evidence, not as a fact: ``other`` is the classifier abstaining and matches nothing; a type the model guessed
+with probability *p* counts *p*, the rest of the belief going to the types of the query's closest texts; a type
+its tables read from the 案由 or the claims (or a reviewer set) counts fully.
 """
 
 from __future__ import annotations
@@ -27,8 +33,11 @@ ACT_TERMS = 15
 ACT_WEIGHT = 2.0  # the act's words relative to the gist's (what is sued says the kind of case)
 STATUTE_WEIGHT = 0.6  # per shared cited article, relative to the best word (1.0)
 MERITS = frozenset({"agency_lost", "agency_won"})
+# ``other`` is what the classifier says when it cannot tell (action_min_probability): no evidence of a type
+UNKNOWN_ACTION = frozenset({"", "other"})
+NEIGHBOURS = 5  # the closest texts whose types share the belief the classifier leaves open
 BONUS = {
-    "action_type": 0.6,
+    "action_type": 1.0,  # a sure match of the act counts as much as the best text score
     "field": 0.2,
     "outcome": 0.1,
     "cause": 0.1,
@@ -92,6 +101,33 @@ def is_procedural(stored: dict[str, Any]) -> bool:
     return (stored.get("outcome") or "") not in MERITS
 
 
+def action_of(stored: dict[str, Any]) -> tuple[str | None, float]:
+    """(action type, how sure): 1.0 when the classifier's tables read it or a reviewer set it, the model's
+    probability when the model guessed it; (None, 0) when the classifier abstained."""
+    action = stored.get("action_type") or ""
+    if action in UNKNOWN_ACTION:
+        return None, 0.0
+    p = stored.get("action_type_probability")
+    return action, 1.0 if p is None else max(0.0, min(1.0, float(p)))
+
+
+def action_belief(query: dict[str, Any], neighbours: list[tuple[float, dict[str, Any]]]) -> dict[str, float]:
+    """What the query's action type probably is: its own type as far as the classifier is sure of it, the rest
+    shared among the known types of its closest texts (``neighbours``: (normalised text score, stored)),
+    in proportion to their text scores and how sure the classifier is of them."""
+    own, sure = action_of(query)
+    votes: dict[str, float] = {}
+    for score, stored in neighbours[:NEIGHBOURS]:
+        action, p = action_of(stored)
+        if action:
+            votes[action] = votes.get(action, 0.0) + score * p
+    total = sum(votes.values())
+    belief = {a: (1.0 - sure) * v / total for a, v in votes.items()} if total else {}
+    if own:
+        belief[own] = belief.get(own, 0.0) + sure
+    return belief
+
+
 def rerank(
     query: dict[str, Any],
     candidates: list[tuple[int, float, dict[str, Any]]],
@@ -104,11 +140,16 @@ def rerank(
     if not kept:
         return []
     best = max(score for _, score, _ in kept) or 1.0
+    by_text = sorted(kept, key=lambda c: (-c[1], c[0]))
+    belief = action_belief(query, [(score / best, stored) for _, score, stored in by_text])
     causes = set(query.get("loss_causes") or [])
     ranked = []
     for jid, score, stored in kept:
         total = score / best
-        for name in ("action_type", "field", "outcome", "doc_kind", "procedure"):
+        action, sure = action_of(stored)
+        if action:
+            total += BONUS["action_type"] * belief.get(action, 0.0) * sure
+        for name in ("field", "outcome", "doc_kind", "procedure"):
             if query.get(name) and stored.get(name) == query.get(name):
                 total += BONUS[name]
         total += BONUS["cause"] * len(causes & set(stored.get("loss_causes") or []))

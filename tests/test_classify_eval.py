@@ -74,3 +74,33 @@ def test_cli_prints_exactly_one_json_object(corpus_dir: Path) -> None:
     data = json.loads(res.stdout)
     assert set(data) == KEYS | {"cause_figures"} and data["n"] == 12
     assert set(data["cause_figures"]) >= {"as_run", "rules_only", "single_support_removed"}
+
+
+@pytest.mark.parametrize("by_source", [False, True])
+def test_held_out_labels_come_from_models_that_never_saw_the_judgment(
+    items: list[Labelled], corpus_judgments: dict[str, dict], by_source: bool
+) -> None:
+    """GIVEN 40 corpus judgments WHEN classified held out (5 folds, or one fold per source collection) THEN each is
+    classified exactly once, by a model trained without it (without its whole collection, by source) —
+    what `anjian eval similar` stores as machine labels."""
+    from classify.evaluate import held_out_classifications
+    from cli.search_cmds import source_groups
+
+    sample = items[::4][:40]
+    groups = source_groups([corpus_judgments[it.id] for it in sample], min_size=5) if by_source else None
+    seen: list[set[str]] = []
+
+    def train(examples: list) -> object:
+        seen.append({e.id for e in examples})
+        return train_model(examples)
+
+    out = held_out_classifications(sample, 5, train, groups=groups)  # type: ignore[arg-type]
+    assert len(out) == len(sample) and all(c.outcome for c in out)
+    assert len(seen) == (len(set(groups)) if groups else 5)
+    every = {it.id for it in sample}
+    held = [every - trained for trained in seen]  # each fold's held-out ids
+    assert sorted(i for h in held for i in h) == sorted(every)  # every judgment held out once
+    if groups:
+        group_of = {it.id: g for it, g in zip(sample, groups, strict=True)}
+        for h, trained in zip(held, seen, strict=True):
+            assert {group_of[i] for i in h}.isdisjoint({group_of[i] for i in trained})
