@@ -36,8 +36,8 @@ from reports.cases import (
     AgencyRef,
     Case,
     Reconsideration,
-    load_all,
 )
+from reports.registered import load_suits, register_fingerprint
 from reports.stats import (
     UNDATED,
     Figures,
@@ -58,13 +58,14 @@ from reports.stats import (
 )
 
 STATE_KEY = "case_index_fingerprint"
-# Bumped when what a rebuild writes changes (2: dates by rule, roles, norms, reconsiderations — 0009_figures),
-# so a table built by an older version is rebuilt once.
-CASEBOOK_VERSION = 2
+# Bumped when what a rebuild writes changes (2: dates by rule, roles, norms, reconsiderations — 0009_figures;
+# 3: register rows merged, stood_alone — 0015_figures_suits), so a table built by an older version is rebuilt
+# once.
+CASEBOOK_VERSION = 3
 
 
 def fingerprint(session: Session) -> str:
-    """What the case table depends on: judgments, corrections, the registry and the ledger."""
+    """What the case table depends on: judgments, corrections, the registry, the ledger and the register."""
     parts: list[Any] = [
         CASEBOOK_VERSION,
         session.execute(
@@ -88,6 +89,7 @@ def fingerprint(session: Session) -> str:
                 LedgerEntry.judgment_id,
             ).order_by(LedgerEntry.id)
         ).all(),
+        *register_fingerprint(session),
     ]
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
@@ -113,7 +115,7 @@ def rebuild(
 ) -> int:
     """Recompute every case and replace the table; returns the number of cases."""
     if cases is None:
-        cases, reconsiderations = load_all(session)
+        cases, reconsiderations = load_suits(session)
     session.execute(delete(CaseReconsideration))
     session.execute(delete(CaseUnitNorm))
     session.execute(delete(CaseUnitCause))
@@ -144,6 +146,7 @@ def rebuild(
                 "date_source": c.date_source,
                 "filed_ym": _ym(c.filed),
                 "decided_ym": _ym(c.date) if c.decided else None,
+                "stood_alone": c.stood_alone,
             }
         )
         agencies += [
@@ -269,6 +272,7 @@ def indexed_cases(session: Session) -> list[Case]:
                 decided_year=u.decided_year,
                 date_source=u.date_source,
                 norms=norms.get(u.id, []),
+                stood_alone=bool(u.stood_alone),
             )
         )
     return out
@@ -895,7 +899,7 @@ def sql_report(
     township = {} if series else by_agency["now"][GroupBy.township]
     department = {} if series else by_agency["now"][GroupBy.department]
     scope_code = "ours" if ours_only else ("agencies" if agency_ids is not None else "all")
-    return finish_report(
+    report = finish_report(
         by,
         period,
         prev_p,
@@ -911,6 +915,17 @@ def sql_report(
         undated=undated,
         rules=rules,
     )
+    report.stood_alone = _stood_alone(session, period, series_kind, scope)
+    return report
+
+
+def _stood_alone(session: Session, period: Period, series: str | None, scope: _Scope) -> int:
+    """= reports.stats.count_stood_alone: suits of the table (filed in it or 日期不详) that stood alone."""
+    placed, undated = _conds("filed", period, series)
+    q = select(func.count(CaseUnit.id)).where(
+        CaseUnit.stood_alone.is_(True), or_(placed, undated), *scope.on_case
+    )
+    return int(session.scalar(q) or 0)
 
 
 def stats_report(

@@ -183,9 +183,16 @@ def period_of(d: dt.date, kind: str) -> Period:
 UNDATED = "undated"
 UNDATED_ZH = "日期不详"
 DATE_RULE_ZH = (
-    "发案按法院立案（收案）日期计：先取案件台账的收案日期，其次取裁判文书所载立案日期，均无的按一审案号年度推定"
-    "（推定），推定的只计入年度统计；审结、胜诉、败诉按生效裁判的裁判日期计，无裁判日期的按其案号年度推定"
+    "发案按法院立案（收案）日期计：先取案件台账的收案日期，其次取裁判文书所载立案日期，再次取应诉案件登记的"
+    "收到应诉材料日期，均无的按一审案号年度推定（推定），推定的只计入年度统计；审结、胜诉、败诉按生效裁判的裁判日期计，无裁判日期的按其案号年度推定"
     "（推定），同样只计入年度统计；不能确定是否属于本表期间的案件列为「日期不详」行，合计＝各行＋日期不详"
+)
+
+
+SUIT_RULE_ZH = (
+    "应诉案件登记、案件台账与裁判文书中一审案号相同的为同一案件，只计一次；已登记尚无裁判的案件计入发案量，"
+    "裁判前不计入审结和败诉；登记的案件以登记的被诉单位为该案单位；尚无案号的登记案件单独计为一件；"
+    "二审、再审裁判未能找到一审案号的，单独计为一件"
 )
 
 
@@ -701,6 +708,11 @@ class StatsReport:
     then: GroupBy | None = None
     undated: Figures = field(default_factory=Figures)
     rules: RankingRules = field(default_factory=RankingRules)
+    stood_alone: int = (
+        0  # suits in the table (发案, 日期不详 included) of appeals/retrials without a first instance
+    )
+    query: str | None = None  # the search query whose judgments' suits the table is over (None: every suit)
+    sample: int | None = None  # with a query: how many suits it matched
 
     @property
     def grand_totals(self) -> Figures:
@@ -713,7 +725,7 @@ class StatsReport:
     @property
     def rules_zh(self) -> str:
         """Every rule the table was computed with, printed under it."""
-        parts = [self.definition.zh, DATE_RULE_ZH]
+        parts = [self.definition.zh, DATE_RULE_ZH, SUIT_RULE_ZH]
         if not self.by.series and not self.by.loss_only:
             parts.append(self.rules.zh)
         if self.by.agencies:
@@ -732,6 +744,10 @@ class StatsReport:
             "definition": self.definition.code,
             "definition_zh": self.definition.zh,
             "date_rule_zh": DATE_RULE_ZH,
+            "suit_rule_zh": SUIT_RULE_ZH,
+            "stood_alone": self.stood_alone,
+            "query": self.query,
+            "sample": self.sample,
             "ranking_rule_zh": self.rules.zh,
             "reconsideration_rule_zh": RECONSIDERATION_RULE_ZH if self.by.agencies else None,
             "rules_zh": self.rules_zh,
@@ -797,8 +813,16 @@ class StatsReport:
                     rows.append(line)
         t, u = self.totals, self.undated
         title = f"{self.period.zh}行政诉讼案件统计（按{'、'.join(first)}）"
+        if self.query is not None:
+            title += f"——检索“{self.query}”的结果"
         note = (
-            f"{self.rules_zh}合计：发案 {t.cases} 件，审结 {t.concluded} 件，败诉 {t.lost} 件，"
+            (
+                f"本表只统计检索“{self.query}”命中的裁判文书所属的 {self.sample} 件案件"
+                "（案件中任一文书命中即计入）。"
+                if self.query is not None
+                else ""
+            )
+            + f"{self.rules_zh}合计：发案 {t.cases} 件，审结 {t.concluded} 件，败诉 {t.lost} 件，"
             f"败诉率 {_pct(t.loss_rate)}，负责人出庭应诉率 {_pct(t.head_rate)}（已知出庭情况 {t.head_known} 件）"
         )
         if self.by.agencies:
@@ -806,6 +830,7 @@ class StatsReport:
         if not u.empty():
             g = self.grand_totals
             note += f"；另有日期不详 {u.cases} 件（发案），日期不详的审结 {u.concluded} 件，含日期不详合计发案 {g.cases} 件"
+        note += f"；其中二审、再审裁判未能找到一审而单独计为一件的 {self.stood_alone} 件"
         return Table(title=title, columns=cols, rows=rows, note=note + "。", meta=self.to_json())
 
     def _lines(self, r: GroupRow):  # type: ignore[no-untyped-def]
@@ -903,7 +928,7 @@ def compute(
     departments = (
         {} if no_targets else rows_of(tally(scoped, [GroupBy.department], period, d), [GroupBy.department])
     )
-    return finish_report(
+    report = finish_report(
         by,
         period,
         prev_p,
@@ -919,6 +944,13 @@ def compute(
         undated=now.undated,
         rules=rules,
     )
+    report.stood_alone = count_stood_alone(scoped, period, series_kind)
+    return report
+
+
+def count_stood_alone(cases: Iterable[Case], period: Period, series: str | None) -> int:
+    """Suits of the table (filed in it, or 日期不详) made of appeals/retrials whose first instance was not found."""
+    return sum(1 for c in cases if c.stood_alone and place(c.filed, c.filed_year, period, series) is not None)
 
 
 def finish_report(

@@ -85,6 +85,8 @@ class CaseUnit(Base):
     # the months of both dates as year·12 + month − 1 (date groupings fold months, not days)
     filed_ym: Mapped[int | None] = mapped_column(Integer)
     decided_ym: Mapped[int | None] = mapped_column(Integer)
+    # only appeals / retrials and no first-instance case number found: stands as its own suit (0015)
+    stood_alone: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class CaseUnitAgency(Base):
