@@ -226,30 +226,45 @@ def ensure_fresh(session: Session) -> bool:
     return True
 
 
-def indexed_cases(session: Session) -> list[Case]:
-    """The cases from the table (fresh), as reports.cases.Case objects for the documents."""
+def _chunks(case_ids: list[int] | None, column: Any) -> list[list[Any]]:
+    """WHERE clauses reading every row (None) or the given cases, a few thousand ids per query."""
+    if case_ids is None:
+        return [[]]
+    return [[column.in_(case_ids[k : k + 5000])] for k in range(0, len(case_ids), 5000)]
+
+
+def indexed_cases(session: Session, case_ids: list[int] | None = None) -> list[Case]:
+    """The cases from the table (fresh), as reports.cases.Case objects for the documents; ``case_ids``:
+    only those rows of the table."""
     ensure_fresh(session)
     refs: dict[int, list[AgencyRef]] = {}
-    for r in session.execute(
-        select(
-            CaseUnitAgency.case_id,
-            CaseUnitAgency.key,
-            CaseUnitAgency.name,
-            CaseUnitAgency.kind,
-            CaseUnitAgency.ours,
-            CaseUnitAgency.agency_id,
-            CaseUnitAgency.level,
-            CaseUnitAgency.role,
-        ).order_by(CaseUnitAgency.id)
-    ):
-        refs.setdefault(r[0], []).append(AgencyRef(r[1], r[2], r[3], r[4], r[5], r[6], r[7]))
+    for where in _chunks(case_ids, CaseUnitAgency.case_id):
+        for r in session.execute(
+            select(
+                CaseUnitAgency.case_id,
+                CaseUnitAgency.key,
+                CaseUnitAgency.name,
+                CaseUnitAgency.kind,
+                CaseUnitAgency.ours,
+                CaseUnitAgency.agency_id,
+                CaseUnitAgency.level,
+                CaseUnitAgency.role,
+            )
+            .where(*where)
+            .order_by(CaseUnitAgency.id)
+        ):
+            refs.setdefault(r[0], []).append(AgencyRef(r[1], r[2], r[3], r[4], r[5], r[6], r[7]))
     norms: dict[int, list[str]] = {}
-    for case_id, norm in session.execute(
-        select(CaseUnitNorm.case_id, CaseUnitNorm.norm).order_by(CaseUnitNorm.id)
-    ):
-        norms.setdefault(case_id, []).append(norm)
+    for where in _chunks(case_ids, CaseUnitNorm.case_id):
+        for case_id, norm in session.execute(
+            select(CaseUnitNorm.case_id, CaseUnitNorm.norm).where(*where).order_by(CaseUnitNorm.id)
+        ):
+            norms.setdefault(case_id, []).append(norm)
+    units = [
+        u for where in _chunks(case_ids, CaseUnit.id) for u in session.scalars(select(CaseUnit).where(*where))
+    ]
     out = []
-    for u in session.scalars(select(CaseUnit).order_by(CaseUnit.id)):
+    for u in sorted(units, key=lambda u: u.id):
         out.append(
             Case(
                 key=u.key,
@@ -942,8 +957,8 @@ def stats_report(
 ) -> StatsReport:
     """Service function (CLI, API): the report from the case table (rebuilt first when stale), as SQL
     aggregates. ``agency_ids`` restricts to those agencies (an agency user sees only their own)."""
-    by = _group_by(by)
-    then_by = _group_by(then) if then else None
+    by = group_by(by)
+    then_by = group_by(then) if then else None
     p = period if isinstance(period, Period) else parse_period(period, since)
     d = definition if isinstance(definition, LossRateDefinition) else LossRateDefinition.parse(definition)
     ensure_fresh(session)
@@ -952,7 +967,7 @@ def stats_report(
     )
 
 
-def _group_by(v: GroupBy | str) -> GroupBy:
+def group_by(v: GroupBy | str) -> GroupBy:
     if isinstance(v, GroupBy):
         return v
     try:
