@@ -193,7 +193,16 @@ def rebuild(
         for k in range(0, len(rows), 5000):
             session.execute(insert(table.__table__), rows[k : k + 5000])  # type: ignore[arg-type]
     _set_state(session, fingerprint(session))
+    analyse_tables(session)
     return len(cases)
+
+
+def analyse_tables(session: Session) -> None:
+    """Fresh planner statistics of the case tables after a rebuild: with them SQLite picks the covering
+    index of each grouping (a date grouping by field: 200 → 45 ms at 100,000 judgments) instead of a date
+    range that reads every wide row. PostgreSQL's autovacuum would get there later; this is at once."""
+    for table in (CaseUnit, CaseUnitAgency, CaseUnitCause, CaseUnitNorm, CaseReconsideration):
+        session.execute(text(f"ANALYZE {table.__tablename__}"))
 
 
 def _set_state(session: Session, value: str) -> None:
@@ -937,9 +946,8 @@ def sql_report(
 def _stood_alone(session: Session, period: Period, series: str | None, scope: _Scope) -> int:
     """= reports.stats.count_stood_alone: suits of the table (filed in it or 日期不详) that stood alone."""
     placed, undated = _conds("filed", period, series)
-    q = select(func.count(CaseUnit.id)).where(
-        CaseUnit.stood_alone.is_(True), or_(placed, undated), *scope.on_case
-    )
+    alone = CaseUnit.stood_alone == true()  # "= 1": the index ix_report_cases_alone reads only those rows
+    q = select(func.count(CaseUnit.id)).where(alone, or_(placed, undated), *scope.on_case)
     return int(session.scalar(q) or 0)
 
 

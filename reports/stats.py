@@ -216,6 +216,41 @@ def place(exact: dt.date | None, year: int | None, period: Period, series: str |
     return UNDATED
 
 
+class Placer:
+    """:func:`place` for one period and date grouping, with the period's bounds worked out once (a table
+    places every case twice; recomputing ``Period.start``/``end`` per date was most of a tally's time)."""
+
+    def __init__(self, period: Period, series: str | None) -> None:
+        self.series = series
+        self.everything = series is None and period.kind == "all"
+        self.all_time = period.kind == "all"
+        self.start, self.end = period.start, period.end
+        self.inside_lo, self.inside_hi, self.over_lo, self.over_hi = period.years()
+        self.whole_years = series == "year" if series else period.year_aligned
+        self._codes: dict[tuple[int, int], str] = {}
+
+    def __call__(self, exact: dt.date | None, year: int | None) -> str | None:
+        if self.everything:
+            return ""
+        if exact is not None:
+            if not self.all_time and not self.start <= exact < self.end:
+                return None
+            if not self.series:
+                return ""
+            ym = (exact.year, exact.month)
+            code = self._codes.get(ym)
+            if code is None:
+                code = self._codes[ym] = period_of(exact, self.series).code
+            return code
+        if year is None:
+            return UNDATED
+        if not self.over_lo <= year <= self.over_hi:
+            return None
+        if self.whole_years and self.inside_lo <= year <= self.inside_hi:
+            return str(year) if self.series else ""
+        return UNDATED
+
+
 # ---------------------------------------------------------------- loss-rate definition
 
 
@@ -523,38 +558,59 @@ def tally(
     series: str | None = None,
 ) -> Tally:
     """Place each case's filing (发案) and decision (审结/败诉) by rule, then count per grouping (pure).
-    ``series``: place by that date grouping's granularity (a two-way table's primary rows)."""
+    ``series``: place by that date grouping's granularity (a two-way table's primary rows).
+
+    A case's keys under the groupings that are not dates are worked out once for both measures, and the
+    period's bounds once for the table (:class:`Placer`)."""
     series = series or next((x.value for x in dims if x.series), None)
+    at_of = Placer(period, series)
+    loss_only = any(x.loss_only for x in dims)
+    dated = [x.series for x in dims]
+    one_agency_dim = len(dims) == 1 and dims[0].agencies
     t = Tally()
+    labels, cells = t.labels, t.cells
     for c in cases:
-        for measure in ("filed", "decided"):
-            if measure == "decided":
-                if not c.decided:
-                    continue
-                at = place(c.date, c.decided_year, period, series)
-            else:
-                at = place(c.filed, c.filed_year, period, series)
+        filed_at = at_of(c.filed, c.filed_year)
+        decided_at = at_of(c.date, c.decided_year) if c.decided else None
+        if filed_at is None and decided_at is None:
+            continue
+        lost = d.is_loss(c)
+        statics: list[list[tuple[str, str]]] | None = None
+        for measure, at in (("filed", filed_at), ("decided", decided_at)):
             if at is None:
                 continue
             if at == UNDATED:
                 _add(t.undated, c, measure, d)
                 continue
             _add(t.totals, c, measure, d)
-            if any(x.loss_only for x in dims) and not d.is_loss(c):
+            if loss_only and not lost:
                 continue
-            per_dim = [[(at, label_for(x, at))] if x.series else static_keys(x, c) for x in dims]
+            if statics is None:
+                statics = [
+                    [] if is_date else static_keys(x, c) for x, is_date in zip(dims, dated, strict=True)
+                ]
+            per_dim = [
+                [(at, label_for(x, at))] if is_date else keys
+                for x, is_date, keys in zip(dims, dated, statics, strict=True)
+            ]
             for combo in product(*per_dim):
-                for i, (_k, label) in enumerate(combo):
-                    t.labels.setdefault((i, _k), label)
-                _add(t.cell(tuple(k for k, _ in combo)), c, measure, d)
-            if measure == "decided" and d.is_loss(c) and len(dims) == 1 and dims[0].agencies:
+                for i, (k, label) in enumerate(combo):
+                    if (i, k) not in labels:
+                        labels[(i, k)] = label
+                key = tuple(k for k, _ in combo)
+                f = cells.get(key)
+                if f is None:
+                    f = cells[key] = Figures()
+                _add(f, c, measure, d)
+            if measure == "decided" and lost and one_agency_dim:
                 for a in c.agencies:
                     if a.role == RECONSIDERATION_BODY and _plain_in(dims[0], a):
                         t.labels.setdefault((0, a.key), a.name)
                         t.cell((a.key,)).lost_as_reconsideration_body += 1
-    if len(dims) == 1 and dims[0].agencies:
+    if one_agency_dim:
+        placed = Placer(period, None)
         for r in reconsiderations:
-            at = place(r.date, r.year, period, None)
+            at = placed(r.date, r.year)
             if at is None or not r.corrected:
                 continue
             if at == UNDATED:
@@ -574,7 +630,7 @@ def _plain_in(by: GroupBy, a: AgencyRef) -> bool:
 
 def _add(f: Figures, c: Case, measure: str, d: LossRateDefinition) -> None:
     if measure == "filed":
-        f.add_filed(c)
+        f.cases += 1
     else:
         f.add_decided(c, d)
 
@@ -950,7 +1006,8 @@ def compute(
 
 def count_stood_alone(cases: Iterable[Case], period: Period, series: str | None) -> int:
     """Suits of the table (filed in it, or 日期不详) made of appeals/retrials whose first instance was not found."""
-    return sum(1 for c in cases if c.stood_alone and place(c.filed, c.filed_year, period, series) is not None)
+    at = Placer(period, series)
+    return sum(1 for c in cases if c.stood_alone and at(c.filed, c.filed_year) is not None)
 
 
 def finish_report(
