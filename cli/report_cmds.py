@@ -69,6 +69,12 @@ def stats_cmd(
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="另存为 .csv 或 .xlsx")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+    query: Annotated[
+        str | None,
+        typer.Option(
+            "--query", help='只统计检索结果（同 anjian search 的检索式），例如 "原因:程序违法 年份:2023"'
+        ),
+    ] = None,
 ) -> None:
     """发案量、败诉率、负责人出庭率与排名 / Loss-rate statistics and rankings."""
     from core.spreadsheet import write_table
@@ -80,22 +86,31 @@ def stats_cmd(
         then_by = GroupBy(then) if then else None
     except ValueError as exc:
         raise _fail(f"--by / --then 只能是：{BY_HELP}") from exc
+    from reports.sample import query_report
+    from search.errors import QuerySyntaxError, SearchError
+
+    options: dict[str, Any] = dict(
+        by=group_by,
+        then=then_by,
+        period=period,
+        since=since,
+        definition=definition,
+        agency_ids=agency,
+        ours_only=ours,
+    )
     try:
         rules = RankingRules.from_settings(settings())
         with database().session() as s:
-            report = stats_report(
-                s,
-                by=group_by,
-                then=then_by,
-                period=period,
-                since=since,
-                definition=definition,
-                agency_ids=agency,
-                ours_only=ours,
-                rules=rules,
-            )
+            if query is not None:
+                report = query_report(s, settings(), query, rules=rules, **options)
+            else:
+                report = stats_report(s, rules=rules, **options)
     except StatsError as exc:
         raise _fail(str(exc)) from exc
+    except QuerySyntaxError as exc:
+        raise _fail(f"检索式有误：{exc.message_zh}") from exc
+    except SearchError as exc:
+        raise _fail(exc.message_zh) from exc
     table = report.to_table()
     if output:
         try:

@@ -72,7 +72,8 @@ def write_xlsx(table: Table, path: Path) -> None:
 
     wb = Workbook()
     ws = wb.active
-    ws.title = (table.title or "表")[:31]
+    # a sheet name may not hold []:*?/\ (a search query in the title has colons: 原因:违反法定程序)
+    ws.title = re.sub(r"[\[\]:*?/\\]", "：", table.title or "表")[:31].strip("'") or "表"
     ws.append([table.title])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(table.columns)

@@ -23,6 +23,7 @@ from reports.officialdoc import Fonts, OfficialDocument, RenderError, docx_to_pd
 from reports.stats import (
     DATE_RULE_ZH,
     RECONSIDERATION_RULE_ZH,
+    SUIT_RULE_ZH,
     GroupBy,
     LossRateDefinition,
     Period,
@@ -90,6 +91,7 @@ def bulletin_data(
         "definition": d.code,
         "definition_zh": d.zh,
         "date_rule_zh": DATE_RULE_ZH,
+        "suit_rule_zh": SUIT_RULE_ZH,
         "ranking_rule_zh": rules.zh,
         "reconsideration_rule_zh": RECONSIDERATION_RULE_ZH,
         "flag_labels": rules.labels,
@@ -213,6 +215,7 @@ def render_bulletin(
         doc.para(line)
     doc.para(
         f"统计口径：{data['definition_zh']}。日期规则：{data.get('date_rule_zh', DATE_RULE_ZH)}。"
+        f"计数规则：{data.get('suit_rule_zh', SUIT_RULE_ZH)}。"
         f"排名规则：{data.get('ranking_rule_zh', '')}。{data.get('reconsideration_rule_zh', '')}。",
         bold_lead="说明：",
     )

@@ -36,8 +36,8 @@ from reports.cases import (
     AgencyRef,
     Case,
     Reconsideration,
-    load_all,
 )
+from reports.registered import load_suits, register_fingerprint
 from reports.stats import (
     UNDATED,
     Figures,
@@ -58,13 +58,14 @@ from reports.stats import (
 )
 
 STATE_KEY = "case_index_fingerprint"
-# Bumped when what a rebuild writes changes (2: dates by rule, roles, norms, reconsiderations — 0009_figures),
-# so a table built by an older version is rebuilt once.
-CASEBOOK_VERSION = 2
+# Bumped when what a rebuild writes changes (2: dates by rule, roles, norms, reconsiderations — 0009_figures;
+# 3: register rows merged, stood_alone — 0015_figures_suits), so a table built by an older version is rebuilt
+# once.
+CASEBOOK_VERSION = 3
 
 
 def fingerprint(session: Session) -> str:
-    """What the case table depends on: judgments, corrections, the registry and the ledger."""
+    """What the case table depends on: judgments, corrections, the registry, the ledger and the register."""
     parts: list[Any] = [
         CASEBOOK_VERSION,
         session.execute(
@@ -88,6 +89,7 @@ def fingerprint(session: Session) -> str:
                 LedgerEntry.judgment_id,
             ).order_by(LedgerEntry.id)
         ).all(),
+        *register_fingerprint(session),
     ]
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
@@ -113,7 +115,7 @@ def rebuild(
 ) -> int:
     """Recompute every case and replace the table; returns the number of cases."""
     if cases is None:
-        cases, reconsiderations = load_all(session)
+        cases, reconsiderations = load_suits(session)
     session.execute(delete(CaseReconsideration))
     session.execute(delete(CaseUnitNorm))
     session.execute(delete(CaseUnitCause))
@@ -144,6 +146,7 @@ def rebuild(
                 "date_source": c.date_source,
                 "filed_ym": _ym(c.filed),
                 "decided_ym": _ym(c.date) if c.decided else None,
+                "stood_alone": c.stood_alone,
             }
         )
         agencies += [
@@ -223,30 +226,45 @@ def ensure_fresh(session: Session) -> bool:
     return True
 
 
-def indexed_cases(session: Session) -> list[Case]:
-    """The cases from the table (fresh), as reports.cases.Case objects for the documents."""
+def _chunks(case_ids: list[int] | None, column: Any) -> list[list[Any]]:
+    """WHERE clauses reading every row (None) or the given cases, a few thousand ids per query."""
+    if case_ids is None:
+        return [[]]
+    return [[column.in_(case_ids[k : k + 5000])] for k in range(0, len(case_ids), 5000)]
+
+
+def indexed_cases(session: Session, case_ids: list[int] | None = None) -> list[Case]:
+    """The cases from the table (fresh), as reports.cases.Case objects for the documents; ``case_ids``:
+    only those rows of the table."""
     ensure_fresh(session)
     refs: dict[int, list[AgencyRef]] = {}
-    for r in session.execute(
-        select(
-            CaseUnitAgency.case_id,
-            CaseUnitAgency.key,
-            CaseUnitAgency.name,
-            CaseUnitAgency.kind,
-            CaseUnitAgency.ours,
-            CaseUnitAgency.agency_id,
-            CaseUnitAgency.level,
-            CaseUnitAgency.role,
-        ).order_by(CaseUnitAgency.id)
-    ):
-        refs.setdefault(r[0], []).append(AgencyRef(r[1], r[2], r[3], r[4], r[5], r[6], r[7]))
+    for where in _chunks(case_ids, CaseUnitAgency.case_id):
+        for r in session.execute(
+            select(
+                CaseUnitAgency.case_id,
+                CaseUnitAgency.key,
+                CaseUnitAgency.name,
+                CaseUnitAgency.kind,
+                CaseUnitAgency.ours,
+                CaseUnitAgency.agency_id,
+                CaseUnitAgency.level,
+                CaseUnitAgency.role,
+            )
+            .where(*where)
+            .order_by(CaseUnitAgency.id)
+        ):
+            refs.setdefault(r[0], []).append(AgencyRef(r[1], r[2], r[3], r[4], r[5], r[6], r[7]))
     norms: dict[int, list[str]] = {}
-    for case_id, norm in session.execute(
-        select(CaseUnitNorm.case_id, CaseUnitNorm.norm).order_by(CaseUnitNorm.id)
-    ):
-        norms.setdefault(case_id, []).append(norm)
+    for where in _chunks(case_ids, CaseUnitNorm.case_id):
+        for case_id, norm in session.execute(
+            select(CaseUnitNorm.case_id, CaseUnitNorm.norm).where(*where).order_by(CaseUnitNorm.id)
+        ):
+            norms.setdefault(case_id, []).append(norm)
+    units = [
+        u for where in _chunks(case_ids, CaseUnit.id) for u in session.scalars(select(CaseUnit).where(*where))
+    ]
     out = []
-    for u in session.scalars(select(CaseUnit).order_by(CaseUnit.id)):
+    for u in sorted(units, key=lambda u: u.id):
         out.append(
             Case(
                 key=u.key,
@@ -269,6 +287,7 @@ def indexed_cases(session: Session) -> list[Case]:
                 decided_year=u.decided_year,
                 date_source=u.date_source,
                 norms=norms.get(u.id, []),
+                stood_alone=bool(u.stood_alone),
             )
         )
     return out
@@ -895,7 +914,7 @@ def sql_report(
     township = {} if series else by_agency["now"][GroupBy.township]
     department = {} if series else by_agency["now"][GroupBy.department]
     scope_code = "ours" if ours_only else ("agencies" if agency_ids is not None else "all")
-    return finish_report(
+    report = finish_report(
         by,
         period,
         prev_p,
@@ -911,6 +930,16 @@ def sql_report(
         undated=undated,
         rules=rules,
     )
+    report.stood_alone = _stood_alone(session, period, series_kind, scope)
+    return report
+
+
+def _stood_alone(session: Session, period: Period, series: str | None, scope: _Scope) -> int:
+    """= reports.stats.count_stood_alone: suits of the table (filed in it or 日期不详) that stood alone."""
+    placed, undated = _conds("filed", period, series)
+    alone = CaseUnit.stood_alone == true()  # "= 1": the index ix_report_cases_alone reads only those rows
+    q = select(func.count(CaseUnit.id)).where(alone, or_(placed, undated), *scope.on_case)
+    return int(session.scalar(q) or 0)
 
 
 def agency_reports(
@@ -1015,8 +1044,8 @@ def stats_report(
 ) -> StatsReport:
     """Service function (CLI, API): the report from the case table (rebuilt first when stale), as SQL
     aggregates. ``agency_ids`` restricts to those agencies (an agency user sees only their own)."""
-    by = _group_by(by)
-    then_by = _group_by(then) if then else None
+    by = group_by(by)
+    then_by = group_by(then) if then else None
     p = period if isinstance(period, Period) else parse_period(period, since)
     d = definition if isinstance(definition, LossRateDefinition) else LossRateDefinition.parse(definition)
     ensure_fresh(session)
@@ -1025,7 +1054,7 @@ def stats_report(
     )
 
 
-def _group_by(v: GroupBy | str) -> GroupBy:
+def group_by(v: GroupBy | str) -> GroupBy:
     if isinstance(v, GroupBy):
         return v
     try:

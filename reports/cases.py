@@ -137,6 +137,8 @@ class Case:
     decided_year: int | None = None  # date.year, else the effective case number's year (推定)
     date_source: str | None = None  # judgment / ledger / case_no (推定) / None (pending)
     norms: list[str] = dc_field(default_factory=list)  # norms found breached (lost suits only)
+    # only appeals / retrials, and no first-instance case number found: the judgment stands as its own suit
+    stood_alone: bool = False
 
     @property
     def concluded(self) -> bool:
@@ -254,6 +256,9 @@ def _case(root: str, rs: list[JudgmentRow], agency_of: dict[str, AgencyRef]) -> 
     fi_year = case_no_year(root) or next((y for r in rs if (y := case_no_year(r.case_no))), None)
     date = eff.judgment_date or max((r.judgment_date for r in rs if r.judgment_date), default=None)
     guess_decided = case_no_year(eff.case_no) if outcome else None
+    alone = all(PROCEDURE_RANK.get(r.procedure, 0) > 0 for r in rs) and not any(
+        "行初" in n for n in [root, *(r.case_no or "" for r in rs)]
+    )
     return Case(
         key=root,
         judgment_ids=[r.id for r in rs],
@@ -277,6 +282,7 @@ def _case(root: str, rs: list[JudgmentRow], agency_of: dict[str, AgencyRef]) -> 
         if outcome == "agency_lost"
         else [],
         date_source=("judgment" if date else ("case_no" if guess_decided else None)) if outcome else None,
+        stood_alone=alone,
     )
 
 
@@ -404,7 +410,8 @@ def load_cases(session: Session, *, with_ledger: bool = True) -> list[Case]:
 
 
 def load_all(session: Session, *, with_ledger: bool = True) -> tuple[list[Case], list[Reconsideration]]:
-    """The suits (ledger 收案日期 applied, pending ledger rows added) and the reconsideration decisions."""
+    """The suits of the judgments and the ledger (ledger 收案日期 applied, pending ledger rows added) and the
+    reconsideration decisions; ``reports.registered.load_suits`` merges the register of suits in."""
     rows = load_rows(session)
     names = {d for r in rows for d in [*r.defendants, *r.respondents]}
     refs = agency_refs(session, names)

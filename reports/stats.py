@@ -183,9 +183,16 @@ def period_of(d: dt.date, kind: str) -> Period:
 UNDATED = "undated"
 UNDATED_ZH = "日期不详"
 DATE_RULE_ZH = (
-    "发案按法院立案（收案）日期计：先取案件台账的收案日期，其次取裁判文书所载立案日期，均无的按一审案号年度推定"
-    "（推定），推定的只计入年度统计；审结、胜诉、败诉按生效裁判的裁判日期计，无裁判日期的按其案号年度推定"
+    "发案按法院立案（收案）日期计：先取案件台账的收案日期，其次取裁判文书所载立案日期，再次取应诉案件登记的"
+    "收到应诉材料日期，均无的按一审案号年度推定（推定），推定的只计入年度统计；审结、胜诉、败诉按生效裁判的裁判日期计，无裁判日期的按其案号年度推定"
     "（推定），同样只计入年度统计；不能确定是否属于本表期间的案件列为「日期不详」行，合计＝各行＋日期不详"
+)
+
+
+SUIT_RULE_ZH = (
+    "应诉案件登记、案件台账与裁判文书中一审案号相同的为同一案件，只计一次；已登记尚无裁判的案件计入发案量，"
+    "裁判前不计入审结和败诉；登记的案件以登记的被诉单位为该案单位；尚无案号的登记案件单独计为一件；"
+    "二审、再审裁判未能找到一审案号的，单独计为一件"
 )
 
 
@@ -207,6 +214,41 @@ def place(exact: dt.date | None, year: int | None, period: Period, series: str |
     if whole_years and inside_lo <= year <= inside_hi:
         return str(year) if series else ""
     return UNDATED
+
+
+class Placer:
+    """:func:`place` for one period and date grouping, with the period's bounds worked out once (a table
+    places every case twice; recomputing ``Period.start``/``end`` per date was most of a tally's time)."""
+
+    def __init__(self, period: Period, series: str | None) -> None:
+        self.series = series
+        self.everything = series is None and period.kind == "all"
+        self.all_time = period.kind == "all"
+        self.start, self.end = period.start, period.end
+        self.inside_lo, self.inside_hi, self.over_lo, self.over_hi = period.years()
+        self.whole_years = series == "year" if series else period.year_aligned
+        self._codes: dict[tuple[int, int], str] = {}
+
+    def __call__(self, exact: dt.date | None, year: int | None) -> str | None:
+        if self.everything:
+            return ""
+        if exact is not None:
+            if not self.all_time and not self.start <= exact < self.end:
+                return None
+            if not self.series:
+                return ""
+            ym = (exact.year, exact.month)
+            code = self._codes.get(ym)
+            if code is None:
+                code = self._codes[ym] = period_of(exact, self.series).code
+            return code
+        if year is None:
+            return UNDATED
+        if not self.over_lo <= year <= self.over_hi:
+            return None
+        if self.whole_years and self.inside_lo <= year <= self.inside_hi:
+            return str(year) if self.series else ""
+        return UNDATED
 
 
 # ---------------------------------------------------------------- loss-rate definition
@@ -516,38 +558,59 @@ def tally(
     series: str | None = None,
 ) -> Tally:
     """Place each case's filing (发案) and decision (审结/败诉) by rule, then count per grouping (pure).
-    ``series``: place by that date grouping's granularity (a two-way table's primary rows)."""
+    ``series``: place by that date grouping's granularity (a two-way table's primary rows).
+
+    A case's keys under the groupings that are not dates are worked out once for both measures, and the
+    period's bounds once for the table (:class:`Placer`)."""
     series = series or next((x.value for x in dims if x.series), None)
+    at_of = Placer(period, series)
+    loss_only = any(x.loss_only for x in dims)
+    dated = [x.series for x in dims]
+    one_agency_dim = len(dims) == 1 and dims[0].agencies
     t = Tally()
+    labels, cells = t.labels, t.cells
     for c in cases:
-        for measure in ("filed", "decided"):
-            if measure == "decided":
-                if not c.decided:
-                    continue
-                at = place(c.date, c.decided_year, period, series)
-            else:
-                at = place(c.filed, c.filed_year, period, series)
+        filed_at = at_of(c.filed, c.filed_year)
+        decided_at = at_of(c.date, c.decided_year) if c.decided else None
+        if filed_at is None and decided_at is None:
+            continue
+        lost = d.is_loss(c)
+        statics: list[list[tuple[str, str]]] | None = None
+        for measure, at in (("filed", filed_at), ("decided", decided_at)):
             if at is None:
                 continue
             if at == UNDATED:
                 _add(t.undated, c, measure, d)
                 continue
             _add(t.totals, c, measure, d)
-            if any(x.loss_only for x in dims) and not d.is_loss(c):
+            if loss_only and not lost:
                 continue
-            per_dim = [[(at, label_for(x, at))] if x.series else static_keys(x, c) for x in dims]
+            if statics is None:
+                statics = [
+                    [] if is_date else static_keys(x, c) for x, is_date in zip(dims, dated, strict=True)
+                ]
+            per_dim = [
+                [(at, label_for(x, at))] if is_date else keys
+                for x, is_date, keys in zip(dims, dated, statics, strict=True)
+            ]
             for combo in product(*per_dim):
-                for i, (_k, label) in enumerate(combo):
-                    t.labels.setdefault((i, _k), label)
-                _add(t.cell(tuple(k for k, _ in combo)), c, measure, d)
-            if measure == "decided" and d.is_loss(c) and len(dims) == 1 and dims[0].agencies:
+                for i, (k, label) in enumerate(combo):
+                    if (i, k) not in labels:
+                        labels[(i, k)] = label
+                key = tuple(k for k, _ in combo)
+                f = cells.get(key)
+                if f is None:
+                    f = cells[key] = Figures()
+                _add(f, c, measure, d)
+            if measure == "decided" and lost and one_agency_dim:
                 for a in c.agencies:
                     if a.role == RECONSIDERATION_BODY and _plain_in(dims[0], a):
                         t.labels.setdefault((0, a.key), a.name)
                         t.cell((a.key,)).lost_as_reconsideration_body += 1
-    if len(dims) == 1 and dims[0].agencies:
+    if one_agency_dim:
+        placed = Placer(period, None)
         for r in reconsiderations:
-            at = place(r.date, r.year, period, None)
+            at = placed(r.date, r.year)
             if at is None or not r.corrected:
                 continue
             if at == UNDATED:
@@ -567,7 +630,7 @@ def _plain_in(by: GroupBy, a: AgencyRef) -> bool:
 
 def _add(f: Figures, c: Case, measure: str, d: LossRateDefinition) -> None:
     if measure == "filed":
-        f.add_filed(c)
+        f.cases += 1
     else:
         f.add_decided(c, d)
 
@@ -715,6 +778,11 @@ class StatsReport:
     then: GroupBy | None = None
     undated: Figures = field(default_factory=Figures)
     rules: RankingRules = field(default_factory=RankingRules)
+    stood_alone: int = (
+        0  # suits in the table (发案, 日期不详 included) of appeals/retrials without a first instance
+    )
+    query: str | None = None  # the search query whose judgments' suits the table is over (None: every suit)
+    sample: int | None = None  # with a query: how many suits it matched
 
     @property
     def grand_totals(self) -> Figures:
@@ -727,7 +795,7 @@ class StatsReport:
     @property
     def rules_zh(self) -> str:
         """Every rule the table was computed with, printed under it."""
-        parts = [self.definition.zh, DATE_RULE_ZH]
+        parts = [self.definition.zh, DATE_RULE_ZH, SUIT_RULE_ZH]
         if not self.by.series and not self.by.loss_only:
             parts.append(self.rules.zh)
         if self.by.agencies:
@@ -746,6 +814,10 @@ class StatsReport:
             "definition": self.definition.code,
             "definition_zh": self.definition.zh,
             "date_rule_zh": DATE_RULE_ZH,
+            "suit_rule_zh": SUIT_RULE_ZH,
+            "stood_alone": self.stood_alone,
+            "query": self.query,
+            "sample": self.sample,
             "ranking_rule_zh": self.rules.zh,
             "reconsideration_rule_zh": RECONSIDERATION_RULE_ZH if self.by.agencies else None,
             "rules_zh": self.rules_zh,
@@ -811,8 +883,16 @@ class StatsReport:
                     rows.append(line)
         t, u = self.totals, self.undated
         title = f"{self.period.zh}行政诉讼案件统计（按{'、'.join(first)}）"
+        if self.query is not None:
+            title += f"——检索“{self.query}”的结果"
         note = (
-            f"{self.rules_zh}合计：发案 {t.cases} 件，审结 {t.concluded} 件，败诉 {t.lost} 件，"
+            (
+                f"本表只统计检索“{self.query}”命中的裁判文书所属的 {self.sample} 件案件"
+                "（案件中任一文书命中即计入）。"
+                if self.query is not None
+                else ""
+            )
+            + f"{self.rules_zh}合计：发案 {t.cases} 件，审结 {t.concluded} 件，败诉 {t.lost} 件，"
             f"败诉率 {_pct(t.loss_rate)}，负责人出庭应诉率 {_pct(t.head_rate)}（已知出庭情况 {t.head_known} 件）"
         )
         if self.by.agencies:
@@ -820,6 +900,7 @@ class StatsReport:
         if not u.empty():
             g = self.grand_totals
             note += f"；另有日期不详 {u.cases} 件（发案），日期不详的审结 {u.concluded} 件，含日期不详合计发案 {g.cases} 件"
+        note += f"；其中二审、再审裁判未能找到一审而单独计为一件的 {self.stood_alone} 件"
         return Table(title=title, columns=cols, rows=rows, note=note + "。", meta=self.to_json())
 
     def _lines(self, r: GroupRow):  # type: ignore[no-untyped-def]
@@ -917,7 +998,7 @@ def compute(
     departments = (
         {} if no_targets else rows_of(tally(scoped, [GroupBy.department], period, d), [GroupBy.department])
     )
-    return finish_report(
+    report = finish_report(
         by,
         period,
         prev_p,
@@ -933,6 +1014,14 @@ def compute(
         undated=now.undated,
         rules=rules,
     )
+    report.stood_alone = count_stood_alone(scoped, period, series_kind)
+    return report
+
+
+def count_stood_alone(cases: Iterable[Case], period: Period, series: str | None) -> int:
+    """Suits of the table (filed in it, or 日期不详) made of appeals/retrials whose first instance was not found."""
+    at = Placer(period, series)
+    return sum(1 for c in cases if c.stood_alone and at(c.filed, c.filed_year) is not None)
 
 
 def finish_report(

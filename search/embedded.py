@@ -275,6 +275,18 @@ class EmbeddedBackend:
         hits = searcher.search(Q.all_query(), limit=n, count=False).hits
         return {int(v or 0) for v in searcher.fast_field_values("id", [a for _, a in hits])}
 
+    def matching_ids(self, query: SearchQuery | str, restrict_parties: list[str] | None = None) -> set[int]:
+        """Every judgment id the query matches (no paging window: statistics over a search result)."""
+        from search.query import as_query
+
+        searcher = self._open().searcher()
+        n = searcher.num_docs
+        if n == 0:
+            return set()
+        q = compile_query(self.schema, as_query(query), restrict_parties)
+        hits = searcher.search(q, limit=n, count=False).hits
+        return {int(v or 0) for v in searcher.fast_field_values("id", [a for _, a in hits])}
+
     def search(
         self,
         query: SearchQuery | str,

@@ -402,6 +402,22 @@ class ElasticsearchBackend:
                 )
             }
 
+    def matching_ids(self, query: SearchQuery | str, restrict_parties: list[str] | None = None) -> set[int]:
+        """Every judgment id the query matches (scrolled, no paging window)."""
+        from elasticsearch import helpers
+
+        from search.query import as_query
+
+        with _as_search_error():
+            self._ensure()
+            body = compile_query(as_query(query), restrict_parties)
+            return {
+                int(h["_id"])
+                for h in helpers.scan(
+                    self.client, index=self.alias, query={"query": body}, _source=False, size=1000
+                )
+            }
+
     def search(
         self,
         query: SearchQuery | str,

@@ -105,3 +105,7 @@ class SearchBackend(Protocol):
     def count(self) -> int: ...
 
     def ids(self) -> set[int]: ...
+
+    def matching_ids(
+        self, query: SearchQuery | str, restrict_parties: list[str] | None = None
+    ) -> set[int]: ...  # every id the query matches (statistics over a search result)

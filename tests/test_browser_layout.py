@@ -127,6 +127,8 @@ def admin_pages(server: LiveServer, suit_id: int) -> list[str]:
         f"/suits/{suit_id}",
         "/suits/review",
         "/reminders",
+        "/benchmarks",
+        "/stats/query?q=本院&by=agency&then=cause",
         "/cases/999999",
     ]
 

@@ -462,3 +462,28 @@ def test_breached_norms_leave_out_the_litigation_law_and_count_per_agency(any_db
         ("《中华人民共和国行政处罚法》第四十四条", 2)
     ]
     assert overall.to_json() == compute(cases, GroupBy.norm, Period.parse("2024"), CONCLUDED).to_json()
+
+
+def test_the_fast_placer_puts_every_date_where_place_does() -> None:
+    """reports.stats.Placer (bounds worked out once per table) = reports.stats.place for every kind of period,
+    date grouping, exact date, year-only (推定) and missing date."""
+    from reports.stats import Placer, place
+
+    periods = ["", "2023", "2023Q2", "2023-05", "2022..2024", "2022Q3..2023Q1", "2022..", "2024-03..2024-05"]
+    dates = [
+        None,
+        D(2021, 12, 31),
+        D(2022, 1, 1),
+        D(2022, 7, 15),
+        D(2023, 4, 1),
+        D(2023, 5, 31),
+        D(2024, 12, 31),
+    ]
+    years = [None, 2021, 2022, 2023, 2024, 2025]
+    for text in periods:
+        p = Period.parse(text)
+        for series in (None, "year", "quarter", "month"):
+            at = Placer(p, series)
+            for exact in dates:
+                for year in years:
+                    assert at(exact, year) == place(exact, year, p, series), (text, series, exact, year)

@@ -81,9 +81,11 @@ def table(
     agency_id: int | None = None,
     definition: str | None = None,
     format: str = "json",
+    q: str = "",
 ) -> dict[str, Any] | Response:
     """One table, one or two groupings (``by`` then ``then``: agency, township, department, field, action_type,
-    cause, court, month, quarter, year), with the 日期不详 row and every rule; ``format`` json, xlsx or csv."""
+    cause, court, month, quarter, year), with the 日期不详 row and every rule; ``format`` json, xlsx or csv;
+    ``q``: a search query (as in /api/search): the table over the suits of the judgments it matches."""
     report = stats.table(
         s,
         scope,
@@ -94,6 +96,7 @@ def table(
         agency_id=agency_id,
         definition=definition,
         settings=settings,
+        q=q,
     )
     if format not in ("xlsx", "csv"):
         return report.to_json()

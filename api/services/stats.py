@@ -45,12 +45,14 @@ def table(
     agency_id: int | None = None,
     definition: str | None = None,
     settings: Any = None,
+    q: str | None = None,
 ) -> Any:
-    """One statistics table (one or two groupings) as reports.stats.StatsReport, for JSON or a spreadsheet."""
+    """One statistics table (one or two groupings) as reports.stats.StatsReport, for JSON or a spreadsheet;
+    ``q``: over the suits of the judgments the search query matches (the caller's agency only, as in search)."""
     from reports.caseindex import stats_report
+    from reports.sample import query_report
 
-    return stats_report(
-        s,
+    options: dict[str, Any] = dict(
         by=by,
         then=then or None,
         period=period or None,
@@ -59,6 +61,10 @@ def table(
         agency_ids=_agency_ids(scope, agency_id),
         rules=_rules(settings),
     )
+    if q and q.strip():
+        restrict = list(scope.agency_names) if scope.agency_names is not None else None
+        return query_report(s, settings, q, restrict_parties=restrict, **options)
+    return stats_report(s, **options)
 
 
 UNIT_SCOPES = {"ours": "本县单位", "all": "全部被告（含县外单位和未入名录的名称）"}

@@ -51,10 +51,14 @@ class CaseUnit(Base):
     __table_args__ = (
         # Covering indexes of the figures (0009_figures): whichever one a query's conditions start with, the
         # scan reads narrow index entries instead of the wide rows.
-        Index("ix_report_cases_stats", *_FIGURE_COLUMNS),
+        # the two date-range indexes also cover field and action type (0015), so a date grouping under them
+        # reads no wide row
+        Index("ix_report_cases_stats", *_FIGURE_COLUMNS, "field", "action_type"),
         Index("ix_report_cases_figures", "filed_year", *_without("filed_year")),
         Index("ix_report_cases_decided", "decided_year", *_without("decided_year")),
-        Index("ix_report_cases_filed", "filed", *_without("filed")),
+        Index("ix_report_cases_filed", "filed", *_without("filed"), "field", "action_type"),
+        # the few suits that stood alone, counted under every table (0015)
+        Index("ix_report_cases_alone", "stood_alone", "filed", "filed_year"),
         Index("ix_report_cases_groups", "field", "action_type", "court", *_FIGURE_COLUMNS),
         # GROUP BY the case profile streams in this order
         Index("ix_report_cases_profile", *_PROFILE, *(c for c in _FIGURE_COLUMNS if c not in _PROFILE)),
@@ -85,6 +89,8 @@ class CaseUnit(Base):
     # the months of both dates as year·12 + month − 1 (date groupings fold months, not days)
     filed_ym: Mapped[int | None] = mapped_column(Integer)
     decided_ym: Mapped[int | None] = mapped_column(Integer)
+    # only appeals / retrials and no first-instance case number found: stands as its own suit (0015)
+    stood_alone: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class CaseUnitAgency(Base):
@@ -104,6 +110,7 @@ class CaseUnitAgency(Base):
             *(c for c in _FIGURE_COLUMNS if c not in _PROFILE),
             "field",
             "action_type",
+            "case_id",  # 0015: covering for the joins of two-way tables (agency × cause …)
         ),
     )
 
@@ -133,6 +140,7 @@ class CaseUnitAgency(Base):
 
 class CaseUnitCause(Base):
     __tablename__ = "report_case_causes"
+    __table_args__ = (Index("ix_report_case_causes_cover", "case_id", "cause"),)  # joins read no row (0015)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("report_cases.id", ondelete="CASCADE"), index=True)
@@ -143,6 +151,7 @@ class CaseUnitNorm(Base):
     """A norm the court found breached in a lost case (《法律》第N条, from the citations of the judgment)."""
 
     __tablename__ = "report_case_norms"
+    __table_args__ = (Index("ix_report_case_norms_cover", "case_id", "norm"),)  # joins read no row (0015)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("report_cases.id", ondelete="CASCADE"), index=True)
