@@ -1010,6 +1010,7 @@ def _agency_set(
     if prev_totals is not None and prev_p is not None:
         prev_totals.reconsideration_corrections += _reconsideration_totals(session, prev_p, scope)[0]
     scope_code = "ours" if scope.ours_only else ("agencies" if scope.agency_ids is not None else "all")
+    alone = _stood_alone(session, p, None, scope)
     out = {}
     for by in (GroupBy.agency, GroupBy.township, GroupBy.department):
         out[by] = finish_report(
@@ -1027,6 +1028,7 @@ def _agency_set(
             undated=Figures(**undated.__dict__),
             rules=rules,
         )
+        out[by].stood_alone = alone
     return out
 
 
