@@ -270,19 +270,6 @@ def _recurrences(s: Any, scope: Scope, chosen: int | None) -> list[dict[str, Any
     return recurrences(s, ids)
 
 
-@router.get("/collections")
-def collections_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLResponse:
-    chosen = collections.preview(s, scope, request.session.get("basket", []))
-    return page(request, "collections.html", scope, chosen=chosen)
-
-
-@router.get("/upload")
-def upload_page(request: Request, scope: ScopeDep, settings: SettingsDep) -> HTMLResponse:
-    if not scope.can_write:
-        raise ApiError("您的账号不能上传文件：上传需要管理员或分析员账号", code="forbidden", status=403)
-    return page(request, "upload.html", scope, available=True, max_mb=settings.max_file_mb)
-
-
 @router.get("/agencies")
 def agencies_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLResponse:
     try:
