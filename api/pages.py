@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from api.access import Scope
 from api.deps import CsrfDep, ScopeDep, SessionDep, SettingsDep, client_ip, csrf_token
 from api.errors import ApiError, Unauthorized, to_api_error
-from api.services import accounts, cases, collections, search, stats
+from api.services import accounts, cases, search, stats
 from api.services import agencies as agency_service
 from api.services.sessions import TooManyAttempts
 from core.models import Role
@@ -32,6 +32,7 @@ NAV = [
     ("/search", "检索"),
     ("/dashboard", "看板"),
     ("/collections", "汇编"),
+    ("/bulletin", "通报"),
     ("/upload", "上传"),
     ("/agencies", "单位"),
     ("/suits", "应诉"),

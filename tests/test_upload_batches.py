@@ -75,10 +75,7 @@ def test_batch_is_listed_after_a_reload_with_its_summary(store: WebStore, batch:
 def test_batch_page_shows_each_file_in_words_that_match_its_result(store: WebStore, batch: dict) -> None:
     c = _client(store, "analyst1")
     html = c.get(f"/upload/{batch['id']}").text
-    rows = {
-        m[0]: _text(m[1])
-        for m in re.findall(r'<tr data-job="(\d+)">(.*?)</tr>', html, flags=re.S)
-    }
+    rows = {m[0]: _text(m[1]) for m in re.findall(r'<tr data-job="(\d+)">(.*?)</tr>', html, flags=re.S)}
     by_name = {}
     for f in batch["files"]:
         by_name.setdefault(f["filename"], []).append(rows[str(f["job_id"])])
@@ -98,7 +95,9 @@ def test_batch_page_shows_each_file_in_words_that_match_its_result(store: WebSto
 
 def test_states_in_words_never_call_a_failure_done() -> None:
     assert file_outcome({"state": "done", "status": "rejected", "reason": "not_judgment"})["word"] == "未通过"
-    failed = file_outcome({"state": "failed", "status": "failed", "reason": "timeout", "message": "处理超时，已停止。"})
+    failed = file_outcome(
+        {"state": "failed", "status": "failed", "reason": "timeout", "message": "处理超时，已停止。"}
+    )
     assert failed["word"] == "未通过" and failed["tone"] == "bad" and failed["detail"].startswith("处理超时")
     linked = file_outcome({"state": "done", "status": "linked"})
     assert linked["word"] == "已关联" and linked["group"] == "stored"

@@ -21,8 +21,8 @@ from api.errors import ApiError, Forbidden, NotFound
 from api.services.accounts import audit
 from core.db import Database
 from core.settings import Settings
-from workers.dispatch import submit_files
 from core.taxonomy import RejectReason
+from workers.dispatch import submit_files
 from workers.jobs import batch_status, list_batches
 
 MAX_FILES = 200
@@ -136,7 +136,13 @@ FILE_KIND_ZH = {
     "html": "网页",
     "text": "纯文本",
 }
-_EXT_ZH = {".pdf": "PDF", ".docx": "Word 文档", ".doc": "Word 文档（旧格式）", ".html": "网页", ".htm": "网页"}
+_EXT_ZH = {
+    ".pdf": "PDF",
+    ".docx": "Word 文档",
+    ".doc": "Word 文档（旧格式）",
+    ".html": "网页",
+    ".htm": "网页",
+}
 SUMMARY_ZH = (("stored", "已入库"), ("duplicate", "重复"), ("rejected", "未通过"), ("pending", "处理中"))
 LINKED_HELP = (
     "已关联：同一案件（案号、文书种类相同）的裁判文书已在库中，本文件作为该案件的另一份文件保存并关联到该案件，"
@@ -158,9 +164,19 @@ def file_outcome(f: dict[str, Any]) -> dict[str, str]:
     if st == "stored":
         return {"group": "stored", "word": "已入库", "tone": "ok", "detail": ""}
     if st == "linked":
-        return {"group": "stored", "word": "已关联", "tone": "info", "detail": "同一案件已在库中，本文件已关联到该案件"}
+        return {
+            "group": "stored",
+            "word": "已关联",
+            "tone": "info",
+            "detail": "同一案件已在库中，本文件已关联到该案件",
+        }
     if st == "duplicate":
-        return {"group": "duplicate", "word": "重复", "tone": "warn", "detail": "与已入库文件内容完全相同，未重复入库"}
+        return {
+            "group": "duplicate",
+            "word": "重复",
+            "tone": "warn",
+            "detail": "与已入库文件内容完全相同，未重复入库",
+        }
     reason = RejectReason.parse(f.get("reason") or "")
     why = reason.zh if reason else "未能作为裁判文书读取"
     return {"group": "rejected", "word": "未通过", "tone": "bad", "detail": _reason_text(why, f)}
