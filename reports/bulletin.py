@@ -218,9 +218,17 @@ def render_bulletin(
     doc.para(
         f"{data['period_zh']}，{scope_zh}共发生行政诉讼案件{t['cases']}件{prev}，审结{t['concluded']}件，"
         f"其中胜诉{t['won']}件、败诉{t['lost']}件、驳回起诉{t['dismissed']}件、撤诉{t['withdrawn']}件，"
-        f"败诉率{_pct(t['loss_rate'])}，{_change(t['loss_rate'], pt['loss_rate'] if pt else None)}。"
-        f"行政机关负责人出庭应诉率{_pct(t['head_rate'])}（出庭情况可查明的{t['head_known']}件中，负责人出庭"
-        f"{t['head_appeared']}件）。"
+        + (
+            f"败诉率{_pct(t['loss_rate'])}，{_change(t['loss_rate'], pt['loss_rate'] if pt else None)}。"
+            if t["loss_rate"] is not None
+            else "败诉率无法计算（本期没有计入败诉率的审结案件）。"
+        )
+        + (
+            f"行政机关负责人出庭应诉率{_pct(t['head_rate'])}（出庭情况可查明的{t['head_known']}件中，负责人出庭"
+            f"{t['head_appeared']}件）。"
+            if t["head_rate"] is not None
+            else "本期无可查明负责人出庭情况的案件。"
+        )
         + (f"行政复议机关纠错{t['reconsideration_corrections']}件（不计入发案量和败诉率）。")
     )
     u = data.get("undated") or {}

@@ -64,6 +64,7 @@ def pages(server: LiveServer) -> list[str]:
         f"/cases/{store.ids['sea-004']}",
         "/dashboard",
         "/collections",
+        "/bulletin",
         "/upload",
         "/agencies",
         "/admin/users",

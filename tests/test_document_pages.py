@@ -121,7 +121,9 @@ def test_a_period_without_cases_warns_and_can_still_be_printed(store: WebStore) 
         "/bulletin/document",
         data={"csrf_token": csrf, "period": "1999Q1", "issuing_body": "甲县司法局", "allow_empty": "1"},
     )
-    assert r.status_code == 200 and "本期无败诉案件" in _docx_text(r.content)
+    empty = _docx_text(r.content)
+    assert r.status_code == 200 and "本期无败诉案件" in empty and "败诉率无法计算" in empty
+    assert "—" not in empty and "暂无报备记录" in empty
     bad = c.post(
         "/bulletin/document", data={"csrf_token": csrf, "period": "去年", "issuing_body": "甲县司法局"}
     )
