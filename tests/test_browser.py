@@ -176,13 +176,16 @@ def test_5_build_a_collection_and_download_it(page, server: LiveServer, tmp_path
     page.goto(server.url + "/collections")
     assert page.locator("#chosen-count").inner_text() == "2"
     page.fill("#c-title", "强制拆除与工伤认定败诉案例")
+    assert page.input_value("#c-body") == ""  # the placeholder ××县司法局 is never offered as a value
+    page.fill("#c-body", "甲县司法局")
+    page.fill("#c-number", "甲司汇〔2024〕1号")
     shot(page, "06-collections")
     with page.expect_download() as info:
-        page.click("form.js-export button[type=submit]")
+        page.click("form[action='/collections/document'] button[type=submit]")
     target = tmp_path / "collection.docx"
     info.value.save_as(target)
     text = "\n".join(p.text for p in Document(io.BytesIO(target.read_bytes())).paragraphs)
-    assert "强制拆除与工伤认定败诉案例" in text
+    assert "强制拆除与工伤认定败诉案例" in text and "甲县司法局" in text and "甲司汇〔2024〕1号" in text
     assert store.labels["sea-022"]["case_no"] in text
 
 
