@@ -179,6 +179,7 @@ def test_5_build_a_collection_and_download_it(page, server: LiveServer, tmp_path
     assert page.input_value("#c-body") == ""  # the placeholder ××县司法局 is never offered as a value
     page.fill("#c-body", "甲县司法局")
     page.fill("#c-number", "甲司汇〔2024〕1号")
+    page.evaluate("window.scrollTo(0, 0)")
     shot(page, "06-collections")
     with page.expect_download() as info:
         page.click("form[action='/collections/document'] button[type=submit]")
