@@ -419,7 +419,8 @@ def make_bulletin(
     if scope_name:
         data["scope_zh"] = scope_name
     u = data.get("undated") or {}
-    if refuse_empty and not (data["totals"]["cases"] or data["totals"]["concluded"] or u.get("cases")):
+    has_content = data["totals"]["cases"] or data["totals"]["concluded"] or u.get("cases") or record["due"]
+    if refuse_empty and not has_content:  # a period with reports due (or late) is not empty: 五 lists them
         raise EmptyPeriod(
             f"{p.zh}没有任何行政诉讼案件（发案、审结均为0），未生成通报：请核对期间或先上传裁判文书"
         )

@@ -55,6 +55,7 @@ def test_collection_form_honours_title_issuing_body_number_and_filters(store: We
             "source": "filter",
             "title": "不作为类警示案例选编",
             "period": "2016..2018",
+            "causes": ["inaction", "procedure"],
             "agency_id": str(store.agency_ids[AGENCY_B]),
             "issuing_body": "甲县司法局",
             "number": "甲司汇〔2024〕1号",
