@@ -124,6 +124,9 @@ def export_collection(
             raise ApiError("汇编中还没有案件：请先从检索结果或案件页加入案件", code="empty_collection")
         flt = CollectionFilter(judgment_ids=chosen)
     else:
+        for values, enum, what in ((o.causes, LossCause, "败诉原因"), (o.fields, Field, "执法领域")):
+            if unknown := [v for v in values if not enum.parse(v)]:
+                raise ApiError(f"不认识的{what}“{unknown[0][:20]}”", code="invalid_filter")
         causes = [c for c in o.causes if LossCause.parse(c)]
         fields = [f for f in o.fields if Field.parse(f)]
         agency_ids = own_ids if own_ids is not None else (o.agency_ids or None)
@@ -209,8 +212,14 @@ def export(
     ip: str | None = None,
     **options: Any,
 ) -> tuple[str, str, bytes]:
-    """The JSON API's one call for both documents (kind 'collection' or 'bulletin')."""
+    """The JSON API's one call for both documents (kind 'collection' or 'bulletin'). A collection takes the
+    chosen ``ids``, or a filter (period, causes, fields, agencies); with neither it is refused (never every
+    lost case of all time by accident)."""
     if kind == "collection":
+        if not ids and not (period or any(options.get(k) for k in ("causes", "fields", "agency_ids"))):
+            raise ApiError(
+                "汇编中还没有案件：请先从检索结果或案件页加入案件，或给出筛选条件", code="empty_collection"
+            )
         return export_collection(
             s,
             settings,
