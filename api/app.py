@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 from starlette.middleware.sessions import SessionMiddleware
 
-from api import draft_pages, figure_pages, loop_pages, pages, suit_pages
+from api import document_pages, draft_pages, figure_pages, loop_pages, pages, suit_pages, upload_pages
 from api.errors import install_error_handlers
 from api.routers import agencies, auth, cases, drafts, loop, reports, search, stats, suits, uploads
 from api.security import session_secret
@@ -94,6 +94,8 @@ def create_app(settings: Settings, *, background_worker: bool = False, db: Datab
     app.include_router(draft_pages.router)
     app.include_router(loop_pages.router)
     app.include_router(figure_pages.router)
+    app.include_router(upload_pages.router)
+    app.include_router(document_pages.router)
     app.include_router(pages.router)
 
     @app.get("/healthz", include_in_schema=False)

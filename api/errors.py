@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from core.store import InvalidCorrection, JudgmentNotFound, StoreError
 from ingest.errors import Rejected
 from registry.agencies import RegistryError
+from reports.bulletin import EmptyPeriod
 from reports.collection import NothingSelected
 from reports.drafts import DraftBlocked, DraftError, DraftNotFound
 from reports.officialdoc import RenderError
@@ -69,6 +70,7 @@ def _domain_errors() -> dict[type[Exception], str]:
     """The user-facing errors (Chinese messages) of the areas below the API, with their codes."""
     return {
         NothingSelected: "empty_collection",
+        EmptyPeriod: "empty_period",
         RenderError: "render",
         StatsError: "stats",
         RegistryError: "registry",

@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from api.access import Scope
 from api.deps import CsrfDep, ScopeDep, SessionDep, SettingsDep, client_ip, csrf_token
 from api.errors import ApiError, Unauthorized, to_api_error
-from api.services import accounts, cases, collections, search, stats
+from api.services import accounts, cases, search, stats
 from api.services import agencies as agency_service
 from api.services.sessions import TooManyAttempts
 from core.models import Role
@@ -32,6 +32,7 @@ NAV = [
     ("/search", "检索"),
     ("/dashboard", "看板"),
     ("/collections", "汇编"),
+    ("/bulletin", "通报"),
     ("/upload", "上传"),
     ("/agencies", "单位"),
     ("/suits", "应诉"),
@@ -314,19 +315,6 @@ def _recurrences(s: Any, scope: Scope, chosen: int | None) -> list[dict[str, Any
     if ids is None and chosen is not None:
         ids = [chosen]
     return recurrences(s, ids)
-
-
-@router.get("/collections")
-def collections_page(request: Request, scope: ScopeDep, s: SessionDep) -> HTMLResponse:
-    chosen = collections.preview(s, scope, request.session.get("basket", []))
-    return page(request, "collections.html", scope, chosen=chosen)
-
-
-@router.get("/upload")
-def upload_page(request: Request, scope: ScopeDep, settings: SettingsDep) -> HTMLResponse:
-    if not scope.can_write:
-        raise ApiError("您的账号不能上传文件：上传需要管理员或分析员账号", code="forbidden", status=403)
-    return page(request, "upload.html", scope, available=True, max_mb=settings.max_file_mb)
 
 
 @router.get("/agencies")

@@ -126,7 +126,15 @@ class CollectionRequest(BaseModel):
     kind: str = Field("collection", description="collection (典型案例汇编) or bulletin (季度通报)")
     title: str = Field("行政机关败诉典型案例汇编", max_length=200)
     format: str = Field("docx", description="docx or pdf (pdf needs LibreOffice on the server)")
-    period: str | None = Field(None, description="the bulletin's period, e.g. 2024Q2, 2024, 2024-05")
+    period: str | None = Field(
+        None, description="the bulletin's period (2024Q2, 2024, 2024-05, 2022..2024); the collection's filter"
+    )
+    issuing_body: str = Field("", max_length=60, description="发文机关 (empty: the settings' issuing body)")
+    number: str = Field("", max_length=60, description="文号, e.g. 垫司通〔2024〕3号 (empty: none)")
+    causes: list[str] = Field(default_factory=list, description="collection by filter: loss-cause codes")
+    fields: list[str] = Field(default_factory=list, description="collection by filter: field codes")
+    agency_ids: list[int] = Field(default_factory=list, description="collection by filter: registry ids")
+    allow_empty: bool = Field(False, description="bulletin: write it even when the period has no case")
 
 
 class BasketUpdate(BaseModel):

@@ -135,6 +135,10 @@ def bulletin_cmd(
     definition: Annotated[str, typer.Option("--definition", help=DEF_HELP)] = "concluded",
     ours: Annotated[bool, typer.Option("--ours", help="只统计名录中的本县单位")] = False,
     number: Annotated[str | None, typer.Option("--number", help="发文字号，例如 垫司通〔2024〕3号")] = None,
+    title: Annotated[str | None, typer.Option("--title", help="通报标题（默认：关于…的通报）")] = None,
+    issuing_body: Annotated[
+        str | None, typer.Option("--issuing-body", help="发文机关（默认：设置 ANJIAN_ISSUING_BODY）")
+    ] = None,
 ) -> None:
     """生成季度（或任一期间）通报（DOCX / PDF）/ Quarterly bulletin."""
     from reports.bulletin import make_bulletin
@@ -155,6 +159,8 @@ def bulletin_cmd(
                 definition=definition,
                 ours_only=ours,
                 number=number,
+                title=title,
+                issuing_body=issuing_body,
             )
     except (RenderError, StatsError) as exc:
         raise _fail(str(exc)) from exc
@@ -174,6 +180,10 @@ def collection_cmd(
     agency: Annotated[list[int] | None, typer.Option("--agency", help="单位编号（可多次）")] = None,
     ids: Annotated[list[int] | None, typer.Option("--id", help="人工选定的裁判文书编号（可多次）")] = None,
     title: Annotated[str | None, typer.Option("--title", help="汇编标题")] = None,
+    issuing_body: Annotated[
+        str | None, typer.Option("--issuing-body", help="封面的发文机关（默认：设置 ANJIAN_ISSUING_BODY）")
+    ] = None,
+    number: Annotated[str | None, typer.Option("--number", help="封面的文号（可不填）")] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="最后一遍检查发现疑似姓名时不生成文件（默认自动隐名并列出）")
     ] = False,
@@ -205,7 +215,16 @@ def collection_cmd(
     flt = CollectionFilter(causes=causes, fields=fields, period=p, agency_ids=agency, judgment_ids=ids or [])
     try:
         with database().session() as s:
-            r = make_collection(s, settings(), flt, output, title=title, strict=strict)
+            r = make_collection(
+                s,
+                settings(),
+                flt,
+                output,
+                title=title,
+                strict=strict,
+                issuing_body=issuing_body,
+                number=number,
+            )
     except NothingSelected as exc:
         raise _fail(str(exc)) from exc
     except UnresolvedNames as exc:

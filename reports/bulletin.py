@@ -43,8 +43,24 @@ class BulletinResult:
     losses: int
 
 
+class EmptyPeriod(RenderError):
+    """The period holds no case at all: no document is written unless asked for anyway."""
+
+
 def _pct(v: float | None) -> str:
-    return "—" if v is None else f"{v * 100:.1f}%"
+    """A rate, or 无 when there is nothing to divide ("—" prints like the numeral 一)."""
+    return "无" if v is None else f"{v * 100:.1f}%"
+
+
+def reporting_sentence(record: dict | None) -> str:
+    """The 报备 section when nothing is late. "均按期报备" only when reports were recorded; with none it says
+    暂无报备记录 (no register of suits kept, or nothing due yet) — never a claim the records do not hold."""
+    record = record or {}
+    still_open = record.get("open", 0)
+    later = f"另有{still_open}项报备尚未到期。" if still_open else ""
+    if not record.get("reported"):
+        return "暂无报备记录。" + later
+    return f"本期已报备{record['reported']}项，均按期报备。" + later
 
 
 def _change(now: float | None, before: float | None) -> str:
@@ -184,25 +200,37 @@ def render_bulletin(
     *,
     number: str | None = None,
     date: dt.date | None = None,
+    title: str | None = None,
 ) -> None:
     date = date or dt.date.today()
+    # whose figures: the county's, or (an agency user's bulletin) one agency's — never titled 全县 then
+    scope_zh = data.get("scope_zh") or "全县行政机关"
+    county = scope_zh == "全县行政机关"
     doc = OfficialDocument(fonts)
     doc.red_header(issuing_body, number)
-    doc.title(f"关于{data['period_zh']}全县行政机关\n行政诉讼案件情况的通报")
-    doc.para("各乡镇人民政府、街道办事处，县政府各部门：", indent=False)
+    doc.title(title or f"关于{data['period_zh']}{scope_zh}\n行政诉讼案件情况的通报")
+    doc.para("各乡镇人民政府、街道办事处，县政府各部门：" if county else "本单位各内设机构：", indent=False)
     doc.para(
-        f"为深入推进法治政府建设，发挥行政诉讼案件以案促改作用，现将{data['period_zh']}全县行政机关"
+        f"为深入推进法治政府建设，发挥行政诉讼案件以案促改作用，现将{data['period_zh']}{scope_zh}"
         "行政诉讼案件发案、败诉及负责人出庭应诉情况通报如下。"
     )
     t, pt = data["totals"], data["previous_totals"]
     doc.heading("一、总体情况")
     prev = f"（{data['previous_period_zh']}发案{pt['cases']}件、败诉{pt['lost']}件）" if pt else ""
     doc.para(
-        f"{data['period_zh']}，全县行政机关共发生行政诉讼案件{t['cases']}件{prev}，审结{t['concluded']}件，"
+        f"{data['period_zh']}，{scope_zh}共发生行政诉讼案件{t['cases']}件{prev}，审结{t['concluded']}件，"
         f"其中胜诉{t['won']}件、败诉{t['lost']}件、驳回起诉{t['dismissed']}件、撤诉{t['withdrawn']}件，"
-        f"败诉率{_pct(t['loss_rate'])}，{_change(t['loss_rate'], pt['loss_rate'] if pt else None)}。"
-        f"行政机关负责人出庭应诉率{_pct(t['head_rate'])}（出庭情况可查明的{t['head_known']}件中，负责人出庭"
-        f"{t['head_appeared']}件）。"
+        + (
+            f"败诉率{_pct(t['loss_rate'])}，{_change(t['loss_rate'], pt['loss_rate'] if pt else None)}。"
+            if t["loss_rate"] is not None
+            else "败诉率无法计算（本期没有计入败诉率的审结案件）。"
+        )
+        + (
+            f"行政机关负责人出庭应诉率{_pct(t['head_rate'])}（出庭情况可查明的{t['head_known']}件中，负责人出庭"
+            f"{t['head_appeared']}件）。"
+            if t["head_rate"] is not None
+            else "本期无可查明负责人出庭情况的案件。"
+        )
         + (f"行政复议机关纠错{t['reconsideration_corrections']}件（不计入发案量和败诉率）。")
     )
     u = data.get("undated") or {}
@@ -219,11 +247,12 @@ def render_bulletin(
         f"排名规则：{data.get('ranking_rule_zh', '')}。{data.get('reconsideration_rule_zh', '')}。",
         bold_lead="说明：",
     )
-    doc.heading("二、败诉率排名")
-    flags = data.get("flag_labels", [])
+    doc.heading("二、败诉率排名" if county else "二、案件统计")
+    # the top-N marks are given only in a yearly table: a quarter's would be an empty column
+    flags = data.get("flag_labels", []) if data.get("flagged") else []
     rows = [
         [
-            r["rank"] or "",
+            r["rank"] or "未排名",
             r["label"],
             r["cases"],
             r["concluded"],
@@ -248,7 +277,7 @@ def render_bulletin(
         )
     else:
         doc.para("本期无案件。")
-    for k in data["key_targets"]:
+    for k in data["key_targets"] if county else []:
         kind = "乡镇（街道）" if k["kind"] == "township" else "县级部门"
         doc.para(
             f"本期败诉案件最多的{kind}为{'、'.join(k['names'])}（败诉{k['losses']}件），列为重点监督对象。"
@@ -317,7 +346,7 @@ def render_bulletin(
                 [40, 38, 28, 24, 24, 16],
             )
         else:
-            doc.para("本期各单位均按期报备。" if data.get("reports_due") else "暂无报备记录。")
+            doc.para(reporting_sentence(data.get("reporting")))
         doc.heading("六、工作要求")
         for text in (
             "（一）各单位要高度重视行政应诉工作，落实行政机关负责人出庭应诉制度，不得消极应诉。",
@@ -342,10 +371,17 @@ def make_bulletin(
     ours_only: bool = False,
     number: str | None = None,
     today: dt.date | None = None,
+    title: str | None = None,
+    issuing_body: str | None = None,
+    scope_name: str | None = None,
+    refuse_empty: bool = False,
 ) -> BulletinResult:
     """Build the bulletin of one quarter (``quarter``), or of any period or range (``period``/``since``) to
-    ``out`` (.docx, or .pdf via LibreOffice)."""
-    from supervision.obligations import overdue
+    ``out`` (.docx, or .pdf via LibreOffice). ``title``, ``issuing_body`` and ``number`` (文号) override the
+    defaults (the settings' issuing body); ``scope_name``: whose figures these are when not the county's
+    (an agency's bulletin is titled with its name). ``refuse_empty``: raise :class:`EmptyPeriod` instead
+    of writing a bulletin of a period without any case."""
+    from supervision.obligations import reporting_record
     from supervision.suits import GoLive
     from supervision.workdays import WorkCalendar
 
@@ -359,7 +395,7 @@ def make_bulletin(
     cal = WorkCalendar.load(
         [getattr(settings, "holidays_file", None), Path(getattr(settings, "data_dir", ".")) / "holidays.csv"]
     )
-    late, due_in_period = overdue(
+    record = reporting_record(
         session,
         cal,
         today,
@@ -374,19 +410,32 @@ def make_bulletin(
         indexed_cases(session),
         p,
         d,
-        late,
+        record["late"],
         agency_ids=agency_ids,
         ours_only=ours_only,
         reconsiderations=indexed_reconsiderations(session),
         rules=RankingRules.from_settings(settings),
         benchmarks=benchmarks_for(session, p),
     )
-    data["reports_due"] = due_in_period
+    data["reports_due"] = record["due"]
+    data["reporting"] = record
+    if scope_name:
+        data["scope_zh"] = scope_name
+    u = data.get("undated") or {}
+    has_content = data["totals"]["cases"] or data["totals"]["concluded"] or u.get("cases") or record["due"]
+    if refuse_empty and not has_content:  # a period with reports due (or late) is not empty: 五 lists them
+        raise EmptyPeriod(
+            f"{p.zh}没有任何行政诉讼案件（发案、审结均为0），未生成通报：请核对期间或先上传裁判文书"
+        )
     fonts = Fonts.from_settings(settings)
-    issuing = getattr(settings, "issuing_body", "××县司法局")
-    number = number or f"{p.zh}通报"
+    issuing = (issuing_body or "").strip() or getattr(settings, "issuing_body", "××县司法局")
+    number = number if number is not None else f"{p.zh}通报"
     _render_to(
-        out, lambda path: render_bulletin(data, fonts, issuing, path, number=number, date=today), fonts
+        out,
+        lambda path: render_bulletin(
+            data, fonts, issuing, path, number=number or None, date=today, title=title or None
+        ),
+        fonts,
     )
     return BulletinResult(out, p.code, data["totals"]["cases"], data["totals"]["lost"])
 

@@ -443,14 +443,18 @@ def render_collection(
     subtitle: str,
     date: dt.date,
     pages: dict[str, int] | None = None,
+    number: str | None = None,
 ) -> list[str]:
-    """Write the DOCX; returns the table-of-contents headings (in order) for page-number lookup."""
+    """Write the DOCX; returns the table-of-contents headings (in order) for page-number lookup.
+    ``number``: the 文号, printed on the cover under the subtitle when given."""
     doc = OfficialDocument(fonts)
     doc.doc.sections[0].different_first_page_header_footer = True
     for _ in range(4):
         doc.blank()
     doc.title(title, size=26)
     doc.para(subtitle, indent=False, align=_center())
+    if number:
+        doc.para(number, indent=False, align=_center())
     for _ in range(8):
         doc.blank()
     doc.para(issuing_body, indent=False, align=_center())
@@ -614,6 +618,8 @@ def make_collection(
     today: dt.date | None = None,
     strict: bool = False,
     entries: list[Entry] | None = None,
+    issuing_body: str | None = None,
+    number: str | None = None,
 ) -> CollectionResult:
     """Service function: select, build entries (or take the edited ``entries`` of a draft), render to
     .docx or .pdf (two passes for TOC page numbers). ``strict`` refuses to write when the last pass found a
@@ -624,7 +630,7 @@ def make_collection(
         raise UnresolvedNames(findings)
     today = today or dt.date.today()
     fonts = Fonts.from_settings(settings)
-    issuing = getattr(settings, "issuing_body", "××县司法局")
+    issuing = (issuing_body or "").strip() or getattr(settings, "issuing_body", "××县司法局")
     title = title or "行政机关败诉典型案例汇编"
     subtitle = f"（{f.describe()}）"
     suffix = out.suffix.lower()
@@ -633,7 +639,7 @@ def make_collection(
     with tempfile.TemporaryDirectory(prefix="anjian-coll-") as tmp:
         docx = Path(tmp) / "collection.docx"
         headings = render_collection(
-            entries, fonts, issuing, docx, title=title, subtitle=subtitle, date=today
+            entries, fonts, issuing, docx, title=title, subtitle=subtitle, date=today, number=number
         )
         if soffice_binary() is None:
             if suffix == ".pdf":
@@ -648,7 +654,15 @@ def make_collection(
             docx_to_pdf(docx, pdf, fonts=fonts)
             pages = find_pages(pdf, headings)
             render_collection(
-                entries, fonts, issuing, docx, title=title, subtitle=subtitle, date=today, pages=pages
+                entries,
+                fonts,
+                issuing,
+                docx,
+                title=title,
+                subtitle=subtitle,
+                date=today,
+                pages=pages,
+                number=number,
             )
             if suffix == ".docx":
                 out.write_bytes(docx.read_bytes())

@@ -262,11 +262,35 @@ def overdue(
     until: dt.date | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """(one row per late report in the period, how many obligations fell due in it at all)."""
-    rows, due_in_period = [], 0
+    record = reporting_record(session, cal, today, go_live, agency_ids=agency_ids, since=since, until=until)
+    return record["late"], record["due"]
+
+
+def reporting_record(
+    session: Session,
+    cal: WorkCalendar,
+    today: dt.date,
+    go_live: GoLive,
+    *,
+    agency_ids: list[int] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> dict[str, Any]:
+    """The reporting obligations due in the period: ``due`` (all of them), ``reported`` (a report was
+    recorded), ``on_time`` (recorded by its due date), ``open`` (not reported and not yet due) and ``late``
+    (one row per late or missing report). A bulletin may say "均按期报备" only when ``reported`` > 0 and
+    nothing is late."""
+    rows: list[dict[str, Any]] = []
+    due_in_period = reported = on_time = still_open = 0
     for o in obligations(session, cal, today, go_live, agency_ids=agency_ids):
         if (since and o.due < since) or (until and o.due >= until):
             continue
         due_in_period += 1
+        if o.done_on is not None:
+            reported += 1
+            on_time += o.late_by <= 0
+        elif o.late_by <= 0:
+            still_open += 1
         if o.late_by <= 0:
             continue
         rows.append(
@@ -281,4 +305,4 @@ def overdue(
                 "approximate": o.approximate,
             }
         )
-    return rows, due_in_period
+    return {"late": rows, "due": due_in_period, "reported": reported, "on_time": on_time, "open": still_open}

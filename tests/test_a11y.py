@@ -65,6 +65,7 @@ def pages(server: LiveServer) -> list[str]:
         "/dashboard",
         "/dashboard?period=2016..2020&show=all&unit_scope=all",  # key targets, rankings, chart tables
         "/collections",
+        "/bulletin",
         "/upload",
         "/agencies",
         "/admin/users",

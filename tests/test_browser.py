@@ -78,15 +78,17 @@ def test_2_upload_two_pdfs_and_watch_them_finish(page, server: LiveServer, corpu
     rows.first.wait_for()
     page.wait_for_function(
         "() => { const c = [...document.querySelectorAll('#upload-table tbody tr[data-job] td:nth-child(2)')];"
-        " return c.length === 3 && c.every(td => td.className === 'state-done' || td.className === 'state-failed'); }",
+        " return c.length === 3 && c.every(td => td.classList.contains('state-done') || td.classList.contains('state-failed')); }",
         timeout=180_000,
     )
     shot(page, "02-upload")
     texts = rows.all_inner_texts()
     bad = [t for t in texts if "encrypted.pdf" in t]
-    assert len(bad) == 1 and "已拒收" in bad[0] and "：" in bad[0], bad  # with the reason
+    assert len(bad) == 1 and "未通过" in bad[0] and "加密" in bad[0], bad  # with the reason
+    assert "已完成" not in bad[0]  # a rejected file is never shown as done
     texts = [t for t in texts if "encrypted.pdf" not in t]
-    assert all(("已完成" in t and "已入库" in t) or ("失败" in t and "：" in t) for t in texts), texts
+    assert all("已入库" in t or ("未通过" in t and "处理" in t) for t in texts), texts
+    assert "1 个未通过" in page.locator(".js-summary").inner_text()
     from classify import SHIPPED_MODEL
 
     if SHIPPED_MODEL.exists():  # with the classifier artefact in place both files must be stored
@@ -109,10 +111,12 @@ def test_2b_drop_files_on_the_drop_zone(page, server: LiveServer) -> None:  # ty
     row.wait_for()
     page.wait_for_function(
         "() => [...document.querySelectorAll('#upload-table tbody tr[data-job] td:nth-child(2)')]"
-        ".every(td => td.className === 'state-done' || td.className === 'state-failed')",
+        ".every(td => td.classList.contains('state-done') || td.classList.contains('state-failed'))",
         timeout=120_000,
     )
-    assert "已拒收" in row.inner_text()
+    assert "未通过" in row.inner_text() and "已完成" not in row.inner_text()
+    page.reload()  # the batch survives a reload: listed under 以往批次 with its summary
+    assert "1 未通过" in page.locator("#batches-table tbody tr").first.inner_text()
 
 
 def test_3_search_with_a_filter(page, server: LiveServer) -> None:  # type: ignore[no-untyped-def]
@@ -172,13 +176,17 @@ def test_5_build_a_collection_and_download_it(page, server: LiveServer, tmp_path
     page.goto(server.url + "/collections")
     assert page.locator("#chosen-count").inner_text() == "2"
     page.fill("#c-title", "强制拆除与工伤认定败诉案例")
+    assert page.input_value("#c-body") == ""  # the placeholder ××县司法局 is never offered as a value
+    page.fill("#c-body", "甲县司法局")
+    page.fill("#c-number", "甲司汇〔2024〕1号")
+    page.evaluate("window.scrollTo(0, 0)")
     shot(page, "06-collections")
     with page.expect_download() as info:
-        page.click("form.js-export button[type=submit]")
+        page.click("form[action='/collections/document'] button[type=submit]")
     target = tmp_path / "collection.docx"
     info.value.save_as(target)
     text = "\n".join(p.text for p in Document(io.BytesIO(target.read_bytes())).paragraphs)
-    assert "强制拆除与工伤认定败诉案例" in text
+    assert "强制拆除与工伤认定败诉案例" in text and "甲县司法局" in text and "甲司汇〔2024〕1号" in text
     assert store.labels["sea-022"]["case_no"] in text
 
 

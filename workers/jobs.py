@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import CursorResult, Executable, and_, case, or_, select, update
+from sqlalchemy import CursorResult, Executable, and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.db import Database
-from core.models import Batch, Job, JobKind, JobState, Queue
+from core.models import Batch, Document, Job, JobKind, JobState, Queue
 from core.settings import Settings
 from pipeline.process import keep_original, keep_original_stream, sha256_of
 from workers.routing import needs_ocr
@@ -106,10 +106,19 @@ def mark_enqueued(db: Database, job_ids: list[int]) -> None:
 
 
 # -- reading ----------------------------------------------------------------------------------------
-def job_as_json(job: Job) -> dict[str, Any]:
+def _iso(t: dt.datetime | None) -> str | None:
+    return t.isoformat() if t else None
+
+
+def job_as_json(job: Job, file_kind: str | None = None) -> dict[str, Any]:
+    """One file of a batch. ``file_kind``: what reading found (text_pdf, scan_pdf, docx …; None before)."""
     return {
         "job_id": job.id,
         "filename": job.filename,
+        "size": job.size,
+        "file_kind": file_kind,
+        "created_at": _iso(job.created_at),
+        "finished_at": _iso(job.finished_at),
         "queue": job.queue,
         "state": job.state,
         "status": job.status,
@@ -131,7 +140,8 @@ def batch_status(db: Database, batch_id: int) -> dict[str, Any]:
             raise KeyError(f"没有编号为 {batch_id} 的批次")
         jobs = s.scalars(select(Job).where(Job.batch_id == batch_id).order_by(Job.id)).all()
         counts = Counter(j.state for j in jobs)
-        files = [job_as_json(j) for j in jobs]
+        kinds = _file_kinds(s, jobs)
+        files = [job_as_json(j, kinds.get(j.document_id or 0)) for j in jobs]
         return {
             "id": batch.id,
             "user": batch.user,
@@ -141,6 +151,49 @@ def batch_status(db: Database, batch_id: int) -> dict[str, Any]:
             "finished": all(j.state in (JobState.done, JobState.failed) for j in jobs),
             "files": files,
         }
+
+
+def _file_kinds(s: Session, jobs: list[Job] | Any) -> dict[int, str]:
+    """document id → file kind, for the jobs that produced a document (one query)."""
+    ids = [j.document_id for j in jobs if j.document_id]
+    if not ids:
+        return {}
+    rows = s.execute(select(Document.id, Document.file_kind).where(Document.id.in_(ids))).all()
+    return {int(i): str(k) for i, k in rows if k}
+
+
+def list_batches(
+    db: Database, *, user: str | None = None, limit: int = 20, offset: int = 0
+) -> tuple[list[dict[str, Any]], int]:
+    """Earlier batches, newest first, each with every file (as in ``batch_status``), and how many batches
+    there are in all. ``user``: only the batches that user uploaded."""
+    with db.session() as s:
+        q = select(Batch)
+        total_q = select(func.count(Batch.id))
+        if user is not None:
+            q, total_q = q.where(Batch.user == user), total_q.where(Batch.user == user)
+        total = int(s.scalar(total_q) or 0)
+        batches = s.scalars(q.order_by(Batch.id.desc()).limit(limit).offset(offset)).all()
+        ids = [b.id for b in batches]
+        jobs = s.scalars(select(Job).where(Job.batch_id.in_(ids)).order_by(Job.id)).all() if ids else []
+        kinds = _file_kinds(s, jobs)
+        by_batch: dict[int, list[dict[str, Any]]] = {}
+        for j in jobs:
+            by_batch.setdefault(j.batch_id or 0, []).append(job_as_json(j, kinds.get(j.document_id or 0)))
+        out = []
+        for b in batches:
+            files = by_batch.get(b.id, [])
+            out.append(
+                {
+                    "id": b.id,
+                    "user": b.user,
+                    "created_at": _iso(b.created_at),
+                    "total": len(files),
+                    "finished": all(f["state"] in (JobState.done, JobState.failed) for f in files),
+                    "files": files,
+                }
+            )
+        return out, total
 
 
 def recent_batches(db: Database, limit: int = 20) -> list[dict[str, Any]]:

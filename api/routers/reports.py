@@ -35,13 +35,31 @@ def update_basket(
     return chosen
 
 
+def _by_filter(body: CollectionRequest) -> bool:
+    return bool(body.period or body.causes or body.fields or body.agency_ids)
+
+
 @router.post("/collections/export")
 def export(
     body: CollectionRequest, request: Request, scope: ScopeDep, s: SessionDep, settings: SettingsDep
 ) -> Response:
-    ids = body.ids or basket(request)
+    ids = body.ids or ([] if body.kind == "collection" and _by_filter(body) else basket(request))
+    extra: dict[str, Any] = {"issuing_body": body.issuing_body, "number": body.number}
+    if body.kind == "collection":
+        extra |= {"causes": body.causes, "fields": body.fields, "agency_ids": body.agency_ids}
+    elif body.kind == "bulletin":
+        extra["allow_empty"] = body.allow_empty
     name, media, data = collections.export(
-        s, settings, scope, ids, body.kind, body.title, body.format, body.period, ip=client_ip(request)
+        s,
+        settings,
+        scope,
+        ids,
+        body.kind,
+        body.title,
+        body.format,
+        body.period,
+        ip=client_ip(request),
+        **extra,
     )
     return Response(
         data, media_type=media, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}

@@ -49,6 +49,12 @@ async def upload(request: Request, scope: ScopeDep, db: DbDep, settings: Setting
     return UploadResponse(batch_id=batch_id, files=len(received))
 
 
+@router.get("/uploads")
+def batches(scope: ScopeDep, db: DbDep, page: int = 1) -> dict[str, Any]:
+    """Earlier batches, newest first, with their summaries (bureau staff: all; others: their own)."""
+    return uploads.batches(db, scope, max(1, page))
+
+
 @router.get("/uploads/{batch_id}")
 def batch(batch_id: str, scope: ScopeDep, db: DbDep) -> dict[str, Any]:
     return uploads.status(db, scope, batch_id)
