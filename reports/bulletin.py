@@ -166,6 +166,17 @@ def _trend_periods(period: Period) -> list[Period]:
 LEVEL_ZH = {"province": "全省", "city": "全市", "county": "全县"}
 
 
+def with_confirmed(proposed: list[dict], ranking: list[dict], chosen: dict[str, dict]) -> list[dict]:
+    """The key targets the bulletin prints: a body bureau staff confirmed for the period (on the dashboard)
+    replaces the proposal of its kind; its losses are read from the period's ranking (None when it has no
+    row there)."""
+    lost = {r["label"]: r.get("lost") for r in ranking}
+    out = [k for k in proposed if k["kind"] not in chosen]
+    for kind, c in chosen.items():
+        out.append({"kind": kind, "names": [c["name"]], "losses": lost.get(c["name"]), "confirmed": True})
+    return sorted(out, key=lambda k: k["kind"] != "township")
+
+
 def benchmark_lines(rate: float | None, rows: list[dict]) -> list[dict]:
     """对标: the county's loss rate beside each operator-supplied rate (province, city), with the gap."""
     out = []
@@ -279,9 +290,12 @@ def render_bulletin(
         doc.para("本期无案件。")
     for k in data["key_targets"] if county else []:
         kind = "乡镇（街道）" if k["kind"] == "township" else "县级部门"
-        doc.para(
-            f"本期败诉案件最多的{kind}为{'、'.join(k['names'])}（败诉{k['losses']}件），列为重点监督对象。"
-        )
+        names = "、".join(k["names"])
+        if k.get("confirmed"):
+            lost = f"（本期败诉{k['losses']}件）" if k["losses"] is not None else ""
+            doc.para(f"经{issuing_body}确认，{names}{lost}列为本期{kind}重点监督对象。")
+        else:
+            doc.para(f"本期败诉案件最多的{kind}为{names}（败诉{k['losses']}件），列为重点监督对象。")
     doc.heading("三、败诉原因分析")
     if data["causes"]:
         doc.table(
@@ -381,6 +395,7 @@ def make_bulletin(
     defaults (the settings' issuing body); ``scope_name``: whose figures these are when not the county's
     (an agency's bulletin is titled with its name). ``refuse_empty``: raise :class:`EmptyPeriod` instead
     of writing a bulletin of a period without any case."""
+    from supervision.key_targets import confirmed
     from supervision.obligations import reporting_record
     from supervision.suits import GoLive
     from supervision.workdays import WorkCalendar
@@ -417,6 +432,7 @@ def make_bulletin(
         rules=RankingRules.from_settings(settings),
         benchmarks=benchmarks_for(session, p),
     )
+    data["key_targets"] = with_confirmed(data["key_targets"], data["ranking"], confirmed(session, p.code))
     data["reports_due"] = record["due"]
     data["reporting"] = record
     if scope_name:

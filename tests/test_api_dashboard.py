@@ -369,3 +369,32 @@ def test_the_in_county_tables_filtered_from_the_same_pass_equal_their_own_tables
             for by in (GroupBy.agency, GroupBy.township, GroupBy.department):
                 assert every[by].to_json() == agency_reports(s, period=period)[by].to_json()
                 assert ours[by].to_json() == agency_reports(s, period=period, ours_only=True)[by].to_json()
+
+
+def test_the_bulletin_names_the_key_target_bureau_staff_confirmed(
+    analyst: TestClient, store: WebStore
+) -> None:
+    import io
+
+    from docx import Document
+
+    def bulletin_text() -> str:
+        r = analyst.post(
+            "/bulletin/document",
+            data={
+                "csrf_token": analyst.headers["X-CSRF-Token"],
+                "period": "2020",
+                "issuing_body": "甲县司法局",
+            },
+        )
+        assert r.status_code == 200, r.text[:300]
+        return "\n".join(p.text for p in Document(io.BytesIO(r.content)).paragraphs)
+
+    assert "经甲县司法局确认" not in bulletin_text()  # nothing confirmed: the proposal, said as one
+    body = {"period": "2020", "kind": "township", "agency_id": store.agency_ids[TOWNSHIP]}
+    assert analyst.post("/api/stats/key-targets", json=body).status_code == 200
+    try:
+        text = bulletin_text()
+        assert f"经甲县司法局确认，{TOWNSHIP}" in text and "列为本期乡镇（街道）重点监督对象" in text
+    finally:
+        analyst.post("/api/stats/key-targets", json={**body, "agency_id": None})
