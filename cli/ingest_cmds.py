@@ -118,7 +118,7 @@ def ingest_files(
 ) -> list[IngestResult]:
     """Every entry gets exactly one result, in input order; stored judgments are indexed in batches
     and a file's JSON line is written once its batch is indexed (with ``not_indexed`` if that failed).
-    ``jobs`` > 1: the pure stages run in that many worker processes (``pipeline.batch``). Skipped
+    The pure stages run in ``jobs`` sandboxes at once (``pipeline.batch``), beside the storing. Skipped
     entries are reported where they stand. A full disk ends the batch: every file not yet done is
     reported ``disk_full``."""
     from core.taxonomy import DocumentStatus, RejectReason
@@ -186,7 +186,7 @@ def ingest_files(
 
         try:
             try:
-                if jobs > 1 and len(readable) > 1:
+                if len(readable) > 1:  # the next files are read while this one is stored
                     from pipeline.batch import ingest_batch
 
                     ingest_batch(pipeline, readable, jobs=min(jobs, len(readable)), on_result=done)
