@@ -21,7 +21,7 @@ from pathlib import Path
 
 from core.taxonomy import DocumentStatus, RejectReason
 from ingest.errors import Rejected
-from pipeline.process import Analysed, IngestResult, Pipeline, Received, sha256_of
+from pipeline.process import Analysed, IngestResult, Pipeline, Received, is_disk_full, sha256_of
 
 
 def default_jobs() -> int:
@@ -30,6 +30,11 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+# Files received and handed to the sandboxes ahead of the one being stored, per sandbox: enough that the
+# sandboxes keep reading while the calling thread stores a run of quick files or waits for the index.
+_AHEAD = 4
 
 
 def _analyse(pipeline: Pipeline, data: bytes, filename: str) -> Analysed | Rejected:
@@ -64,13 +69,22 @@ def ingest_batch(
         window: deque[_Slot] = deque()
         in_flight: set[str] = set()
         try:
-            for slot in _slots(pipeline, files, in_flight):
-                if slot.received is not None and not slot.again:
-                    assert slot.data is not None
-                    slot.future = pool.submit(_analyse, pipeline, slot.data, slot.path.name)
-                window.append(slot)
-                while len(window) > 2 * jobs:
+            try:
+                for slot in _slots(pipeline, files, in_flight):
+                    if slot.received is not None and not slot.again:
+                        assert slot.data is not None
+                        slot.future = pool.submit(_analyse, pipeline, slot.data, slot.path.name)
+                    window.append(slot)
+                    while len(window) > _AHEAD * jobs:
+                        results.append(_finish(pipeline, window.popleft(), in_flight, on_result))
+            except Exception as exc:
+                # the disk filled while a later file was received: the files received before it are
+                # stored first (as one job storing file by file would have), then the batch ends
+                if not is_disk_full(exc):
+                    raise
+                while window:
                     results.append(_finish(pipeline, window.popleft(), in_flight, on_result))
+                raise
             while window:
                 results.append(_finish(pipeline, window.popleft(), in_flight, on_result))
         finally:
