@@ -317,6 +317,7 @@ def ingest(
         from pipeline.batch import default_jobs
 
         jobs = default_jobs()
+    pipeline.ocr_parallel = jobs  # a long scan's pages on every core too
     results = ingest_files(pipeline, entries, as_json=as_json, jobs=jobs)
     err.print(summary_table(results))
     for r in results:

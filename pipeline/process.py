@@ -212,8 +212,11 @@ class Pipeline:
         preload("ingest.parse", "classify", "pipeline.analysis")  # sandbox children start with them
 
     # -- the stages that are library calls ------------------------------------------------------
+    # Pages of one scan OCR'd at once (each in its own sandbox); `anjian ingest` sets it to its --jobs.
+    ocr_parallel = 1
+
     def read_limits(self) -> ReadLimits:
-        return read_limits(self.settings)
+        return read_limits(self.settings, ocr_parallel=self.ocr_parallel)
 
     def read(
         self, data: bytes, filename: str, *, ocr_cache: Any = None, progress: Any = None
