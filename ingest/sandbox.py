@@ -89,7 +89,9 @@ def _main_hidden() -> Iterator[None]:
         main.__dict__.update(saved)
 
 
-_MAX_TASKS = 100  # a worker is replaced after this many files (bounds slow memory creep)
+# a worker is replaced after this many calls, about 100 files (a PDF is three: check, text layer, parse),
+# which bounds slow memory creep
+_MAX_TASKS = 300
 _local = threading.local()
 
 

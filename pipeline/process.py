@@ -209,7 +209,8 @@ class Pipeline:
         self._backend: Any = None
         from ingest.sandbox import preload
 
-        preload("ingest.parse", "classify", "pipeline.analysis")  # sandbox children start with them
+        # sandbox children start with these imported, the tokenizer built and the shipped model loaded
+        preload("ingest.parse", "classify", "pipeline.analysis", "pipeline.sandbox_warm")
 
     # -- the stages that are library calls ------------------------------------------------------
     # Pages of one scan OCR'd at once (each in its own sandbox); `anjian ingest` sets it to its --jobs.
