@@ -45,11 +45,6 @@ def _model(ref: ModelRef) -> Any:
     return model
 
 
-def warm_shipped_model() -> None:
-    """Load the shipped model into this process's cache (the forkserver does, for its children)."""
-    _model((None, (), 0))
-
-
 def understand_and_classify(
     text: str, furniture: Sequence[str], ref: ModelRef | None, thresholds: Any
 ) -> tuple[Any, Any]:
