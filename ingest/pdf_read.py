@@ -35,7 +35,15 @@ def read_pdf(
     info = _sandboxed(inspect_pdf_in_child, (data, limits.max_pages), limits)
     info.data = info.data or data
     warnings: list[str] = ["repaired"] if info.repaired else []
-    raw = _text_layer(info.data, limits)
+    if progress is None and ocr_cache is None:
+        # the common case — a text layer that needs no OCR — is read to the end in the sandbox: the caller
+        # gets the document, not every line's geometry to lay out itself
+        got = _sandboxed(read_text_layer_only, (info.data, limits, warnings), limits)
+        if isinstance(got, ReadDocument):
+            return got
+        raw = got
+    else:
+        raw = _text_layer(info.data, limits)
 
     # judge each page's text layer without its furniture (a URL footer is not mojibake)
     bare = remove_furniture([rp.page for rp in raw])
@@ -47,6 +55,25 @@ def read_pdf(
     finally:
         for future in ahead.values():  # a page failed: the ones not needed any more are not waited for
             future.cancel()
+
+
+def read_text_layer_only(
+    data: bytes, limits: ReadLimits, warnings: list[str]
+) -> ReadDocument | list[RawPage]:
+    """In the sandbox: the whole document when no page needs OCR (nor an OCR check of hidden text), else
+    the raw pages, for the caller to go on with the OCR as :func:`read_pdf` does."""
+    raw = extract_lines(data, limits.pdf_reader)
+    bare = remove_furniture([rp.page for rp in raw])
+    judged = [_judge(rp, bare_page, limits) for rp, bare_page in zip(raw, bare, strict=True)]
+    if any(need_ocr or rp.hidden for rp, (_, need_ocr, _, _) in zip(raw, judged, strict=True)):
+        return raw
+    info = _NoOcr(data)
+    return _pages_read(info, raw, judged, {}, list(warnings), limits, None, None, len(raw))
+
+
+class _NoOcr:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
 
 
 def _judge(rp: RawPage, bare_page: Page, limits: ReadLimits) -> tuple[str, bool, bool, float]:
