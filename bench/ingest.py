@@ -3,7 +3,7 @@
     .venv/bin/python bench/ingest.py speed   [CORPUS_DIR] [--limit N] [--scans N]
     .venv/bin/python bench/ingest.py quality [CORPUS_DIR] [--limit N] [--scans N]
     .venv/bin/python bench/ingest.py parse   [CORPUS_DIR] [--against REV] [--rounds N]
-    .venv/bin/python bench/ingest.py end2end [CORPUS_DIR] [--limit N]
+    .venv/bin/python bench/ingest.py end2end [CORPUS_DIR] [--limit N] [--against REV] [--runs N]
 
 ``speed``: pages/s and peak RSS of ``read_document`` on the corpus text PDFs (and on N scans),
 beside raw pdfplumber ``page.extract_text()`` of the same files in the same run — the cost floor of
@@ -17,7 +17,9 @@ same run, rounds interleaved, for a side-by-side figure.
 ``end2end``: wall time and pages/s of the real ``anjian ingest`` (read, parse, classify, store, index) of the
 corpus text PDFs with one job and with one per core, each into a fresh store, beside raw pdfplumber and raw
 pypdfium2 on the same files; peak memory of each run (the largest process); and CLI start-up: ``anjian
---help`` and ``anjian search`` from process start to answer.
+--help`` and ``anjian search`` from process start to answer (best of 5). ``--against REV`` runs that
+commit's ``anjian`` in the same invocation, interleaved run by run (a paired before/after on a shared
+machine); ``--runs N`` repeats. Each tree runs as ``python -m cli.main`` from its own folder.
 """
 
 from __future__ import annotations
@@ -233,8 +235,63 @@ def parse_speed(corpus: Path, against: str | None, rounds: int) -> dict:
     return result
 
 
-def end_to_end(corpus: Path, limit: int | None) -> dict:
+def _loadavg() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def _cli(tree: Path) -> list[str]:
+    """The ``anjian`` command of ``tree`` (``python -m cli.main`` run from it, so a worktree or an
+    extracted revision is measured, not the editable install's copy)."""
+    return [sys.executable, "-m", "cli.main"]
+
+
+def _ingest_once(tree: Path, folder: Path, data: Path, jobs: int, pages: int) -> dict:
     import os
+    import subprocess
+
+    env = {**os.environ, "ANJIAN_DATA_DIR": str(data)}
+    subprocess.run([*_cli(tree), "migrate"], env=env, cwd=tree, check=True, capture_output=True)
+    load = _loadavg()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(
+        [*_cli(tree), "ingest", str(folder), "--json", "--jobs", str(jobs)],
+        env=env,
+        cwd=tree,
+        check=True,
+        capture_output=True,
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "seconds": round(wall, 2),
+        "pages_per_s": round(pages / wall, 1),
+        # the command's own CPU (the sandbox children are not waited for by it and not counted)
+        "parent_cpu_s": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2),
+        "peak_rss_mb_so_far": round(after.ru_maxrss / 1024),
+        "load_before": load,
+    }
+
+
+def _startup(tree: Path, data: Path) -> dict:
+    import os
+    import subprocess
+
+    env = {**os.environ, "ANJIAN_DATA_DIR": str(data)}
+    out = {}
+    for name, args in (("help", ["--help"]), ("search", ["search", "拆除", "--json"])):
+        best = float("inf")
+        for _ in range(5):
+            start = time.perf_counter()
+            subprocess.run([*_cli(tree), *args], env=env, cwd=tree, check=True, capture_output=True)
+            best = min(best, time.perf_counter() - start)
+        out[f"startup_{name}_s"] = round(best, 3)
+    return out
+
+
+def end_to_end(corpus: Path, limit: int | None, against: str | None = None, runs: int = 1) -> dict:
+    """``--against REV``: that commit too, extracted to a temporary folder; every run ingests with each
+    tree in turn (1 job, then all cores), so both see the same machine load."""
     import shutil
     import subprocess
     import tempfile
@@ -243,39 +300,32 @@ def end_to_end(corpus: Path, limit: int | None) -> dict:
 
     records = [r for r in _records(corpus) if (r.get("files") or {}).get("text_pdf")][:limit]
     pages = sum(int((r.get("render") or {}).get("pages") or 0) for r in records)
-    anjian = str(Path(sys.executable).with_name("anjian"))
+    result: dict = {"files": len(records), "pages": pages}
     with tempfile.TemporaryDirectory(prefix="anjian-e2e-") as tmp:
         folder = Path(tmp) / "in"
         folder.mkdir()
         for r in records:
             shutil.copy(corpus / r["files"]["text_pdf"], folder / Path(r["files"]["text_pdf"]).name)
-        result: dict = {"files": len(records), "pages": pages}
-        for jobs in sorted({1, default_jobs()}):
-            data = Path(tmp) / f"data{jobs}"
-            env = {**os.environ, "ANJIAN_DATA_DIR": str(data)}
-            subprocess.run([anjian, "migrate"], env=env, check=True, capture_output=True)
-            start = time.perf_counter()
-            subprocess.run(
-                [anjian, "ingest", str(folder), "--json", "--jobs", str(jobs)],
-                env=env,
-                check=True,
-                capture_output=True,
+        trees = {"this tree": REPO}
+        if against:
+            archive = subprocess.run(
+                ["git", "-C", str(REPO), "archive", against], check=True, capture_output=True
             )
-            wall = time.perf_counter() - start
-            peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-            result[f"ingest_jobs_{jobs}"] = {
-                "seconds": round(wall, 2),
-                "pages_per_s": round(pages / wall, 1),
-                "peak_rss_mb_so_far": round(peak),
-            }
-        env = {**os.environ, "ANJIAN_DATA_DIR": str(Path(tmp) / "data1")}
-        for name, args in (("help", ["--help"]), ("search", ["search", "拆除", "--json"])):
-            best = float("inf")
-            for _ in range(3):
-                start = time.perf_counter()
-                subprocess.run([anjian, *args], env=env, check=True, capture_output=True)
-                best = min(best, time.perf_counter() - start)
-            result[f"startup_{name}_s"] = round(best, 3)
+            (Path(tmp) / "rev").mkdir()
+            subprocess.run(["tar", "-x", "-C", str(Path(tmp) / "rev")], input=archive.stdout, check=True)
+            trees[against] = Path(tmp) / "rev"
+        per_tree: dict[str, dict] = {name: {} for name in trees}
+        for run in range(runs):
+            for jobs in sorted({1, default_jobs()}):
+                for n, (name, tree) in enumerate(trees.items()):
+                    data = Path(tmp) / f"data-{n}-{jobs}-{run}"
+                    per_tree[name].setdefault(f"ingest_jobs_{jobs}", []).append(
+                        _ingest_once(tree, folder, data, jobs, pages)
+                    )
+        for n, (name, tree) in enumerate(trees.items()):
+            per_tree[name].update(_startup(tree, Path(tmp) / f"data-{n}-1-0"))
+            per_tree[name]["startup_load"] = _loadavg()
+        result.update(per_tree if against else per_tree["this tree"])
     paths = [str(corpus / r["files"]["text_pdf"]) for r in records]
     from ingest.pdf_text import raw_extract_text
 
@@ -292,6 +342,7 @@ def end_to_end(corpus: Path, limit: int | None) -> dict:
             page.get_textpage().get_text_range()
         doc.close()
     result["raw_pypdfium2_pages_per_s"] = round(pages / (time.perf_counter() - start), 1)
+    result["load_at_end"] = _loadavg()
     return result
 
 
@@ -301,12 +352,15 @@ def main() -> None:
     ap.add_argument("corpus", nargs="?", default=str(REPO.parent / "shared" / "corpus"))
     ap.add_argument("--limit", type=int, default=None, help="first N text PDFs only")
     ap.add_argument("--scans", type=int, default=0, help="also N scanned PDFs (OCR, slow: ~4 s/page)")
-    ap.add_argument("--against", default=None, help="parse: also this git revision, side by side")
+    ap.add_argument("--against", default=None, help="parse, end2end: also this git revision, side by side")
+    ap.add_argument("--runs", type=int, default=1, help="end2end: ingest runs per tree (interleaved)")
     ap.add_argument("--rounds", type=int, default=3, help="parse: passes over the corpus per run")
     args = ap.parse_args()
     corpus = Path(args.corpus)
     if args.mode == "end2end":
-        print(json.dumps(end_to_end(corpus, args.limit), ensure_ascii=False, indent=1))
+        print(
+            json.dumps(end_to_end(corpus, args.limit, args.against, args.runs), ensure_ascii=False, indent=1)
+        )
         return
     if args.mode == "parse":
         print(json.dumps(parse_speed(corpus, args.against, args.rounds), ensure_ascii=False, indent=1))

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from cli.console import Console, Table
 from cli.context import database, settings
 
 if TYPE_CHECKING:

@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
+from cli.console import Console, Table
 from cli.context import catch_up_index, database, settings, warn_pending_index
 
 if TYPE_CHECKING:
@@ -118,9 +116,11 @@ def ingest_files(
 ) -> list[IngestResult]:
     """Every entry gets exactly one result, in input order; stored judgments are indexed in batches
     and a file's JSON line is written once its batch is indexed (with ``not_indexed`` if that failed).
-    ``jobs`` > 1: the pure stages run in that many worker processes (``pipeline.batch``). Skipped
+    The pure stages run in ``jobs`` sandboxes at once (``pipeline.batch``), beside the storing. Skipped
     entries are reported where they stand. A full disk ends the batch: every file not yet done is
     reported ``disk_full``."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from core.taxonomy import DocumentStatus, RejectReason
     from pipeline.process import IngestResult, is_disk_full
 
@@ -130,17 +130,24 @@ def ingest_files(
     waiting: list[IngestResult] = []
     batch_started = time.monotonic()
 
-    def flush() -> None:
-        nonlocal batch_started
-        ids = [r.judgment_id for r in waiting if r.judgment_id is not None]
+    def index_and_report(batch: list[IngestResult]) -> None:
+        ids = [r.judgment_id for r in batch if r.judgment_id is not None]
         if ids and not pipeline.index_judgments(ids):
-            for r in waiting:
+            for r in batch:
                 if r.judgment_id is not None:
                     r.warnings.append("not_indexed")
         if as_json:
-            for r in waiting:
+            for r in batch:
                 sys.stdout.write(json.dumps(r.to_json(), ensure_ascii=False) + "\n")
             sys.stdout.flush()
+
+    # Indexing (tokenizing, the index commit) runs beside the storing: the batches in order, one at a time.
+    indexer = _InOrder(index_and_report)
+
+    def flush() -> None:
+        nonlocal batch_started
+        if waiting:
+            indexer.put(list(waiting))
         waiting.clear()
         batch_started = time.monotonic()
 
@@ -149,7 +156,7 @@ def ingest_files(
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=err,
+        console=err.real,
         transient=False,
         disable=not err.is_terminal and as_json,
     ) as progress:
@@ -186,7 +193,7 @@ def ingest_files(
 
         try:
             try:
-                if jobs > 1 and len(readable) > 1:
+                if len(readable) > 1:  # the next files are read while this one is stored
                     from pipeline.batch import ingest_batch
 
                     ingest_batch(pipeline, readable, jobs=min(jobs, len(readable)), on_result=done)
@@ -225,8 +232,43 @@ def ingest_files(
             skipped_up_to_next_file()
         finally:
             flush()  # what was stored before an interruption is still indexed and reported
+            indexer.close()
             _attach_to_suits(pipeline, results)
     return results
+
+
+class _InOrder:
+    """One background thread that runs ``fn`` on each batch put, in the order put. ``close`` waits for
+    all of them and raises what ``fn`` raised (the first error stops the thread; later batches are
+    left to the outbox, which the next command drains)."""
+
+    def __init__(self, fn: Any) -> None:
+        import queue
+        import threading
+
+        self._fn = fn
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="anjian-index", daemon=True)
+        self._thread.start()
+
+    def put(self, batch: Any) -> None:
+        if self._error is None:
+            self._queue.put(batch)
+
+    def _run(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            try:
+                self._fn(batch)
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller in close()
+                self._error = exc
+                return
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def _attach_to_suits(pipeline: Any, results: list[IngestResult]) -> None:
@@ -275,6 +317,7 @@ def ingest(
         from pipeline.batch import default_jobs
 
         jobs = default_jobs()
+    pipeline.ocr_parallel = jobs  # a long scan's pages on every core too
     results = ingest_files(pipeline, entries, as_json=as_json, jobs=jobs)
     err.print(summary_table(results))
     for r in results:

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table as RichTable
 
+from cli.console import Console
+from cli.console import Table as RichTable
 from cli.context import database, settings
 
-out = Console(width=None if Console().is_terminal else 160)
+out = Console(narrow_when_piped=160)
 err = Console(stderr=True)
 
 BY_HELP = "agency（单位）| township（乡镇街道）| department（部门）| field（领域）| action_type（行为类型）| cause（原因）| court（法院）| month | quarter | year"

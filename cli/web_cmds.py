@@ -7,9 +7,8 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from cli.console import Console, Table
 from cli.context import catch_up_index, database, settings
 
 err = Console(stderr=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -58,8 +59,7 @@ def dictionary_words() -> list[str]:
     return words
 
 
-@lru_cache(maxsize=1)
-def _cutter() -> tuple[Callable[[str], list[str]], str]:
+def _build_cutter() -> tuple[Callable[[str], list[str]], str]:
     words = dictionary_words()
     digest = hashlib.sha256("\n".join(words).encode()).hexdigest()[:12]
     try:
@@ -81,6 +81,27 @@ def _cutter() -> tuple[Callable[[str], list[str]], str]:
             return list(tokenizer.cut(text))
 
         return cut, f"jieba+legal:{digest}"
+
+
+_cutter_lock = threading.Lock()
+_cutter_built: tuple[Callable[[str], list[str]], str] | None = None
+
+
+def _cutter() -> tuple[Callable[[str], list[str]], str]:
+    """The tokenizer, built once per process (a lock, so a warm-up thread and a caller never both build it)."""
+    global _cutter_built
+    if _cutter_built is None:
+        with _cutter_lock:
+            if _cutter_built is None:
+                _cutter_built = _build_cutter()
+    return _cutter_built
+
+
+def warm_up() -> None:
+    """Build the tokenizer in a background thread (its dictionary takes ~0.1 s) while the caller goes on
+    importing: ``anjian search`` has it ready by the time the query is parsed."""
+    if _cutter_built is None:
+        threading.Thread(target=_cutter, name="segmenter-warm-up", daemon=True).start()
 
 
 def segmenter_id() -> str:

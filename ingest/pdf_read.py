@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from core.taxonomy import RejectReason
@@ -33,25 +35,120 @@ def read_pdf(
     info = _sandboxed(inspect_pdf_in_child, (data, limits.max_pages), limits)
     info.data = info.data or data
     warnings: list[str] = ["repaired"] if info.repaired else []
-    raw = _text_layer(info.data, limits)
+    if progress is None and ocr_cache is None:
+        # the common case — a text layer that needs no OCR — is read to the end in the sandbox: the caller
+        # gets the document, not every line's geometry to lay out itself
+        got = _sandboxed(read_text_layer_only, (info.data, limits, warnings), limits)
+        if isinstance(got, ReadDocument):
+            return got
+        raw = got
+    else:
+        raw = _text_layer(info.data, limits)
 
-    pages: list[Page] = []
-    sources: list[PageSource] = []
-    qualities: list[float] = []
     # judge each page's text layer without its furniture (a URL footer is not mojibake)
     bare = remove_furniture([rp.page for rp in raw])
     total = len(raw)
-    for done, (rp, bare_page) in enumerate(zip(raw, bare, strict=True)):
+    judged = [_judge(rp, bare_page, limits) for rp, bare_page in zip(raw, bare, strict=True)]
+    ahead = _ocr_ahead(info.data, raw, judged, limits, ocr_cache)
+    try:
+        return _pages_read(info, raw, judged, ahead, warnings, limits, ocr_cache, progress, total)
+    finally:
+        for future in ahead.values():  # a page failed: the ones not needed any more are not waited for
+            future.cancel()
+
+
+def read_text_layer_only(
+    data: bytes, limits: ReadLimits, warnings: list[str]
+) -> ReadDocument | list[RawPage]:
+    """In the sandbox: the whole document when no page needs OCR (nor an OCR check of hidden text), else
+    the raw pages, for the caller to go on with the OCR as :func:`read_pdf` does."""
+    raw = extract_lines(data, limits.pdf_reader)
+    bare = remove_furniture([rp.page for rp in raw])
+    judged = [_judge(rp, bare_page, limits) for rp, bare_page in zip(raw, bare, strict=True)]
+    if any(need_ocr or rp.hidden for rp, (_, need_ocr, _, _) in zip(raw, judged, strict=True)):
+        return raw
+    info = _NoOcr(data)
+    return _pages_read(info, raw, judged, {}, list(warnings), limits, None, None, len(raw))
+
+
+class _NoOcr:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+
+def _judge(rp: RawPage, bare_page: Page, limits: ReadLimits) -> tuple[str, bool, bool, float]:
+    """(text without furniture, needs OCR, is a fallback from a garbled layer, quality) of one page."""
+    page_text = "\n".join(ln.text for ln in bare_page.lines)
+    if not page_text.strip() and rp.n_glyphs and not rp.has_image:
+        return page_text, False, False, 1.0  # nothing but a page number or header
+    if not page_text.strip():
+        return page_text, True, False, 0.0
+    quality = text_plausibility(page_text)
+    bad = quality < limits.min_text_quality
+    return page_text, bad, bad, quality
+
+
+def _ocr_ahead(
+    data: bytes,
+    raw: list[RawPage],
+    judged: list[tuple[str, bool, bool, float]],
+    limits: ReadLimits,
+    ocr_cache: Any,
+) -> dict[int, Future[OcrPage]]:
+    """With ``limits.ocr_parallel`` > 1, the pages that will be OCR'd (those the text layer cannot give,
+    and hidden-text pages, which are checked against their OCR) start at once, each in its own warm
+    sandbox: a long scan is recognised on every core. The same call per page as one at a time, so the
+    same text. Pages ``ocr_cache`` already holds are not started."""
+    if not limits.ocr or limits.ocr_parallel <= 1:
+        return {}
+    wanted = [
+        rp.page.number
+        for rp, (text, need_ocr, _, _) in zip(raw, judged, strict=True)
+        if need_ocr or (rp.hidden and text.strip())
+    ]
+    if ocr_cache is not None:
+        wanted = [n for n in wanted if ocr_cache(n) is None]
+    if len(wanted) < 2:
+        return {}
+    pool = _ocr_pool(limits.ocr_parallel)
+    return {n: pool.submit(ocr_pdf_page, data, n, limits) for n in wanted}
+
+
+_pools_lock = threading.Lock()
+_pools: dict[int, ThreadPoolExecutor] = {}
+
+
+def _ocr_pool(size: int) -> ThreadPoolExecutor:
+    """A lasting pool of ``size`` threads (each keeps its sandbox warm from page to page and file to file)."""
+    with _pools_lock:
+        pool = _pools.get(size)
+        if pool is None:
+            pool = _pools[size] = ThreadPoolExecutor(max_workers=size, thread_name_prefix="ocr-page")
+        return pool
+
+
+def _pages_read(
+    info: Any,
+    raw: list[RawPage],
+    judged: list[tuple[str, bool, bool, float]],
+    ahead: dict[int, Future[OcrPage]],
+    warnings: list[str],
+    limits: ReadLimits,
+    ocr_cache: Any,
+    progress: Any,
+    total: int,
+) -> ReadDocument:
+    pages: list[Page] = []
+    sources: list[PageSource] = []
+    qualities: list[float] = []
+
+    def _ocr(data: bytes, rp: RawPage, limits: ReadLimits) -> OcrPage:
+        future = ahead.pop(rp.page.number, None)
+        return future.result() if future is not None else ocr_pdf_page(data, rp.page.number, limits)
+
+    for done, (rp, (page_text, need_ocr, fallback, quality)) in enumerate(zip(raw, judged, strict=True)):
         if progress is not None and done:
             progress(done, total)
-        page_text = "\n".join(ln.text for ln in bare_page.lines)
-        if not page_text.strip() and rp.n_glyphs and not rp.has_image:
-            need_ocr, fallback, quality = False, False, 1.0  # nothing but a page number or header
-        elif not page_text.strip():
-            need_ocr, fallback, quality = True, False, 0.0
-        else:
-            quality = text_plausibility(page_text)
-            need_ocr = fallback = quality < limits.min_text_quality
         if not need_ocr and rp.hidden and page_text.strip():
             # text the page does not show: what the page shows wins (OCR), unless both say the same
             if not limits.ocr:
@@ -152,10 +249,6 @@ def _sandboxed(fn: Callable[..., Any], args: tuple, limits: ReadLimits) -> Any:
         ) from exc
     except SandboxCrash as exc:
         raise Rejected(RejectReason.corrupt, "PDF 文件已损坏，无法读取其中的文字。") from exc
-
-
-def _ocr(data: bytes, rp: RawPage, limits: ReadLimits) -> OcrPage:
-    return ocr_pdf_page(data, rp.page.number, limits)
 
 
 def ocr_pdf_page(data: bytes, number: int, limits: ReadLimits) -> OcrPage:

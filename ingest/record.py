@@ -152,6 +152,7 @@ class ReadLimits:
     ocr_lang: str = "chi_sim"
     ocr_dpi: int = 300
     ocr_threads: int = 1
+    ocr_parallel: int = 1  # pages of one file OCR'd at once, each in its own sandbox (a long scan on N cores)
     ocr: bool = True  # False: never OCR; pages that need it stay empty (warning ocr_skipped)
     max_memory_mb: int = 1024  # address-space cap of the parsing child process
     max_unzipped_bytes: int = 64 * 1024 * 1024  # a DOCX's members together, once inflated

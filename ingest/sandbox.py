@@ -35,6 +35,16 @@ _ctx: Any = None
 _peak_child_kb = 0
 
 
+def preload(*modules: str) -> None:
+    """Also import ``modules`` in the forkserver, so every sandbox child starts with them imported
+    (a later stage — parsing, classifying — run in the sandbox too). Only effective before the first
+    child starts: a forkserver already running keeps its imports (children then import on first use)."""
+    with _ctx_lock:
+        for name in modules:
+            if name not in _PRELOAD:
+                _PRELOAD.append(name)
+
+
 class SandboxTimeout(Exception):
     """The child did not finish within its time limit and was killed."""
 
@@ -52,7 +62,7 @@ def _context() -> Any:
     with _ctx_lock:
         if _ctx is None:
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(_PRELOAD)
+            ctx.set_forkserver_preload(list(_PRELOAD))
             _ctx = ctx
         return _ctx
 
@@ -79,7 +89,9 @@ def _main_hidden() -> Iterator[None]:
         main.__dict__.update(saved)
 
 
-_MAX_TASKS = 100  # a worker is replaced after this many files (bounds slow memory creep)
+# a worker is replaced after this many calls, about 100 files (a PDF is three: check, text layer, parse),
+# which bounds slow memory creep
+_MAX_TASKS = 300
 _local = threading.local()
 
 

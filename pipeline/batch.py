@@ -1,30 +1,27 @@
-"""A batch of files on every core: the pure stages in worker processes, storing in the parent, in order.
+"""A batch of files on every core: one sandbox per core reads, the calling thread stores, in input order.
 
-``ingest_batch`` keeps the promise of one file → one status. The parent receives each file (keeps the
-original, looks for an earlier copy), hands the pure stages — read, understand, classify — to a pool of
-worker processes, and commits the results in input order, so the store sees files in the order given and
-a second copy of the same bytes in one batch is recognised as a duplicate of the first (it waits for the
-first to be stored instead of being read twice). Workers start with ``forkserver`` (the parent holds
-threads and database connections that must not be forked). A worker that dies takes no file with it: its
-files are read again in the parent, one by one.
+``ingest_batch`` keeps the promise of one file → one status. The calling thread receives each file (keeps
+the original, looks for an earlier copy) and hands the pure stages — read, understand, classify — to
+``jobs`` threads. Each thread drives its own warm sandbox child (``ingest.sandbox``), where all three
+stages run, so the threads only wait on pipes and N files are analysed at once on N cores while the
+calling thread stores the results in input order. The store therefore sees files in the order given, and a
+second copy of the same bytes in one batch is recognised as a duplicate of the first (it waits for the
+first to be stored instead of being read twice). A sandbox child that dies takes no file with it: the
+sandbox reports it (``Rejected``, as with one job) and the next file gets a fresh child.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from core.settings import Settings
 from core.taxonomy import DocumentStatus, RejectReason
 from ingest.errors import Rejected
-from pipeline.process import Analysed, IngestResult, Pipeline, Received, sha256_of
+from pipeline.process import Analysed, IngestResult, Pipeline, Received, is_disk_full, sha256_of
 
 
 def default_jobs() -> int:
@@ -35,22 +32,15 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-# --- the worker side ---------------------------------------------------------------------------------
-
-_worker: Pipeline | None = None
-
-
-def _start_worker(settings: Settings, classify: bool) -> None:
-    global _worker
-    _worker = Pipeline(None, settings, index=False, classify=classify)  # type: ignore[arg-type]
+# Files received and handed to the sandboxes ahead of the one being stored, per sandbox: enough that the
+# sandboxes keep reading while the calling thread stores a run of quick files or waits for the index.
+_AHEAD = 4
 
 
-def _analyse(path: str) -> Analysed | Rejected:
-    """Read, understand, classify one file (no database): the result, or why it was rejected."""
-    assert _worker is not None
-    data = Path(path).read_bytes()
+def _analyse(pipeline: Pipeline, data: bytes, filename: str) -> Analysed | Rejected:
+    """Read, understand, classify one file in this thread's sandbox: the result, or why it was rejected."""
     try:
-        return _worker.analyse(data, Path(path).name)
+        return pipeline.analyse(data, filename)
     except Rejected as rej:
         return rej
 
@@ -71,30 +61,36 @@ class _Slot:
 def ingest_batch(
     pipeline: Pipeline, files: Iterable[Path], *, jobs: int, on_result: Callable[[IngestResult], None]
 ) -> list[IngestResult]:
-    """Ingest ``files`` with ``jobs`` worker processes; ``on_result`` is called for each file in input
-    order as soon as it is stored (its judgment not yet indexed: ``index=False``)."""
+    """Ingest ``files`` with ``jobs`` sandboxes reading at once; ``on_result`` is called for each file in
+    input order as soon as it is stored (its judgment not yet indexed: ``index=False``). With ``jobs=1``
+    the next file is read while this one is stored."""
     results: list[IngestResult] = []
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(pipeline.settings, pipeline._classify),
-    ) as pool:
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="anjian-read") as pool:
         window: deque[_Slot] = deque()
         in_flight: set[str] = set()
-        broken = False
-        for slot in _slots(pipeline, files, in_flight):
-            if slot.received is not None and not slot.again and not broken:
-                try:
-                    slot.future = pool.submit(_analyse, str(slot.path))
-                except (BrokenProcessPool, RuntimeError):
-                    broken = True
-            window.append(slot)
-            while len(window) > 2 * jobs:
+        try:
+            try:
+                for slot in _slots(pipeline, files, in_flight):
+                    if slot.received is not None and not slot.again:
+                        assert slot.data is not None
+                        slot.future = pool.submit(_analyse, pipeline, slot.data, slot.path.name)
+                    window.append(slot)
+                    while len(window) > _AHEAD * jobs:
+                        results.append(_finish(pipeline, window.popleft(), in_flight, on_result))
+            except Exception as exc:
+                # the disk filled while a later file was received: the files received before it are
+                # stored first (as one job storing file by file would have), then the batch ends
+                if not is_disk_full(exc):
+                    raise
+                while window:
+                    results.append(_finish(pipeline, window.popleft(), in_flight, on_result))
+                raise
+            while window:
                 results.append(_finish(pipeline, window.popleft(), in_flight, on_result))
-        while window:
-            results.append(_finish(pipeline, window.popleft(), in_flight, on_result))
+        finally:
+            for slot in window:  # an interruption: files not yet stored are not analysed either
+                if slot.future is not None:
+                    slot.future.cancel()
     return results
 
 
@@ -141,17 +137,8 @@ def _finish_one(pipeline: Pipeline, slot: _Slot) -> IngestResult:
     assert slot.data is not None
     if slot.again or slot.received is None:  # an earlier copy is stored by now: this one is its duplicate
         return pipeline.ingest_bytes(slot.data, slot.path.name, shown_path=str(slot.path), index=False)
-    outcome: Any = None
-    if slot.future is not None:
-        try:
-            outcome = slot.future.result()
-        except Exception:  # noqa: BLE001 - the worker died or failed: read it here, alone, as one job would
-            outcome = None
-    if outcome is None:
-        try:
-            outcome = pipeline.analyse(slot.data, slot.path.name)
-        except Rejected as rej:
-            outcome = rej
+    assert slot.future is not None
+    outcome = slot.future.result()  # an unexpected error is raised here, in input order, as one job would
     if isinstance(outcome, Rejected):
         return pipeline.reject(slot.received, outcome)
     return pipeline.commit(slot.received, outcome, index=False)

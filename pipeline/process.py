@@ -207,10 +207,19 @@ class Pipeline:
         self._model: Any = None
         self._model_loaded = False
         self._backend: Any = None
+        from ingest.sandbox import preload
+
+        # sandbox children start with these imported (the tokenizer and the model are loaded in a child
+        # when it first parses: loaded in the forkserver they made every child, also a 600 MB one reading
+        # HTML, too large to receive a 30 MB file)
+        preload("ingest.parse", "classify", "pipeline.analysis")
 
     # -- the stages that are library calls ------------------------------------------------------
+    # Pages of one scan OCR'd at once (each in its own sandbox); `anjian ingest` sets it to its --jobs.
+    ocr_parallel = 1
+
     def read_limits(self) -> ReadLimits:
-        return read_limits(self.settings)
+        return read_limits(self.settings, ocr_parallel=self.ocr_parallel)
 
     def read(
         self, data: bytes, filename: str, *, ocr_cache: Any = None, progress: Any = None
@@ -311,10 +320,43 @@ class Pipeline:
         return Received(shown, digest, filename, stored_path, len(data), ingest_key)
 
     def analyse(self, data: bytes, filename: str, *, ocr_cache: Any = None, progress: Any = None) -> Analysed:
-        """The pure stages: read, understand, classify (raises ``Rejected``). No database, no disk."""
+        """The pure stages: read, understand, classify (raises ``Rejected``). No database, no disk.
+        Understanding and classifying run in the calling thread's sandbox child, like the reading, so
+        several threads analyse several files at once (``pipeline.analysis``)."""
         read = self.read(data, filename, ocr_cache=ocr_cache, progress=progress)
-        record = self.understand(read)
-        return Analysed(read, record, self.classify(record))
+        record, classification = self.understand_and_classify(read)
+        return Analysed(read, record, classification)
+
+    def understand_and_classify(self, read: ReadDocument) -> tuple[JudgmentRecord, Classification | None]:
+        """:meth:`understand` and :meth:`classify` in the sandbox (time and memory capped). Should the
+        child fail for another reason than the text, both run here as before."""
+        from ingest.sandbox import SandboxCrash, SandboxMemoryError, SandboxTimeout, run_limited
+        from pipeline.analysis import model_ref, understand_and_classify
+
+        limits = self.read_limits()
+        thresholds = None
+        if self._classify:
+            from classify import thresholds_for
+
+            thresholds = thresholds_for(self.settings)
+        ref = model_ref(self.settings) if self._classify else None
+        try:
+            record, classification = run_limited(
+                understand_and_classify,
+                (read.text, list(read.furniture), ref, thresholds),
+                timeout_s=limits.parse_timeout_s,
+                memory_mb=limits.max_memory_mb,
+            )
+        except (SandboxTimeout, SandboxMemoryError) as exc:
+            raise Rejected(
+                RejectReason.timeout,
+                f"分析文书内容超过 {limits.parse_timeout_s:.0f} 秒或超出内存上限，已中止；文本可能过长或异常。",
+            ) from exc
+        except SandboxCrash:
+            log.warning("understanding in the sandbox failed; understanding in this process", exc_info=True)
+            record = self.understand(read)
+            return record, self.classify(record)
+        return record, classification
 
     def reject(self, received: Received, rej: Rejected) -> IngestResult:
         r = received

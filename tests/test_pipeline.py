@@ -232,3 +232,22 @@ def test_a_batch_on_two_worker_processes_stores_what_one_job_stores_in_input_ord
         "linked",
         "stored",
     ]
+
+
+def test_understanding_in_the_sandbox_gives_what_the_caller_would(
+    db: Database, settings: Settings, corpus_dir: Path
+) -> None:
+    """GIVEN a judgment and a non-judgment WHEN analysed (parse and classify run in the reading sandbox)
+    THEN the record and the tags are those the calling process computes itself, and a text that is no
+    judgment is rejected as such, not as a crash of the sandbox."""
+    from ingest.errors import Rejected
+
+    pipeline = Pipeline(db, settings, index=False)
+    data = (corpus_dir / "pdf" / "text" / "cao-011.pdf").read_bytes()
+    analysed = pipeline.analyse(data, "cao-011.pdf")
+    assert analysed.record == pipeline.understand(analysed.read)
+    assert analysed.classification is not None
+    assert analysed.classification == pipeline.classify(analysed.record)
+    with pytest.raises(Rejected) as rejected:
+        pipeline.analyse("今天天气很好，我们去公园散步。\n晚上回家吃饭。".encode(), "note.txt")
+    assert rejected.value.reason.value == "not_judgment"

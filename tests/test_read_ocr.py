@@ -86,3 +86,18 @@ def test_skew_is_measured_within_a_few_tenths_of_a_degree() -> None:
 )
 def test_seal_damaged_date_lines_are_repaired_only_when_unambiguous(read: str, fixed: str) -> None:
     assert fix_date_line(read) == fixed
+
+
+@pytest.mark.ocr
+def test_a_scan_read_on_two_cores_is_the_scan_read_on_one(corpus_dir: Path) -> None:
+    """GIVEN a two-page scan WHEN its pages are OCR'd at once in two sandboxes (``anjian ingest --jobs 2``)
+    THEN text, page spans, sources, qualities and warnings are exactly those of one page at a time."""
+    from dataclasses import replace
+
+    data = (corpus_dir / "pdf" / "scan" / "sea-021.pdf").read_bytes()
+    from ingest.read import read_bytes
+
+    one = read_bytes(data, "sea-021.pdf", ReadLimits())
+    two = read_bytes(data, "sea-021.pdf", replace(ReadLimits(), ocr_parallel=2))
+    assert one.kind.value == "scan_pdf" and len(one.pages) == 2
+    assert (two.text, two.pages, two.warnings) == (one.text, one.pages, one.warnings)
