@@ -18,6 +18,8 @@ from cli.console import Console, Table
 from cli.context import catch_up_index, database, settings, warn_pending_index
 
 if TYPE_CHECKING:
+    from rich.table import Table as RichTable
+
     from core.taxonomy import ZhEnum
     from pipeline.process import IngestResult, Pipeline
 
@@ -280,7 +282,7 @@ def _attach_to_suits(pipeline: Any, results: list[IngestResult]) -> None:
         attach_stored(pipeline.db, ids, GoLive(pipeline.settings.supervision_start))
 
 
-def summary_table(results: list[IngestResult]) -> Table:
+def summary_table(results: list[IngestResult]) -> RichTable:
     table = Table(title=f"入库结果（共 {len(results)} 个文件）")
     table.add_column("状态 status")
     table.add_column("原因 reason")
