@@ -25,7 +25,7 @@ from test_web_support import (
     WebStore,
     add_user,
     build_store,
-    login,
+    signed_in,
 )
 
 from api.app import create_app
@@ -64,15 +64,9 @@ def app(store: WebStore):  # type: ignore[no-untyped-def]
     return create_app(store.settings, db=store.db)
 
 
-def client_for(app, username: str) -> TestClient:  # type: ignore[no-untyped-def]
-    c = TestClient(app)
-    c.headers["X-CSRF-Token"] = login(c, username)
-    return c
-
-
 @pytest.fixture(scope="module")
 def analyst(app) -> TestClient:  # type: ignore[no-untyped-def]
-    return client_for(app, "analyst1")
+    return signed_in(app, "analyst1")
 
 
 def dash(c: TestClient, **params: str) -> dict:
@@ -195,12 +189,12 @@ def test_agency_users_do_not_see_key_targets_and_no_one_but_bureau_staff_confirm
     app, store: WebStore
 ) -> None:  # type: ignore[no-untyped-def]
     body = {"period": "2018", "kind": "department", "agency_id": store.agency_ids[AGENCY_B]}
-    agency = client_for(app, "agency_b")
+    agency = signed_in(app, "agency_b")
     assert dash(agency, period="2018")["key_targets"] is None
     assert "重点监督对象" not in agency.get("/dashboard", params={"period": "2018"}).text
     r = agency.post("/api/stats/key-targets", json=body)
     assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
-    viewer = client_for(app, "viewer1")
+    viewer = signed_in(app, "viewer1")
     assert item(dash(viewer, period="2018"), "department")["proposed"]["names"] == [AGENCY_B]
     assert 'action="/dashboard/key-targets"' not in viewer.get("/dashboard", params={"period": "2018"}).text
     assert viewer.post("/api/stats/key-targets", json=body).status_code == 403
@@ -244,7 +238,7 @@ def test_minimum_case_rule_hides_rates_on_too_few_suits_until_show_all(analyst: 
 
 def test_with_the_rule_at_one_suit_rates_are_ranked(store: WebStore, tmp_path: Path) -> None:
     settings = store.settings.model_copy(update={"ranking_min_concluded": 1})
-    c = client_for(create_app(settings, db=store.db), "analyst1")
+    c = signed_in(create_app(settings, db=store.db), "analyst1")
     rk = dash(c, unit_scope="all")["rankings"]["agency"]
     assert rk["unranked_count"] == 0 and rk["rows"][0]["rank"] == 1
     assert rk["rows"][-1]["label"] == "河北省国土资源厅"  # won its only suit: ranked last
@@ -339,7 +333,7 @@ def test_empty_period_and_empty_store_point_to_upload(analyst: TestClient, tmp_p
 
         with db.session() as s:
             create_user(s, "analyst1", "correct horse battery", "analyst", None)
-        c = client_for(create_app(settings, db=db), "analyst1")
+        c = signed_in(create_app(settings, db=db), "analyst1")
         page = c.get("/dashboard").text
         assert "还没有裁判文书" in page and 'href="/upload"' in page and 'id="chart-trend"' not in page
     finally:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from test_web_support import AGENCY_A, WebStore, add_user, build_store, login
+from test_web_support import AGENCY_A, WebStore, add_user, build_store, signed_in
 from typer.testing import CliRunner
 
 from api.app import create_app
@@ -35,9 +35,7 @@ def store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Iterato
 
 
 def _client(store: WebStore, user: str) -> TestClient:
-    c = TestClient(create_app(store.settings, db=store.db))
-    c.headers["X-CSRF-Token"] = login(c, user)
-    return c
+    return signed_in(create_app(store.settings, db=store.db), user)
 
 
 @pytest.fixture(scope="module")

@@ -143,6 +143,13 @@ def login(client: TestClient, username: str, password: str = PASSWORD) -> str:
     return csrf_of(client.get("/search").text)
 
 
+def signed_in(app: Any, username: str) -> TestClient:
+    """A client of ``app`` signed in as ``username``, sending its CSRF token with every request."""
+    c = TestClient(app)
+    c.headers["X-CSRF-Token"] = login(c, username)
+    return c
+
+
 # -- a live server and a real browser (tests/test_browser.py, tests/test_a11y.py) ----------------------
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
