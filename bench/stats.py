@@ -4,7 +4,8 @@
     .venv/bin/python bench/stats.py [--cases 100000] [--collection 30] [--corpus /work/shared/corpus]
 
 Targets (issue 6): stats + rankings < 500 ms; 30-case collection < 20 s. Issue 16: every table, two-way
-tables included, < 200 ms (median of repeated runs on an otherwise idle machine). The synthetic judgments
+tables included, < 200 ms (median of repeated runs on an otherwise idle machine); the same tables over a search
+result (``stats --query``) are timed for results of 1,000, 10,000 and 50,000 judgments. The synthetic judgments
 carry filing dates (10 % without: 推定 by case-number year), a reconsideration co-defendant on 5 % and 2,000
 行政复议决定 (half of them 复议纠错).
 """
@@ -23,7 +24,7 @@ from pathlib import Path
 # bench/ holds scripts named like packages (bench/ingest.py …): import the project, not them.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 
 from core.db import Database  # noqa: E402
 from core.models import Judgment  # noqa: E402
@@ -126,8 +127,10 @@ def time_stats(db: Database, repeat: int = 5) -> dict[str, tuple[float, float]]:
     from api.services.stats import dashboard
     from core.models import Role
     from reports.caseindex import rebuild
+    from reports.sample import sample_report
 
     with db.session() as s:
+        total = int(s.scalar(select(func.count(Judgment.id))) or 0)
         t = time.perf_counter()
         n = rebuild(s)
         build = time.perf_counter() - t
@@ -154,6 +157,17 @@ def time_stats(db: Database, repeat: int = 5) -> dict[str, tuple[float, float]]:
                 label = f"stats --by {by}" + (f" --then {then}" if then else "") + f" --period {period}"
                 out.setdefault(label, []).append((time.perf_counter() - t, time.process_time() - c))
                 assert report.rows
+            for size in (1_000, 10_000, 50_000):
+                # a search result's statistics (按统计查看): the engine's ids → the same tables over their suits
+                ids = random.Random(size).sample(range(1, total + 1), min(size, total))
+                for then in (None, "cause"):
+                    t, c = time.perf_counter(), time.process_time()
+                    report = sample_report(s, ids, "bench", by="agency", period="2023", then=then)
+                    label = f"stats --query (a result of {size:,} judgments) --by agency" + (
+                        f" --then {then}" if then else ""
+                    )
+                    out.setdefault(label, []).append((time.perf_counter() - t, time.process_time() - c))
+                    assert report.sample
             for period in ("2023", "2023Q2"):
                 t, c = time.perf_counter(), time.process_time()
                 board = dashboard(s, Scope("bench", Role.admin), period=period)

@@ -11,6 +11,7 @@ from core.tables.casebook import (
     CaseUnit,
     CaseUnitAgency,
     CaseUnitCause,
+    CaseUnitJudgment,
     CaseUnitNorm,
     ReportState,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "CaseReconsideration",
     "CaseUnit",
     "CaseUnitAgency",
+    "CaseUnitJudgment",
     "CaseUnitCause",
     "CaseUnitNorm",
     "Correction",

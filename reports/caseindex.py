@@ -24,6 +24,7 @@ from core.models import (
     CaseUnit,
     CaseUnitAgency,
     CaseUnitCause,
+    CaseUnitJudgment,
     CaseUnitNorm,
     Correction,
     Judgment,
@@ -59,9 +60,9 @@ from reports.stats import (
 
 STATE_KEY = "case_index_fingerprint"
 # Bumped when what a rebuild writes changes (2: dates by rule, roles, norms, reconsiderations — 0009_figures;
-# 3: register rows merged, stood_alone — 0015_figures_suits), so a table built by an older version is rebuilt
+# 3: register rows merged, stood_alone — 0015_figures_suits; 4: report_case_judgments — 0016), so a table built by an older version is rebuilt
 # once.
-CASEBOOK_VERSION = 3
+CASEBOOK_VERSION = 4
 
 
 def fingerprint(session: Session) -> str:
@@ -117,12 +118,16 @@ def rebuild(
     if cases is None:
         cases, reconsiderations = load_suits(session)
     session.execute(delete(CaseReconsideration))
+    session.execute(delete(CaseUnitJudgment))
     session.execute(delete(CaseUnitNorm))
     session.execute(delete(CaseUnitCause))
     session.execute(delete(CaseUnitAgency))
     session.execute(delete(CaseUnit))
     units, agencies, causes, norms = [], [], [], []
+    suit_of: dict[int, int] = {}  # judgment id → its suit (a judgment is in one suit; the first one kept)
     for i, c in enumerate(cases, start=1):
+        for jid in c.judgment_ids:
+            suit_of.setdefault(int(jid), i)
         units.append(
             {
                 "id": i,
@@ -187,6 +192,7 @@ def rebuild(
         (CaseUnitAgency, agencies),
         (CaseUnitCause, causes),
         (CaseUnitNorm, norms),
+        (CaseUnitJudgment, [{"judgment_id": j, "case_id": i} for j, i in suit_of.items()]),
         (CaseReconsideration, recs),
     )
     for table, rows in tables:
@@ -417,9 +423,21 @@ def _agency_scope(agency_ids: list[int] | None, ours_only: bool, table: Any = Ca
     return conds
 
 
-def _case_scope(agency_ids: list[int] | None, ours_only: bool) -> list:  # type: ignore[type-arg]
+def case_scope(agency_ids: list[int] | None, ours_only: bool, sample: Sample | None = None) -> list:  # type: ignore[type-arg]
     conds = _agency_scope(agency_ids, ours_only)
-    return [CaseUnit.id.in_(select(CaseUnitAgency.case_id).where(*conds))] if conds else []
+    out = [CaseUnit.id.in_(select(CaseUnitAgency.case_id).where(*conds))] if conds else []
+    if sample is not None:
+        out.append(CaseUnit.id.in_(sample.case_ids))
+    return out
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The suits of a search result (reports.sample): selects of their case ids and of the matched judgment
+    ids (for the 行政复议决定 among them), read inside the query of every figure."""
+
+    case_ids: Any
+    judgment_ids: Any
 
 
 def _agency_kind(by: GroupBy, t: Any) -> list:  # type: ignore[type-arg]
@@ -495,23 +513,34 @@ class _Dim:
 
 
 def scope_on(t: Any, scope: list) -> list:  # type: ignore[type-arg]
-    """The caller's agency restriction applied to a joined agency row (their co-defendants disappear)."""
-    agency_ids, ours_only = scope
-    return _agency_scope(agency_ids, ours_only, t)
+    """The caller's agency restriction applied to a joined agency row (their co-defendants disappear), and the
+    search result's suits when the table is over one."""
+    agency_ids, ours_only, sample = scope
+    conds = _agency_scope(agency_ids, ours_only, t)
+    if sample is not None:
+        conds.append(t.case_id.in_(sample.case_ids))
+    return conds
 
 
 @dataclass
 class _Scope:
     agency_ids: list[int] | None
     ours_only: bool
+    sample: Sample | None = None
 
     @property
     def pair(self) -> list:  # type: ignore[type-arg]
-        return [self.agency_ids, self.ours_only]
+        return [self.agency_ids, self.ours_only, self.sample]
 
     @property
     def on_case(self) -> list:  # type: ignore[type-arg]
-        return _case_scope(self.agency_ids, self.ours_only)
+        return case_scope(self.agency_ids, self.ours_only, self.sample)
+
+    def on_reconsideration(self, r: Any) -> list:  # type: ignore[type-arg]
+        conds = _agency_scope(self.agency_ids, self.ours_only, r)
+        if self.sample is not None:
+            conds.append(r.judgment_id.in_(self.sample.judgment_ids))
+        return conds
 
 
 class _Cols:
@@ -831,7 +860,7 @@ def _reconsideration_column(
             r.corrected.is_(True),
             r.key != "",
             *_agency_kind(by, r),
-            *_agency_scope(scope.agency_ids, scope.ours_only, r),
+            *scope.on_reconsideration(r),
         )
         .group_by(r.key, r.name)
     )
@@ -842,9 +871,7 @@ def _reconsideration_column(
 def _reconsideration_totals(session: Session, period: Period, scope: _Scope) -> tuple[int, int]:
     r = CaseReconsideration
     placed, undated = placement(r.date, r.year, period, None)
-    conds = [r.corrected.is_(True)]
-    if scope.agency_ids is not None or scope.ours_only:
-        conds += _agency_scope(scope.agency_ids, scope.ours_only, r)
+    conds = [r.corrected.is_(True), *scope.on_reconsideration(r)]
     q = select(
         func.count(func.distinct(case((placed, r.judgment_id), else_=None))),
         func.count(func.distinct(case((undated, r.judgment_id), else_=None))),
@@ -863,11 +890,13 @@ def sql_report(
     ours_only: bool = False,
     then: GroupBy | None = None,
     rules: RankingRules | None = None,
+    sample: Sample | None = None,
 ) -> StatsReport:
-    """The same StatsReport as reports.stats.compute, from SQL aggregates over the case table."""
+    """The same StatsReport as reports.stats.compute, from SQL aggregates over the case table (over the suits
+    of a search result when ``sample`` is given)."""
     if then == by:
         raise StatsError("--then 须与 --by 不同")
-    scope = _Scope(agency_ids, ours_only)
+    scope = _Scope(agency_ids, ours_only, sample)
     series_kind = by.value if by.series else (then.value if then and then.series else None)
     series = series_kind is not None
     prev_p = period.previous() if not series else None

@@ -2,21 +2,29 @@
 
 A suit is in the sample when any of its documents (first instance, appeal, retrial) matches the query of
 ``anjian search``; the 行政复议决定 it matches give the 复议纠错 column. The search engine is asked for ids
-only (it never reads the store); the suits come from the case table (reports.caseindex) and are counted by
-the pure path (reports.stats.compute, tested equal to the SQL path).
+only (it never reads the store). The matched ids go into a temporary table of this connection; the suits
+are the case table's rows joined to them (``report_case_judgments``), and the tables are the SQL aggregates of
+reports.caseindex restricted to those suits — the same queries as the whole store's tables, tested equal to
+the pure path (reports.stats.compute over the sample's cases).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Column, Integer, MetaData, Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from core.models import CaseUnit
-from reports.caseindex import ensure_fresh, group_by, indexed_cases, indexed_reconsiderations
-from reports.cases import Case, Reconsideration
+from core.models import CaseUnit, CaseUnitJudgment
+from reports.caseindex import (
+    Sample,
+    case_scope,
+    ensure_fresh,
+    group_by,
+    sql_report,
+)
 from reports.stats import (
     GroupBy,
     LossRateDefinition,
@@ -24,10 +32,18 @@ from reports.stats import (
     RankingRules,
     StatsError,
     StatsReport,
-    compute,
     parse_period,
-    restrict,
 )
+
+# Temporary tables (per connection, never in the schema): the judgments a query matched, and their suits.
+_TEMP = MetaData()
+_MATCHED = Table(
+    "anjian_sample_judgments", _TEMP, Column("judgment_id", Integer, primary_key=True), prefixes=["TEMPORARY"]
+)
+_SUITS = Table(
+    "anjian_sample_cases", _TEMP, Column("case_id", Integer, primary_key=True), prefixes=["TEMPORARY"]
+)
+_CHUNK = 5000
 
 
 def matching_judgment_ids(settings: Any, query: str, restrict_parties: list[str] | None = None) -> set[int]:
@@ -37,18 +53,30 @@ def matching_judgment_ids(settings: Any, query: str, restrict_parties: list[str]
     return open_backend(settings).matching_ids(query, restrict_parties=restrict_parties)
 
 
-def sample_of(session: Session, judgment_ids: Iterable[int]) -> tuple[list[Case], list[Reconsideration]]:
-    """The suits with a document among ``judgment_ids`` and the reconsideration decisions among them."""
-    wanted = set(judgment_ids)
+@contextmanager
+def sample_tables(session: Session, judgment_ids: Iterable[int]) -> Iterator[Sample]:
+    """The matched judgments and their suits as temporary tables of the session's connection, for the length
+    of the ``with`` (the case table made fresh first)."""
     ensure_fresh(session)
-    case_ids = [
-        cid
-        for cid, jids in session.execute(select(CaseUnit.id, CaseUnit.judgment_ids))
-        if wanted.intersection(jids or ())
-    ]
-    cases = indexed_cases(session, case_ids) if case_ids else []
-    recs = [r for r in indexed_reconsiderations(session) if r.judgment_id in wanted]
-    return cases, recs
+    conn = session.connection()
+    for t in (_MATCHED, _SUITS):
+        t.drop(conn, checkfirst=True)  # left by an earlier call on this pooled connection that failed
+        t.create(conn)
+    try:
+        ids = sorted({int(i) for i in judgment_ids})
+        for k in range(0, len(ids), _CHUNK):
+            conn.execute(insert(_MATCHED), [{"judgment_id": i} for i in ids[k : k + _CHUNK]])
+        suits = (
+            select(CaseUnitJudgment.case_id)
+            .join(_MATCHED, _MATCHED.c.judgment_id == CaseUnitJudgment.judgment_id)
+            .distinct()
+        )
+        conn.execute(insert(_SUITS).from_select(["case_id"], suits))
+        yield Sample(case_ids=select(_SUITS.c.case_id), judgment_ids=select(_MATCHED.c.judgment_id))
+    finally:
+        for t in (_SUITS, _MATCHED):
+            conn.execute(delete(t))
+            t.drop(conn)
 
 
 def sample_report(
@@ -72,20 +100,22 @@ def sample_report(
         raise StatsError("--then 须与 --by 不同")
     p = period if isinstance(period, Period) else parse_period(period, since)
     d = definition if isinstance(definition, LossRateDefinition) else LossRateDefinition.parse(definition)
-    cases, recs = sample_of(session, judgment_ids)
-    report = compute(
-        cases,
-        by,
-        p,
-        d,
-        agency_ids=agency_ids,
-        ours_only=ours_only,
-        then=then_by,
-        rules=rules,
-        reconsiderations=recs,
-    )
+    with sample_tables(session, judgment_ids) as sample:
+        report = sql_report(
+            session,
+            by,
+            p,
+            d,
+            agency_ids=agency_ids,
+            ours_only=ours_only,
+            then=then_by,
+            rules=rules,
+            sample=sample,
+        )
+        in_scope = case_scope(agency_ids, ours_only, sample)
+        n = session.scalar(select(func.count(CaseUnit.id)).where(*in_scope))
     report.query = query
-    report.sample = len(restrict(cases, agency_ids=agency_ids, ours_only=ours_only))
+    report.sample = int(n or 0)
     return report
 
 

@@ -28,6 +28,7 @@ from reports.stats import (
     StatsError,
     compute,
     parse_period,
+    restrict,
 )
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -332,6 +333,47 @@ def test_then_tables_equal_a_recount_from_the_case_list(any_db, by: GroupBy, the
                     )
     table = report.to_table()
     assert table.columns[1:3] == [by.zh, then.zh] and "（合计）" in [r[2] for r in table.rows]
+
+
+def test_a_search_result_as_statistics_equals_the_pure_count_of_its_suits(any_db) -> None:
+    """GIVEN the fixture, two 行政复议决定 and a "search result" of some judgments (an appeal without its first
+    instance among them) WHEN its tables are computed in SQL (temporary tables of matched judgments and their
+    suits) THEN every grouping, two-way tables, an agency user's scope and the sample size equal the pure count
+    over the suits the result touches — twice on one connection (the temporary tables are left clean)."""
+    from reports.sample import sample_report
+
+    with any_db.session() as s:
+        agency = fixture.registry(s)
+        fixture.store(s)
+        _reconsideration(s, 60, "revoked", fixture.CG, D(2024, 5, 6))
+        _reconsideration(s, 61, "revoked", fixture.CG, D(2024, 5, 7))
+        cases, recs = load_all(s)
+        ids = sorted(j for c in cases for j in c.judgment_ids)
+        hit = set(ids[1::2]) | {60}
+        picked = [c for c in cases if hit & set(c.judgment_ids)]
+        picked_recs = [r for r in recs if r.judgment_id in hit]
+        assert 0 < len(picked) < len(cases) and len(picked_recs) == 1
+        scopes: list[list[int] | None] = [None, [agency[fixture.CG]]]
+        for _ in range(2):
+            for agency_ids in scopes:
+                for by, then in [(b, None) for b in GroupBy] + [(GroupBy.agency, GroupBy.cause)]:
+                    for period in (Period.parse("2024"), Period.parse("2023..")):
+                        got = sample_report(
+                            s, hit, "q", by=by, then=then, period=period, agency_ids=agency_ids, rules=ONE
+                        )
+                        want = compute(
+                            picked,
+                            by,
+                            period,
+                            CONCLUDED,
+                            then=then,
+                            rules=ONE,
+                            reconsiderations=picked_recs,
+                            agency_ids=agency_ids,
+                        )
+                        assert {**got.to_json(), "query": None, "sample": None} == want.to_json(), (by, then)
+                        assert got.query == "q"
+                        assert got.sample == len(restrict(picked, agency_ids=agency_ids))
 
 
 # ---------------------------------------------------------------- 对标数据, CLI and API

@@ -93,6 +93,16 @@ class CaseUnit(Base):
     stood_alone: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class CaseUnitJudgment(Base):
+    """Which suit each judgment of the store belongs to (0016): statistics over a search result pick their suits
+    by the judgments the query matched with one indexed join, instead of reading every suit's id list."""
+
+    __tablename__ = "report_case_judgments"
+
+    judgment_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("report_cases.id", ondelete="CASCADE"), index=True)
+
+
 class CaseUnitAgency(Base):
     __tablename__ = "report_case_agencies"
     # covering index of the agency groupings (0009_figures): one narrow scan in key order, no join
