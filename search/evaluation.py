@@ -448,6 +448,12 @@ def conformance_failures(
     fails: list[str] = []
     ids_of = {cid: jid for jid, cid in corpus_of.items()}
     for row in run_table(backend, quality_table(judgments, labels), corpus_of):
+        # statistics over a search result (anjian stats --query) take every match, not a page of hits
+        every = {corpus_of[i] for i in backend.matching_ids(row.case.query) if i in corpus_of}
+        if every != row.found:
+            fails.append(
+                f"{row.case.query}: matching_ids gives {len(every)} judgments, the search {len(row.found)}"
+            )
         if not row.first_ok:
             fails.append(f"{row.case.query}: first hit {row.top}, not {row.case.first}")
         if row.recall < row.case.min_recall or row.precision < row.case.min_precision:
@@ -518,6 +524,8 @@ def conformance_failures(
                 f"restrict_parties=[{agency!r}] ({role}): {sorted(h.id for h in scoped.hits)[:5]} "
                 f"instead of {sorted(allowed)[:5]}"
             )
+        if backend.matching_ids("", restrict_parties=[agency]) != allowed:
+            fails.append(f"matching_ids restricted to {agency!r} ({role}) is not that agency's cases")
         others = [n for n in names if n and n != agency]
         if others and any(
             h.id in allowed - {ids_of[c] for c, lab in labels.items() if parties(lab) & set(others)}
