@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, Table, delete, func, insert, select
+from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from core.models import CaseUnit, CaseUnitJudgment
@@ -62,21 +62,20 @@ def sample_tables(session: Session, judgment_ids: Iterable[int]) -> Iterator[Sam
     for t in (_MATCHED, _SUITS):
         t.drop(conn, checkfirst=True)  # left by an earlier call on this pooled connection that failed
         t.create(conn)
-    try:
-        ids = sorted({int(i) for i in judgment_ids})
-        for k in range(0, len(ids), _CHUNK):
-            conn.execute(insert(_MATCHED), [{"judgment_id": i} for i in ids[k : k + _CHUNK]])
-        suits = (
-            select(CaseUnitJudgment.case_id)
-            .join(_MATCHED, _MATCHED.c.judgment_id == CaseUnitJudgment.judgment_id)
-            .distinct()
-        )
-        conn.execute(insert(_SUITS).from_select(["case_id"], suits))
-        yield Sample(case_ids=select(_SUITS.c.case_id), judgment_ids=select(_MATCHED.c.judgment_id))
-    finally:
-        for t in (_SUITS, _MATCHED):
-            conn.execute(delete(t))
-            t.drop(conn)
+    ids = sorted({int(i) for i in judgment_ids})
+    for k in range(0, len(ids), _CHUNK):
+        conn.execute(insert(_MATCHED), [{"judgment_id": i} for i in ids[k : k + _CHUNK]])
+    suits = (
+        select(CaseUnitJudgment.case_id)
+        .join(_MATCHED, _MATCHED.c.judgment_id == CaseUnitJudgment.judgment_id)
+        .distinct()
+    )
+    conn.execute(insert(_SUITS).from_select(["case_id"], suits))
+    yield Sample(case_ids=select(_SUITS.c.case_id), judgment_ids=select(_MATCHED.c.judgment_id))
+    # not in a ``finally``: after an error the session rolls back, and with it the tables' creation (DDL is
+    # transactional on SQLite and PostgreSQL); a failed statement would only hide the original error here
+    for t in (_SUITS, _MATCHED):
+        t.drop(conn)
 
 
 def sample_report(
