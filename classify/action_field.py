@@ -2,7 +2,10 @@
 
 Action type: the 案由 when it names the act (a category 案由 such as 房屋拆迁管理（拆迁） or 行政纠纷 says
 nothing, and the party names inside "…诉…局…一案" are cut away first), else the claims (诉讼请求) and
-the sued act's name, else the model — which abstains (`other`) below ``action_min_probability``.
+the sued act's name, else the category 案由; else the 案由 rows read where the text names the act
+otherwise (:func:`act_named_elsewhere`: a 行政赔偿 title, the sentence that brings the case — "不服…提起
+行政诉讼" / "申请强制执行…决定" — and the first sentence of the court's reasoning),
+else the model — which abstains (`other`) below ``action_min_probability``.
 
 Field: the agency's name (``classify.field_table``); for a government, township, street office or
 development-zone committee the subject matter of the suit (its legal basis: 城乡规划法 / 土地管理法 →
@@ -84,6 +87,43 @@ def claims_text(record: JudgmentRecord) -> str:
     return "\n".join(parts)
 
 
+# The sentence of the history that brings the case: a suit against the act (不服…向本院提起行政诉讼; not the
+# appeal notice 不服本判决, not an appeal 提起上诉) or an application to enforce it (申请强制执行…决定;
+# 申请执行人 is a party's role, not the application).
+_BRINGS_CASE = re.compile(
+    r"不服(?!本)[^。；\n]{2,120}?提起[^。；\n]{0,8}诉讼|(申请|要求)(强制)?执行(?!人|条件)[^。；\n]{2,120}"
+)
+# The reasoning's first sentence (本院认为，被告…作出的…处罚决定…) names the act as a 案由 does.
+REASONING_OPENING = 200  # at most this many characters of it, as many as of the claims
+
+
+def brings_case_text(record: JudgmentRecord) -> str:
+    """The history's sentences that bring the case (party names cut away), joined by "|"."""
+    history = record.section(SectionName.history) or record.text[:1500]
+    found = [m.group() for m in _BRINGS_CASE.finditer(history)]
+    out = []
+    for phrase in found:
+        for n in _names(record):
+            phrase = phrase.replace(n, "|")
+        out.append(phrase)
+    return "|".join(out)
+
+
+def reasoning_opening(record: JudgmentRecord) -> str:
+    """The first sentence of the court's reasoning (at most ``REASONING_OPENING`` characters)."""
+    return record.section(SectionName.reasoning).split("。")[0][:REASONING_OPENING]
+
+
+def act_named_elsewhere(record: JudgmentRecord) -> ActionType | None:
+    """When neither the 案由 nor the claims name the act: the title (行政赔偿裁定书), the sentence that brings
+    the case, then the first sentence of the reasoning — each read with the 案由 rows."""
+    return (
+        _earliest(_CASE_CAUSE_ROWS, record.title or "")
+        or _earliest(_CASE_CAUSE_ROWS, brings_case_text(record))
+        or _earliest(_CASE_CAUSE_ROWS, reasoning_opening(record))
+    )
+
+
 def _earliest(rows: list[tuple[re.Pattern[str], ActionType]], text: str) -> ActionType | None:
     found = [(m.start(), rank, a) for rank, (p, a) in enumerate(rows) if (m := p.search(text))]
     # 复议 named beside the original act (…行政征收、…行政复议): the reconsideration body is a joint
@@ -106,6 +146,7 @@ def action_type_of(record: JudgmentRecord) -> ActionType | None:
         by_cause
         or _earliest(_CLAIM_ROWS, claims_text(record))
         or _earliest(_CASE_CAUSE_ROWS, category_case_cause(record))
+        or act_named_elsewhere(record)
     )
 
 

@@ -136,3 +136,50 @@ def test_unsure_model_abstains_to_other() -> None:
     set_action_and_field(r, _Unsure(), c, 0.3, 0.4)  # type: ignore[arg-type]
     assert (c.action_type, c.field) == (ActionType.other, Field.other)
     assert c.action_type_probability == 0.2
+
+
+def _named_elsewhere(history: str = "", reasoning: str = "", title: str = "行政裁定书") -> JudgmentRecord:
+    """A record whose 案由 and claims say nothing: only the history, the reasoning or the title name the act."""
+    head = "某某县人民法院\n" + title + "\n"
+    text = head + history + "\n" + reasoning + "\n"
+    sections = []
+    if history:
+        sections.append(Section(name=SectionName.history, start=len(head), end=len(head) + len(history)))
+    if reasoning:
+        start = len(head) + len(history) + 1
+        sections.append(Section(name=SectionName.reasoning, start=start, end=start + len(reasoning)))
+    return JudgmentRecord(
+        text=text, title=title, defendants=["某某县市场监督管理局"], plaintiffs=["李四"], sections=sections
+    )
+
+
+@pytest.mark.parametrize(
+    ("r", "want"),
+    [
+        # the suit brought against the act (不服…提起行政诉讼)
+        (
+            _named_elsewhere("原告李四不服被告某某县市场监督管理局股权变更登记，于某日向本院提起行政诉讼。"),
+            ActionType.registration,
+        ),
+        # an application to enforce names what is enforced; 申请执行人 is only the party's role
+        (
+            _named_elsewhere("申请执行人某某县市场监督管理局向本院申请强制执行其作出的罚款决定。"),
+            ActionType.penalty,
+        ),
+        # the appeal notice 不服本判决 is not the suit
+        (_named_elsewhere("如不服本判决，可以向某某市中级人民法院提起行政诉讼。"), None),
+        # the title of a compensation ruling
+        (_named_elsewhere("原告李四自愿撤回起诉。", title="行政赔偿裁定书"), ActionType.compensation),
+        # the first sentence of the reasoning, read as a 案由
+        (
+            _named_elsewhere(
+                reasoning="本院认为，被告作出的责令停产停业的行政处罚决定事实清楚。被告曾颁发许可证。"
+            ),
+            ActionType.penalty,
+        ),
+        # only the first sentence: a later one does not decide
+        (_named_elsewhere(reasoning="本院认为，本案事实清楚。被告曾颁发许可证。"), None),
+    ],
+)
+def test_act_named_in_the_history_title_or_reasoning(r: JudgmentRecord, want: ActionType | None) -> None:
+    assert action_type_of(r) == want
