@@ -4,7 +4,8 @@ Action type: the 案由 when it names the act (a category 案由 such as 房屋�
 nothing, and the party names inside "…诉…局…一案" are cut away first), else the claims (诉讼请求) and
 the sued act's name, else the category 案由; else the 案由 rows read where the text names the act
 otherwise (:func:`act_named_elsewhere`: a 行政赔偿 title, the sentence that brings the case — "不服…提起
-行政诉讼" / "申请强制执行…决定" — and the first sentence of the court's reasoning),
+行政诉讼" / "申请强制执行…决定" — and the first sentence of the court's reasoning; last, the claim rows
+over the reasoning's opening),
 else the model — which abstains (`other`) below ``action_min_probability``.
 
 Field: the agency's name (``classify.field_table``); for a government, township, street office or
@@ -109,18 +110,21 @@ def brings_case_text(record: JudgmentRecord) -> str:
     return "|".join(out)
 
 
-def reasoning_opening(record: JudgmentRecord) -> str:
-    """The first sentence of the court's reasoning (at most ``REASONING_OPENING`` characters)."""
-    return record.section(SectionName.reasoning).split("。")[0][:REASONING_OPENING]
+def reasoning_opening(record: JudgmentRecord, first_sentence: bool = True) -> str:
+    """The first sentence of the court's reasoning, or its opening (at most ``REASONING_OPENING`` characters)."""
+    text = record.section(SectionName.reasoning)
+    return (text.split("。")[0] if first_sentence else text)[:REASONING_OPENING]
 
 
 def act_named_elsewhere(record: JudgmentRecord) -> ActionType | None:
     """When neither the 案由 nor the claims name the act: the title (行政赔偿裁定书), the sentence that brings
-    the case, then the first sentence of the reasoning — each read with the 案由 rows."""
+    the case, then the first sentence of the reasoning — each read with the 案由 rows — and last the
+    opening of the reasoning read with the claim rows."""
     return (
         _earliest(_CASE_CAUSE_ROWS, record.title or "")
         or _earliest(_CASE_CAUSE_ROWS, brings_case_text(record))
         or _earliest(_CASE_CAUSE_ROWS, reasoning_opening(record))
+        or _earliest(_CLAIM_ROWS, reasoning_opening(record, first_sentence=False))
     )
 
 

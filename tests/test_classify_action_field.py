@@ -177,8 +177,13 @@ def _named_elsewhere(history: str = "", reasoning: str = "", title: str = "行�
             ),
             ActionType.penalty,
         ),
-        # only the first sentence: a later one does not decide
-        (_named_elsewhere(reasoning="本院认为，本案事实清楚。被告曾颁发许可证。"), None),
+        # last: the opening of the reasoning read with the claim rows (查封 named in its second sentence)
+        (
+            _named_elsewhere(reasoning="本院认为，本案事实清楚。被告于某日查封了原告的仓库。"),
+            ActionType.coercion,
+        ),
+        # nothing names the act: the model decides
+        (_named_elsewhere(reasoning="本院认为，本案事实清楚，证据充分。"), None),
     ],
 )
 def test_act_named_in_the_history_title_or_reasoning(r: JudgmentRecord, want: ActionType | None) -> None:
