@@ -47,7 +47,8 @@ ACTION_BY_CLAIM: list[tuple[str, str]] = [
         r"(不履行|未履行|拒不履行|怠于履行|拖延履行)[^。；]{0,40}(职责|义务)|履行[^。；]{0,40}法定职责|(未|不)予?答复",
         "nonperformance",
     ),
-    (r"工伤|劳动能力鉴定|事故认定|确认书|认定书", "confirmation"),
+    # 撤销…的认定: the act asked to be undone is a finding (…为文物的认定), not the court's 认定事实
+    (r"工伤|劳动能力鉴定|事故认定|确认书|认定书|撤销[^，。；]{0,30}的认定", "confirmation"),
     (
         r"强制拆除|强拆|拆除[^。；]{0,10}(房屋|建筑|设施|厂房)|查封|扣押|强制清除|强制执行|强制措施",
         "coercion",

@@ -74,6 +74,11 @@ def record(
             ActionType.penalty,
         ),
         (record("行政复议", defendants=("某某市人民政府",)), ActionType.reconsideration),
+        # a finding asked to be undone is a confirmation
+        (
+            record("行政纠纷", claims="原告诉称：请求撤销被告将原告的仓库列为危险建筑的认定。"),
+            ActionType.confirmation,
+        ),
     ],
 )
 def test_action_type_from_cause_claims_and_sued_act(r: JudgmentRecord, want: ActionType) -> None:
