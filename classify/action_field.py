@@ -143,9 +143,13 @@ def action_type_of(record: JudgmentRecord) -> ActionType | None:
     joint = "reconsideration_body" in record.defendant_roles.values() or len(record.defendants) > 1
     if by_cause == ActionType.reconsideration and joint:
         # 复议维持: the original agency and the reconsideration body sued together — the act is the
-        # original one, which the claims or the sued act name; else it stays reconsideration
+        # original one, which the claims or the sued act name; when they do not, a defendant marked as the
+        # reconsideration body means the review decision is not what is sued (TAXONOMY): the model reads
+        # the original act; else it stays reconsideration
         claimed = _earliest(_CLAIM_ROWS, claims_text(record))
-        return claimed if claimed not in (None, ActionType.reconsideration) else by_cause
+        if claimed not in (None, ActionType.reconsideration):
+            return claimed
+        return None if "reconsideration_body" in record.defendant_roles.values() else by_cause
     return (
         by_cause
         or _earliest(_CLAIM_ROWS, claims_text(record))

@@ -193,3 +193,15 @@ def _named_elsewhere(history: str = "", reasoning: str = "", title: str = "行�
 )
 def test_act_named_in_the_history_title_or_reasoning(r: JudgmentRecord, want: ActionType | None) -> None:
     assert action_type_of(r) == want
+
+
+def test_upheld_on_reconsideration_is_not_a_reconsideration_suit() -> None:
+    """复议维持 with the body marked: when the claims name only the 复议决定, the model reads the original act."""
+    r = record(
+        "行政复议",
+        defendants=("某某县公安局", "某某县人民政府"),
+        claims="诉讼请求：撤销被告某某县人民政府作出的复议决定。",
+    ).model_copy(update={"defendant_roles": {"某某县人民政府": "reconsideration_body"}})
+    assert action_type_of(r) is None
+    unmarked = r.model_copy(update={"defendant_roles": {}})
+    assert action_type_of(unmarked) == ActionType.reconsideration
