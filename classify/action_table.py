@@ -44,7 +44,7 @@ ACTION_BY_CLAIM: list[tuple[str, str]] = [
     (r"协议", "agreement"),
     (r"复议决定", "reconsideration"),
     (
-        r"(不履行|未履行|拒不履行|怠于履行|拖延履行)[^。；]{0,40}(职责|义务)|履行[^。；]{0,40}法定职责|(未|不)予?答复",
+        r"(不履行|未履行|拒不履行|怠于履行|拖延履行)[^。；]{0,40}(职责|义务)|履行[^。；]{0,40}法定职责|(未|不)予?答复|行政不作为",
         "nonperformance",
     ),
     # 撤销…的认定: the act asked to be undone is a finding (…为文物的认定), not the court's 认定事实

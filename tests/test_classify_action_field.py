@@ -74,6 +74,14 @@ def record(
             ActionType.penalty,
         ),
         (record("行政复议", defendants=("某某市人民政府",)), ActionType.reconsideration),
+        # 行政不作为 in the claims, before the narrative of a demolition
+        (
+            record(
+                "行政纠纷",
+                claims="原告诉称：请求确认被告行政不作为违法。原告的房屋被他人强拆后，原告向被告投诉。",
+            ),
+            ActionType.nonperformance,
+        ),
         # a finding asked to be undone is a confirmation
         (
             record("行政纠纷", claims="原告诉称：请求撤销被告将原告的仓库列为危险建筑的认定。"),
