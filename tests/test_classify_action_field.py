@@ -82,6 +82,14 @@ def record(
             ),
             ActionType.nonperformance,
         ),
+        # the requests after "请求：" are the claims, not the narrative before them
+        (
+            record(
+                "行政纠纷",
+                claims="原告诉称：原告在某村经营养殖场多年，持有相关许可证。为此提起诉讼，请求：一、确认被告查封原告仓库的行为违法。",
+            ),
+            ActionType.coercion,
+        ),
         # a finding asked to be undone is a confirmation
         (
             record("行政纠纷", claims="原告诉称：请求撤销被告将原告的仓库列为危险建筑的认定。"),
