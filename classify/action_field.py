@@ -35,6 +35,7 @@ _SUBJECT_ROWS = [(re.compile(p), Field[f]) for p, f in FIELD_BY_SUBJECT]
 _GOVERNMENT = re.compile(GENERAL_GOVERNMENT)
 _CATEGORY = re.compile(CATEGORY_CASE_CAUSE)
 _LEAD = re.compile(r"^[\s、，,及和与诉因（(）)]*(第三人[^，。]{0,30}?(?=行政|$))?")
+_ENFORCE_TAIL = re.compile(r"(申请|要求)(强制)?执行$")
 _SAYS = re.compile(r"诉称|上诉称|请求|要求")
 _ALIAS = re.compile(r"[（(](以下)?简称[^）)]{0,20}[）)]")
 _PARTY_WORDS = re.compile(r"(原告|被告|上诉人|被上诉人|原审|第三人|再审申请人|被申请人|申请人)")
@@ -67,12 +68,17 @@ def _case_cause_parts(record: JudgmentRecord, names: list[str]) -> list[str]:
         for n in names:
             phrase = phrase.replace(n, "|")
         phrase = _ALIAS.sub("", phrase)
+        carry = ""
         for part in phrase.split("|"):
             if _PARTY_WORDS.search(part):
                 part = part[max(m.end() for m in _PARTY_WORDS.finditer(part)) :]
-            part = _LEAD.sub("", part).strip("、，, ")
-            if part:
+            part = carry + _LEAD.sub("", part).strip("、，, ")
+            # 要求强制执行<applicant>对…非法占地: what is enforced follows the applicant's name
+            carry = part if _ENFORCE_TAIL.search(part) else ""
+            if part and not carry:
                 kept.append(part)
+        if carry:
+            kept.append(carry)
     return kept
 
 

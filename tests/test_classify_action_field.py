@@ -101,6 +101,11 @@ def test_action_type_from_cause_claims_and_sued_act(r: JudgmentRecord, want: Act
     assert action_type_of(r) == want
 
 
+def test_an_application_to_enforce_reads_past_the_applicants_name() -> None:
+    r = record(None, phrase="要求强制执行某某县自然资源局对李四违法占地")
+    assert action_type_of(r) == ActionType.penalty
+
+
 def test_party_names_are_cut_from_the_case_phrase() -> None:
     r = record(None, phrase="行政处罚", defendants=("某某市公安局交通警察支队",))
     assert informative_case_cause(r) == "行政处罚"
