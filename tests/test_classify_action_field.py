@@ -74,10 +74,36 @@ def record(
             ActionType.penalty,
         ),
         (record("行政复议", defendants=("某某市人民政府",)), ActionType.reconsideration),
+        # 行政不作为 in the claims, before the narrative of a demolition
+        (
+            record(
+                "行政纠纷",
+                claims="原告诉称：请求确认被告行政不作为违法。原告的房屋被他人强拆后，原告向被告投诉。",
+            ),
+            ActionType.nonperformance,
+        ),
+        # the requests after "请求：" are the claims, not the narrative before them
+        (
+            record(
+                "行政纠纷",
+                claims="原告诉称：原告在某村经营养殖场多年，持有相关许可证。为此提起诉讼，请求：一、确认被告查封原告仓库的行为违法。",
+            ),
+            ActionType.coercion,
+        ),
+        # a finding asked to be undone is a confirmation
+        (
+            record("行政纠纷", claims="原告诉称：请求撤销被告将原告的仓库列为危险建筑的认定。"),
+            ActionType.confirmation,
+        ),
     ],
 )
 def test_action_type_from_cause_claims_and_sued_act(r: JudgmentRecord, want: ActionType) -> None:
     assert action_type_of(r) == want
+
+
+def test_an_application_to_enforce_reads_past_the_applicants_name() -> None:
+    r = record(None, phrase="要求强制执行某某县自然资源局对李四违法占地")
+    assert action_type_of(r) == ActionType.penalty
 
 
 def test_party_names_are_cut_from_the_case_phrase() -> None:
@@ -136,3 +162,67 @@ def test_unsure_model_abstains_to_other() -> None:
     set_action_and_field(r, _Unsure(), c, 0.3, 0.4)  # type: ignore[arg-type]
     assert (c.action_type, c.field) == (ActionType.other, Field.other)
     assert c.action_type_probability == 0.2
+
+
+def _named_elsewhere(history: str = "", reasoning: str = "", title: str = "行政裁定书") -> JudgmentRecord:
+    """A record whose 案由 and claims say nothing: only the history, the reasoning or the title name the act."""
+    head = "某某县人民法院\n" + title + "\n"
+    text = head + history + "\n" + reasoning + "\n"
+    sections = []
+    if history:
+        sections.append(Section(name=SectionName.history, start=len(head), end=len(head) + len(history)))
+    if reasoning:
+        start = len(head) + len(history) + 1
+        sections.append(Section(name=SectionName.reasoning, start=start, end=start + len(reasoning)))
+    return JudgmentRecord(
+        text=text, title=title, defendants=["某某县市场监督管理局"], plaintiffs=["李四"], sections=sections
+    )
+
+
+@pytest.mark.parametrize(
+    ("r", "want"),
+    [
+        # the suit brought against the act (不服…提起行政诉讼)
+        (
+            _named_elsewhere("原告李四不服被告某某县市场监督管理局股权变更登记，于某日向本院提起行政诉讼。"),
+            ActionType.registration,
+        ),
+        # an application to enforce names what is enforced; 申请执行人 is only the party's role
+        (
+            _named_elsewhere("申请执行人某某县市场监督管理局向本院申请强制执行其作出的罚款决定。"),
+            ActionType.penalty,
+        ),
+        # the appeal notice 不服本判决 is not the suit
+        (_named_elsewhere("如不服本判决，可以向某某市中级人民法院提起行政诉讼。"), None),
+        # the title of a compensation ruling
+        (_named_elsewhere("原告李四自愿撤回起诉。", title="行政赔偿裁定书"), ActionType.compensation),
+        # the first sentence of the reasoning, read as a 案由
+        (
+            _named_elsewhere(
+                reasoning="本院认为，被告作出的责令停产停业的行政处罚决定事实清楚。被告曾颁发许可证。"
+            ),
+            ActionType.penalty,
+        ),
+        # last: the opening of the reasoning read with the claim rows (查封 named in its second sentence)
+        (
+            _named_elsewhere(reasoning="本院认为，本案事实清楚。被告于某日查封了原告的仓库。"),
+            ActionType.coercion,
+        ),
+        # nothing names the act: the model decides
+        (_named_elsewhere(reasoning="本院认为，本案事实清楚，证据充分。"), None),
+    ],
+)
+def test_act_named_in_the_history_title_or_reasoning(r: JudgmentRecord, want: ActionType | None) -> None:
+    assert action_type_of(r) == want
+
+
+def test_upheld_on_reconsideration_is_not_a_reconsideration_suit() -> None:
+    """复议维持 with the body marked: when the claims name only the 复议决定, the model reads the original act."""
+    r = record(
+        "行政复议",
+        defendants=("某某县公安局", "某某县人民政府"),
+        claims="诉讼请求：撤销被告某某县人民政府作出的复议决定。",
+    ).model_copy(update={"defendant_roles": {"某某县人民政府": "reconsideration_body"}})
+    assert action_type_of(r) is None
+    unmarked = r.model_copy(update={"defendant_roles": {}})
+    assert action_type_of(unmarked) == ActionType.reconsideration
