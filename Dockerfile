@@ -28,11 +28,17 @@ COPY core ./core
 COPY ingest ./ingest
 COPY classify ./classify
 COPY search ./search
+COPY pipeline ./pipeline
+COPY registry ./registry
+COPY supervision ./supervision
 COPY workers ./workers
 COPY api ./api
 COPY reports ./reports
 COPY cli ./cli
-RUN pip install . && anjian --help >/dev/null
+# every package imported once at build time: `anjian --help` alone imports lazily and would not notice one missing
+RUN pip install . \
+ && python -c "import core, ingest, classify, search, pipeline, registry, supervision, reports, workers, api, cli, api.app, workers.tasks" \
+ && anjian --help >/dev/null
 
 USER anjian
 VOLUME ["/data"]

@@ -36,4 +36,7 @@ extra=""
 if [ "${ANJIAN_SETUP_DEV:-0}" = 1 ]; then extra="[dev]"; fi
 echo "==> installing the project into .venv"
 .venv/bin/pip install -q --disable-pip-version-check -e ".${extra}" 2>&1 | grep -v "^WARNING: Location" || true
-.venv/bin/python -c "import core, ingest, classify, search" 
+.venv/bin/python -c "import core, ingest, classify, search"
+# The project's own bytecode, compiled once here: where PYTHONDONTWRITEBYTECODE is set (containers, some CI)
+# Python would otherwise compile every module it imports on every `anjian` call (≈40 ms of `anjian search`).
+.venv/bin/python -m compileall -q -j 0 core ingest classify search pipeline registry supervision reports workers api cli >/dev/null || true 

@@ -148,3 +148,14 @@ def test_image_has_the_system_tools_the_pipeline_needs() -> None:
     assert "USER anjian" in dockerfile  # not root
     ignored = (REPO / ".dockerignore").read_text("utf-8").split()
     assert ".env" in ignored and ".git" in ignored  # no secrets or history in the image
+
+
+def test_the_image_copies_every_package_the_project_installs() -> None:
+    """GIVEN the packages pyproject.toml installs WHEN the image is built THEN each folder is copied into it
+    (a missing one builds — `anjian --help` imports lazily — and fails at the first request that needs it)."""
+    import tomllib
+
+    found = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"]
+    packages = [p.rstrip("*") for p in found["find"]["include"]]
+    copied = set(re.findall(r"^COPY (\w+) \./\1$", (REPO / "Dockerfile").read_text("utf-8"), re.M))
+    assert packages and [p for p in packages if p not in copied] == []
