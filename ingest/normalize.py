@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
+from core.normalize import FOLD_TABLE as _FOLD_TABLE
 from core.normalize import SPACES as _SPACES
-from core.normalize import fold_char as _fold_char
 
 # Characters that look like a zero in Chinese dates (OCR and typists mix them up); folded by dates.py.
 _ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
+_SPACE_RUN = re.compile("[" + re.escape("".join(sorted(_SPACES))) + "]+")
 
 
 def _keeps_space(left: str, right: str) -> bool:
@@ -27,27 +28,23 @@ def normalize(text: str) -> tuple[str, list[int]]:
     Width folding (full-width digits/Latin → ASCII, ( ) → （ ）), spaces removed between CJK
     characters and digits (kept, as one space, only between two Latin words), newlines kept.
     """
-    out: list[str] = []
+    folded = text.translate(_FOLD_TABLE)  # one character for one: offsets unchanged
+    n = len(folded)
+    parts: list[str] = []
     offsets: list[int] = []
-    n = len(text)
-    i = 0
-    while i < n:
-        ch = text[i]
-        if ch in _SPACES:
-            j = i
-            while j < n and text[j] in _SPACES:
-                j += 1
-            left = out[-1] if out else "\n"
-            right = _fold_char(text[j]) if j < n else "\n"
-            if left != "\n" and right != "\n" and _keeps_space(left, right):
-                out.append(" ")
-                offsets.append(i)
-            i = j
-            continue
-        out.append(_fold_char(ch))
-        offsets.append(i)
-        i += 1
-    return "".join(out), offsets
+    pos = 0
+    for m in _SPACE_RUN.finditer(folded):
+        i, j = m.span()
+        parts.append(folded[pos:i])
+        offsets.extend(range(pos, i))
+        # the characters either side of the run (a run is maximal: neither is a space)
+        if 0 < i and j < n and _keeps_space(folded[i - 1], folded[j]):
+            parts.append(" ")
+            offsets.append(i)
+        pos = j
+    parts.append(folded[pos:])
+    offsets.extend(range(pos, n))
+    return "".join(parts), offsets
 
 
 def raw_span(offsets: list[int], start: int, end: int, raw_len: int) -> tuple[int, int]:
