@@ -8,6 +8,7 @@ the page (or the document) itself.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -316,7 +317,11 @@ def infer_margins(pages: Sequence[Page]) -> Margins:
 
 
 def _support(xs: Sequence[float], x: float, win: float) -> int:
-    return sum(1 for v in xs if abs(v - x) <= win)
+    """How many of ``xs`` (sorted) lie within ``win`` of ``x``: only the values near it are looked at
+    (bisected, with a margin, then the exact test), not the whole document's lines for every line."""
+    margin = 1e-6 * (1.0 + abs(x) + win)
+    lo, hi = bisect_left(xs, x - win - margin), bisect_right(xs, x + win + margin)
+    return sum(1 for i in range(lo, hi) if abs(xs[i] - x) <= win)
 
 
 def _centre(xs: Sequence[float], x: float, win: float) -> float:
