@@ -26,3 +26,12 @@ def _pairs_line_by_line() -> frozenset[str]:
 def test_the_word_pairs_are_those_of_the_dictionary_read_line_by_line() -> None:
     assert common_bigrams() == _pairs_line_by_line()
     assert 70_000 < len(common_bigrams()) < 80_000
+
+
+def test_a_pages_pairs_are_its_adjacent_han_pairs() -> None:
+    from ingest.text_quality import bigram_share
+
+    text = "原告张三诉被告a县人民政府，请求撤销。\n本院认为"
+    pairs = [text[i : i + 2] for i in range(len(text) - 1) if _is_han(text[i]) and _is_han(text[i + 1])]
+    share, n = bigram_share(text)
+    assert n == len(pairs) and share == sum(p in common_bigrams() for p in pairs) / len(pairs)
