@@ -500,7 +500,8 @@ class Pipeline:
                 ).all()
                 judgment, note = linking.choose(candidates, record)
             if judgment is None:
-                judgment = Judgment(record={}, loss_causes=[], defendants=[], plaintiffs=[])
+                # a new judgment has no corrections: said here, refresh_judgment does not query for them
+                judgment = Judgment(record={}, loss_causes=[], defendants=[], plaintiffs=[], corrections=[])
                 s.add(judgment)
                 status = DocumentStatus.stored
                 self._set_record(judgment, record, classification)
