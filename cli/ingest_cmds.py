@@ -313,6 +313,10 @@ def ingest(
     from pipeline.process import Pipeline
 
     entries = collect_entries(paths, follow_symlinks)
+    if any(e.skip is None for e in entries):  # a sandbox child starts while the store opens
+        from pipeline.analysis import start_sandbox
+
+        start_sandbox(settings())
     catch_up_index(database(), settings())
     pipeline = Pipeline(database(), settings())
     if jobs is None:

@@ -28,6 +28,12 @@ def fold_char(ch: str) -> str:
     return ch
 
 
+# fold_char over a whole string at once (``text.translate(FOLD_TABLE)``): every character it changes
+FOLD_TABLE = str.maketrans(
+    {c: fold_char(c) for c in (*_BRACKETS, "．", *map(chr, range(0xFF10, 0xFF5B))) if fold_char(c) != c}
+)
+
+
 _CASE_BRACKETS = str.maketrans(
     {
         "(": "（",

@@ -37,8 +37,12 @@ class Regions:
         # province short forms used in court names: 内蒙古自治区 is written in full, 北京市 too
         self._names_in: dict[tuple[str | None, str | None], set[str]] = {}
         self.by_length: dict[int, set[str]] = {}
+        # every name under each of its one-character-blanked forms: (position, name without it) → names
+        self._one_off: dict[tuple[int, str], set[str]] = {}
         for name in self.all_names:
             self.by_length.setdefault(len(name), set()).add(name)
+            for i in range(len(name)):
+                self._one_off.setdefault((i, name[:i] + name[i + 1 :]), set()).add(name)
 
     def names_in(self, province: str | None, city: str | None = None) -> set[str]:
         key = (province, city)
@@ -61,9 +65,12 @@ class Regions:
         """The one division differing from ``token`` in exactly one character, or None."""
         if token in self.all_names:
             return token
-        pool = self.names_in(province, city) & self.by_length.get(len(token), set())
-        close = [n for n in pool if sum(a != b for a, b in zip(n, token, strict=True)) == 1]
-        return close[0] if len(close) == 1 else None
+        # a name of the same length equal to ``token`` but at one position (token itself is no name)
+        close = set().union(
+            *(self._one_off.get((i, token[:i] + token[i + 1 :]), ()) for i in range(len(token)))
+        )
+        close &= self.names_in(province, city)
+        return next(iter(close)) if len(close) == 1 else None
 
     def province_of_place(self, name: str) -> str | None:
         """The province of the prefecture or county a name starts with (广州铁路运输法院 → 广东省), when unique."""

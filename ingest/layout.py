@@ -8,16 +8,21 @@ the page (or the document) itself.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import NamedTuple
 
 FULL_SPACE = "\u3000"
 _TERMINAL = "。：；！？:;!?"
 
 
-@dataclass(frozen=True)
-class Glyph:
+class Glyph(NamedTuple):
+    """One positioned character (a tuple: a page has thousands, and a frozen dataclass costs three times
+    as much to build)."""
+
     text: str
     x0: float
     x1: float
@@ -54,10 +59,13 @@ def build_lines(glyphs: Iterable[Glyph]) -> list[Line]:
     ideographic spaces; a smaller visible gap (a letter-spaced title) one ASCII space. Justified
     lines carry only small extra spacing and get none.
     """
-    items = sorted((g for g in glyphs if g.text), key=lambda g: (g.bottom, g.x0))
+    items = sorted([g for g in glyphs if g.text], key=_BOTTOM_X0)
     rows: list[list[Glyph]] = []
     for g in items:
-        for row in reversed(rows[-3:]):
+        # a glyph joins the first of the last three rows (newest first) whose first glyph shares its
+        # baseline, or overlaps it vertically by more than 60 %
+        for k in range(len(rows) - 1, max(-1, len(rows) - 4), -1):
+            row = rows[k]
             ref = row[0]
             if abs(g.bottom - ref.bottom) <= 0.45 * min(g.size, ref.size) or (
                 g.top < ref.bottom and g.bottom > ref.top and _overlap(g, ref) > 0.6
@@ -66,11 +74,13 @@ def build_lines(glyphs: Iterable[Glyph]) -> list[Line]:
                 break
         else:
             rows.append([g])
-    lines = [
-        _line_of(sorted(row, key=lambda g: g.x0)) for row in rows if any(not g.text.isspace() for g in row)
-    ]
+    lines = [_line_of(sorted(row, key=_X0)) for row in rows if not all(g.text.isspace() for g in row)]
     lines.sort(key=lambda ln: (ln.top, ln.x0))
     return lines
+
+
+_BOTTOM_X0 = itemgetter(4, 1)  # Glyph: (bottom, x0)
+_X0 = itemgetter(1)
 
 
 def _overlap(a: Glyph, b: Glyph) -> float:
@@ -82,20 +92,24 @@ def _line_of(row: Sequence[Glyph]) -> Line:
     """The text of one line. A space glyph the PDF itself contains is kept as one space (also at the
     end of a line, where it may separate two words across the wrap; paragraph ends are trimmed)."""
     ink = [g for g in row if not g.text.isspace()]
-    sizes = sorted(g.size for g in ink)
+    sizes = sorted([g.size for g in ink])
     size = sizes[len(sizes) // 2]
     # A justified body line spreads its slack evenly over every gap: that is not a space.
-    gaps = sorted(b.x0 - a.x1 for a, b in zip(ink, ink[1:], strict=False))
-    spread = max(0.0, gaps[len(gaps) // 2]) if len(gaps) >= 10 else 0.0
+    if len(ink) >= 11:
+        gaps = sorted([b.x0 - a.x1 for a, b in zip(ink, ink[1:], strict=False)])
+        spread = max(0.0, gaps[len(gaps) // 2])
+    else:
+        spread = 0.0
     parts: list[str] = []
     prev: Glyph | None = None
     pending_space = False
     for g in row:
-        if g.text.isspace():
+        text = g.text
+        if text.isspace():
             pending_space = prev is not None
             continue
         if prev is not None:
-            if g.text == prev.text and abs(g.x0 - prev.x0) < 0.2 * size:
+            if text == prev.text and abs(g.x0 - prev.x0) < 0.2 * size:
                 continue  # duplicated glyph (fake bold drawn twice)
             gap = g.x0 - prev.x1 - spread
             em = max(g.size, prev.size, 1.0)
@@ -103,16 +117,16 @@ def _line_of(row: Sequence[Glyph]) -> Line:
                 parts.append(FULL_SPACE * max(1, round(gap / em)))
             elif gap >= 0.2 * em or pending_space:
                 parts.append(" ")
-        parts.append(g.text)
+        parts.append(text)
         prev = g
         pending_space = False
     if pending_space:
         parts.append(" ")
     return Line(
         x0=ink[0].x0,
-        x1=max(g.x1 for g in ink),
-        top=min(g.top for g in ink),
-        bottom=max(g.bottom for g in ink),
+        x1=max([g.x1 for g in ink]),
+        top=min([g.top for g in ink]),
+        bottom=max([g.bottom for g in ink]),
         size=size,
         text="".join(parts),
     )
@@ -303,7 +317,11 @@ def infer_margins(pages: Sequence[Page]) -> Margins:
 
 
 def _support(xs: Sequence[float], x: float, win: float) -> int:
-    return sum(1 for v in xs if abs(v - x) <= win)
+    """How many of ``xs`` (sorted) lie within ``win`` of ``x``: only the values near it are looked at
+    (bisected, with a margin, then the exact test), not the whole document's lines for every line."""
+    margin = 1e-6 * (1.0 + abs(x) + win)
+    lo, hi = bisect_left(xs, x - win - margin), bisect_right(xs, x + win + margin)
+    return sum(1 for i in range(lo, hi) if abs(xs[i] - x) <= win)
 
 
 def _centre(xs: Sequence[float], x: float, win: float) -> float:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
+from core.normalize import FOLD_TABLE as _FOLD_TABLE
 from core.normalize import SPACES as _SPACES
-from core.normalize import fold_char as _fold_char
 
 # Characters that look like a zero in Chinese dates (OCR and typists mix them up); folded by dates.py.
 _ASCII_ALNUM = re.compile(r"[0-9A-Za-z]")
+_SPACE_RUN = re.compile("[" + re.escape("".join(sorted(_SPACES))) + "]+")
 
 
 def _keeps_space(left: str, right: str) -> bool:
@@ -27,27 +28,23 @@ def normalize(text: str) -> tuple[str, list[int]]:
     Width folding (full-width digits/Latin → ASCII, ( ) → （ ）), spaces removed between CJK
     characters and digits (kept, as one space, only between two Latin words), newlines kept.
     """
-    out: list[str] = []
+    folded = text.translate(_FOLD_TABLE)  # one character for one: offsets unchanged
+    n = len(folded)
+    parts: list[str] = []
     offsets: list[int] = []
-    n = len(text)
-    i = 0
-    while i < n:
-        ch = text[i]
-        if ch in _SPACES:
-            j = i
-            while j < n and text[j] in _SPACES:
-                j += 1
-            left = out[-1] if out else "\n"
-            right = _fold_char(text[j]) if j < n else "\n"
-            if left != "\n" and right != "\n" and _keeps_space(left, right):
-                out.append(" ")
-                offsets.append(i)
-            i = j
-            continue
-        out.append(_fold_char(ch))
-        offsets.append(i)
-        i += 1
-    return "".join(out), offsets
+    pos = 0
+    for m in _SPACE_RUN.finditer(folded):
+        i, j = m.span()
+        parts.append(folded[pos:i])
+        offsets.extend(range(pos, i))
+        # the characters either side of the run (a run is maximal: neither is a space)
+        if 0 < i and j < n and _keeps_space(folded[i - 1], folded[j]):
+            parts.append(" ")
+            offsets.append(i)
+        pos = j
+    parts.append(folded[pos:])
+    offsets.extend(range(pos, n))
+    return "".join(parts), offsets
 
 
 def raw_span(offsets: list[int], start: int, end: int, raw_len: int) -> tuple[int, int]:
@@ -82,33 +79,34 @@ def reflow(norm: str, offsets: list[int], min_wrapped: int = 18) -> tuple[str, l
 
     A line break is dropped when the line before it is long (a full printed line) and does not end a
     sentence or a header line; OCR output keeps the printed line breaks, and a party line or a section
-    opening split over two lines would otherwise not be recognised.
+    opening split over two lines would otherwise not be recognised. Line by line: only a line's first
+    character (OCR dust) and its line break can be dropped, the rest is copied as it stands.
     """
-    out: list[str] = []
+    parts: list[str] = []
     kept: list[int] = []
-    line_start = 0
-    for i, ch in enumerate(norm):
-        if (
-            ch in _SPECKS
-            and (i == 0 or norm[i - 1] == "\n" or (out and out[-1] == "\n"))
-            and _is_cjk(norm[i + 1 : i + 2])
-        ):
-            line_start = i + 1
-            continue  # OCR dust before a line: ".委托代理人…", "”福建省高级人民法院"
-        if ch == "\n":
-            line = norm[line_start:i].strip()
-            nxt = norm[i + 1 : i + 2]
-            wrapped = (
-                len(line) >= min_wrapped
-                and line[-1] not in _TERMINAL
-                and not line.endswith(_HEADER_END)
-                and nxt not in ("", "\n")
-                and not _NEW_PARTY_RE.match(norm, i + 1)
-                and not (_NEW_PARTY_RE.match(line) and _NEW_PARTY_RE.match(norm, i + 1))
-            )
-            line_start = i + 1
-            if wrapped:
-                continue
-        out.append(ch)
-        kept.append(offsets[i])
-    return "".join(out), kept
+    n = len(norm)
+    start = 0  # where the current line begins
+    while True:
+        line_start = start
+        if start < n and norm[start] in _SPECKS and _is_cjk(norm[start + 1 : start + 2]):
+            line_start = start + 1  # OCR dust before a line: ".委托代理人…", "”福建省高级人民法院"
+        i = norm.find("\n", line_start)
+        end = n if i < 0 else i
+        parts.append(norm[line_start:end])
+        kept.extend(offsets[line_start:end])
+        if i < 0:
+            return "".join(parts), kept
+        line = norm[line_start:i].strip()
+        nxt = norm[i + 1 : i + 2]
+        wrapped = (
+            len(line) >= min_wrapped
+            and line[-1] not in _TERMINAL
+            and not line.endswith(_HEADER_END)
+            and nxt not in ("", "\n")
+            and not _NEW_PARTY_RE.match(norm, i + 1)
+            and not (_NEW_PARTY_RE.match(line) and _NEW_PARTY_RE.match(norm, i + 1))
+        )
+        if not wrapped:
+            parts.append("\n")
+            kept.append(offsets[i])
+        start = i + 1

@@ -57,6 +57,8 @@ def _clean_name(rest: str) -> str:
 def find_aliases(norm: str) -> dict[str, str]:
     """``河北省国土资源厅（以下简称省国土厅）`` → {'省国土厅': '河北省国土资源厅'}."""
     aliases: dict[str, str] = {}
+    if "简称" not in norm:  # every match holds it; the pattern itself is tried at every position
+        return aliases
     for m in ALIAS_RE.finditer(norm):
         full, short = m.group(1), m.group(2).strip()
         if full.endswith("》") and "《" in full:

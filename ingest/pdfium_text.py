@@ -14,10 +14,14 @@ spaces the PDF contains are kept, exactly as pdfplumber gives them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+import ctypes
+import re
+from typing import TYPE_CHECKING, Any
 
 from ingest.layout import Glyph, Page, build_lines
+
+if TYPE_CHECKING:
+    from ingest.visible import PageObjects
 
 # Unicode values that mean "no mapping": pdfium answers 0 or U+FFFE/U+FFFF for a character code its font
 # cannot map; the private-use area is what a font with a broken ToUnicode map produces.
@@ -34,21 +38,24 @@ def _upright(matrix: Any) -> bool:
     return abs(matrix.b) < 1e-6 and abs(matrix.c) < 1e-6 and matrix.a > 0 and matrix.d > 0
 
 
-def _check_objects(page: Any, raw: Any) -> bool:
-    """Whether the page holds an image, in one walk over its objects; raises ``NeedsReferenceReader`` for
-    rotated or skewed text (pdfplumber reads that faithfully)."""
-    from ingest.visible import page_objects
-
+def _check_objects(objects: PageObjects, raw: Any) -> bool:
+    """Whether the page holds an image, from the one walk over its objects; raises
+    ``NeedsReferenceReader`` for rotated or skewed text (pdfplumber reads that faithfully)."""
     matrix = raw.FS_MATRIX()
-    has_image = False
-    for obj, kind, _ in page_objects(page, raw):
-        if kind == raw.FPDF_PAGEOBJ_TEXT and raw.FPDFPageObj_GetMatrix(obj, matrix) and not _upright(matrix):
+    ref, get_matrix = ctypes.byref(matrix), raw.FPDFPageObj_GetMatrix
+    for obj, _ in objects.texts:
+        if get_matrix(obj, ref) and not _upright(matrix):
             raise NeedsReferenceReader("rotated or skewed text")
-        has_image = has_image or kind == raw.FPDF_PAGEOBJ_IMAGE
-    return has_image
+    return objects.has_image
 
 
-def _glyphs(textpage: Any, height: float, raw: Any) -> Iterator[Glyph]:
+# a code pdfium could not map (0, U+FFFE/U+FFFF) or one in the private-use area: looked for once per page
+_UNMAPPED = re.compile(
+    "[" + "".join(map(chr, _NO_UNICODE)) + chr(_PRIVATE_USE[0]) + "-" + chr(_PRIVATE_USE[1]) + "]"
+)
+
+
+def _glyphs(textpage: Any, height: float, raw: Any) -> list[Glyph]:
     tp = textpage.raw
     text = textpage.get_text_range()
     count = raw.FPDFText_CountChars(tp)
@@ -56,20 +63,23 @@ def _glyphs(textpage: Any, height: float, raw: Any) -> Iterator[Glyph]:
         len(text) != count
     ):  # surrogate pairs or a text page pdfium could not lay out: let the reference read it
         raise NeedsReferenceReader("characters outside the basic plane")
+    if _UNMAPPED.search(text):
+        raise NeedsReferenceReader("a character without a Unicode value")
     rect = raw.FS_RECTF()
+    box = ctypes.byref(rect)
     loose_box, font_size, generated = (
         raw.FPDFText_GetLooseCharBox,
         raw.FPDFText_GetFontSize,
         raw.FPDFText_IsGenerated,
     )
+    out: list[Glyph] = []
+    append = out.append
     for i, ch in enumerate(text):
-        code = ord(ch)
-        if code in _NO_UNICODE or _PRIVATE_USE[0] <= code <= _PRIVATE_USE[1]:
-            raise NeedsReferenceReader("a character without a Unicode value")
-        if ch in "\r\n" or (ch == " " and generated(tp, i)):
+        if ch == "\n" or ch == "\r" or (ch == " " and generated(tp, i)):
             continue
-        loose_box(tp, i, rect)
-        yield Glyph(ch, rect.left, rect.right, height - rect.top, height - rect.bottom, font_size(tp, i))
+        loose_box(tp, i, box)
+        append(Glyph(ch, rect.left, rect.right, height - rect.top, height - rect.bottom, font_size(tp, i)))
+    return out
 
 
 def read_pages(data: bytes) -> list[tuple[Page, int, bool, bool]]:
@@ -80,7 +90,7 @@ def read_pages(data: bytes) -> list[tuple[Page, int, bool, bool]]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    from ingest.visible import page_hides_text
+    from ingest.visible import hides_text, survey
 
     out: list[tuple[Page, int, bool, bool]] = []
     doc = pdfium.PdfDocument(data)
@@ -91,10 +101,11 @@ def read_pages(data: bytes) -> list[tuple[Page, int, bool, bool]]:
                 if raw.FPDFPage_GetRotation(page.raw):
                     raise NeedsReferenceReader("a rotated page")
                 width, height = page.get_size()
-                has_image = _check_objects(page, raw)
+                objects = survey(page, raw)
+                has_image = _check_objects(objects, raw)
                 textpage = page.get_textpage()
                 try:
-                    glyphs = list(_glyphs(textpage, height, raw))
+                    glyphs = _glyphs(textpage, height, raw)
                 finally:
                     textpage.close()
                 out.append(
@@ -102,7 +113,7 @@ def read_pages(data: bytes) -> list[tuple[Page, int, bool, bool]]:
                         Page(index + 1, float(width), float(height), build_lines(glyphs)),
                         len(glyphs),
                         has_image,
-                        page_hides_text(page, raw),
+                        hides_text(objects, raw),
                     )
                 )
             finally:

@@ -18,6 +18,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from typing import Any
 
@@ -125,18 +126,45 @@ def _serve(conn: Any, memory_mb: int) -> None:
             conn.send(("ok", (result, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))
 
 
-class _Worker:
-    """One warm child (per calling thread): forked from the forkserver, reused across files."""
+# starting a child hides and restores ``__main__``'s attributes: one thread at a time
+_start_lock = threading.Lock()
 
-    def __init__(self, memory_mb: int) -> None:
+
+class _Worker:
+    """One warm child (per calling thread): forked from the forkserver, reused across files. ``warm``:
+    a first call (fn, args) sent at once, whose answer is awaited (and dropped) by :meth:`ready`."""
+
+    def __init__(self, memory_mb: int, warm: tuple[Callable[..., Any], tuple] | None = None) -> None:
         ctx = _context()
         self.conn, child_end = ctx.Pipe(duplex=True)
         self.proc = ctx.Process(target=_serve, args=(child_end, memory_mb), daemon=True)
-        with _main_hidden():
+        with _start_lock, _main_hidden():
             self.proc.start()
         child_end.close()
         self.memory_mb = memory_mb
         self.tasks = 0
+        self.warming = False
+        if warm is not None:
+            try:
+                self.conn.send(warm)
+            except BaseException:
+                self.close(kill=True)
+                raise
+            self.warming = True
+
+    def ready(self, timeout_s: float) -> bool:
+        """The warm-up call answered (whatever it answered) and the child still alive."""
+        if self.warming:
+            try:
+                if not self.conn.poll(timeout_s):
+                    return False
+                status, _ = self.conn.recv()
+            except (EOFError, OSError):
+                return False
+            self.warming = False
+            if status == "memory":  # the child exits after a MemoryError
+                return False
+        return self.proc.is_alive()
 
     def usable(self, memory_mb: int) -> bool:
         return self.proc.is_alive() and self.memory_mb == memory_mb and self.tasks < _MAX_TASKS
@@ -160,8 +188,69 @@ def _worker(memory_mb: int) -> _Worker:
     if w is None or not w.usable(memory_mb):
         if w is not None:
             w.close()
-        w = _local.worker = _Worker(memory_mb)
+        w = _local.worker = _spare(memory_mb) or _Worker(memory_mb)
     return w
+
+
+# --- spare children, started ahead -------------------------------------------------------------------
+# A fresh child costs its start and its first call's caches (a tokenizer, a model: ~0.5 s). A caller that
+# knows it will read (``anjian ingest``) asks for one ahead with :func:`prestart`: it starts and warms
+# up in the background, while the caller starts up; from then on, a worker near its replacement has its
+# successor started and warmed ahead too, so neither start is waited for.
+# calls before a worker is replaced, its successor is started: ~20 files, time enough to warm up
+_SPARE_AHEAD = 60
+_SPARE_WAIT_S = 60.0  # a spare still warming is waited for at most this long, then a fresh child is used
+_spare_lock = threading.Lock()
+_spares: list[tuple[int, Future[_Worker]]] = []
+_warm: tuple[Callable[..., Any], tuple] | None = None
+_ahead = False  # successors are started ahead (set by the first prestart)
+
+
+def prestart(memory_mb: int, warm: tuple[Callable[..., Any], tuple] | None = None) -> None:
+    """Start one spare child in the background (and, once called, a successor ahead of every worker's
+    replacement). ``warm``: a call (fn, args) each spare runs first, to fill its caches; its answer is
+    ignored (an error there leaves the child usable), a spare that dies in it is not used."""
+    global _warm, _ahead
+    _ahead = True
+    if warm is not None:
+        _warm = warm
+    future: Future[_Worker] = Future()
+    with _spare_lock:
+        _spares.append((memory_mb, future))
+    threading.Thread(target=_start_spare, args=(memory_mb, _warm, future), daemon=True).start()
+
+
+def _start_spare(
+    memory_mb: int, warm: tuple[Callable[..., Any], tuple] | None, future: Future[_Worker]
+) -> None:
+    try:
+        future.set_result(_Worker(memory_mb, warm))
+    except BaseException as exc:  # noqa: BLE001 - the taker starts a fresh child instead
+        future.set_exception(exc)
+
+
+def _spare(memory_mb: int) -> _Worker | None:
+    """A spare child for ``memory_mb``, warmed up, or None."""
+    with _spare_lock:
+        found = next((f for m, f in _spares if m == memory_mb), None)
+        if found is None:
+            return None
+        _spares[:] = [(m, f) for m, f in _spares if f is not found]
+    try:
+        w = found.result(_SPARE_WAIT_S)
+    except Exception:  # noqa: BLE001 - it could not start: a fresh one
+        return None
+    if w.ready(_SPARE_WAIT_S):
+        return w
+    w.close(kill=True)
+    return None
+
+
+def _retiring(w: _Worker) -> None:
+    """Called after each call: a worker ``_SPARE_AHEAD`` calls from its replacement has its successor
+    started now, when spares were asked for (:func:`prestart`)."""
+    if _ahead and w.tasks == _MAX_TASKS - _SPARE_AHEAD:
+        prestart(w.memory_mb)
 
 
 def _discard(w: _Worker) -> None:
@@ -179,6 +268,7 @@ def run_limited(fn: Callable[..., Any], args: tuple, *, timeout_s: float, memory
     """
     w = _worker(memory_mb)
     w.tasks += 1
+    _retiring(w)
     try:
         w.conn.send((fn, args))
     except (OSError, ValueError):  # the worker died between calls: one fresh start

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 MIN_HIDDEN_OBJECTS = 3  # a stray invisible space or two is no text layer
@@ -37,24 +38,61 @@ def hidden_text_pages(data: bytes) -> list[int]:
     return out
 
 
+@dataclass
+class PageObjects:
+    """What one walk over a page's objects found: its text objects (raw object, nesting level) in drawing
+    order, its top-level images (how many text objects were drawn before each one, raw object), and
+    whether it holds an image at any level."""
+
+    texts: list[tuple[Any, int]]
+    images: list[tuple[int, Any]]
+    has_image: bool
+
+
+def survey(page: Any, raw: Any, max_depth: int = 4) -> PageObjects:
+    """One walk over the page's objects (form XObjects entered up to ``max_depth``), shared by the
+    reader's checks and :func:`hides_text`, so a page's objects are walked once."""
+    text_kind, image_kind = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_IMAGE
+    texts: list[tuple[Any, int]] = []
+    images: list[tuple[int, Any]] = []
+    has_image = False
+    for obj, kind, level in page_objects(page, raw, max_depth):
+        if kind == text_kind:
+            texts.append((obj, level))
+        elif kind == image_kind:
+            has_image = True
+            if level == 0:
+                images.append((len(texts), obj))  # covers the text objects drawn before it
+    return PageObjects(texts, images, has_image)
+
+
 def page_hides_text(page: Any, raw: Any) -> bool:
     """Whether a (loaded) pdfium page draws its text invisibly: render mode 3/7, white, or under an image
     drawn after it — for at least MIN_HIDDEN_OBJECTS objects and MIN_HIDDEN_SHARE of them."""
-    texts: list[tuple[bool, tuple[float, float, float, float] | None]] = []
-    images: list[tuple[int, tuple[float, float, float, float]]] = []
-    for obj, kind, level in page_objects(page, raw):
-        if kind == raw.FPDF_PAGEOBJ_TEXT:
-            texts.append((_invisible(obj, raw), _bounds(obj, raw) if level == 0 else None))
-        elif kind == raw.FPDF_PAGEOBJ_IMAGE and level == 0:
-            box = _bounds(obj, raw)
-            if box is not None:
-                images.append((len(texts), box))  # covers the text objects drawn before it
+    return hides_text(survey(page, raw), raw)
+
+
+def hides_text(objects: PageObjects, raw: Any) -> bool:
+    """:func:`page_hides_text` from a :func:`survey` of the page (still open). A text object's bounds
+    are only asked for when an image is drawn after it."""
+    texts = objects.texts
     if not texts:
         return False
+    images: list[tuple[int, tuple[float, float, float, float]]] = []
+    for before, obj in objects.images:
+        box = _bounds(obj, raw)
+        if box is not None:
+            images.append((before, box))
+    last_cover = max((before for before, _ in images), default=0)  # text objects drawn before the last image
+    color = _Color()
     hidden = 0
-    for i, (invisible, box) in enumerate(texts):
-        if invisible or (box is not None and any(after > i and _inside(box, img) for after, img in images)):
+    for i, (obj, level) in enumerate(texts):
+        if _invisible(obj, raw, color):
             hidden += 1
+        elif level == 0 and i < last_cover:
+            box = _bounds(obj, raw)
+            if box is not None and any(after > i and _inside(box, img) for after, img in images):
+                hidden += 1
     return hidden >= MIN_HIDDEN_OBJECTS and hidden >= MIN_HIDDEN_SHARE * len(texts)
 
 
@@ -79,7 +117,15 @@ _FILLS = (0, 2, 4, 6)  # render modes that paint the glyph's inside
 _STROKES = (1, 2, 5, 6)  # … and its outline; 3 and 7 paint nothing
 
 
-def _invisible(obj: Any, raw: Any) -> bool:
+class _Color:
+    """Four reusable out-parameters for pdfium's colour getters (one set per page, not per object)."""
+
+    def __init__(self) -> None:
+        self.r, self.g, self.b, self.a = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
+        self.refs = tuple(ctypes.byref(v) for v in (self.r, self.g, self.b, self.a))
+
+
+def _invisible(obj: Any, raw: Any, color: _Color | None = None) -> bool:
     """Nothing of the glyphs shows: render mode 3/7, or every part painted is white or transparent."""
     mode = raw.FPDFTextObj_GetTextRenderMode(obj)
     if mode not in _FILLS and mode not in _STROKES:
@@ -89,11 +135,11 @@ def _invisible(obj: Any, raw: Any) -> bool:
         parts.append(raw.FPDFPageObj_GetFillColor)
     if mode in _STROKES:
         parts.append(raw.FPDFPageObj_GetStrokeColor)
+    c = color or _Color()
     for get in parts:
-        r, g, b, a = (ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint())
-        if not get(obj, r, g, b, a):
+        if not get(obj, *c.refs):
             return False
-        if a.value != 0 and min(r.value, g.value, b.value) < _WHITE:
+        if c.a.value != 0 and min(c.r.value, c.g.value, c.b.value) < _WHITE:
             return False
     return True
 

@@ -14,6 +14,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+# what the forkserver imports for every sandbox child, beside the readers (``ingest.sandbox.preload``)
+SANDBOX_MODULES = ("ingest.parse", "classify", "pipeline.analysis")
+
 # (model file or None for the shipped one, trusted folders, modification time): what the child loads
 ModelRef = tuple[str | None, tuple[str, ...], int]
 
@@ -43,6 +46,35 @@ def _model(ref: ModelRef) -> Any:
         _models.clear()  # one model at a time: a retrained model replaces the old one
         _models[ref] = model
     return model
+
+
+def warm_up(ref: ModelRef | None) -> None:
+    """In a fresh sandbox child, before its first file: what the first PDF would build — the
+    plausibility check's word pairs, the tokenizer and (``ref``) the classifier model."""
+    from core.segment import segmenter_id
+    from ingest.text_quality import common_bigrams
+
+    common_bigrams()
+    if ref is not None:
+        segmenter_id()
+        _model(ref)
+
+
+def start_sandbox(settings: Any, *, classify: bool = True) -> None:
+    """Start a sandbox child now, in the background, and have it build what its first file needs
+    (:func:`warm_up`) while the caller goes on starting up (opening the store, catching up the index);
+    from then on each child's successor is started ahead of its replacement (``ingest.sandbox.prestart``).
+    For a caller about to read a batch (``anjian ingest``); returns at once."""
+    import threading
+
+    from ingest.sandbox import preload, prestart
+
+    preload(*SANDBOX_MODULES)  # before the forkserver starts
+
+    def start() -> None:
+        prestart(settings.max_memory_mb, (warm_up, (model_ref(settings) if classify else None,)))
+
+    threading.Thread(target=start, name="sandbox-start", daemon=True).start()
 
 
 def understand_and_classify(

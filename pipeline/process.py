@@ -208,11 +208,12 @@ class Pipeline:
         self._model_loaded = False
         self._backend: Any = None
         from ingest.sandbox import preload
+        from pipeline.analysis import SANDBOX_MODULES
 
         # sandbox children start with these imported (the tokenizer and the model are loaded in a child
         # when it first parses: loaded in the forkserver they made every child, also a 600 MB one reading
         # HTML, too large to receive a 30 MB file)
-        preload("ingest.parse", "classify", "pipeline.analysis")
+        preload(*SANDBOX_MODULES)
 
     # -- the stages that are library calls ------------------------------------------------------
     # Pages of one scan OCR'd at once (each in its own sandbox); `anjian ingest` sets it to its --jobs.
@@ -499,7 +500,8 @@ class Pipeline:
                 ).all()
                 judgment, note = linking.choose(candidates, record)
             if judgment is None:
-                judgment = Judgment(record={}, loss_causes=[], defendants=[], plaintiffs=[])
+                # a new judgment has no corrections: said here, refresh_judgment does not query for them
+                judgment = Judgment(record={}, loss_causes=[], defendants=[], plaintiffs=[], corrections=[])
                 s.add(judgment)
                 status = DocumentStatus.stored
                 self._set_record(judgment, record, classification)

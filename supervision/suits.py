@@ -495,6 +495,8 @@ def attach_stored(db: Database, judgment_ids: list[int], go_live: GoLive, by: st
     callers are the ingest faces: the worker task and ``anjian ingest``). Returns how many attached."""
     n = 0
     with db.session() as s:
+        if s.scalar(select(Suit.id).limit(1)) is None:  # no suit registered: nothing can attach
+            return 0
         for jid in judgment_ids:
             n += on_judgment_stored(s, jid, go_live=go_live, by=by) is not None
     return n

@@ -287,3 +287,31 @@ def test_law_name_with_a_version_in_brackets_survives_ocr_repair() -> None:
     )
     (cite,) = parse_text(text).citations
     assert (cite.law, cite.article) == ("中华人民共和国行政诉讼法（2017修正）", 70)
+
+
+def test_the_nearest_division_is_the_one_name_a_character_away() -> None:
+    """``Regions.nearest`` (indexed by one-character-blanked forms) against the plain scan of every name
+    of the token's length, for misreads of real names, with and without a province or city."""
+    import random
+
+    from ingest.fields_places import regions
+
+    reg = regions()
+    assert reg is not None
+
+    def plain(token: str, province: str | None, city: str | None) -> str | None:
+        if token in reg.all_names:
+            return token
+        pool = reg.names_in(province, city) & reg.by_length.get(len(token), set())
+        close = [n for n in pool if sum(a != b for a, b in zip(n, token, strict=True)) == 1]
+        return close[0] if len(close) == 1 else None
+
+    rng = random.Random(7)
+    names = sorted(reg.all_names)
+    scopes = [(None, None)] + sorted(reg.cities)[:: max(1, len(reg.cities) // 20)]
+    scopes += [(p, None) for p in sorted(reg.provinces)[:5]]
+    for name in rng.sample(names, 300):
+        i = rng.randrange(len(name))
+        token = name[:i] + rng.choice("县市区州旗盟乡镇口山阳安") + name[i + 1 :]
+        for province, city in scopes:
+            assert reg.nearest(token, province, city) == plain(token, province, city), (token, province, city)

@@ -10,6 +10,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 
 from ingest.layout import FULL_SPACE, Glyph, Line, Page, build_lines, join_paragraphs, remove_furniture
@@ -157,3 +159,17 @@ def test_running_footer_and_page_number_are_furniture() -> None:
         pages.append(Page(n, 595, 842, body))
     cleaned = remove_furniture(pages)
     assert all(len(p.lines) == 20 for p in cleaned)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.floats(min_value=0, max_value=900, allow_nan=False), max_size=60),
+    st.floats(min_value=0, max_value=900, allow_nan=False),
+    st.sampled_from([0.0, 0.35 * 10.5, 0.35 * 12.0, 3.5]),
+)
+def test_margin_support_counts_exactly_the_values_near_x(xs: list[float], x: float, win: float) -> None:
+    """The bisected count is the plain count (values on the window's edge included)."""
+    from ingest.layout import _support
+
+    xs = sorted(xs + [x + win, x - win, x])
+    assert _support(xs, x, win) == sum(1 for v in xs if abs(v - x) <= win)
