@@ -65,9 +65,7 @@ def _case_cause_parts(record: JudgmentRecord, names: list[str]) -> list[str]:
     """The 案由 phrases with the party names and roles cut away (…诉被告某局、某政府行政征收 → 行政征收)."""
     kept = []
     for phrase in case_cause(record).split("|"):
-        for n in names:
-            phrase = phrase.replace(n, "|")
-        phrase = _ALIAS.sub("", phrase)
+        phrase = _ALIAS.sub("", _cut_names(phrase, names))
         carry = ""
         for part in phrase.split("|"):
             if _PARTY_WORDS.search(part):
@@ -80,6 +78,13 @@ def _case_cause_parts(record: JudgmentRecord, names: list[str]) -> list[str]:
         if carry:
             kept.append(carry)
     return kept
+
+
+def _cut_names(phrase: str, names: list[str]) -> str:
+    """The phrase with every party name (longest first) replaced by "|"."""
+    for n in names:
+        phrase = phrase.replace(n, "|")
+    return phrase
 
 
 def claims_text(record: JudgmentRecord) -> str:
@@ -107,13 +112,8 @@ REASONING_OPENING = 200  # at most this many characters of it, as many as of the
 def brings_case_text(record: JudgmentRecord) -> str:
     """The history's sentences that bring the case (party names cut away), joined by "|"."""
     history = record.section(SectionName.history) or record.text[:1500]
-    found = [m.group() for m in _BRINGS_CASE.finditer(history)]
-    out = []
-    for phrase in found:
-        for n in _names(record):
-            phrase = phrase.replace(n, "|")
-        out.append(phrase)
-    return "|".join(out)
+    names = _names(record)
+    return "|".join(_cut_names(m.group(), names) for m in _BRINGS_CASE.finditer(history))
 
 
 def reasoning_opening(record: JudgmentRecord, first_sentence: bool = True) -> str:

@@ -79,8 +79,9 @@ def build_lines(glyphs: Iterable[Glyph]) -> list[Line]:
     return lines
 
 
-_BOTTOM_X0 = itemgetter(4, 1)  # Glyph: (bottom, x0)
-_X0 = itemgetter(1)
+# sort keys over Glyph's tuple fields (an itemgetter is cheaper than a lambda reading attributes)
+_BOTTOM_X0 = itemgetter(Glyph._fields.index("bottom"), Glyph._fields.index("x0"))
+_X0 = itemgetter(Glyph._fields.index("x0"))
 
 
 def _overlap(a: Glyph, b: Glyph) -> float:

@@ -29,7 +29,7 @@ def hidden_text_pages(data: bytes) -> list[int]:
         for index in range(len(doc)):
             page = doc[index]
             try:
-                if page_hides_text(page, raw):
+                if hides_text(survey(page, raw), raw):
                     out.append(index + 1)
             finally:
                 page.close()
@@ -66,15 +66,10 @@ def survey(page: Any, raw: Any, max_depth: int = 4) -> PageObjects:
     return PageObjects(texts, images, has_image)
 
 
-def page_hides_text(page: Any, raw: Any) -> bool:
-    """Whether a (loaded) pdfium page draws its text invisibly: render mode 3/7, white, or under an image
-    drawn after it — for at least MIN_HIDDEN_OBJECTS objects and MIN_HIDDEN_SHARE of them."""
-    return hides_text(survey(page, raw), raw)
-
-
 def hides_text(objects: PageObjects, raw: Any) -> bool:
-    """:func:`page_hides_text` from a :func:`survey` of the page (still open). A text object's bounds
-    are only asked for when an image is drawn after it."""
+    """Whether a (loaded, still open) pdfium page, from its :func:`survey`, draws its text invisibly: render
+    mode 3/7, white, or under an image drawn after it — for at least MIN_HIDDEN_OBJECTS objects and
+    MIN_HIDDEN_SHARE of them. A text object's bounds are only asked for when an image is drawn after it."""
     texts = objects.texts
     if not texts:
         return False
@@ -125,7 +120,7 @@ class _Color:
         self.refs = tuple(ctypes.byref(v) for v in (self.r, self.g, self.b, self.a))
 
 
-def _invisible(obj: Any, raw: Any, color: _Color | None = None) -> bool:
+def _invisible(obj: Any, raw: Any, color: _Color) -> bool:
     """Nothing of the glyphs shows: render mode 3/7, or every part painted is white or transparent."""
     mode = raw.FPDFTextObj_GetTextRenderMode(obj)
     if mode not in _FILLS and mode not in _STROKES:
@@ -135,11 +130,10 @@ def _invisible(obj: Any, raw: Any, color: _Color | None = None) -> bool:
         parts.append(raw.FPDFPageObj_GetFillColor)
     if mode in _STROKES:
         parts.append(raw.FPDFPageObj_GetStrokeColor)
-    c = color or _Color()
     for get in parts:
-        if not get(obj, *c.refs):
+        if not get(obj, *color.refs):
             return False
-        if c.a.value != 0 and min(c.r.value, c.g.value, c.b.value) < _WHITE:
+        if color.a.value != 0 and min(color.r.value, color.g.value, color.b.value) < _WHITE:
             return False
     return True
 

@@ -1075,14 +1075,24 @@ def stats_report(
 ) -> StatsReport:
     """Service function (CLI, API): the report from the case table (rebuilt first when stale), as SQL
     aggregates. ``agency_ids`` restricts to those agencies (an agency user sees only their own)."""
-    by = group_by(by)
-    then_by = group_by(then) if then else None
-    p = period if isinstance(period, Period) else parse_period(period, since)
-    d = definition if isinstance(definition, LossRateDefinition) else LossRateDefinition.parse(definition)
+    by, then_by, p, d = report_arguments(by, then, period, since, definition)
     ensure_fresh(session)
     return sql_report(
         session, by, p, d, agency_ids=agency_ids, ours_only=ours_only, then=then_by, rules=rules
     )
+
+
+def report_arguments(
+    by: GroupBy | str,
+    then: GroupBy | str | None,
+    period: Period | str | None,
+    since: str | None,
+    definition: LossRateDefinition | str | None,
+) -> tuple[GroupBy, GroupBy | None, Period, LossRateDefinition]:
+    """A table's arguments as the CLI and the API give them (codes, period text) → their values."""
+    p = period if isinstance(period, Period) else parse_period(period, since)
+    d = definition if isinstance(definition, LossRateDefinition) else LossRateDefinition.parse(definition)
+    return group_by(by), group_by(then) if then else None, p, d
 
 
 def group_by(v: GroupBy | str) -> GroupBy:

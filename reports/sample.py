@@ -18,22 +18,8 @@ from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from core.models import CaseUnit, CaseUnitJudgment
-from reports.caseindex import (
-    Sample,
-    case_scope,
-    ensure_fresh,
-    group_by,
-    sql_report,
-)
-from reports.stats import (
-    GroupBy,
-    LossRateDefinition,
-    Period,
-    RankingRules,
-    StatsError,
-    StatsReport,
-    parse_period,
-)
+from reports.caseindex import Sample, case_scope, ensure_fresh, report_arguments, sql_report
+from reports.stats import GroupBy, LossRateDefinition, Period, RankingRules, StatsError, StatsReport
 
 # Temporary tables (per connection, never in the schema): the judgments a query matched, and their suits.
 _TEMP = MetaData()
@@ -93,16 +79,13 @@ def sample_report(
     rules: RankingRules | None = None,
 ) -> StatsReport:
     """The table of reports.caseindex.stats_report over the suits of ``judgment_ids``, saying which query."""
-    by = group_by(by)
-    then_by = group_by(then) if then else None
-    if then_by == by:
+    grouping, then_by, p, d = report_arguments(by, then, period, since, definition)
+    if then_by == grouping:  # before any temporary table is made
         raise StatsError("--then 须与 --by 不同")
-    p = period if isinstance(period, Period) else parse_period(period, since)
-    d = definition if isinstance(definition, LossRateDefinition) else LossRateDefinition.parse(definition)
     with sample_tables(session, judgment_ids) as sample:
         report = sql_report(
             session,
-            by,
+            grouping,
             p,
             d,
             agency_ids=agency_ids,
